@@ -1,0 +1,31 @@
+package dev.bosun.api.v1alpha1;
+
+/** Regular expressions shared by the schema annotations and the Java-side validation. */
+public final class Patterns {
+  /** A Kubernetes quantity as Bosun accepts it: a plain decimal with an optional SI or binary suffix. */
+  public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$";
+
+  /** A DNS-1123 label: the name of a Tier or an Environment. */
+  public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+  /** An image reference that names a tag or a digest (or both); a bare repository is not enough. */
+  public static final String IMAGE =
+      "^[a-z0-9][a-z0-9._/:-]*[a-z0-9]((:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$";
+
+  /** A digest suffix of an image reference. */
+  public static final String IMAGE_DIGEST = "@sha256:[a-f0-9]{64}$";
+
+  /** A decimal amount of money with at most four decimals. */
+  public static final String MONEY = "^[0-9]+(\\.[0-9]{1,4})?$";
+
+  /** An IPv4 or IPv6 CIDR block. */
+  public static final String CIDR = "^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$";
+
+  /** An HTTP path. */
+  public static final String HTTP_PATH = "^/[^\\s]*$";
+
+  /** An environment variable name. */
+  public static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_.-]*$";
+
+  private Patterns() {}
+}

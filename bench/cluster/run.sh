@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the local cluster's benchmarks (bench/cluster/ClusterBench.java) against the binaries
+# hack/build-k8s.sh builds. Usage: bench/cluster/run.sh [dev-up] [fleet] [scheduling]
+# System properties: -Dnodes=1000 -Dpods=2000 (pass them in BENCH_JAVA_OPTS).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+./mvnw -q -pl testkit -am install -DskipTests
+./mvnw -q -pl testkit dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+"$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} \
+  -cp "testkit/target/classes:$(cat testkit/target/classpath.txt)" \
+  bench/cluster/ClusterBench.java "$@"

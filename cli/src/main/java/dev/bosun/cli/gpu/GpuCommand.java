@@ -1,0 +1,116 @@
+package dev.bosun.cli.gpu;
+
+import dev.bosun.gpu.classify.XidClassifier;
+import dev.bosun.gpu.explain.Explain;
+import dev.bosun.gpu.inspect.Inspect;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bosun gpu}: look at GPUs and their faults from the node's side.
+ *
+ * <p>Exit codes: 0 ok, 1 internal error, 2 invalid input (usage, unreadable file),
+ * 3 no GPU to inspect ({@link Inspect#EXIT_NO_GPU}).
+ */
+@Command(
+    name = "gpu",
+    mixinStandardHelpOptions = true,
+    description = "Explain GPU faults in a kernel log; inspect the local GPUs.",
+    subcommands = {GpuCommand.ExplainCommand.class, GpuCommand.InspectCommand.class})
+public final class GpuCommand {
+
+  static final int OK = 0;
+  static final int INVALID_INPUT = 2;
+
+  /** {@code bosun gpu explain [FILE|-]}. */
+  @Command(
+      name = "explain",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Read kernel log text (/dev/kmsg records, dmesg or syslog/journal lines, mixed) and print one JSON object per"
+            + " GPU fault: pci, uuid, xid (null when a GPU fell off the bus without one), class, action, text.",
+        "Example: dmesg | bosun gpu explain"
+      })
+  static final class ExplainCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "FILE|-", description = "Kernel log to read; - or nothing for standard input.")
+    String file;
+
+    @Override
+    public Integer call() throws IOException {
+      Writer out = spec.commandLine().getOut();
+      Explain.Summary summary;
+      try (Reader in = open(file)) {
+        summary = Explain.run(in, out, XidClassifier.withDefaults(), Instant.EPOCH);
+      } catch (NoSuchFileException e) {
+        spec.commandLine().getErr().println("bosun gpu explain: no such file: " + file);
+        return INVALID_INPUT;
+      }
+      if (summary.unparsed() > 0) {
+        spec.commandLine().getErr().printf("bosun gpu explain: %d of %d lines were not kernel log lines and were skipped%n",
+            summary.unparsed(), summary.lines());
+      }
+      return OK;
+    }
+
+    /** Bytes that are not UTF-8 (binary junk in a log) become U+FFFD and are counted, not fatal. */
+    private static Reader open(String file) throws IOException {
+      InputStream in = file == null || file.equals("-") ? System.in : Files.newInputStream(Path.of(file));
+      return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPLACE)
+          .onUnmappableCharacter(CodingErrorAction.REPLACE));
+    }
+  }
+
+  /** {@code bosun gpu inspect [-o json|table]}. */
+  @Command(
+      name = "inspect",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Show the local GPUs from NVML (libnvidia-ml.so.1), falling back to nvidia-smi -q -x.",
+        "Exits with 3 and says why when there is no GPU."
+      })
+  static final class InspectCommand implements Callable<Integer> {
+    enum Format { table, json }
+
+    @Spec CommandSpec spec;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json; default ${DEFAULT-VALUE}.")
+    Format format;
+
+    @Override
+    public Integer call() {
+      return switch (Inspect.inspect(Instant.now())) {
+        case Inspect.Found found -> {
+          spec.commandLine().getOut().print(Inspect.render(found, format.name()));
+          spec.commandLine().getOut().flush();
+          if (found.unparsed() > 0) {
+            spec.commandLine().getErr().println("bosun gpu inspect: " + found.unparsed()
+                + " values could not be read and were left out: " + found.problems());
+          }
+          yield OK;
+        }
+        case Inspect.NoGpu none -> {
+          spec.commandLine().getErr().println("bosun gpu inspect: " + none.message());
+          yield Inspect.EXIT_NO_GPU;
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.bosun.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI as a user meets it: exit codes, and messages that name the file, the object and the field. */
+class CliTest {
+  private static final Path EXAMPLES = Path.of("../examples");
+
+  record Run(int exitCode, String out, String err) {}
+
+  private static Run bosun(String... args) {
+    CommandLine cli = Bosun.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void rendersTheExamplesAsYaml() {
+    Run run = bosun("render", "-f", EXAMPLES.toString());
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out()).startsWith("---\n").contains("kind: Deployment", "kind: Job", "kind: ResourceClaimTemplate");
+  }
+
+  @Test
+  void rendersOneKubernetesListAsJson() throws IOException {
+    Run run = bosun("render", "-f", EXAMPLES.resolve("chat.yaml").toString(), "--env",
+        EXAMPLES.resolve("environments/production.yaml").toString(), "-o", "json");
+    assertThat(run.exitCode()).isZero();
+    JsonNode list = new ObjectMapper().readTree(run.out());
+    assertThat(list.get("apiVersion").asText()).isEqualTo("v1");
+    assertThat(list.get("kind").asText()).isEqualTo("List");
+    assertThat(list.get("items")).hasSize(7);
+    list.get("items").forEach(item -> assertThat(item.at("/metadata/namespace").asText()).isEqualTo("production"));
+  }
+
+  @Test
+  void anEnvironmentPolicyFailureIsInvalidInput() {
+    Run run = bosun("render", "-f", EXAMPLES.resolve("web-api.yaml").toString(), "--env",
+        EXAMPLES.resolve("environments/production.yaml").toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("web-api.yaml: Workload/web-api: spec.image: Environment \"production\" requires images pinned by digest");
+  }
+
+  @Test
+  void missingEmptyAndYamlLessInputsAreClearMessages(@TempDir Path temp) throws IOException {
+    Run missing = bosun("render", "-f", temp.resolve("nope.yaml").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).isEqualTo(temp.resolve("nope.yaml") + ": no such file\n");
+
+    Path empty = Files.writeString(temp.resolve("empty.yaml"), "");
+    Run emptyRun = bosun("validate", "-f", empty.toString());
+    assertThat(emptyRun.exitCode()).isEqualTo(2);
+    assertThat(emptyRun.err()).isEqualTo(empty + ": has no YAML documents\n");
+
+    Path directory = Files.createDirectory(temp.resolve("nothing-here"));
+    Files.writeString(directory.resolve("notes.txt"), "hello");
+    Run dir = bosun("render", "-f", directory.toString());
+    assertThat(dir.exitCode()).isEqualTo(2);
+    assertThat(dir.err()).isEqualTo(directory + ": is a directory with no .yaml or .yml files\n");
+
+    Path binary = Files.write(temp.resolve("binary.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2});
+    Run garbage = bosun("validate", "-f", binary.toString());
+    assertThat(garbage.exitCode()).isEqualTo(2);
+    assertThat(garbage.err()).isEqualTo(binary + ": is not UTF-8 text\n");
+  }
+
+  @Test
+  void validateReportsEveryProblemOfEveryFileAtOnce(@TempDir Path temp) throws IOException {
+    Path bad = Files.writeString(temp.resolve("bad.yaml"), """
+        apiVersion: bosun.dev/v1alpha1
+        kind: Workload
+        metadata: {name: chat}
+        spec: {type: Inference, image: "registry.example.com/chat:1", size: gpu-mm, port: 8000}
+        ---
+        apiVersion: bosun.dev/v1alpha1
+        kind: Workload
+        metadata: {name: train}
+        spec: {type: Training, image: "registry.example.com/train:1", size: gpu-xl, port: 8000}
+        """);
+    Run run = bosun("validate", "-f", bad.toString(), "-f", EXAMPLES.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().lines()).containsExactly(
+        bad + ": Workload/chat: spec.size: tier \"gpu-mm\" does not exist (did you mean gpu-m?)",
+        bad + ": Workload/train: spec.port: port applies to Service and Inference only (this Workload is of type Training)");
+  }
+
+  @Test
+  void validateAcceptsTheExamplesAndEnvironments() {
+    Run run = bosun("validate", "-f", EXAMPLES.toString(), "-f", EXAMPLES.resolve("environments").toString());
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).isEqualTo("6 objects valid\n");
+  }
+
+  @Test
+  void tiersListsTheCatalog() {
+    Run run = bosun("tiers");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out().lines().findFirst().orElseThrow()).startsWith("NAME").contains("CPU", "MEMORY", "GPUS", "GPU", "COST/HOUR");
+    assertThat(run.out()).contains("gpu-xl", "MIG 1g.10gb", "$36.00");
+    assertThat(run.out().lines()).hasSize(8);
+  }
+
+  @Test
+  void unknownOptionsAreInvalidInput() {
+    Run run = bosun("render", "-f", "x.yaml", "--frobnicate");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("Unknown option: '--frobnicate'");
+  }
+}

@@ -1,0 +1,292 @@
+package dev.bosun.compiler;
+
+import dev.bosun.api.v1alpha1.EnvVar;
+import dev.bosun.api.v1alpha1.EgressRule;
+import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.EnvironmentPolicies;
+import dev.bosun.api.v1alpha1.GpuAllocation;
+import dev.bosun.api.v1alpha1.GpuSharing;
+import dev.bosun.api.v1alpha1.ModelCache;
+import dev.bosun.api.v1alpha1.Patterns;
+import dev.bosun.api.v1alpha1.ScaleMetric;
+import dev.bosun.api.v1alpha1.Tier;
+import dev.bosun.api.v1alpha1.TierGpu;
+import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.api.v1alpha1.WorkloadSpec;
+import dev.bosun.api.v1alpha1.WorkloadType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The rules a Workload, a Tier and an Environment must follow beyond their schema's types. The
+ * cross-field rules that the CRDs also state in CEL carry the CEL rules' messages word for word
+ * (a test keeps them in step), so a file checked by {@code bosun validate} and an object rejected
+ * by the API server read the same.
+ */
+public final class Rules {
+  /** Workload names become Service names, which must start with a letter (DNS-1035). */
+  private static final Pattern WORKLOAD_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
+  private static final int MAX_NAME = 253;
+  private static final Pattern LABEL_NAME = Pattern.compile("^([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$");
+  private static final Pattern LABEL_PREFIX = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+  private static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$");
+  private static final Pattern DIGEST = Pattern.compile(Patterns.IMAGE_DIGEST);
+  private static final Set<String> RESERVED_LABEL_PREFIXES = Set.of("bosun.dev", "app.kubernetes.io", "kubernetes.io", "k8s.io");
+
+  /** A field that belongs to some Workload types only, with the message of its CEL rule. */
+  private record TypedField(String name, Set<WorkloadType> types, String message) {}
+
+  private static final Set<WorkloadType> SERVING = Set.of(WorkloadType.Service, WorkloadType.Inference);
+  private static final Set<WorkloadType> JOBS = Set.of(WorkloadType.Training, WorkloadType.Batch);
+
+  private static final List<TypedField> TYPED_FIELDS = List.of(
+      new TypedField("port", SERVING, "port applies to Service and Inference only"),
+      new TypedField("replicas", SERVING, "replicas applies to Service and Inference only; use parallelism"),
+      new TypedField("scaleOn", SERVING, "scaleOn applies to Service and Inference only"),
+      new TypedField("health", SERVING, "health applies to Service and Inference only"),
+      new TypedField("exposure", SERVING, "exposure applies to Service and Inference only"),
+      new TypedField("parallelism", JOBS, "parallelism applies to Training and Batch only; use replicas"),
+      new TypedField("completions", JOBS, "completions applies to Training and Batch only"),
+      new TypedField("checkpoints", JOBS, "checkpoints applies to Training and Batch only"));
+
+  static final String PORT_REQUIRED = "port is required for Service and Inference";
+  static final String MIN_ABOVE_MAX = "min must be less than or equal to max";
+  static final String PARALLELISM_ABOVE_COMPLETIONS = "parallelism must not exceed completions";
+  static final String ENV_VALUE_XOR_SECRET = "exactly one of value and secret must be set";
+  static final String MIG_PROFILE_REQUIRED = "migProfile is required when sharing is MIG";
+  static final String MIG_PROFILE_FORBIDDEN = "migProfile applies only when sharing is MIG";
+  static final String DEVICE_PLUGIN_EXCLUSIVE =
+      "the device plugin allocation supports only Exclusive sharing; sharing is configured on the device plugin itself";
+
+  private Rules() {}
+
+  /** Every message that mirrors a CEL rule of the CRDs. */
+  public static Set<String> celMessages() {
+    Set<String> messages = TYPED_FIELDS.stream().map(TypedField::message).collect(Collectors.toCollection(HashSet::new));
+    messages.addAll(Set.of(PORT_REQUIRED, MIN_ABOVE_MAX, PARALLELISM_ABOVE_COMPLETIONS, ENV_VALUE_XOR_SECRET,
+        MIG_PROFILE_REQUIRED, MIG_PROFILE_FORBIDDEN, DEVICE_PLUGIN_EXCLUSIVE));
+    return messages;
+  }
+
+  /**
+   * Problems of a Workload on its own and with its Tier and Environment ({@code environment} may
+   * be null: no environment's policies apply).
+   */
+  public static List<Problem> check(Workload workload, Tier tier, Environment environment) {
+    List<Problem> problems = new ArrayList<>(checkWorkload(workload));
+    WorkloadSpec spec = workload.getSpec();
+    if (spec != null && spec.type() != null) {
+      checkAgainstTier(spec, tier, problems);
+      if (environment != null) {
+        checkAgainstEnvironment(workload, environment, problems);
+      }
+    }
+    return problems;
+  }
+
+  /** Problems of a Workload on its own: its name, and the rules between its fields. */
+  public static List<Problem> checkWorkload(Workload workload) {
+    List<Problem> problems = new ArrayList<>();
+    String name = workload.getMetadata() == null ? null : workload.getMetadata().getName();
+    if (name == null || name.isEmpty()) {
+      problems.add(new Problem("metadata.name", "is required"));
+    } else if (name.length() > MAX_NAME || !WORKLOAD_NAME.matcher(name).matches()) {
+      problems.add(new Problem("metadata.name",
+          "\"" + name + "\" must consist of lower case letters, digits and '-', start with a letter, end with a letter or digit, and be at most 253 characters"));
+    }
+    WorkloadSpec spec = workload.getSpec();
+    if (spec == null) {
+      problems.add(new Problem("spec", "is required"));
+      return problems;
+    }
+    if (spec.type() == null) {
+      problems.add(new Problem("spec.type", "is required: one of Service, Inference, Training, Batch"));
+    } else {
+      checkTypedFields(spec, problems);
+    }
+    if (spec.image() != null && !spec.image().isEmpty() && !Pattern.matches(Patterns.IMAGE, spec.image())) {
+      problems.add(new Problem("spec.image",
+          "\"" + spec.image() + "\" must name a tag or a digest, such as registry.example.com/team/app:1.4.2 or ...@sha256:<64 hex digits>"));
+    }
+    if (spec.replicas() != null && spec.replicas().min() != null && spec.replicas().max() != null
+        && spec.replicas().min() > spec.replicas().max()) {
+      problems.add(new Problem("spec.replicas", MIN_ABOVE_MAX));
+    }
+    if (spec.parallelism() != null && spec.completions() != null && spec.parallelism() > spec.completions()) {
+      problems.add(new Problem("spec.parallelism", PARALLELISM_ABOVE_COMPLETIONS));
+    }
+    checkEnv(spec.env(), problems);
+    checkLabels(spec.labels(), problems);
+    checkEgress(spec.egress(), problems);
+    checkModelCache(spec.modelCache(), problems);
+    return problems;
+  }
+
+  /** Problems of a Tier on its own. */
+  public static List<Problem> checkTier(Tier tier) {
+    List<Problem> problems = new ArrayList<>();
+    if (tier.getSpec() == null) {
+      problems.add(new Problem("spec", "is required"));
+      return problems;
+    }
+    TierGpu gpu = tier.getSpec().gpu();
+    if (gpu != null) {
+      if (gpu.sharing() == GpuSharing.MIG && gpu.migProfile() == null) {
+        problems.add(new Problem("spec.gpu.migProfile", MIG_PROFILE_REQUIRED));
+      }
+      if (gpu.sharing() != GpuSharing.MIG && gpu.migProfile() != null) {
+        problems.add(new Problem("spec.gpu.migProfile", MIG_PROFILE_FORBIDDEN));
+      }
+      if (gpu.allocation() == GpuAllocation.DevicePlugin && gpu.sharing() != GpuSharing.Exclusive) {
+        problems.add(new Problem("spec.gpu.sharing", DEVICE_PLUGIN_EXCLUSIVE));
+      }
+    }
+    return problems;
+  }
+
+  private static void checkTypedFields(WorkloadSpec spec, List<Problem> problems) {
+    Map<String, Object> values = new java.util.HashMap<>();
+    values.put("port", spec.port());
+    values.put("replicas", spec.replicas());
+    values.put("scaleOn", spec.scaleOn());
+    values.put("health", spec.health());
+    values.put("exposure", spec.exposure());
+    values.put("parallelism", spec.parallelism());
+    values.put("completions", spec.completions());
+    values.put("checkpoints", spec.checkpoints());
+    for (TypedField field : TYPED_FIELDS) {
+      if (values.get(field.name()) != null && !field.types().contains(spec.type())) {
+        problems.add(new Problem("spec." + field.name(),
+            field.message() + " (this Workload is of type " + spec.type() + ")"));
+      }
+    }
+    if (spec.type().isServing() && spec.port() == null) {
+      problems.add(new Problem("spec.port", PORT_REQUIRED));
+    }
+  }
+
+  private static void checkEnv(List<EnvVar> env, List<Problem> problems) {
+    if (env == null) {
+      return;
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < env.size(); i++) {
+      EnvVar variable = env.get(i);
+      String path = "spec.env[" + i + "]";
+      if (variable == null) {
+        problems.add(new Problem(path, "must not be null"));
+        continue;
+      }
+      if ((variable.value() == null) == (variable.secret() == null)) {
+        problems.add(new Problem(path, ENV_VALUE_XOR_SECRET));
+      }
+      if (variable.name() != null && !seen.add(variable.name())) {
+        problems.add(new Problem(path + ".name", "\"" + variable.name() + "\" is set more than once"));
+      }
+    }
+  }
+
+  private static void checkLabels(Map<String, String> labels, List<Problem> problems) {
+    if (labels == null) {
+      return;
+    }
+    for (Map.Entry<String, String> label : labels.entrySet()) {
+      String path = "spec.labels[" + label.getKey() + "]";
+      String key = label.getKey();
+      int slash = key.indexOf('/');
+      String prefix = slash < 0 ? null : key.substring(0, slash);
+      String name = slash < 0 ? key : key.substring(slash + 1);
+      if (!LABEL_NAME.matcher(name).matches() || (prefix != null && (prefix.length() > 253 || !LABEL_PREFIX.matcher(prefix).matches()))) {
+        problems.add(new Problem(path, "is not a valid label key"));
+      } else if (prefix != null && RESERVED_LABEL_PREFIXES.stream().anyMatch(r -> prefix.equals(r) || prefix.endsWith("." + r))) {
+        problems.add(new Problem(path, "the prefix " + prefix + "/ is reserved for Bosun and Kubernetes"));
+      }
+      if (label.getValue() == null || !LABEL_VALUE.matcher(label.getValue()).matches()) {
+        problems.add(new Problem(path, "\"" + label.getValue() + "\" is not a valid label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"));
+      }
+    }
+  }
+
+  private static void checkEgress(List<EgressRule> egress, List<Problem> problems) {
+    if (egress == null) {
+      return;
+    }
+    for (int i = 0; i < egress.size(); i++) {
+      EgressRule rule = egress.get(i);
+      String path = "spec.egress[" + i + "]";
+      if (rule == null || rule.cidr() == null) {
+        problems.add(new Problem(path + ".cidr", "is required"));
+        continue;
+      }
+      if (!Cidr.isValid(rule.cidr())) {
+        problems.add(new Problem(path + ".cidr", "\"" + rule.cidr() + "\" is not a valid CIDR block"));
+      }
+      if (rule.ports() != null) {
+        for (int p = 0; p < rule.ports().size(); p++) {
+          Integer port = rule.ports().get(p);
+          if (port == null || port < 1 || port > 65535) {
+            problems.add(new Problem(path + ".ports[" + p + "]", "must be a port from 1 to 65535"));
+          }
+        }
+      }
+    }
+  }
+
+  private static void checkModelCache(ModelCache cache, List<Problem> problems) {
+    if (cache != null && (cache.size() == null) == (cache.claimName() == null)) {
+      problems.add(new Problem("spec.modelCache", "exactly one of size and claimName must be set"));
+    }
+  }
+
+  private static void checkAgainstTier(WorkloadSpec spec, Tier tier, List<Problem> problems) {
+    if (tier == null || tier.getSpec() == null) {
+      return;
+    }
+    String tierName = tier.getMetadata().getName();
+    boolean gpuTier = tier.getSpec().gpu() != null;
+    if (!tier.getSpec().allows(spec.type())) {
+      String allowed = tier.getSpec().workloadTypes().stream().map(Enum::name).collect(Collectors.joining(", "));
+      String kind = gpuTier ? "GPU tier" : "tier";
+      problems.add(new Problem("spec.size",
+          kind + " \"" + tierName + "\" does not run " + spec.type() + " workloads (it allows " + allowed + ")"));
+    }
+    ScaleMetric metric = spec.scaleOn() == null ? null : spec.scaleOn().metric();
+    if (metric == ScaleMetric.gpu && !gpuTier) {
+      problems.add(new Problem("spec.scaleOn.metric", "gpu needs a GPU tier; \"" + tierName + "\" has no GPUs"));
+    }
+  }
+
+  private static void checkAgainstEnvironment(Workload workload, Environment environment, List<Problem> problems) {
+    if (environment.getSpec() == null) {
+      return;
+    }
+    String envName = environment.getMetadata().getName();
+    String namespace = workload.getMetadata() == null ? null : workload.getMetadata().getNamespace();
+    if (namespace != null && !Objects.equals(namespace, environment.getSpec().namespace())) {
+      problems.add(new Problem("metadata.namespace", "is \"" + namespace + "\", but Environment \"" + envName
+          + "\" owns namespace \"" + environment.getSpec().namespace() + "\""));
+    }
+    EnvironmentPolicies policies = environment.getSpec().policies();
+    if (policies == null) {
+      return;
+    }
+    WorkloadSpec spec = workload.getSpec();
+    if (policies.digestRequired() && spec.image() != null && !DIGEST.matcher(spec.image()).find()) {
+      problems.add(new Problem("spec.image",
+          "Environment \"" + envName + "\" requires images pinned by digest (...@sha256:<64 hex digits>), not a tag"));
+    }
+    if (policies.minReplicas() != null && spec.type().isServing()) {
+      int min = spec.replicas() == null || spec.replicas().min() == null ? 1 : spec.replicas().min();
+      if (min < policies.minReplicas()) {
+        problems.add(new Problem("spec.replicas.min", min + " is below the minimum of " + policies.minReplicas()
+            + " that Environment \"" + envName + "\" requires"));
+      }
+    }
+  }
+}

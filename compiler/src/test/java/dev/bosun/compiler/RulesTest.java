@@ -1,0 +1,66 @@
+package dev.bosun.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.Replicas;
+import dev.bosun.api.v1alpha1.WorkloadSpec;
+import dev.bosun.api.v1alpha1.WorkloadType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.Map;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.junit.jupiter.api.Test;
+
+class RulesTest {
+
+  @Test
+  void everyCelRuleOfTheCrdsHasItsJavaTwin() throws IOException {
+    Set<String> celMessages = new HashSet<>();
+    for (Path crd : Fixtures.yamlFilesWithSuffix(Fixtures.REPOSITORY.resolve("deploy/crds"), ".yml")) {
+      collectCelMessages(new Load(LoadSettings.builder().build()).loadFromString(Files.readString(crd)), celMessages);
+    }
+    assertThat(celMessages).hasSizeGreaterThanOrEqualTo(10);
+    assertThat(Rules.celMessages()).containsExactlyInAnyOrderElementsOf(celMessages);
+  }
+
+  private static void collectCelMessages(Object yaml, Set<String> messages) {
+    if (yaml instanceof Map<?, ?> map) {
+      if (map.get("x-kubernetes-validations") instanceof List<?> rules) {
+        rules.forEach(rule -> messages.add((String) ((Map<?, ?>) rule).get("message")));
+      }
+      map.values().forEach(value -> collectCelMessages(value, messages));
+    } else if (yaml instanceof List<?> list) {
+      list.forEach(item -> collectCelMessages(item, messages));
+    }
+  }
+
+  @Test
+  void productionPoliciesApply() {
+    Environment production = Fixtures.environment("production");
+    var spec = new WorkloadSpec(WorkloadType.Inference, "registry.example.com/a/b:1.0", "gpu-m", null, null, null, 8000,
+        new Replicas(1, 3), null, null, null, null, null, null, null, null, null);
+    var workload = Workloads.of("chat", spec);
+    workload.getMetadata().setNamespace("staging");
+    List<Problem> problems = Rules.check(workload, Fixtures.DEFAULT_TIERS.find("gpu-m").orElseThrow(), production);
+    assertThat(problems).extracting(Problem::toString).containsExactlyInAnyOrder(
+        "metadata.namespace: is \"staging\", but Environment \"production\" owns namespace \"production\"",
+        "spec.image: Environment \"production\" requires images pinned by digest (...@sha256:<64 hex digits>), not a tag",
+        "spec.replicas.min: 1 is below the minimum of 2 that Environment \"production\" requires");
+  }
+
+  @Test
+  void theCompilerRefusesAnInvalidWorkloadWithEveryProblem() {
+    var spec = new WorkloadSpec(WorkloadType.Training, "registry.example.com/a/b:1.0", "cpu-m", null, null, null, 8000,
+        new Replicas(3, 2), null, null, 4, 2, null, null, null, null, null);
+    var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(InvalidWorkloadException.class,
+        () -> Compiler.compile(Workloads.of("job", spec), Fixtures.DEFAULT_TIERS.find("cpu-m").orElseThrow(), null));
+    assertThat(thrown.problems()).extracting(Problem::path)
+        .containsExactlyInAnyOrder("spec.port", "spec.replicas", "spec.replicas", "spec.parallelism");
+  }
+}

@@ -1,0 +1,42 @@
+package dev.bosun.gpu.classify;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The recent Xids per GPU that context rules need (48 with 63/64, 45 after another Xid, 13/31
+ * repeating). Immutable: {@link #with} returns a new history, pruned to {@code keep}.
+ */
+public record XidHistory(Map<String, List<Seen>> byGpu) {
+
+  /** A Xid seen on a GPU: code, SM location when the line gave one, whether it was caused by another Xid. */
+  public record Seen(int code, String location, boolean secondary, Instant at) {}
+
+  public static final XidHistory EMPTY = new XidHistory(Map.of());
+
+  /** Bounds memory on a GPU that spews Xids: older entries matter less than the newest. */
+  static final int MAX_PER_GPU = 64;
+
+  public XidHistory {
+    byGpu = Map.copyOf(byGpu);
+  }
+
+  public List<Seen> on(String gpuKey) {
+    return byGpu.getOrDefault(gpuKey, List.of());
+  }
+
+  public XidHistory with(String gpuKey, Seen seen, Duration keep) {
+    Instant oldest = seen.at().minus(keep);
+    List<Seen> kept = new ArrayList<>();
+    for (Seen s : on(gpuKey)) if (!s.at().isBefore(oldest)) kept.add(s);
+    kept.add(seen);
+    if (kept.size() > MAX_PER_GPU) kept = kept.subList(kept.size() - MAX_PER_GPU, kept.size());
+    Map<String, List<Seen>> next = new HashMap<>(byGpu);
+    next.put(gpuKey, List.copyOf(kept));
+    return new XidHistory(next);
+  }
+}

@@ -1,0 +1,153 @@
+package dev.bosun.gpu.classify;
+
+import dev.bosun.gpu.kernel.DriverFault;
+import dev.bosun.gpu.kernel.NvLinkDetail;
+import dev.bosun.gpu.kernel.XidDetail;
+import dev.bosun.gpu.model.PciAddress;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class XidClassifierTest {
+
+  static final Instant T0 = Instant.parse("2026-11-28T01:00:00Z");
+  static final PciAddress GPU_A = PciAddress.of("0000:18:00.0");
+  static final PciAddress GPU_B = PciAddress.of("0000:2a:00.0");
+
+  final XidClassifier classifier = XidClassifier.withDefaults();
+  XidHistory history = XidHistory.EMPTY;
+
+  XidClassifier.Verdict classify(PciAddress gpu, int code, Instant at) {
+    return classify(gpu, code, XidDetail.NONE, at);
+  }
+
+  XidClassifier.Verdict classify(PciAddress gpu, int code, XidDetail detail, Instant at) {
+    XidClassifier.Result r = classifier.classify(
+        new DriverFault(DriverFault.Origin.KERNEL_LOG, null, null, gpu, null, code, detail, "Xid " + code), history, at);
+    history = r.history();
+    return r.verdict();
+  }
+
+  @Test
+  void doubleBitEccAloneResetsTheGpu() {
+    XidClassifier.Verdict v = classify(GPU_A, 48, T0);
+    assertThat(v.faultClass()).isEqualTo(FaultClass.GPU);
+    assertThat(v.action()).isEqualTo("reset the GPU (double-bit ECC error)");
+  }
+
+  @Test
+  void doubleBitEccWithRowRemapEventsOnTheSameGpuDrainsFirst() {
+    assertThat(classify(GPU_A, 48, T0).action()).doesNotContain("drain");
+    XidClassifier.Verdict v63 = classify(GPU_A, 63, T0.plusSeconds(1));
+    assertThat(v63.faultClass()).isEqualTo(FaultClass.GPU);
+    assertThat(v63.action()).startsWith("drain");
+    // and in the other order
+    history = XidHistory.EMPTY;
+    classify(GPU_A, 64, T0);
+    assertThat(classify(GPU_A, 48, T0.plusSeconds(2)).action()).startsWith("drain");
+  }
+
+  @Test
+  void rowRemapEventOnAnotherGpuOrLongAgoDoesNotPair() {
+    classify(GPU_B, 63, T0);
+    assertThat(classify(GPU_A, 48, T0.plusSeconds(1)).action()).doesNotContain("drain");
+    history = XidHistory.EMPTY;
+    classify(GPU_A, 63, T0);
+    assertThat(classify(GPU_A, 48, T0.plus(Duration.ofHours(1))).action()).doesNotContain("drain");
+    assertThat(classify(GPU_B, 63, T0.plus(Duration.ofHours(2))).faultClass()).isEqualTo(FaultClass.IGNORE);
+  }
+
+  @Test
+  void repeatsOfThirteenOnOneGpuEscalate() {
+    assertThat(classify(GPU_A, 13, T0).faultClass()).isEqualTo(FaultClass.APPLICATION);
+    assertThat(classify(GPU_B, 13, T0.plusSeconds(1)).faultClass()).isEqualTo(FaultClass.APPLICATION);
+    assertThat(classify(GPU_A, 13, T0.plusSeconds(60)).faultClass()).isEqualTo(FaultClass.APPLICATION);
+    XidClassifier.Verdict third = classify(GPU_A, 13, T0.plusSeconds(120));
+    assertThat(third.faultClass()).isEqualTo(FaultClass.GPU);
+    assertThat(third.reason()).contains("3 times");
+  }
+
+  @Test
+  void repeatsSpreadBeyondTheWindowDoNot() {
+    for (int i = 0; i < 5; i++) {
+      assertThat(classify(GPU_A, 31, T0.plus(Duration.ofMinutes(6L * i))).faultClass()).isEqualTo(FaultClass.APPLICATION);
+    }
+  }
+
+  @Test
+  void repeatsAtDifferentSmLocationsAreDifferentBugs() {
+    for (int sm = 0; sm < 4; sm++) {
+      XidDetail d = new XidDetail(1, "p", null, null, "GPC 0, TPC 0, SM " + sm, null);
+      assertThat(classify(GPU_A, 13, d, T0.plusSeconds(sm)).faultClass()).isEqualTo(FaultClass.APPLICATION);
+    }
+    XidDetail same = new XidDetail(1, "p", null, null, "GPC 0, TPC 0, SM 1", null);
+    classify(GPU_A, 13, same, T0.plusSeconds(10));
+    assertThat(classify(GPU_A, 13, same, T0.plusSeconds(11)).faultClass()).isEqualTo(FaultClass.GPU);
+  }
+
+  @Test
+  void aXidCausedByAnotherDoesNotCountAsARepeat() {
+    XidDetail secondary = new XidDetail(null, null, null, 48, null, null);
+    for (int i = 0; i < 5; i++) assertThat(classify(GPU_A, 13, secondary, T0.plusSeconds(i)).faultClass()).isEqualTo(FaultClass.APPLICATION);
+  }
+
+  @Test
+  void fortyFiveAloneRestartsTheFabricManagerAfterAnotherXidFollowsIt() {
+    assertThat(classify(GPU_A, 45, T0).action()).contains("fabric manager");
+    classify(GPU_B, 79, T0);
+    XidClassifier.Verdict after = classify(GPU_B, 45, T0.plusSeconds(1));
+    assertThat(after.faultClass()).isEqualTo(FaultClass.IGNORE);
+    assertThat(after.action()).isEqualTo("follow Xid 79");
+  }
+
+  @Test
+  void nvlink5FatalIsAGpuFaultNonfatalIsNot() {
+    XidDetail fatal = new XidDetail(null, null, null, null, null, new NvLinkDetail("RLW", true, 0, 0, 1, List.of()));
+    XidDetail nonfatal = new XidDetail(null, null, null, null, null, new NvLinkDetail("RLW", false, 0, 0, 1, List.of()));
+    assertThat(classify(GPU_A, 145, fatal, T0).faultClass()).isEqualTo(FaultClass.GPU);
+    assertThat(classify(GPU_A, 145, nonfatal, T0).faultClass()).isEqualTo(FaultClass.IGNORE);
+  }
+
+  @Test
+  void fallingOffTheBusWithoutXidIsANodeFault() {
+    XidClassifier.Result r = classifier.classify(new DriverFault(DriverFault.Origin.KERNEL_LOG, null, null, GPU_A, null,
+        null, XidDetail.NONE, "fallen off the bus"), history, T0);
+    assertThat(r.verdict().faultClass()).isEqualTo(FaultClass.NODE);
+    assertThat(r.finding().signal()).isEqualTo(Signal.FELL_OFF_THE_BUS);
+  }
+
+  @Test
+  void unknownCodesAreSupport() {
+    XidClassifier.Verdict v = classify(GPU_A, 777, T0);
+    assertThat(v.faultClass()).isEqualTo(FaultClass.SUPPORT);
+    assertThat(v.reason()).contains("not in the catalog");
+  }
+
+  @Test
+  void policyOverridesWin() {
+    XidClassifier lenient = new XidClassifier(XidCatalog.builtIn(),
+        GpuHealthPolicy.defaults().withXidOverrides(Map.of(109, FaultClass.IGNORE, 63, FaultClass.GPU, 13, FaultClass.APPLICATION)));
+    XidHistory h = XidHistory.EMPTY;
+    List<FaultClass> classes = new ArrayList<>();
+    for (int code : new int[] {109, 63, 13, 13, 13}) {
+      XidClassifier.Result r = lenient.classify(new DriverFault(DriverFault.Origin.KERNEL_LOG, null, null, GPU_A, null,
+          code, XidDetail.NONE, ""), h, T0);
+      h = r.history();
+      classes.add(r.verdict().faultClass());
+    }
+    assertThat(classes).containsExactly(FaultClass.IGNORE, FaultClass.GPU, FaultClass.APPLICATION, FaultClass.APPLICATION,
+        FaultClass.APPLICATION);
+  }
+
+  @Test
+  void historyIsBounded() {
+    for (int i = 0; i < 1000; i++) classify(GPU_A, 43, T0.plusMillis(i));
+    assertThat(history.on(GPU_A.toString())).hasSize(XidHistory.MAX_PER_GPU);
+  }
+}

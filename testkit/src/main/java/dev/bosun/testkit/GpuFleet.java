@@ -1,0 +1,138 @@
+package dev.bosun.testkit;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.resource.v1.DeviceClass;
+import io.fabric8.kubernetes.api.model.resource.v1.DeviceClassBuilder;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.stream.IntStream;
+
+/**
+ * A fleet of simulated GPU nodes: KWOK nodes with real-looking capacity and labels, each with
+ * the ResourceSlice NVIDIA's DRA driver would publish, so the real scheduler allocates real
+ * ResourceClaims against them.
+ *
+ * @param name names the nodes ({@code <name>-0000}, ...) and labels them {@code bosun.dev/fleet=<name>}
+ */
+public record GpuFleet(KubernetesClient client, String name, GpuProduct product, int gpusPerNode) {
+
+    public static final String DEVICE_CLASS = "gpu.nvidia.com";
+
+    /** The fleet `bosun dev up` makes: H100 nodes with eight GPUs each. */
+    public static GpuFleet h100(KubernetesClient client) {
+        return new GpuFleet(client, "gpu-node", GpuProduct.H100_80GB_HBM3, 8);
+    }
+
+    public GpuFleet {
+        if (gpusPerNode < 1 || gpusPerNode > NvidiaResourceSlice.MAX_DEVICES) {
+            throw new IllegalArgumentException("GPUs per node must be 1 to " + NvidiaResourceSlice.MAX_DEVICES);
+        }
+    }
+
+    /**
+     * The device class NVIDIA's driver installs for whole GPUs; idempotent, so every start
+     * can apply it.
+     */
+    public void installDeviceClass() {
+        DeviceClass gpus = new DeviceClassBuilder()
+                .withNewMetadata().withName(DEVICE_CLASS).endMetadata()
+                .withNewSpec()
+                    .addNewSelector().withNewCel()
+                        .withExpression("device.driver == \"" + NvidiaResourceSlice.DRIVER + "\" && "
+                                + "device.attributes[\"" + NvidiaResourceSlice.DRIVER + "\"].type == \"gpu\"")
+                    .endCel().endSelector()
+                .endSpec()
+                .build();
+        client.resource(gpus).forceConflicts().serverSideApply();
+    }
+
+    public String nodeName(int index) {
+        return "%s-%04d".formatted(name, index);
+    }
+
+    /**
+     * Adds nodes {@code first .. first+count-1} with their slices, many requests at a time, and
+     * returns their names. Nodes that exist already are left as they are.
+     */
+    public List<String> addNodes(int first, int count) {
+        var permits = new Semaphore(KubeClients.MAX_CONCURRENT_REQUESTS / 2);
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> created = IntStream.range(first, first + count)
+                    .mapToObj(index -> executor.submit(() -> {
+                        permits.acquire();
+                        try {
+                            return addNode(index);
+                        } finally {
+                            permits.release();
+                        }
+                    }))
+                    .toList();
+            var names = new ArrayList<String>(count);
+            for (var future : created) {
+                names.add(future.get());
+            }
+            return names;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not create the GPU fleet: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the GPU fleet", e);
+        }
+    }
+
+    private String addNode(int index) {
+        String nodeName = nodeName(index);
+        Node node = client.nodes().withName(nodeName).get();
+        if (node == null) {
+            node = client.nodes().resource(KwokGpuNode.build(name, nodeName, index, product, gpusPerNode)).create();
+        }
+        ResourceSlice slice = NvidiaResourceSlice.forNode(node, product, gpusPerNode);
+        if (client.resources(ResourceSlice.class).withName(slice.getMetadata().getName()).get() == null) {
+            client.resources(ResourceSlice.class).resource(slice).create();
+        }
+        return nodeName;
+    }
+
+    /** Waits until {@code expected} of the fleet's nodes are Ready, that is, KWOK has taken them over. */
+    public void awaitReady(int expected, Duration timeout) {
+        await("%d %s nodes Ready".formatted(expected, name))
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .until(this::readyNodes, ready -> ready >= expected);
+    }
+
+    public long readyNodes() {
+        return client.nodes().withLabel(KwokGpuNode.FLEET_LABEL, name).list().getItems().stream()
+                .filter(GpuFleet::isReady)
+                .count();
+    }
+
+    public long publishedSlices() {
+        return client.resources(ResourceSlice.class)
+                .withField("spec.driver", NvidiaResourceSlice.DRIVER)
+                .list().getItems().stream()
+                .filter(slice -> slice.getSpec().getNodeName() != null
+                        && slice.getSpec().getNodeName().startsWith(name + "-"))
+                .count();
+    }
+
+    static boolean isReady(Node node) {
+        return node.getStatus() != null && node.getStatus().getConditions() != null
+                && node.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** Deletes the fleet's nodes; the garbage collector deletes their slices, which they own. */
+    public void delete() {
+        client.nodes().withLabel(KwokGpuNode.FLEET_LABEL, name).delete();
+    }
+}
