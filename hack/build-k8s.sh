@@ -50,9 +50,21 @@ cache_complete() {
   for c in "${COMPONENTS[@]}"; do [[ -x "$BIN_DIR/$c" ]] || return 1; done
 }
 
+# The platform as Go names it, without needing Go (a complete cache needs no toolchain).
+platform() {
+  local os arch
+  os="$(uname -s | tr '[:upper:]' '[:lower:]')"
+  case "$(uname -m)" in
+    x86_64) arch=amd64 ;;
+    aarch64|arm64) arch=arm64 ;;
+    *) arch="$(uname -m)" ;;
+  esac
+  echo "$os-$arch"
+}
+
 # fabric8 kube-api-test looks for <version>-<os>-<arch> under ~/.kubeapitest/k8s.
 layout_for_kube_api_test() {
-  local dir="$HOME/.kubeapitest/k8s/${K8S_VERSION#v}-$(go env GOOS)-$(go env GOARCH)" c
+  local dir="$HOME/.kubeapitest/k8s/${K8S_VERSION#v}-$(platform)" c
   mkdir -p "$dir"
   for c in kube-apiserver etcd kubectl; do
     # A hard link costs no space; fall back to a copy across file systems.
@@ -65,13 +77,13 @@ finish() {
   if $print_dir; then echo "$BIN_DIR"; fi
 }
 
-command -v go >/dev/null 2>&1 || die "Go toolchain not found on PATH. It is needed to build etcd, Kubernetes and kwok from their Go modules (Go >= 1.26, https://go.dev/dl/)."
-
 if ! $force && cache_complete; then
   say "cached: $STAMP in $BIN_DIR"
   finish
   exit 0
 fi
+
+command -v go >/dev/null 2>&1 || die "Go toolchain not found on PATH. It is needed to build etcd, Kubernetes and kwok from their Go modules (Go >= 1.26, https://go.dev/dl/)."
 
 mkdir -p "$BIN_DIR" "$LOG_DIR" "$SRC_DIR"
 rm -f "$CACHE_DIR/VERSIONS"

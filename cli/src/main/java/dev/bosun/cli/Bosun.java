@@ -1,5 +1,7 @@
 package dev.bosun.cli;
 
+import dev.bosun.cli.dev.DevCommand;
+import dev.bosun.cli.gpu.GpuCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Bosun.Version.class,
     description = "The operational layer for AI workloads on Kubernetes.",
-    subcommands = {RenderCommand.class, ValidateCommand.class, TiersCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RenderCommand.class, ValidateCommand.class, TiersCommand.class, GpuCommand.class, DevCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Bosun {
 
   public static void main(String[] args) {

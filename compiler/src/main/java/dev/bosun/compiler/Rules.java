@@ -59,6 +59,7 @@ public final class Rules {
   static final String MIN_ABOVE_MAX = "min must be less than or equal to max";
   static final String PARALLELISM_ABOVE_COMPLETIONS = "parallelism must not exceed completions";
   static final String ENV_VALUE_XOR_SECRET = "exactly one of value and secret must be set";
+  static final String CACHE_SIZE_XOR_CLAIM = "exactly one of size and claimName must be set";
   static final String MIG_PROFILE_REQUIRED = "migProfile is required when sharing is MIG";
   static final String MIG_PROFILE_FORBIDDEN = "migProfile applies only when sharing is MIG";
   static final String DEVICE_PLUGIN_EXCLUSIVE =
@@ -69,7 +70,7 @@ public final class Rules {
   /** Every message that mirrors a CEL rule of the CRDs. */
   public static Set<String> celMessages() {
     Set<String> messages = TYPED_FIELDS.stream().map(TypedField::message).collect(Collectors.toCollection(HashSet::new));
-    messages.addAll(Set.of(PORT_REQUIRED, MIN_ABOVE_MAX, PARALLELISM_ABOVE_COMPLETIONS, ENV_VALUE_XOR_SECRET,
+    messages.addAll(Set.of(PORT_REQUIRED, MIN_ABOVE_MAX, PARALLELISM_ABOVE_COMPLETIONS, ENV_VALUE_XOR_SECRET, CACHE_SIZE_XOR_CLAIM,
         MIG_PROFILE_REQUIRED, MIG_PROFILE_FORBIDDEN, DEVICE_PLUGIN_EXCLUSIVE));
     return messages;
   }
@@ -240,7 +241,7 @@ public final class Rules {
 
   private static void checkModelCache(ModelCache cache, List<Problem> problems) {
     if (cache != null && (cache.size() == null) == (cache.claimName() == null)) {
-      problems.add(new Problem("spec.modelCache", "exactly one of size and claimName must be set"));
+      problems.add(new Problem("spec.modelCache", CACHE_SIZE_XOR_CLAIM));
     }
   }
 

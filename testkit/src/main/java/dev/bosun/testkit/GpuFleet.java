@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.api.model.resource.v1.DeviceClass;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceClassBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +64,7 @@ public record GpuFleet(KubernetesClient client, String name, GpuProduct product,
 
     /**
      * Adds nodes {@code first .. first+count-1} with their slices, many requests at a time, and
-     * returns their names. Nodes that exist already are left as they are.
+     * returns their names. Nodes and slices that exist already are left as they are.
      */
     public List<String> addNodes(int first, int count) {
         var permits = new Semaphore(KubeClients.MAX_CONCURRENT_REQUESTS / 2);
@@ -89,25 +92,37 @@ public record GpuFleet(KubernetesClient client, String name, GpuProduct product,
         }
     }
 
+    /** Two requests per new node: create first and look only when it exists already. */
     private String addNode(int index) {
         String nodeName = nodeName(index);
-        Node node = client.nodes().withName(nodeName).get();
-        if (node == null) {
-            node = client.nodes().resource(KwokGpuNode.build(name, nodeName, index, product, gpusPerNode)).create();
-        }
-        ResourceSlice slice = NvidiaResourceSlice.forNode(node, product, gpusPerNode);
-        if (client.resources(ResourceSlice.class).withName(slice.getMetadata().getName()).get() == null) {
-            client.resources(ResourceSlice.class).resource(slice).create();
-        }
+        Node node = createOrGet(client.nodes().resource(KwokGpuNode.build(name, nodeName, index, product, gpusPerNode)));
+        createOrGet(client.resources(ResourceSlice.class).resource(NvidiaResourceSlice.forNode(node, product, gpusPerNode)));
         return nodeName;
     }
 
-    /** Waits until {@code expected} of the fleet's nodes are Ready, that is, KWOK has taken them over. */
+    private static <T> T createOrGet(Resource<T> resource) {
+        try {
+            return resource.create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                return resource.get();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Waits until {@code expected} of the fleet's nodes are Ready, that is, KWOK has taken them
+     * over. It watches rather than lists: listing a thousand nodes four times a second would
+     * load the API server it measures.
+     */
     public void awaitReady(int expected, Duration timeout) {
-        await("%d %s nodes Ready".formatted(expected, name))
-                .atMost(timeout)
-                .pollInterval(Duration.ofMillis(250))
-                .until(this::readyNodes, ready -> ready >= expected);
+        try (var nodes = client.nodes().withLabel(KwokGpuNode.FLEET_LABEL, name).inform()) {
+            await("%d %s nodes Ready".formatted(expected, name))
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> nodes.getStore().list().stream().filter(GpuFleet::isReady).count() >= expected);
+        }
     }
 
     public long readyNodes() {

@@ -1,11 +1,16 @@
 package dev.bosun.testkit;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Kubernetes cluster on 127.0.0.1 made of real components (etcd, kube-apiserver,
@@ -33,6 +39,8 @@ public final class LocalCluster {
             List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller");
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(60);
+    private static final List<String> LEADERS = List.of("kube-scheduler", "kube-controller-manager");
 
     private final K8sBinaries binaries;
     private final Path home;
@@ -92,6 +100,13 @@ public final class LocalCluster {
      * running, and the exception names the component and its log.
      */
     public Started start(Consumer<String> progress) {
+        // Two starts at once (a test run and `bosun dev up`) would both find nothing running.
+        try (var _ = lockHome()) {
+            return startHoldingLock(progress);
+        }
+    }
+
+    private Started startHoldingLock(Consumer<String> progress) {
         long begin = System.nanoTime();
         if (isRunning()) {
             return new Started(kubeconfig(), false, Duration.ofNanos(System.nanoTime() - begin));
@@ -115,7 +130,79 @@ public final class LocalCluster {
             deleteWithKwokctl();
             throw failure;
         }
+        try {
+            awaitLeaders();
+        } catch (RuntimeException e) {
+            deleteWithKwokctl();
+            throw e;
+        }
         return new Started(kubeconfig(), true, Duration.ofNanos(System.nanoTime() - begin));
+    }
+
+    /**
+     * kwokctl calls the cluster ready once the API server answers, even if the scheduler has
+     * died. The scheduler and the controller manager each take a leader lease when they start
+     * working, so waiting for both leases proves they run; a component that exits meanwhile is
+     * named at once. kubectl asks, because a JVM's first Kubernetes client costs seconds.
+     */
+    private void awaitLeaders() {
+        try {
+            await("kube-scheduler and kube-controller-manager to take their leases")
+                    .atMost(LEADER_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        failIfAComponentExited();
+                        return leaseHolders().size() == LEADERS.size();
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new ClusterStartException("kube-scheduler or kube-controller-manager did not start working within "
+                    + LEADER_TIMEOUT.toSeconds() + " s; see their logs in " + keepLogs());
+        }
+    }
+
+    private List<String> leaseHolders() {
+        var arguments = new ArrayList<>(List.of(binaries.kubectl().toString(), "--kubeconfig", kubeconfig().toString(),
+                "--namespace", "kube-system", "get", "leases", "--ignore-not-found",
+                "--output", "jsonpath={range .items[*]}{.spec.holderIdentity}{\"\\n\"}{end}"));
+        arguments.addAll(LEADERS);
+        var result = ExternalCommand.of(arguments).timeout(Duration.ofSeconds(10)).run();
+        return result.succeeded()
+                ? result.output().stream().filter(holder -> !holder.isBlank()).toList()
+                : List.of();
+    }
+
+    private void failIfAComponentExited() {
+        for (String component : COMPONENTS) {
+            if (!isAlive(component)) {
+                throw exitedDuringStart(component, "");
+            }
+        }
+    }
+
+    private ClusterStartException exitedDuringStart(String component, String more) {
+        Path log = keepLogs().resolve(component + ".log");
+        return new ClusterStartException(component + " exited during start; see its log at "
+                + log + "\n" + indent(tail(log, 10)) + more);
+    }
+
+    /** Where the logs of a failed start are kept, since removing the failed cluster removes its directory. */
+    public Path failedStartLogs() {
+        return home.resolve("failed-start-logs");
+    }
+
+    private Path keepLogs() {
+        Path kept = failedStartLogs();
+        try {
+            Files.createDirectories(kept);
+            try (Stream<Path> logs = Files.list(clusterDirectory().resolve("logs"))) {
+                for (Path log : logs.toList()) {
+                    Files.copy(log, kept.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            // No logs yet (kwokctl failed before starting anything): its own output says why.
+        }
+        return kept;
     }
 
     /**
@@ -148,6 +235,13 @@ public final class LocalCluster {
                 "--kubeconfig", kubeconfig().toString(),
                 // Benchmarks create thousands of objects; client-side throttling would measure itself.
                 "--disable-qps-limits",
+                // Both start before the API server answers; retrying the lease every 2 s (the
+                // default) then adds seconds to every start.
+                "--extra-args", "kube-scheduler=leader-elect-retry-period=500ms",
+                "--extra-args", "kube-controller-manager=leader-elect-retry-period=500ms",
+                // The cluster is disposable: waiting for the disk on every write would make it
+                // measure the disk rather than Kubernetes.
+                "--extra-args", "etcd=unsafe-no-fsync=true",
                 "--wait", "2m",
                 "--timeout", "3m"));
         if (apiserverPort != 0) {
@@ -176,12 +270,16 @@ public final class LocalCluster {
         String logs = "\n" + kwokctlSays + "; its last lines:\n" + indent(result.lastLines(15));
         for (String component : COMPONENTS) {
             if (Files.exists(pidFile(component)) && !isAlive(component)) {
-                return new ClusterStartException(component + " exited during start; see its log at "
-                        + logFile(component) + "\n" + indent(tail(logFile(component), 10)) + logs);
+                return exitedDuringStart(component, logs);
             }
         }
-        return new ClusterStartException("the local cluster did not start; component logs are in "
-                + clusterDirectory().resolve("logs") + logs);
+        // Before it starts anything kwokctl runs each binary for its version; it names the one that failed.
+        String named = COMPONENTS.stream()
+                .filter(c -> result.output().stream().anyMatch(line -> line.contains("bin/" + c + " ")))
+                .findFirst()
+                .map(c -> c + " failed before the cluster started; ")
+                .orElse("the local cluster did not start; ");
+        return new ClusterStartException(named + "component logs are in " + keepLogs() + logs);
     }
 
     /** True when every component runs and the API server says it is ready. */
@@ -198,6 +296,12 @@ public final class LocalCluster {
 
     /** Stops every process the cluster runs and forgets its state. Stopping a stopped cluster is fine. */
     public void stop() {
+        try (var _ = lockHome()) {
+            stopHoldingLock();
+        }
+    }
+
+    private void stopHoldingLock() {
         if (Files.exists(clusterDirectory())) {
             deleteWithKwokctl();
         }
@@ -222,7 +326,21 @@ public final class LocalCluster {
     }
 
     private boolean isAlive(String component) {
-        return pid(component).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+        return pid(component).filter(LocalCluster::isRunningProcess).isPresent();
+    }
+
+    /** Alive and not a zombie: an exited component whose parent (kwokctl, gone) was not reaped yet. */
+    private static boolean isRunningProcess(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The state follows the command name, which is in parentheses and may contain spaces.
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | StringIndexOutOfBoundsException e) {
+            return true;
+        }
     }
 
     private Optional<Long> pid(String component) {
@@ -230,6 +348,30 @@ public final class LocalCluster {
             return Optional.of(Long.parseLong(Files.readString(pidFile(component)).trim()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
+        }
+    }
+
+    /** An exclusive lock on {@code <home>/lock}, held across processes while starting or stopping. */
+    private HomeLock lockHome() {
+        try {
+            Files.createDirectories(home);
+            var channel = FileChannel.open(home.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel.lock();
+            return new HomeLock(channel);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + home.resolve("lock"), e);
+        }
+    }
+
+    /** Closing the channel releases the lock. */
+    private record HomeLock(FileChannel channel) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

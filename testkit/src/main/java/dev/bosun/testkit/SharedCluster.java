@@ -32,6 +32,7 @@ public final class SharedCluster implements AutoCloseable {
     }
 
     static SharedCluster start(Consumer<String> progress) {
+        KubeClients.preloadInBackground();
         var binaries = K8sBinaries.ensureBuilt(progress);
         var cluster = LocalCluster.atDefaultHome(binaries);
         var started = cluster.start(progress);

@@ -41,22 +41,35 @@ class LocalClusterIT {
     @Test
     void aComponentThatExitsDuringStartIsNamedWithItsLogAndNothingIsLeftRunning(@TempDir Path home)
             throws IOException {
-        // The real binaries, except a kube-scheduler that exits at once.
+        // The real binaries, except a kube-scheduler that answers kwokctl's version query and then exits at once.
         var real = K8sBinaries.cached().orElseThrow();
         Path bin = Files.createDirectories(home.resolve("bin"));
         for (String component : K8sBinaries.COMPONENTS) {
             Files.createSymbolicLink(bin.resolve(component), real.path(component));
         }
         Files.delete(bin.resolve("kube-scheduler"));
-        Files.writeString(bin.resolve("kube-scheduler"), "#!/bin/sh\necho 'scheduler: injected failure' >&2\nexit 3\n");
+        Files.writeString(bin.resolve("kube-scheduler"), """
+                #!/bin/sh
+                case "$*" in *version*) exec %s "$@" ;; esac
+                echo 'scheduler: injected failure' >&2
+                exit 3
+                """.formatted(real.kubeScheduler()));
         bin.resolve("kube-scheduler").toFile().setExecutable(true);
         var cluster = new LocalCluster(new K8sBinaries(bin), home.resolve("dev"), 0);
 
-        assertThatThrownBy(() -> cluster.start(line -> { }))
-                .isInstanceOf(ClusterStartException.class)
-                .hasMessageContaining("kube-scheduler")
-                .hasMessageContaining(cluster.logFile("kube-scheduler").toString());
-        assertThat(cluster.status()).allSatisfy(component ->
-                assertThat(component.running()).as(component.component() + " running").isFalse());
+        try {
+            assertThatThrownBy(() -> cluster.start(line -> { }))
+                    .isInstanceOf(ClusterStartException.class)
+                    .hasMessageContaining("kube-scheduler exited during start")
+                    .hasMessageContaining(cluster.failedStartLogs().resolve("kube-scheduler.log").toString())
+                    .hasMessageContaining("scheduler: injected failure");
+            assertThat(cluster.status()).allSatisfy(component ->
+                    assertThat(component.running()).as(component.component() + " running").isFalse());
+        } finally {
+            // @TempDir would warn about links to files outside it.
+            for (String component : K8sBinaries.COMPONENTS) {
+                Files.delete(bin.resolve(component));
+            }
+        }
     }
 }

@@ -27,5 +27,15 @@ public final class Patterns {
   /** An environment variable name. */
   public static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_.-]*$";
 
+  /** What each pattern asks for, in words, for error messages. */
+  public static final java.util.Map<String, String> DESCRIPTIONS = java.util.Map.of(
+      QUANTITY, "must be a quantity such as 500m, 4 or 16Gi",
+      DNS_LABEL, "must be lower case letters, digits and '-', starting and ending with a letter or digit",
+      IMAGE, "must name a tag or a digest, such as registry.example.com/team/app:1.4.2 or ...@sha256:<64 hex digits>",
+      MONEY, "must be a decimal amount such as 2.50",
+      CIDR, "must be a CIDR block such as 203.0.113.0/24",
+      HTTP_PATH, "must be an HTTP path starting with /",
+      ENV_NAME, "must be a variable name: letters, digits, '_', '.' or '-', not starting with a digit");
+
   private Patterns() {}
 }

@@ -48,6 +48,7 @@ public final class DevCommand {
                 return 2;
             }
             long begin = System.nanoTime();
+            KubeClients.preloadInBackground();
             var binaries = K8sBinaries.ensureBuilt(line -> PROGRESS.println("  " + line));
             var cluster = LocalCluster.atDefaultHome(binaries);
             var started = cluster.start(line -> PROGRESS.println(line));
@@ -96,9 +97,9 @@ public final class DevCommand {
             var cluster = LocalCluster.atDefaultHome(binaries.get());
             System.out.println("Kubernetes binaries: " + binaries.get().directory());
             for (var component : cluster.status()) {
-                System.out.printf("%-24s %-8s %s%n", component.component(),
-                        component.running() ? "running" : "stopped",
-                        component.pid().map(pid -> "pid " + pid + ", ").orElse("") + "log " + component.log());
+                System.out.printf("%-24s %s%n", component.component(), component.running()
+                        ? "running  pid " + component.pid().orElseThrow() + ", log " + component.log()
+                        : "stopped");
             }
             if (!cluster.isRunning()) {
                 System.out.println("The local cluster is not running.");

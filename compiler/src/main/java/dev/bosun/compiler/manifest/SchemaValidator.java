@@ -1,5 +1,6 @@
 package dev.bosun.compiler.manifest;
 
+import dev.bosun.api.v1alpha1.Patterns;
 import dev.bosun.compiler.Problem;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -125,7 +126,8 @@ final class SchemaValidator {
     }
     String pattern = (String) schema.get("pattern");
     if (pattern != null && !compiled(pattern).matcher(value).find()) {
-      problems.add(new Problem(path, "\"" + value + "\" does not match " + pattern));
+      String expected = Patterns.DESCRIPTIONS.getOrDefault(pattern, "does not match " + pattern);
+      problems.add(new Problem(path, "\"" + value + "\" " + expected));
     }
   }
 

@@ -6,9 +6,18 @@ import dev.bosun.gpu.kernel.BoundedLineReader;
 import dev.bosun.gpu.kernel.DriverFault;
 import dev.bosun.gpu.kernel.KernelLogParser;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -56,13 +65,13 @@ public final class Explain {
    * {@code bosun gpu explain}, for machines without the CLI (GPU validation).
    */
   public static void main(String[] args) throws IOException {
-    java.io.InputStream in = args.length == 0 || args[0].equals("-") ? System.in
-        : java.nio.file.Files.newInputStream(java.nio.file.Path.of(args[0]));
-    java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
-    Writer out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8));
-    Summary s = run(new java.io.InputStreamReader(in, utf8), out, XidClassifier.withDefaults(), Instant.EPOCH);
+    InputStream in = args.length == 0 || args[0].equals("-") ? System.in : Files.newInputStream(Path.of(args[0]));
+    // Bytes that are not UTF-8 become U+FFFD: the line is counted as unparsed, not fatal.
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPLACE)
+        .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+    Summary s = run(new InputStreamReader(in, utf8), out, XidClassifier.withDefaults(), Instant.EPOCH);
     System.err.printf("explain: %d lines, %d faults, %d unparsed%n", s.lines(), s.faults(), s.unparsed());
   }
 

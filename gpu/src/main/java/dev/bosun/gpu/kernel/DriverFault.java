@@ -9,8 +9,8 @@ import dev.bosun.gpu.model.PciAddress;
  * @param origin       where it was read
  * @param sequence     kmsg sequence number when read from /dev/kmsg, else {@code null}
  * @param uptimeMicros kernel timestamp when the line had one, else {@code null}
- * @param pci          the GPU's address; {@code null} only for an NVML event on a device whose
- *                     address could not be read
+ * @param pci          the GPU's address; {@code null} when the message does not give it (a "fallen
+ *                     off the bus" line on its own, an NVML event on a device whose address could not be read)
  * @param uuid         the GPU's UUID when known (NVML, or a "GPU at PCI" line seen earlier)
  * @param text         the driver's message, prefix removed
  */

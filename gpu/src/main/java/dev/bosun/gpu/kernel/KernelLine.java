@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code /dev/kmsg}: {@code PRIORITY,SEQUENCE,TIMESTAMP_US,FLAGS;MESSAGE}</li>
  *   <li>{@code dmesg}: {@code [ 5123.004211] MESSAGE} (or {@code dmesg -T}'s {@code [Sat Nov 28 ...] })</li>
- *   <li>syslog / journald: {@code Nov 02 11:20:31 host kernel: MESSAGE} or an ISO timestamp</li>
+ *   <li>syslog / journald: {@code Nov 02 11:20:31 host kernel: MESSAGE}, with fractional seconds
+ *       ({@code -o short-precise}), an ISO timestamp ({@code -o short-iso}) or the uptime
+ *       ({@code -o short-monotonic: [ 5123.004211] host kernel: MESSAGE})</li>
  * </ul>
  * A bare {@code NVRM: ...} message (no prefix) is accepted too.
  *
@@ -25,8 +27,10 @@ public record KernelLine(Shape shape, Long sequence, Long uptimeMicros, String m
   private static final Pattern DMESG = Pattern.compile("\\[\\s*(\\d{1,12})\\.(\\d{1,9})\\]\\s?(.*)", Pattern.DOTALL);
   private static final Pattern DMESG_HUMAN = Pattern.compile("\\[[A-Z][a-z]{2} [^\\]]{1,40}\\]\\s?(.*)", Pattern.DOTALL);
   private static final Pattern SYSLOG = Pattern.compile(
-      "(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\dT[0-9:.+\\-Z]{8,32})"
+      "(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?|\\d{4}-\\d\\d-\\d\\dT[0-9:.+\\-Z]{8,32})"
           + " \\S{1,255} kernel: (?:\\[\\s*(\\d{1,12})\\.(\\d{1,9})\\]\\s?)?(.*)", Pattern.DOTALL);
+  /** journalctl -o short-monotonic: {@code [ 5123.004211] host kernel: MESSAGE}. */
+  private static final Pattern HOST_KERNEL = Pattern.compile("\\S{1,255} kernel: (.*)", Pattern.DOTALL);
   private static final Pattern BARE = Pattern.compile("(?:NVRM|nvidia[\\w-]*): .*", Pattern.DOTALL);
 
   /**
@@ -44,7 +48,10 @@ public record KernelLine(Shape shape, Long sequence, Long uptimeMicros, String m
     }
     m = DMESG.matcher(line);
     if (m.matches()) {
-      return Optional.of(new KernelLine(Shape.DMESG, null, micros(m.group(1), m.group(2)), m.group(3)));
+      String message = m.group(3);
+      Matcher journal = HOST_KERNEL.matcher(message);
+      if (journal.matches()) return Optional.of(new KernelLine(Shape.SYSLOG, null, micros(m.group(1), m.group(2)), journal.group(1)));
+      return Optional.of(new KernelLine(Shape.DMESG, null, micros(m.group(1), m.group(2)), message));
     }
     m = DMESG_HUMAN.matcher(line);
     if (m.matches()) return Optional.of(new KernelLine(Shape.DMESG, null, null, m.group(1)));

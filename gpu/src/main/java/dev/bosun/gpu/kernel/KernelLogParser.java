@@ -31,7 +31,10 @@ public final class KernelLogParser {
   private static final Pattern GPU_AT = Pattern.compile(
       "GPU at PCI:([0-9A-Fa-f:.]{5,20}): (GPU-\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12})\\s*");
   private static final Pattern THE_GPU = Pattern.compile("The NVIDIA GPU ([0-9A-Fa-f:.]{5,20})\\b");
+  private static final Pattern PCI_ANYWHERE = Pattern.compile("\\b(\\p{XDigit}{4,8}:\\p{XDigit}{2}:\\p{XDigit}{2}(?:\\.\\p{XDigit})?)\\b");
   private static final String FALLEN = "fallen off the bus";
+  /** {@code cat /dev/kmsg} prints a record's dictionary as indented {@code KEY=value} lines. */
+  private static final Pattern KMSG_DICTIONARY = Pattern.compile(" [A-Z0-9_]{1,32}=.*");
 
   private static final Pattern PID = Pattern.compile("\\bpid=('?<unknown>'?|\\d{1,10})");
   private static final Pattern NAME = Pattern.compile("\\bname=([^,]{1,64})");
@@ -78,7 +81,7 @@ public final class KernelLogParser {
     }
     Optional<KernelLine> line = KernelLine.parse(stripLineEnd(rawLine));
     if (line.isEmpty()) {
-      if (!rawLine.isBlank()) unparsed++;
+      if (!rawLine.isBlank() && !KMSG_DICTIONARY.matcher(rawLine).matches()) unparsed++;
       return List.of();
     }
     return accept(line.get());
@@ -131,6 +134,10 @@ public final class KernelLogParser {
     if (body.contains(FALLEN)) {
       PciAddress pci = fallingOffTheBus;
       fallingOffTheBus = null;
+      if (pci == null) { // a one-line variant, e.g. "NVRM: GPU 0000:3b:00.0: GPU has fallen off the bus."
+        Matcher any = PCI_ANYWHERE.matcher(body);
+        if (any.find()) pci = PciAddress.parse(any.group(1)).orElse(null);
+      }
       return found(new DriverFault(DriverFault.Origin.KERNEL_LOG, line.sequence(), line.uptimeMicros(), pci,
           pci == null ? null : uuidByPci.get(pci), null, XidDetail.NONE, message));
     }

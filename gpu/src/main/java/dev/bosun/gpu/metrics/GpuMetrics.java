@@ -1,6 +1,7 @@
 package dev.bosun.gpu.metrics;
 
 import dev.bosun.gpu.classify.GpuHealth;
+import dev.bosun.gpu.classify.XidTally;
 import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
 

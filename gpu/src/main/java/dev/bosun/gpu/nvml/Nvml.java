@@ -117,6 +117,9 @@ public final class Nvml implements AutoCloseable {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment out = a.allocate(JAVA_INT);
       int st = call("nvmlSystemGetCudaDriverVersion_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS), out);
+      if (st == NvmlReturn.FUNCTION_NOT_FOUND) {
+        st = call("nvmlSystemGetCudaDriverVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS), out);
+      }
       return st == 0 ? Reading.ok(out.get(JAVA_INT, 0)) : Reading.failed(st);
     }
   }
@@ -148,7 +151,7 @@ public final class Nvml implements AutoCloseable {
           unsignedInts(dev, "nvmlDeviceGetUtilizationRates", 2),
           temperature(dev),
           unsignedInt(dev, "nvmlDeviceGetPowerUsage"),
-          first(unsignedLongs(dev, "nvmlDeviceGetCurrentClocksEventReasons", 1)),
+          clockEventReasons(dev),
           ecc(dev),
           remappedRows(dev),
           migMode(dev));
@@ -339,6 +342,13 @@ public final class Nvml implements AutoCloseable {
       for (int i = 0; i < n; i++) v[i] = out.getAtIndex(JAVA_LONG, i);
       return Reading.ok(v);
     }
+  }
+
+  /** The 550+ name first; drivers before it only have the "throttle reasons" one (same bitmask). */
+  private Reading<Long> clockEventReasons(MemorySegment dev) {
+    Reading<long[]> r = unsignedLongs(dev, "nvmlDeviceGetCurrentClocksEventReasons", 1);
+    if (r.status() == NvmlReturn.FUNCTION_NOT_FOUND) r = unsignedLongs(dev, "nvmlDeviceGetCurrentClocksThrottleReasons", 1);
+    return first(r);
   }
 
   private static Reading<Long> first(Reading<long[]> r) {

@@ -144,6 +144,15 @@ class KernelLogParserTest {
   }
 
   @Test
+  void fallenOffTheBusOnOneLineOrWithoutAnAddress() {
+    assertThat(parse("[ 9.1] NVRM: GPU 0000:3b:00.0: GPU has fallen off the bus.").getFirst().pci())
+        .isEqualTo(PciAddress.of("0000:3b:00.0"));
+    DriverFault unknown = parse("[ 9.1] NVRM: fallen off the bus and is not responding to commands.").getFirst();
+    assertThat(unknown.pci()).isNull();
+    assertThat(unknown.xid()).isNull();
+  }
+
+  @Test
   void pciToUuidLinesArePerGpuAndRemembered() {
     KernelLogParser parser = new KernelLogParser();
     List<DriverFault> faults = parse(parser, """
@@ -164,10 +173,13 @@ class KernelLogParserTest {
         [ 2.000000] NVRM: Xid (PCI:0000:18:00): 63, pid=1, name=a, row remap
         2026-11-28T00:57:09.123456+00:00 node-1 kernel: NVRM: Xid (PCI:0000:18:00): 64, pid=1, name=a, failed
         Nov 28 00:57:10 node-1 kernel: [    3.000000] NVRM: Xid (PCI:0000:18:00): 92, pid=1, name=a, high SBE rate
+        Nov 28 00:57:11.123456 node-1 kernel: NVRM: Xid (PCI:0000:18:00): 94, pid=1, name=a, contained
+        [    4.500000] node-1 kernel: NVRM: Xid (PCI:0000:18:00): 95, pid=1, name=a, uncontained
         Nov 28 00:57:10 node-1 systemd[1]: Started something.
         random words that are not a kernel line""");
-    assertThat(faults).extracting(DriverFault::xid).containsExactly(48, 63, 64, 92);
+    assertThat(faults).extracting(DriverFault::xid).containsExactly(48, 63, 64, 92, 94, 95);
     assertThat(faults.get(3).uptimeMicros()).isEqualTo(3_000_000L);
+    assertThat(faults.get(5).uptimeMicros()).isEqualTo(4_500_000L);
   }
 
   @Test
@@ -189,6 +201,17 @@ class KernelLogParserTest {
     assertThat(parser.acceptLine("[ 1.0] NVRM: Xid (PCI:0000:18:00): 48, " + "x".repeat(KernelLogParser.MAX_LINE_CHARS))).isEmpty();
     assertThat(parser.acceptLine(BoundedLineReader.OVERLONG)).isEmpty();
     assertThat(parser.counters().unparsed()).isEqualTo(3);
+  }
+
+  @Test
+  void kmsgDictionaryLinesAsCatPrintsThemAreNeitherFaultsNorGarbage() {
+    KernelLogParser parser = new KernelLogParser();
+    assertThat(parse(parser, """
+        3,510,9001000,-;NVRM: Xid (PCI:0000:18:00): 48, pid=1, name=a, DBE
+         SUBSYSTEM=pci
+         DEVICE=+pci:0000:18:00.0
+        """)).extracting(DriverFault::xid).containsExactly(48);
+    assertThat(parser.counters().unparsed()).isZero();
   }
 
   @Test

@@ -112,12 +112,9 @@ class KmsgFollowerTest {
     RingBuffer kmsg = new RingBuffer();
     for (int i = 0; i < 10; i++) kmsg.log(xid(13));
     KmsgCursorStore store = new KmsgCursorStore(dir.resolve("c"));
-    KmsgRecordSource source = kmsg.open();
-    kmsg.oldest = 0;
     List<DriverFault> delivered = new ArrayList<>();
-    KmsgFollower f = new KmsgFollower(source, store, BOOT, delivered::add);
-    f.pump(2);
-    kmsg.oldest = 6; // the ring buffer wrapped while we were slow
+    new KmsgFollower(kmsg.open(), store, BOOT, delivered::add).pump(2);
+    kmsg.oldest = 6; // the ring buffer wrapped while the agent was down: records 2..5 are gone
     // a reader positioned before `oldest` gets EPIPE once, then continues at the oldest record
     KmsgFollower.Progress p = new KmsgFollower(gapAt(kmsg, 2), store, BOOT, delivered::add).pump(Long.MAX_VALUE);
     assertThat(p.lost()).isEqualTo(1);

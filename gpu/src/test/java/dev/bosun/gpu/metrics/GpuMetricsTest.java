@@ -2,6 +2,7 @@ package dev.bosun.gpu.metrics;
 
 import dev.bosun.gpu.Fixtures;
 import dev.bosun.gpu.classify.GpuHealth;
+import dev.bosun.gpu.classify.XidTally;
 import dev.bosun.gpu.model.EccCounts;
 import dev.bosun.gpu.model.GpuIdentity;
 import dev.bosun.gpu.model.GpuSample;

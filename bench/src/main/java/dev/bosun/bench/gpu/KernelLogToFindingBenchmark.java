@@ -1,8 +1,8 @@
 package dev.bosun.bench.gpu;
 
-import dev.bosun.gpu.classify.Finding;
+import dev.bosun.gpu.classify.NodeHealth;
+import dev.bosun.gpu.classify.NodeHealthTracker;
 import dev.bosun.gpu.classify.XidClassifier;
-import dev.bosun.gpu.classify.XidHistory;
 import dev.bosun.gpu.kernel.DriverFault;
 import dev.bosun.gpu.kernel.KernelLogParser;
 import java.time.Instant;
@@ -22,8 +22,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Kernel log line to classified finding, the agent's hot path: strip the transport prefix,
- * parse the driver message, classify with the GPU's recent history. SampleTime gives the
- * latency distribution (p99 is the issue's target: at most 10 ms).
+ * parse the driver message, classify with the GPU's recent history and record it in the node's
+ * state ({@link NodeHealthTracker#onFault}). SampleTime gives the latency distribution (p99 is
+ * the issue's target: at most 10 ms).
  *
  * <p>Every line here is a Xid (the worst case: non-driver lines return earlier).
  */
@@ -33,21 +34,21 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
-public class KernelLogToFindingBench {
+public class KernelLogToFindingBenchmark {
 
   private List<String> lines;
   private int next;
   private KernelLogParser parser;
-  private XidClassifier classifier;
-  private XidHistory history;
+  private NodeHealthTracker tracker;
+  private NodeHealth state;
   private Instant clock;
 
   @Setup
   public void setUp() {
     lines = KernelLogCorpus.lines(4096, 1, 7);
     parser = new KernelLogParser();
-    classifier = XidClassifier.withDefaults();
-    history = XidHistory.EMPTY;
+    tracker = new NodeHealthTracker(XidClassifier.withDefaults());
+    state = NodeHealth.EMPTY;
     clock = Instant.parse("2026-11-28T00:00:00Z");
   }
 
@@ -56,10 +57,9 @@ public class KernelLogToFindingBench {
     String line = lines.get(next++ & 4095);
     clock = clock.plusMillis(5);
     for (DriverFault fault : parser.acceptLine(line)) {
-      XidClassifier.Result r = classifier.classify(fault, history, clock);
-      history = r.history();
-      Finding finding = r.finding();
-      bh.consume(finding);
+      NodeHealthTracker.Step step = tracker.onFault(state, fault, clock);
+      state = step.state();
+      bh.consume(step.findings());
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.bosun.gpu.metrics;
+package dev.bosun.gpu.classify;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -28,10 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 5)
-@Measurement(iterations = 3, time = 5)
+@Warmup(iterations = 2, time = 10)
+@Measurement(iterations = 3, time = 10)
 @Fork(1)
-public class ExplainThroughputBench {
+public class ExplainThroughputBenchmark {
 
   static final int LINES = 1_000_000;
 

@@ -1,0 +1,118 @@
+package dev.bosun.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.GpuNodeHealth;
+import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
+import dev.bosun.testkit.GpuFleet;
+import dev.bosun.testkit.GpuProduct;
+import dev.bosun.testkit.LocalClusterExtension;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * deploy/agent's RBAC and admission policy, applied to the local cluster and exercised with the
+ * token a real agent pod gets (bound to a pod on a node): the agent may write its own node's
+ * condition and GpuNodeHealth, and nothing of another node's, and nothing else.
+ */
+@ExtendWith(LocalClusterExtension.class)
+class AgentRbacIT {
+
+  static final Path DEPLOY = Path.of("../deploy/agent");
+  static final String NAMESPACE = "bosun-node";
+
+  GpuFleet fleet;
+
+  @AfterEach
+  void cleanUp() {
+    if (fleet != null) fleet.delete();
+  }
+
+  @Test
+  void anAgentWritesItsOwnNodeAndNoOtherOne(KubernetesClient admin) throws Exception {
+    for (String file : List.of("../crds/gpunodehealths.bosun.dev-v1.yml", "namespace.yaml", "rbac.yaml")) {
+      try (InputStream in = Files.newInputStream(DEPLOY.resolve(file))) {
+        for (HasMetadata o : admin.load(in).items()) {
+          // The extension's client defaults to the test's namespace; these objects name their own.
+          String ns = o.getMetadata().getNamespace();
+          (ns == null ? admin.resource(o) : admin.resource(o).inNamespace(ns)).forceConflicts().serverSideApply();
+        }
+      }
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions().withName("gpunodehealths.bosun.dev").get();
+      return crd.getStatus() != null && crd.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Established"));
+    });
+    fleet = new GpuFleet(admin, "agent-rbac-" + Long.toString(System.nanoTime() % 1_000_000, 36), GpuProduct.H100_80GB_HBM3, 8);
+    List<String> nodes = fleet.addNodes(0, 2);
+    String mine = nodes.get(0), other = nodes.get(1);
+    fleet.awaitReady(2, Duration.ofMinutes(1));
+
+    var pod = admin.pods().inNamespace(NAMESPACE).resource(new PodBuilder()
+        .withNewMetadata().withGenerateName("bosun-agent-").endMetadata()
+        .withNewSpec().withNodeName(mine).withServiceAccountName("bosun-agent")
+            .addNewToleration().withOperator("Exists").endToleration()
+            .addNewContainer().withName("agent").withImage("bosun/agent:0.1.0").endContainer()
+        .endSpec().build()).create();
+    try {
+      String token = admin.serviceAccounts().inNamespace(NAMESPACE).withName("bosun-agent")
+          .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L)
+              .withNewBoundObjectRef().withApiVersion("v1").withKind("Pod").withName(pod.getMetadata().getName())
+                  .withUid(pod.getMetadata().getUid()).endBoundObjectRef()
+              .endSpec().build())
+          .getStatus().getToken();
+      Config config = new ConfigBuilder(Config.empty()).withMasterUrl(admin.getConfiguration().getMasterUrl())
+          .withCaCertData(admin.getConfiguration().getCaCertData()).withCaCertFile(admin.getConfiguration().getCaCertFile())
+          .withTrustCerts(admin.getConfiguration().isTrustCerts()).withOauthToken(token).build();
+      try (KubernetesClient asAgent = new KubernetesClientBuilder().withConfig(config).build()) {
+        // The agent's own transport with the pod's token, and a fabric8 client with the same token for the 403 checks.
+        Condition healthy = new Condition(GpuNodeHealth.CONDITION, "True", 1L, "2026-11-28T10:00:00Z", "GpusHealthy", "all 8 GPUs healthy");
+        var own = new KubePublisher(new KubeApi(config), mine);
+        long generation = own.ensure();
+        own.writeStatus(new GpuNodeHealthStatus(generation, List.of(healthy), "2026-11-28T10:00:00Z", "simulated",
+            null, null, List.of(), List.of(), Map.of()));
+        own.writeCondition(healthy, Instant.now());
+        assertThat(admin.resources(GpuNodeHealth.class).withName(mine).get().getStatus().source()).isEqualTo("simulated");
+        assertThat(admin.nodes().withName(mine).get().getStatus().getConditions())
+            .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("GpuHealthy=True"));
+
+        var foreign = new KubePublisher(new KubeApi(config), other);
+        assertThatThrownBy(() -> foreign.writeCondition(healthy, Instant.now()))
+            .hasMessageContaining("may write only its own node");
+        assertThatThrownBy(foreign::ensure).hasMessageContaining("may write only its own node");
+        assertThat(admin.nodes().withName(other).get().getStatus().getConditions())
+            .noneSatisfy(c -> assertThat(c.getType()).isEqualTo(GpuNodeHealth.CONDITION));
+
+        assertThatThrownBy(() -> asAgent.nodes().withName(other).delete())
+            .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        assertThatThrownBy(() -> asAgent.secrets().inNamespace(NAMESPACE).list())
+            .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        assertThatThrownBy(() -> asAgent.resources(GpuNodeHealth.class).withName(mine).delete())
+            .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+      }
+    } finally {
+      admin.pods().inNamespace(NAMESPACE).withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
+      admin.resources(GpuNodeHealth.class).withName(mine).delete();
+    }
+  }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Resident memory and CPU of the node agent while it samples simulated GPUs every second and
+# tails a kernel log that grows by ten records a second (one Xid a minute among them), with a
+# Prometheus-like scrape of /metrics every 15 s. Linux only (/proc).
+#
+#   bench/agent/measure.sh [SECONDS=60] [GPUS=8] [-- extra agent options, e.g. --kubeconfig FILE --node NAME]
+#
+# Without --kubeconfig it runs --offline (no cluster). Prints one line per measure and a summary.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_TO_RUN=${1:-60}; GPUS=${2:-8}; shift $(( $# >= 2 ? 2 : $# )) || true
+[ "${1:-}" = "--" ] && shift
+EXTRA=("$@")
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA="$JAVA_HOME/bin/java"
+# The DaemonSet's flags: a small heap that grows only when needed, C1 only, no pooled netty buffers.
+JVM_FLAGS=${JVM_FLAGS:--Xms8m -Xmx48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -Xss512k -Dio.netty.allocator.type=unpooled -Dio.netty.noPreferDirect=true}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+
+if [ ! -f agent/target/classes/dev/bosun/agent/AgentMain.class ] || [ ! -s agent/target/classpath.txt ]; then
+  ./mvnw -q -o -pl agent -am install -DskipTests >&2
+  ./mvnw -q -o -pl agent dependency:build-classpath -Dmdep.outputFile="$PWD/agent/target/classpath.txt" -DincludeScope=runtime >&2
+fi
+CP="agent/target/classes:$(cat agent/target/classpath.txt)"
+
+WORK=$(mktemp -d)
+KMSG="$WORK/kmsg"
+: > "$KMSG"
+cleanup() { [ -n "${WRITER:-}" ] && kill "$WRITER" 2>/dev/null; [ -n "${AGENT:-}" ] && kill "$AGENT" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# The kernel log: ten records a second, an Xid 13 on GPU 0's bus every 600th.
+( seq=1; while :; do
+    if (( seq % 600 == 0 )); then msg="NVRM: Xid (PCI:0000:18:00): 13, pid=4242, name=python, Graphics SM Warp Exception on (GPC 1, TPC 2, SM 0)"
+    else msg="audit: type=1400 audit($seq.000:1): apparmor=\"ALLOWED\" operation=\"open\" profile=\"bench\""; fi
+    printf '6,%d,%d,-;%s\n' "$seq" "$((seq * 100000))" "$msg" >> "$KMSG"; seq=$((seq + 1)); sleep 0.1
+  done ) &
+WRITER=$!
+
+MODE=(--offline)
+for a in "${EXTRA[@]}"; do [ "$a" = "--kubeconfig" ] && MODE=(); done
+# shellcheck disable=SC2086
+"$JAVA" $JVM_FLAGS --enable-native-access=ALL-UNNAMED -cp "$CP" dev.bosun.agent.AgentMain \
+  --node "${NODE:-bench-node-0000}" --simulate "$GPUS" --interval 1s --port 0 --kmsg "$KMSG" --state-dir "$WORK" \
+  "${MODE[@]}" "${EXTRA[@]}" 2> "$WORK/agent.log" &
+AGENT=$!
+
+port=""
+for _ in $(seq 1 100); do
+  port=$(grep -o 'serving /metrics and /healthz on port [0-9]*' "$WORK/agent.log" | grep -o '[0-9]*$' || true)
+  [ -n "$port" ] && break; sleep 0.1
+done
+[ -n "$port" ] || { echo "agent did not start:" >&2; cat "$WORK/agent.log" >&2; exit 1; }
+
+HZ=$(getconf CLK_TCK)
+ticks() { awk '{print $14 + $15}' "/proc/$AGENT/stat"; }
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$AGENT/status"; }
+
+sleep 10   # start-up (class loading, JIT) is not the steady state
+t0=$(date +%s.%N); c0=$(ticks); max=0; sum=0; n=0
+for s in $(seq 1 "$SECONDS_TO_RUN"); do
+  (( s % 15 == 0 )) && curl -sf "http://127.0.0.1:$port/metrics" -o /dev/null
+  sleep 1
+  r=$(rss_kib); sum=$((sum + r)); n=$((n + 1)); (( r > max )) && max=$r
+done
+t1=$(date +%s.%N); c1=$(ticks)
+samples=$(curl -sf "http://127.0.0.1:$port/metrics" | grep -c '^DCGM_FI_DEV_GPU_UTIL{' || true)
+xids=$(curl -sf "http://127.0.0.1:$port/metrics" | awk '/^bosun_gpu_xid_errors_total\{/ {s += $NF} END {print s + 0}')
+cpu=$(echo "($c1 - $c0) / $HZ / ($t1 - $t0) * 100" | bc -l)
+printf 'gpus=%d seconds=%d jvm="%s"\n' "$GPUS" "$SECONDS_TO_RUN" "$JVM_FLAGS"
+printf 'rss_max_mib=%.1f rss_avg_mib=%.1f cpu_percent_of_one_core=%.2f\n' "$(echo "$max/1024" | bc -l)" "$(echo "$sum/$n/1024" | bc -l)" "$cpu"
+printf 'metrics_gpus=%d xids_counted=%d kmsg_records=%d\n' "$samples" "$xids" "$(wc -l < "$KMSG")"

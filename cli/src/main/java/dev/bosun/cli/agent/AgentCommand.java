@@ -1,0 +1,84 @@
+package dev.bosun.cli.agent;
+
+import dev.bosun.agent.AgentMain;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bosun agent}: the node agent, as the DaemonSet runs it on every GPU node, or with
+ * simulated GPUs on a laptop. It runs until stopped (SIGTERM, Ctrl-C).
+ *
+ * <p>Exit codes: 0 stopped, 1 could not start (no GPU, unreachable port, bad kubeconfig),
+ * 2 invalid options.
+ */
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Watch this node's GPUs (NVML, else nvidia-smi) and kernel log (/dev/kmsg); keep the GpuNodeHealth named after"
+          + " the node and the Node condition GpuHealthy up to date; serve /metrics (dcgm-exporter names) and /healthz.",
+      "Example: bosun agent --simulate 8 --node gpu-node-0000 --kubeconfig ~/.bosun/kubeconfig"
+    })
+public final class AgentCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--node", paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
+      description = "The Node to publish for; $NODE_NAME when absent (the DaemonSet sets it).")
+  String node;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "The kubeconfig to use; fabric8's default resolution (in-cluster included) when absent.")
+  Path kubeconfig;
+
+  @Option(names = "--port", defaultValue = "9400", paramLabel = "PORT",
+      description = "Port of /metrics and /healthz (dcgm-exporter's); 0 picks a free one; default ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--interval", defaultValue = "1s", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Sampling period (500ms, 1s, 2m); default ${DEFAULT-VALUE}.")
+  Duration interval;
+
+  @Option(names = "--heartbeat", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Longest time between writes when nothing changes; default ${DEFAULT-VALUE}.")
+  Duration heartbeat;
+
+  @Option(names = "--simulate", paramLabel = "GPUS",
+      description = "Simulated H100s instead of the real GPUs (1 to 64), with their own kernel log.")
+  Integer simulate;
+
+  @Option(names = "--kmsg", paramLabel = "PATH",
+      description = "Kernel log: /dev/kmsg (the default on a real node) or a file of kmsg records to tail.")
+  Path kmsg;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Where the kernel-log cursor is kept; /var/lib/bosun-agent, or a temporary directory when simulating.")
+  Path stateDir;
+
+  @Option(names = "--offline", description = "Publish nothing to a cluster; serve /metrics and /healthz only.")
+  boolean offline;
+
+  @Override
+  public Integer call() {
+    return AgentMain.run(new AgentMain.Options(node, kubeconfig, port, interval, heartbeat, simulate, kmsg, stateDir, offline),
+        System.err);
+  }
+
+  /** Reads 500ms, 1s, 2m or PT1S; a bad value is a usage error (exit 2) with picocli's message. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      try {
+        return AgentMain.duration(value);
+      } catch (AgentMain.InvalidOptions e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}

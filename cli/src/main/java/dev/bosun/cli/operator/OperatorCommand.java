@@ -1,0 +1,33 @@
+package dev.bosun.cli.operator;
+
+import dev.bosun.operator.OperatorMain;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bosun operator}: runs the reconcilers until stopped. */
+@Command(name = "operator", mixinStandardHelpOptions = true,
+    description = "Run the Bosun operator against a kubeconfig, or in-cluster.")
+public final class OperatorCommand implements Callable<Integer> {
+  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The kubeconfig to use; fabric8's default resolution (in-cluster included) when absent.")
+  Path kubeconfig;
+
+  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT", description = "Port of /metrics and /healthz; default ${DEFAULT-VALUE}.")
+  int httpPort;
+
+  @Option(names = "--leader-elect", description = "Take the Lease before reconciling, so that several replicas can run.")
+  boolean leaderElect;
+
+  @Option(names = "--lease-namespace", paramLabel = "NAMESPACE",
+      description = "Where the Lease lives; $POD_NAMESPACE, else bosun-system.")
+  String leaseNamespace;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    String namespace = leaseNamespace != null ? leaseNamespace
+        : System.getenv("POD_NAMESPACE") != null ? System.getenv("POD_NAMESPACE") : "bosun-system";
+    OperatorMain.run(new OperatorMain.Settings(kubeconfig, httpPort, leaderElect, namespace));
+    return 0;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.bosun.operator;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts the operator: both reconcilers, leader election, and the {@code /metrics} and
+ * {@code /healthz} endpoints. {@code bosun operator} calls {@link #run}; tests call {@link #start}.
+ */
+public final class OperatorMain implements AutoCloseable {
+
+  /**
+   * @param kubeconfig a kubeconfig file, or null for fabric8's default resolution ($KUBECONFIG,
+   *     ~/.kube/config, in-cluster service account)
+   * @param httpPort where /metrics and /healthz listen; 0 for any free port, negative for none
+   * @param leaderElection whether to take the Lease before reconciling (needed with more than one replica)
+   * @param leaseNamespace where the Lease lives; the pod's namespace in-cluster
+   * @param exitOnLostLease whether losing the Lease ends the process (JOSDK's default, so that two
+   *     replicas never reconcile at once); tests that run several operators in one JVM turn it off
+   */
+  public record Settings(Path kubeconfig, int httpPort, boolean leaderElection, String leaseNamespace, boolean exitOnLostLease) {
+    public static final String LEASE_NAME = "bosun-operator";
+
+    public Settings(Path kubeconfig, int httpPort, boolean leaderElection, String leaseNamespace) {
+      this(kubeconfig, httpPort, leaderElection, leaseNamespace, true);
+    }
+
+    public static Settings defaults() {
+      return new Settings(null, 8080, false, "bosun-system");
+    }
+  }
+
+  private final Operator operator;
+  private final KubernetesClient client;
+  private final HttpEndpoints endpoints;
+
+  private OperatorMain(Operator operator, KubernetesClient client, HttpEndpoints endpoints) {
+    this.operator = operator;
+    this.client = client;
+    this.endpoints = endpoints;
+  }
+
+  /** Starts the operator and returns at once; close it to stop. */
+  public static OperatorMain start(Settings settings) {
+    return start(settings, clientFor(settings.kubeconfig()));
+  }
+
+  /** Starts the operator on a client the caller made (and the operator closes). */
+  public static OperatorMain start(Settings settings, KubernetesClient client) {
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+          .withCloseClientOnStop(true)
+          // A Workload is reconciled by one thread at a time; these many Workloads at once.
+          .withConcurrentReconciliationThreads(Integer.getInteger("bosun.operator.threads", 10));
+      if (settings.leaderElection()) {
+        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
+            .aLeaderElectionConfiguration(Settings.LEASE_NAME)
+            .withLeaseNamespace(settings.leaseNamespace())
+            .withExitOnStopLeading(settings.exitOnLostLease())
+            .build());
+      }
+    });
+    operator.register(new WorkloadReconciler(client));
+    operator.register(new EnvironmentReconciler(client));
+    HttpEndpoints endpoints = settings.httpPort() < 0 ? null : HttpEndpoints.start(settings.httpPort(), registry, operator);
+    operator.start();
+    return new OperatorMain(operator, client, endpoints);
+  }
+
+  /** Runs until the process is stopped (SIGTERM stops the reconcilers and gives the Lease back). */
+  public static void run(Settings settings) throws InterruptedException {
+    var running = start(settings);
+    var stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.close();
+      stopped.countDown();
+    }, "bosun-operator-stop"));
+    stopped.await();
+  }
+
+  public int httpPort() {
+    return endpoints == null ? -1 : endpoints.port();
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    if (endpoints != null) {
+      endpoints.close();
+    }
+    operator.stop();
+  }
+
+  /** A client for the kubeconfig file, or by fabric8's default resolution when null. */
+  public static KubernetesClient clientFor(Path kubeconfig) {
+    if (kubeconfig == null) {
+      return new KubernetesClientBuilder().build();
+    }
+    try {
+      return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read the kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.bosun.operator;
+
+import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.api.v1alpha1.WorkloadStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Turns what the cluster shows of a Workload's Deployment or Job and pods into its status. Pure:
+ * everything it reads is passed in, so the reasons it gives are unit-tested without a cluster.
+ */
+public final class WorkloadObservation {
+  /** Why a Workload cannot make progress until someone acts. */
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String TIER_NOT_FOUND = "TierNotFound";
+  public static final String UNSCHEDULABLE = "Unschedulable";
+  public static final String QUOTA_EXCEEDED = "QuotaExceeded";
+  public static final String JOB_FAILED = "JobFailed";
+  public static final String APPLY_FAILED = "ApplyFailed";
+
+  private WorkloadObservation() {}
+
+  /** A problem that blocks the Workload: a reason (one of the constants above) and a message. */
+  public record Problem(String reason, String message) {}
+
+  /**
+   * @param problem a problem found before the children were looked at (invalid spec, tier
+   *     missing, apply failed), or null
+   * @param eventsOfPod the Events of a pending pod, asked for only when no condition explains why
+   *     it is pending (a claim or a pod refused by quota leaves only an Event behind)
+   */
+  public static WorkloadStatus status(Workload workload, String tier, String environment, Problem problem,
+      Deployment deployment, Job job, Collection<Pod> pods, Function<Pod, List<Event>> eventsOfPod, Instant now) {
+    long generation = Optional.ofNullable(workload.getMetadata().getGeneration()).orElse(0L);
+    List<Condition> previous = workload.getStatus() == null ? null : workload.getStatus().conditions();
+
+    Integer desired = null, ready = null, completions = null, succeeded = null, failed = null;
+    boolean isReady = false;
+    boolean progressing = false;
+    String readyReason = "NotReady";
+    String readyMessage = null;
+    if (deployment != null) {
+      var spec = deployment.getSpec();
+      var st = deployment.getStatus();
+      desired = spec.getReplicas() == null ? 1 : spec.getReplicas();
+      int updated = st == null || st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas();
+      int readyNow = st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
+      int total = st == null || st.getReplicas() == null ? 0 : st.getReplicas();
+      long observed = st == null || st.getObservedGeneration() == null ? 0 : st.getObservedGeneration();
+      boolean current = observed >= Optional.ofNullable(deployment.getMetadata().getGeneration()).orElse(0L);
+      ready = Math.min(readyNow, updated);
+      isReady = current && updated >= desired && readyNow >= desired && total <= desired;
+      progressing = !isReady;
+      readyReason = isReady ? "ReplicasReady" : "ReplicasNotReady";
+      readyMessage = ready + " of " + desired + " replicas ready";
+      if (problem == null) {
+        problem = quotaProblem(deployment).orElse(null);
+      }
+    } else if (job != null) {
+      var st = job.getStatus();
+      completions = job.getSpec().getCompletions() == null ? 1 : job.getSpec().getCompletions();
+      succeeded = st == null || st.getSucceeded() == null ? 0 : st.getSucceeded();
+      failed = st == null || st.getFailed() == null ? 0 : st.getFailed();
+      Optional<JobCondition> finished = st == null ? Optional.empty() : st.getConditions().stream()
+          .filter(c -> "True".equals(c.getStatus()) && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())))
+          .findFirst();
+      isReady = finished.map(c -> "Complete".equals(c.getType())).orElse(false);
+      progressing = finished.isEmpty();
+      readyReason = isReady ? "Succeeded" : progressing ? "Running" : "Failed";
+      readyMessage = succeeded + " of " + completions + " completions succeeded";
+      if (problem == null && finished.isPresent() && "Failed".equals(finished.get().getType())) {
+        problem = new Problem(JOB_FAILED, finished.get().getReason() + ": " + finished.get().getMessage());
+      }
+    }
+    if (problem == null && !isReady) {
+      problem = podProblem(pods, eventsOfPod).orElse(null);
+    }
+    if (problem != null && deployment == null && job == null) {
+      readyReason = problem.reason();
+      readyMessage = problem.message();
+    }
+
+    var conditions = new ArrayList<Conditions.Observed>();
+    conditions.add(new Conditions.Observed(Conditions.READY, isReady, readyReason, readyMessage));
+    boolean blocked = problem != null;
+    conditions.add(new Conditions.Observed(Conditions.PROGRESSING, progressing && !blocked,
+        progressing ? (blocked ? "Blocked" : "RollingOut") : "Complete",
+        progressing ? (blocked ? "blocked: " + problem.message() : readyMessage) : null));
+    conditions.add(blocked
+        ? new Conditions.Observed(Conditions.DEGRADED, true, problem.reason(), problem.message())
+        : new Conditions.Observed(Conditions.DEGRADED, false, "AsExpected", null));
+    return new WorkloadStatus(generation, Conditions.merge(previous, conditions, generation, now), tier, environment,
+        desired, ready, completions, succeeded, failed);
+  }
+
+  /** The Deployment controller copies a ReplicaSet's failure to create pods (quota, admission) here. */
+  static Optional<Problem> quotaProblem(Deployment deployment) {
+    if (deployment.getStatus() == null) {
+      return Optional.empty();
+    }
+    return deployment.getStatus().getConditions().stream()
+        .filter(c -> "ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus()))
+        .map(DeploymentCondition::getMessage)
+        .filter(Objects::nonNull)
+        .map(WorkloadObservation::creationProblem)
+        .findFirst();
+  }
+
+  private static Problem creationProblem(String message) {
+    return message.contains("exceeded quota")
+        ? new Problem(QUOTA_EXCEEDED, message)
+        : new Problem("FailedCreate", message);
+  }
+
+  /** The scheduler's own words for a pod it cannot place, or a quota Event that keeps it pending. */
+  static Optional<Problem> podProblem(Collection<Pod> pods, Function<Pod, List<Event>> eventsOfPod) {
+    List<Pod> pending = pods.stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()))
+        .sorted(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getName()))
+        .toList();
+    for (Pod pod : pending) {
+      Optional<PodCondition> unschedulable = pod.getStatus() == null ? Optional.empty() : pod.getStatus().getConditions().stream()
+          .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason()))
+          .findFirst();
+      if (unschedulable.isPresent()) {
+        return Optional.of(new Problem(UNSCHEDULABLE, "pod " + pod.getMetadata().getName() + ": " + unschedulable.get().getMessage()));
+      }
+    }
+    for (Pod pod : pending) {
+      Optional<Problem> fromEvents = eventsOfPod.apply(pod).stream()
+          .filter(e -> "Warning".equals(e.getType()) && e.getMessage() != null)
+          .filter(e -> e.getMessage().contains("exceeded quota") || e.getMessage().contains("forbidden"))
+          .max(java.util.Comparator.comparing(e -> Optional.ofNullable(e.getLastTimestamp()).orElse("")))
+          .map(e -> creationProblem("pod " + pod.getMetadata().getName() + ": " + e.getMessage()));
+      if (fromEvents.isPresent()) {
+        return fromEvents;
+      }
+    }
+    return Optional.empty();
+  }
+}

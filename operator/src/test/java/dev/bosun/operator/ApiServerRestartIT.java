@@ -1,0 +1,88 @@
+package dev.bosun.operator;
+
+import static dev.bosun.operator.Workloads.awaitStatus;
+import static dev.bosun.operator.Workloads.is;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bosun.testkit.LocalCluster;
+import dev.bosun.testkit.LocalClusterExtension;
+import dev.bosun.testkit.SharedCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * kube-apiserver restarted under a running operator: its watches break and come back, and it goes
+ * on reconciling without a restart of its own. Only the API server is restarted, with the command
+ * line kwokctl started it with; etcd and the rest keep running.
+ */
+@ExtendWith(LocalClusterExtension.class)
+class ApiServerRestartIT {
+  private static SharedCluster cluster;
+  private static OperatorMain operator;
+
+  @BeforeAll
+  static void operator(SharedCluster shared) {
+    cluster = shared;
+    operator = RunningOperator.ensureStarted(shared);
+  }
+
+  @Test
+  void theOperatorRecoversWhenTheApiServerComesBack(KubernetesClient client) throws Exception {
+    client.resource(Workloads.service("before", "cpu-s", 1, 1)).create();
+    awaitStatus(client, "before", w -> is(w, "Ready", "True", null));
+
+    restartApiServer();
+
+    // Changes made after the restart are seen and acted on by the same operator.
+    Workloads.patchSpec(client, "before", "{\"size\":\"cpu-m\"}");
+    client.resource(Workloads.service("after", "cpu-s", 1, 1)).create();
+    awaitStatus(client, "before", w -> "cpu-m".equals(w.getStatus().tier()) && is(w, "Ready", "True", null));
+    awaitStatus(client, "after", w -> is(w, "Ready", "True", null));
+    var health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + operator.httpPort() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+  }
+
+  private static void restartApiServer() throws IOException, InterruptedException {
+    Path pidFile = LocalCluster.defaultHome().toAbsolutePath()
+        .resolve("kwok/clusters/" + LocalCluster.NAME + "/pids/kube-apiserver.pid");
+    long pid = Long.parseLong(Files.readString(pidFile).trim());
+    ProcessHandle apiserver = ProcessHandle.of(pid).orElseThrow();
+    List<String> command = new java.util.ArrayList<>();
+    command.add(apiserver.info().command().orElseThrow());
+    command.addAll(List.of(apiserver.info().arguments().orElseThrow()));
+    Path workingDirectory = Path.of("/proc/" + pid + "/cwd").toRealPath();
+
+    apiserver.destroy();
+    // Down once it stops answering (the process may linger as a zombie until its parent reaps it).
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> !ready());
+
+    Process restarted = new ProcessBuilder(command).directory(workingDirectory.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(cluster.cluster().logFile("kube-apiserver").toFile()))
+        .start();
+    // kwokctl stops what the pid file names: the new process, when the run ends.
+    Files.writeString(pidFile, Long.toString(restarted.pid()));
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(ApiServerRestartIT::ready);
+  }
+
+  private static boolean ready() {
+    try {
+      return "ok".equals(cluster.client().raw("/readyz"));
+    } catch (RuntimeException down) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.bosun.operator;
+
+import static dev.bosun.operator.Workloads.awaitStatus;
+import static dev.bosun.operator.Workloads.condition;
+import static dev.bosun.operator.Workloads.is;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.EnvironmentPolicies;
+import dev.bosun.api.v1alpha1.EnvironmentSpec;
+import dev.bosun.api.v1alpha1.Tier;
+import dev.bosun.api.v1alpha1.TierQuota;
+import dev.bosun.compiler.Compiler;
+import dev.bosun.compiler.Labels;
+import dev.bosun.testkit.LocalClusterExtension;
+import dev.bosun.testkit.SharedCluster;
+import dev.bosun.testkit.TestNamespace;
+import io.fabric8.kubernetes.api.model.LimitRange;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The reasons a Workload's status gives when it cannot run, and the GPU readiness gate. */
+@ExtendWith(LocalClusterExtension.class)
+class WorkloadConditionsIT {
+  private static final String DIGEST_IMAGE =
+      "registry.example.com/acme/chat@sha256:31e06f7d89feb99a0e6c0affe198748c3bb5bef5e3cc92d95cb9e996197d3fc3";
+  private static KubernetesClient admin;
+  private final List<Runnable> cleanups = new ArrayList<>();
+
+  @BeforeAll
+  static void operator(SharedCluster cluster) {
+    RunningOperator.ensureStarted(cluster);
+    admin = cluster.client();
+  }
+
+  @AfterEach
+  void cleanUp() {
+    cleanups.forEach(Runnable::run);
+  }
+
+  @Test
+  void aMissingTierIsNamed(KubernetesClient client) {
+    client.resource(Workloads.service("web", "cpu-nope", 1, 1)).create();
+    var workload = awaitStatus(client, "web", w -> is(w, "Degraded", "True", WorkloadObservation.TIER_NOT_FOUND));
+    assertThat(condition(workload, "Degraded").message()).contains("spec.size").contains("cpu-nope");
+    assertThat(is(workload, "Ready", "False", WorkloadObservation.TIER_NOT_FOUND)).isTrue();
+  }
+
+  @Test
+  void aWorkloadBreakingItsEnvironmentsPolicyNamesTheField(KubernetesClient client, TestNamespace namespace) {
+    environment(namespace, new EnvironmentSpec(namespace.name(), null, new EnvironmentPolicies(true, null), null));
+    client.resource(Workloads.service("web", "cpu-s", 1, 1)).create();
+
+    var workload = awaitStatus(client, "web", w -> is(w, "Degraded", "True", WorkloadObservation.INVALID_SPEC));
+    assertThat(condition(workload, "Degraded").message()).contains("spec.image");
+    assertThat(workload.getStatus().environment()).isEqualTo("env-" + namespace.name());
+    assertThat(client.apps().deployments().withName("web").get()).isNull();
+  }
+
+  @Test
+  void anEnvironmentMakesItsNamespaceRestrictedWithQuotaLimitsAndDefaultDeny(KubernetesClient client, TestNamespace namespace) {
+    environment(namespace, new EnvironmentSpec(namespace.name(), List.of(new TierQuota("gpu-m", 3), new TierQuota("gpu-xl", 1)), null, null));
+
+    await().atMost(Workloads.CONVERGE).untilAsserted(() -> {
+      assertThat(client.namespaces().withName(namespace.name()).get().getMetadata().getLabels())
+          .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
+          .containsEntry("pod-security.kubernetes.io/warn", "restricted")
+          .containsEntry(Labels.ENVIRONMENT, "env-" + namespace.name());
+      ResourceQuota quota = client.resources(ResourceQuota.class).withName(EnvironmentObjects.QUOTA_NAME).get();
+      assertThat(quota).isNotNull();
+      // 3 pods x 1 GPU of gpu-m plus 1 pod x 8 GPUs of gpu-xl, both of device class gpu.nvidia.com.
+      assertThat(quota.getSpec().getHard().get("gpu.nvidia.com.deviceclass.resource.k8s.io/devices").toString()).isEqualTo("11");
+      assertThat(client.resources(LimitRange.class).withName(EnvironmentObjects.LIMIT_RANGE_NAME).get()).isNotNull();
+      NetworkPolicy deny = client.network().networkPolicies().withName(EnvironmentObjects.DEFAULT_DENY_NAME).get();
+      assertThat(deny.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+      Environment env = admin.resources(Environment.class).withName("env-" + namespace.name()).get();
+      assertThat(Conditions.isTrue(env.getStatus().conditions(), "Ready")).isTrue();
+    });
+  }
+
+  @Test
+  void aWorkloadOverQuotaSaysSo(KubernetesClient client, TestNamespace namespace) {
+    environment(namespace, new EnvironmentSpec(namespace.name(), List.of(new TierQuota("gpu-m", 1)), null, null));
+    await().atMost(Workloads.CONVERGE).until(() -> client.resources(ResourceQuota.class).withName(EnvironmentObjects.QUOTA_NAME).get() != null);
+    client.resource(Workloads.inference("chat", "gpu-m", 2, DIGEST_IMAGE)).create();
+
+    var workload = awaitStatus(client, "chat", w -> is(w, "Degraded", "True", WorkloadObservation.QUOTA_EXCEEDED));
+    assertThat(condition(workload, "Degraded").message()).contains("exceeded quota");
+    assertThat(is(workload, "Ready", "False", null)).isTrue();
+  }
+
+  @Test
+  void gpuPodsPassTheirReadinessGateAndBecomeReady(KubernetesClient client) {
+    client.resource(Workloads.inference("chat", "gpu-m", 1, DIGEST_IMAGE)).create();
+
+    awaitStatus(client, "chat", w -> is(w, "Ready", "True", null));
+    Pod pod = client.pods().withLabel(Labels.WORKLOAD, "chat").list().getItems().getFirst();
+    assertThat(pod.getSpec().getReadinessGates()).anyMatch(g -> g.getConditionType().equals(Compiler.GPU_HEALTHY_GATE));
+    assertThat(pod.getStatus().getConditions())
+        .anyMatch(c -> c.getType().equals(Compiler.GPU_HEALTHY_GATE) && c.getStatus().equals("True"));
+  }
+
+  @Test
+  void anUnschedulablePodGivesTheSchedulersReason(KubernetesClient client, TestNamespace namespace) {
+    String tierName = "gpu-16-" + namespace.name().substring(namespace.name().length() - 4);
+    var tier = admin.resources(Tier.class).withName("gpu-xl").get();
+    var big = new Tier();
+    big.setMetadata(new ObjectMetaBuilder().withName(tierName).build());
+    var gpu = tier.getSpec().gpu();
+    big.setSpec(new dev.bosun.api.v1alpha1.TierSpec("Sixteen GPUs on one node: more than any node has.", tier.getSpec().resources(),
+        new dev.bosun.api.v1alpha1.TierGpu(16, gpu.allocation(), gpu.sharing(), null, gpu.minMemory(), null, null, null, null),
+        tier.getSpec().placement(), null, null, null, null));
+    admin.resource(big).create();
+    cleanups.add(() -> admin.resources(Tier.class).withName(tierName).delete());
+
+    client.resource(Workloads.inference("huge", tierName, 1, DIGEST_IMAGE)).create();
+
+    var workload = awaitStatus(client, "huge", w -> is(w, "Degraded", "True", WorkloadObservation.UNSCHEDULABLE));
+    assertThat(condition(workload, "Degraded").message()).contains("0/");
+    assertThat(is(workload, "Progressing", "False", "Blocked")).isTrue();
+  }
+
+  private void environment(TestNamespace namespace, EnvironmentSpec spec) {
+    var environment = new Environment();
+    environment.setMetadata(new ObjectMetaBuilder().withName("env-" + namespace.name()).build());
+    environment.setSpec(spec);
+    admin.resource(environment).create();
+    cleanups.add(() -> admin.resource(environment).delete());
+  }
+}

@@ -1,0 +1,181 @@
+package dev.bosun.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.api.v1alpha1.WorkloadSpec;
+import dev.bosun.api.v1alpha1.WorkloadType;
+import dev.bosun.compiler.Compiler;
+import dev.bosun.compiler.Labels;
+import dev.bosun.compiler.manifest.ManifestReader;
+import dev.bosun.compiler.manifest.TierCatalog;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.resource.v1.DeviceRequestAllocationResult;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What the compiler makes for the examples, on the real API server: the CRDs install, every
+ * object passes a server-side dry-run apply in a namespace that enforces the restricted Pod
+ * Security Standard, CEL rules reject what they should, and GPU pods get their devices from the
+ * real scheduler.
+ */
+@ExtendWith(LocalClusterExtension.class)
+class CompiledExamplesIT {
+  private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+  private static final Duration SCHEDULING = Duration.ofSeconds(120);
+  private static final TierCatalog TIERS = TierCatalog.defaults();
+
+  private KubernetesClient client;
+  private String namespace;
+
+  @BeforeEach
+  void restrictedNamespaceWithCrds(KubernetesClient client, TestNamespace namespace) throws IOException {
+    this.client = client;
+    this.namespace = namespace.name();
+    client.namespaces().withName(this.namespace).edit(ns -> {
+      ns.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
+      return ns;
+    });
+    try (Stream<Path> files = Files.list(REPOSITORY.resolve("deploy/crds"))) {
+      for (Path file : files.sorted().toList()) {
+        try (InputStream in = Files.newInputStream(file)) {
+          CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+          client.apiextensions().v1().customResourceDefinitions().resource(crd)
+              .fieldManager("bosun-tests").forceConflicts().serverSideApply();
+          await("CRD " + crd.getMetadata().getName() + " established").atMost(Duration.ofSeconds(30)).until(() ->
+              client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get()
+                  .getStatus().getConditions().stream()
+                  .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")));
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyObjectOfEveryExamplePassesTheServerInARestrictedNamespace() throws IOException {
+    List<HasMetadata> objects = new ArrayList<>();
+    for (Workload workload : examples()) {
+      objects.addAll(compile(workload));
+    }
+    assertThat(objects).extracting(HasMetadata::getKind)
+        .contains("Deployment", "Job", "ResourceClaimTemplate", "NetworkPolicy", "HorizontalPodAutoscaler", "PodDisruptionBudget");
+    for (HasMetadata object : objects) {
+      HasMetadata accepted = client.resource(object).inNamespace(namespace).dryRun()
+          .fieldManager("bosun").forceConflicts().serverSideApply();
+      assertThat(accepted.getMetadata().getName()).isEqualTo(object.getMetadata().getName());
+    }
+  }
+
+  @Test
+  void theServerRejectsAWorkloadThatBreaksACelRuleWithTheRulesMessage() {
+    Workload training = new Workload();
+    training.setMetadata(new ObjectMetaBuilder().withName("bad-training").withNamespace(namespace).build());
+    training.setSpec(new WorkloadSpec(WorkloadType.Training, "registry.example.com/t:1", "gpu-m", null, null, null, 8000,
+        null, null, null, null, null, null, null, null, null, null));
+    KubernetesClientException rejected = catchThrowableOfType(KubernetesClientException.class,
+        () -> client.resource(training).create());
+    assertThat(rejected.getCode()).isEqualTo(422);
+    assertThat(rejected.getMessage()).contains("spec.port").contains("port applies to Service and Inference only");
+  }
+
+  @Test
+  void theGpuMExampleGetsAWholeGpuOfItsNodeFromTheRealScheduler() throws IOException {
+    Workload chat = example("chat.yaml");
+    for (HasMetadata object : compile(chat)) {
+      client.resource(object).inNamespace(namespace).fieldManager("bosun").forceConflicts().serverSideApply();
+    }
+    Pod pod = awaitRunningPod("chat");
+    List<DeviceRequestAllocationResult> devices = allocatedDevices(pod);
+    assertThat(devices).singleElement().satisfies(device -> {
+      assertThat(device.getDriver()).isEqualTo("gpu.nvidia.com");
+      assertThat(device.getPool()).isEqualTo(pod.getSpec().getNodeName());
+    });
+    // Running, but not Ready until the GPU health gate says the GPU is good.
+    assertThat(pod.getSpec().getReadinessGates()).extracting(g -> g.getConditionType()).containsExactly(Compiler.GPU_HEALTHY_GATE);
+  }
+
+  @Test
+  void theGpuXlTrainingJobGetsEightGpusOfOneNodePerPod() throws IOException {
+    // KWOK completes Job pods at once and their claims go with them: record allocations as they happen.
+    Map<String, List<DeviceRequestAllocationResult>> allocations = new ConcurrentHashMap<>();
+    Watcher<ResourceClaim> recorder = new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ResourceClaim claim) {
+        if (claim.getStatus() != null && claim.getStatus().getAllocation() != null) {
+          allocations.put(claim.getMetadata().getName(), claim.getStatus().getAllocation().getDevices().getResults());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
+    try (Watch watch = client.resources(ResourceClaim.class).inNamespace(namespace).watch(recorder)) {
+      for (HasMetadata object : compile(example("finetune.yaml"))) {
+        client.resource(object).inNamespace(namespace).fieldManager("bosun").forceConflicts().serverSideApply();
+      }
+      await("both finetune pods got their claims allocated").atMost(SCHEDULING).until(() -> allocations.size() == 2);
+    }
+    assertThat(allocations.values()).allSatisfy(devices -> {
+      assertThat(devices).hasSize(8);
+      assertThat(devices).extracting(DeviceRequestAllocationResult::getPool).containsOnly(devices.getFirst().getPool());
+    });
+    // Two pods of a whole node each: two different nodes.
+    assertThat(allocations.values()).extracting(devices -> devices.getFirst().getPool()).doesNotHaveDuplicates();
+  }
+
+  private List<HasMetadata> compile(Workload workload) {
+    workload.getMetadata().setNamespace(namespace);
+    return Compiler.compile(workload, TIERS.find(workload.getSpec().size()).orElseThrow(), null);
+  }
+
+  private static List<Workload> examples() throws IOException {
+    List<Workload> workloads = new ArrayList<>();
+    try (Stream<Path> files = Files.list(REPOSITORY.resolve("examples"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        workloads.addAll(ManifestReader.read(file.toString(), Files.readString(file)).objectsOf(Workload.class));
+      }
+    }
+    return workloads;
+  }
+
+  private static Workload example(String file) throws IOException {
+    Path path = REPOSITORY.resolve("examples").resolve(file);
+    return ManifestReader.read(file, Files.readString(path)).objectsOf(Workload.class).getFirst();
+  }
+
+  private Pod awaitRunningPod(String workload) {
+    return await(workload + " has a Running pod").atMost(SCHEDULING).until(
+        () -> client.pods().inNamespace(namespace).withLabel(Labels.WORKLOAD, workload).list().getItems().stream()
+            .filter(pod -> "Running".equals(pod.getStatus().getPhase())).findFirst().orElse(null),
+        pod -> pod != null);
+  }
+
+  private List<DeviceRequestAllocationResult> allocatedDevices(Pod pod) {
+    String claimName = pod.getStatus().getResourceClaimStatuses().getFirst().getResourceClaimName();
+    ResourceClaim claim = client.resources(ResourceClaim.class).inNamespace(namespace).withName(claimName).get();
+    return claim.getStatus().getAllocation().getDevices().getResults();
+  }
+}
