@@ -93,6 +93,11 @@ public final class OperatorMain implements AutoCloseable {
     return endpoints == null ? -1 : endpoints.port();
   }
 
+  /** The event sources that are not healthy, by controller; empty when all are. */
+  public String healthDetails() {
+    return operator.getRuntimeInfo().unhealthyEventSources().toString();
+  }
+
   public KubernetesClient client() {
     return client;
   }

@@ -48,7 +48,14 @@ class ApiServerRestartIT {
     // Changes made after the restart are seen and acted on by the same operator.
     Workloads.patchSpec(client, "before", "{\"size\":\"cpu-m\"}");
     client.resource(Workloads.service("after", "cpu-s", 1, 1)).create();
-    awaitStatus(client, "before", w -> "cpu-m".equals(w.getStatus().tier()) && is(w, "Ready", "True", null));
+    try {
+      awaitStatus(client, "before", w -> "cpu-m".equals(w.getStatus().tier()) && is(w, "Ready", "True", null));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      System.out.println("DIAG deployment status: " + client.apps().deployments().withName("before").get().getStatus());
+      System.out.println("DIAG pods: " + client.pods().list().getItems().stream().map(p -> p.getMetadata().getName() + " " + p.getStatus().getPhase() + " del=" + p.getMetadata().getDeletionTimestamp()).toList());
+      System.out.println("DIAG health: " + operator.healthDetails());
+      throw e;
+    }
     awaitStatus(client, "after", w -> is(w, "Ready", "True", null));
     var health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + operator.httpPort() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());

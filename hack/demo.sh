@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Bosun's main job on the local cluster: real etcd, kube-apiserver, scheduler and controller
+# manager with a simulated fleet of H100 nodes; the examples compiled and applied; then what runs
+# where, down to the GPU devices the scheduler allocated. Builds whatever is missing first.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source hack/java-home.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Kubernetes components (built from their Go modules once, then cached)"
+bin="$(hack/build-k8s.sh --print-dir)"
+kubectl() { "$bin/kubectl" "$@"; }
+
+step "The Bosun CLI"
+./bosun --version
+
+step "A local cluster with 4 GPU nodes of 8 H100s each"
+./bosun dev up --nodes 4 --gpus-per-node 8
+eval "$(./bosun dev env)"
+
+step "Bosun's CRDs and the default tiers"
+kubectl apply --server-side --force-conflicts -f deploy/crds/ >/dev/null
+kubectl wait --for condition=Established --timeout=60s crd/workloads.bosun.dev crd/tiers.bosun.dev crd/environments.bosun.dev >/dev/null
+kubectl apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
+./bosun tiers
+
+step "The staging namespace, enforcing the restricted Pod Security Standard"
+kubectl create namespace staging --dry-run=client -o yaml | kubectl apply --server-side -f - >/dev/null
+kubectl label namespace staging --overwrite pod-security.kubernetes.io/enforce=restricted >/dev/null
+kubectl apply --server-side -f examples/environments/ >/dev/null
+
+step "The examples, compiled for staging and applied"
+./bosun render -f examples/ --env examples/environments/staging.yaml | kubectl apply --server-side -f -
+
+step "Waiting for the scheduler to place the GPU pods"
+for _ in $(seq 1 60); do
+  pending=$(kubectl get pods -n staging --field-selector=status.phase=Pending -o name | wc -l)
+  placed=$(kubectl get pods -n staging -o jsonpath='{range .items[?(@.spec.nodeName)]}{.metadata.name}{"\n"}{end}' | wc -l)
+  [[ "$placed" -gt 0 && "$pending" -le 2 ]] && break
+  sleep 1
+done
+
+step "What runs where"
+printf '%-12s %-34s %-11s %-15s %s\n' WORKLOAD POD PHASE NODE "GPU DEVICES"
+kubectl get pods -n staging -o jsonpath='{range .items[*]}{.metadata.labels.bosun\.dev/workload}{"|"}{.metadata.name}{"|"}{.status.phase}{"|"}{.spec.nodeName}{"|"}{.status.resourceClaimStatuses[0].resourceClaimName}{"\n"}{end}' |
+  sort | while IFS='|' read -r workload pod phase node claim; do
+    devices="-"
+    if [[ "$phase" == Succeeded || "$phase" == Failed ]]; then
+      devices="(released when the pod finished)"
+    elif [[ -n "$claim" ]]; then
+      devices=$(kubectl get resourceclaim -n staging "$claim" -o jsonpath='{range .status.allocation.devices.results[*]}{.device}{" "}{end}' 2>/dev/null || true)
+      [[ -n "$devices" ]] || devices="(not allocated)"
+    fi
+    printf '%-12s %-34s %-11s %-15s %s\n' "$workload" "$pod" "$phase" "${node:--}" "$devices"
+  done
+
+echo
+echo "Pods the scheduler could not place, and why:"
+kubectl get pods -n staging -o jsonpath='{range .items[?(@.status.phase=="Pending")]}{.metadata.name}{": "}{.status.conditions[?(@.type=="PodScheduled")].message}{"\n"}{end}'
+echo
+echo "The cluster keeps running: eval \"\$(./bosun dev env)\" to use it with kubectl; ./bosun dev down to stop it."
