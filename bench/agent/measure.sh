@@ -13,8 +13,8 @@ SECONDS_TO_RUN=${1:-60}; GPUS=${2:-8}; shift $(( $# >= 2 ? 2 : $# )) || true
 EXTRA=("$@")
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
-# The DaemonSet's flags: a small heap that grows only when needed, C1 only, no pooled netty buffers.
-JVM_FLAGS=${JVM_FLAGS:--Xms8m -Xmx48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -Xss512k -Dio.netty.allocator.type=unpooled -Dio.netty.noPreferDirect=true}
+# The DaemonSet's flags (deploy/agent/daemonset.yaml): a small heap that grows only when needed, C1 only.
+JVM_FLAGS=${JVM_FLAGS:--Xms8m -Xmx48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -Xss512k}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 
 if [ ! -f agent/target/classes/dev/bosun/agent/AgentMain.class ] || [ ! -s agent/target/classpath.txt ]; then

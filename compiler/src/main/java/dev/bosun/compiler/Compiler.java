@@ -9,17 +9,35 @@ import dev.bosun.api.v1alpha1.WorkloadSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
+import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingRules;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerSpec;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricIdentifier;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricTarget;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.PodsMetricSource;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.ResourceMetricSource;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetSpec;
+import dev.bosun.api.v1alpha1.WorkloadType;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,10 +70,8 @@ public final class Compiler {
     Target target = Target.of(workload, tier, environment);
     WorkloadSpec spec = workload.getSpec();
     List<HasMetadata> objects = new ArrayList<>();
-    objects.add(new ServiceAccountBuilder()
-        .withMetadata(metadata(target, target.serviceAccountName()))
-        .withAutomountServiceAccountToken(false)
-        .build());
+    objects.add(withMetadata(new ServiceAccountBuilder().withAutomountServiceAccountToken(false).build(),
+        metadata(target, target.serviceAccountName())));
     if (GpuClaims.usesDra(tier.getSpec().gpu())) {
       objects.add(GpuClaims.template(metadata(target, target.claimTemplateName()), target.labels(), tier.getSpec().gpu()));
     }
@@ -76,71 +92,81 @@ public final class Compiler {
     boolean autoscaled = spec.replicas() != null && spec.replicas().autoscaled();
     boolean gpu = target.tier().getSpec().gpu() != null;
 
-    objects.add(new ServiceBuilder()
-        .withMetadata(metadata(target, Names.of(name, "", Names.LABEL)))
-        .withNewSpec()
-        .withType("ClusterIP")
-        .withSelector(target.selector())
-        .addNewPort().withName(PodTemplates.PORT_NAME).withProtocol("TCP").withPort(spec.port())
-        .withTargetPort(new IntOrString(PodTemplates.PORT_NAME)).endPort()
-        .endSpec()
-        .build());
+    ServiceSpec service = new ServiceSpec();
+    service.setType("ClusterIP");
+    service.setSelector(target.selector());
+    ServicePort port = new ServicePort();
+    port.setName(PodTemplates.PORT_NAME);
+    port.setProtocol("TCP");
+    port.setPort(spec.port());
+    port.setTargetPort(new IntOrString(PodTemplates.PORT_NAME));
+    service.setPorts(List.of(port));
+    objects.add(new Service("v1", "Service", metadata(target, Names.of(name, "", Names.LABEL)), service, null));
 
-    var deployment = new DeploymentBuilder()
-        .withMetadata(metadata(target, deploymentName))
-        .withNewSpec()
-        // With an autoscaler the replica count is the autoscaler's to set, not ours.
-        .withReplicas(autoscaled ? null : target.replicas())
-        .withRevisionHistoryLimit(5)
-        .withNewSelector().withMatchLabels(target.selector()).endSelector()
-        .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
-        // A GPU rollout must not need a spare GPU: replace in place, one pod at a time.
-        .withMaxSurge(new IntOrString(gpu ? 0 : 1))
-        .withMaxUnavailable(new IntOrString(gpu ? 1 : 0))
-        .endRollingUpdate().endStrategy()
-        .withTemplate(pod)
-        .endSpec();
-    objects.add(deployment.build());
+    RollingUpdateDeployment rollingUpdate = new RollingUpdateDeployment();
+    // A GPU rollout must not need a spare GPU: replace in place, one pod at a time.
+    rollingUpdate.setMaxSurge(new IntOrString(gpu ? 0 : 1));
+    rollingUpdate.setMaxUnavailable(new IntOrString(gpu ? 1 : 0));
+    DeploymentSpec deployment = new DeploymentSpec();
+    // With an autoscaler the replica count is the autoscaler's to set, not ours.
+    deployment.setReplicas(autoscaled ? null : target.replicas());
+    deployment.setRevisionHistoryLimit(5);
+    deployment.setSelector(selector(target));
+    deployment.setStrategy(new DeploymentStrategy(rollingUpdate, "RollingUpdate"));
+    // Set, not passed to a builder: a builder would copy the whole pod template again.
+    deployment.setTemplate(pod);
+    objects.add(new Deployment("apps/v1", "Deployment", metadata(target, deploymentName), deployment, null));
 
-    objects.add(new PodDisruptionBudgetBuilder()
-        .withMetadata(metadata(target, Names.of(name, "", Names.LABEL)))
-        .withNewSpec()
-        .withMaxUnavailable(new IntOrString(1))
-        .withNewSelector().withMatchLabels(target.selector()).endSelector()
-        // A pod that is not ready (a bad GPU, say) must never block a node's drain.
-        .withUnhealthyPodEvictionPolicy("AlwaysAllow")
-        .endSpec()
-        .build());
+    PodDisruptionBudgetSpec budget = new PodDisruptionBudgetSpec();
+    budget.setMaxUnavailable(new IntOrString(1));
+    budget.setSelector(selector(target));
+    // A pod that is not ready (a bad GPU, say) must never block a node's drain.
+    budget.setUnhealthyPodEvictionPolicy("AlwaysAllow");
+    objects.add(new PodDisruptionBudget("policy/v1", "PodDisruptionBudget",
+        metadata(target, Names.of(name, "", Names.LABEL)), budget, null));
 
     if (autoscaled) {
       ScaleOn scaleOn = spec.scaleOn() != null ? spec.scaleOn()
           : target.tier().getSpec().autoscaling() != null ? target.tier().getSpec().autoscaling() : DEFAULT_SCALE_ON;
-      var hpa = new HorizontalPodAutoscalerBuilder()
-          .withMetadata(metadata(target, Names.of(name, "", Names.LABEL)))
-          .withNewSpec()
-          .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(deploymentName).endScaleTargetRef()
-          .withMinReplicas(spec.replicas().min())
-          .withMaxReplicas(spec.replicas().max())
-          .withMetrics(metric(scaleOn));
-      if (spec.type() == dev.bosun.api.v1alpha1.WorkloadType.Inference) {
-        hpa.withNewBehavior().withNewScaleDown().withStabilizationWindowSeconds(INFERENCE_SCALE_DOWN_WINDOW_SECONDS).endScaleDown().endBehavior();
+      HorizontalPodAutoscalerSpec autoscaler = new HorizontalPodAutoscalerSpec();
+      autoscaler.setScaleTargetRef(new CrossVersionObjectReference("apps/v1", "Deployment", deploymentName));
+      autoscaler.setMinReplicas(spec.replicas().min());
+      autoscaler.setMaxReplicas(spec.replicas().max());
+      autoscaler.setMetrics(List.of(metric(scaleOn)));
+      if (spec.type() == WorkloadType.Inference) {
+        HPAScalingRules scaleDown = new HPAScalingRules();
+        scaleDown.setStabilizationWindowSeconds(INFERENCE_SCALE_DOWN_WINDOW_SECONDS);
+        HorizontalPodAutoscalerBehavior behavior = new HorizontalPodAutoscalerBehavior();
+        behavior.setScaleDown(scaleDown);
+        autoscaler.setBehavior(behavior);
       }
-      objects.add(hpa.endSpec().build());
+      objects.add(new HorizontalPodAutoscaler("autoscaling/v2", "HorizontalPodAutoscaler",
+          metadata(target, Names.of(name, "", Names.LABEL)), autoscaler, null));
     }
   }
 
   private static MetricSpec metric(ScaleOn scaleOn) {
+    MetricTarget goal = new MetricTarget();
+    MetricSpec metric = new MetricSpec();
     if (scaleOn.metric() == ScaleMetric.gpu) {
       // dcgm-exporter's utilisation gauge, served to the autoscaler by a metrics adapter.
-      return new MetricSpecBuilder().withType("Pods").withNewPods()
-          .withNewMetric().withName("DCGM_FI_DEV_GPU_UTIL").endMetric()
-          .withNewTarget().withType("AverageValue").withAverageValue(new io.fabric8.kubernetes.api.model.Quantity(scaleOn.target().toString())).endTarget()
-          .endPods().build();
+      goal.setType("AverageValue");
+      goal.setAverageValue(new Quantity(scaleOn.target().toString()));
+      PodsMetricSource pods = new PodsMetricSource();
+      pods.setMetric(new MetricIdentifier("DCGM_FI_DEV_GPU_UTIL", null));
+      pods.setTarget(goal);
+      metric.setType("Pods");
+      metric.setPods(pods);
+      return metric;
     }
-    return new MetricSpecBuilder().withType("Resource").withNewResource()
-        .withName(scaleOn.metric().name())
-        .withNewTarget().withType("Utilization").withAverageUtilization(scaleOn.target()).endTarget()
-        .endResource().build();
+    goal.setType("Utilization");
+    goal.setAverageUtilization(scaleOn.target());
+    ResourceMetricSource resource = new ResourceMetricSource();
+    resource.setName(scaleOn.metric().name());
+    resource.setTarget(goal);
+    metric.setType("Resource");
+    metric.setResource(resource);
+    return metric;
   }
 
   private static void addJob(Target target, PodTemplateSpec pod, List<HasMetadata> objects) {
@@ -150,14 +176,13 @@ public final class Compiler {
     int parallelism = spec.parallelism() == null ? 1 : spec.parallelism();
     if (target.headlessService() != null) {
       // Indexed pods find each other (rank 0 first) through stable DNS names under this Service.
-      objects.add(new ServiceBuilder()
-          .withMetadata(metadata(target, target.headlessService()))
+      objects.add(withMetadata(new ServiceBuilder()
           .withNewSpec()
           .withClusterIP("None")
           .withSelector(target.selector())
           .withPublishNotReadyAddresses(true)
           .endSpec()
-          .build());
+          .build(), metadata(target, target.headlessService())));
     }
     var rules = new ArrayList<io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule>();
     // A pod evicted by a drain or a preemption did nothing wrong.
@@ -169,25 +194,34 @@ public final class Compiler {
       rules.add(new PodFailurePolicyRuleBuilder().withAction("Ignore")
           .addNewOnPodCondition().withType(GPU_HEALTHY_GATE).withStatus("False").endOnPodCondition().build());
     }
-    objects.add(new JobBuilder()
-        .withMetadata(metadata(target, Names.of(name, "", Names.JOB)))
-        .withNewSpec()
-        .withCompletions(completions)
-        .withParallelism(parallelism)
-        .withCompletionMode(completions > 1 ? "Indexed" : "NonIndexed")
-        .withBackoffLimit(3)
-        .withNewPodFailurePolicy().withRules(rules).endPodFailurePolicy()
-        .withTemplate(pod)
-        .endSpec()
-        .build());
+    JobSpec job = new JobSpec();
+    job.setCompletions(completions);
+    job.setParallelism(parallelism);
+    job.setCompletionMode(completions > 1 ? "Indexed" : "NonIndexed");
+    job.setBackoffLimit(3);
+    job.setPodFailurePolicy(new PodFailurePolicy(rules));
+    job.setTemplate(pod);
+    objects.add(new Job("batch/v1", "Job", metadata(target, Names.of(name, "", Names.JOB)), job, null));
+  }
+
+  private static LabelSelector selector(Target target) {
+    LabelSelector selector = new LabelSelector();
+    selector.setMatchLabels(target.selector());
+    return selector;
+  }
+
+  /** Sets metadata on a built object: handing it to a builder would copy it. */
+  private static <T extends HasMetadata> T withMetadata(T object, ObjectMeta metadata) {
+    object.setMetadata(metadata);
+    return object;
   }
 
   private static ObjectMeta metadata(Target target, String name) {
-    return new ObjectMetaBuilder()
-        .withName(name)
-        .withNamespace(target.namespace())
-        .withLabels(target.labels())
-        .withAnnotations(target.annotations())
-        .build();
+    ObjectMeta metadata = new ObjectMeta();
+    metadata.setName(name);
+    metadata.setNamespace(target.namespace());
+    metadata.setLabels(target.labels());
+    metadata.setAnnotations(target.annotations());
+    return metadata;
   }
 }

@@ -4,7 +4,6 @@ import dev.bosun.api.v1alpha1.GpuAllocation;
 import dev.bosun.api.v1alpha1.GpuSharing;
 import dev.bosun.api.v1alpha1.TierGpu;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceClaimConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceConstraintBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceRequestBuilder;
@@ -12,7 +11,7 @@ import io.fabric8.kubernetes.api.model.resource.v1.DeviceSelector;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceSelectorBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimSpecBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimTemplate;
-import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimTemplateBuilder;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimTemplateSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,13 +64,12 @@ final class GpuClaims {
           .endOpaque()
           .build());
     }
-    return new ResourceClaimTemplateBuilder()
-        .withMetadata(metadata)
-        .withNewSpec()
-        .withMetadata(new ObjectMetaBuilder().withLabels(labels).build())
-        .withSpec(claim.endDevices().build())
-        .endSpec()
-        .build();
+    ObjectMeta claimMetadata = new ObjectMeta();
+    claimMetadata.setLabels(labels);
+    ResourceClaimTemplate template = new ResourceClaimTemplate();
+    template.setMetadata(metadata);
+    template.setSpec(new ResourceClaimTemplateSpec(claimMetadata, claim.endDevices().build()));
+    return template;
   }
 
   private static List<DeviceSelector> selectors(TierGpu gpu) {

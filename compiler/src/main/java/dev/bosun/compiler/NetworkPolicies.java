@@ -5,15 +5,14 @@ import dev.bosun.api.v1alpha1.Exposure;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,54 +26,63 @@ final class NetworkPolicies {
 
   static NetworkPolicy build(ObjectMeta metadata, Target target) {
     WorkloadSpec spec = target.workload().getSpec();
-    LabelSelector self = new LabelSelectorBuilder().withMatchLabels(target.selector()).build();
-    var policy = new NetworkPolicyBuilder().withMetadata(metadata).withNewSpec()
-        .withPodSelector(self)
-        .withPolicyTypes("Ingress", "Egress");
+    LabelSelector self = selector(target.selector());
+    NetworkPolicySpec policy = new NetworkPolicySpec();
+    policy.setPodSelector(self);
+    policy.setPolicyTypes(List.of("Ingress", "Egress"));
     if (spec.type().isServing()) {
-      var from = new NetworkPolicyPeerBuilder();
+      NetworkPolicyPeer from = new NetworkPolicyPeer();
       if (spec.exposure() == Exposure.Cluster) {
-        from.withNewNamespaceSelector().endNamespaceSelector();
+        from.setNamespaceSelector(new LabelSelector());
       } else {
-        from.withNewPodSelector().endPodSelector();
+        from.setPodSelector(new LabelSelector());
       }
-      policy.addToIngress(new NetworkPolicyIngressRuleBuilder()
-          .withFrom(from.build())
-          .withPorts(new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(spec.port())).build())
-          .build());
+      policy.setIngress(List.of(new NetworkPolicyIngressRule(List.of(from), List.of(port("TCP", spec.port())))));
     } else if (target.headlessService() != null) {
-      policy.addToIngress(new NetworkPolicyIngressRuleBuilder().addNewFrom().withPodSelector(self).endFrom().build());
+      policy.setIngress(List.of(new NetworkPolicyIngressRule(List.of(pods(self)), null)));
     }
     List<NetworkPolicyEgressRule> egress = new ArrayList<>();
     egress.add(dns());
     if (target.headlessService() != null) {
-      egress.add(new NetworkPolicyEgressRuleBuilder().addNewTo().withPodSelector(self).endTo().build());
+      egress.add(new NetworkPolicyEgressRule(null, List.of(pods(self))));
     }
     if (spec.egress() != null) {
       spec.egress().stream().map(NetworkPolicies::allowed).forEach(egress::add);
     }
-    return policy.withEgress(egress).endSpec().build();
+    policy.setEgress(egress);
+    return new NetworkPolicy("networking.k8s.io/v1", "NetworkPolicy", metadata, policy);
   }
 
   private static NetworkPolicyEgressRule dns() {
-    return new NetworkPolicyEgressRuleBuilder()
-        .addNewTo()
-        .withNewNamespaceSelector().endNamespaceSelector()
-        .withNewPodSelector().withMatchLabels(Map.of("k8s-app", "kube-dns")).endPodSelector()
-        .endTo()
-        .withPorts(
-            new NetworkPolicyPortBuilder().withProtocol("UDP").withPort(new IntOrString(53)).build(),
-            new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(53)).build())
-        .build();
+    NetworkPolicyPeer kubeDns = new NetworkPolicyPeer();
+    kubeDns.setNamespaceSelector(new LabelSelector());
+    kubeDns.setPodSelector(selector(Map.of("k8s-app", "kube-dns")));
+    return new NetworkPolicyEgressRule(List.of(port("UDP", 53), port("TCP", 53)), List.of(kubeDns));
   }
 
   private static NetworkPolicyEgressRule allowed(EgressRule rule) {
-    var built = new NetworkPolicyEgressRuleBuilder()
-        .addNewTo().withNewIpBlock().withCidr(rule.cidr()).withExcept(Cidr.privateRangesWithin(rule.cidr())).endIpBlock().endTo();
-    if (rule.ports() != null) {
-      rule.ports().forEach(port -> built.addToPorts(
-          new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(port)).build()));
-    }
-    return built.build();
+    NetworkPolicyPeer to = new NetworkPolicyPeer();
+    to.setIpBlock(new IPBlock(rule.cidr(), Cidr.privateRangesWithin(rule.cidr())));
+    List<NetworkPolicyPort> ports = rule.ports() == null ? null : rule.ports().stream().map(p -> port("TCP", p)).toList();
+    return new NetworkPolicyEgressRule(ports, List.of(to));
+  }
+
+  private static NetworkPolicyPeer pods(LabelSelector selector) {
+    NetworkPolicyPeer peer = new NetworkPolicyPeer();
+    peer.setPodSelector(selector);
+    return peer;
+  }
+
+  private static NetworkPolicyPort port(String protocol, int port) {
+    NetworkPolicyPort policyPort = new NetworkPolicyPort();
+    policyPort.setProtocol(protocol);
+    policyPort.setPort(new IntOrString(port));
+    return policyPort;
+  }
+
+  private static LabelSelector selector(Map<String, String> labels) {
+    LabelSelector selector = new LabelSelector();
+    selector.setMatchLabels(labels);
+    return selector;
   }
 }

@@ -9,25 +9,35 @@ import dev.bosun.api.v1alpha1.TierResources;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodReadinessGate;
+import io.fabric8.kubernetes.api.model.PodResourceClaim;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ResourceClaim;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The pod template of every Workload: restricted Pod Security by construction, requests equal to
@@ -44,6 +54,22 @@ final class PodTemplates {
   private static final int SERVICE_STARTUP_SECONDS = 5 * 60;
   private static final int STARTUP_PERIOD_SECONDS = 10;
 
+  /** Restricted Pod Security for every pod and container; built once, never changed (the objects are only read). */
+  private static final PodSecurityContext POD_SECURITY = new PodSecurityContextBuilder()
+      .withRunAsNonRoot(true)
+      .withRunAsUser(NON_ROOT_UID)
+      .withRunAsGroup(NON_ROOT_UID)
+      .withFsGroup(NON_ROOT_UID)
+      .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+      .build();
+  private static final SecurityContext CONTAINER_SECURITY = new SecurityContextBuilder()
+      .withAllowPrivilegeEscalation(false)
+      .withReadOnlyRootFilesystem(true)
+      .withRunAsNonRoot(true)
+      .withNewCapabilities().withDrop("ALL").endCapabilities()
+      .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+      .build();
+
   private PodTemplates() {}
 
   static PodTemplateSpec build(Target target) {
@@ -52,95 +78,81 @@ final class PodTemplates {
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
     // The root filesystem is read-only; programs still need a scratch /tmp.
-    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    volumes.add(emptyDir("tmp", null, null));
     mounts.add(mount("tmp", "/tmp", false));
     if (gpu != null) {
       // PyTorch and NCCL move tensors between processes through /dev/shm; the runtime's 64 MiB is too small.
-      volumes.add(new VolumeBuilder().withName("dshm")
-          .withNewEmptyDir().withMedium("Memory").withSizeLimit(half(target.tier().getSpec().resources().memory())).endEmptyDir()
-          .build());
+      volumes.add(emptyDir("dshm", "Memory", half(target.tier().getSpec().resources().memory())));
       mounts.add(mount("dshm", "/dev/shm", false));
     }
     addModelCache(spec.modelCache(), volumes, mounts);
     addCheckpoints(spec.checkpoints(), volumes, mounts);
 
-    var pod = new PodSpecBuilder()
-        .withServiceAccountName(target.serviceAccountName())
-        .withAutomountServiceAccountToken(false)
-        .withEnableServiceLinks(false)
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(NON_ROOT_UID)
-        .withRunAsGroup(NON_ROOT_UID)
-        .withFsGroup(NON_ROOT_UID)
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .endSecurityContext()
-        .withRuntimeClassName(target.tier().getSpec().runtimeClassName())
-        .withContainers(container(target, mounts))
-        .withVolumes(volumes);
+    PodSpec pod = new PodSpec();
+    pod.setServiceAccountName(target.serviceAccountName());
+    pod.setAutomountServiceAccountToken(false);
+    pod.setEnableServiceLinks(false);
+    pod.setSecurityContext(POD_SECURITY);
+    pod.setRuntimeClassName(target.tier().getSpec().runtimeClassName());
+    pod.setContainers(List.of(container(target, mounts)));
+    pod.setVolumes(volumes);
     Placement placement = target.tier().getSpec().placement();
     if (placement != null) {
-      pod.withNodeSelector(placement.nodeSelector() == null ? null : new java.util.TreeMap<>(placement.nodeSelector()))
-          .withTolerations(placement.tolerations())
-          .withPriorityClassName(placement.priorityClassName());
+      pod.setNodeSelector(placement.nodeSelector() == null ? null : new TreeMap<>(placement.nodeSelector()));
+      pod.setTolerations(placement.tolerations());
+      pod.setPriorityClassName(placement.priorityClassName());
     }
     if (gpu != null) {
       // Pods on a GPU that the node agent finds faulty lose readiness before anything restarts.
-      pod.addNewReadinessGate().withConditionType(Compiler.GPU_HEALTHY_GATE).endReadinessGate();
+      pod.setReadinessGates(List.of(new PodReadinessGate(Compiler.GPU_HEALTHY_GATE)));
       if (GpuClaims.usesDra(gpu)) {
-        pod.addNewResourceClaim().withName(GpuClaims.CLAIM).withResourceClaimTemplateName(target.claimTemplateName()).endResourceClaim();
+        pod.setResourceClaims(List.of(new PodResourceClaim(GpuClaims.CLAIM, null, target.claimTemplateName())));
       }
     }
     if (spec.type().isServing()) {
-      pod.withTerminationGracePeriodSeconds(spec.type() == WorkloadType.Inference ? 60L : 30L);
+      pod.setTerminationGracePeriodSeconds(spec.type() == WorkloadType.Inference ? 60L : 30L);
       if (target.replicas() > 1) {
-        pod.addNewTopologySpreadConstraint()
+        pod.setTopologySpreadConstraints(List.of(new TopologySpreadConstraintBuilder()
             .withMaxSkew(1).withTopologyKey("kubernetes.io/hostname").withWhenUnsatisfiable("ScheduleAnyway")
             .withNewLabelSelector().withMatchLabels(target.selector()).endLabelSelector()
-            .endTopologySpreadConstraint();
+            .build()));
       }
     } else {
-      pod.withRestartPolicy("Never");
-      if (target.headlessService() != null) {
-        pod.withSubdomain(target.headlessService());
-      }
+      pod.setRestartPolicy("Never");
+      pod.setSubdomain(target.headlessService());
     }
-    return new PodTemplateSpecBuilder()
-        .withNewMetadata().withLabels(target.labels()).withAnnotations(target.annotations()).endMetadata()
-        .withSpec(pod.build())
-        .build();
+    ObjectMeta metadata = new ObjectMeta();
+    metadata.setLabels(target.labels());
+    metadata.setAnnotations(target.annotations());
+    return new PodTemplateSpec(metadata, pod);
   }
 
   private static Container container(Target target, List<VolumeMount> mounts) {
     WorkloadSpec spec = target.workload().getSpec();
     Map<String, Quantity> resources = resources(target);
-    var container = new ContainerBuilder()
-        .withName(CONTAINER)
-        .withImage(spec.image())
-        .withCommand(spec.command())
-        .withArgs(spec.args())
-        .withEnv(env(spec.env()))
-        .withNewResources().withRequests(resources).withLimits(resources).endResources()
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withRunAsNonRoot(true)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .endSecurityContext()
-        .withVolumeMounts(mounts);
-    TierGpu gpu = target.tier().getSpec().gpu();
-    if (GpuClaims.usesDra(gpu)) {
-      container.editResources().addNewClaim().withName(GpuClaims.CLAIM).endClaim().endResources();
+    Container container = new Container();
+    container.setName(CONTAINER);
+    container.setImage(spec.image());
+    container.setCommand(spec.command());
+    container.setArgs(spec.args());
+    container.setEnv(env(spec.env()));
+    ResourceRequirements requirements = new ResourceRequirements();
+    requirements.setRequests(resources);
+    requirements.setLimits(resources);
+    if (GpuClaims.usesDra(target.tier().getSpec().gpu())) {
+      requirements.setClaims(List.of(new ResourceClaim(GpuClaims.CLAIM, null)));
     }
+    container.setResources(requirements);
+    container.setSecurityContext(CONTAINER_SECURITY);
+    container.setVolumeMounts(mounts);
     if (spec.type().isServing()) {
-      container.addNewPort().withName(PORT_NAME).withContainerPort(spec.port()).withProtocol("TCP").endPort();
+      container.setPorts(List.of(new ContainerPortBuilder().withName(PORT_NAME).withContainerPort(spec.port()).withProtocol("TCP").build()));
       int startupSeconds = spec.type() == WorkloadType.Inference ? INFERENCE_STARTUP_SECONDS : SERVICE_STARTUP_SECONDS;
-      container.withStartupProbe(probe(spec, STARTUP_PERIOD_SECONDS, startupSeconds / STARTUP_PERIOD_SECONDS))
-          .withReadinessProbe(probe(spec, 5, 3))
-          .withLivenessProbe(probe(spec, 10, 6));
+      container.setStartupProbe(probe(spec, STARTUP_PERIOD_SECONDS, startupSeconds / STARTUP_PERIOD_SECONDS));
+      container.setReadinessProbe(probe(spec, 5, 3));
+      container.setLivenessProbe(probe(spec, 10, 6));
     }
-    return container.build();
+    return container;
   }
 
   /** Requests equal limits for every resource: Guaranteed QoS, which GPU nodes' CPU pinning needs. */
@@ -218,7 +230,18 @@ final class PodTemplates {
   }
 
   private static VolumeMount mount(String name, String path, boolean readOnly) {
-    return new VolumeMountBuilder().withName(name).withMountPath(path).withReadOnly(readOnly ? true : null).build();
+    VolumeMount mount = new VolumeMount();
+    mount.setName(name);
+    mount.setMountPath(path);
+    mount.setReadOnly(readOnly ? true : null);
+    return mount;
+  }
+
+  private static Volume emptyDir(String name, String medium, Quantity sizeLimit) {
+    Volume volume = new Volume();
+    volume.setName(name);
+    volume.setEmptyDir(new EmptyDirVolumeSource(medium, sizeLimit));
+    return volume;
   }
 
   /** Half of a memory quantity, in MiB: the size of the shared-memory volume. */

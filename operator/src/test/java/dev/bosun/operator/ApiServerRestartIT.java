@@ -62,27 +62,48 @@ class ApiServerRestartIT {
     assertThat(health.statusCode()).isEqualTo(200);
   }
 
-  private static void restartApiServer() throws IOException, InterruptedException {
+  /**
+   * Restarts kube-apiserver, then kube-controller-manager and kube-scheduler: they exit when they
+   * cannot renew their leases while the API server is away, and on a real node the kubelet would
+   * start them again. etcd keeps running; the operator is left alone.
+   */
+  private static void restartApiServer() throws IOException {
+    Process apiserver = restart("kube-apiserver", () -> !ready());
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(ApiServerRestartIT::ready);
+    assertThat(apiserver.isAlive()).isTrue();
+    restart("kube-controller-manager", () -> true);
+    restart("kube-scheduler", () -> true);
+  }
+
+  private static Process restart(String component, java.util.concurrent.Callable<Boolean> down) throws IOException {
     Path pidFile = LocalCluster.defaultHome().toAbsolutePath()
-        .resolve("kwok/clusters/" + LocalCluster.NAME + "/pids/kube-apiserver.pid");
+        .resolve("kwok/clusters/" + LocalCluster.NAME + "/pids/" + component + ".pid");
     long pid = Long.parseLong(Files.readString(pidFile).trim());
-    ProcessHandle apiserver = ProcessHandle.of(pid).orElseThrow();
+    ProcessHandle running = ProcessHandle.of(pid).orElseThrow();
     List<String> command = new java.util.ArrayList<>();
-    command.add(apiserver.info().command().orElseThrow());
-    command.addAll(List.of(apiserver.info().arguments().orElseThrow()));
+    command.add(running.info().command().orElseThrow());
+    command.addAll(List.of(running.info().arguments().orElseThrow()));
     Path workingDirectory = Path.of("/proc/" + pid + "/cwd").toRealPath();
 
-    apiserver.destroy();
-    // Down once it stops answering (the process may linger as a zombie until its parent reaps it).
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> !ready());
-
+    running.destroyForcibly();
+    // Gone once it stops answering or running (it may linger as a zombie until its parent reaps it).
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> down.call() && (!running.isAlive() || isZombie(pid)));
     Process restarted = new ProcessBuilder(command).directory(workingDirectory.toFile())
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(cluster.cluster().logFile("kube-apiserver").toFile()))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(cluster.cluster().logFile(component).toFile()))
         .start();
     // kwokctl stops what the pid file names: the new process, when the run ends.
     Files.writeString(pidFile, Long.toString(restarted.pid()));
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(ApiServerRestartIT::ready);
+    return restarted;
+  }
+
+  private static boolean isZombie(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().anyMatch(l -> l.startsWith("State:") && l.contains("Z"));
+    } catch (IOException gone) {
+      return true;
+    }
   }
 
   private static boolean ready() {
