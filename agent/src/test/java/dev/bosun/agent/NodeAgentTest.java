@@ -112,21 +112,30 @@ class NodeAgentTest {
     }
   }
 
+  /** A clock the test moves. */
+  static final class ManualClock extends java.time.Clock {
+    volatile Instant now = Instant.parse("2026-11-28T10:00:00Z");
+
+    @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+    @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+    @Override public Instant instant() { return now; }
+  }
+
   @Test
-  void healthzFailsWhenSamplingStops(@TempDir Path state) throws Exception {
-    NodeAgent agent = offline(state, null).start();
-    try {
-      await().atMost(Duration.ofSeconds(10)).until(() -> agent.healthProblem() == null);
-    } finally {
-      agent.close();
+  void healthzFailsWhenSamplingStops() {
+    var clock = new ManualClock();
+    try (var agent = new NodeAgent(new NodeAgent.Settings(NODE, Duration.ofSeconds(1), Duration.ofSeconds(60), null),
+        new GpuSource.SimulatedSource(new SimulatedGpuNode(NODE, 2, clock.now.minusSeconds(60), 1)), null, null,
+        new dev.bosun.gpu.classify.NodeHealthTracker(dev.bosun.gpu.classify.XidClassifier.withDefaults()), clock, log::add)) {
+      assertThat(agent.healthProblem()).isEqualTo("not started");
+      agent.sampleNow();
+      clock.now = clock.now.plusSeconds(10);
+      assertThat(agent.healthProblem()).as("10 s is within max(3 intervals, 10 s)").isNull();
+      clock.now = clock.now.plusSeconds(1);
+      assertThat(agent.healthProblem()).isEqualTo("last sample 11 s ago");
+      agent.sampleNow();
+      assertThat(agent.healthProblem()).isNull();
     }
-    // Nothing samples any more: ten seconds later the agent must say so.
-    var stale = new NodeAgent(new NodeAgent.Settings(NODE, Duration.ofSeconds(1), Duration.ofSeconds(60), null),
-        new GpuSource.SimulatedSource(new SimulatedGpuNode(NODE, 1, Instant.EPOCH, 1)), null, null,
-        new dev.bosun.gpu.classify.NodeHealthTracker(dev.bosun.gpu.classify.XidClassifier.withDefaults()),
-        java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ZERO), log::add);
-    assertThat(stale.healthProblem()).isEqualTo("not started");
-    stale.close();
   }
 
   private static double xid48(NodeAgent agent) {

@@ -1,5 +1,6 @@
 package dev.bosun.cli;
 
+import dev.bosun.cli.agent.AgentCommand;
 import dev.bosun.cli.dev.DevCommand;
 import dev.bosun.cli.gpu.GpuCommand;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Bosun.Version.class,
     description = "The operational layer for AI workloads on Kubernetes.",
-    subcommands = {RenderCommand.class, ValidateCommand.class, TiersCommand.class, GpuCommand.class, DevCommand.class,
+    subcommands = {RenderCommand.class, ValidateCommand.class, TiersCommand.class, GpuCommand.class, AgentCommand.class, DevCommand.class,
         CommandLine.HelpCommand.class})
 public final class Bosun {
 

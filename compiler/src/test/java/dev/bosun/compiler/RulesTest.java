@@ -22,7 +22,9 @@ class RulesTest {
   @Test
   void everyCelRuleOfTheCrdsHasItsJavaTwin() throws IOException {
     Set<String> celMessages = new HashSet<>();
-    for (Path crd : Fixtures.yamlFilesWithSuffix(Fixtures.REPOSITORY.resolve("deploy/crds"), ".yml")) {
+    // The kinds whose files Bosun validates without a server; GpuNodeHealth is written by the agent only.
+    for (String kind : List.of("workloads", "tiers", "environments")) {
+      Path crd = Fixtures.REPOSITORY.resolve("deploy/crds/" + kind + ".bosun.dev-v1.yml");
       collectCelMessages(new Load(LoadSettings.builder().build()).loadFromString(Files.readString(crd)), celMessages);
     }
     assertThat(celMessages).hasSizeGreaterThanOrEqualTo(10);

@@ -51,6 +51,8 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   /** What was last applied per Workload uid, so that a status change of a child does not re-apply everything. */
   private final Map<String, Applied> applied = new ConcurrentHashMap<>();
 
+  private io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<Workload> workloads;
+  private final java.util.concurrent.atomic.AtomicLong applies = new java.util.concurrent.atomic.AtomicLong();
   private InformerEventSource<Tier, Workload> tiers;
   private InformerEventSource<Environment, Workload> environments;
 
@@ -65,6 +67,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   @Override
   public List<EventSource<?, Workload>> prepareEventSources(EventSourceContext<Workload> context) {
     var workloads = context.getPrimaryCache();
+    this.workloads = workloads;
     // Children carry the Workload label; only they are cached, not every Deployment of the cluster.
     var deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, Workload.class)
         .withLabelSelector(Labels.WORKLOAD)
@@ -168,6 +171,15 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
         .map(o -> o.getMetadata().getGeneration())
         .orElse(null);
     applied.put(uid, new Applied(hash, keys, generation));
+    forgetDeletedWorkloads();
+  }
+
+  /** Deleted Workloads are never reconciled again; now and then, drop what was remembered of them. */
+  private void forgetDeletedWorkloads() {
+    if (workloads != null && applies.incrementAndGet() % 1000 == 0) {
+      Set<String> live = workloads.list().map(w -> w.getMetadata().getUid()).collect(Collectors.toSet());
+      applied.keySet().retainAll(live);
+    }
   }
 
   private List<Event> eventsOf(Pod pod) {

@@ -68,34 +68,41 @@ class ApiServerRestartIT {
    * start them again. etcd keeps running; the operator is left alone.
    */
   private static void restartApiServer() throws IOException {
-    Process apiserver = restart("kube-apiserver", () -> !ready());
+    // Their command lines first: the controllers may be gone before we get to them.
+    var apiserver = Component.of("kube-apiserver");
+    var controllerManager = Component.of("kube-controller-manager");
+    var scheduler = Component.of("kube-scheduler");
+    apiserver.restart(() -> !ready());
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(ApiServerRestartIT::ready);
-    assertThat(apiserver.isAlive()).isTrue();
-    restart("kube-controller-manager", () -> true);
-    restart("kube-scheduler", () -> true);
+    controllerManager.restart(() -> true);
+    scheduler.restart(() -> true);
   }
 
-  private static Process restart(String component, java.util.concurrent.Callable<Boolean> down) throws IOException {
-    Path pidFile = LocalCluster.defaultHome().toAbsolutePath()
-        .resolve("kwok/clusters/" + LocalCluster.NAME + "/pids/" + component + ".pid");
-    long pid = Long.parseLong(Files.readString(pidFile).trim());
-    ProcessHandle running = ProcessHandle.of(pid).orElseThrow();
-    List<String> command = new java.util.ArrayList<>();
-    command.add(running.info().command().orElseThrow());
-    command.addAll(List.of(running.info().arguments().orElseThrow()));
-    Path workingDirectory = Path.of("/proc/" + pid + "/cwd").toRealPath();
+  /** A running component of the local cluster, as its pid file names it. */
+  private record Component(String name, Path pidFile, long pid, List<String> command, Path workingDirectory) {
+    static Component of(String name) throws IOException {
+      Path pidFile = LocalCluster.defaultHome().toAbsolutePath()
+          .resolve("kwok/clusters/" + LocalCluster.NAME + "/pids/" + name + ".pid");
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      ProcessHandle running = ProcessHandle.of(pid).orElseThrow();
+      List<String> command = new java.util.ArrayList<>();
+      command.add(running.info().command().orElseThrow());
+      command.addAll(List.of(running.info().arguments().orElseThrow()));
+      return new Component(name, pidFile, pid, command, Path.of("/proc/" + pid + "/cwd").toRealPath());
+    }
 
-    running.destroyForcibly();
-    // Gone once it stops answering or running (it may linger as a zombie until its parent reaps it).
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> down.call() && (!running.isAlive() || isZombie(pid)));
-    Process restarted = new ProcessBuilder(command).directory(workingDirectory.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(cluster.cluster().logFile(component).toFile()))
-        .start();
-    // kwokctl stops what the pid file names: the new process, when the run ends.
-    Files.writeString(pidFile, Long.toString(restarted.pid()));
-    return restarted;
+    void restart(java.util.concurrent.Callable<Boolean> down) throws IOException {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      // Gone once it stops answering and running (it may linger as a zombie until its parent reaps it).
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> down.call() && (ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true) || isZombie(pid)));
+      Process restarted = new ProcessBuilder(command).directory(workingDirectory.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(cluster.cluster().logFile(name).toFile()))
+          .start();
+      // kwokctl stops what the pid file names: the new process, when the run ends.
+      Files.writeString(pidFile, Long.toString(restarted.pid()));
+    }
   }
 
   private static boolean isZombie(long pid) {

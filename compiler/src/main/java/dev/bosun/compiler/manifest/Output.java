@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -15,14 +13,6 @@ import java.util.Map;
 
 /** Kubernetes objects as multi-document YAML, or as one JSON {@code v1/List}; maps sorted by key. */
 public final class Output {
-  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .disable(YAMLGenerator.Feature.SPLIT_LINES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .build())
-      .setSerializationInclusion(JsonInclude.Include.NON_EMPTY)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
   private static final ObjectMapper JSON = JsonMapper.builder()
       .serializationInclusion(JsonInclude.Include.NON_EMPTY)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -34,7 +24,8 @@ public final class Output {
   public static String yaml(List<? extends HasMetadata> objects) {
     StringBuilder out = new StringBuilder();
     for (HasMetadata object : objects) {
-      out.append("---\n").append(write(YAML, object));
+      out.append("---\n");
+      YamlWriter.write(JSON.valueToTree(object), out);
     }
     return out.toString();
   }

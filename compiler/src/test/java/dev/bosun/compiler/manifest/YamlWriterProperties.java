@@ -1,0 +1,44 @@
+package dev.bosun.compiler.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/** What YamlWriter writes, a YAML reader reads back as the same value. */
+class YamlWriterProperties {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Property(tries = 2000)
+  void everyStringReadsBackAsTheSameString(@ForAll String text) {
+    Object read = new Load(LoadSettings.builder().build()).loadFromString("key: " + YamlWriter.scalar(text) + "\n");
+    assertThat(read).isEqualTo(Map.of("key", text));
+  }
+
+  @Example
+  void stringsThatLookLikeOtherTypesAreQuoted() {
+    for (String text : List.of("true", "No", "null", "~", "128", "0.5", "1e3", "0x1F", "80G", "- a", "a: b", "a #b", "", " x", "@x", "*x", "!x")) {
+      Object read = new Load(LoadSettings.builder().build()).loadFromString("key: " + YamlWriter.scalar(text) + "\n");
+      assertThat(read).as(text).isEqualTo(Map.of("key", text));
+    }
+  }
+
+  @Example
+  void theRenderedExamplesReadBackAsTheirJson() throws Exception {
+    var read = ManifestReader.read("chat.yaml", java.nio.file.Files.readString(java.nio.file.Path.of("../examples/chat.yaml")));
+    var rendered = Renderer.render(read.manifests(), TierCatalog.defaults(), null).objects();
+    Iterable<Object> documents = new Load(LoadSettings.builder().build()).loadAllFromString(Output.yaml(rendered));
+    int index = 0;
+    for (Object document : documents) {
+      Object expected = JSON.readValue(Output.json(rendered.get(index++)), Object.class);
+      assertThat(document).isEqualTo(expected);
+    }
+    assertThat(index).isEqualTo(rendered.size());
+  }
+}
