@@ -1,8 +1,13 @@
 package dev.bosun.cli;
 
 import dev.bosun.cli.agent.AgentCommand;
+import dev.bosun.cli.deploy.DeleteCommand;
+import dev.bosun.cli.deploy.DeployCommand;
+import dev.bosun.cli.deploy.PromoteCommand;
+import dev.bosun.cli.deploy.StatusCommand;
 import dev.bosun.cli.dev.DevCommand;
 import dev.bosun.cli.gpu.GpuCommand;
+import dev.bosun.cli.operator.OperatorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,8 +17,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Bosun.Version.class,
     description = "The operational layer for AI workloads on Kubernetes.",
-    subcommands = {RenderCommand.class, ValidateCommand.class, TiersCommand.class, GpuCommand.class, AgentCommand.class, DevCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {RenderCommand.class, ValidateCommand.class, TiersCommand.class,
+        DeployCommand.class, StatusCommand.class, PromoteCommand.class, DeleteCommand.class, OperatorCommand.class,
+        GpuCommand.class, AgentCommand.class, DevCommand.class, CommandLine.HelpCommand.class})
 public final class Bosun {
 
   public static void main(String[] args) {
