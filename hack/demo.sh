@@ -16,8 +16,8 @@ kubectl() { "$bin/kubectl" "$@"; }
 step "The Bosun CLI"
 ./bosun --version
 
-step "A local cluster with 4 GPU nodes of 8 H100s each"
-./bosun dev up --nodes 4 --gpus-per-node 8
+step "A local cluster: 4 nodes of 8 H100s, and 1 whose H100s are split into MIG 1g.10gb slices"
+./bosun dev up --nodes 4 --gpus-per-node 8 --mig-nodes 1
 eval "$(./bosun dev env)"
 
 step "Bosun's CRDs and the default tiers"

@@ -37,6 +37,7 @@ class OperatorScaleBench {
   private static final int THREADS = 10;
 
   @Test
+  @org.junit.jupiter.api.condition.DisabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
   void workloadsToReady(SharedCluster cluster, GpuFleet fleet, KubernetesClient client, TestNamespace namespace) throws Exception {
     // 110 pods a node: enough nodes for every pod of the run.
     int nodes = Math.max(4, WORKLOADS / 100 + 1);
@@ -91,6 +92,46 @@ class OperatorScaleBench {
         (heapAfter - heapBefore) / 1048576.0, idleCores);
     System.out.println(report);
     Files.writeString(Path.of("target/bench-operator-" + WORKLOADS + ".txt"), report);
+  }
+
+  /**
+   * The operator's heap with many Workloads: Batch Workloads (a Job each, no Service, because the
+   * local cluster's Service IP range holds only about 250 Services), reconciled but not
+   * necessarily finished. {@code -Dbosun.bench.heapWorkloads=5000}.
+   */
+  @Test
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
+  void heapWithManyWorkloads(SharedCluster cluster, GpuFleet fleet, KubernetesClient client) throws Exception {
+    int count = Integer.getInteger("bosun.bench.heapWorkloads");
+    int nodes = Math.max(4, count / 100 + 1);
+    fleet.addNodes(4, nodes - 4);
+    fleet.awaitReady(nodes, Duration.ofMinutes(5));
+    RunningOperator.installDeploy(cluster);
+    long heapBefore = usedHeapAfterGc();
+    RunningOperator.ensureStarted(cluster);
+    long start = System.nanoTime();
+    parallel(count, i -> client.resource(Workloads.workload(ManyWorkloads.name(i), new dev.bosun.api.v1alpha1.WorkloadSpec(
+        dev.bosun.api.v1alpha1.WorkloadType.Batch, "registry.example.com/acme/batch:1.0", "cpu-s", null, null, null, null, null,
+        null, null, 1, null, null, null, null, null, null))).create());
+    await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofSeconds(5)).until(() -> client.resources(Workload.class).list()
+        .getItems().stream().filter(w -> w.getStatus() != null && w.getStatus().completions() != null
+            && w.getMetadata().getGeneration().equals(w.getStatus().observedGeneration())).count() == count);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long heapAfter = usedHeapAfterGc();
+    Thread.sleep(5_000); // let the last status patches settle before measuring idleness
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuBefore = os.getProcessCpuTime();
+    long wallBefore = System.nanoTime();
+    Thread.sleep(30_000); // a measurement window, not a wait for a condition
+    double idleCores = (os.getProcessCpuTime() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
+    String report = """
+        workloads: %d (Batch, cpu-s, one Job and pod each), %d KWOK nodes
+        all reconciled (status for the current generation, Job made):  %.1f s
+        operator heap after GC:                                         %.0f MiB (used heap after GC, minus before the operator started)
+        idle CPU over 30 s with nothing changing:                       %.3f cores (whole test JVM)
+        """.formatted(count, nodes, seconds, (heapAfter - heapBefore) / 1048576.0, idleCores);
+    System.out.println(report);
+    Files.writeString(Path.of("target/bench-operator-heap-" + count + ".txt"), report);
   }
 
   private static long usedHeapAfterGc() {

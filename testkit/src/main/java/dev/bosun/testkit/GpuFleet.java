@@ -26,9 +26,21 @@ import java.util.stream.IntStream;
  *
  * @param name names the nodes ({@code <name>-0000}, ...) and labels them {@code bosun.dev/fleet=<name>}
  */
-public record GpuFleet(KubernetesClient client, String name, GpuProduct product, int gpusPerNode) {
+public record GpuFleet(KubernetesClient client, String name, GpuProduct product, int gpusPerNode, MigLayout mig) {
 
     public static final String DEVICE_CLASS = "gpu.nvidia.com";
+    public static final String MIG_DEVICE_CLASS = "mig.nvidia.com";
+
+    /** Every GPU of a node split into {@code perGpu} MIG instances of one profile. */
+    public record MigLayout(String profile, int perGpu, long memoryMebibytes) {
+        /** An H100 80GB in its smallest profile: seven isolated slices of about 10 GB. */
+        public static final MigLayout H100_1G_10GB = new MigLayout("1g.10gb", 7, 9856);
+    }
+
+    /** A fleet of whole GPUs. */
+    public GpuFleet(KubernetesClient client, String name, GpuProduct product, int gpusPerNode) {
+        this(client, name, product, gpusPerNode, null);
+    }
 
     /** The fleet `bosun dev up` makes: H100 nodes with eight GPUs each. */
     public static GpuFleet h100(KubernetesClient client) {
@@ -36,26 +48,32 @@ public record GpuFleet(KubernetesClient client, String name, GpuProduct product,
     }
 
     public GpuFleet {
-        if (gpusPerNode < 1 || gpusPerNode > NvidiaResourceSlice.MAX_DEVICES) {
-            throw new IllegalArgumentException("GPUs per node must be 1 to " + NvidiaResourceSlice.MAX_DEVICES);
+        int devices = gpusPerNode * (mig == null ? 1 : mig.perGpu());
+        if (gpusPerNode < 1 || devices > NvidiaResourceSlice.MAX_DEVICES) {
+            throw new IllegalArgumentException("a node publishes 1 to " + NvidiaResourceSlice.MAX_DEVICES
+                    + " devices, not " + devices);
         }
     }
 
     /**
-     * The device class NVIDIA's driver installs for whole GPUs; idempotent, so every start
-     * can apply it.
+     * The device classes NVIDIA's driver installs, for whole GPUs and for MIG instances;
+     * idempotent, so every start can apply them.
      */
     public void installDeviceClass() {
-        DeviceClass gpus = new DeviceClassBuilder()
-                .withNewMetadata().withName(DEVICE_CLASS).endMetadata()
+        client.resource(deviceClass(DEVICE_CLASS, "gpu")).forceConflicts().serverSideApply();
+        client.resource(deviceClass(MIG_DEVICE_CLASS, "mig")).forceConflicts().serverSideApply();
+    }
+
+    private static DeviceClass deviceClass(String name, String type) {
+        return new DeviceClassBuilder()
+                .withNewMetadata().withName(name).endMetadata()
                 .withNewSpec()
                     .addNewSelector().withNewCel()
                         .withExpression("device.driver == \"" + NvidiaResourceSlice.DRIVER + "\" && "
-                                + "device.attributes[\"" + NvidiaResourceSlice.DRIVER + "\"].type == \"gpu\"")
+                                + "device.attributes[\"" + NvidiaResourceSlice.DRIVER + "\"].type == \"" + type + "\"")
                     .endCel().endSelector()
                 .endSpec()
                 .build();
-        client.resource(gpus).forceConflicts().serverSideApply();
     }
 
     public String nodeName(int index) {
@@ -96,7 +114,10 @@ public record GpuFleet(KubernetesClient client, String name, GpuProduct product,
     private String addNode(int index) {
         String nodeName = nodeName(index);
         Node node = createOrGet(client.nodes().resource(KwokGpuNode.build(name, nodeName, index, product, gpusPerNode)));
-        createOrGet(client.resources(ResourceSlice.class).resource(NvidiaResourceSlice.forNode(node, product, gpusPerNode)));
+        ResourceSlice slice = mig == null
+                ? NvidiaResourceSlice.forNode(node, product, gpusPerNode)
+                : NvidiaResourceSlice.forMigNode(node, product, gpusPerNode, mig);
+        createOrGet(client.resources(ResourceSlice.class).resource(slice));
         return nodeName;
     }
 

@@ -39,6 +39,26 @@ public final class NvidiaResourceSlice {
         if (gpus < 1 || gpus > MAX_DEVICES) {
             throw new IllegalArgumentException("a node's slice holds 1 to " + MAX_DEVICES + " GPUs, not " + gpus);
         }
+        return slice(node, IntStream.range(0, gpus).mapToObj(i -> gpu(nodeName, i, product)).toList());
+    }
+
+    /**
+     * The slice of a node whose GPUs are all partitioned into MIG instances of one profile: the
+     * driver then publishes the instances, not the GPUs.
+     */
+    public static ResourceSlice forMigNode(Node node, GpuProduct product, int gpus, GpuFleet.MigLayout mig) {
+        String nodeName = node.getMetadata().getName();
+        if (gpus < 1 || gpus * mig.perGpu() > MAX_DEVICES) {
+            throw new IllegalArgumentException("a node's slice holds 1 to " + MAX_DEVICES + " devices, not " + gpus * mig.perGpu());
+        }
+        return slice(node, IntStream.range(0, gpus)
+                .boxed()
+                .flatMap(gpu -> IntStream.range(0, mig.perGpu()).mapToObj(instance -> migDevice(nodeName, gpu, instance, product, mig)))
+                .toList());
+    }
+
+    private static ResourceSlice slice(Node node, List<Device> devices) {
+        String nodeName = node.getMetadata().getName();
         return new ResourceSliceBuilder()
                 .withNewMetadata()
                     .withName(nodeName + "-" + DRIVER)
@@ -51,7 +71,7 @@ public final class NvidiaResourceSlice {
                     .withDriver(DRIVER)
                     .withNodeName(nodeName)
                     .withNewPool().withName(nodeName).withGeneration(1L).withResourceSliceCount(1L).endPool()
-                    .withDevices(IntStream.range(0, gpus).mapToObj(i -> gpu(nodeName, i, product)).toList())
+                    .withDevices(devices)
                 .endSpec()
                 .build();
     }
@@ -75,6 +95,27 @@ public final class NvidiaResourceSlice {
                 .withName("gpu-" + minor)
                 .withAttributes(attributes)
                 .withCapacity(Map.of("memory", new DeviceCapacityBuilder().withValue(new Quantity(product.memoryMebibytes() + "Mi")).build()))
+                .build();
+    }
+
+    static Device migDevice(String nodeName, int gpu, int instance, GpuProduct product, GpuFleet.MigLayout mig) {
+        var attributes = new LinkedHashMap<String, DeviceAttribute>();
+        attributes.put("type", string("mig"));
+        attributes.put("uuid", string("MIG-" + UUID.nameUUIDFromBytes((nodeName + "/" + gpu + "/" + instance).getBytes(StandardCharsets.UTF_8))));
+        attributes.put("parentUUID", string(uuid(nodeName, gpu)));
+        attributes.put("profile", string(mig.profile()));
+        attributes.put("productName", string(product.productName()));
+        attributes.put("brand", string(product.brand()));
+        attributes.put("architecture", string(product.architecture()));
+        attributes.put("cudaComputeCapability", version(product.cudaComputeCapability()));
+        attributes.put("driverVersion", version(product.driverVersion()));
+        attributes.put("cudaDriverVersion", version(product.cudaDriverVersion()));
+        attributes.put("parentIndex", integer(gpu));
+        attributes.put("resource.kubernetes.io/pciBusID", string(product.pciBusId(gpu)));
+        return new DeviceBuilder()
+                .withName("gpu-%d-mig-%s-%d".formatted(gpu, mig.profile().replace(".", ""), instance))
+                .withAttributes(attributes)
+                .withCapacity(Map.of("memory", new DeviceCapacityBuilder().withValue(new Quantity(mig.memoryMebibytes() + "Mi")).build()))
                 .build();
     }
 

@@ -41,7 +41,12 @@ public final class SharedCluster implements AutoCloseable {
             var fleet = new GpuFleet(client, "test-gpu-node", GpuProduct.H100_80GB_HBM3, DEFAULT_GPUS_PER_NODE);
             fleet.installDeviceClass();
             fleet.addNodes(0, DEFAULT_NODES);
+            // One node of MIG slices, for tiers such as gpu-s.
+            var migFleet = new GpuFleet(client, "test-mig-node", GpuProduct.H100_80GB_HBM3, DEFAULT_GPUS_PER_NODE,
+                    GpuFleet.MigLayout.H100_1G_10GB);
+            migFleet.addNodes(0, 1);
             fleet.awaitReady(DEFAULT_NODES, Duration.ofMinutes(1));
+            migFleet.awaitReady(1, Duration.ofMinutes(1));
             return new SharedCluster(cluster, started.startedNow(), client, fleet);
         } catch (RuntimeException e) {
             client.close();

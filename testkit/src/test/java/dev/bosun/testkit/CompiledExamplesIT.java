@@ -118,6 +118,18 @@ class CompiledExamplesIT {
   }
 
   @Test
+  void theGpuSExampleGetsAMigSliceOfTheRightProfile() throws IOException {
+    for (HasMetadata object : compile(example("embeddings.yaml"))) {
+      client.resource(object).inNamespace(namespace).fieldManager("bosun").forceConflicts().serverSideApply();
+    }
+    Pod pod = awaitRunningPod("embeddings");
+    assertThat(allocatedDevices(pod)).singleElement().satisfies(device -> {
+      assertThat(device.getPool()).isEqualTo(pod.getSpec().getNodeName());
+      assertThat(device.getDevice()).contains("-mig-1g10gb-");
+    });
+  }
+
+  @Test
   void theGpuXlTrainingJobGetsEightGpusOfOneNodePerPod() throws IOException {
     // KWOK completes Job pods at once and their claims go with them: record allocations as they happen.
     Map<String, List<DeviceRequestAllocationResult>> allocations = new ConcurrentHashMap<>();

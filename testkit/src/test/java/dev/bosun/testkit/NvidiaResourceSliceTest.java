@@ -74,4 +74,21 @@ class NvidiaResourceSliceTest {
         assertThat(H100.pciBusId(8)).isEqualTo("0001:18:00.0");
         assertThat(H100.pciBusId(15)).isEqualTo("0001:db:00.0");
     }
+
+    @Test
+    void aMigNodePublishesItsInstancesWithProfileParentAndMemory() {
+        var slice = NvidiaResourceSlice.forMigNode(node, H100, 8, GpuFleet.MigLayout.H100_1G_10GB);
+        assertThat(slice.getSpec().getDevices()).hasSize(56);
+        Device instance = slice.getSpec().getDevices().get(9);
+        assertThat(instance.getName()).isEqualTo("gpu-1-mig-1g10gb-2");
+        assertThat(instance.getAttributes().get("type").getString()).isEqualTo("mig");
+        assertThat(instance.getAttributes().get("profile").getString()).isEqualTo("1g.10gb");
+        assertThat(instance.getAttributes().get("parentUUID").getString())
+                .isEqualTo(NvidiaResourceSlice.uuid(node.getMetadata().getName(), 1));
+        assertThat(instance.getAttributes().get("uuid").getString()).startsWith("MIG-");
+        assertThat(instance.getCapacity().get("memory").getValue().toString()).isEqualTo("9856Mi");
+        assertThat(slice.getSpec().getDevices()).extracting(Device::getName).doesNotHaveDuplicates();
+        assertThatThrownBy(() -> NvidiaResourceSlice.forMigNode(node, H100, 19, GpuFleet.MigLayout.H100_1G_10GB))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -35,6 +35,11 @@ public final class DevCommand {
         @Option(names = "--gpus-per-node", defaultValue = "8", description = "GPUs per node (default: ${DEFAULT-VALUE}).")
         int gpusPerNode;
 
+        @Option(names = "--mig-nodes", defaultValue = "0",
+                description = "More nodes whose GPUs are split into seven MIG 1g.10gb instances each, for tiers"
+                        + " such as gpu-s (default: ${DEFAULT-VALUE}).")
+        int migNodes;
+
         @Option(names = "--gpu-product", defaultValue = "NVIDIA H100 80GB HBM3",
                 description = "GPU model of every node (default: ${DEFAULT-VALUE}).")
         String gpuProduct;
@@ -61,8 +66,17 @@ public final class DevCommand {
                 PROGRESS.printf("Creating %d %s nodes with %d GPUs each%n", nodes, product.productName(), gpusPerNode);
                 fleet.addNodes(0, nodes);
                 fleet.awaitReady(nodes, Duration.ofMinutes(5));
+                long slices = fleet.publishedSlices();
+                if (migNodes > 0) {
+                    var migFleet = new GpuFleet(client, "mig-node", product, gpusPerNode, GpuFleet.MigLayout.H100_1G_10GB);
+                    PROGRESS.printf("Creating %d nodes with %d GPUs each split into MIG %s instances%n",
+                            migNodes, gpusPerNode, GpuFleet.MigLayout.H100_1G_10GB.profile());
+                    migFleet.addNodes(0, migNodes);
+                    migFleet.awaitReady(migNodes, Duration.ofMinutes(5));
+                    slices += migFleet.publishedSlices();
+                }
                 PROGRESS.printf("%d nodes Ready, %d ResourceSlices published (%.1f s in all)%n",
-                        fleet.readyNodes(), fleet.publishedSlices(), seconds(Duration.ofNanos(System.nanoTime() - begin)));
+                        fleet.readyNodes() + migNodes, slices, seconds(Duration.ofNanos(System.nanoTime() - begin)));
             }
             System.out.println("export KUBECONFIG=" + cluster.kubeconfig());
             PROGRESS.println("Use it with: eval \"$(./bosun dev env)\"; kubectl get nodes");
