@@ -26,13 +26,32 @@ kubectl wait --for condition=Established --timeout=60s crd/workloads.bosun.dev c
 kubectl apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
 ./bosun tiers
 
-step "The staging namespace, enforcing the restricted Pod Security Standard"
-kubectl create namespace staging --dry-run=client -o yaml | kubectl apply --server-side -f - >/dev/null
-kubectl label namespace staging --overwrite pod-security.kubernetes.io/enforce=restricted >/dev/null
-kubectl apply --server-side -f examples/environments/ >/dev/null
+step "The Bosun operator, run here against the local cluster (KWOK nodes cannot run its container)"
+operator_log="$HOME/.bosun/dev/operator.log"
+if pgrep -f "bosun-cli.jar operator" >/dev/null; then
+  echo "already running (log: $operator_log)"
+else
+  setsid nohup ./bosun operator --kubeconfig "$KUBECONFIG" --http-port 18080 >"$operator_log" 2>&1 < /dev/null &
+  for _ in $(seq 1 60); do
+    curl -fs http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break
+    sleep 1
+  done
+  curl -fs http://127.0.0.1:18080/healthz >/dev/null || { echo "the operator did not become healthy; its log: $operator_log" >&2; exit 1; }
+  echo "running, pid $(pgrep -f 'bosun-cli.jar operator' | head -1) (log: $operator_log, metrics: http://127.0.0.1:18080/metrics)"
+fi
 
-step "The examples, compiled for staging and applied"
-./bosun render -f examples/ --env examples/environments/staging.yaml | kubectl apply --server-side -f -
+step "Environments: the operator makes their namespaces (restricted Pod Security), quotas and default-deny policies"
+kubectl apply --server-side -f examples/environments/
+for _ in $(seq 1 60); do
+  kubectl get namespace staging -o jsonpath='{.metadata.labels.pod-security\.kubernetes\.io/enforce}' 2>/dev/null | grep -q restricted && break
+  sleep 1
+done
+kubectl get namespace staging --show-labels
+
+step "The examples, deployed to staging through the operator"
+for workload in examples/*.yaml; do
+  ./bosun deploy -f "$workload" --env staging --kubeconfig "$KUBECONFIG"
+done
 
 step "Waiting for the scheduler to place the GPU pods"
 for _ in $(seq 1 60); do
@@ -41,6 +60,9 @@ for _ in $(seq 1 60); do
   [[ "$placed" -gt 0 && "$pending" -le 2 ]] && break
   sleep 1
 done
+
+step "bosun status"
+./bosun status -n staging --kubeconfig "$KUBECONFIG" || true
 
 step "What runs where"
 printf '%-12s %-34s %-11s %-15s %s\n' WORKLOAD POD PHASE NODE "GPU DEVICES"
@@ -60,4 +82,5 @@ echo
 echo "Pods the scheduler could not place, and why:"
 kubectl get pods -n staging -o jsonpath='{range .items[?(@.status.phase=="Pending")]}{.metadata.name}{": "}{.status.conditions[?(@.type=="PodScheduled")].message}{"\n"}{end}'
 echo
-echo "The cluster keeps running: eval \"\$(./bosun dev env)\" to use it with kubectl; ./bosun dev down to stop it."
+echo "The cluster and the operator keep running: eval \"\$(./bosun dev env)\" to use the cluster with kubectl;"
+echo "pkill -f 'bosun-cli.jar operator' stops the operator, ./bosun dev down the cluster."

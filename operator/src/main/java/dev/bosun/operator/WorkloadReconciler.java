@@ -42,7 +42,7 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = WorkloadReconciler.NAME, fieldManager = Children.FIELD_MANAGER)
 public final class WorkloadReconciler implements Reconciler<Workload> {
   public static final String NAME = "workload";
-  /** How soon a Workload that is not Ready is looked at again when nothing it watches changes (quota Events). */
+  /** How soon a Workload with a pending pod is looked at again when nothing it watches changes (quota Events). */
   private static final Duration NOT_READY_RECHECK = Duration.ofSeconds(20);
 
   private final KubernetesClient client;
@@ -140,9 +140,11 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     UpdateControl<Workload> control = Objects.equals(status, workload.getStatus())
         ? UpdateControl.noUpdate()
         : UpdateControl.patchStatus(withStatus(workload, status));
+    // Only a pending pod can be waiting on something no watch reports (a quota Event); running,
+    // ready or finished pods change through the watches, so nothing polls once things are steady.
+    boolean podPending = pods.stream().anyMatch(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()));
     boolean ready = Conditions.isTrue(status.conditions(), Conditions.READY);
-    boolean finishedJob = job != null && !Conditions.isTrue(status.conditions(), Conditions.PROGRESSING);
-    return ready || finishedJob ? control : control.rescheduleAfter(NOT_READY_RECHECK);
+    return podPending && !ready ? control.rescheduleAfter(NOT_READY_RECHECK) : control;
   }
 
   /**

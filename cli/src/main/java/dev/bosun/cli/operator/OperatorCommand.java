@@ -1,10 +1,13 @@
 package dev.bosun.cli.operator;
 
 import dev.bosun.operator.OperatorMain;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code bosun operator}: runs the reconcilers until stopped. */
 @Command(name = "operator", mixinStandardHelpOptions = true,
@@ -23,8 +26,14 @@ public final class OperatorCommand implements Callable<Integer> {
       description = "Where the Lease lives; $POD_NAMESPACE, else bosun-system.")
   String leaseNamespace;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
+      spec.commandLine().getErr().println("bosun: --kubeconfig: cannot read " + kubeconfig);
+      return 2;
+    }
     String namespace = leaseNamespace != null ? leaseNamespace
         : System.getenv("POD_NAMESPACE") != null ? System.getenv("POD_NAMESPACE") : "bosun-system";
     OperatorMain.run(new OperatorMain.Settings(kubeconfig, httpPort, leaderElect, namespace));
