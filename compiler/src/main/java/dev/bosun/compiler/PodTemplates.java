@@ -54,21 +54,27 @@ final class PodTemplates {
   private static final int SERVICE_STARTUP_SECONDS = 5 * 60;
   private static final int STARTUP_PERIOD_SECONDS = 10;
 
-  /** Restricted Pod Security for every pod and container; built once, never changed (the objects are only read). */
-  private static final PodSecurityContext POD_SECURITY = new PodSecurityContextBuilder()
-      .withRunAsNonRoot(true)
-      .withRunAsUser(NON_ROOT_UID)
-      .withRunAsGroup(NON_ROOT_UID)
-      .withFsGroup(NON_ROOT_UID)
-      .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-      .build();
-  private static final SecurityContext CONTAINER_SECURITY = new SecurityContextBuilder()
-      .withAllowPrivilegeEscalation(false)
-      .withReadOnlyRootFilesystem(true)
-      .withRunAsNonRoot(true)
-      .withNewCapabilities().withDrop("ALL").endCapabilities()
-      .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-      .build();
+  /** Restricted Pod Security for every pod. */
+  private static PodSecurityContext podSecurity() {
+    return new PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(NON_ROOT_UID)
+        .withRunAsGroup(NON_ROOT_UID)
+        .withFsGroup(NON_ROOT_UID)
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .build();
+  }
+
+  /** Restricted Pod Security for every container: fresh each time, as callers may change what they get. */
+  private static SecurityContext containerSecurity() {
+    return new SecurityContextBuilder()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .build();
+  }
 
   private PodTemplates() {}
 
@@ -92,7 +98,7 @@ final class PodTemplates {
     pod.setServiceAccountName(target.serviceAccountName());
     pod.setAutomountServiceAccountToken(false);
     pod.setEnableServiceLinks(false);
-    pod.setSecurityContext(POD_SECURITY);
+    pod.setSecurityContext(podSecurity());
     pod.setRuntimeClassName(target.tier().getSpec().runtimeClassName());
     pod.setContainers(List.of(container(target, mounts)));
     pod.setVolumes(volumes);
@@ -143,7 +149,7 @@ final class PodTemplates {
       requirements.setClaims(List.of(new ResourceClaim(GpuClaims.CLAIM, null)));
     }
     container.setResources(requirements);
-    container.setSecurityContext(CONTAINER_SECURITY);
+    container.setSecurityContext(containerSecurity());
     container.setVolumeMounts(mounts);
     if (spec.type().isServing()) {
       container.setPorts(List.of(new ContainerPortBuilder().withName(PORT_NAME).withContainerPort(spec.port()).withProtocol("TCP").build()));

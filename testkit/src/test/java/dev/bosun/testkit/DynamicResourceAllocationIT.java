@@ -59,8 +59,11 @@ class DynamicResourceAllocationIT {
     @Test
     void aPodAskingMoreGpusThanAnyNodeHasStaysPendingWithTheSchedulersReason(KubernetesClient client) {
         // Other fleets may share the cluster (a developer's `bosun dev up`): ask for more than the largest node has.
+        // Whole GPUs only: a node of MIG slices publishes more devices, none of them a whole GPU.
         int mostGpusOnANode = client.resources(ResourceSlice.class).list().getItems().stream()
-                .mapToInt(slice -> slice.getSpec().getDevices().size())
+                .mapToInt(slice -> (int) slice.getSpec().getDevices().stream()
+                        .filter(device -> "gpu".equals(device.getAttributes().get("type").getString()))
+                        .count())
                 .max().orElseThrow();
         client.resource(gpuClaimTemplate("too-many-gpus", mostGpusOnANode + 1, "40Gi")).create();
         client.resource(podClaiming("too-big", "too-many-gpus")).create();
