@@ -238,6 +238,8 @@ public final class LocalCluster {
                 // Both start before the API server answers; retrying the lease every 2 s (the
                 // default) then adds seconds to every start.
                 "--extra-args", "kube-scheduler=leader-elect-retry-period=500ms",
+                // The default range (a /24) holds about 250 Services; scale scenarios make thousands.
+                "--extra-args", "kube-apiserver=service-cluster-ip-range=10.96.0.0/16",
                 "--extra-args", "kube-controller-manager=leader-elect-retry-period=500ms",
                 // The cluster is disposable: waiting for the disk on every write would make it
                 // measure the disk rather than Kubernetes.
