@@ -1,5 +1,8 @@
 package dev.bosun.operator;
 
+import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.Tier;
+import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -10,7 +13,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /**
  * Starts the operator: both reconcilers, leader election, and the {@code /metrics} and
@@ -49,9 +54,30 @@ public final class OperatorMain implements AutoCloseable {
     this.endpoints = endpoints;
   }
 
-  /** Starts the operator and returns at once; close it to stop. */
+  /**
+   * Starts the operator and returns at once; close it to stop.
+   *
+   * @throws MissingCrdsException when the cluster does not serve Bosun's kinds
+   */
   public static OperatorMain start(Settings settings) {
-    return start(settings, clientFor(settings.kubeconfig()));
+    KubernetesClient client = clientFor(settings.kubeconfig());
+    List<String> missing = Stream.of(Workload.class, Tier.class, Environment.class)
+        .filter(kind -> !client.supports(kind))
+        .map(Class::getSimpleName)
+        .toList();
+    if (!missing.isEmpty()) {
+      client.close();
+      throw new MissingCrdsException(missing);
+    }
+    return start(settings, client);
+  }
+
+  /** The cluster does not serve some of Bosun's kinds: the CRDs are not installed (or too old). */
+  public static final class MissingCrdsException extends RuntimeException {
+    MissingCrdsException(List<String> kinds) {
+      super("the cluster does not serve " + String.join(", ", kinds) + " (" + Workload.GROUP + "/" + Workload.VERSION
+          + "): install the CRDs first, e.g. kubectl apply --server-side -f deploy/crds/");
+    }
   }
 
   /** Starts the operator on a client the caller made (and the operator closes). */

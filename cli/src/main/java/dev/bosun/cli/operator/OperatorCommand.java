@@ -36,7 +36,12 @@ public final class OperatorCommand implements Callable<Integer> {
     }
     String namespace = leaseNamespace != null ? leaseNamespace
         : System.getenv("POD_NAMESPACE") != null ? System.getenv("POD_NAMESPACE") : "bosun-system";
-    OperatorMain.run(new OperatorMain.Settings(kubeconfig, httpPort, leaderElect, namespace));
+    try {
+      OperatorMain.run(new OperatorMain.Settings(kubeconfig, httpPort, leaderElect, namespace));
+    } catch (OperatorMain.MissingCrdsException e) {
+      spec.commandLine().getErr().println("bosun: " + e.getMessage());
+      return 2;
+    }
     return 0;
   }
 }
