@@ -8,6 +8,7 @@ import dev.bosun.cli.deploy.StatusCommand;
 import dev.bosun.cli.dev.DevCommand;
 import dev.bosun.cli.gpu.GpuCommand;
 import dev.bosun.cli.operator.OperatorCommand;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,11 +17,30 @@ import picocli.CommandLine.Command;
     name = "bosun",
     mixinStandardHelpOptions = true,
     versionProvider = Bosun.Version.class,
-    description = "The operational layer for AI workloads on Kubernetes.",
-    subcommands = {RenderCommand.class, ValidateCommand.class, TiersCommand.class,
-        DeployCommand.class, StatusCommand.class, PromoteCommand.class, DeleteCommand.class, OperatorCommand.class,
-        GpuCommand.class, AgentCommand.class, DevCommand.class, CommandLine.HelpCommand.class})
+    description = "The operational layer for AI workloads on Kubernetes.")
 public final class Bosun {
+  /** The subcommands, in the order help lists them. */
+  private static final List<String> COMMANDS = List.of(
+      "render", "validate", "tiers", "deploy", "status", "promote", "delete", "operator", "gpu", "agent", "dev", "help");
+
+  // A switch, not a map of constructor references: the JDK 25 AOT cache writer crashes on those.
+  private static Object newCommand(String name) {
+    return switch (name) {
+      case "render" -> new RenderCommand();
+      case "validate" -> new ValidateCommand();
+      case "tiers" -> new TiersCommand();
+      case "deploy" -> new DeployCommand();
+      case "status" -> new StatusCommand();
+      case "promote" -> new PromoteCommand();
+      case "delete" -> new DeleteCommand();
+      case "operator" -> new OperatorCommand();
+      case "gpu" -> new GpuCommand();
+      case "agent" -> new AgentCommand();
+      case "dev" -> new DevCommand();
+      case "help" -> new CommandLine.HelpCommand();
+      default -> throw new IllegalArgumentException("no command " + name);
+    };
+  }
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -28,15 +48,32 @@ public final class Bosun {
 
   /** Runs the CLI and returns its exit code (0 ok, 2 invalid input, 1 internal error). */
   public static int run(String... args) {
-    return commandLine().execute(args);
+    return commandLine(args).execute(args);
   }
 
+  /** The command line with every subcommand, as help and tests see it. */
   static CommandLine commandLine() {
-    return new CommandLine(new Bosun())
-        .setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
-          commandLine.getErr().println("bosun: internal error: " + exception);
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * The command line for {@code args}: only the subcommand they name when they name one, since
+   * picocli builds a model of every subcommand it is given by reflection, a large part of a short
+   * command's start-up.
+   */
+  static CommandLine commandLine(String[] args) {
+    CommandLine commandLine = new CommandLine(new Bosun());
+    String named = args.length > 0 && !args[0].equals("help") ? args[0] : null;
+    for (String name : COMMANDS) {
+      if (named == null || !COMMANDS.contains(named) || name.equals(named)) {
+        commandLine.addSubcommand(name, newCommand(name));
+      }
+    }
+    return commandLine
+        .setExecutionExceptionHandler((exception, failed, parseResult) -> {
+          failed.getErr().println("bosun: internal error: " + exception);
           if (System.getenv("BOSUN_DEBUG") != null) {
-            exception.printStackTrace(commandLine.getErr());
+            exception.printStackTrace(failed.getErr());
           }
           return ExitCodes.INTERNAL_ERROR;
         });

@@ -80,12 +80,7 @@ public final class NvidiaResourceSlice {
         var attributes = new LinkedHashMap<String, DeviceAttribute>();
         attributes.put("type", string("gpu"));
         attributes.put("uuid", string(uuid(nodeName, minor)));
-        attributes.put("productName", string(product.productName()));
-        attributes.put("brand", string(product.brand()));
-        attributes.put("architecture", string(product.architecture()));
-        attributes.put("cudaComputeCapability", version(product.cudaComputeCapability()));
-        attributes.put("driverVersion", version(product.driverVersion()));
-        attributes.put("cudaDriverVersion", version(product.cudaDriverVersion()));
+        putProductAttributes(attributes, product);
         attributes.put("addressingMode", string(product.addressingMode()));
         // Earlier driver releases published these two; selectors written for them keep working.
         attributes.put("index", integer(minor));
@@ -104,12 +99,7 @@ public final class NvidiaResourceSlice {
         attributes.put("uuid", string("MIG-" + UUID.nameUUIDFromBytes((nodeName + "/" + gpu + "/" + instance).getBytes(StandardCharsets.UTF_8))));
         attributes.put("parentUUID", string(uuid(nodeName, gpu)));
         attributes.put("profile", string(mig.profile()));
-        attributes.put("productName", string(product.productName()));
-        attributes.put("brand", string(product.brand()));
-        attributes.put("architecture", string(product.architecture()));
-        attributes.put("cudaComputeCapability", version(product.cudaComputeCapability()));
-        attributes.put("driverVersion", version(product.driverVersion()));
-        attributes.put("cudaDriverVersion", version(product.cudaDriverVersion()));
+        putProductAttributes(attributes, product);
         attributes.put("parentIndex", integer(gpu));
         attributes.put("resource.kubernetes.io/pciBusID", string(product.pciBusId(gpu)));
         return new DeviceBuilder()
@@ -117,6 +107,16 @@ public final class NvidiaResourceSlice {
                 .withAttributes(attributes)
                 .withCapacity(Map.of("memory", new DeviceCapacityBuilder().withValue(new Quantity(mig.memoryMebibytes() + "Mi")).build()))
                 .build();
+    }
+
+    /** What whole GPUs and MIG instances both carry: the board's model, and its driver and CUDA versions. */
+    private static void putProductAttributes(Map<String, DeviceAttribute> attributes, GpuProduct product) {
+        attributes.put("productName", string(product.productName()));
+        attributes.put("brand", string(product.brand()));
+        attributes.put("architecture", string(product.architecture()));
+        attributes.put("cudaComputeCapability", version(product.cudaComputeCapability()));
+        attributes.put("driverVersion", version(product.driverVersion()));
+        attributes.put("cudaDriverVersion", version(product.cudaDriverVersion()));
     }
 
     /** A stable GPU UUID per node and minor, in NVML's {@code GPU-<uuid>} form. */
