@@ -75,12 +75,7 @@ class OperatorScaleBench {
     long heapAfter = usedHeapAfterGc();
 
     // 3. Idle: nothing changes for 30 s; what CPU does this JVM (the operator, mostly) use?
-    Thread.sleep(5_000); // let the last status patches settle before measuring idleness
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long cpuBefore = os.getProcessCpuTime();
-    long wallBefore = System.nanoTime();
-    Thread.sleep(30_000); // a measurement window, not a wait for a condition
-    double idleCores = (os.getProcessCpuTime() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
+    double idleCores = idleCoresOver30Seconds();
 
     String report = """
         workloads: %d (Service, cpu-s, 1 replica each), %d KWOK nodes, %d client threads
@@ -118,12 +113,7 @@ class OperatorScaleBench {
             && w.getMetadata().getGeneration().equals(w.getStatus().observedGeneration())).count() == count);
     double seconds = (System.nanoTime() - start) / 1e9;
     long heapAfter = usedHeapAfterGc();
-    Thread.sleep(5_000); // let the last status patches settle before measuring idleness
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long cpuBefore = os.getProcessCpuTime();
-    long wallBefore = System.nanoTime();
-    Thread.sleep(30_000); // a measurement window, not a wait for a condition
-    double idleCores = (os.getProcessCpuTime() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
+    double idleCores = idleCoresOver30Seconds();
     String report = """
         workloads: %d (Batch, cpu-s, one Job and pod each), %d KWOK nodes
         all reconciled (status for the current generation, Job made):  %.1f s
@@ -156,5 +146,15 @@ class OperatorScaleBench {
     } finally {
       pool.shutdown();
     }
+  }
+
+  /** The CPU this JVM (the operator, mostly) uses while nothing changes, in cores, over 30 s. */
+  private static double idleCoresOver30Seconds() throws InterruptedException {
+    Thread.sleep(5_000); // let the last status patches settle before measuring idleness
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuBefore = os.getProcessCpuTime();
+    long wallBefore = System.nanoTime();
+    Thread.sleep(30_000); // a measurement window, not a wait for a condition
+    return (os.getProcessCpuTime() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
   }
 }
