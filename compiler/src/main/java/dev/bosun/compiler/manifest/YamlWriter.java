@@ -1,7 +1,6 @@
 package dev.bosun.compiler.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.regex.Pattern;
