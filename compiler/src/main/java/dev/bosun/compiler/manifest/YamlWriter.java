@@ -3,7 +3,6 @@ package dev.bosun.compiler.manifest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Writes a JSON tree as block YAML. A string is written plain only when no YAML reader could take
@@ -11,17 +10,6 @@ import java.util.regex.Pattern;
  * small on purpose: a general YAML emitter costs most of a render's time.
  */
 final class YamlWriter {
-  /**
-   * Plain scalars: words of safe characters, starting with a letter, '_', '/', a digit or "-" before
-   * a letter or '-', with no ": ", " #" or trailing ':'. A YAML 1.1 or 1.2 reader takes them as strings
-   * unless they are reserved words or look like numbers, which {@link #TYPED} catches.
-   */
-  private static final Pattern PLAIN = Pattern.compile(
-      "^([A-Za-z0-9_/]|-[-A-Za-z])[A-Za-z0-9_./@()=+:-]*( [A-Za-z0-9_./@()=+-][A-Za-z0-9_./@()=+:-]*)*$");
-  /** What a YAML 1.1 or 1.2 reader would read as a boolean, null, number, date or mapping. */
-  private static final Pattern TYPED = Pattern.compile(
-      "^((?i:y|n|yes|no|true|false|on|off|null|nan|inf)|[-+]?[0-9_.:eExXoObB+-]*|[^A-Za-z]*)$|:$|: ");
-
   private final StringBuilder out;
 
   private YamlWriter(StringBuilder out) {
@@ -87,10 +75,74 @@ final class YamlWriter {
   }
 
   static String scalar(String text) {
-    if (PLAIN.matcher(text).matches() && !TYPED.matcher(text).find()) {
-      return text;
+    return isPlain(text) ? text : quoted(text);
+  }
+
+  /**
+   * Whether {@code text} can be written plain: words of safe characters separated by single
+   * spaces, starting with a letter, a digit, '_', '/' or "-" before a letter or '-', never
+   * ": " nor a trailing ':'. Of those, a YAML 1.1 or 1.2 reader would still take some for another
+   * type: reserved words (true, no, on, null, ...), number-like text (only digits, signs, '.',
+   * '_', ':' and the letters of exponents and radix prefixes) and text without a letter.
+   * A character scan, not a regular expression: it runs for every key and value written.
+   */
+  private static boolean isPlain(String text) {
+    int length = text.length();
+    if (length == 0) {
+      return false;
     }
-    return quoted(text);
+    char first = text.charAt(0);
+    int start;
+    if (first == '-') {
+      if (length < 2 || !(text.charAt(1) == '-' || isLetter(text.charAt(1)))) {
+        return false;
+      }
+      start = 2;
+    } else if (isLetter(first) || isDigit(first) || first == '_' || first == '/') {
+      start = 1;
+    } else {
+      return false;
+    }
+    boolean hasLetter = isLetter(first) || start == 2 && isLetter(text.charAt(1));
+    boolean numberLike = isNumberChar(first) && (start == 1 || isNumberChar(text.charAt(1)));
+    for (int i = start; i < length; i++) {
+      char c = text.charAt(i);
+      if (c == ' ') {
+        char before = text.charAt(i - 1);
+        char after = i + 1 < length ? text.charAt(i + 1) : ' ';
+        if (before == ':' || after == ':' || !isWordChar(after)) {
+          return false;
+        }
+      } else if (!isWordChar(c)) {
+        return false;
+      }
+      hasLetter |= isLetter(c);
+      numberLike &= isNumberChar(c);
+    }
+    return hasLetter && !numberLike && text.charAt(length - 1) != ':' && !isReservedWord(text);
+  }
+
+  private static boolean isLetter(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isWordChar(char c) {
+    return isLetter(c) || isDigit(c) || "_./@()=+:-".indexOf(c) >= 0;
+  }
+
+  private static boolean isNumberChar(char c) {
+    return isDigit(c) || "_.:eExXoObB+-".indexOf(c) >= 0;
+  }
+
+  private static boolean isReservedWord(String text) {
+    return text.length() <= 5 && switch (text.toLowerCase(java.util.Locale.ROOT)) {
+      case "y", "n", "yes", "no", "true", "false", "on", "off", "null", "nan", "inf" -> true;
+      default -> false;
+    };
   }
 
   private static String quoted(String text) {

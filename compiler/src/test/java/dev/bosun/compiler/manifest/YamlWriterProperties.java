@@ -8,6 +8,8 @@ import java.util.Map;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Chars;
+import net.jqwik.api.constraints.StringLength;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -17,6 +19,14 @@ class YamlWriterProperties {
 
   @Property(tries = 2000)
   void everyStringReadsBackAsTheSameString(@ForAll String text) {
+    Object read = new Load(LoadSettings.builder().build()).loadFromString("key: " + YamlWriter.scalar(text) + "\n");
+    assertThat(read).isEqualTo(Map.of("key", text));
+  }
+
+  /** Arbitrary strings are seldom plain; these are, often, and sit right at the edge of plain. */
+  @Property(tries = 5000)
+  void wordLikeStringsReadBackAsTheSameString(@ForAll @StringLength(max = 10)
+      @Chars({'a', 'e', 'E', 'b', 'x', 'o', 'y', 'n', 'N', 'u', 'l', '0', '1', ' ', ':', '-', '_', '.', '/', '@', '#', '+'}) String text) {
     Object read = new Load(LoadSettings.builder().build()).loadFromString("key: " + YamlWriter.scalar(text) + "\n");
     assertThat(read).isEqualTo(Map.of("key", text));
   }
