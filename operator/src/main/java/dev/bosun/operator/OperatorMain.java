@@ -97,7 +97,7 @@ public final class OperatorMain implements AutoCloseable {
             .build());
       }
     });
-    operator.register(new WorkloadReconciler(client));
+    operator.register(new WorkloadReconciler(client), o -> o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields)));
     operator.register(new EnvironmentReconciler(client));
     HttpEndpoints endpoints = settings.httpPort() < 0 ? null : HttpEndpoints.start(settings.httpPort(), registry, operator);
     operator.start();

@@ -69,17 +69,21 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     var workloads = context.getPrimaryCache();
     this.workloads = workloads;
     // Children carry the Workload label; only they are cached, not every Deployment of the cluster.
+    // Each cache keeps only what this class reads of its objects (CachedShapes).
     var deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, Workload.class)
         .withLabelSelector(Labels.WORKLOAD)
+        .withItemStore(CachedShapes.store(CachedShapes::deployment))
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Workload.class))
         .build(), context);
     var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, Workload.class)
         .withLabelSelector(Labels.WORKLOAD)
+        .withItemStore(CachedShapes.store(CachedShapes::job))
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Workload.class))
         .build(), context);
     // Pods are owned by ReplicaSets and Jobs; the compiler's annotation names their Workload.
     var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Workload.class)
         .withLabelSelector(Labels.WORKLOAD)
+        .withItemStore(CachedShapes.store(CachedShapes::pod))
         .withSecondaryToPrimaryMapper(WorkloadReconciler::workloadOfPod)
         .build(), context);
     // A changed Tier re-renders every Workload of that size; a changed Environment, every Workload in its namespace.

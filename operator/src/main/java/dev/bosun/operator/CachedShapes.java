@@ -1,0 +1,79 @@
+package dev.bosun.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.util.function.UnaryOperator;
+
+/**
+ * What the operator's informers keep of each watched object: the fields the reconcilers read, and
+ * no more. With thousands of Workloads the caches are most of the heap, and most of a cached Pod
+ * or Job (its pod template, its container statuses, the managed fields of every writer) is never
+ * read. Whoever starts reading another field of a cached object adds it here.
+ *
+ * <p>The shapes change the object they are given: an informer hands every watched object to its
+ * store before anything else sees it, and keeps only what the store returns.
+ */
+final class CachedShapes {
+  private CachedShapes() {}
+
+  /** An informer store that keeps each object in the given shape. */
+  static <R extends HasMetadata> ItemStore<R> store(UnaryOperator<R> shape) {
+    return new TransformingItemStore<>(shape);
+  }
+
+  /** Every field but {@code metadata.managedFields}: for Workloads, Tiers and Environments, read whole. */
+  static <R extends HasMetadata> R withoutManagedFields(R object) {
+    object.getMetadata().setManagedFields(null);
+    return object;
+  }
+
+  /**
+   * Metadata (the Workload annotation, deletion timestamp), the readiness gates, the phase and the
+   * conditions: what the GPU readiness gate and the pending-pod reasons need.
+   */
+  static Pod pod(Pod pod) {
+    withoutManagedFields(pod);
+    if (pod.getSpec() != null) {
+      var spec = new PodSpec();
+      spec.setReadinessGates(pod.getSpec().getReadinessGates());
+      pod.setSpec(spec);
+    }
+    if (pod.getStatus() != null) {
+      var status = new PodStatus();
+      status.setPhase(pod.getStatus().getPhase());
+      status.setConditions(pod.getStatus().getConditions());
+      pod.setStatus(status);
+    }
+    return pod;
+  }
+
+  /** Metadata, the replica count and the status: the pod template is the compiler's, not news. */
+  static Deployment deployment(Deployment deployment) {
+    withoutManagedFields(deployment);
+    if (deployment.getSpec() != null) {
+      var spec = new DeploymentSpec();
+      spec.setReplicas(deployment.getSpec().getReplicas());
+      deployment.setSpec(spec);
+    }
+    return deployment;
+  }
+
+  /** Metadata, the completion count and the status. */
+  static Job job(Job job) {
+    withoutManagedFields(job);
+    if (job.getSpec() != null) {
+      var spec = new JobSpec();
+      spec.setCompletions(job.getSpec().getCompletions());
+      job.setSpec(spec);
+    }
+    return job;
+  }
+}
