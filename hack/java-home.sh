@@ -1,6 +1,13 @@
 # Sourced by ./bosun and .ci/run: selects a JDK 25 as JAVA_HOME, or fails with a clear message.
 # The machine's default java may be older; Bosun is built and run with 25.
-bosun_java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
+# The JDK's release file names its version; asking java itself would cost every ./bosun a JVM start.
+bosun_java_major() {
+  if [[ -f "$1/release" ]]; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
+  else
+    "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'
+  fi
+}
 if [[ -z "${JAVA_HOME:-}" || ! -x "$JAVA_HOME/bin/java" || "$(bosun_java_major "$JAVA_HOME")" != "25" ]]; then
   JAVA_HOME=""
   for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25* /usr/lib/jvm/*25*; do

@@ -2,6 +2,10 @@ package dev.bosun.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.bosun.api.v1alpha1.EgressRule;
 import dev.bosun.api.v1alpha1.EnvVar;
 import dev.bosun.api.v1alpha1.Exposure;
@@ -14,6 +18,9 @@ import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
 import dev.bosun.api.v1alpha1.WorkloadType;
+import dev.bosun.compiler.manifest.ManifestReader;
+import dev.bosun.compiler.manifest.Output;
+import dev.bosun.compiler.manifest.ReadResult;
 import dev.bosun.compiler.manifest.TierCatalog;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -24,6 +31,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -40,6 +48,14 @@ class CompilerProperties {
   private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   private static final Pattern DNS_LABEL = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
   private static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
+
+  /** How Bosun wrote objects with Jackson: empty values left out, map entries sorted. */
+  private static final ObjectMapper JACKSON = JsonMapper.builder()
+      .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .build();
+  private static final ObjectMapper PLAIN_JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   record Case(Workload workload, Tier tier) {}
 
@@ -103,6 +119,25 @@ class CompilerProperties {
         // Memory is the resource whose overcommit gets pods killed: always exactly its limit.
         assertThat(container.getResources().getRequests().get("memory")).isEqualTo(limits.get("memory"));
       }
+    }
+  }
+
+  /** The manifest reader binds records itself, not through Jackson: what Jackson writes, it must read back equal. */
+  @Property(tries = 400)
+  void aWorkloadWrittenAsYamlReadsBackEqual(@ForAll("validWorkloads") Case input) {
+    ReadResult read = ManifestReader.read("w.yaml", Serialization.asYaml(input.workload()));
+    assertThat(read.problems()).isEmpty();
+    assertThat(read.objectsOf(Workload.class)).singleElement().satisfies(workload -> {
+      assertThat(workload.getSpec()).isEqualTo(input.workload().getSpec());
+      assertThat(workload.getMetadata()).isEqualTo(input.workload().getMetadata());
+    });
+  }
+
+  /** Output writes the model without Jackson; what it writes must be what Jackson writes, property for property. */
+  @Property(tries = 300)
+  void theWrittenTreeIsWhatJacksonWrites(@ForAll("validWorkloads") Case input) throws Exception {
+    for (HasMetadata object : Compiler.compile(input.workload(), input.tier(), null)) {
+      assertThat(PLAIN_JSON.writeValueAsString(Output.tree(object))).isEqualTo(JACKSON.writeValueAsString(object));
     }
   }
 

@@ -1,21 +1,19 @@
 package dev.bosun.compiler.manifest;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.EnvironmentSpec;
 import dev.bosun.api.v1alpha1.Tier;
+import dev.bosun.api.v1alpha1.TierSpec;
 import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.api.v1alpha1.WorkloadSpec;
 import dev.bosun.compiler.Problem;
 import dev.bosun.compiler.Rules;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.CustomResource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +26,7 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
@@ -44,12 +40,12 @@ public final class ManifestReader {
   public static final String API_VERSION = Workload.GROUP + "/" + Workload.VERSION;
 
   /** The kinds Bosun reads, with their classes and whether they live in a namespace. */
-  private record Kind(Class<? extends HasMetadata> type, String crd, boolean namespaced) {}
+  private record Kind(Class<? extends CustomResource<?, ?>> type, Class<?> specType, String crd, boolean namespaced) {}
 
   private static final Map<String, Kind> KINDS = Map.of(
-      "Workload", new Kind(Workload.class, "workloads.bosun.dev-v1.yml", true),
-      "Tier", new Kind(Tier.class, "tiers.bosun.dev-v1.yml", false),
-      "Environment", new Kind(Environment.class, "environments.bosun.dev-v1.yml", false));
+      "Workload", new Kind(Workload.class, WorkloadSpec.class, "workloads.bosun.dev-v1.yml", true),
+      "Tier", new Kind(Tier.class, TierSpec.class, "tiers.bosun.dev-v1.yml", false),
+      "Environment", new Kind(Environment.class, EnvironmentSpec.class, "environments.bosun.dev-v1.yml", false));
 
   private static final Map<String, Object> METADATA_SCHEMA = Map.of(
       "type", "object",
@@ -60,55 +56,72 @@ public final class ManifestReader {
           "labels", Map.of("type", "object", "additionalProperties", Map.of("type", "string")),
           "annotations", Map.of("type", "object", "additionalProperties", Map.of("type", "string"))));
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final Map<String, Map<String, Object>> SPEC_SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Deeper than any real manifest; stops alias bombs and runaway nesting. */
-  private static final int MAX_DEPTH = 64;
 
   private ManifestReader() {}
 
   /** Reads every document of {@code text}; {@code source} names it in problems. */
   public static ReadResult read(String source, String text) {
-    List<Manifest> manifests = new ArrayList<>();
-    List<ManifestProblem> problems = new ArrayList<>();
+    return read(source, text, true);
+  }
+
+  /**
+   * Reads objects that ship inside Bosun's own jar (the default tiers), without checking them
+   * against their CRD's schema: the build does that ({@code TierCatalogTest}), and loading a
+   * schema costs a short command a noticeable part of its run. The rules are still checked.
+   */
+  static ReadResult readBuiltIn(String source, String text) {
+    return read(source, text, false);
+  }
+
+  private static ReadResult read(String source, String text, boolean checkSchema) {
     LoadSettings settings = LoadSettings.builder().setLabel(source).setMaxAliasesForCollections(50)
         .setAllowDuplicateKeys(true).setCodePointLimit(16 * 1024 * 1024).build();
     Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)));
-    int document = 0;
-    boolean sawDocument = false;
+    List<Document> documents = new ArrayList<>();
+    ManifestProblem unreadable = null;
+    int number = 0;
     try {
       while (composer.hasNext()) {
         Node node = composer.next();
-        document++;
-        if (SchemaValidator.isNull(node)) {
-          continue;
+        number++;
+        if (!SchemaValidator.isNull(node)) {
+          documents.add(new Document(number, node));
         }
-        sawDocument = true;
-        readDocument(source, document, node, manifests, problems);
       }
     } catch (MarkedYamlEngineException e) {
       var mark = e.getProblemMark().or(e::getContextMark);
       int line = mark.map(m -> m.getLine() + 1).orElse(0);
       int column = mark.map(m -> m.getColumn() + 1).orElse(0);
-      problems.add(new ManifestProblem(source, document + 1, null, line, column,
-          new Problem("", "YAML syntax error: " + Optional.ofNullable(e.getProblem()).orElse(e.getMessage()))));
-      return new ReadResult(manifests, problems);
+      unreadable = new ManifestProblem(source, number + 1, null, line, column,
+          new Problem("", "YAML syntax error: " + Optional.ofNullable(e.getProblem()).orElse(e.getMessage())));
     } catch (YamlEngineException e) {
-      problems.add(ManifestProblem.of(source, null, new Problem("", "YAML error: " + e.getMessage())));
-      return new ReadResult(manifests, problems);
+      unreadable = ManifestProblem.of(source, null, new Problem("", "YAML error: " + e.getMessage()));
     }
-    if (!sawDocument) {
+    // The documents before a syntax error are read too: every problem at once, in input order.
+    List<Manifest> manifests = new ArrayList<>();
+    List<ManifestProblem> problems = new ArrayList<>();
+    for (ReadResult read : Streams.of(documents).map(d -> readDocument(source, d.number(), d.node(), checkSchema)).toList()) {
+      manifests.addAll(read.manifests());
+      problems.addAll(read.problems());
+    }
+    if (unreadable != null) {
+      problems.add(unreadable);
+    } else if (documents.isEmpty()) {
       problems.add(ManifestProblem.of(source, null, new Problem("", "has no YAML documents")));
     }
     return new ReadResult(manifests, problems);
   }
 
-  private static void readDocument(String source, int document, Node node, List<Manifest> manifests, List<ManifestProblem> problems) {
+  /** A document of a YAML stream, numbered from 1 in the stream. */
+  private record Document(int number, Node node) {}
+
+  private static ReadResult readDocument(String source, int document, Node node, boolean checkSchema) {
+    List<ManifestProblem> problems = new ArrayList<>();
     String where = "document " + document;
     if (!(node instanceof MappingNode mapping)) {
       problems.add(ManifestProblem.of(source, document, where, new Problem("", "must be a mapping with apiVersion, kind, metadata and spec")));
-      return;
+      return new ReadResult(List.of(), problems);
     }
     String kindName = scalar(mapping, "kind");
     String name = SchemaValidator.valueOf(mapping, "metadata") instanceof MappingNode metadata ? scalar(metadata, "name") : null;
@@ -129,7 +142,7 @@ public final class ManifestReader {
     } else if (!API_VERSION.equals(apiVersion)) {
       found.add(new Problem("apiVersion", "\"" + apiVersion + "\" is not served; use " + API_VERSION));
     }
-    if (kind != null) {
+    if (kind != null && checkSchema) {
       found.addAll(SchemaValidator.validate(node, envelopeSchema(kind), ""));
       Node namespace = SchemaValidator.valueOf(mapping, "metadata") instanceof MappingNode metadata
           ? SchemaValidator.valueOf(metadata, "namespace") : null;
@@ -140,14 +153,14 @@ public final class ManifestReader {
     if (!found.isEmpty()) {
       final String object = where;
       found.forEach(problem -> problems.add(ManifestProblem.of(source, document, object, problem)));
-      return;
+      return new ReadResult(List.of(), problems);
     }
     HasMetadata object;
     try {
-      object = MAPPER.treeToValue(toJson(node, 0), kind.type());
-    } catch (IOException | IllegalArgumentException e) {
+      object = bind(mapping, kind);
+    } catch (IllegalArgumentException e) {
       problems.add(ManifestProblem.of(source, document, where, new Problem("", "cannot be read: " + e.getMessage())));
-      return;
+      return new ReadResult(List.of(), problems);
     }
     List<Problem> ruleProblems = switch (object) {
       case Workload workload -> Rules.checkWorkload(workload);
@@ -157,9 +170,9 @@ public final class ManifestReader {
     if (!ruleProblems.isEmpty()) {
       final String object2 = where;
       ruleProblems.forEach(problem -> problems.add(ManifestProblem.of(source, document, object2, problem)));
-      return;
+      return new ReadResult(List.of(), problems);
     }
-    manifests.add(new Manifest(source, document, object));
+    return new ReadResult(List.of(new Manifest(source, document, object)), problems);
   }
 
   private static Map<String, Object> envelopeSchema(Kind kind) {
@@ -192,30 +205,17 @@ public final class ManifestReader {
     return SchemaValidator.valueOf(mapping, key) instanceof ScalarNode scalar && scalar.getTag().equals(Tag.STR) ? scalar.getValue() : null;
   }
 
-  /** The YAML tree as JSON, scalars typed by the YAML core schema that the validator has checked. */
-  private static JsonNode toJson(Node node, int depth) {
-    if (depth > MAX_DEPTH) {
-      throw new IllegalArgumentException("nesting deeper than " + MAX_DEPTH + " levels");
+  /** The object of a validated document: its metadata and spec; a status in a file is not read. */
+  @SuppressWarnings("unchecked")
+  private static HasMetadata bind(MappingNode document, Kind kind) {
+    CustomResource<Object, ?> object;
+    try {
+      object = (CustomResource<Object, ?>) kind.type().getConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot make a " + kind.type().getSimpleName(), e);
     }
-    JsonNodeFactory json = JsonNodeFactory.instance;
-    return switch (node) {
-      case MappingNode mapping -> {
-        ObjectNode object = json.objectNode();
-        for (NodeTuple tuple : mapping.getValue()) {
-          object.set(((ScalarNode) tuple.getKeyNode()).getValue(), toJson(tuple.getValueNode(), depth + 1));
-        }
-        yield object;
-      }
-      case SequenceNode sequence -> {
-        ArrayNode array = json.arrayNode();
-        sequence.getValue().forEach(item -> array.add(toJson(item, depth + 1)));
-        yield array;
-      }
-      case ScalarNode scalar when scalar.getTag().equals(Tag.NULL) -> json.nullNode();
-      case ScalarNode scalar when scalar.getTag().equals(Tag.BOOL) -> json.booleanNode(Boolean.parseBoolean(scalar.getValue().toLowerCase()));
-      case ScalarNode scalar when scalar.getTag().equals(Tag.INT) -> json.numberNode(new BigInteger(scalar.getValue().replace("_", "")));
-      case ScalarNode scalar -> json.textNode(scalar.getValue());
-      default -> throw new IllegalArgumentException("unsupported YAML node " + node.getNodeType());
-    };
+    object.setMetadata((ObjectMeta) ObjectBinder.bind(SchemaValidator.valueOf(document, "metadata"), ObjectMeta.class, "metadata"));
+    object.setSpec(ObjectBinder.bind(SchemaValidator.valueOf(document, "spec"), kind.specType(), "spec"));
+    return object;
   }
 }

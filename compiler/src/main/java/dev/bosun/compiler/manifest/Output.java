@@ -10,23 +10,30 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Kubernetes objects as multi-document YAML, or as one JSON {@code v1/List}; maps sorted by key. */
 public final class Output {
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .serializationInclusion(JsonInclude.Include.NON_EMPTY)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .build();
+  /** Jackson, made only when JSON is asked for: YAML output does without it. */
+  private static final class Json {
+    static final ObjectMapper OBJECTS = JsonMapper.builder()
+        .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .build();
+    /** For trees from {@link ModelTree}, whose maps are in the order they are to be written. */
+    static final ObjectMapper TREES = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  }
 
   private Output() {}
 
   public static String yaml(List<? extends HasMetadata> objects) {
-    StringBuilder out = new StringBuilder();
-    for (HasMetadata object : objects) {
-      out.append("---\n");
-      YamlWriter.write(JSON.valueToTree(object), out);
-    }
+    return Streams.of(objects).map(Output::yamlDocument).collect(Collectors.joining());
+  }
+
+  private static String yamlDocument(HasMetadata object) {
+    StringBuilder out = new StringBuilder(2048).append("---\n");
+    YamlWriter.write(tree(object), out);
     return out.toString();
   }
 
@@ -34,12 +41,18 @@ public final class Output {
     Map<String, Object> list = new LinkedHashMap<>();
     list.put("apiVersion", "v1");
     list.put("kind", "List");
-    list.put("items", objects);
-    return write(JSON, list) + "\n";
+    list.put("items", objects.stream().map(Output::tree).toList());
+    return write(Json.TREES, list) + "\n";
+  }
+
+  /** An object as the maps, lists and scalars that are written for it, in the order they are written. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> tree(HasMetadata object) {
+    return (Map<String, Object>) ModelTree.of(object);
   }
 
   public static String json(Object value) {
-    return write(JSON, value);
+    return write(Json.OBJECTS, value);
   }
 
   private static String write(ObjectMapper mapper, Object value) {

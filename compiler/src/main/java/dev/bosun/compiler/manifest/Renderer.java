@@ -20,21 +20,25 @@ public final class Renderer {
   public static Rendered render(List<Manifest> manifests, TierCatalog catalog, Environment environment) {
     List<HasMetadata> objects = new ArrayList<>();
     List<ManifestProblem> problems = new ArrayList<>();
-    for (Manifest manifest : manifests) {
-      if (!(manifest.object() instanceof Workload workload)) {
-        continue;
-      }
-      Optional<Tier> tier = catalog.find(workload.getSpec().size());
-      if (tier.isEmpty()) {
-        problems.add(manifest.problem(catalog.missing(workload.getSpec().size())));
-        continue;
-      }
-      try {
-        objects.addAll(Compiler.compile(workload, tier.get(), environment));
-      } catch (InvalidWorkloadException e) {
-        e.problems().forEach(problem -> problems.add(manifest.problem(problem)));
-      }
+    for (Rendered rendered : Streams.of(manifests).map(manifest -> render(manifest, catalog, environment)).toList()) {
+      objects.addAll(rendered.objects());
+      problems.addAll(rendered.problems());
     }
     return new Rendered(objects, problems);
+  }
+
+  private static Rendered render(Manifest manifest, TierCatalog catalog, Environment environment) {
+    if (!(manifest.object() instanceof Workload workload)) {
+      return new Rendered(List.of(), List.of());
+    }
+    Optional<Tier> tier = catalog.find(workload.getSpec().size());
+    if (tier.isEmpty()) {
+      return new Rendered(List.of(), List.of(manifest.problem(catalog.missing(workload.getSpec().size()))));
+    }
+    try {
+      return new Rendered(Compiler.compile(workload, tier.get(), environment), List.of());
+    } catch (InvalidWorkloadException e) {
+      return new Rendered(List.of(), e.problems().stream().map(manifest::problem).toList());
+    }
   }
 }

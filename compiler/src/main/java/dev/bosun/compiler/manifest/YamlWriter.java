@@ -1,13 +1,13 @@
 package dev.bosun.compiler.manifest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a JSON tree as block YAML. A string is written plain only when no YAML reader could take
- * it for anything else; otherwise it is written as a JSON string, which is valid YAML too. Kept
- * small on purpose: a general YAML emitter costs most of a render's time.
+ * Writes a plain tree ({@link ModelTree}: maps, lists, strings, numbers, booleans) as block YAML.
+ * A string is written plain only when no YAML reader could take it for anything else; otherwise it
+ * is written as a JSON string, which is valid YAML too. Kept small on purpose: a general YAML
+ * emitter costs most of a render's time.
  */
 final class YamlWriter {
   private final StringBuilder out;
@@ -16,61 +16,60 @@ final class YamlWriter {
     this.out = out;
   }
 
-  /** Appends {@code node} (an object) as a YAML document body. */
-  static void write(JsonNode node, StringBuilder out) {
-    new YamlWriter(out).mapping(node, 0);
+  /** Appends {@code tree} (a mapping) as a YAML document body. */
+  static void write(Map<String, ?> tree, StringBuilder out) {
+    new YamlWriter(out).mapping(tree, 0);
   }
 
-  private void mapping(JsonNode node, int indent) {
-    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+  private void mapping(Map<?, ?> node, int indent) {
     boolean first = true;
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<?, ?> field : node.entrySet()) {
       if (!first) {
         pad(indent);
       }
       first = false;
-      out.append(scalar(field.getKey())).append(':');
+      out.append(scalar(String.valueOf(field.getKey()))).append(':');
       value(field.getValue(), indent, true);
     }
   }
 
   /** The value after "key:"; nested blocks go on the next lines, sequences at the key's indent. */
-  private void value(JsonNode value, int indent, boolean afterKey) {
-    if (value.isObject() && !value.isEmpty()) {
+  private void value(Object value, int indent, boolean afterKey) {
+    if (value instanceof Map<?, ?> map && !map.isEmpty()) {
       out.append('\n');
       pad(indent + 2);
-      mapping(value, indent + 2);
-    } else if (value.isArray() && !value.isEmpty()) {
+      mapping(map, indent + 2);
+    } else if (value instanceof List<?> list && !list.isEmpty()) {
       out.append('\n');
-      sequence(value, afterKey ? indent : indent + 2);
+      sequence(list, afterKey ? indent : indent + 2);
     } else {
       out.append(' ').append(inline(value)).append('\n');
     }
   }
 
-  private void sequence(JsonNode node, int indent) {
-    for (JsonNode item : node) {
+  private void sequence(List<?> node, int indent) {
+    for (Object item : node) {
       pad(indent);
       out.append("- ");
-      if (item.isObject() && !item.isEmpty()) {
-        mapping(item, indent + 2);
-      } else if (item.isArray() && !item.isEmpty()) {
+      if (item instanceof Map<?, ?> map && !map.isEmpty()) {
+        mapping(map, indent + 2);
+      } else if (item instanceof List<?> list && !list.isEmpty()) {
         out.append('\n');
-        sequence(item, indent + 2);
+        sequence(list, indent + 2);
       } else {
         out.append(inline(item)).append('\n');
       }
     }
   }
 
-  private static String inline(JsonNode value) {
-    return switch (value.getNodeType()) {
-      case OBJECT -> "{}";
-      case ARRAY -> "[]";
-      case NULL, MISSING -> "null";
-      case BOOLEAN, NUMBER -> value.asText();
-      default -> scalar(value.asText());
+  private static String inline(Object value) {
+    return switch (value) {
+      case null -> "null";
+      case Map<?, ?> map -> "{}";
+      case List<?> list -> "[]";
+      case Number number -> number.toString();
+      case Boolean bool -> bool.toString();
+      default -> scalar(value.toString());
     };
   }
 
@@ -116,8 +115,8 @@ final class YamlWriter {
       } else if (!isWordChar(c)) {
         return false;
       }
-      hasLetter |= isLetter(c);
-      numberLike &= isNumberChar(c);
+      hasLetter = hasLetter || isLetter(c);
+      numberLike = numberLike && isNumberChar(c);
     }
     return hasLetter && !numberLike && text.charAt(length - 1) != ':' && !isReservedWord(text);
   }
@@ -131,11 +130,17 @@ final class YamlWriter {
   }
 
   private static boolean isWordChar(char c) {
-    return isLetter(c) || isDigit(c) || "_./@()=+:-".indexOf(c) >= 0;
+    return isLetter(c) || isDigit(c) || switch (c) {
+      case '_', '.', '/', '@', '(', ')', '=', '+', ':', '-' -> true;
+      default -> false;
+    };
   }
 
   private static boolean isNumberChar(char c) {
-    return isDigit(c) || "_.:eExXoObB+-".indexOf(c) >= 0;
+    return isDigit(c) || switch (c) {
+      case '_', '.', ':', 'e', 'E', 'x', 'X', 'o', 'O', 'b', 'B', '+', '-' -> true;
+      default -> false;
+    };
   }
 
   private static boolean isReservedWord(String text) {

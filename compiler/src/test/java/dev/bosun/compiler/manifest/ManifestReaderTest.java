@@ -31,6 +31,29 @@ class ManifestReaderTest {
     return problems.stream().map(ManifestProblem::toString).toList();
   }
 
+  /** Many documents are read and rendered on several threads; what comes out is still in input order. */
+  @Test
+  void manyDocumentsKeepTheirOrderInObjectsProblemsAndOutput() {
+    StringBuilder yaml = new StringBuilder();
+    for (int i = 0; i < 150; i++) {
+      String size = i % 10 == 3 ? "gpu-mm" : "cpu-m";
+      String port = i % 10 == 7 ? "0" : "8000";
+      yaml.append(CHAT.replace("name: chat", "name: w-" + i).replace("size: gpu-m", "size: " + size)
+          .replace("port: 8000", "port: " + port).replace("type: Inference", "type: Service")).append("---\n");
+    }
+    ReadResult read = ManifestReader.read("many.yaml", yaml.toString());
+    Renderer.Rendered rendered = Renderer.render(read.manifests(), TIERS, null);
+
+    assertThat(read.problems()).hasSize(15).allSatisfy(p -> assertThat(p.toString()).contains("spec.port"));
+    assertThat(read.problems()).extracting(ManifestProblem::document).isSorted();
+    assertThat(rendered.problems()).hasSize(15).allSatisfy(p -> assertThat(p.toString()).contains("gpu-mm"));
+    assertThat(rendered.problems()).extracting(ManifestProblem::document).isSorted();
+    List<String> names = read.objectsOf(Workload.class).stream().map(w -> w.getMetadata().getName()).toList();
+    assertThat(names).hasSize(135).isSortedAccordingTo(java.util.Comparator.comparingInt(n -> Integer.parseInt(n.substring(2))));
+    String oneByOne = rendered.objects().stream().map(o -> Output.yaml(List.of(o))).collect(java.util.stream.Collectors.joining());
+    assertThat(Output.yaml(rendered.objects())).isEqualTo(oneByOne);
+  }
+
   @Test
   void aValidWorkloadReadsWithoutProblems() {
     ReadResult read = ManifestReader.read("chat.yaml", CHAT);
