@@ -8,6 +8,7 @@ import dev.bosun.cli.deploy.StatusCommand;
 import dev.bosun.cli.dev.DevCommand;
 import dev.bosun.cli.gpu.GpuCommand;
 import dev.bosun.cli.operator.OperatorCommand;
+import dev.bosun.compiler.manifest.ManifestReader;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +44,9 @@ public final class Bosun {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && (args[0].equals("render") || args[0].equals("validate"))) {
+      ManifestReader.preloadWorkloadSchema();
+    }
     System.exit(run(args));
   }
 

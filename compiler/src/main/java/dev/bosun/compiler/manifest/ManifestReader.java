@@ -60,6 +60,15 @@ public final class ManifestReader {
 
   private ManifestReader() {}
 
+  /**
+   * Starts loading the Workload schema on another thread, for a command that will read
+   * Workloads: it takes a short command a tenth of its time, and can happen while the command
+   * line is parsed.
+   */
+  public static void preloadWorkloadSchema() {
+    Thread.ofPlatform().daemon().name("bosun-schema-preload").start(() -> envelopeSchema(KINDS.get("Workload")));
+  }
+
   /** Reads every document of {@code text}; {@code source} names it in problems. */
   public static ReadResult read(String source, String text) {
     return read(source, text, true);
