@@ -65,8 +65,8 @@ final class YamlWriter {
   private static String inline(Object value) {
     return switch (value) {
       case null -> "null";
-      case Map<?, ?> map -> "{}";
-      case List<?> list -> "[]";
+      case Map<?, ?> _ -> "{}";
+      case List<?> _ -> "[]";
       case Number number -> number.toString();
       case Boolean bool -> bool.toString();
       default -> scalar(value.toString());
