@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bosun.testkit.LocalClusterExtension;
+import dev.bosun.testkit.SharedCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The CLI as {@code ./bosun} runs it: the packaged jar, its libraries (picocli rewritten as Java 8
@@ -67,6 +70,25 @@ class PackagedCliIT {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("does-not-exist.yaml: no such file");
     assertThat(run.out()).isEmpty();
+  }
+
+  /** Only Bosun speaks on the terminal: fabric8's warnings (its v1alpha1 notice on every call) stay out. */
+  @Test
+  @ExtendWith(LocalClusterExtension.class)
+  void statusOnAClusterPrintsNoLibraryWarnings(SharedCluster cluster) throws Exception {
+    for (String crd : List.of("workloads", "tiers", "environments")) {
+      String name = crd + ".bosun.dev";
+      try (var in = Files.newInputStream(ROOT.resolve("deploy/crds/" + name + "-v1.yml"))) {
+        cluster.client().load(in).forceConflicts().serverSideApply();
+      }
+      cluster.client().apiextensions().v1().customResourceDefinitions().withName(name).waitUntilCondition(
+          c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+              .anyMatch(condition -> "Established".equals(condition.getType()) && "True".equals(condition.getStatus())),
+          60, TimeUnit.SECONDS);
+    }
+    Run run = bosun("status", "--kubeconfig", cluster.cluster().kubeconfig().toString());
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
   }
 
   @Test

@@ -2,12 +2,12 @@ package dev.bosun.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.function.UnaryOperator;
@@ -41,39 +41,27 @@ final class CachedShapes {
    */
   static Pod pod(Pod pod) {
     withoutManagedFields(pod);
-    if (pod.getSpec() != null) {
-      var spec = new PodSpec();
-      spec.setReadinessGates(pod.getSpec().getReadinessGates());
-      pod.setSpec(spec);
-    }
-    if (pod.getStatus() != null) {
-      var status = new PodStatus();
-      status.setPhase(pod.getStatus().getPhase());
-      status.setConditions(pod.getStatus().getConditions());
-      pod.setStatus(status);
-    }
+    var spec = pod.getSpec();
+    pod.setSpec(spec == null ? null : new PodSpecBuilder().withReadinessGates(spec.getReadinessGates()).build());
+    var status = pod.getStatus();
+    pod.setStatus(status == null ? null
+        : new PodStatusBuilder().withPhase(status.getPhase()).withConditions(status.getConditions()).build());
     return pod;
   }
 
   /** Metadata, the replica count and the status: the pod template is the compiler's, not news. */
   static Deployment deployment(Deployment deployment) {
     withoutManagedFields(deployment);
-    if (deployment.getSpec() != null) {
-      var spec = new DeploymentSpec();
-      spec.setReplicas(deployment.getSpec().getReplicas());
-      deployment.setSpec(spec);
-    }
+    var spec = deployment.getSpec();
+    deployment.setSpec(spec == null ? null : new DeploymentSpecBuilder().withReplicas(spec.getReplicas()).build());
     return deployment;
   }
 
   /** Metadata, the completion count and the status. */
   static Job job(Job job) {
     withoutManagedFields(job);
-    if (job.getSpec() != null) {
-      var spec = new JobSpec();
-      spec.setCompletions(job.getSpec().getCompletions());
-      job.setSpec(spec);
-    }
+    var spec = job.getSpec();
+    job.setSpec(spec == null ? null : new JobSpecBuilder().withCompletions(spec.getCompletions()).build());
     return job;
   }
 }
