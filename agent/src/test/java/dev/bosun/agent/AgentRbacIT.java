@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bosun.api.v1alpha1.Condition;
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
+import dev.bosun.api.v1alpha1.GpuNodeHealthSpec;
 import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
 import dev.bosun.testkit.GpuFleet;
 import dev.bosun.testkit.GpuProduct;
 import dev.bosun.testkit.LocalClusterExtension;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -85,6 +87,13 @@ class AgentRbacIT {
           .withCaCertData(admin.getConfiguration().getCaCertData()).withCaCertFile(admin.getConfiguration().getCaCertFile())
           .withTrustCerts(admin.getConfiguration().isTrustCerts()).withOauthToken(token).build();
       try (KubernetesClient asAgent = new KubernetesClientBuilder().withConfig(config).build()) {
+        // An admission policy is enforced once the API server's informer has it, a moment after it
+        // is applied: wait for that with dry runs, which admission judges too and which write nothing.
+        GpuNodeHealth probe = new GpuNodeHealth();
+        probe.setMetadata(new ObjectMetaBuilder().withName(other).build());
+        probe.setSpec(new GpuNodeHealthSpec(other));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThatThrownBy(
+            () -> asAgent.resource(probe).dryRun().create()).hasMessageContaining("may write only its own node"));
         // The agent's own transport with the pod's token, and a fabric8 client with the same token for the 403 checks.
         Condition healthy = new Condition(GpuNodeHealth.CONDITION, "True", 1L, "2026-11-28T10:00:00Z", "GpusHealthy", "all 8 GPUs healthy");
         var own = new KubePublisher(new KubeApi(config), mine);

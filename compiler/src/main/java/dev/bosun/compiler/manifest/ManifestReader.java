@@ -66,7 +66,13 @@ public final class ManifestReader {
    * line is parsed.
    */
   public static void preloadWorkloadSchema() {
-    Thread.ofPlatform().daemon().name("bosun-schema-preload").start(() -> envelopeSchema(KINDS.get("Workload")));
+    Thread.ofPlatform().daemon().name("bosun-schema-preload").start(() -> {
+      try {
+        envelopeSchema(KINDS.get("Workload"));
+      } catch (RuntimeException e) {
+        // Left for the reader to meet again and report, as it does without a preload.
+      }
+    });
   }
 
   /** Reads every document of {@code text}; {@code source} names it in problems. */
