@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,7 +39,8 @@ class PackagedCliIT {
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("bosun finished").isTrue();
       String stderr = Files.readString(err).lines()
           .filter(line -> !line.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS"))
-          .reduce("", (a, b) -> a + b + "\n");
+          .map(line -> line + "\n")
+          .collect(Collectors.joining());
       return new Run(process.exitValue(), Files.readString(out), stderr);
     } finally {
       Files.deleteIfExists(out);

@@ -29,7 +29,7 @@ final class CachedShapes {
     return new TransformingItemStore<>(shape);
   }
 
-  /** Every field but {@code metadata.managedFields}: for Workloads, Tiers and Environments, read whole. */
+  /** Every field but {@code metadata.managedFields}: for Workloads, which the reconciler reads whole. */
   static <R extends HasMetadata> R withoutManagedFields(R object) {
     object.getMetadata().setManagedFields(null);
     return object;

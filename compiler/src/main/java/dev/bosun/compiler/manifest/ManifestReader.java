@@ -68,7 +68,7 @@ public final class ManifestReader {
   public static void preloadWorkloadSchema() {
     Thread.ofPlatform().daemon().name("bosun-schema-preload").start(() -> {
       try {
-        envelopeSchema(KINDS.get("Workload"));
+        specSchema(KINDS.get("Workload"));
       } catch (RuntimeException e) {
         // Left for the reader to meet again and report, as it does without a preload.
       }
@@ -195,9 +195,14 @@ public final class ManifestReader {
     properties.put("apiVersion", Map.of("type", "string"));
     properties.put("kind", Map.of("type", "string"));
     properties.put("metadata", METADATA_SCHEMA);
-    properties.put("spec", SPEC_SCHEMAS.computeIfAbsent(kind.crd(), ManifestReader::loadSpecSchema));
+    properties.put("spec", specSchema(kind));
     properties.put("status", Map.of("type", "object", "x-kubernetes-preserve-unknown-fields", true));
     return Map.of("type", "object", "required", List.of("apiVersion", "kind", "metadata", "spec"), "properties", properties);
+  }
+
+  /** The schema of the kind's spec, read from its CRD once. */
+  private static Map<String, Object> specSchema(Kind kind) {
+    return SPEC_SCHEMAS.computeIfAbsent(kind.crd(), ManifestReader::loadSpecSchema);
   }
 
   @SuppressWarnings("unchecked")

@@ -31,7 +31,10 @@ final class ModelTree {
   /** A serialisable property of a model class: its name, its field, and when it is written. */
   private record Property(String name, Field field, JsonInclude.Include inclusion) {}
 
-  private static final Map<Class<?>, List<Property>> PROPERTIES = new ConcurrentHashMap<>();
+  /** How a model class is written: its properties in order, then its additional properties (or null). */
+  private record Shape(List<Property> properties, Field additionalProperties) {}
+
+  private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
   private static final String ADDITIONAL_PROPERTIES = "additionalProperties";
 
   private ModelTree() {}
@@ -66,13 +69,15 @@ final class ModelTree {
 
   private static Map<String, Object> object(Object bean) {
     Map<String, Object> tree = new LinkedHashMap<>();
-    for (Property property : PROPERTIES.computeIfAbsent(bean.getClass(), ModelTree::properties)) {
+    Shape shape = SHAPES.computeIfAbsent(bean.getClass(), ModelTree::shape);
+    for (Property property : shape.properties()) {
       Object value = read(property.field(), bean);
-      if (property.name().equals(ADDITIONAL_PROPERTIES)) {
-        ((Map<?, ?>) value).forEach((key, extra) -> tree.put(String.valueOf(key), of(extra)));
-      } else if (included(value, property.inclusion())) {
+      if (included(value, property.inclusion())) {
         tree.put(property.name(), of(value));
       }
+    }
+    if (shape.additionalProperties() != null && read(shape.additionalProperties(), bean) instanceof Map<?, ?> extras) {
+      extras.forEach((key, extra) -> tree.put(String.valueOf(key), of(extra)));
     }
     return tree;
   }
@@ -106,22 +111,22 @@ final class ModelTree {
   }
 
   /**
-   * The properties of a model class: the names of its {@code @JsonPropertyOrder} first, then the
+   * How a model class is written: the names of its {@code @JsonPropertyOrder} first, then the
    * other annotated fields as declared, then its additional properties (a map of anything).
    */
-  private static List<Property> properties(Class<?> type) {
+  private static Shape shape(Class<?> type) {
     JsonInclude classInclusion = type.getAnnotation(JsonInclude.class);
     JsonInclude.Include fallback = classInclusion == null || classInclusion.value() == JsonInclude.Include.USE_DEFAULTS
         ? JsonInclude.Include.NON_EMPTY : classInclusion.value();
     Map<String, Property> byName = new LinkedHashMap<>();
-    Property additional = null;
+    Field additional = null;
     for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
       for (Field field : c.getDeclaredFields()) {
         if (Modifier.isStatic(field.getModifiers())) {
           continue;
         }
         if (field.getName().equals(ADDITIONAL_PROPERTIES) && Map.class.isAssignableFrom(field.getType())) {
-          additional = new Property(ADDITIONAL_PROPERTIES, accessible(field), JsonInclude.Include.NON_EMPTY);
+          additional = accessible(field);
           continue;
         }
         JsonProperty json = field.getAnnotation(JsonProperty.class);
@@ -146,9 +151,6 @@ final class ModelTree {
       }
     }
     ordered.addAll(byName.values());
-    if (additional != null) {
-      ordered.add(additional);
-    }
-    return List.copyOf(ordered);
+    return new Shape(List.copyOf(ordered), additional);
   }
 }

@@ -160,7 +160,7 @@ final class ObjectBinder {
     }
     if (tag.equals(Tag.INT) && (type == Integer.class || type == int.class || type == Long.class || type == long.class)) {
       try {
-        BigInteger number = new BigInteger(text.replace("_", ""));
+        BigInteger number = SchemaValidator.integer(scalar);
         // Two returns, not a conditional expression, which would widen the int to a long.
         if (type == Integer.class || type == int.class) {
           return number.intValueExact();

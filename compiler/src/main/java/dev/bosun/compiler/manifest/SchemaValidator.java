@@ -138,7 +138,7 @@ final class SchemaValidator {
     }
     BigInteger value;
     try {
-      value = new BigInteger(scalar.getValue().replace("_", ""));
+      value = integer(scalar);
     } catch (NumberFormatException e) {
       problems.add(new Problem(path, "must be a decimal whole number"));
       return;
@@ -162,6 +162,11 @@ final class SchemaValidator {
         throw new IllegalStateException("the CRD schema has a pattern Java cannot read: " + p, e);
       }
     });
+  }
+
+  /** The value of an {@code !!int} scalar, digits with '_' separators; other forms (0x, 0o) are a NumberFormatException. */
+  static BigInteger integer(ScalarNode scalar) {
+    return new BigInteger(scalar.getValue().replace("_", ""));
   }
 
   static boolean isNull(Node node) {
