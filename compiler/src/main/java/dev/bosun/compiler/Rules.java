@@ -37,6 +37,7 @@ public final class Rules {
   private static final Pattern LABEL_PREFIX = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   private static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$");
   private static final Pattern DIGEST = Pattern.compile(Patterns.IMAGE_DIGEST);
+  private static final Pattern IMAGE = Pattern.compile(Patterns.IMAGE);
   private static final Set<String> RESERVED_LABEL_PREFIXES = Set.of("bosun.dev", "app.kubernetes.io", "kubernetes.io", "k8s.io");
 
   /** A field that belongs to some Workload types only, with the message of its CEL rule. */
@@ -111,7 +112,7 @@ public final class Rules {
     } else {
       checkTypedFields(spec, problems);
     }
-    if (spec.image() != null && !spec.image().isEmpty() && !Pattern.matches(Patterns.IMAGE, spec.image())) {
+    if (spec.image() != null && !spec.image().isEmpty() && !IMAGE.matcher(spec.image()).matches()) {
       problems.add(new Problem("spec.image",
           "\"" + spec.image() + "\" must name a tag or a digest, such as registry.example.com/team/app:1.4.2 or ...@sha256:<64 hex digits>"));
     }

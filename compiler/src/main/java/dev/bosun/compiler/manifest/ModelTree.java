@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -60,10 +61,8 @@ final class ModelTree {
   }
 
   private static Map<String, Object> sortedMap(Map<?, ?> map) {
-    Map<String, Object> sorted = new LinkedHashMap<>();
-    map.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey((a, b) -> String.valueOf(a).compareTo(String.valueOf(b))))
-        .forEach(entry -> sorted.put(String.valueOf(entry.getKey()), of(entry.getValue())));
+    Map<String, Object> sorted = new TreeMap<>();
+    map.forEach((key, value) -> sorted.put(String.valueOf(key), of(value)));
     return sorted;
   }
 

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -33,7 +34,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class ObjectBinder {
   /** Deeper than any real manifest; stops runaway nesting. */
   private static final int MAX_DEPTH = 64;
-  private static final Map<Class<?>, Constructor<?>> CANONICAL = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Class<?>, Constructor<?>> CANONICAL = new ConcurrentHashMap<>();
+  /** The one-argument setters of a bean class, by property name. */
+  private static final Map<Class<?>, Map<String, Method>> SETTERS = new ConcurrentHashMap<>();
 
   private ObjectBinder() {}
 
@@ -125,8 +128,10 @@ final class ObjectBinder {
       Object bean = type.getConstructor().newInstance();
       for (NodeTuple entry : mapping.getValue()) {
         String name = key(entry);
-        Method setter = setter(type, name)
-            .orElseThrow(() -> new IllegalArgumentException(path + "." + name + ": not a field of " + type.getSimpleName()));
+        Method setter = SETTERS.computeIfAbsent(type, ObjectBinder::setters).get(name);
+        if (setter == null) {
+          throw new IllegalArgumentException(path + "." + name + ": not a field of " + type.getSimpleName());
+        }
         setter.invoke(bean, bind(entry.getValueNode(), setter.getGenericParameterTypes()[0], path + "." + name, depth + 1));
       }
       return bean;
@@ -137,9 +142,15 @@ final class ObjectBinder {
     }
   }
 
-  private static java.util.Optional<Method> setter(Class<?> type, String property) {
-    String name = "set" + Character.toUpperCase(property.charAt(0)) + property.substring(1);
-    return Arrays.stream(type.getMethods()).filter(m -> m.getName().equals(name) && m.getParameterCount() == 1).findFirst();
+  private static Map<String, Method> setters(Class<?> type) {
+    Map<String, Method> setters = new HashMap<>();
+    for (Method method : type.getMethods()) {
+      String name = method.getName();
+      if (name.length() > 3 && name.startsWith("set") && method.getParameterCount() == 1) {
+        setters.putIfAbsent(Character.toLowerCase(name.charAt(3)) + name.substring(4), method);
+      }
+    }
+    return setters;
   }
 
   private static Object scalar(ScalarNode scalar, Class<?> type, String path) {
