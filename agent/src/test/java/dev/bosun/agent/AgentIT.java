@@ -8,18 +8,16 @@ import dev.bosun.api.v1alpha1.GpuFault;
 import dev.bosun.api.v1alpha1.GpuHealthStatus;
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.gpu.sim.SimulatedGpuNode;
+import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.GpuFleet;
 import dev.bosun.testkit.GpuProduct;
 import dev.bosun.testkit.LocalClusterExtension;
 import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,15 +48,7 @@ class AgentIT {
   @BeforeEach
   void nodeAndCrd(KubernetesClient client) throws Exception {
     this.client = client;
-    try (InputStream in = Files.newInputStream(CRD)) {
-      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-      client.resource(crd).forceConflicts().serverSideApply();
-    }
-    await("GpuNodeHealth CRD established").atMost(Duration.ofSeconds(30)).until(() -> {
-      var crd = client.apiextensions().v1().customResourceDefinitions().withName("gpunodehealths.bosun.dev").get();
-      return crd.getStatus() != null && crd.getStatus().getConditions().stream()
-          .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
-    });
+    Crds.apply(client, CRD);
     // A node of its own, so that no other test sees its condition change.
     fleet = new GpuFleet(client, "agent-it-" + Long.toString(System.nanoTime() % 1_000_000, 36), GpuProduct.H100_80GB_HBM3, 8);
     node = fleet.addNodes(0, 1).getFirst();

@@ -8,6 +8,7 @@ import dev.bosun.api.v1alpha1.Condition;
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.api.v1alpha1.GpuNodeHealthSpec;
 import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
+import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.GpuFleet;
 import dev.bosun.testkit.GpuProduct;
 import dev.bosun.testkit.LocalClusterExtension;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -61,10 +61,7 @@ class AgentRbacIT {
         }
       }
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions().withName("gpunodehealths.bosun.dev").get();
-      return crd.getStatus() != null && crd.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Established"));
-    });
+    Crds.awaitEstablished(admin, "gpunodehealths.bosun.dev");
     fleet = new GpuFleet(admin, "agent-rbac-" + Long.toString(System.nanoTime() % 1_000_000, 36), GpuProduct.H100_80GB_HBM3, 8);
     List<String> nodes = fleet.addNodes(0, 2);
     String mine = nodes.get(0), other = nodes.get(1);

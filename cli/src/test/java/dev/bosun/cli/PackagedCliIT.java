@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import java.io.IOException;
@@ -79,14 +80,7 @@ class PackagedCliIT {
   @ExtendWith(LocalClusterExtension.class)
   void statusOnAClusterPrintsNoLibraryWarnings(SharedCluster cluster) throws Exception {
     for (String crd : List.of("workloads", "tiers", "environments")) {
-      String name = crd + ".bosun.dev";
-      try (var in = Files.newInputStream(ROOT.resolve("deploy/crds/" + name + "-v1.yml"))) {
-        cluster.client().load(in).forceConflicts().serverSideApply();
-      }
-      cluster.client().apiextensions().v1().customResourceDefinitions().withName(name).waitUntilCondition(
-          c -> c.getStatus() != null && c.getStatus().getConditions().stream()
-              .anyMatch(condition -> "Established".equals(condition.getType()) && "True".equals(condition.getStatus())),
-          60, TimeUnit.SECONDS);
+      Crds.apply(cluster.client(), ROOT.resolve("deploy/crds/" + crd + ".bosun.dev-v1.yml"));
     }
     Run run = bosun("status", "--kubeconfig", cluster.cluster().kubeconfig().toString());
     assertThat(run.err()).isEmpty();

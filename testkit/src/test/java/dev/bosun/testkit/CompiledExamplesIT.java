@@ -14,7 +14,6 @@ import dev.bosun.compiler.manifest.TierCatalog;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceRequestAllocationResult;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +22,6 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,15 +59,7 @@ class CompiledExamplesIT {
     });
     try (Stream<Path> files = Files.list(REPOSITORY.resolve("deploy/crds"))) {
       for (Path file : files.sorted().toList()) {
-        try (InputStream in = Files.newInputStream(file)) {
-          CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
-          client.apiextensions().v1().customResourceDefinitions().resource(crd)
-              .fieldManager("bosun-tests").forceConflicts().serverSideApply();
-          await("CRD " + crd.getMetadata().getName() + " established").atMost(Duration.ofSeconds(30)).until(() ->
-              client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get()
-                  .getStatus().getConditions().stream()
-                  .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")));
-        }
+        Crds.apply(client, file);
       }
     }
   }
