@@ -55,7 +55,9 @@ public final class WorkloadObservation {
     if (deployment != null) {
       var spec = deployment.getSpec();
       var st = deployment.getStatus();
-      desired = spec.getReplicas() == null ? 1 : spec.getReplicas();
+      // Under an autoscaler the Deployment starts at one replica until the HPA's first sync raises it:
+      // the Workload's own minimum is what "ready" has to mean.
+      desired = Math.max(spec.getReplicas() == null ? 1 : spec.getReplicas(), minimumReplicas(workload));
       int updated = st == null || st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas();
       int readyNow = st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
       int total = st == null || st.getReplicas() == null ? 0 : st.getReplicas();
@@ -104,6 +106,11 @@ public final class WorkloadObservation {
         : new Conditions.Observed(Conditions.DEGRADED, false, "AsExpected", null));
     return new WorkloadStatus(generation, Conditions.merge(previous, conditions, generation, now), tier, environment,
         desired, ready, completions, succeeded, failed);
+  }
+
+  private static int minimumReplicas(Workload workload) {
+    var replicas = workload.getSpec() == null ? null : workload.getSpec().replicas();
+    return replicas == null || replicas.min() == null ? 1 : replicas.min();
   }
 
   /** The Deployment controller copies a ReplicaSet's failure to create pods (quota, admission) here. */

@@ -54,6 +54,22 @@ class WorkloadObservationTest {
     assertThat(status.environment()).isEqualTo("staging");
   }
 
+  /** Before the HPA's first sync its Deployment runs the API server's default of one replica. */
+  @Test
+  void anAutoscaledWorkloadIsNotReadyBelowItsMinimum() {
+    Workload autoscaled = Workloads.service("web", "cpu-s", 3, 6);
+    autoscaled.getMetadata().setGeneration(1L);
+    var oneReplica = deployment(1, 1, 1, 1, 1);
+    var status = observe(autoscaled, null, oneReplica, List.of());
+    assertThat(condition(status, "Ready").status()).isEqualTo("False");
+    assertThat(condition(status, "Ready").message()).isEqualTo("1 of 3 replicas ready");
+    assertThat(status.desiredReplicas()).isEqualTo(3);
+
+    var scaledUp = observe(autoscaled, null, deployment(4, 4, 4, 2, 2), List.of());
+    assertThat(condition(scaledUp, "Ready").status()).isEqualTo("True");
+    assertThat(scaledUp.desiredReplicas()).isEqualTo(4);
+  }
+
   @Test
   void notReadyWhileTheDeploymentControllerHasNotSeenTheNewSpec() {
     var status = observe(workload(1), null, deployment(2, 2, 2, 6, 5), List.of());
