@@ -154,7 +154,8 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   /**
    * Applies the compiled objects unless exactly these were applied already and the Deployment or
    * Job has not been edited since (its generation moves with every spec change, a hand edit
-   * included). Prunes when the set of objects changed, and once after every operator start.
+   * included). Prunes (a list per child kind) when an object was dropped from the set, and once
+   * after every operator start, unless the Workload is new: no status yet and no Deployment or Job.
    */
   private void applyIfChanged(Workload workload, List<HasMetadata> desired, Context<Workload> context) {
     String uid = workload.getMetadata().getUid();
@@ -168,7 +169,10 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     }
     List<HasMetadata> stored = children.apply(workload, desired);
     Set<String> keys = desired.stream().map(ChildKinds::key).collect(Collectors.toSet());
-    if (last == null || !last.keys().equals(keys)) {
+    boolean mayHaveStaleChildren = last == null
+        ? workload.getStatus() != null || child != null
+        : !keys.containsAll(last.keys());
+    if (mayHaveStaleChildren) {
       children.prune(workload, desired);
     }
     Long generation = stored.stream()

@@ -9,13 +9,7 @@ import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,7 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Two replicas share one Lease: one reconciles, the other takes over when it stops. */
 @ExtendWith(LocalClusterExtension.class)
 class LeaderElectionAndMetricsIT {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static SharedCluster cluster;
 
   @BeforeAll
@@ -40,13 +33,13 @@ class LeaderElectionAndMetricsIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> holder(client) != null);
     OperatorMain second = OperatorMain.start(settings, newClient());
     try {
-      assertThat(get(first, "/healthz").statusCode()).isEqualTo(200);
-      assertThat(get(second, "/healthz").statusCode()).isEqualTo(200);
+      assertThat(OperatorHttp.get(first, "/healthz").statusCode()).isEqualTo(200);
+      assertThat(OperatorHttp.get(second, "/healthz").statusCode()).isEqualTo(200);
       // Only the leader reconciles: the standby's counters stay at zero.
       client.resource(Workloads.service("web", "cpu-s", 1, 1)).create();
       await().atMost(Duration.ofSeconds(30)).until(() -> started(first) > 0);
       assertThat(started(second)).isZero();
-      String metrics = get(first, "/metrics").body();
+      String metrics = OperatorHttp.get(first, "/metrics").body();
       assertThat(metrics).contains("operator_sdk_reconciliations_started_total")
           .contains("operator_sdk_events_received_total")
           .contains("operator_sdk_reconciliations_queue_size_workload")
@@ -76,17 +69,6 @@ class LeaderElectionAndMetricsIT {
 
   /** Reconciliations the replica started, summed over its controllers and resources. */
   private static double started(OperatorMain operator) throws Exception {
-    Matcher m = Pattern.compile("(?m)^operator_sdk_reconciliations_started_total\\{[^}]*\\} ([0-9.eE+]+)$")
-        .matcher(get(operator, "/metrics").body());
-    double sum = 0;
-    while (m.find()) {
-      sum += Double.parseDouble(m.group(1));
-    }
-    return sum;
-  }
-
-  private static HttpResponse<String> get(OperatorMain operator, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return OperatorHttp.sum(operator, "operator_sdk_reconciliations_started_total");
   }
 }

@@ -14,13 +14,21 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,6 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class OperatorScaleBench {
   private static final int WORKLOADS = Integer.getInteger("bosun.bench.workloads", 1000);
   private static final int THREADS = 10;
+  private static final String EVENTS = "operator_sdk_events_received_total";
+  private static final String RECONCILIATIONS = "operator_sdk_reconciliations_started_total";
 
   @Test
   @org.junit.jupiter.api.condition.DisabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
@@ -49,6 +59,7 @@ class OperatorScaleBench {
     // 1. The limit of this machine: the same children, created directly, to all pods ready.
     String direct = namespace.name() + "-direct";
     cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(direct).endMetadata().build()).create();
+    Map<String, Double> requestsBefore = apiRequests(cluster.client());
     long start = System.nanoTime();
     parallel(WORKLOADS, i -> {
       Workload w = Workloads.service(ManyWorkloads.name(i), "cpu-s", 1, 1);
@@ -61,6 +72,7 @@ class OperatorScaleBench {
         .inNamespace(direct).list().getItems().stream()
         .filter(d -> d.getStatus() != null && d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() == 1).count() == WORKLOADS);
     double directSeconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Double> directRequestCounts = difference(apiRequests(cluster.client()), requestsBefore);
     cluster.client().namespaces().withName(direct).delete();
     await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(2))
         .until(() -> cluster.client().pods().inNamespace(direct).list().getItems().isEmpty());
@@ -68,25 +80,33 @@ class OperatorScaleBench {
     // 2. Through the operator, started now so that its heap can be told from the test's.
     long heapBefore = usedHeapAfterGc();
     OperatorMain operator = RunningOperator.ensureStarted(cluster);
+    requestsBefore = apiRequests(cluster.client());
     start = System.nanoTime();
     ManyWorkloads.create(client, WORKLOADS, "cpu-s");
     await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(1)).until(() -> ManyWorkloads.ready(client) == WORKLOADS);
     double operatorSeconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Double> operatorRequestCounts = difference(apiRequests(cluster.client()), requestsBefore);
+    double reconciliations = OperatorHttp.sum(operator, RECONCILIATIONS);
     long heapAfter = usedHeapAfterGc();
 
-    // 3. Idle: nothing changes for 30 s; what CPU does this JVM (the operator, mostly) use?
-    double idleCores = idleCoresOver30Seconds();
+    // 3. Idle: nothing changes for 30 s.
+    Idle idle = idleFor30Seconds(operator);
 
     String report = """
         workloads: %d (Service, cpu-s, 1 replica each), %d KWOK nodes, %d client threads
         direct (children applied with no operator) to all pods ready: %.1f s
         operator (Workloads created) to all Ready:                   %.1f s  (%.2fx the direct time)
         operator heap after GC, with every Workload reconciled:      %.0f MiB (used heap after GC, minus before the operator started)
-        idle CPU over 30 s with nothing changing:                    %.3f cores (whole test JVM)
+        %s
+        API requests (all clients: the test, the operator, the control plane, KWOK), busiest kinds:
+          direct:   %s
+          operator: %s (%.0f reconciliations)
         """.formatted(WORKLOADS, nodes, THREADS, directSeconds, operatorSeconds, operatorSeconds / directSeconds,
-        (heapAfter - heapBefore) / 1048576.0, idleCores);
+        (heapAfter - heapBefore) / 1048576.0, idle, busiest(directRequestCounts), busiest(operatorRequestCounts), reconciliations);
     System.out.println(report);
     Files.writeString(Path.of("target/bench-operator-" + WORKLOADS + ".txt"), report);
+    Files.writeString(Path.of("target/bench-operator-" + WORKLOADS + "-requests.txt"),
+        "direct\n" + table(directRequestCounts) + "operator\n" + table(operatorRequestCounts));
   }
 
   /**
@@ -103,7 +123,7 @@ class OperatorScaleBench {
     fleet.awaitReady(nodes, Duration.ofMinutes(5));
     RunningOperator.installDeploy(cluster);
     long heapBefore = usedHeapAfterGc();
-    RunningOperator.ensureStarted(cluster);
+    OperatorMain operator = RunningOperator.ensureStarted(cluster);
     long start = System.nanoTime();
     parallel(count, i -> client.resource(Workloads.workload(ManyWorkloads.name(i), new dev.bosun.api.v1alpha1.WorkloadSpec(
         dev.bosun.api.v1alpha1.WorkloadType.Batch, "registry.example.com/acme/batch:1.0", "cpu-s", null, null, null, null, null,
@@ -113,15 +133,54 @@ class OperatorScaleBench {
     await().atMost(Duration.ofMinutes(40)).pollInterval(Duration.ofSeconds(5)).until(() -> ManyWorkloads.ready(client) == count);
     double seconds = (System.nanoTime() - start) / 1e9;
     long heapAfter = usedHeapAfterGc();
-    double idleCores = idleCoresOver30Seconds();
+    Idle idle = idleFor30Seconds(operator);
     String report = """
         workloads: %d (Batch, cpu-s, one Job and pod each), %d KWOK nodes
         all Ready (every Job complete, status for the current generation): %.1f s
         operator heap after GC:                                            %.0f MiB (used heap after GC, minus before the operator started)
-        idle CPU over 30 s with nothing changing:                          %.3f cores (whole test JVM)
-        """.formatted(count, nodes, seconds, (heapAfter - heapBefore) / 1048576.0, idleCores);
+        %s
+        """.formatted(count, nodes, seconds, (heapAfter - heapBefore) / 1048576.0, idle);
     System.out.println(report);
     Files.writeString(Path.of("target/bench-operator-heap-" + count + ".txt"), report);
+  }
+
+  private static final Pattern REQUEST_TOTAL = Pattern.compile("(?m)^apiserver_request_total\\{([^}]*)\\} ([0-9.eE+]+)$");
+  private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+  /** The API server's request counters, summed by verb and resource (and subresource). */
+  private static Map<String, Double> apiRequests(KubernetesClient admin) {
+    Map<String, Double> requests = new HashMap<>();
+    Matcher line = REQUEST_TOTAL.matcher(admin.raw("/metrics"));
+    while (line.find()) {
+      Map<String, String> labels = new HashMap<>();
+      Matcher label = LABEL.matcher(line.group(1));
+      while (label.find()) {
+        labels.put(label.group(1), label.group(2));
+      }
+      String subresource = labels.getOrDefault("subresource", "");
+      String key = labels.get("verb") + " " + labels.get("resource") + (subresource.isEmpty() ? "" : "/" + subresource);
+      requests.merge(key, Double.parseDouble(line.group(2)), Double::sum);
+    }
+    return requests;
+  }
+
+  private static Map<String, Double> difference(Map<String, Double> after, Map<String, Double> before) {
+    Map<String, Double> difference = new HashMap<>();
+    after.forEach((key, count) -> difference.put(key, count - before.getOrDefault(key, 0.0)));
+    return difference;
+  }
+
+  private static String busiest(Map<String, Double> requests) {
+    double total = requests.values().stream().mapToDouble(Double::doubleValue).sum();
+    return "%.0f in all; ".formatted(total) + requests.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+        .map(e -> "%s %.0f".formatted(e.getKey(), e.getValue())).collect(Collectors.joining(", "));
+  }
+
+  private static String table(Map<String, Double> requests) {
+    return requests.entrySet().stream().filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .map(e -> "%8.0f  %s%n".formatted(e.getValue(), e.getKey())).collect(Collectors.joining());
   }
 
   private static long usedHeapAfterGc() {
@@ -148,13 +207,55 @@ class OperatorScaleBench {
     }
   }
 
-  /** The CPU this JVM (the operator, mostly) uses while nothing changes, in cores, over 30 s. */
-  private static double idleCoresOver30Seconds() throws InterruptedException {
+  /**
+   * What the operator does while nothing changes: CPU of this JVM, split into its Java threads (by
+   * name, numbers dropped) and the rest (garbage collector and JIT compiler threads, which the
+   * thread MXBean does not list), and whether anything made it reconcile.
+   */
+  private record Idle(double cores, Map<String, Double> coresByThread, double eventsReceived, double reconciliationsStarted) {
+    @Override
+    public String toString() {
+      double java = coresByThread.values().stream().mapToDouble(Double::doubleValue).sum();
+      String busiest = coresByThread.entrySet().stream()
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(4)
+          .map(e -> "%s %.3f".formatted(e.getKey(), e.getValue())).collect(Collectors.joining(", "));
+      return """
+          idle, 30 s with nothing changing: %.3f cores (whole test JVM), %.0f events received, %.0f reconciliations started
+            Java threads %.3f cores (busiest: %s); GC and JIT threads %.3f cores"""
+          .formatted(cores, eventsReceived, reconciliationsStarted, java, busiest, cores - java);
+    }
+  }
+
+  private static Idle idleFor30Seconds(OperatorMain operator) throws Exception {
     Thread.sleep(5_000); // let the last status patches settle before measuring idleness
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    double events = OperatorHttp.sum(operator, EVENTS), reconciliations = OperatorHttp.sum(operator, RECONCILIATIONS);
+    Map<Long, Long> threadsBefore = cpuByThread();
     long cpuBefore = os.getProcessCpuTime();
     long wallBefore = System.nanoTime();
     Thread.sleep(30_000); // a measurement window, not a wait for a condition
-    return (os.getProcessCpuTime() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
+    long wall = System.nanoTime() - wallBefore;
+    double cores = (os.getProcessCpuTime() - cpuBefore) / (double) wall;
+    Map<String, Double> byName = new TreeMap<>();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    cpuByThread().forEach((id, cpu) -> {
+      ThreadInfo info = threads.getThreadInfo(id);
+      if (info != null) {
+        byName.merge(info.getThreadName().replaceAll("[0-9]+", "N"), (cpu - threadsBefore.getOrDefault(id, 0L)) / (double) wall, Double::sum);
+      }
+    });
+    return new Idle(cores, byName, OperatorHttp.sum(operator, EVENTS) - events, OperatorHttp.sum(operator, RECONCILIATIONS) - reconciliations);
+  }
+
+  private static Map<Long, Long> cpuByThread() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> cpu = new HashMap<>();
+    for (long id : threads.getAllThreadIds()) {
+      long nanos = threads.getThreadCpuTime(id);
+      if (nanos >= 0) {
+        cpu.put(id, nanos);
+      }
+    }
+    return cpu;
   }
 }
