@@ -147,7 +147,7 @@ class OperatorScaleBench {
   private static final Pattern REQUEST_TOTAL = Pattern.compile("(?m)^apiserver_request_total\\{([^}]*)\\} ([0-9.eE+]+)$");
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
-  /** The API server's request counters, summed by verb and resource (and subresource). */
+  /** The API server's request counters, summed by verb and resource (and subresource); failures apart, by code. */
   private static Map<String, Double> apiRequests(KubernetesClient admin) {
     Map<String, Double> requests = new HashMap<>();
     Matcher line = REQUEST_TOTAL.matcher(admin.raw("/metrics"));
@@ -158,7 +158,9 @@ class OperatorScaleBench {
         labels.put(label.group(1), label.group(2));
       }
       String subresource = labels.getOrDefault("subresource", "");
-      String key = labels.get("verb") + " " + labels.get("resource") + (subresource.isEmpty() ? "" : "/" + subresource);
+      String code = labels.getOrDefault("code", "");
+      String key = labels.get("verb") + " " + labels.get("resource") + (subresource.isEmpty() ? "" : "/" + subresource)
+          + (code.startsWith("2") ? "" : " (" + code + ")");
       requests.merge(key, Double.parseDouble(line.group(2)), Double::sum);
     }
     return requests;
