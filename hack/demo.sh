@@ -53,13 +53,9 @@ for workload in examples/*.yaml; do
   ./bosun deploy -f "$workload" --env staging --kubeconfig "$KUBECONFIG"
 done
 
-step "Waiting for the scheduler to place the GPU pods"
-for _ in $(seq 1 60); do
-  pending=$(kubectl get pods -n staging --field-selector=status.phase=Pending -o name | wc -l)
-  placed=$(kubectl get pods -n staging -o jsonpath='{range .items[?(@.spec.nodeName)]}{.metadata.name}{"\n"}{end}' | wc -l)
-  [[ "$placed" -gt 0 && "$pending" -le 2 ]] && break
-  sleep 1
-done
+step "Waiting until every Workload is Ready (the autoscalers raise chat and web-api to their minimum within 15 s)"
+kubectl wait --for condition=Ready workloads --all -n staging --timeout=120s ||
+  echo "not all Ready after 120 s; bosun status below says why"
 
 step "bosun status"
 ./bosun status -n staging --kubeconfig "$KUBECONFIG" || true
