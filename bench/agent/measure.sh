@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 SECONDS_TO_RUN=${1:-60}; GPUS=${2:-8}; shift $(( $# >= 2 ? 2 : $# )) || true
 [ "${1:-}" = "--" ] && shift
 EXTRA=("$@")
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+source hack/java-home.sh
 JAVA="$JAVA_HOME/bin/java"
 # The DaemonSet's flags (deploy/agent/daemonset.yaml): a small heap that grows only when needed, C1 only.
 JVM_FLAGS=${JVM_FLAGS:--Xms8m -Xmx48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -Xss512k}

@@ -4,7 +4,7 @@
 # System properties: -Dnodes=1000 -Dpods=2000 (pass them in BENCH_JAVA_OPTS).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+source hack/java-home.sh
 ./mvnw -q -pl testkit -am install -DskipTests
 ./mvnw -q -pl testkit dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} \

@@ -26,10 +26,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -112,9 +111,8 @@ class OperatorScaleBench {
   }
 
   /**
-   * The operator's heap with many Workloads: Batch Workloads (a Job each, no Service, because the
-   * local cluster's Service IP range holds only about 250 Services), reconciled but not
-   * necessarily finished. {@code -Dbosun.bench.heapWorkloads=5000}.
+   * The operator's heap with many Workloads: Batch Workloads (a Job each), each run to completion,
+   * so that nothing moves in the idle window after. {@code -Dbosun.bench.heapWorkloads=5000}.
    */
   @Test
   @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
@@ -146,24 +144,16 @@ class OperatorScaleBench {
     Files.writeString(Path.of("target/bench-operator-heap-" + count + ".txt"), report);
   }
 
-  private static final Pattern REQUEST_TOTAL = Pattern.compile("(?m)^apiserver_request_total\\{([^}]*)\\} ([0-9.eE+]+)$");
-  private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
-
   /** The API server's request counters, summed by verb and resource (and subresource); failures apart, by code. */
   private static Map<String, Double> apiRequests(KubernetesClient admin) {
     Map<String, Double> requests = new HashMap<>();
-    Matcher line = REQUEST_TOTAL.matcher(admin.raw("/metrics"));
-    while (line.find()) {
-      Map<String, String> labels = new HashMap<>();
-      Matcher label = LABEL.matcher(line.group(1));
-      while (label.find()) {
-        labels.put(label.group(1), label.group(2));
-      }
+    for (OperatorHttp.Sample sample : OperatorHttp.samples(admin.raw("/metrics"), "apiserver_request_total")) {
+      Map<String, String> labels = sample.labels();
       String subresource = labels.getOrDefault("subresource", "");
       String code = labels.getOrDefault("code", "");
       String key = labels.get("verb") + " " + labels.get("resource") + (subresource.isEmpty() ? "" : "/" + subresource)
           + (code.startsWith("2") ? "" : " (" + code + ")");
-      requests.merge(key, Double.parseDouble(line.group(2)), Double::sum);
+      requests.merge(key, sample.value(), Double::sum);
     }
     return requests;
   }
@@ -176,15 +166,17 @@ class OperatorScaleBench {
 
   private static String busiest(Map<String, Double> requests) {
     double total = requests.values().stream().mapToDouble(Double::doubleValue).sum();
-    return "%.0f in all; ".formatted(total) + requests.entrySet().stream()
-        .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+    return "%.0f in all; ".formatted(total) + largestFirst(requests).limit(8)
         .map(e -> "%s %.0f".formatted(e.getKey(), e.getValue())).collect(Collectors.joining(", "));
   }
 
   private static String table(Map<String, Double> requests) {
-    return requests.entrySet().stream().filter(e -> e.getValue() > 0)
-        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+    return largestFirst(requests).filter(e -> e.getValue() > 0)
         .map(e -> "%8.0f  %s%n".formatted(e.getValue(), e.getKey())).collect(Collectors.joining());
+  }
+
+  private static Stream<Map.Entry<String, Double>> largestFirst(Map<String, Double> amounts) {
+    return amounts.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed());
   }
 
   private static long usedHeapAfterGc() {
@@ -220,8 +212,7 @@ class OperatorScaleBench {
     @Override
     public String toString() {
       double java = coresByThread.values().stream().mapToDouble(Double::doubleValue).sum();
-      String busiest = coresByThread.entrySet().stream()
-          .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(4)
+      String busiest = largestFirst(coresByThread).limit(4)
           .map(e -> "%s %.3f".formatted(e.getKey(), e.getValue())).collect(Collectors.joining(", "));
       return """
           idle, 30 s with nothing changing: %.3f cores (whole test JVM), %.0f events received, %.0f reconciliations started
