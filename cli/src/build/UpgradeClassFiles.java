@@ -16,13 +16,13 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Rewrites the classes of a jar that are older than Java 8 as Java 8 class files, with the stack
- * maps the JDK's class file API computes for them. The JDK's AOT cache does not keep linked
- * classes older than Java 6, and picocli is built for Java 5: without this, {@code bosun} loads,
- * verifies and links picocli's 200 classes again on every run, a fifth of a short command's time.
- * The code is unchanged; only the class file version and the stack maps are new.
+ * maps the JDK's class file API computes for them. The JDK's AOT cache does not keep linked classes
+ * older than Java 6, and picocli is built for Java 5: without this, {@code bosun} loads, verifies
+ * and links picocli's 200 classes again on every run, a fifth of a short command's time. The code
+ * is unchanged; only the class file version and the stack maps are new.
  *
- * <p>Run by the build ({@code cli/pom.xml}) with the JDK's source launcher:
- * {@code java UpgradeClassFiles.java JAR}; the jar is replaced, and a second run changes nothing.
+ * <p>Run by the build ({@code cli/pom.xml}) with the JDK's source launcher: {@code java
+ * UpgradeClassFiles.java JAR}; the jar is replaced, and a second run changes nothing.
  */
 public final class UpgradeClassFiles {
   private static final int JAVA_8 = ClassFile.JAVA_8_VERSION;
@@ -37,21 +37,28 @@ public final class UpgradeClassFiles {
     int count;
     try (var classes = new URLClassLoader(new java.net.URL[] {jar.toUri().toURL()}, null)) {
       // Stack maps need the class hierarchy: the JDK's, then the jar's own classes.
-      ClassFile classFile = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(ClassHierarchyResolver.defaultResolver()
-          .orElse(ClassHierarchyResolver.ofResourceParsing(classes))));
+      ClassFile classFile =
+          ClassFile.of(
+              ClassFile.ClassHierarchyResolverOption.of(
+                  ClassHierarchyResolver.defaultResolver()
+                      .orElse(ClassHierarchyResolver.ofResourceParsing(classes))));
       count = rewrite(jar, upgraded, classFile);
     }
     if (count == 0) {
-      Files.delete(upgraded); // upgraded already: leave the jar (and the AOT cache that names it) as it is
+      Files.delete(
+          upgraded); // upgraded already: leave the jar (and the AOT cache that names it) as it is
     } else {
-      Files.move(upgraded, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          upgraded, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
-    System.out.println(jar.getFileName() + ": " + count + " classes rewritten as Java 8 class files");
+    System.out.println(
+        jar.getFileName() + ": " + count + " classes rewritten as Java 8 class files");
   }
 
   private static int rewrite(Path jar, Path upgraded, ClassFile classFile) throws IOException {
     int count = 0;
-    try (var in = new ZipInputStream(Files.newInputStream(jar)); var out = new ZipOutputStream(Files.newOutputStream(upgraded))) {
+    try (var in = new ZipInputStream(Files.newInputStream(jar));
+        var out = new ZipOutputStream(Files.newOutputStream(upgraded))) {
       for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
         byte[] bytes = in.readAllBytes();
         if (entry.getName().endsWith(".class") && !entry.getName().startsWith("META-INF/")) {
@@ -67,18 +74,20 @@ public final class UpgradeClassFiles {
       }
     } catch (IllegalArgumentException e) {
       Files.deleteIfExists(upgraded);
-      throw new UncheckedIOException(new IOException(jar + ": cannot rewrite: " + e.getMessage(), e));
+      throw new UncheckedIOException(
+          new IOException(jar + ": cannot rewrite: " + e.getMessage(), e));
     }
     return count;
   }
 
   /** Every method body rebuilt (so that its stack maps are computed), the version set to Java 8. */
   private static ClassTransform asJava8() {
-    ClassTransform withoutVersion = (builder, element) -> {
-      if (!(element instanceof ClassFileVersion)) {
-        builder.with(element);
-      }
-    };
+    ClassTransform withoutVersion =
+        (builder, element) -> {
+          if (!(element instanceof ClassFileVersion)) {
+            builder.with(element);
+          }
+        };
     return ClassTransform.transformingMethodBodies(CodeTransform.ACCEPT_ALL)
         .andThen(withoutVersion)
         .andThen(ClassTransform.endHandler(builder -> builder.withVersion(JAVA_8, 0)));

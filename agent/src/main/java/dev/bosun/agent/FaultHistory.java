@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The newest distinct findings per GPU (and for the node), what {@code recentFaults} shows.
- * The tracker's own list of recent findings is not enough: a condition that lasts (a missing
- * GPU, a thermal slowdown, a pending row remap) is found again at every sample, and within a
- * minute it would push the Xid that started it out of any bounded list. Here a finding that
- * repeats one already kept (same signal, Xid, class and text) is dropped, so the first sighting
- * and its time stay. Immutable.
+ * The newest distinct findings per GPU (and for the node), what {@code recentFaults} shows. The
+ * tracker's own list of recent findings is not enough: a condition that lasts (a missing GPU, a
+ * thermal slowdown, a pending row remap) is found again at every sample, and within a minute it
+ * would push the Xid that started it out of any bounded list. Here a finding that repeats one
+ * already kept (same signal, Xid, class and text) is dropped, so the first sighting and its time
+ * stay. Immutable.
  *
  * @param byGpu key: the GPU's UUID, its PCI address when the UUID is unknown, or {@link #NODE}
  */
@@ -71,7 +71,10 @@ public record FaultHistory(Map<String, List<FaultHistory.Entry>> byGpu, int limi
 
   static boolean same(Entry x, Entry y) {
     Finding a = x.finding(), b = y.finding();
-    return a.signal() == b.signal() && Objects.equals(a.xid(), b.xid()) && a.faultClass() == b.faultClass()
-        && a.detail().equals(b.detail()) && Objects.equals(x.text(), y.text());
+    return a.signal() == b.signal()
+        && Objects.equals(a.xid(), b.xid())
+        && a.faultClass() == b.faultClass()
+        && a.detail().equals(b.detail())
+        && Objects.equals(x.text(), y.text());
   }
 }

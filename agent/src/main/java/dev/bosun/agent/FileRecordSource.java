@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * A file of kernel log records, one per line, read like {@code tail -f}: {@link End} when
- * there is nothing new, and the next call goes on where it stopped. A line is handed out only
- * once its newline has been written, so a writer caught in the middle of a line never produces
- * a cut record. Lines longer than {@link #MAX_LINE} are skipped to their end and reported as
- * {@link Lost}. For a saved kmsg dump or a test; the node's own log is {@code /dev/kmsg}.
+ * A file of kernel log records, one per line, read like {@code tail -f}: {@link End} when there is
+ * nothing new, and the next call goes on where it stopped. A line is handed out only once its
+ * newline has been written, so a writer caught in the middle of a line never produces a cut record.
+ * Lines longer than {@link #MAX_LINE} are skipped to their end and reported as {@link Lost}. For a
+ * saved kmsg dump or a test; the node's own log is {@code /dev/kmsg}.
  */
 final class FileRecordSource implements KmsgRecordSource {
 
@@ -55,7 +55,8 @@ final class FileRecordSource implements KmsgRecordSource {
         overlong = true;
         continue;
       }
-      if (lineLength == line.length) line = Arrays.copyOf(line, Math.min(MAX_LINE, line.length * 2));
+      if (lineLength == line.length)
+        line = Arrays.copyOf(line, Math.min(MAX_LINE, line.length * 2));
       line[lineLength++] = b;
     }
   }

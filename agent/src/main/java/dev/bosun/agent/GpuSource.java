@@ -12,18 +12,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where the agent reads its GPUs from, one snapshot per sampling period. A source never throws:
- * a failed read is a {@link Parsed} without a value, which the agent turns into an NVML-failure
+ * Where the agent reads its GPUs from, one snapshot per sampling period. A source never throws: a
+ * failed read is a {@link Parsed} without a value, which the agent turns into an NVML-failure
  * finding (every GPU held unhealthy) rather than a crash.
  */
 public interface GpuSource extends AutoCloseable {
 
-  /** {@code nvml}, {@code nvidia-smi} or {@code simulated}: the label of the unparsed-input counter too. */
+  /**
+   * {@code nvml}, {@code nvidia-smi} or {@code simulated}: the label of the unparsed-input counter
+   * too.
+   */
   String name();
 
   Parsed<NodeSnapshot> sample(Instant now);
 
-  /** NVML's Xid/ECC event watch, when this source has one; the agent uses it only without a kernel log. */
+  /**
+   * NVML's Xid/ECC event watch, when this source has one; the agent uses it only without a kernel
+   * log.
+   */
   default Optional<Nvml> nvml() {
     return Optional.empty();
   }
@@ -40,16 +46,19 @@ public interface GpuSource extends AutoCloseable {
   record NoGpu(List<String> reasons) implements Found {}
 
   /**
-   * NVML when {@code libnvidia-ml.so.1} loads and lists a GPU, else {@code nvidia-smi -q -x}
-   * when it runs and lists one. The same order as {@code bosun gpu inspect}.
+   * NVML when {@code libnvidia-ml.so.1} loads and lists a GPU, else {@code nvidia-smi -q -x} when
+   * it runs and lists one. The same order as {@code bosun gpu inspect}.
    */
   static Found detect(Instant now) {
     List<String> reasons = new ArrayList<>();
     Nvml.Opening opening = Nvml.open();
     if (opening instanceof Nvml.Opened(Nvml lib)) {
       Parsed<NodeSnapshot> first = lib.snapshot(now);
-      if (first.value().isPresent() && !first.value().get().gpus().isEmpty()) return new Opened(new NvmlSource(lib));
-      reasons.add("NVML: " + (first.value().isPresent() ? "no devices" : String.join(", ", first.problems())));
+      if (first.value().isPresent() && !first.value().get().gpus().isEmpty())
+        return new Opened(new NvmlSource(lib));
+      reasons.add(
+          "NVML: "
+              + (first.value().isPresent() ? "no devices" : String.join(", ", first.problems())));
       lib.close();
     } else if (opening instanceof Nvml.Unavailable(String reason, _)) {
       reasons.add("NVML: " + reason);
@@ -57,7 +66,9 @@ public interface GpuSource extends AutoCloseable {
     SmiSource smi = new SmiSource();
     Parsed<NodeSnapshot> first = smi.sample(now);
     if (first.value().isPresent() && !first.value().get().gpus().isEmpty()) return new Opened(smi);
-    reasons.add("nvidia-smi: " + (first.value().isPresent() ? "no GPUs listed" : String.join(", ", first.problems())));
+    reasons.add(
+        "nvidia-smi: "
+            + (first.value().isPresent() ? "no GPUs listed" : String.join(", ", first.problems())));
     return new NoGpu(reasons);
   }
 
@@ -69,15 +80,36 @@ public interface GpuSource extends AutoCloseable {
       this.nvml = nvml;
     }
 
-    @Override public String name() { return "nvml"; }
-    @Override public Parsed<NodeSnapshot> sample(Instant now) { return nvml.snapshot(now); }
-    @Override public Optional<Nvml> nvml() { return Optional.of(nvml); }
-    @Override public void close() { nvml.close(); }
+    @Override
+    public String name() {
+      return "nvml";
+    }
+
+    @Override
+    public Parsed<NodeSnapshot> sample(Instant now) {
+      return nvml.snapshot(now);
+    }
+
+    @Override
+    public Optional<Nvml> nvml() {
+      return Optional.of(nvml);
+    }
+
+    @Override
+    public void close() {
+      nvml.close();
+    }
   }
 
-  /** {@code nvidia-smi -q -x}: a process per sample (~100 ms of CPU), so use a longer interval with it. */
+  /**
+   * {@code nvidia-smi -q -x}: a process per sample (~100 ms of CPU), so use a longer interval with
+   * it.
+   */
   final class SmiSource implements GpuSource {
-    @Override public String name() { return "nvidia-smi"; }
+    @Override
+    public String name() {
+      return "nvidia-smi";
+    }
 
     @Override
     public Parsed<NodeSnapshot> sample(Instant now) {
@@ -87,7 +119,9 @@ public interface GpuSource extends AutoCloseable {
     }
   }
 
-  /** The simulated node of the local fleet and the tests; faults are injected on {@link #node()}. */
+  /**
+   * The simulated node of the local fleet and the tests; faults are injected on {@link #node()}.
+   */
   final class SimulatedSource implements GpuSource {
     private final SimulatedGpuNode node;
 
@@ -99,7 +133,14 @@ public interface GpuSource extends AutoCloseable {
       return node;
     }
 
-    @Override public String name() { return "simulated"; }
-    @Override public Parsed<NodeSnapshot> sample(Instant now) { return Parsed.of(node.snapshot(now), 0, List.of()); }
+    @Override
+    public String name() {
+      return "simulated";
+    }
+
+    @Override
+    public Parsed<NodeSnapshot> sample(Instant now) {
+      return Parsed.of(node.snapshot(now), 0, List.of());
+    }
   }
 }

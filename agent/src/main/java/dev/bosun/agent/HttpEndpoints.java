@@ -11,9 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * {@code /metrics} and {@code /healthz} on the JDK's own HTTP server: one thread, no framework,
- * a few hundred kilobytes of heap, which is what a DaemonSet on every GPU node can afford.
- * Metrics are rendered when scraped, from the agent's latest state, not every sample.
+ * {@code /metrics} and {@code /healthz} on the JDK's own HTTP server: one thread, no framework, a
+ * few hundred kilobytes of heap, which is what a DaemonSet on every GPU node can afford. Metrics
+ * are rendered when scraped, from the agent's latest state, not every sample.
  */
 final class HttpEndpoints implements AutoCloseable {
 
@@ -24,19 +24,33 @@ final class HttpEndpoints implements AutoCloseable {
 
   private final HttpServer server;
 
-  HttpEndpoints(InetSocketAddress address, Supplier<String> metrics, Health health) throws IOException {
+  HttpEndpoints(InetSocketAddress address, Supplier<String> metrics, Health health)
+      throws IOException {
     server = HttpServer.create(address, 16);
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("bosun-agent-http").unstarted(r)));
-    server.createContext("/metrics", exchange -> {
-      if (!allowed(exchange)) return;
-      respond(exchange, 200, PrometheusText.CONTENT_TYPE, metrics.get());
-    });
-    server.createContext("/healthz", exchange -> {
-      if (!allowed(exchange)) return;
-      String problem = health.problem();
-      respond(exchange, problem == null ? 200 : 503, "text/plain; charset=utf-8", problem == null ? "ok\n" : problem + "\n");
-    });
-    server.createContext("/", exchange -> respond(exchange, 404, "text/plain; charset=utf-8", "try /metrics or /healthz\n"));
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().daemon().name("bosun-agent-http").unstarted(r)));
+    server.createContext(
+        "/metrics",
+        exchange -> {
+          if (!allowed(exchange)) return;
+          respond(exchange, 200, PrometheusText.CONTENT_TYPE, metrics.get());
+        });
+    server.createContext(
+        "/healthz",
+        exchange -> {
+          if (!allowed(exchange)) return;
+          String problem = health.problem();
+          respond(
+              exchange,
+              problem == null ? 200 : 503,
+              "text/plain; charset=utf-8",
+              problem == null ? "ok\n" : problem + "\n");
+        });
+    server.createContext(
+        "/",
+        exchange ->
+            respond(exchange, 404, "text/plain; charset=utf-8", "try /metrics or /healthz\n"));
     server.start();
   }
 
@@ -52,7 +66,8 @@ final class HttpEndpoints implements AutoCloseable {
     return false;
   }
 
-  private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type);
     boolean head = exchange.getRequestMethod().equals("HEAD");

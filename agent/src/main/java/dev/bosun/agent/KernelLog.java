@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>Polled: a source that says {@code End} when it has nothing (a file, the simulated node).
- *       {@link #drain()} reads what is there.</li>
- *   <li>Blocking: {@code /dev/kmsg}, whose reads wait for the kernel. A daemon thread does only
- *       the reads and queues the records; the follower, its parser and its cursor are used on the
- *       caller's thread alone, so nothing in them needs a lock. {@code onRecord} tells the
- *       caller that records wait, so that a fault is classified at once, not at the next sample.</li>
+ *       {@link #drain()} reads what is there.
+ *   <li>Blocking: {@code /dev/kmsg}, whose reads wait for the kernel. A daemon thread does only the
+ *       reads and queues the records; the follower, its parser and its cursor are used on the
+ *       caller's thread alone, so nothing in them needs a lock. {@code onRecord} tells the caller
+ *       that records wait, so that a fault is classified at once, not at the next sample.
  * </ul>
  */
 final class KernelLog implements AutoCloseable {
@@ -37,7 +37,12 @@ final class KernelLog implements AutoCloseable {
   private final String description;
   private final Thread reader;
 
-  private KernelLog(KmsgRecordSource source, KmsgCursorStore cursor, String bootId, String description, Thread reader) {
+  private KernelLog(
+      KmsgRecordSource source,
+      KmsgCursorStore cursor,
+      String bootId,
+      String description,
+      Thread reader) {
     this.source = source;
     this.follower = new KmsgFollower(source, cursor, bootId, found::add);
     this.description = description;
@@ -45,58 +50,80 @@ final class KernelLog implements AutoCloseable {
   }
 
   /** A source that ends when it has nothing; read on the caller's thread. */
-  static KernelLog polled(KmsgRecordSource source, KmsgCursorStore cursor, String bootId, String description) {
+  static KernelLog polled(
+      KmsgRecordSource source, KmsgCursorStore cursor, String bootId, String description) {
     return new KernelLog(source, cursor, bootId, description, null);
   }
 
   /** A blocking source (/dev/kmsg), read on its own daemon thread. */
-  static KernelLog blocking(KmsgRecordSource device, KmsgCursorStore cursor, String bootId, String description,
+  static KernelLog blocking(
+      KmsgRecordSource device,
+      KmsgCursorStore cursor,
+      String bootId,
+      String description,
       Runnable onRecord) {
     BlockingQueue<KmsgRecordSource.Read> queue = new ArrayBlockingQueue<>(QUEUE);
     AtomicLong dropped = new AtomicLong();
-    KmsgRecordSource queued = new KmsgRecordSource() {
-      @Override
-      public Read next() {
-        if (dropped.get() > 0) {
-          dropped.decrementAndGet();
-          return new Lost();
-        }
-        Read r = queue.poll();
-        return r == null ? new End() : r;
-      }
+    KmsgRecordSource queued =
+        new KmsgRecordSource() {
+          @Override
+          public Read next() {
+            if (dropped.get() > 0) {
+              dropped.decrementAndGet();
+              return new Lost();
+            }
+            Read r = queue.poll();
+            return r == null ? new End() : r;
+          }
 
-      @Override
-      public void close() throws IOException {
-        device.close();
-      }
-    };
-    Thread reader = Thread.ofPlatform().daemon().name("bosun-agent-kmsg").unstarted(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          KmsgRecordSource.Read r = device.next();
-          if (r instanceof KmsgRecordSource.End) return; // not a character device after all
-          if (!queue.offer(r)) dropped.incrementAndGet();
-          onRecord.run();
-        }
-      } catch (IOException e) {
-        // Closed on shutdown, or the device failed: the agent goes on with telemetry alone.
-      }
-    });
+          @Override
+          public void close() throws IOException {
+            device.close();
+          }
+        };
+    Thread reader =
+        Thread.ofPlatform()
+            .daemon()
+            .name("bosun-agent-kmsg")
+            .unstarted(
+                () -> {
+                  try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                      KmsgRecordSource.Read r = device.next();
+                      if (r instanceof KmsgRecordSource.End)
+                        return; // not a character device after all
+                      if (!queue.offer(r)) dropped.incrementAndGet();
+                      onRecord.run();
+                    }
+                  } catch (IOException e) {
+                    // Closed on shutdown, or the device failed: the agent goes on with telemetry
+                    // alone.
+                  }
+                });
     KernelLog log = new KernelLog(queued, cursor, bootId, description, reader);
     reader.start();
     return log;
   }
 
   /** /dev/kmsg itself, with this boot's id. */
-  static KernelLog devKmsg(java.nio.file.Path device, KmsgCursorStore cursor, Runnable onRecord) throws IOException {
-    return blocking(new DevKmsgSource(device), cursor, DevKmsgSource.currentBootId(), device.toString(), onRecord);
+  static KernelLog devKmsg(java.nio.file.Path device, KmsgCursorStore cursor, Runnable onRecord)
+      throws IOException {
+    return blocking(
+        new DevKmsgSource(device),
+        cursor,
+        DevKmsgSource.currentBootId(),
+        device.toString(),
+        onRecord);
   }
 
   String description() {
     return description;
   }
 
-  /** Teaches the follower a GPU's UUID, from a snapshot, so kernel faults carry it from the first one. */
+  /**
+   * Teaches the follower a GPU's UUID, from a snapshot, so kernel faults carry it from the first
+   * one.
+   */
   void knowUuid(PciAddress pci, String uuid) {
     follower.knowUuid(pci, uuid);
   }
@@ -109,7 +136,10 @@ final class KernelLog implements AutoCloseable {
     return out;
   }
 
-  /** Records the follower could not read, plus records lost to a full queue or a wrapped kernel buffer. */
+  /**
+   * Records the follower could not read, plus records lost to a full queue or a wrapped kernel
+   * buffer.
+   */
   long unparsed() {
     KmsgFollower.Progress p = follower.progress();
     return p.unparsed() + p.lost();

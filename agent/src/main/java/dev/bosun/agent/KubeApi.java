@@ -18,8 +18,8 @@ import java.util.concurrent.Executors;
  * The few HTTP requests the agent makes, on the JDK's own HTTP client. fabric8's {@link Config}
  * still finds the cluster and the credentials (kubeconfig, in-cluster service account, client
  * certificates, exec plugins resolved at load); the requests themselves skip fabric8's client,
- * whose Vert.x and Netty stack costs a DaemonSet pod some 40 MiB of resident memory for four
- * kinds of request a minute (see docs/benchmarks.md).
+ * whose Vert.x and Netty stack costs a DaemonSet pod some 40 MiB of resident memory for four kinds
+ * of request a minute (see docs/benchmarks.md).
  *
  * <p>A projected service-account token rotates; it is read from its file again every minute.
  */
@@ -46,20 +46,28 @@ final class KubeApi {
     this.config = config;
     String url = config.getMasterUrl();
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    HttpClient.Builder b = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(5))
-        // One thread for the client's own work: the agent sends one request at a time.
-        .executor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("bosun-agent-kube").unstarted(r)));
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            // One thread for the client's own work: the agent sends one request at a time.
+            .executor(
+                Executors.newSingleThreadExecutor(
+                    r -> Thread.ofPlatform().daemon().name("bosun-agent-kube").unstarted(r)));
     if (base.startsWith("https:")) {
       try {
         b.sslContext(SSLUtils.sslContext(config));
       } catch (Exception e) {
-        throw new IllegalArgumentException("cannot set up TLS to " + base + " from the kubeconfig: " + AgentMain.describe(e), e);
+        throw new IllegalArgumentException(
+            "cannot set up TLS to " + base + " from the kubeconfig: " + AgentMain.describe(e), e);
       }
     }
     this.http = b.build();
-    String configured = config.getOauthToken() != null ? config.getOauthToken() : config.getAutoOAuthToken();
-    this.tokenFromFile = configured != null && Files.isReadable(SERVICE_ACCOUNT_TOKEN) && configured.equals(readTokenFile());
+    String configured =
+        config.getOauthToken() != null ? config.getOauthToken() : config.getAutoOAuthToken();
+    this.tokenFromFile =
+        configured != null
+            && Files.isReadable(SERVICE_ACCOUNT_TOKEN)
+            && configured.equals(readTokenFile());
     this.token = configured;
   }
 
@@ -72,15 +80,18 @@ final class KubeApi {
   }
 
   Response patch(String path, String contentType, String body) {
-    return send(request(path).header("Content-Type", contentType)
-        .method("PATCH", HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    return send(
+        request(path)
+            .header("Content-Type", contentType)
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
   }
 
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(10))
-        .header("Accept", "application/json")
-        .header("User-Agent", "bosun-agent");
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Accept", "application/json")
+            .header("User-Agent", "bosun-agent");
     String bearer = bearer();
     if (bearer != null) r.header("Authorization", "Bearer " + bearer);
     return r;
@@ -106,10 +117,12 @@ final class KubeApi {
 
   private Response send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> r =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       return new Response(r.statusCode(), r.body());
     } catch (IOException e) {
-      throw new KubePublisher.PublishException("cannot reach the API server at " + base + ": " + AgentMain.describe(e), e);
+      throw new KubePublisher.PublishException(
+          "cannot reach the API server at " + base + ": " + AgentMain.describe(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KubePublisher.PublishException("interrupted", e);

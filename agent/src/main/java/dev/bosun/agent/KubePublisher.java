@@ -18,12 +18,12 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@link #ensure()}: read the Node (its uid), then server-side apply the GpuNodeHealth's
- *       metadata and spec, owned by the Node so that deleting the Node deletes it.</li>
+ *       metadata and spec, owned by the Node so that deleting the Node deletes it.
  *   <li>{@link #writeStatus}: server-side apply on the status subresource. Every field of the
- *       status belongs to the agent's field manager; lists are replaced whole.</li>
+ *       status belongs to the agent's field manager; lists are replaced whole.
  *   <li>{@link #writeCondition}: a strategic-merge patch of the Node's status that names one
- *       condition. Node conditions merge by type, so the kubelet's (or KWOK's) conditions are
- *       left alone, and the agent never needs to read-modify-write a Node.</li>
+ *       condition. Node conditions merge by type, so the kubelet's (or KWOK's) conditions are left
+ *       alone, and the agent never needs to read-modify-write a Node.
  * </ul>
  */
 public final class KubePublisher {
@@ -51,10 +51,15 @@ public final class KubePublisher {
     return api.masterUrl();
   }
 
-  /** Creates or adopts the GpuNodeHealth; returns its generation. Fails with a message a human can act on. */
+  /**
+   * Creates or adopts the GpuNodeHealth; returns its generation. Fails with a message a human can
+   * act on.
+   */
   public long ensure() {
     KubeApi.Response got = api.get(node);
-    if (got.code() == 404) throw new PublishException("there is no Node named " + nodeName + " (set --node or NODE_NAME)", null);
+    if (got.code() == 404)
+      throw new PublishException(
+          "there is no Node named " + nodeName + " (set --node or NODE_NAME)", null);
     if (!got.ok()) throw failure("cannot read Node " + nodeName, got);
     String uid = read(got).path("metadata").path("uid").asText(null);
     Map<String, Object> owner = new LinkedHashMap<>();
@@ -71,9 +76,12 @@ public final class KubePublisher {
     body.put("kind", "GpuNodeHealth");
     body.put("metadata", metadata);
     body.put("spec", Map.of("nodeName", nodeName));
-    KubeApi.Response applied = api.patch(health + "?fieldManager=" + FIELD_MANAGER + "&force=true", APPLY, json(body));
+    KubeApi.Response applied =
+        api.patch(health + "?fieldManager=" + FIELD_MANAGER + "&force=true", APPLY, json(body));
     if (applied.code() == 404) {
-      throw new PublishException("the GpuNodeHealth CRD is not installed: kubectl apply --server-side -f deploy/crds/gpunodehealths.bosun.dev-v1.yml", null);
+      throw new PublishException(
+          "the GpuNodeHealth CRD is not installed: kubectl apply --server-side -f deploy/crds/gpunodehealths.bosun.dev-v1.yml",
+          null);
     }
     if (!applied.ok()) throw failure("cannot apply GpuNodeHealth " + nodeName, applied);
     return read(applied).path("metadata").path("generation").asLong(1);
@@ -85,7 +93,9 @@ public final class KubePublisher {
     body.put("kind", "GpuNodeHealth");
     body.put("metadata", Map.of("name", nodeName));
     body.put("status", status);
-    KubeApi.Response r = api.patch(health + "/status?fieldManager=" + FIELD_MANAGER + "&force=true", APPLY, json(body));
+    KubeApi.Response r =
+        api.patch(
+            health + "/status?fieldManager=" + FIELD_MANAGER + "&force=true", APPLY, json(body));
     if (!r.ok()) throw failure("cannot write the status of GpuNodeHealth " + nodeName, r);
   }
 
@@ -98,8 +108,11 @@ public final class KubePublisher {
     condition.put("message", c.message());
     condition.put("lastHeartbeatTime", Publication.time(heartbeat));
     condition.put("lastTransitionTime", c.lastTransitionTime());
-    KubeApi.Response r = api.patch(node + "/status", STRATEGIC_MERGE,
-        json(Map.of("status", Map.of("conditions", List.of(condition)))));
+    KubeApi.Response r =
+        api.patch(
+            node + "/status",
+            STRATEGIC_MERGE,
+            json(Map.of("status", Map.of("conditions", List.of(condition)))));
     if (!r.ok()) throw failure("cannot set condition " + c.type() + " on Node " + nodeName, r);
   }
 

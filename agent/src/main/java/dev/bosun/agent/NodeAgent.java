@@ -36,27 +36,30 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The node agent: every sampling period it reads the GPUs, takes in what the kernel log said
- * since, moves the node's health on ({@link NodeHealthTracker}), and publishes what changed
- * ({@link Publication} decides, {@link KubePublisher} writes). {@code /metrics} and
- * {@code /healthz} read the latest state.
+ * The node agent: every sampling period it reads the GPUs, takes in what the kernel log said since,
+ * moves the node's health on ({@link NodeHealthTracker}), and publishes what changed ({@link
+ * Publication} decides, {@link KubePublisher} writes). {@code /metrics} and {@code /healthz} read
+ * the latest state.
  *
  * <p>All state lives on one thread, the loop: samples, kernel-log records and NVML events are
- * handled there one at a time, so nothing here is shared and nothing needs a lock except the
- * two volatile fields the HTTP thread reads. A kernel fault does not wait for the next sample:
- * the reader wakes the loop, the fault is classified at once, and if it breaks a GPU the loop
- * samples and publishes straight away.
+ * handled there one at a time, so nothing here is shared and nothing needs a lock except the two
+ * volatile fields the HTTP thread reads. A kernel fault does not wait for the next sample: the
+ * reader wakes the loop, the fault is classified at once, and if it breaks a GPU the loop samples
+ * and publishes straight away.
  */
 public final class NodeAgent implements AutoCloseable {
 
   /**
-   * @param listen    where /metrics and /healthz listen; {@code null} for none (tests, embedding)
+   * @param listen where /metrics and /healthz listen; {@code null} for none (tests, embedding)
    * @param heartbeat the longest the agent goes without rewriting its status and condition
    */
-  public record Settings(String nodeName, Duration interval, Duration heartbeat, InetSocketAddress listen) {
+  public record Settings(
+      String nodeName, Duration interval, Duration heartbeat, InetSocketAddress listen) {
     public Settings {
-      if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("the interval must be positive");
-      if (heartbeat.compareTo(interval) < 0) throw new IllegalArgumentException("the heartbeat must not be shorter than the interval");
+      if (interval.isNegative() || interval.isZero())
+        throw new IllegalArgumentException("the interval must be positive");
+      if (heartbeat.compareTo(interval) < 0)
+        throw new IllegalArgumentException("the heartbeat must not be shorter than the interval");
     }
   }
 
@@ -104,8 +107,14 @@ public final class NodeAgent implements AutoCloseable {
 
   private HttpEndpoints http;
 
-  NodeAgent(Settings settings, GpuSource source, KernelLogOpener kernelLog, KubePublisher publisher,
-      NodeHealthTracker tracker, Clock clock, Consumer<String> log) {
+  NodeAgent(
+      Settings settings,
+      GpuSource source,
+      KernelLogOpener kernelLog,
+      KubePublisher publisher,
+      NodeHealthTracker tracker,
+      Clock clock,
+      Consumer<String> log) {
     this.settings = settings;
     this.source = source;
     this.kernelLogOpener = kernelLog;
@@ -113,28 +122,33 @@ public final class NodeAgent implements AutoCloseable {
     this.tracker = tracker;
     this.clock = clock;
     this.log = log;
-    this.loop = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("bosun-agent-loop").unstarted(r));
+    this.loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("bosun-agent-loop").unstarted(r));
   }
 
   /** Opens the kernel log and the HTTP port, then samples every interval until closed. */
   public NodeAgent start() throws IOException {
     startedAt = clock.instant();
-    if (settings.listen() != null) http = new HttpEndpoints(settings.listen(), this::metrics, this::healthProblem);
+    if (settings.listen() != null)
+      http = new HttpEndpoints(settings.listen(), this::metrics, this::healthProblem);
     try {
-      call(() -> {
-        if (kernelLogOpener != null) {
-          kernelLog = kernelLogOpener.open(this::wake);
-          log.accept("following the kernel log " + kernelLog.description());
-        } else if (source.nvml().isPresent()) {
-          watchNvmlEvents(source.nvml().get());
-        }
-        return null;
-      });
+      call(
+          () -> {
+            if (kernelLogOpener != null) {
+              kernelLog = kernelLogOpener.open(this::wake);
+              log.accept("following the kernel log " + kernelLog.description());
+            } else if (source.nvml().isPresent()) {
+              watchNvmlEvents(source.nvml().get());
+            }
+            return null;
+          });
     } catch (IOException e) {
       close();
       throw e;
     }
-    loop.scheduleWithFixedDelay(this::tickSafely, 0, settings.interval().toNanos(), TimeUnit.NANOSECONDS);
+    loop.scheduleWithFixedDelay(
+        this::tickSafely, 0, settings.interval().toNanos(), TimeUnit.NANOSECONDS);
     return this;
   }
 
@@ -147,10 +161,11 @@ public final class NodeAgent implements AutoCloseable {
   /** One sampling pass now, on the loop, waiting for it. */
   public void sampleNow() {
     try {
-      call(() -> {
-        tick();
-        return null;
-      });
+      call(
+          () -> {
+            tick();
+            return null;
+          });
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -206,13 +221,15 @@ public final class NodeAgent implements AutoCloseable {
       log.accept("reading the GPUs again through " + source.name());
       sourceProblem = null;
     }
-    NodeSnapshot effective = snapshot != null ? snapshot : new NodeSnapshot(now, null, null, null, List.of());
+    NodeSnapshot effective =
+        snapshot != null ? snapshot : new NodeSnapshot(now, null, null, null, List.of());
     NodeHealthTracker.Step step = tracker.onSnapshot(health, effective, now);
     health = step.state();
     faults = faults.with(step.findings());
     if (kernelLog != null) {
       for (GpuSample g : effective.gpus()) {
-        if (g.identity().pci() != null && taughtUuids.add(g.uuid())) kernelLog.knowUuid(g.identity().pci(), g.uuid());
+        if (g.identity().pci() != null && taughtUuids.add(g.uuid()))
+          kernelLog.knowUuid(g.identity().pci(), g.uuid());
       }
     }
     view = new View(forMetrics(effective), metricsState());
@@ -227,7 +244,10 @@ public final class NodeAgent implements AutoCloseable {
       try {
         drained.addAll(kernelLog.drain());
       } catch (IOException | RuntimeException e) {
-        log.accept("the kernel log cannot be read (" + e.getMessage() + "); going on with telemetry alone");
+        log.accept(
+            "the kernel log cannot be read ("
+                + e.getMessage()
+                + "); going on with telemetry alone");
         closeKernelLog();
       }
     }
@@ -242,19 +262,22 @@ public final class NodeAgent implements AutoCloseable {
     return found;
   }
 
-  /** Called by the kernel-log reader and the NVML event thread; coalesced into one task on the loop. */
+  /**
+   * Called by the kernel-log reader and the NVML event thread; coalesced into one task on the loop.
+   */
   private void wake() {
     if (!wakeQueued.compareAndSet(false, true)) return;
     try {
-      loop.execute(() -> {
-        wakeQueued.set(false);
-        try {
-          List<Finding> found = takeFaults(clock.instant());
-          if (found.stream().anyMatch(f -> f.faultClass().breaksTheGpu())) tick();
-        } catch (RuntimeException e) {
-          log.accept("handling a fault failed: " + e);
-        }
-      });
+      loop.execute(
+          () -> {
+            wakeQueued.set(false);
+            try {
+              List<Finding> found = takeFaults(clock.instant());
+              if (found.stream().anyMatch(f -> f.faultClass().breaksTheGpu())) tick();
+            } catch (RuntimeException e) {
+              log.accept("handling a fault failed: " + e);
+            }
+          });
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       wakeQueued.set(false);
     }
@@ -264,8 +287,12 @@ public final class NodeAgent implements AutoCloseable {
     if (publisher == null) return;
     try {
       if (generation == null) generation = publisher.ensure();
-      Publication.Decision d = Publication.decide(new Publication.Inputs(generation, source.name(), snapshot, health,
-          faults, unparsed(), now), last, settings.heartbeat());
+      Publication.Decision d =
+          Publication.decide(
+              new Publication.Inputs(
+                  generation, source.name(), snapshot, health, faults, unparsed(), now),
+              last,
+              settings.heartbeat());
       if (d.writeStatus()) {
         publisher.writeStatus(d.status());
         statusWrites.incrementAndGet();
@@ -277,14 +304,22 @@ public final class NodeAgent implements AutoCloseable {
         last = new Publication.Last(last.status(), last.statusAt(), d.condition(), now);
       }
       if (lastLogged == null || !Publication.sameCondition(d.condition(), lastLogged)) {
-        log.accept(d.condition().type() + "=" + d.condition().status() + " (" + d.condition().reason() + "): " + d.condition().message());
+        log.accept(
+            d.condition().type()
+                + "="
+                + d.condition().status()
+                + " ("
+                + d.condition().reason()
+                + "): "
+                + d.condition().message());
         lastLogged = d.condition();
       }
       if (publishProblem != null) log.accept("publishing again");
       publishProblem = null;
     } catch (KubePublisher.PublishException e) {
       publishErrors.incrementAndGet();
-      if (!e.getMessage().equals(publishProblem)) log.accept(e.getMessage() + "; retrying every " + settings.interval().toMillis() + " ms");
+      if (!e.getMessage().equals(publishProblem))
+        log.accept(e.getMessage() + "; retrying every " + settings.interval().toMillis() + " ms");
       publishProblem = e.getMessage();
       generation = null; // the object may be gone: apply it again before the next status
     }
@@ -300,11 +335,18 @@ public final class NodeAgent implements AutoCloseable {
     for (String uuid : health.expectedGpus()) {
       GpuSample last = health.lastSamples().get(uuid);
       if (last != null && sample.byUuid(uuid).isEmpty()) {
-        gpus.add(new GpuSample(last.identity(), null, null, null, null, null, null, null, null, null));
+        gpus.add(
+            new GpuSample(last.identity(), null, null, null, null, null, null, null, null, null));
       }
     }
-    return gpus.size() == sample.gpus().size() ? sample
-        : new NodeSnapshot(sample.takenAt(), sample.driverVersion(), sample.nvmlVersion(), sample.cudaVersion(), gpus);
+    return gpus.size() == sample.gpus().size()
+        ? sample
+        : new NodeSnapshot(
+            sample.takenAt(),
+            sample.driverVersion(),
+            sample.nvmlVersion(),
+            sample.cudaVersion(),
+            gpus);
   }
 
   private Map<String, Long> unparsed() {
@@ -323,21 +365,32 @@ public final class NodeAgent implements AutoCloseable {
   private void watchNvmlEvents(Nvml nvml) {
     eventWatch = nvml.watchXidAndEcc();
     if (eventWatch.devicesWatched() == 0) {
-      log.accept("no kernel log and no NVML events (" + String.join(", ", eventWatch.problems()) + "): Xids will not be seen");
+      log.accept(
+          "no kernel log and no NVML events ("
+              + String.join(", ", eventWatch.problems())
+              + "): Xids will not be seen");
       return;
     }
-    log.accept("no kernel log: watching NVML Xid and ECC events on " + eventWatch.devicesWatched() + " GPUs");
+    log.accept(
+        "no kernel log: watching NVML Xid and ECC events on "
+            + eventWatch.devicesWatched()
+            + " GPUs");
     Nvml.EventWatch watch = eventWatch;
-    eventThread = Thread.ofPlatform().daemon().name("bosun-agent-nvml-events").start(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        Reading<Optional<DriverFault>> r = watch.await(1000);
-        if (!r.ok()) return;
-        if (r.value().isPresent()) {
-          nvmlEvents.add(r.value().get());
-          wake();
-        }
-      }
-    });
+    eventThread =
+        Thread.ofPlatform()
+            .daemon()
+            .name("bosun-agent-nvml-events")
+            .start(
+                () -> {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    Reading<Optional<DriverFault>> r = watch.await(1000);
+                    if (!r.ok()) return;
+                    if (r.value().isPresent()) {
+                      nvmlEvents.add(r.value().get());
+                      wake();
+                    }
+                  }
+                });
   }
 
   // --- HTTP ------------------------------------------------------------------------------------
@@ -348,9 +401,12 @@ public final class NodeAgent implements AutoCloseable {
     String gpus = v == null ? "" : GpuMetrics.render(v.snapshot(), v.state());
     PrometheusText own = new PrometheusText();
     own.family("bosun_agent_writes_total", "counter", "Writes to the API server, per object.");
-    own.sample("bosun_agent_writes_total", Map.of("object", "gpunodehealth_status"), statusWrites.get());
-    own.sample("bosun_agent_writes_total", Map.of("object", "node_condition"), conditionWrites.get());
-    own.family("bosun_agent_publish_errors_total", "counter", "Writes to the API server that failed.");
+    own.sample(
+        "bosun_agent_writes_total", Map.of("object", "gpunodehealth_status"), statusWrites.get());
+    own.sample(
+        "bosun_agent_writes_total", Map.of("object", "node_condition"), conditionWrites.get());
+    own.family(
+        "bosun_agent_publish_errors_total", "counter", "Writes to the API server that failed.");
     own.sample("bosun_agent_publish_errors_total", Map.of(), publishErrors.get());
     return gpus + own;
   }
@@ -358,13 +414,17 @@ public final class NodeAgent implements AutoCloseable {
   /** Healthy while samples keep coming; the API server being away is not a reason to restart. */
   String healthProblem() {
     Instant now = clock.instant();
-    Duration allowed = settings.interval().multipliedBy(3).compareTo(Duration.ofSeconds(10)) > 0
-        ? settings.interval().multipliedBy(3) : Duration.ofSeconds(10);
+    Duration allowed =
+        settings.interval().multipliedBy(3).compareTo(Duration.ofSeconds(10)) > 0
+            ? settings.interval().multipliedBy(3)
+            : Duration.ofSeconds(10);
     Instant at = lastSampleAt != null ? lastSampleAt : startedAt;
     if (at == null) return "not started";
     Duration since = Duration.between(at, now);
     if (since.compareTo(allowed) > 0) {
-      return (lastSampleAt == null ? "no sample yet after " : "last sample ") + since.toSeconds() + " s ago";
+      return (lastSampleAt == null ? "no sample yet after " : "last sample ")
+          + since.toSeconds()
+          + " s ago";
     }
     return null;
   }
@@ -399,11 +459,12 @@ public final class NodeAgent implements AutoCloseable {
     if (http != null) http.close();
     if (!loop.isShutdown()) {
       try {
-        call(() -> {
-          closeKernelLog();
-          if (eventThread != null) eventThread.interrupt();
-          return null;
-        });
+        call(
+            () -> {
+              closeKernelLog();
+              if (eventThread != null) eventThread.interrupt();
+              return null;
+            });
       } catch (IOException | RuntimeException ignored) {
         // Closing anyway.
       }

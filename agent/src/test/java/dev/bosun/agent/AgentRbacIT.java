@@ -52,55 +52,121 @@ class AgentRbacIT {
 
   @Test
   void anAgentWritesItsOwnNodeAndNoOtherOne(KubernetesClient admin) throws Exception {
-    for (String file : List.of("../crds/gpunodehealths.bosun.dev-v1.yml", "namespace.yaml", "rbac.yaml")) {
+    for (String file :
+        List.of("../crds/gpunodehealths.bosun.dev-v1.yml", "namespace.yaml", "rbac.yaml")) {
       try (InputStream in = Files.newInputStream(DEPLOY.resolve(file))) {
         for (HasMetadata o : admin.load(in).items()) {
           // The extension's client defaults to the test's namespace; these objects name their own.
           String ns = o.getMetadata().getNamespace();
-          (ns == null ? admin.resource(o) : admin.resource(o).inNamespace(ns)).forceConflicts().serverSideApply();
+          (ns == null ? admin.resource(o) : admin.resource(o).inNamespace(ns))
+              .forceConflicts()
+              .serverSideApply();
         }
       }
     }
     Crds.awaitEstablished(admin, "gpunodehealths.bosun.dev");
-    fleet = new GpuFleet(admin, "agent-rbac-" + Long.toString(System.nanoTime() % 1_000_000, 36), GpuProduct.H100_80GB_HBM3, 8);
+    fleet =
+        new GpuFleet(
+            admin,
+            "agent-rbac-" + Long.toString(System.nanoTime() % 1_000_000, 36),
+            GpuProduct.H100_80GB_HBM3,
+            8);
     List<String> nodes = fleet.addNodes(0, 2);
     String mine = nodes.get(0), other = nodes.get(1);
     fleet.awaitReady(2, Duration.ofMinutes(1));
 
-    var pod = admin.pods().inNamespace(NAMESPACE).resource(new PodBuilder()
-        .withNewMetadata().withGenerateName("bosun-agent-").endMetadata()
-        .withNewSpec().withNodeName(mine).withServiceAccountName("bosun-agent")
-            .addNewToleration().withOperator("Exists").endToleration()
-            .addNewContainer().withName("agent").withImage("bosun/agent:0.1.0").endContainer()
-        .endSpec().build()).create();
+    var pod =
+        admin
+            .pods()
+            .inNamespace(NAMESPACE)
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withGenerateName("bosun-agent-")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withNodeName(mine)
+                    .withServiceAccountName("bosun-agent")
+                    .addNewToleration()
+                    .withOperator("Exists")
+                    .endToleration()
+                    .addNewContainer()
+                    .withName("agent")
+                    .withImage("bosun/agent:0.1.0")
+                    .endContainer()
+                    .endSpec()
+                    .build())
+            .create();
     try {
-      String token = admin.serviceAccounts().inNamespace(NAMESPACE).withName("bosun-agent")
-          .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L)
-              .withNewBoundObjectRef().withApiVersion("v1").withKind("Pod").withName(pod.getMetadata().getName())
-                  .withUid(pod.getMetadata().getUid()).endBoundObjectRef()
-              .endSpec().build())
-          .getStatus().getToken();
-      Config config = new ConfigBuilder(Config.empty()).withMasterUrl(admin.getConfiguration().getMasterUrl())
-          .withCaCertData(admin.getConfiguration().getCaCertData()).withCaCertFile(admin.getConfiguration().getCaCertFile())
-          .withTrustCerts(admin.getConfiguration().isTrustCerts()).withOauthToken(token).build();
+      String token =
+          admin
+              .serviceAccounts()
+              .inNamespace(NAMESPACE)
+              .withName("bosun-agent")
+              .tokenRequest(
+                  new TokenRequestBuilder()
+                      .withNewSpec()
+                      .withExpirationSeconds(600L)
+                      .withNewBoundObjectRef()
+                      .withApiVersion("v1")
+                      .withKind("Pod")
+                      .withName(pod.getMetadata().getName())
+                      .withUid(pod.getMetadata().getUid())
+                      .endBoundObjectRef()
+                      .endSpec()
+                      .build())
+              .getStatus()
+              .getToken();
+      Config config =
+          new ConfigBuilder(Config.empty())
+              .withMasterUrl(admin.getConfiguration().getMasterUrl())
+              .withCaCertData(admin.getConfiguration().getCaCertData())
+              .withCaCertFile(admin.getConfiguration().getCaCertFile())
+              .withTrustCerts(admin.getConfiguration().isTrustCerts())
+              .withOauthToken(token)
+              .build();
       try (KubernetesClient asAgent = new KubernetesClientBuilder().withConfig(config).build()) {
         // An admission policy is enforced once the API server's informer has it, a moment after it
-        // is applied: wait for that with dry runs, which admission judges too and which write nothing.
+        // is applied: wait for that with dry runs, which admission judges too and which write
+        // nothing.
         GpuNodeHealth probe = new GpuNodeHealth();
         probe.setMetadata(new ObjectMetaBuilder().withName(other).build());
         probe.setSpec(new GpuNodeHealthSpec(other));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThatThrownBy(
-            () -> asAgent.resource(probe).dryRun().create()).hasMessageContaining("may write only its own node"));
-        // The agent's own transport with the pod's token, and a fabric8 client with the same token for the 403 checks.
-        Condition healthy = new Condition(GpuNodeHealth.CONDITION, "True", 1L, "2026-11-28T10:00:00Z", "GpusHealthy", "all 8 GPUs healthy");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () ->
+                    assertThatThrownBy(() -> asAgent.resource(probe).dryRun().create())
+                        .hasMessageContaining("may write only its own node"));
+        // The agent's own transport with the pod's token, and a fabric8 client with the same token
+        // for the 403 checks.
+        Condition healthy =
+            new Condition(
+                GpuNodeHealth.CONDITION,
+                "True",
+                1L,
+                "2026-11-28T10:00:00Z",
+                "GpusHealthy",
+                "all 8 GPUs healthy");
         var own = new KubePublisher(new KubeApi(config), mine);
         long generation = own.ensure();
-        own.writeStatus(new GpuNodeHealthStatus(generation, List.of(healthy), "2026-11-28T10:00:00Z", "simulated",
-            null, null, List.of(), List.of(), Map.of()));
+        own.writeStatus(
+            new GpuNodeHealthStatus(
+                generation,
+                List.of(healthy),
+                "2026-11-28T10:00:00Z",
+                "simulated",
+                null,
+                null,
+                List.of(),
+                List.of(),
+                Map.of()));
         own.writeCondition(healthy, Instant.now());
-        assertThat(admin.resources(GpuNodeHealth.class).withName(mine).get().getStatus().source()).isEqualTo("simulated");
+        assertThat(admin.resources(GpuNodeHealth.class).withName(mine).get().getStatus().source())
+            .isEqualTo("simulated");
         assertThat(admin.nodes().withName(mine).get().getStatus().getConditions())
-            .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("GpuHealthy=True"));
+            .anySatisfy(
+                c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("GpuHealthy=True"));
 
         var foreign = new KubePublisher(new KubeApi(config), other);
         assertThatThrownBy(() -> foreign.writeCondition(healthy, Instant.now()))
@@ -110,14 +176,22 @@ class AgentRbacIT {
             .noneSatisfy(c -> assertThat(c.getType()).isEqualTo(GpuNodeHealth.CONDITION));
 
         assertThatThrownBy(() -> asAgent.nodes().withName(other).delete())
-            .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+            .isInstanceOfSatisfying(
+                KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
         assertThatThrownBy(() -> asAgent.secrets().inNamespace(NAMESPACE).list())
-            .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+            .isInstanceOfSatisfying(
+                KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
         assertThatThrownBy(() -> asAgent.resources(GpuNodeHealth.class).withName(mine).delete())
-            .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+            .isInstanceOfSatisfying(
+                KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
       }
     } finally {
-      admin.pods().inNamespace(NAMESPACE).withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
+      admin
+          .pods()
+          .inNamespace(NAMESPACE)
+          .withName(pod.getMetadata().getName())
+          .withGracePeriod(0)
+          .delete();
       admin.resources(GpuNodeHealth.class).withName(mine).delete();
     }
   }

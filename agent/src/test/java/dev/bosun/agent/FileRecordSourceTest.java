@@ -17,7 +17,9 @@ class FileRecordSourceTest {
     Files.writeString(f, "a\n\nb");
     try (var src = new FileRecordSource(f)) {
       assertThat(src.next()).isEqualTo(new KmsgRecordSource.Record("a"));
-      assertThat(src.next()).as("an unfinished line waits").isInstanceOf(KmsgRecordSource.End.class);
+      assertThat(src.next())
+          .as("an unfinished line waits")
+          .isInstanceOf(KmsgRecordSource.End.class);
       Files.writeString(f, "c\nd\n", StandardOpenOption.APPEND);
       assertThat(src.next()).isEqualTo(new KmsgRecordSource.Record("bc"));
       assertThat(src.next()).isEqualTo(new KmsgRecordSource.Record("d"));

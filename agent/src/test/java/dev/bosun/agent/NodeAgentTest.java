@@ -28,21 +28,29 @@ class NodeAgentTest {
   final List<String> log = new CopyOnWriteArrayList<>();
 
   NodeAgent offline(Path state, Path kmsg) throws IOException {
-    return AgentMain.build(new AgentMain.Options(NODE, null, 0, Duration.ofMillis(200), Duration.ofSeconds(60), 8,
-        kmsg, state, true), log::add, null);
+    return AgentMain.build(
+        new AgentMain.Options(
+            NODE, null, 0, Duration.ofMillis(200), Duration.ofSeconds(60), 8, kmsg, state, true),
+        log::add,
+        null);
   }
 
   HttpResponse<String> get(NodeAgent agent, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
-  void servesDcgmMetricsThatAStrictParserAcceptsAndReportsAXidFromTheKernelLog(@TempDir Path state) throws Exception {
+  void servesDcgmMetricsThatAStrictParserAcceptsAndReportsAXidFromTheKernelLog(@TempDir Path state)
+      throws Exception {
     try (NodeAgent agent = offline(state, null).start()) {
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get(agent, "/healthz").statusCode()).isEqualTo(200));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(get(agent, "/healthz").statusCode()).isEqualTo(200));
       var metrics = get(agent, "/metrics");
-      assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+      assertThat(metrics.headers().firstValue("Content-Type"))
+          .hasValue("text/plain; version=0.0.4; charset=utf-8");
       var samples = PrometheusParser.parse(metrics.body());
       var util = samples.stream().filter(s -> s.name().equals("DCGM_FI_DEV_GPU_UTIL")).toList();
       assertThat(util).hasSize(8);
@@ -52,63 +60,105 @@ class NodeAgentTest {
           .containsEntry("device", "nvidia3")
           .containsEntry("modelName", SimulatedGpuNode.MODEL)
           .containsEntry("Hostname", NODE);
-      assertThat(samples).extracting(PrometheusParser.Sample::name).contains("DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_FB_FREE",
-          "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_XID_ERRORS",
-          "DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", "DCGM_FI_DEV_ROW_REMAP_FAILURE", "bosun_gpu_health",
-          "bosun_agent_writes_total");
+      assertThat(samples)
+          .extracting(PrometheusParser.Sample::name)
+          .contains(
+              "DCGM_FI_DEV_FB_USED",
+              "DCGM_FI_DEV_FB_FREE",
+              "DCGM_FI_DEV_GPU_TEMP",
+              "DCGM_FI_DEV_POWER_USAGE",
+              "DCGM_FI_DEV_XID_ERRORS",
+              "DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS",
+              "DCGM_FI_DEV_ROW_REMAP_FAILURE",
+              "bosun_gpu_health",
+              "bosun_agent_writes_total");
 
       var sim = ((GpuSource.SimulatedSource) agent.source()).node();
       sim.fallOffTheBus(5, Instant.now());
 
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        var after = PrometheusParser.parse(get(agent, "/metrics").body());
-        assertThat(after).filteredOn(s -> s.name().equals("bosun_gpu_xid_errors_total"))
-            .singleElement().satisfies(s -> {
-              assertThat(s.labels()).containsEntry("code", "79").containsEntry("UUID", SimulatedGpuNode.uuidFor(NODE, 5));
-              assertThat(s.value()).isEqualTo(1);
-            });
-      });
-      var lost = PrometheusParser.parse(get(agent, "/metrics").body()).stream()
-          .filter(s -> SimulatedGpuNode.uuidFor(NODE, 5).equals(s.labels().get("UUID"))).toList();
-      assertThat(lost).as("a lost GPU keeps its health and Xid series, and shows no stale readings")
-          .anySatisfy(s -> {
-            assertThat(s.name()).isEqualTo("bosun_gpu_health");
-            assertThat(s.labels()).containsEntry("state", "unhealthy");
-            assertThat(s.value()).isEqualTo(1);
-          })
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                var after = PrometheusParser.parse(get(agent, "/metrics").body());
+                assertThat(after)
+                    .filteredOn(s -> s.name().equals("bosun_gpu_xid_errors_total"))
+                    .singleElement()
+                    .satisfies(
+                        s -> {
+                          assertThat(s.labels())
+                              .containsEntry("code", "79")
+                              .containsEntry("UUID", SimulatedGpuNode.uuidFor(NODE, 5));
+                          assertThat(s.value()).isEqualTo(1);
+                        });
+              });
+      var lost =
+          PrometheusParser.parse(get(agent, "/metrics").body()).stream()
+              .filter(s -> SimulatedGpuNode.uuidFor(NODE, 5).equals(s.labels().get("UUID")))
+              .toList();
+      assertThat(lost)
+          .as("a lost GPU keeps its health and Xid series, and shows no stale readings")
+          .anySatisfy(
+              s -> {
+                assertThat(s.name()).isEqualTo("bosun_gpu_health");
+                assertThat(s.labels()).containsEntry("state", "unhealthy");
+                assertThat(s.value()).isEqualTo(1);
+              })
           .noneSatisfy(s -> assertThat(s.name()).isEqualTo("DCGM_FI_DEV_GPU_UTIL"));
-      assertThat(agent.health().healthOf(SimulatedGpuNode.uuidFor(NODE, 5))).isEqualTo(GpuHealth.UNHEALTHY);
-      assertThat(agent.health().healthOf(SimulatedGpuNode.uuidFor(NODE, 4))).isEqualTo(GpuHealth.HEALTHY);
+      assertThat(agent.health().healthOf(SimulatedGpuNode.uuidFor(NODE, 5)))
+          .isEqualTo(GpuHealth.UNHEALTHY);
+      assertThat(agent.health().healthOf(SimulatedGpuNode.uuidFor(NODE, 4)))
+          .isEqualTo(GpuHealth.HEALTHY);
       assertThat(get(agent, "/nothing").statusCode()).isEqualTo(404);
-      assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + "/metrics"))
-          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + agent.port() + "/metrics"))
+                          .POST(HttpRequest.BodyPublishers.noBody())
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(405);
     }
   }
 
   @Test
-  void aKernelLogFileIsTailedAndARestartDoesNotCountAFaultTwice(@TempDir Path state) throws Exception {
+  void aKernelLogFileIsTailedAndARestartDoesNotCountAFaultTwice(@TempDir Path state)
+      throws Exception {
     Path kmsg = state.resolve("kmsg.log");
     String pci = "0000:2a:00";
     Files.writeString(kmsg, "6,1,100,-;Linux version 6.8.0\n");
     try (NodeAgent agent = offline(state, kmsg).start()) {
       agent.sampleNow();
       // Half a record, then the rest: nothing may be read from the half.
-      Files.writeString(kmsg, "4,2,200,-;NVRM: Xid (PCI:" + pci + "): 48, pid='<unknown>', name=<unknown>, An uncorr",
+      Files.writeString(
+          kmsg,
+          "4,2,200,-;NVRM: Xid (PCI:" + pci + "): 48, pid='<unknown>', name=<unknown>, An uncorr",
           StandardOpenOption.APPEND);
       agent.sampleNow();
       assertThat(xid48(agent)).isZero();
-      Files.writeString(kmsg, "ectable double bit error (DBE) has been detected on GPU in the framebuffer at physAddr 0x1.\n"
-          + "garbage \u0001 line\n", StandardOpenOption.APPEND);
+      Files.writeString(
+          kmsg,
+          "ectable double bit error (DBE) has been detected on GPU in the framebuffer at physAddr 0x1.\n"
+              + "garbage \u0001 line\n",
+          StandardOpenOption.APPEND);
       await().atMost(Duration.ofSeconds(5)).until(() -> xid48(agent) == 1);
-      assertThat(agent.health().healthOf(SimulatedGpuNode.uuidFor(NODE, 1))).isEqualTo(GpuHealth.UNHEALTHY);
-      assertThat(PrometheusParser.parse(agent.metrics())).filteredOn(s -> s.name().equals("bosun_gpu_unparsed_input_total")
-          && "kmsg".equals(s.labels().get("source"))).singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(1));
+      assertThat(agent.health().healthOf(SimulatedGpuNode.uuidFor(NODE, 1)))
+          .isEqualTo(GpuHealth.UNHEALTHY);
+      assertThat(PrometheusParser.parse(agent.metrics()))
+          .filteredOn(
+              s ->
+                  s.name().equals("bosun_gpu_unparsed_input_total")
+                      && "kmsg".equals(s.labels().get("source")))
+          .singleElement()
+          .satisfies(s -> assertThat(s.value()).isEqualTo(1));
     }
     try (NodeAgent again = offline(state, kmsg).start()) {
       again.sampleNow();
       again.sampleNow();
       assertThat(xid48(again)).as("the cursor skips what the first run read").isZero();
-      assertThat(again.health().healthOf(SimulatedGpuNode.uuidFor(NODE, 1))).isEqualTo(GpuHealth.HEALTHY);
+      assertThat(again.health().healthOf(SimulatedGpuNode.uuidFor(NODE, 1)))
+          .isEqualTo(GpuHealth.HEALTHY);
     }
   }
 
@@ -116,17 +166,36 @@ class NodeAgentTest {
   static final class ManualClock extends java.time.Clock {
     volatile Instant now = Instant.parse("2026-11-28T10:00:00Z");
 
-    @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
-    @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
-    @Override public Instant instant() { return now; }
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 
   @Test
   void healthzFailsWhenSamplingStops() {
     var clock = new ManualClock();
-    try (var agent = new NodeAgent(new NodeAgent.Settings(NODE, Duration.ofSeconds(1), Duration.ofSeconds(60), null),
-        new GpuSource.SimulatedSource(new SimulatedGpuNode(NODE, 2, clock.now.minusSeconds(60), 1)), null, null,
-        new dev.bosun.gpu.classify.NodeHealthTracker(dev.bosun.gpu.classify.XidClassifier.withDefaults()), clock, log::add)) {
+    try (var agent =
+        new NodeAgent(
+            new NodeAgent.Settings(NODE, Duration.ofSeconds(1), Duration.ofSeconds(60), null),
+            new GpuSource.SimulatedSource(
+                new SimulatedGpuNode(NODE, 2, clock.now.minusSeconds(60), 1)),
+            null,
+            null,
+            new dev.bosun.gpu.classify.NodeHealthTracker(
+                dev.bosun.gpu.classify.XidClassifier.withDefaults()),
+            clock,
+            log::add)) {
       assertThat(agent.healthProblem()).isEqualTo("not started");
       agent.sampleNow();
       clock.now = clock.now.plusSeconds(10);
@@ -140,7 +209,11 @@ class NodeAgentTest {
 
   private static double xid48(NodeAgent agent) {
     return PrometheusParser.parse(agent.metrics()).stream()
-        .filter(s -> s.name().equals("bosun_gpu_xid_errors_total") && "48".equals(s.labels().get("code")))
-        .mapToDouble(PrometheusParser.Sample::value).sum();
+        .filter(
+            s ->
+                s.name().equals("bosun_gpu_xid_errors_total")
+                    && "48".equals(s.labels().get("code")))
+        .mapToDouble(PrometheusParser.Sample::value)
+        .sum();
   }
 }

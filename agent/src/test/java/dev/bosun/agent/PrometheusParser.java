@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * A strict reader of the Prometheus text exposition format 0.0.4, written for these tests. It
- * throws on anything a Prometheus server would refuse: a metric or label name outside the
- * grammar, an unterminated or badly escaped label value, a value that is not a float, a HELP or
- * TYPE after the family's samples or twice, a family whose samples are split by another family,
- * the same series twice, a missing final newline.
+ * throws on anything a Prometheus server would refuse: a metric or label name outside the grammar,
+ * an unterminated or badly escaped label value, a value that is not a float, a HELP or TYPE after
+ * the family's samples or twice, a family whose samples are split by another family, the same
+ * series twice, a missing final newline.
  */
 final class PrometheusParser {
 
@@ -21,12 +21,14 @@ final class PrometheusParser {
 
   private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-  private static final Set<String> TYPES = Set.of("counter", "gauge", "histogram", "summary", "untyped");
+  private static final Set<String> TYPES =
+      Set.of("counter", "gauge", "histogram", "summary", "untyped");
 
   private PrometheusParser() {}
 
   static List<Sample> parse(String text) {
-    if (!text.isEmpty() && !text.endsWith("\n")) throw new IllegalArgumentException("the exposition does not end with a newline");
+    if (!text.isEmpty() && !text.endsWith("\n"))
+      throw new IllegalArgumentException("the exposition does not end with a newline");
     List<Sample> out = new ArrayList<>();
     Set<String> finished = new HashSet<>();
     Set<String> helped = new HashSet<>();
@@ -42,12 +44,15 @@ final class PrometheusParser {
         String[] parts = line.split(" ", 4);
         if (parts.length >= 3 && (parts[1].equals("HELP") || parts[1].equals("TYPE"))) {
           String name = parts[2];
-          if (!METRIC.matcher(name).matches()) throw new IllegalArgumentException("bad metric name, " + where);
-          if (finished.contains(name) || (name.equals(family) && seen.stream().anyMatch(s -> s.startsWith(name + "{")))) {
+          if (!METRIC.matcher(name).matches())
+            throw new IllegalArgumentException("bad metric name, " + where);
+          if (finished.contains(name)
+              || (name.equals(family) && seen.stream().anyMatch(s -> s.startsWith(name + "{")))) {
             throw new IllegalArgumentException(parts[1] + " after the family's samples, " + where);
           }
           if (parts[1].equals("TYPE")) {
-            if (parts.length != 4 || !TYPES.contains(parts[3])) throw new IllegalArgumentException("bad TYPE, " + where);
+            if (parts.length != 4 || !TYPES.contains(parts[3]))
+              throw new IllegalArgumentException("bad TYPE, " + where);
             if (!typed.add(name)) throw new IllegalArgumentException("second TYPE, " + where);
           } else if (!helped.add(name)) {
             throw new IllegalArgumentException("second HELP, " + where);
@@ -59,7 +64,8 @@ final class PrometheusParser {
       }
       Sample s = sample(line, where);
       if (!s.name().equals(family)) {
-        if (finished.contains(s.name())) throw new IllegalArgumentException("family split in two, " + where);
+        if (finished.contains(s.name()))
+          throw new IllegalArgumentException("family split in two, " + where);
         if (family != null) finished.add(family);
         family = s.name();
       }
@@ -74,7 +80,8 @@ final class PrometheusParser {
     int i = 0;
     while (i < line.length() && line.charAt(i) != '{' && line.charAt(i) != ' ') i++;
     String name = line.substring(0, i);
-    if (!METRIC.matcher(name).matches()) throw new IllegalArgumentException("bad metric name, " + where);
+    if (!METRIC.matcher(name).matches())
+      throw new IllegalArgumentException("bad metric name, " + where);
     Map<String, String> labels = new LinkedHashMap<>();
     if (i < line.length() && line.charAt(i) == '{') {
       i++;
@@ -87,13 +94,16 @@ final class PrometheusParser {
         int eq = line.indexOf('=', i);
         if (eq < 0) throw new IllegalArgumentException("label without '=', " + where);
         String label = line.substring(i, eq);
-        if (!LABEL.matcher(label).matches()) throw new IllegalArgumentException("bad label name '" + label + "', " + where);
+        if (!LABEL.matcher(label).matches())
+          throw new IllegalArgumentException("bad label name '" + label + "', " + where);
         i = eq + 1;
-        if (i >= line.length() || line.charAt(i) != '"') throw new IllegalArgumentException("label value not quoted, " + where);
+        if (i >= line.length() || line.charAt(i) != '"')
+          throw new IllegalArgumentException("label value not quoted, " + where);
         i++;
         StringBuilder v = new StringBuilder();
         while (true) {
-          if (i >= line.length()) throw new IllegalArgumentException("unterminated label value, " + where);
+          if (i >= line.length())
+            throw new IllegalArgumentException("unterminated label value, " + where);
           char c = line.charAt(i++);
           if (c == '"') break;
           if (c == '\\') {
@@ -109,14 +119,17 @@ final class PrometheusParser {
             v.append(c);
           }
         }
-        if (labels.put(label, v.toString()) != null) throw new IllegalArgumentException("label twice, " + where);
+        if (labels.put(label, v.toString()) != null)
+          throw new IllegalArgumentException("label twice, " + where);
         if (i < line.length() && line.charAt(i) == ',') i++;
       }
     }
-    if (i >= line.length() || line.charAt(i) != ' ') throw new IllegalArgumentException("no value, " + where);
+    if (i >= line.length() || line.charAt(i) != ' ')
+      throw new IllegalArgumentException("no value, " + where);
     String[] rest = line.substring(i + 1).split(" ");
     if (rest.length > 2) throw new IllegalArgumentException("trailing text, " + where);
-    if (rest.length == 2 && !rest[1].matches("-?[0-9]+")) throw new IllegalArgumentException("bad timestamp, " + where);
+    if (rest.length == 2 && !rest[1].matches("-?[0-9]+"))
+      throw new IllegalArgumentException("bad timestamp, " + where);
     return new Sample(name, labels, value(rest[0], where));
   }
 
@@ -126,7 +139,8 @@ final class PrometheusParser {
       case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
       case "-Inf" -> Double.NEGATIVE_INFINITY;
       default -> {
-        if (!v.matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?")) throw new IllegalArgumentException("bad value, " + where);
+        if (!v.matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?"))
+          throw new IllegalArgumentException("bad value, " + where);
         yield Double.parseDouble(v);
       }
     };

@@ -10,7 +10,9 @@ class PrometheusParserTest {
 
   @Test
   void readsFamiliesLabelsAndEscapes() {
-    var samples = PrometheusParser.parse("""
+    var samples =
+        PrometheusParser.parse(
+            """
         # HELP a_total A.
         # TYPE a_total counter
         a_total{x="1",y="q\\"uote\\\\"} 2
@@ -26,12 +28,18 @@ class PrometheusParserTest {
   @Test
   void refusesWhatPrometheusRefuses() {
     assertThatThrownBy(() -> PrometheusParser.parse("a 1")).hasMessageContaining("newline");
-    assertThatThrownBy(() -> PrometheusParser.parse("a{x=\"1\"} 1\nb 1\na{x=\"2\"} 1\n")).hasMessageContaining("split");
-    assertThatThrownBy(() -> PrometheusParser.parse("a{x=\"1\"} 1\na{x=\"1\"} 2\n")).hasMessageContaining("duplicate");
-    assertThatThrownBy(() -> PrometheusParser.parse("a{x=\"1} 1\n")).hasMessageContaining("unterminated");
-    assertThatThrownBy(() -> PrometheusParser.parse("a{1x=\"1\"} 1\n")).hasMessageContaining("label name");
+    assertThatThrownBy(() -> PrometheusParser.parse("a{x=\"1\"} 1\nb 1\na{x=\"2\"} 1\n"))
+        .hasMessageContaining("split");
+    assertThatThrownBy(() -> PrometheusParser.parse("a{x=\"1\"} 1\na{x=\"1\"} 2\n"))
+        .hasMessageContaining("duplicate");
+    assertThatThrownBy(() -> PrometheusParser.parse("a{x=\"1} 1\n"))
+        .hasMessageContaining("unterminated");
+    assertThatThrownBy(() -> PrometheusParser.parse("a{1x=\"1\"} 1\n"))
+        .hasMessageContaining("label name");
     assertThatThrownBy(() -> PrometheusParser.parse("a one\n")).hasMessageContaining("bad value");
-    assertThatThrownBy(() -> PrometheusParser.parse("a 1\n# TYPE a gauge\n")).hasMessageContaining("after");
-    assertThatThrownBy(() -> PrometheusParser.parse("a{x=\"\\t\"} 1\n")).hasMessageContaining("escape");
+    assertThatThrownBy(() -> PrometheusParser.parse("a 1\n# TYPE a gauge\n"))
+        .hasMessageContaining("after");
+    assertThatThrownBy(() -> PrometheusParser.parse("a{x=\"\\t\"} 1\n"))
+        .hasMessageContaining("escape");
   }
 }

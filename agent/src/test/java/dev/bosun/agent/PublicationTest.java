@@ -19,8 +19,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The publish decision, driven by the real tracker over a simulated node: what the status and
- * the condition say, and when they are written.
+ * The publish decision, driven by the real tracker over a simulated node: what the status and the
+ * condition say, and when they are written.
  */
 class PublicationTest {
 
@@ -71,7 +71,9 @@ class PublicationTest {
     assertThat(first.condition().reason()).isEqualTo(Publication.ALL_HEALTHY);
     assertThat(first.condition().message()).isEqualTo("all 8 GPUs healthy");
     assertThat(first.condition().observedGeneration()).isEqualTo(3L);
-    assertThat(first.status().gpus()).extracting(GpuDeviceHealth::index).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    assertThat(first.status().gpus())
+        .extracting(GpuDeviceHealth::index)
+        .containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
     GpuDeviceHealth gpu0 = first.status().gpus().getFirst();
     assertThat(gpu0.uuid()).isEqualTo(SimulatedGpuNode.uuidFor("gpu-node-7", 0));
     assertThat(gpu0.model()).isEqualTo(SimulatedGpuNode.MODEL);
@@ -93,7 +95,9 @@ class PublicationTest {
     var beat = Publication.decide(node.tick(T0.plusSeconds(60)), last, HEARTBEAT);
     assertThat(beat.writeStatus()).isTrue();
     assertThat(beat.writeCondition()).isTrue();
-    assertThat(beat.condition().lastTransitionTime()).as("no transition on a heartbeat").isEqualTo("2026-11-28T10:00:00Z");
+    assertThat(beat.condition().lastTransitionTime())
+        .as("no transition on a heartbeat")
+        .isEqualTo("2026-11-28T10:00:00Z");
     assertThat(beat.status().sampledAt()).isEqualTo("2026-11-28T10:01:00Z");
   }
 
@@ -118,15 +122,22 @@ class PublicationTest {
     assertThat(gpu3.health()).isEqualTo(GpuHealthStatus.Unhealthy);
     assertThat(gpu3.present()).as("gone from the sample, still listed").isFalse();
     assertThat(gpu3.since()).isEqualTo("2026-11-28T10:00:05Z");
-    assertThat(gpu3.recentFaults()).extracting(GpuFault::xid, GpuFault::faultClass, GpuFault::signal)
+    assertThat(gpu3.recentFaults())
+        .extracting(GpuFault::xid, GpuFault::faultClass, GpuFault::signal)
         .contains(org.assertj.core.groups.Tuple.tuple(79, "node", "XID"));
-    assertThat(gpu3.recentFaults().getFirst().text()).as("the driver's own words")
-        .startsWith("NVRM: Xid (PCI:0000:5d:00): 79, ").contains("GPU has fallen off the bus");
-    assertThat(gpu3.recentFaults().getFirst().action()).isEqualTo("reboot the node (the GPU fell off the bus)");
-    assertThat(d.status().gpus()).filteredOn(g -> g.index() != 3).allSatisfy(g -> {
-      assertThat(g.health()).isEqualTo(GpuHealthStatus.Healthy);
-      assertThat(g.recentFaults()).isEmpty();
-    });
+    assertThat(gpu3.recentFaults().getFirst().text())
+        .as("the driver's own words")
+        .startsWith("NVRM: Xid (PCI:0000:5d:00): 79, ")
+        .contains("GPU has fallen off the bus");
+    assertThat(gpu3.recentFaults().getFirst().action())
+        .isEqualTo("reboot the node (the GPU fell off the bus)");
+    assertThat(d.status().gpus())
+        .filteredOn(g -> g.index() != 3)
+        .allSatisfy(
+            g -> {
+              assertThat(g.health()).isEqualTo(GpuHealthStatus.Healthy);
+              assertThat(g.recentFaults()).isEmpty();
+            });
 
     // The GPU stays missing: found again at every sample, yet after the reason settles on the
     // missing GPU (one write) there is nothing new to write.
@@ -139,8 +150,10 @@ class PublicationTest {
         after = written(again, T0.plusSeconds(s));
       }
       assertThat(again.condition().status()).isEqualTo("False");
-      assertThat(again.status().gpus().get(3).recentFaults()).as("the Xid stays, repeats do not pile up")
-          .extracting(GpuFault::signal).containsExactly("XID", "FELL_OFF_THE_BUS", "GPU_MISSING");
+      assertThat(again.status().gpus().get(3).recentFaults())
+          .as("the Xid stays, repeats do not pile up")
+          .extracting(GpuFault::signal)
+          .containsExactly("XID", "FELL_OFF_THE_BUS", "GPU_MISSING");
     }
     assertThat(writes).as("status writes in 24 s of a GPU staying missing").isLessThanOrEqualTo(1);
   }
@@ -157,10 +170,14 @@ class PublicationTest {
     node.sim.rowRemapFailure(6, true);
     var d2 = Publication.decide(node.tick(T0.plusSeconds(10)), written(d1, T0), HEARTBEAT);
     assertThat(d2.writeCondition()).isTrue();
-    assertThat(d2.condition().message()).startsWith("2 of 8 GPUs unhealthy").contains("GPU 1 (").contains("GPU 6 (");
+    assertThat(d2.condition().message())
+        .startsWith("2 of 8 GPUs unhealthy")
+        .contains("GPU 1 (")
+        .contains("GPU 6 (");
     assertThat(d2.condition().lastTransitionTime()).isEqualTo("2026-11-28T10:00:00Z");
     assertThat(d2.status().gpus().get(6).remappedRows().failure()).isTrue();
-    assertThat(d2.status().gpus().get(6).recentFaults()).extracting(GpuFault::signal, GpuFault::faultClass)
+    assertThat(d2.status().gpus().get(6).recentFaults())
+        .extracting(GpuFault::signal, GpuFault::faultClass)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("ROW_REMAP_FAILURE", "support"));
   }
 
@@ -173,7 +190,8 @@ class PublicationTest {
     assertThat(d.condition().reason()).isEqualTo(Publication.DEGRADED);
     assertThat(d.condition().message()).startsWith("1 of 2 GPUs degraded: GPU 0 (");
     assertThat(d.status().gpus().get(0).health()).isEqualTo(GpuHealthStatus.Degraded);
-    assertThat(d.status().gpus().get(0).clockEventReasons()).contains("sw_thermal_slowdown", "hw_thermal_slowdown");
+    assertThat(d.status().gpus().get(0).clockEventReasons())
+        .contains("sw_thermal_slowdown", "hw_thermal_slowdown");
   }
 
   @Test
@@ -190,7 +208,9 @@ class PublicationTest {
   void recentFaultsAreBoundedToTheNewest() {
     Node node = new Node(8);
     node.tick(T0);
-    for (int i = 0; i < 15; i++) node.sim.injectXid(2, 43, "pid=" + (100 + i) + ", name=python, Ch 00000008", T0.plusSeconds(1 + i));
+    for (int i = 0; i < 15; i++)
+      node.sim.injectXid(
+          2, 43, "pid=" + (100 + i) + ", name=python, Ch 00000008", T0.plusSeconds(1 + i));
     for (int i = 0; i < 15; i++) node.tick(T0.plusSeconds(1 + i));
     var d = Publication.decide(node.tick(T0.plusSeconds(20)), Publication.Last.NOTHING, HEARTBEAT);
     List<GpuFault> faults = d.status().gpus().get(2).recentFaults();
@@ -210,7 +230,9 @@ class PublicationTest {
 
   @Test
   void longTextIsCutToTheSchemaLimits() {
-    assertThat(Publication.cut("x".repeat(5000), Publication.MAX_TEXT)).hasSize(Publication.MAX_TEXT).endsWith("…");
+    assertThat(Publication.cut("x".repeat(5000), Publication.MAX_TEXT))
+        .hasSize(Publication.MAX_TEXT)
+        .endsWith("…");
     assertThat(Publication.cut("short", Publication.MAX_TEXT)).isEqualTo("short");
   }
 

@@ -20,10 +20,15 @@ class CrdsUpToDateTest {
   @Test
   void committedCrdsMatchTheGeneratedOnes() throws IOException {
     List<String> generated = names(GENERATED);
-    assertThat(generated).containsExactlyInAnyOrder(
-        "environments.bosun.dev-v1.yml", "gpunodehealths.bosun.dev-v1.yml", "tiers.bosun.dev-v1.yml",
-        "workloads.bosun.dev-v1.yml");
-    assertThat(names(COMMITTED)).as("CRD files in deploy/crds").containsExactlyInAnyOrderElementsOf(generated);
+    assertThat(generated)
+        .containsExactlyInAnyOrder(
+            "environments.bosun.dev-v1.yml",
+            "gpunodehealths.bosun.dev-v1.yml",
+            "tiers.bosun.dev-v1.yml",
+            "workloads.bosun.dev-v1.yml");
+    assertThat(names(COMMITTED))
+        .as("CRD files in deploy/crds")
+        .containsExactlyInAnyOrderElementsOf(generated);
     for (String name : generated) {
       assertThat(Files.readString(COMMITTED.resolve(name)))
           .as("deploy/crds/%s is stale: run ./mvnw -pl api process-classes -Pupdate-crds", name)

@@ -21,8 +21,20 @@ import picocli.CommandLine.Command;
     description = "The operational layer for AI workloads on Kubernetes.")
 public final class Bosun {
   /** The subcommands, in the order help lists them. */
-  private static final List<String> COMMANDS = List.of(
-      "render", "validate", "tiers", "deploy", "status", "promote", "delete", "operator", "gpu", "agent", "dev", "help");
+  private static final List<String> COMMANDS =
+      List.of(
+          "render",
+          "validate",
+          "tiers",
+          "deploy",
+          "status",
+          "promote",
+          "delete",
+          "operator",
+          "gpu",
+          "agent",
+          "dev",
+          "help");
 
   // A switch, not a map of constructor references: the JDK 25 AOT cache writer crashes on those.
   private static Object newCommand(String name) {
@@ -73,8 +85,8 @@ public final class Bosun {
         commandLine.addSubcommand(name, newCommand(name));
       }
     }
-    return commandLine
-        .setExecutionExceptionHandler((exception, failed, parseResult) -> {
+    return commandLine.setExecutionExceptionHandler(
+        (exception, failed, parseResult) -> {
           failed.getErr().println("bosun: internal error: " + exception);
           if (System.getenv("BOSUN_DEBUG") != null) {
             exception.printStackTrace(failed.getErr());

@@ -8,20 +8,35 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The inputs of {@code render} and {@code validate}: files of objects, the tiers, the Environment. */
+/**
+ * The inputs of {@code render} and {@code validate}: files of objects, the tiers, the Environment.
+ */
 final class InputOptions {
-  @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
+  @Option(
+      names = {"-f", "--filename"},
+      required = true,
+      paramLabel = "FILE",
       description = "A file, a directory of .yaml/.yml files, or - for standard input. Repeatable.")
   List<String> files;
 
-  @Option(names = "--tiers", paramLabel = "DIR|FILE", description = "Tiers to use instead of the default catalog.")
+  @Option(
+      names = "--tiers",
+      paramLabel = "DIR|FILE",
+      description = "Tiers to use instead of the default catalog.")
   String tiers;
 
-  @Option(names = "--env", paramLabel = "FILE", description = "An Environment whose namespace and policies apply.")
+  @Option(
+      names = "--env",
+      paramLabel = "FILE",
+      description = "An Environment whose namespace and policies apply.")
   String environment;
 
   /** Everything the options name, read, with every problem found on the way. */
-  record Read(TierCatalog catalog, Environment environment, ReadResult objects, List<ManifestProblem> problems) {}
+  record Read(
+      TierCatalog catalog,
+      Environment environment,
+      ReadResult objects,
+      List<ManifestProblem> problems) {}
 
   Read read() {
     Inputs inputs = new Inputs(System.in);

@@ -1,11 +1,11 @@
 package dev.bosun.cli;
 
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.compiler.Problem;
 import dev.bosun.compiler.manifest.ManifestProblem;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.compiler.manifest.ReadResult;
-import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.compiler.manifest.TierCatalog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Files named on the command line, read into Bosun objects: the CLI's one place that touches input files. */
+/**
+ * Files named on the command line, read into Bosun objects: the CLI's one place that touches input
+ * files.
+ */
 final class Inputs {
   private final InputStream stdin;
 
@@ -26,7 +29,9 @@ final class Inputs {
     this.stdin = stdin;
   }
 
-  /** Every document of every path: a file, a directory of .yaml/.yml files, or - for standard input. */
+  /**
+   * Every document of every path: a file, a directory of .yaml/.yml files, or - for standard input.
+   */
   ReadResult read(List<String> paths) {
     ReadResult result = new ReadResult(List.of(), List.of());
     for (String path : paths) {
@@ -99,8 +104,11 @@ final class Inputs {
     problems.addAll(read.problems());
     List<Environment> environments = read.objectsOf(Environment.class);
     if (read.problems().isEmpty() && environments.size() != 1) {
-      problems.add(ManifestProblem.of(envPath, null,
-          new Problem("", "must hold exactly one Environment, not " + environments.size())));
+      problems.add(
+          ManifestProblem.of(
+              envPath,
+              null,
+              new Problem("", "must hold exactly one Environment, not " + environments.size())));
       return null;
     }
     return environments.isEmpty() ? null : environments.getFirst();
@@ -112,7 +120,8 @@ final class Inputs {
   }
 
   private static String decode(byte[] bytes) throws CharacterCodingException {
-    return StandardCharsets.UTF_8.newDecoder()
+    return StandardCharsets.UTF_8
+        .newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
         .decode(java.nio.ByteBuffer.wrap(bytes))
@@ -120,6 +129,8 @@ final class Inputs {
   }
 
   private static ReadResult failed(String source, String message) {
-    return new ReadResult(List.of(), new ArrayList<>(List.of(ManifestProblem.of(source, null, new Problem("", message)))));
+    return new ReadResult(
+        List.of(),
+        new ArrayList<>(List.of(ManifestProblem.of(source, null, new Problem("", message)))));
   }
 }

@@ -11,29 +11,41 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code bosun render}: the Kubernetes objects that Workloads compile to, without a cluster. */
-@Command(name = "render", mixinStandardHelpOptions = true,
+@Command(
+    name = "render",
+    mixinStandardHelpOptions = true,
     description = "Print the Kubernetes objects that Workloads compile to.")
 final class RenderCommand implements Callable<Integer> {
-  enum Format { yaml, json }
+  enum Format {
+    yaml,
+    json
+  }
 
   @Spec CommandSpec spec;
 
   @Mixin InputOptions inputs;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "yaml", paramLabel = "FORMAT",
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "yaml",
+      paramLabel = "FORMAT",
       description = "yaml (multi-document) or json (one v1 List); default ${DEFAULT-VALUE}.")
   Format format;
 
   @Override
   public Integer call() {
     InputOptions.Read read = inputs.read();
-    Renderer.Rendered rendered = Renderer.render(read.objects().manifests(), read.catalog(), read.environment());
+    Renderer.Rendered rendered =
+        Renderer.render(read.objects().manifests(), read.catalog(), read.environment());
     read.problems().addAll(rendered.problems());
     if (!read.problems().isEmpty()) {
       return Problems.report(spec.commandLine().getErr(), read.problems());
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.print(format == Format.json ? Output.jsonList(rendered.objects()) : Output.yaml(rendered.objects()));
+    out.print(
+        format == Format.json
+            ? Output.jsonList(rendered.objects())
+            : Output.yaml(rendered.objects()));
     out.flush();
     return ExitCodes.OK;
   }

@@ -1,8 +1,8 @@
 package dev.bosun.cli;
 
+import dev.bosun.api.v1alpha1.GpuSharing;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.TierGpu;
-import dev.bosun.api.v1alpha1.GpuSharing;
 import dev.bosun.compiler.manifest.ManifestProblem;
 import dev.bosun.compiler.manifest.Output;
 import dev.bosun.compiler.manifest.TierCatalog;
@@ -18,14 +18,23 @@ import picocli.CommandLine.Spec;
 /** {@code bosun tiers}: the catalog of sizes a Workload may ask for. */
 @Command(name = "tiers", mixinStandardHelpOptions = true, description = "List the size tiers.")
 final class TiersCommand implements Callable<Integer> {
-  enum Format { table, json }
+  enum Format {
+    table,
+    json
+  }
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--tiers", paramLabel = "DIR|FILE", description = "Tiers to list instead of the default catalog.")
+  @Option(
+      names = "--tiers",
+      paramLabel = "DIR|FILE",
+      description = "Tiers to list instead of the default catalog.")
   String tiers;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json; default ${DEFAULT-VALUE}.")
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table or json; default ${DEFAULT-VALUE}.")
   Format format;
 
   @Override
@@ -45,14 +54,16 @@ final class TiersCommand implements Callable<Integer> {
     for (Tier tier : catalog.all()) {
       var spec = tier.getSpec();
       TierGpu gpu = spec.gpu();
-      rows.add(new String[] {
-          tier.getMetadata().getName(),
-          spec.resources().cpu(),
-          spec.resources().memory(),
-          gpu == null ? "-" : gpu.count().toString(),
-          gpu == null ? "-" : describe(gpu),
-          spec.costPerHour() == null ? "-" : "$" + spec.costPerHour(),
-          spec.description()});
+      rows.add(
+          new String[] {
+            tier.getMetadata().getName(),
+            spec.resources().cpu(),
+            spec.resources().memory(),
+            gpu == null ? "-" : gpu.count().toString(),
+            gpu == null ? "-" : describe(gpu),
+            spec.costPerHour() == null ? "-" : "$" + spec.costPerHour(),
+            spec.description()
+          });
     }
     printTable(out, rows);
     return ExitCodes.OK;
@@ -61,7 +72,10 @@ final class TiersCommand implements Callable<Integer> {
   /** What kind of GPU, in a few words: "MIG 1g.10gb", "≥80G H100 80GB HBM3|H200", "whole, ≥80G". */
   static String describe(TierGpu gpu) {
     List<String> parts = new ArrayList<>();
-    parts.add(gpu.sharing() == GpuSharing.MIG ? "MIG " + gpu.migProfile() : gpu.sharing().name().toLowerCase());
+    parts.add(
+        gpu.sharing() == GpuSharing.MIG
+            ? "MIG " + gpu.migProfile()
+            : gpu.sharing().name().toLowerCase());
     if (gpu.minMemory() != null) {
       parts.add(">=" + gpu.minMemory());
     }
@@ -83,7 +97,8 @@ final class TiersCommand implements Callable<Integer> {
     for (String[] row : rows) {
       StringBuilder line = new StringBuilder();
       for (int c = 0; c < columns; c++) {
-        line.append(c == columns - 1 ? row[c] : String.format("%-" + (widths[c] + 2) + "s", row[c]));
+        line.append(
+            c == columns - 1 ? row[c] : String.format("%-" + (widths[c] + 2) + "s", row[c]));
       }
       out.println(line.toString().stripTrailing());
     }

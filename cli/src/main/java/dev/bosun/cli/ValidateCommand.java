@@ -12,7 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code bosun validate}: every problem of every file at once, and nothing else. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
     description = "Check Workloads, Tiers and Environments, reporting every problem at once.")
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -25,7 +27,10 @@ final class ValidateCommand implements Callable<Integer> {
     // Tiers in the files themselves count too, so a Workload can be checked beside its new Tier.
     List<Tier> known = new ArrayList<>(read.catalog().all());
     known.addAll(read.objects().objectsOf(Tier.class));
-    read.problems().addAll(Renderer.render(read.objects().manifests(), TierCatalog.of(known), read.environment()).problems());
+    read.problems()
+        .addAll(
+            Renderer.render(read.objects().manifests(), TierCatalog.of(known), read.environment())
+                .problems());
     if (!read.problems().isEmpty()) {
       return Problems.report(spec.commandLine().getErr(), read.problems());
     }

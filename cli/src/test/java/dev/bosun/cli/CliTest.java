@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The CLI as a user meets it: exit codes, and messages that name the file, the object and the field. */
+/**
+ * The CLI as a user meets it: exit codes, and messages that name the file, the object and the
+ * field.
+ */
 class CliTest {
   private static final Path EXAMPLES = Path.of("../examples");
 
@@ -34,28 +37,46 @@ class CliTest {
     Run run = bosun("render", "-f", EXAMPLES.toString());
     assertThat(run.exitCode()).isZero();
     assertThat(run.err()).isEmpty();
-    assertThat(run.out()).startsWith("---\n").contains("kind: Deployment", "kind: Job", "kind: ResourceClaimTemplate");
+    assertThat(run.out())
+        .startsWith("---\n")
+        .contains("kind: Deployment", "kind: Job", "kind: ResourceClaimTemplate");
   }
 
   @Test
   void rendersOneKubernetesListAsJson() throws IOException {
-    Run run = bosun("render", "-f", EXAMPLES.resolve("chat.yaml").toString(), "--env",
-        EXAMPLES.resolve("environments/production.yaml").toString(), "-o", "json");
+    Run run =
+        bosun(
+            "render",
+            "-f",
+            EXAMPLES.resolve("chat.yaml").toString(),
+            "--env",
+            EXAMPLES.resolve("environments/production.yaml").toString(),
+            "-o",
+            "json");
     assertThat(run.exitCode()).isZero();
     JsonNode list = new ObjectMapper().readTree(run.out());
     assertThat(list.get("apiVersion").asText()).isEqualTo("v1");
     assertThat(list.get("kind").asText()).isEqualTo("List");
     assertThat(list.get("items")).hasSize(7);
-    list.get("items").forEach(item -> assertThat(item.at("/metadata/namespace").asText()).isEqualTo("production"));
+    list.get("items")
+        .forEach(
+            item -> assertThat(item.at("/metadata/namespace").asText()).isEqualTo("production"));
   }
 
   @Test
   void anEnvironmentPolicyFailureIsInvalidInput() {
-    Run run = bosun("render", "-f", EXAMPLES.resolve("web-api.yaml").toString(), "--env",
-        EXAMPLES.resolve("environments/production.yaml").toString());
+    Run run =
+        bosun(
+            "render",
+            "-f",
+            EXAMPLES.resolve("web-api.yaml").toString(),
+            "--env",
+            EXAMPLES.resolve("environments/production.yaml").toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).contains("web-api.yaml: Workload/web-api: spec.image: Environment \"production\" requires images pinned by digest");
+    assertThat(run.err())
+        .contains(
+            "web-api.yaml: Workload/web-api: spec.image: Environment \"production\" requires images pinned by digest");
   }
 
   @Test
@@ -75,7 +96,8 @@ class CliTest {
     assertThat(dir.exitCode()).isEqualTo(2);
     assertThat(dir.err()).isEqualTo(directory + ": is a directory with no .yaml or .yml files\n");
 
-    Path binary = Files.write(temp.resolve("binary.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2});
+    Path binary =
+        Files.write(temp.resolve("binary.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2});
     Run garbage = bosun("validate", "-f", binary.toString());
     assertThat(garbage.exitCode()).isEqualTo(2);
     assertThat(garbage.err()).isEqualTo(binary + ": is not UTF-8 text\n");
@@ -83,7 +105,10 @@ class CliTest {
 
   @Test
   void validateReportsEveryProblemOfEveryFileAtOnce(@TempDir Path temp) throws IOException {
-    Path bad = Files.writeString(temp.resolve("bad.yaml"), """
+    Path bad =
+        Files.writeString(
+            temp.resolve("bad.yaml"),
+            """
         apiVersion: bosun.dev/v1alpha1
         kind: Workload
         metadata: {name: chat}
@@ -96,14 +121,23 @@ class CliTest {
         """);
     Run run = bosun("validate", "-f", bad.toString(), "-f", EXAMPLES.toString());
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err().lines()).containsExactly(
-        bad + ": Workload/chat: spec.size: tier \"gpu-mm\" does not exist (did you mean gpu-m?)",
-        bad + ": Workload/train: spec.port: port applies to Service and Inference only (this Workload is of type Training)");
+    assertThat(run.err().lines())
+        .containsExactly(
+            bad
+                + ": Workload/chat: spec.size: tier \"gpu-mm\" does not exist (did you mean gpu-m?)",
+            bad
+                + ": Workload/train: spec.port: port applies to Service and Inference only (this Workload is of type Training)");
   }
 
   @Test
   void validateAcceptsTheExamplesAndEnvironments() {
-    Run run = bosun("validate", "-f", EXAMPLES.toString(), "-f", EXAMPLES.resolve("environments").toString());
+    Run run =
+        bosun(
+            "validate",
+            "-f",
+            EXAMPLES.toString(),
+            "-f",
+            EXAMPLES.resolve("environments").toString());
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).isEqualTo("6 objects valid\n");
@@ -113,7 +147,9 @@ class CliTest {
   void tiersListsTheCatalog() {
     Run run = bosun("tiers");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out().lines().findFirst().orElseThrow()).startsWith("NAME").contains("CPU", "MEMORY", "GPUS", "GPU", "COST/HOUR");
+    assertThat(run.out().lines().findFirst().orElseThrow())
+        .startsWith("NAME")
+        .contains("CPU", "MEMORY", "GPUS", "GPU", "COST/HOUR");
     assertThat(run.out()).contains("gpu-xl", "MIG 1g.10gb", "$36.00");
     assertThat(run.out().lines()).hasSize(8);
   }

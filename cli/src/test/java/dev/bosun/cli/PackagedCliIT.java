@@ -38,10 +38,12 @@ class PackagedCliIT {
     try {
       Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("bosun finished").isTrue();
-      String stderr = Files.readString(err).lines()
-          .filter(line -> !line.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS"))
-          .map(line -> line + "\n")
-          .collect(Collectors.joining());
+      String stderr =
+          Files.readString(err)
+              .lines()
+              .filter(line -> !line.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS"))
+              .map(line -> line + "\n")
+              .collect(Collectors.joining());
       return new Run(process.exitValue(), Files.readString(out), stderr);
     } finally {
       Files.deleteIfExists(out);
@@ -54,7 +56,9 @@ class PackagedCliIT {
     Run run = bosun("render", "-f", "examples/chat.yaml");
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).startsWith("---\napiVersion: v1\nkind: ServiceAccount\n").contains("kind: Deployment", "bosun.dev/gpu-healthy");
+    assertThat(run.out())
+        .startsWith("---\napiVersion: v1\nkind: ServiceAccount\n")
+        .contains("kind: Deployment", "bosun.dev/gpu-healthy");
   }
 
   @Test
@@ -75,7 +79,10 @@ class PackagedCliIT {
     assertThat(run.out()).isEmpty();
   }
 
-  /** Only Bosun speaks on the terminal: fabric8's warnings (its v1alpha1 notice on every call) stay out. */
+  /**
+   * Only Bosun speaks on the terminal: fabric8's warnings (its v1alpha1 notice on every call) stay
+   * out.
+   */
   @Test
   @ExtendWith(LocalClusterExtension.class)
   void statusOnAClusterPrintsNoLibraryWarnings(SharedCluster cluster) throws Exception {

@@ -6,16 +6,20 @@ import dev.bosun.api.v1alpha1.ScaleOn;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
+import dev.bosun.api.v1alpha1.WorkloadType;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
@@ -24,20 +28,16 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricIdentifier;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricTarget;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.PodsMetricSource;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.ResourceMetricSource;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetSpec;
-import dev.bosun.api.v1alpha1.WorkloadType;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,7 +51,11 @@ public final class Compiler {
 
   /** Used when neither the Workload nor its Tier names an autoscaling signal. */
   static final ScaleOn DEFAULT_SCALE_ON = new ScaleOn(ScaleMetric.cpu, 70);
-  /** Scale model servers in slowly: a replica that goes takes minutes of weight loading to come back. */
+
+  /**
+   * Scale model servers in slowly: a replica that goes takes minutes of weight loading to come
+   * back.
+   */
   private static final int INFERENCE_SCALE_DOWN_WINDOW_SECONDS = 600;
 
   private Compiler() {}
@@ -63,19 +67,31 @@ public final class Compiler {
    */
   public static List<HasMetadata> compile(Workload workload, Tier tier, Environment environment) {
     List<Problem> problems = new ArrayList<>(Rules.check(workload, tier, environment));
-    Rules.checkTier(tier).forEach(p -> problems.add(new Problem("spec.size", "tier \"" + tier.getMetadata().getName() + "\" is invalid: " + p)));
+    Rules.checkTier(tier)
+        .forEach(
+            p ->
+                problems.add(
+                    new Problem(
+                        "spec.size",
+                        "tier \"" + tier.getMetadata().getName() + "\" is invalid: " + p)));
     if (!problems.isEmpty()) {
       throw new InvalidWorkloadException(problems);
     }
     Target target = Target.of(workload, tier, environment);
     WorkloadSpec spec = workload.getSpec();
     List<HasMetadata> objects = new ArrayList<>();
-    objects.add(withMetadata(new ServiceAccountBuilder().withAutomountServiceAccountToken(false).build(),
-        metadata(target, target.serviceAccountName())));
+    objects.add(
+        withMetadata(
+            new ServiceAccountBuilder().withAutomountServiceAccountToken(false).build(),
+            metadata(target, target.serviceAccountName())));
     if (GpuClaims.usesDra(tier.getSpec().gpu())) {
-      objects.add(GpuClaims.template(metadata(target, target.claimTemplateName()), target.labels(), tier.getSpec().gpu()));
+      objects.add(
+          GpuClaims.template(
+              metadata(target, target.claimTemplateName()), target.labels(), tier.getSpec().gpu()));
     }
-    objects.add(NetworkPolicies.build(metadata(target, Names.of(workload.getMetadata().getName(), "", Names.LABEL)), target));
+    objects.add(
+        NetworkPolicies.build(
+            metadata(target, Names.of(workload.getMetadata().getName(), "", Names.LABEL)), target));
     PodTemplateSpec pod = PodTemplates.build(target);
     if (spec.type().isServing()) {
       addServing(target, pod, objects);
@@ -101,7 +117,9 @@ public final class Compiler {
     port.setPort(spec.port());
     port.setTargetPort(new IntOrString(PodTemplates.PORT_NAME));
     service.setPorts(List.of(port));
-    objects.add(new Service("v1", "Service", metadata(target, Names.of(name, "", Names.LABEL)), service, null));
+    objects.add(
+        new Service(
+            "v1", "Service", metadata(target, Names.of(name, "", Names.LABEL)), service, null));
 
     RollingUpdateDeployment rollingUpdate = new RollingUpdateDeployment();
     // A GPU rollout must not need a spare GPU: replace in place, one pod at a time.
@@ -115,21 +133,33 @@ public final class Compiler {
     deployment.setStrategy(new DeploymentStrategy(rollingUpdate, "RollingUpdate"));
     // Set, not passed to a builder: a builder would copy the whole pod template again.
     deployment.setTemplate(pod);
-    objects.add(new Deployment("apps/v1", "Deployment", metadata(target, deploymentName), deployment, null));
+    objects.add(
+        new Deployment(
+            "apps/v1", "Deployment", metadata(target, deploymentName), deployment, null));
 
     PodDisruptionBudgetSpec budget = new PodDisruptionBudgetSpec();
     budget.setMaxUnavailable(new IntOrString(1));
     budget.setSelector(selector(target));
     // A pod that is not ready (a bad GPU, say) must never block a node's drain.
     budget.setUnhealthyPodEvictionPolicy("AlwaysAllow");
-    objects.add(new PodDisruptionBudget("policy/v1", "PodDisruptionBudget",
-        metadata(target, Names.of(name, "", Names.LABEL)), budget, null));
+    objects.add(
+        new PodDisruptionBudget(
+            "policy/v1",
+            "PodDisruptionBudget",
+            metadata(target, Names.of(name, "", Names.LABEL)),
+            budget,
+            null));
 
     if (autoscaled) {
-      ScaleOn scaleOn = spec.scaleOn() != null ? spec.scaleOn()
-          : target.tier().getSpec().autoscaling() != null ? target.tier().getSpec().autoscaling() : DEFAULT_SCALE_ON;
+      ScaleOn scaleOn =
+          spec.scaleOn() != null
+              ? spec.scaleOn()
+              : target.tier().getSpec().autoscaling() != null
+                  ? target.tier().getSpec().autoscaling()
+                  : DEFAULT_SCALE_ON;
       HorizontalPodAutoscalerSpec autoscaler = new HorizontalPodAutoscalerSpec();
-      autoscaler.setScaleTargetRef(new CrossVersionObjectReference("apps/v1", "Deployment", deploymentName));
+      autoscaler.setScaleTargetRef(
+          new CrossVersionObjectReference("apps/v1", "Deployment", deploymentName));
       autoscaler.setMinReplicas(spec.replicas().min());
       autoscaler.setMaxReplicas(spec.replicas().max());
       autoscaler.setMetrics(List.of(metric(scaleOn)));
@@ -140,8 +170,13 @@ public final class Compiler {
         behavior.setScaleDown(scaleDown);
         autoscaler.setBehavior(behavior);
       }
-      objects.add(new HorizontalPodAutoscaler("autoscaling/v2", "HorizontalPodAutoscaler",
-          metadata(target, Names.of(name, "", Names.LABEL)), autoscaler, null));
+      objects.add(
+          new HorizontalPodAutoscaler(
+              "autoscaling/v2",
+              "HorizontalPodAutoscaler",
+              metadata(target, Names.of(name, "", Names.LABEL)),
+              autoscaler,
+              null));
     }
   }
 
@@ -176,23 +211,38 @@ public final class Compiler {
     int parallelism = spec.parallelism() == null ? 1 : spec.parallelism();
     if (target.headlessService() != null) {
       // Indexed pods find each other (rank 0 first) through stable DNS names under this Service.
-      objects.add(withMetadata(new ServiceBuilder()
-          .withNewSpec()
-          .withClusterIP("None")
-          .withSelector(target.selector())
-          .withPublishNotReadyAddresses(true)
-          .endSpec()
-          .build(), metadata(target, target.headlessService())));
+      objects.add(
+          withMetadata(
+              new ServiceBuilder()
+                  .withNewSpec()
+                  .withClusterIP("None")
+                  .withSelector(target.selector())
+                  .withPublishNotReadyAddresses(true)
+                  .endSpec()
+                  .build(),
+              metadata(target, target.headlessService())));
     }
     var rules = new ArrayList<io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule>();
     // A pod evicted by a drain or a preemption did nothing wrong.
-    rules.add(new PodFailurePolicyRuleBuilder().withAction("Ignore")
-        .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition().build());
+    rules.add(
+        new PodFailurePolicyRuleBuilder()
+            .withAction("Ignore")
+            .addNewOnPodCondition()
+            .withType("DisruptionTarget")
+            .withStatus("True")
+            .endOnPodCondition()
+            .build());
     if (target.tier().getSpec().gpu() != null) {
       // A pod whose GPU the node agent found faulty failed because of the GPU, not the application:
       // retry it elsewhere without spending the application's retries.
-      rules.add(new PodFailurePolicyRuleBuilder().withAction("Ignore")
-          .addNewOnPodCondition().withType(GPU_HEALTHY_GATE).withStatus("False").endOnPodCondition().build());
+      rules.add(
+          new PodFailurePolicyRuleBuilder()
+              .withAction("Ignore")
+              .addNewOnPodCondition()
+              .withType(GPU_HEALTHY_GATE)
+              .withStatus("False")
+              .endOnPodCondition()
+              .build());
     }
     JobSpec job = new JobSpec();
     job.setCompletions(completions);
@@ -201,7 +251,8 @@ public final class Compiler {
     job.setBackoffLimit(3);
     job.setPodFailurePolicy(new PodFailurePolicy(rules));
     job.setTemplate(pod);
-    objects.add(new Job("batch/v1", "Job", metadata(target, Names.of(name, "", Names.JOB)), job, null));
+    objects.add(
+        new Job("batch/v1", "Job", metadata(target, Names.of(name, "", Names.JOB)), job, null));
   }
 
   private static LabelSelector selector(Target target) {

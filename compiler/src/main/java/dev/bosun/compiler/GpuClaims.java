@@ -18,12 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** How a GPU tier turns into a DRA ResourceClaimTemplate (or, without DRA, an extended resource). */
+/**
+ * How a GPU tier turns into a DRA ResourceClaimTemplate (or, without DRA, an extended resource).
+ */
 final class GpuClaims {
   static final String DRIVER = "gpu.nvidia.com";
   static final String GPU_CLASS = "gpu.nvidia.com";
   static final String MIG_CLASS = "mig.nvidia.com";
   static final String DEVICE_PLUGIN_RESOURCE = "nvidia.com/gpu";
+
   /** The claim's name inside the pod and the request's name inside the claim. */
   static final String CLAIM = "gpu";
 
@@ -37,32 +40,42 @@ final class GpuClaims {
     return gpu.devicePluginResource() == null ? DEVICE_PLUGIN_RESOURCE : gpu.devicePluginResource();
   }
 
-  static ResourceClaimTemplate template(ObjectMeta metadata, Map<String, String> labels, TierGpu gpu) {
-    String deviceClass = gpu.deviceClassName() != null ? gpu.deviceClassName()
-        : gpu.sharing() == GpuSharing.MIG ? MIG_CLASS : GPU_CLASS;
-    var claim = new ResourceClaimSpecBuilder().withNewDevices()
-        .withRequests(new DeviceRequestBuilder()
-            .withName(CLAIM)
-            .withNewExactly()
-            .withDeviceClassName(deviceClass)
-            .withAllocationMode("ExactCount")
-            .withCount(gpu.count().longValue())
-            .withSelectors(selectors(gpu))
-            .endExactly()
-            .build());
+  static ResourceClaimTemplate template(
+      ObjectMeta metadata, Map<String, String> labels, TierGpu gpu) {
+    String deviceClass =
+        gpu.deviceClassName() != null
+            ? gpu.deviceClassName()
+            : gpu.sharing() == GpuSharing.MIG ? MIG_CLASS : GPU_CLASS;
+    var claim =
+        new ResourceClaimSpecBuilder()
+            .withNewDevices()
+            .withRequests(
+                new DeviceRequestBuilder()
+                    .withName(CLAIM)
+                    .withNewExactly()
+                    .withDeviceClassName(deviceClass)
+                    .withAllocationMode("ExactCount")
+                    .withCount(gpu.count().longValue())
+                    .withSelectors(selectors(gpu))
+                    .endExactly()
+                    .build());
     if (gpu.count() > 1) {
       // Devices of one node can still differ (a mixed node); training across them wants one model.
-      claim.addToConstraints(new DeviceConstraintBuilder()
-          .withRequests(CLAIM).withMatchAttribute(DRIVER + "/productName").build());
+      claim.addToConstraints(
+          new DeviceConstraintBuilder()
+              .withRequests(CLAIM)
+              .withMatchAttribute(DRIVER + "/productName")
+              .build());
     }
     if (gpu.sharing() == GpuSharing.TimeSliced || gpu.sharing() == GpuSharing.MPS) {
-      claim.addToConfig(new DeviceClaimConfigurationBuilder()
-          .withRequests(CLAIM)
-          .withNewOpaque()
-          .withDriver(DRIVER)
-          .withParameters(sharingConfig(gpu.sharing()))
-          .endOpaque()
-          .build());
+      claim.addToConfig(
+          new DeviceClaimConfigurationBuilder()
+              .withRequests(CLAIM)
+              .withNewOpaque()
+              .withDriver(DRIVER)
+              .withParameters(sharingConfig(gpu.sharing()))
+              .endOpaque()
+              .build());
     }
     ObjectMeta claimMetadata = new ObjectMeta();
     claimMetadata.setLabels(labels);
@@ -75,20 +88,38 @@ final class GpuClaims {
   private static List<DeviceSelector> selectors(TierGpu gpu) {
     List<String> expressions = new ArrayList<>();
     if (gpu.minMemory() != null) {
-      expressions.add("device.capacity[\"" + DRIVER + "\"].memory.compareTo(quantity(\"" + gpu.minMemory() + "\")) >= 0");
+      expressions.add(
+          "device.capacity[\""
+              + DRIVER
+              + "\"].memory.compareTo(quantity(\""
+              + gpu.minMemory()
+              + "\")) >= 0");
     }
     if (gpu.products() != null && !gpu.products().isEmpty()) {
-      expressions.add("device.attributes[\"" + DRIVER + "\"].productName in ["
-          + gpu.products().stream().map(p -> "\"" + p.replace("\"", "\\\"") + "\"").collect(Collectors.joining(", ")) + "]");
+      expressions.add(
+          "device.attributes[\""
+              + DRIVER
+              + "\"].productName in ["
+              + gpu.products().stream()
+                  .map(p -> "\"" + p.replace("\"", "\\\"") + "\"")
+                  .collect(Collectors.joining(", "))
+              + "]");
     }
     if (gpu.sharing() == GpuSharing.MIG) {
-      expressions.add("device.attributes[\"" + DRIVER + "\"].profile == \"" + gpu.migProfile() + "\"");
+      expressions.add(
+          "device.attributes[\"" + DRIVER + "\"].profile == \"" + gpu.migProfile() + "\"");
     }
     if (gpu.selectors() != null) {
       expressions.addAll(gpu.selectors());
     }
     return expressions.stream()
-        .map(expression -> new DeviceSelectorBuilder().withNewCel().withExpression(expression).endCel().build())
+        .map(
+            expression ->
+                new DeviceSelectorBuilder()
+                    .withNewCel()
+                    .withExpression(expression)
+                    .endCel()
+                    .build())
         .toList();
   }
 

@@ -7,12 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** The labels and annotations that tie every compiled object to its Workload, tier and environment. */
+/**
+ * The labels and annotations that tie every compiled object to its Workload, tier and environment.
+ */
 public final class Labels {
   public static final String WORKLOAD = "bosun.dev/workload";
   public static final String TIER = "bosun.dev/tier";
   public static final String ENVIRONMENT = "bosun.dev/environment";
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+
   /** The full {@code namespace/name} of the Workload, which a label value may be too short for. */
   public static final String WORKLOAD_ANNOTATION = "bosun.dev/workload";
 
@@ -25,7 +28,8 @@ public final class Labels {
       new java.util.TreeMap<>(workload.getSpec().labels()).forEach(labels::put);
     }
     labels.put("app.kubernetes.io/name", Names.labelValue(workload.getMetadata().getName()));
-    labels.put("app.kubernetes.io/component", workload.getSpec().type().name().toLowerCase(Locale.ROOT));
+    labels.put(
+        "app.kubernetes.io/component", workload.getSpec().type().name().toLowerCase(Locale.ROOT));
     labels.put(MANAGED_BY, "bosun");
     labels.put(WORKLOAD, Names.labelValue(workload.getMetadata().getName()));
     labels.put(TIER, tier.getMetadata().getName());

@@ -37,7 +37,8 @@ final class NetworkPolicies {
       } else {
         from.setPodSelector(new LabelSelector());
       }
-      policy.setIngress(List.of(new NetworkPolicyIngressRule(List.of(from), List.of(port("TCP", spec.port())))));
+      policy.setIngress(
+          List.of(new NetworkPolicyIngressRule(List.of(from), List.of(port("TCP", spec.port())))));
     } else if (target.headlessService() != null) {
       policy.setIngress(List.of(new NetworkPolicyIngressRule(List.of(pods(self)), null)));
     }
@@ -63,7 +64,8 @@ final class NetworkPolicies {
   private static NetworkPolicyEgressRule allowed(EgressRule rule) {
     NetworkPolicyPeer to = new NetworkPolicyPeer();
     to.setIpBlock(new IPBlock(rule.cidr(), Cidr.privateRangesWithin(rule.cidr())));
-    List<NetworkPolicyPort> ports = rule.ports() == null ? null : rule.ports().stream().map(p -> port("TCP", p)).toList();
+    List<NetworkPolicyPort> ports =
+        rule.ports() == null ? null : rule.ports().stream().map(p -> port("TCP", p)).toList();
     return new NetworkPolicyEgressRule(ports, List.of(to));
   }
 

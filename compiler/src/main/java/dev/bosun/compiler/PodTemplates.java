@@ -10,24 +10,24 @@ import dev.bosun.api.v1alpha1.WorkloadSpec;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodReadinessGate;
 import io.fabric8.kubernetes.api.model.PodResourceClaim;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceClaim;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
-import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -46,11 +46,13 @@ import java.util.TreeMap;
 final class PodTemplates {
   static final String CONTAINER = "main";
   static final String PORT_NAME = "http";
+
   /** A fixed non-root identity, so images built to run as root still pass runAsNonRoot. */
   static final long NON_ROOT_UID = 65532L;
 
   /** Model servers load weights for minutes before their first health check can pass. */
   private static final int INFERENCE_STARTUP_SECONDS = 30 * 60;
+
   private static final int SERVICE_STARTUP_SECONDS = 5 * 60;
   private static final int STARTUP_PERIOD_SECONDS = 10;
 
@@ -61,18 +63,27 @@ final class PodTemplates {
         .withRunAsUser(NON_ROOT_UID)
         .withRunAsGroup(NON_ROOT_UID)
         .withFsGroup(NON_ROOT_UID)
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
         .build();
   }
 
-  /** Restricted Pod Security for every container: fresh each time, as callers may change what they get. */
+  /**
+   * Restricted Pod Security for every container: fresh each time, as callers may change what they
+   * get.
+   */
   private static SecurityContext containerSecurity() {
     return new SecurityContextBuilder()
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
         .withRunAsNonRoot(true)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
         .build();
   }
 
@@ -87,7 +98,8 @@ final class PodTemplates {
     volumes.add(emptyDir("tmp", null, null));
     mounts.add(mount("tmp", "/tmp", false));
     if (gpu != null) {
-      // PyTorch and NCCL move tensors between processes through /dev/shm; the runtime's 64 MiB is too small.
+      // PyTorch and NCCL move tensors between processes through /dev/shm; the runtime's 64 MiB is
+      // too small.
       volumes.add(emptyDir("dshm", "Memory", half(target.tier().getSpec().resources().memory())));
       mounts.add(mount("dshm", "/dev/shm", false));
     }
@@ -104,7 +116,8 @@ final class PodTemplates {
     pod.setVolumes(volumes);
     Placement placement = target.tier().getSpec().placement();
     if (placement != null) {
-      pod.setNodeSelector(placement.nodeSelector() == null ? null : new TreeMap<>(placement.nodeSelector()));
+      pod.setNodeSelector(
+          placement.nodeSelector() == null ? null : new TreeMap<>(placement.nodeSelector()));
       pod.setTolerations(placement.tolerations());
       pod.setPriorityClassName(placement.priorityClassName());
     }
@@ -112,16 +125,23 @@ final class PodTemplates {
       // Pods on a GPU that the node agent finds faulty lose readiness before anything restarts.
       pod.setReadinessGates(List.of(new PodReadinessGate(Compiler.GPU_HEALTHY_GATE)));
       if (GpuClaims.usesDra(gpu)) {
-        pod.setResourceClaims(List.of(new PodResourceClaim(GpuClaims.CLAIM, null, target.claimTemplateName())));
+        pod.setResourceClaims(
+            List.of(new PodResourceClaim(GpuClaims.CLAIM, null, target.claimTemplateName())));
       }
     }
     if (spec.type().isServing()) {
       pod.setTerminationGracePeriodSeconds(spec.type() == WorkloadType.Inference ? 60L : 30L);
       if (target.replicas() > 1) {
-        pod.setTopologySpreadConstraints(List.of(new TopologySpreadConstraintBuilder()
-            .withMaxSkew(1).withTopologyKey("kubernetes.io/hostname").withWhenUnsatisfiable("ScheduleAnyway")
-            .withNewLabelSelector().withMatchLabels(target.selector()).endLabelSelector()
-            .build()));
+        pod.setTopologySpreadConstraints(
+            List.of(
+                new TopologySpreadConstraintBuilder()
+                    .withMaxSkew(1)
+                    .withTopologyKey("kubernetes.io/hostname")
+                    .withWhenUnsatisfiable("ScheduleAnyway")
+                    .withNewLabelSelector()
+                    .withMatchLabels(target.selector())
+                    .endLabelSelector()
+                    .build()));
       }
     } else {
       pod.setRestartPolicy("Never");
@@ -152,16 +172,28 @@ final class PodTemplates {
     container.setSecurityContext(containerSecurity());
     container.setVolumeMounts(mounts);
     if (spec.type().isServing()) {
-      container.setPorts(List.of(new ContainerPortBuilder().withName(PORT_NAME).withContainerPort(spec.port()).withProtocol("TCP").build()));
-      int startupSeconds = spec.type() == WorkloadType.Inference ? INFERENCE_STARTUP_SECONDS : SERVICE_STARTUP_SECONDS;
-      container.setStartupProbe(probe(spec, STARTUP_PERIOD_SECONDS, startupSeconds / STARTUP_PERIOD_SECONDS));
+      container.setPorts(
+          List.of(
+              new ContainerPortBuilder()
+                  .withName(PORT_NAME)
+                  .withContainerPort(spec.port())
+                  .withProtocol("TCP")
+                  .build()));
+      int startupSeconds =
+          spec.type() == WorkloadType.Inference
+              ? INFERENCE_STARTUP_SECONDS
+              : SERVICE_STARTUP_SECONDS;
+      container.setStartupProbe(
+          probe(spec, STARTUP_PERIOD_SECONDS, startupSeconds / STARTUP_PERIOD_SECONDS));
       container.setReadinessProbe(probe(spec, 5, 3));
       container.setLivenessProbe(probe(spec, 10, 6));
     }
     return container;
   }
 
-  /** Requests equal limits for every resource: Guaranteed QoS, which GPU nodes' CPU pinning needs. */
+  /**
+   * Requests equal limits for every resource: Guaranteed QoS, which GPU nodes' CPU pinning needs.
+   */
   private static Map<String, Quantity> resources(Target target) {
     TierResources tier = target.tier().getSpec().resources();
     Map<String, Quantity> resources = new LinkedHashMap<>();
@@ -178,7 +210,11 @@ final class PodTemplates {
   }
 
   private static Probe probe(WorkloadSpec spec, int periodSeconds, int failureThreshold) {
-    var probe = new ProbeBuilder().withPeriodSeconds(periodSeconds).withFailureThreshold(failureThreshold).withTimeoutSeconds(5);
+    var probe =
+        new ProbeBuilder()
+            .withPeriodSeconds(periodSeconds)
+            .withFailureThreshold(failureThreshold)
+            .withTimeoutSeconds(5);
     IntOrString port = new IntOrString(PORT_NAME);
     if (spec.health() != null) {
       probe.withNewHttpGet().withPath(spec.health().path()).withPort(port).endHttpGet();
@@ -192,47 +228,79 @@ final class PodTemplates {
     if (env == null) {
       return List.of();
     }
-    return env.stream().map(variable -> {
-      var built = new EnvVarBuilder().withName(variable.name());
-      if (variable.secret() != null) {
-        built.withNewValueFrom().withNewSecretKeyRef()
-            .withName(variable.secret().name()).withKey(variable.secret().key())
-            .endSecretKeyRef().endValueFrom();
-      } else {
-        built.withValue(variable.value());
-      }
-      return built.build();
-    }).toList();
+    return env.stream()
+        .map(
+            variable -> {
+              var built = new EnvVarBuilder().withName(variable.name());
+              if (variable.secret() != null) {
+                built
+                    .withNewValueFrom()
+                    .withNewSecretKeyRef()
+                    .withName(variable.secret().name())
+                    .withKey(variable.secret().key())
+                    .endSecretKeyRef()
+                    .endValueFrom();
+              } else {
+                built.withValue(variable.value());
+              }
+              return built.build();
+            })
+        .toList();
   }
 
-  private static void addModelCache(ModelCache cache, List<Volume> volumes, List<VolumeMount> mounts) {
+  private static void addModelCache(
+      ModelCache cache, List<Volume> volumes, List<VolumeMount> mounts) {
     if (cache == null) {
       return;
     }
     String path = cache.mountPath() == null ? "/models" : cache.mountPath();
     if (cache.claimName() != null) {
-      volumes.add(new VolumeBuilder().withName("model-cache")
-          .withNewPersistentVolumeClaim().withClaimName(cache.claimName()).withReadOnly(true).endPersistentVolumeClaim().build());
+      volumes.add(
+          new VolumeBuilder()
+              .withName("model-cache")
+              .withNewPersistentVolumeClaim()
+              .withClaimName(cache.claimName())
+              .withReadOnly(true)
+              .endPersistentVolumeClaim()
+              .build());
       mounts.add(mount("model-cache", path, true));
       return;
     }
-    volumes.add(new VolumeBuilder().withName("model-cache")
-        .withNewEphemeral().withNewVolumeClaimTemplate().withNewSpec()
-        .withAccessModes("ReadWriteOnce")
-        .withStorageClassName(cache.storageClassName())
-        .withNewResources().addToRequests("storage", new Quantity(cache.size())).endResources()
-        .endSpec().endVolumeClaimTemplate().endEphemeral()
-        .build());
+    volumes.add(
+        new VolumeBuilder()
+            .withName("model-cache")
+            .withNewEphemeral()
+            .withNewVolumeClaimTemplate()
+            .withNewSpec()
+            .withAccessModes("ReadWriteOnce")
+            .withStorageClassName(cache.storageClassName())
+            .withNewResources()
+            .addToRequests("storage", new Quantity(cache.size()))
+            .endResources()
+            .endSpec()
+            .endVolumeClaimTemplate()
+            .endEphemeral()
+            .build());
     mounts.add(mount("model-cache", path, false));
   }
 
-  private static void addCheckpoints(Checkpoints checkpoints, List<Volume> volumes, List<VolumeMount> mounts) {
+  private static void addCheckpoints(
+      Checkpoints checkpoints, List<Volume> volumes, List<VolumeMount> mounts) {
     if (checkpoints == null) {
       return;
     }
-    volumes.add(new VolumeBuilder().withName("checkpoints")
-        .withNewPersistentVolumeClaim().withClaimName(checkpoints.claimName()).endPersistentVolumeClaim().build());
-    mounts.add(mount("checkpoints", checkpoints.mountPath() == null ? "/checkpoints" : checkpoints.mountPath(), false));
+    volumes.add(
+        new VolumeBuilder()
+            .withName("checkpoints")
+            .withNewPersistentVolumeClaim()
+            .withClaimName(checkpoints.claimName())
+            .endPersistentVolumeClaim()
+            .build());
+    mounts.add(
+        mount(
+            "checkpoints",
+            checkpoints.mountPath() == null ? "/checkpoints" : checkpoints.mountPath(),
+            false));
   }
 
   private static VolumeMount mount(String name, String path, boolean readOnly) {

@@ -1,7 +1,7 @@
 package dev.bosun.compiler;
 
-import dev.bosun.api.v1alpha1.EnvVar;
 import dev.bosun.api.v1alpha1.EgressRule;
+import dev.bosun.api.v1alpha1.EnvVar;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.EnvironmentPolicies;
 import dev.bosun.api.v1alpha1.GpuAllocation;
@@ -25,36 +25,47 @@ import java.util.stream.Collectors;
 
 /**
  * The rules a Workload, a Tier and an Environment must follow beyond their schema's types. The
- * cross-field rules that the CRDs also state in CEL carry the CEL rules' messages word for word
- * (a test keeps them in step), so a file checked by {@code bosun validate} and an object rejected
- * by the API server read the same.
+ * cross-field rules that the CRDs also state in CEL carry the CEL rules' messages word for word (a
+ * test keeps them in step), so a file checked by {@code bosun validate} and an object rejected by
+ * the API server read the same.
  */
 public final class Rules {
   /** Workload names become Service names, which must start with a letter (DNS-1035). */
   private static final Pattern WORKLOAD_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
+
   private static final int MAX_NAME = 253;
-  private static final Pattern LABEL_NAME = Pattern.compile("^([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$");
-  private static final Pattern LABEL_PREFIX = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
-  private static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$");
+  private static final Pattern LABEL_NAME =
+      Pattern.compile("^([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$");
+  private static final Pattern LABEL_PREFIX =
+      Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+  private static final Pattern LABEL_VALUE =
+      Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$");
   private static final Pattern DIGEST = Pattern.compile(Patterns.IMAGE_DIGEST);
   private static final Pattern IMAGE = Pattern.compile(Patterns.IMAGE);
-  private static final Set<String> RESERVED_LABEL_PREFIXES = Set.of("bosun.dev", "app.kubernetes.io", "kubernetes.io", "k8s.io");
+  private static final Set<String> RESERVED_LABEL_PREFIXES =
+      Set.of("bosun.dev", "app.kubernetes.io", "kubernetes.io", "k8s.io");
 
   /** A field that belongs to some Workload types only, with the message of its CEL rule. */
   private record TypedField(String name, Set<WorkloadType> types, String message) {}
 
-  private static final Set<WorkloadType> SERVING = Set.of(WorkloadType.Service, WorkloadType.Inference);
+  private static final Set<WorkloadType> SERVING =
+      Set.of(WorkloadType.Service, WorkloadType.Inference);
   private static final Set<WorkloadType> JOBS = Set.of(WorkloadType.Training, WorkloadType.Batch);
 
-  private static final List<TypedField> TYPED_FIELDS = List.of(
-      new TypedField("port", SERVING, "port applies to Service and Inference only"),
-      new TypedField("replicas", SERVING, "replicas applies to Service and Inference only; use parallelism"),
-      new TypedField("scaleOn", SERVING, "scaleOn applies to Service and Inference only"),
-      new TypedField("health", SERVING, "health applies to Service and Inference only"),
-      new TypedField("exposure", SERVING, "exposure applies to Service and Inference only"),
-      new TypedField("parallelism", JOBS, "parallelism applies to Training and Batch only; use replicas"),
-      new TypedField("completions", JOBS, "completions applies to Training and Batch only"),
-      new TypedField("checkpoints", JOBS, "checkpoints applies to Training and Batch only"));
+  private static final List<TypedField> TYPED_FIELDS =
+      List.of(
+          new TypedField("port", SERVING, "port applies to Service and Inference only"),
+          new TypedField(
+              "replicas",
+              SERVING,
+              "replicas applies to Service and Inference only; use parallelism"),
+          new TypedField("scaleOn", SERVING, "scaleOn applies to Service and Inference only"),
+          new TypedField("health", SERVING, "health applies to Service and Inference only"),
+          new TypedField("exposure", SERVING, "exposure applies to Service and Inference only"),
+          new TypedField(
+              "parallelism", JOBS, "parallelism applies to Training and Batch only; use replicas"),
+          new TypedField("completions", JOBS, "completions applies to Training and Batch only"),
+          new TypedField("checkpoints", JOBS, "checkpoints applies to Training and Batch only"));
 
   static final String PORT_REQUIRED = "port is required for Service and Inference";
   static final String MIN_ABOVE_MAX = "min must be less than or equal to max";
@@ -70,15 +81,26 @@ public final class Rules {
 
   /** Every message that mirrors a CEL rule of the CRDs. */
   public static Set<String> celMessages() {
-    Set<String> messages = TYPED_FIELDS.stream().map(TypedField::message).collect(Collectors.toCollection(HashSet::new));
-    messages.addAll(Set.of(PORT_REQUIRED, MIN_ABOVE_MAX, PARALLELISM_ABOVE_COMPLETIONS, ENV_VALUE_XOR_SECRET, CACHE_SIZE_XOR_CLAIM,
-        MIG_PROFILE_REQUIRED, MIG_PROFILE_FORBIDDEN, DEVICE_PLUGIN_EXCLUSIVE));
+    Set<String> messages =
+        TYPED_FIELDS.stream()
+            .map(TypedField::message)
+            .collect(Collectors.toCollection(HashSet::new));
+    messages.addAll(
+        Set.of(
+            PORT_REQUIRED,
+            MIN_ABOVE_MAX,
+            PARALLELISM_ABOVE_COMPLETIONS,
+            ENV_VALUE_XOR_SECRET,
+            CACHE_SIZE_XOR_CLAIM,
+            MIG_PROFILE_REQUIRED,
+            MIG_PROFILE_FORBIDDEN,
+            DEVICE_PLUGIN_EXCLUSIVE));
     return messages;
   }
 
   /**
-   * Problems of a Workload on its own and with its Tier and Environment ({@code environment} may
-   * be null: no environment's policies apply).
+   * Problems of a Workload on its own and with its Tier and Environment ({@code environment} may be
+   * null: no environment's policies apply).
    */
   public static List<Problem> check(Workload workload, Tier tier, Environment environment) {
     List<Problem> problems = new ArrayList<>(checkWorkload(workload));
@@ -99,8 +121,12 @@ public final class Rules {
     if (name == null || name.isEmpty()) {
       problems.add(new Problem("metadata.name", "is required"));
     } else if (name.length() > MAX_NAME || !WORKLOAD_NAME.matcher(name).matches()) {
-      problems.add(new Problem("metadata.name",
-          "\"" + name + "\" must consist of lower case letters, digits and '-', start with a letter, end with a letter or digit, and be at most 253 characters"));
+      problems.add(
+          new Problem(
+              "metadata.name",
+              "\""
+                  + name
+                  + "\" must consist of lower case letters, digits and '-', start with a letter, end with a letter or digit, and be at most 253 characters"));
     }
     WorkloadSpec spec = workload.getSpec();
     if (spec == null) {
@@ -108,19 +134,28 @@ public final class Rules {
       return problems;
     }
     if (spec.type() == null) {
-      problems.add(new Problem("spec.type", "is required: one of Service, Inference, Training, Batch"));
+      problems.add(
+          new Problem("spec.type", "is required: one of Service, Inference, Training, Batch"));
     } else {
       checkTypedFields(spec, problems);
     }
     if (spec.image() != null && !spec.image().isEmpty() && !IMAGE.matcher(spec.image()).matches()) {
-      problems.add(new Problem("spec.image",
-          "\"" + spec.image() + "\" must name a tag or a digest, such as registry.example.com/team/app:1.4.2 or ...@sha256:<64 hex digits>"));
+      problems.add(
+          new Problem(
+              "spec.image",
+              "\""
+                  + spec.image()
+                  + "\" must name a tag or a digest, such as registry.example.com/team/app:1.4.2 or ...@sha256:<64 hex digits>"));
     }
-    if (spec.replicas() != null && spec.replicas().min() != null && spec.replicas().max() != null
+    if (spec.replicas() != null
+        && spec.replicas().min() != null
+        && spec.replicas().max() != null
         && spec.replicas().min() > spec.replicas().max()) {
       problems.add(new Problem("spec.replicas", MIN_ABOVE_MAX));
     }
-    if (spec.parallelism() != null && spec.completions() != null && spec.parallelism() > spec.completions()) {
+    if (spec.parallelism() != null
+        && spec.completions() != null
+        && spec.parallelism() > spec.completions()) {
       problems.add(new Problem("spec.parallelism", PARALLELISM_ABOVE_COMPLETIONS));
     }
     checkEnv(spec.env(), problems);
@@ -164,8 +199,10 @@ public final class Rules {
     values.put("checkpoints", spec.checkpoints());
     for (TypedField field : TYPED_FIELDS) {
       if (values.get(field.name()) != null && !field.types().contains(spec.type())) {
-        problems.add(new Problem("spec." + field.name(),
-            field.message() + " (this Workload is of type " + spec.type() + ")"));
+        problems.add(
+            new Problem(
+                "spec." + field.name(),
+                field.message() + " (this Workload is of type " + spec.type() + ")"));
       }
     }
     if (spec.type().isServing() && spec.port() == null) {
@@ -189,7 +226,8 @@ public final class Rules {
         problems.add(new Problem(path, ENV_VALUE_XOR_SECRET));
       }
       if (variable.name() != null && !seen.add(variable.name())) {
-        problems.add(new Problem(path + ".name", "\"" + variable.name() + "\" is set more than once"));
+        problems.add(
+            new Problem(path + ".name", "\"" + variable.name() + "\" is set more than once"));
       }
     }
   }
@@ -204,13 +242,23 @@ public final class Rules {
       int slash = key.indexOf('/');
       String prefix = slash < 0 ? null : key.substring(0, slash);
       String name = slash < 0 ? key : key.substring(slash + 1);
-      if (!LABEL_NAME.matcher(name).matches() || (prefix != null && (prefix.length() > 253 || !LABEL_PREFIX.matcher(prefix).matches()))) {
+      if (!LABEL_NAME.matcher(name).matches()
+          || (prefix != null
+              && (prefix.length() > 253 || !LABEL_PREFIX.matcher(prefix).matches()))) {
         problems.add(new Problem(path, "is not a valid label key"));
-      } else if (prefix != null && RESERVED_LABEL_PREFIXES.stream().anyMatch(r -> prefix.equals(r) || prefix.endsWith("." + r))) {
-        problems.add(new Problem(path, "the prefix " + prefix + "/ is reserved for Bosun and Kubernetes"));
+      } else if (prefix != null
+          && RESERVED_LABEL_PREFIXES.stream()
+              .anyMatch(r -> prefix.equals(r) || prefix.endsWith("." + r))) {
+        problems.add(
+            new Problem(path, "the prefix " + prefix + "/ is reserved for Bosun and Kubernetes"));
       }
       if (label.getValue() == null || !LABEL_VALUE.matcher(label.getValue()).matches()) {
-        problems.add(new Problem(path, "\"" + label.getValue() + "\" is not a valid label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"));
+        problems.add(
+            new Problem(
+                path,
+                "\""
+                    + label.getValue()
+                    + "\" is not a valid label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"));
       }
     }
   }
@@ -227,7 +275,8 @@ public final class Rules {
         continue;
       }
       if (!Cidr.isValid(rule.cidr())) {
-        problems.add(new Problem(path + ".cidr", "\"" + rule.cidr() + "\" is not a valid CIDR block"));
+        problems.add(
+            new Problem(path + ".cidr", "\"" + rule.cidr() + "\" is not a valid CIDR block"));
       }
       if (rule.ports() != null) {
         for (int p = 0; p < rule.ports().size(); p++) {
@@ -253,26 +302,48 @@ public final class Rules {
     String tierName = tier.getMetadata().getName();
     boolean gpuTier = tier.getSpec().gpu() != null;
     if (!tier.getSpec().allows(spec.type())) {
-      String allowed = tier.getSpec().workloadTypes().stream().map(Enum::name).collect(Collectors.joining(", "));
+      String allowed =
+          tier.getSpec().workloadTypes().stream().map(Enum::name).collect(Collectors.joining(", "));
       String kind = gpuTier ? "GPU tier" : "tier";
-      problems.add(new Problem("spec.size",
-          kind + " \"" + tierName + "\" does not run " + spec.type() + " workloads (it allows " + allowed + ")"));
+      problems.add(
+          new Problem(
+              "spec.size",
+              kind
+                  + " \""
+                  + tierName
+                  + "\" does not run "
+                  + spec.type()
+                  + " workloads (it allows "
+                  + allowed
+                  + ")"));
     }
     ScaleMetric metric = spec.scaleOn() == null ? null : spec.scaleOn().metric();
     if (metric == ScaleMetric.gpu && !gpuTier) {
-      problems.add(new Problem("spec.scaleOn.metric", "gpu needs a GPU tier; \"" + tierName + "\" has no GPUs"));
+      problems.add(
+          new Problem(
+              "spec.scaleOn.metric", "gpu needs a GPU tier; \"" + tierName + "\" has no GPUs"));
     }
   }
 
-  private static void checkAgainstEnvironment(Workload workload, Environment environment, List<Problem> problems) {
+  private static void checkAgainstEnvironment(
+      Workload workload, Environment environment, List<Problem> problems) {
     if (environment.getSpec() == null) {
       return;
     }
     String envName = environment.getMetadata().getName();
-    String namespace = workload.getMetadata() == null ? null : workload.getMetadata().getNamespace();
+    String namespace =
+        workload.getMetadata() == null ? null : workload.getMetadata().getNamespace();
     if (namespace != null && !Objects.equals(namespace, environment.getSpec().namespace())) {
-      problems.add(new Problem("metadata.namespace", "is \"" + namespace + "\", but Environment \"" + envName
-          + "\" owns namespace \"" + environment.getSpec().namespace() + "\""));
+      problems.add(
+          new Problem(
+              "metadata.namespace",
+              "is \""
+                  + namespace
+                  + "\", but Environment \""
+                  + envName
+                  + "\" owns namespace \""
+                  + environment.getSpec().namespace()
+                  + "\""));
     }
     EnvironmentPolicies policies = environment.getSpec().policies();
     if (policies == null) {
@@ -280,14 +351,26 @@ public final class Rules {
     }
     WorkloadSpec spec = workload.getSpec();
     if (policies.digestRequired() && spec.image() != null && !DIGEST.matcher(spec.image()).find()) {
-      problems.add(new Problem("spec.image",
-          "Environment \"" + envName + "\" requires images pinned by digest (...@sha256:<64 hex digits>), not a tag"));
+      problems.add(
+          new Problem(
+              "spec.image",
+              "Environment \""
+                  + envName
+                  + "\" requires images pinned by digest (...@sha256:<64 hex digits>), not a tag"));
     }
     if (policies.minReplicas() != null && spec.type().isServing()) {
-      int min = spec.replicas() == null || spec.replicas().min() == null ? 1 : spec.replicas().min();
+      int min =
+          spec.replicas() == null || spec.replicas().min() == null ? 1 : spec.replicas().min();
       if (min < policies.minReplicas()) {
-        problems.add(new Problem("spec.replicas.min", min + " is below the minimum of " + policies.minReplicas()
-            + " that Environment \"" + envName + "\" requires"));
+        problems.add(
+            new Problem(
+                "spec.replicas.min",
+                min
+                    + " is below the minimum of "
+                    + policies.minReplicas()
+                    + " that Environment \""
+                    + envName
+                    + "\" requires"));
       }
     }
   }

@@ -21,12 +21,22 @@ record Target(
 
   static Target of(Workload workload, Tier tier, Environment environment) {
     String name = workload.getMetadata().getName();
-    String namespace = environment != null ? environment.getSpec().namespace() : workload.getMetadata().getNamespace();
+    String namespace =
+        environment != null
+            ? environment.getSpec().namespace()
+            : workload.getMetadata().getNamespace();
     var spec = workload.getSpec();
     boolean parallelJob = !spec.type().isServing() && completions(workload) > 1;
     int replicas = spec.replicas() == null ? 1 : spec.replicas().min();
-    return new Target(workload, tier, environment, namespace,
-        java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(Labels.of(workload, tier, environment))), Labels.selector(workload), Labels.annotations(workload, namespace),
+    return new Target(
+        workload,
+        tier,
+        environment,
+        namespace,
+        java.util.Collections.unmodifiableMap(
+            new java.util.TreeMap<>(Labels.of(workload, tier, environment))),
+        Labels.selector(workload),
+        Labels.annotations(workload, namespace),
         Names.of(name, "", Names.LABEL),
         Names.of(name, "gpu", Names.LABEL),
         parallelJob ? Names.of(name, "", Names.LABEL) : null,

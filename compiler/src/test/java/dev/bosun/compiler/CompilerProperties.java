@@ -45,17 +45,22 @@ import net.jqwik.api.Provide;
 /** Properties of the compiler over random valid Workloads, on every tier that runs them. */
 class CompilerProperties {
   private static final TierCatalog TIERS = Fixtures.allTiers();
-  private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   private static final Pattern DNS_LABEL = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
-  private static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
+  private static final Pattern LABEL_VALUE =
+      Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
 
   /** How Bosun wrote objects with Jackson: empty values left out, map entries sorted. */
-  private static final ObjectMapper JACKSON = JsonMapper.builder()
-      .serializationInclusion(JsonInclude.Include.NON_EMPTY)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .build();
-  private static final ObjectMapper PLAIN_JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private static final ObjectMapper JACKSON =
+      JsonMapper.builder()
+          .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .build();
+
+  private static final ObjectMapper PLAIN_JSON =
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   record Case(Workload workload, Tier tier) {}
 
@@ -64,7 +69,8 @@ class CompilerProperties {
     assertThat(Rules.check(input.workload(), input.tier(), null)).isEmpty();
     List<HasMetadata> objects = Compiler.compile(input.workload(), input.tier(), null);
     assertThat(objects).isNotEmpty();
-    assertThat(RestrictedPodSecurityTest.podSpecs(objects)).singleElement()
+    assertThat(RestrictedPodSecurityTest.podSpecs(objects))
+        .singleElement()
         .satisfies(pod -> assertThat(RestrictedPodSecurity.violations(pod)).isEmpty());
   }
 
@@ -72,34 +78,47 @@ class CompilerProperties {
   void everyNameIsAValidKubernetesNameWithinItsLimit(@ForAll("validWorkloads") Case input) {
     for (HasMetadata object : Compiler.compile(input.workload(), input.tier(), null)) {
       String name = object.getMetadata().getName();
-      int limit = switch (object) {
-        case Deployment d -> Names.DEPLOYMENT;
-        case Job j -> Names.JOB;
-        default -> Names.LABEL;
-      };
+      int limit =
+          switch (object) {
+            case Deployment d -> Names.DEPLOYMENT;
+            case Job j -> Names.JOB;
+            default -> Names.LABEL;
+          };
       assertThat(name).hasSizeLessThanOrEqualTo(limit).matches(DNS_SUBDOMAIN);
       if (object instanceof Service) {
         assertThat(name).matches(DNS_LABEL);
       }
-      object.getMetadata().getLabels().forEach((key, value) -> assertThat(value).hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE));
+      object
+          .getMetadata()
+          .getLabels()
+          .forEach(
+              (key, value) -> assertThat(value).hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE));
     }
   }
 
   @Property(tries = 400)
   void selectorsMatchThePodLabels(@ForAll("validWorkloads") Case input) {
     List<HasMetadata> objects = Compiler.compile(input.workload(), input.tier(), null);
-    PodTemplateSpec template = objects.stream()
-        .map(o -> o instanceof Deployment d ? d.getSpec().getTemplate() : o instanceof Job j ? j.getSpec().getTemplate() : null)
-        .filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+    PodTemplateSpec template =
+        objects.stream()
+            .map(
+                o ->
+                    o instanceof Deployment d
+                        ? d.getSpec().getTemplate()
+                        : o instanceof Job j ? j.getSpec().getTemplate() : null)
+            .filter(java.util.Objects::nonNull)
+            .findFirst()
+            .orElseThrow();
     Map<String, String> podLabels = template.getMetadata().getLabels();
     for (HasMetadata object : objects) {
-      Map<String, String> selector = switch (object) {
-        case Deployment d -> d.getSpec().getSelector().getMatchLabels();
-        case Service s -> s.getSpec().getSelector();
-        case PodDisruptionBudget p -> p.getSpec().getSelector().getMatchLabels();
-        case NetworkPolicy n -> n.getSpec().getPodSelector().getMatchLabels();
-        default -> null;
-      };
+      Map<String, String> selector =
+          switch (object) {
+            case Deployment d -> d.getSpec().getSelector().getMatchLabels();
+            case Service s -> s.getSpec().getSelector();
+            case PodDisruptionBudget p -> p.getSpec().getSelector().getMatchLabels();
+            case NetworkPolicy n -> n.getSpec().getPodSelector().getMatchLabels();
+            default -> null;
+          };
       if (selector != null) {
         assertThat(selector).as("selector of %s", object.getKind()).isNotEmpty();
         assertThat(podLabels).containsAllEntriesOf(selector);
@@ -109,87 +128,197 @@ class CompilerProperties {
 
   @Property(tries = 400)
   void requestsNeverExceedLimits(@ForAll("validWorkloads") Case input) {
-    for (var pod : RestrictedPodSecurityTest.podSpecs(Compiler.compile(input.workload(), input.tier(), null))) {
+    for (var pod :
+        RestrictedPodSecurityTest.podSpecs(
+            Compiler.compile(input.workload(), input.tier(), null))) {
       for (Container container : pod.getContainers()) {
         Map<String, Quantity> limits = container.getResources().getLimits();
-        container.getResources().getRequests().forEach((resource, request) -> {
-          assertThat(limits).containsKey(resource);
-          assertThat(Quantity.getAmountInBytes(request)).isLessThanOrEqualTo(Quantity.getAmountInBytes(limits.get(resource)));
-        });
+        container
+            .getResources()
+            .getRequests()
+            .forEach(
+                (resource, request) -> {
+                  assertThat(limits).containsKey(resource);
+                  assertThat(Quantity.getAmountInBytes(request))
+                      .isLessThanOrEqualTo(Quantity.getAmountInBytes(limits.get(resource)));
+                });
         // Memory is the resource whose overcommit gets pods killed: always exactly its limit.
-        assertThat(container.getResources().getRequests().get("memory")).isEqualTo(limits.get("memory"));
+        assertThat(container.getResources().getRequests().get("memory"))
+            .isEqualTo(limits.get("memory"));
       }
     }
   }
 
-  /** The manifest reader binds records itself, not through Jackson: what Jackson writes, it must read back equal. */
+  /**
+   * The manifest reader binds records itself, not through Jackson: what Jackson writes, it must
+   * read back equal.
+   */
   @Property(tries = 400)
   void aWorkloadWrittenAsYamlReadsBackEqual(@ForAll("validWorkloads") Case input) {
     ReadResult read = ManifestReader.read("w.yaml", Serialization.asYaml(input.workload()));
     assertThat(read.problems()).isEmpty();
-    assertThat(read.objectsOf(Workload.class)).singleElement().satisfies(workload -> {
-      assertThat(workload.getSpec()).isEqualTo(input.workload().getSpec());
-      assertThat(workload.getMetadata()).isEqualTo(input.workload().getMetadata());
-    });
+    assertThat(read.objectsOf(Workload.class))
+        .singleElement()
+        .satisfies(
+            workload -> {
+              assertThat(workload.getSpec()).isEqualTo(input.workload().getSpec());
+              assertThat(workload.getMetadata()).isEqualTo(input.workload().getMetadata());
+            });
   }
 
-  /** Output writes the model without Jackson; what it writes must be what Jackson writes, property for property. */
+  /**
+   * Output writes the model without Jackson; what it writes must be what Jackson writes, property
+   * for property.
+   */
   @Property(tries = 300)
   void theWrittenTreeIsWhatJacksonWrites(@ForAll("validWorkloads") Case input) throws Exception {
     for (HasMetadata object : Compiler.compile(input.workload(), input.tier(), null)) {
-      assertThat(PLAIN_JSON.writeValueAsString(Output.tree(object))).isEqualTo(JACKSON.writeValueAsString(object));
+      assertThat(PLAIN_JSON.writeValueAsString(Output.tree(object)))
+          .isEqualTo(JACKSON.writeValueAsString(object));
     }
   }
 
   @Property(tries = 300)
   void compilingIsDeterministic(@ForAll("validWorkloads") Case input) {
-    assertThat(Compiler.compile(input.workload(), input.tier(), null)).isEqualTo(Compiler.compile(input.workload(), input.tier(), null));
+    assertThat(Compiler.compile(input.workload(), input.tier(), null))
+        .isEqualTo(Compiler.compile(input.workload(), input.tier(), null));
   }
 
   @Provide
   Arbitrary<Case> validWorkloads() {
     Arbitrary<Tier> tiers = Arbitraries.of(TIERS.all());
-    return tiers.flatMap(tier -> Arbitraries.of(List.of(WorkloadType.values()).stream().filter(tier.getSpec()::allows).toList())
-        .flatMap(type -> spec(type, tier).flatMap(spec -> names().map(name -> new Case(Workloads.of(name, spec), tier)))));
+    return tiers.flatMap(
+        tier ->
+            Arbitraries.of(
+                    List.of(WorkloadType.values()).stream().filter(tier.getSpec()::allows).toList())
+                .flatMap(
+                    type ->
+                        spec(type, tier)
+                            .flatMap(
+                                spec ->
+                                    names()
+                                        .map(name -> new Case(Workloads.of(name, spec), tier)))));
   }
 
   private static Arbitrary<String> names() {
-    Arbitrary<String> middle = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789-").ofMinLength(0).ofMaxLength(240);
-    return Combinators.combine(Arbitraries.chars().range('a', 'z'), middle, Arbitraries.chars().range('a', 'z'))
+    Arbitrary<String> middle =
+        Arbitraries.strings()
+            .withChars("abcdefghijklmnopqrstuvwxyz0123456789-")
+            .ofMinLength(0)
+            .ofMaxLength(240);
+    return Combinators.combine(
+            Arbitraries.chars().range('a', 'z'), middle, Arbitraries.chars().range('a', 'z'))
         .as((first, inner, last) -> first + inner + last);
   }
 
   private static Arbitrary<WorkloadSpec> spec(WorkloadType type, Tier tier) {
     boolean gpu = tier.getSpec().gpu() != null;
-    Arbitrary<String> image = Arbitraries.of("registry.example.com/team/app:1.0", "ghcr.io/org/model-server:v2.3.1",
-        "registry.example.com:5000/a/b@sha256:" + "ab".repeat(32), "quay.io/x/y:latest@sha256:" + "0f".repeat(32));
-    Arbitrary<List<EnvVar>> env = Arbitraries.strings().withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZ_").ofMinLength(1).ofMaxLength(20)
-        .set().ofMaxSize(5)
-        .map(names -> names.stream().map(n -> n.length() % 2 == 0
-            ? new EnvVar(n, "value-" + n, null)
-            : new EnvVar(n, null, new SecretKeyReference("secret", "key"))).toList());
-    Arbitrary<List<EgressRule>> egress = Combinators.combine(
-            Arbitraries.integers().between(0, 255), Arbitraries.integers().between(0, 32),
-            Arbitraries.integers().between(1, 65535).list().ofMaxSize(3))
-        .as((octet, prefix, ports) -> new EgressRule(octet + ".0.0.0/" + prefix, ports.isEmpty() ? null : ports))
-        .list().ofMaxSize(3);
+    Arbitrary<String> image =
+        Arbitraries.of(
+            "registry.example.com/team/app:1.0",
+            "ghcr.io/org/model-server:v2.3.1",
+            "registry.example.com:5000/a/b@sha256:" + "ab".repeat(32),
+            "quay.io/x/y:latest@sha256:" + "0f".repeat(32));
+    Arbitrary<List<EnvVar>> env =
+        Arbitraries.strings()
+            .withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+            .ofMinLength(1)
+            .ofMaxLength(20)
+            .set()
+            .ofMaxSize(5)
+            .map(
+                names ->
+                    names.stream()
+                        .map(
+                            n ->
+                                n.length() % 2 == 0
+                                    ? new EnvVar(n, "value-" + n, null)
+                                    : new EnvVar(n, null, new SecretKeyReference("secret", "key")))
+                        .toList());
+    Arbitrary<List<EgressRule>> egress =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 255),
+                Arbitraries.integers().between(0, 32),
+                Arbitraries.integers().between(1, 65535).list().ofMaxSize(3))
+            .as(
+                (octet, prefix, ports) ->
+                    new EgressRule(octet + ".0.0.0/" + prefix, ports.isEmpty() ? null : ports))
+            .list()
+            .ofMaxSize(3);
     if (type.isServing()) {
-      Arbitrary<Replicas> replicas = Arbitraries.integers().between(1, 20)
-          .flatMap(min -> Arbitraries.integers().between(min, min + 20).map(max -> new Replicas(min, max)))
-          .injectNull(0.2);
-      Arbitrary<ScaleOn> scaleOn = Combinators.combine(
-              Arbitraries.of(gpu ? List.of(ScaleMetric.values()) : List.of(ScaleMetric.cpu, ScaleMetric.memory)),
-              Arbitraries.integers().between(1, 100))
-          .as(ScaleOn::new).injectNull(0.5);
-      return Combinators.combine(image, env, Arbitraries.integers().between(1, 65535), replicas, scaleOn,
-              Arbitraries.of("/healthz", "/v1/health/ready").injectNull(0.3), Arbitraries.of(Exposure.values()).injectNull(0.5), egress)
-          .as((img, vars, port, reps, scale, health, exposure, allowed) -> new WorkloadSpec(type, img, tier.getMetadata().getName(),
-              null, null, vars, port, reps, scale, health == null ? null : new Health(health), null, null, null, null,
-              exposure, allowed, null));
+      Arbitrary<Replicas> replicas =
+          Arbitraries.integers()
+              .between(1, 20)
+              .flatMap(
+                  min ->
+                      Arbitraries.integers()
+                          .between(min, min + 20)
+                          .map(max -> new Replicas(min, max)))
+              .injectNull(0.2);
+      Arbitrary<ScaleOn> scaleOn =
+          Combinators.combine(
+                  Arbitraries.of(
+                      gpu
+                          ? List.of(ScaleMetric.values())
+                          : List.of(ScaleMetric.cpu, ScaleMetric.memory)),
+                  Arbitraries.integers().between(1, 100))
+              .as(ScaleOn::new)
+              .injectNull(0.5);
+      return Combinators.combine(
+              image,
+              env,
+              Arbitraries.integers().between(1, 65535),
+              replicas,
+              scaleOn,
+              Arbitraries.of("/healthz", "/v1/health/ready").injectNull(0.3),
+              Arbitraries.of(Exposure.values()).injectNull(0.5),
+              egress)
+          .as(
+              (img, vars, port, reps, scale, health, exposure, allowed) ->
+                  new WorkloadSpec(
+                      type,
+                      img,
+                      tier.getMetadata().getName(),
+                      null,
+                      null,
+                      vars,
+                      port,
+                      reps,
+                      scale,
+                      health == null ? null : new Health(health),
+                      null,
+                      null,
+                      null,
+                      null,
+                      exposure,
+                      allowed,
+                      null));
     }
-    return Combinators.combine(image, env, Arbitraries.integers().between(1, 16), Arbitraries.integers().between(0, 16).injectNull(0.5), egress)
-        .as((img, vars, parallelism, extra, allowed) -> new WorkloadSpec(type, img, tier.getMetadata().getName(),
-            List.of("python", "train.py"), null, vars, null, null, null, null, parallelism,
-            extra == null ? null : parallelism + extra, null, null, null, allowed, Map.of("team", "ml")));
+    return Combinators.combine(
+            image,
+            env,
+            Arbitraries.integers().between(1, 16),
+            Arbitraries.integers().between(0, 16).injectNull(0.5),
+            egress)
+        .as(
+            (img, vars, parallelism, extra, allowed) ->
+                new WorkloadSpec(
+                    type,
+                    img,
+                    tier.getMetadata().getName(),
+                    List.of("python", "train.py"),
+                    null,
+                    vars,
+                    null,
+                    null,
+                    null,
+                    null,
+                    parallelism,
+                    extra == null ? null : parallelism + extra,
+                    null,
+                    null,
+                    null,
+                    allowed,
+                    Map.of("team", "ml")));
   }
 }

@@ -27,7 +27,8 @@ final class Fixtures {
 
   static ReadResult read(Path file) {
     try {
-      ReadResult result = ManifestReader.read(file.getFileName().toString(), Files.readString(file));
+      ReadResult result =
+          ManifestReader.read(file.getFileName().toString(), Files.readString(file));
       assertThat(result.problems()).as("problems of %s", file).isEmpty();
       return result;
     } catch (IOException e) {
@@ -48,7 +49,9 @@ final class Fixtures {
   }
 
   static Environment environment(String name) {
-    return read(EXAMPLES.resolve("environments").resolve(name + ".yaml")).objectsOf(Environment.class).getFirst();
+    return read(EXAMPLES.resolve("environments").resolve(name + ".yaml"))
+        .objectsOf(Environment.class)
+        .getFirst();
   }
 
   /** The default catalog plus the Tiers of {@code extra}. */

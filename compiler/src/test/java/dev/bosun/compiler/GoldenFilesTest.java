@@ -33,7 +33,11 @@ class GoldenFilesTest {
       inputs.add(Arguments.of(example, "staging", name + ".staging.yaml"));
     }
     for (String example : List.of("chat", "embeddings", "finetune")) {
-      inputs.add(Arguments.of(Fixtures.EXAMPLES.resolve(example + ".yaml"), "production", example + ".production.yaml"));
+      inputs.add(
+          Arguments.of(
+              Fixtures.EXAMPLES.resolve(example + ".yaml"),
+              "production",
+              example + ".production.yaml"));
     }
     for (Path input : Fixtures.yamlFiles(Fixtures.TEST_WORKLOADS)) {
       inputs.add(Arguments.of(input, null, input.getFileName().toString()));
@@ -43,10 +47,13 @@ class GoldenFilesTest {
 
   @ParameterizedTest(name = "{2}")
   @MethodSource("inputs")
-  void compilesToTheGoldenFile(Path input, String environmentName, String goldenName) throws IOException {
+  void compilesToTheGoldenFile(Path input, String environmentName, String goldenName)
+      throws IOException {
     ReadResult read = Fixtures.read(input);
-    Environment environment = environmentName == null ? null : Fixtures.environment(environmentName);
-    Renderer.Rendered rendered = Renderer.render(read.manifests(), Fixtures.catalogWith(read), environment);
+    Environment environment =
+        environmentName == null ? null : Fixtures.environment(environmentName);
+    Renderer.Rendered rendered =
+        Renderer.render(read.manifests(), Fixtures.catalogWith(read), environment);
     assertThat(rendered.problems()).isEmpty();
     assertThat(rendered.objects()).isNotEmpty();
     String actual = Output.yaml(rendered.objects());
@@ -56,7 +63,9 @@ class GoldenFilesTest {
       Files.createDirectories(GOLDEN);
       Files.writeString(golden, actual);
     }
-    assertThat(golden).as("golden file %s (create it with -Dbosun.updateGolden=true)", golden).exists();
+    assertThat(golden)
+        .as("golden file %s (create it with -Dbosun.updateGolden=true)", golden)
+        .exists();
     assertThat(actual).isEqualTo(Files.readString(golden));
   }
 }

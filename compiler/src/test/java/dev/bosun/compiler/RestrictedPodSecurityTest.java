@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
-import dev.bosun.api.v1alpha1.WorkloadSpec;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -20,7 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every pod template the compiler can produce, for every type on every tier that runs it, is restricted. */
+/**
+ * Every pod template the compiler can produce, for every type on every tier that runs it, is
+ * restricted.
+ */
 class RestrictedPodSecurityTest {
 
   static Stream<Arguments> everyTypeOnEveryTier() {
@@ -33,7 +35,9 @@ class RestrictedPodSecurityTest {
       }
     }
     for (Workload workload : Fixtures.allWorkloads()) {
-      cases.add(Arguments.of(workload, Fixtures.allTiers().find(workload.getSpec().size()).orElseThrow()));
+      cases.add(
+          Arguments.of(
+              workload, Fixtures.allTiers().find(workload.getSpec().size()).orElseThrow()));
     }
     return cases.stream();
   }
@@ -41,8 +45,11 @@ class RestrictedPodSecurityTest {
   @ParameterizedTest(name = "{0} on {1}")
   @MethodSource("everyTypeOnEveryTier")
   void podTemplatesPassTheRestrictedStandard(Object typeOrWorkload, Tier tier) {
-    Workload workload = typeOrWorkload instanceof Workload given ? given
-        : Workloads.minimal("probe", (WorkloadType) typeOrWorkload, tier.getMetadata().getName());
+    Workload workload =
+        typeOrWorkload instanceof Workload given
+            ? given
+            : Workloads.minimal(
+                "probe", (WorkloadType) typeOrWorkload, tier.getMetadata().getName());
     List<HasMetadata> objects = Compiler.compile(workload, tier, null);
     List<PodSpec> pods = podSpecs(objects);
     assertThat(pods).hasSize(1);
@@ -52,31 +59,95 @@ class RestrictedPodSecurityTest {
   @Test
   void theCheckerCatchesEachRuleItJudges() {
     // A check that could never fail would prove nothing: break each rule once.
-    PodSpec compliant = podSpecs(Compiler.compile(Workloads.minimal("probe", WorkloadType.Service, "cpu-m"),
-        Fixtures.DEFAULT_TIERS.find("cpu-m").orElseThrow(), null)).getFirst();
+    PodSpec compliant =
+        podSpecs(
+                Compiler.compile(
+                    Workloads.minimal("probe", WorkloadType.Service, "cpu-m"),
+                    Fixtures.DEFAULT_TIERS.find("cpu-m").orElseThrow(),
+                    null))
+            .getFirst();
     assertThat(RestrictedPodSecurity.violations(compliant)).isEmpty();
 
-    assertThat(RestrictedPodSecurity.violations(new PodSpecBuilder(compliant).withHostNetwork(true).build())).contains("host namespaces");
-    assertThat(RestrictedPodSecurity.violations(new PodSpecBuilder(compliant)
-        .addNewVolume().withName("host").withNewHostPath().withPath("/").endHostPath().endVolume().build()))
+    assertThat(
+            RestrictedPodSecurity.violations(
+                new PodSpecBuilder(compliant).withHostNetwork(true).build()))
+        .contains("host namespaces");
+    assertThat(
+            RestrictedPodSecurity.violations(
+                new PodSpecBuilder(compliant)
+                    .addNewVolume()
+                    .withName("host")
+                    .withNewHostPath()
+                    .withPath("/")
+                    .endHostPath()
+                    .endVolume()
+                    .build()))
         .contains("hostPath volume host", "volume type of host");
-    assertThat(RestrictedPodSecurity.violations(new PodSpecBuilder(compliant).editFirstContainer()
-        .editSecurityContext().withAllowPrivilegeEscalation(true).endSecurityContext().endContainer().build()))
+    assertThat(
+            RestrictedPodSecurity.violations(
+                new PodSpecBuilder(compliant)
+                    .editFirstContainer()
+                    .editSecurityContext()
+                    .withAllowPrivilegeEscalation(true)
+                    .endSecurityContext()
+                    .endContainer()
+                    .build()))
         .contains("main: allowPrivilegeEscalation is not false");
-    assertThat(RestrictedPodSecurity.violations(new PodSpecBuilder(compliant).editSecurityContext().withRunAsNonRoot(false).endSecurityContext()
-        .editFirstContainer().editSecurityContext().withRunAsNonRoot(null).endSecurityContext().endContainer().build()))
+    assertThat(
+            RestrictedPodSecurity.violations(
+                new PodSpecBuilder(compliant)
+                    .editSecurityContext()
+                    .withRunAsNonRoot(false)
+                    .endSecurityContext()
+                    .editFirstContainer()
+                    .editSecurityContext()
+                    .withRunAsNonRoot(null)
+                    .endSecurityContext()
+                    .endContainer()
+                    .build()))
         .contains("main: runAsNonRoot is not true");
-    assertThat(RestrictedPodSecurity.violations(new PodSpecBuilder(compliant).editSecurityContext().withRunAsUser(0L).endSecurityContext().build()))
+    assertThat(
+            RestrictedPodSecurity.violations(
+                new PodSpecBuilder(compliant)
+                    .editSecurityContext()
+                    .withRunAsUser(0L)
+                    .endSecurityContext()
+                    .build()))
         .contains("pod runAsUser 0");
-    assertThat(RestrictedPodSecurity.violations(new PodSpecBuilder(compliant).editFirstContainer().editSecurityContext()
-        .editSeccompProfile().withType("Unconfined").endSeccompProfile().endSecurityContext().endContainer().build()))
+    assertThat(
+            RestrictedPodSecurity.violations(
+                new PodSpecBuilder(compliant)
+                    .editFirstContainer()
+                    .editSecurityContext()
+                    .editSeccompProfile()
+                    .withType("Unconfined")
+                    .endSeccompProfile()
+                    .endSecurityContext()
+                    .endContainer()
+                    .build()))
         .contains("main: seccomp is not RuntimeDefault or Localhost");
-    assertThat(RestrictedPodSecurity.violations(new PodSpecBuilder(compliant).editFirstContainer().editSecurityContext()
-        .editCapabilities().withDrop().withAdd("SYS_ADMIN").endCapabilities().endSecurityContext().endContainer().build()))
-        .contains("main: capabilities do not drop ALL", "main: adds capability SYS_ADMIN (not even baseline allows it)");
-    assertThat(RestrictedPodSecurity.violations(new PodSpecBuilder(compliant)
-        .addToInitContainers(new ContainerBuilder().withName("init").build()).build()))
-        .contains("init: allowPrivilegeEscalation is not false", "init: capabilities do not drop ALL");
+    assertThat(
+            RestrictedPodSecurity.violations(
+                new PodSpecBuilder(compliant)
+                    .editFirstContainer()
+                    .editSecurityContext()
+                    .editCapabilities()
+                    .withDrop()
+                    .withAdd("SYS_ADMIN")
+                    .endCapabilities()
+                    .endSecurityContext()
+                    .endContainer()
+                    .build()))
+        .contains(
+            "main: capabilities do not drop ALL",
+            "main: adds capability SYS_ADMIN (not even baseline allows it)");
+    assertThat(
+            RestrictedPodSecurity.violations(
+                new PodSpecBuilder(compliant)
+                    .addToInitContainers(new ContainerBuilder().withName("init").build())
+                    .build()))
+        .contains(
+            "init: allowPrivilegeEscalation is not false", "init: capabilities do not drop ALL");
   }
 
   static List<PodSpec> podSpecs(List<HasMetadata> objects) {

@@ -11,21 +11,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.junit.jupiter.api.Test;
 
 class RulesTest {
 
   @Test
   void everyCelRuleOfTheCrdsHasItsJavaTwin() throws IOException {
     Set<String> celMessages = new HashSet<>();
-    // The kinds whose files Bosun validates without a server; GpuNodeHealth is written by the agent only.
+    // The kinds whose files Bosun validates without a server; GpuNodeHealth is written by the agent
+    // only.
     for (String kind : List.of("workloads", "tiers", "environments")) {
       Path crd = Fixtures.REPOSITORY.resolve("deploy/crds/" + kind + ".bosun.dev-v1.yml");
-      collectCelMessages(new Load(LoadSettings.builder().build()).loadFromString(Files.readString(crd)), celMessages);
+      collectCelMessages(
+          new Load(LoadSettings.builder().build()).loadFromString(Files.readString(crd)),
+          celMessages);
     }
     assertThat(celMessages).hasSizeGreaterThanOrEqualTo(10);
     assertThat(Rules.celMessages()).containsExactlyInAnyOrderElementsOf(celMessages);
@@ -45,24 +48,69 @@ class RulesTest {
   @Test
   void productionPoliciesApply() {
     Environment production = Fixtures.environment("production");
-    var spec = new WorkloadSpec(WorkloadType.Inference, "registry.example.com/a/b:1.0", "gpu-m", null, null, null, 8000,
-        new Replicas(1, 3), null, null, null, null, null, null, null, null, null);
+    var spec =
+        new WorkloadSpec(
+            WorkloadType.Inference,
+            "registry.example.com/a/b:1.0",
+            "gpu-m",
+            null,
+            null,
+            null,
+            8000,
+            new Replicas(1, 3),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     var workload = Workloads.of("chat", spec);
     workload.getMetadata().setNamespace("staging");
-    List<Problem> problems = Rules.check(workload, Fixtures.DEFAULT_TIERS.find("gpu-m").orElseThrow(), production);
-    assertThat(problems).extracting(Problem::toString).containsExactlyInAnyOrder(
-        "metadata.namespace: is \"staging\", but Environment \"production\" owns namespace \"production\"",
-        "spec.image: Environment \"production\" requires images pinned by digest (...@sha256:<64 hex digits>), not a tag",
-        "spec.replicas.min: 1 is below the minimum of 2 that Environment \"production\" requires");
+    List<Problem> problems =
+        Rules.check(workload, Fixtures.DEFAULT_TIERS.find("gpu-m").orElseThrow(), production);
+    assertThat(problems)
+        .extracting(Problem::toString)
+        .containsExactlyInAnyOrder(
+            "metadata.namespace: is \"staging\", but Environment \"production\" owns namespace \"production\"",
+            "spec.image: Environment \"production\" requires images pinned by digest (...@sha256:<64 hex digits>), not a tag",
+            "spec.replicas.min: 1 is below the minimum of 2 that Environment \"production\" requires");
   }
 
   @Test
   void theCompilerRefusesAnInvalidWorkloadWithEveryProblem() {
-    var spec = new WorkloadSpec(WorkloadType.Training, "registry.example.com/a/b:1.0", "cpu-m", null, null, null, 8000,
-        new Replicas(3, 2), null, null, 4, 2, null, null, null, null, null);
-    var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(InvalidWorkloadException.class,
-        () -> Compiler.compile(Workloads.of("job", spec), Fixtures.DEFAULT_TIERS.find("cpu-m").orElseThrow(), null));
-    assertThat(thrown.problems()).extracting(Problem::path)
-        .containsExactlyInAnyOrder("spec.port", "spec.replicas", "spec.replicas", "spec.parallelism");
+    var spec =
+        new WorkloadSpec(
+            WorkloadType.Training,
+            "registry.example.com/a/b:1.0",
+            "cpu-m",
+            null,
+            null,
+            null,
+            8000,
+            new Replicas(3, 2),
+            null,
+            null,
+            4,
+            2,
+            null,
+            null,
+            null,
+            null,
+            null);
+    var thrown =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            InvalidWorkloadException.class,
+            () ->
+                Compiler.compile(
+                    Workloads.of("job", spec),
+                    Fixtures.DEFAULT_TIERS.find("cpu-m").orElseThrow(),
+                    null));
+    assertThat(thrown.problems())
+        .extracting(Problem::path)
+        .containsExactlyInAnyOrder(
+            "spec.port", "spec.replicas", "spec.replicas", "spec.parallelism");
   }
 }

@@ -18,7 +18,25 @@ final class Workloads {
 
   /** The least a Workload of {@code type} needs. */
   static Workload minimal(String name, WorkloadType type, String size) {
-    return of(name, new WorkloadSpec(type, "registry.example.com/team/app:1.0", size, null, null, null,
-        type.isServing() ? 8080 : null, null, null, null, null, null, null, null, null, null, null));
+    return of(
+        name,
+        new WorkloadSpec(
+            type,
+            "registry.example.com/team/app:1.0",
+            size,
+            null,
+            null,
+            null,
+            type.isServing() ? 8080 : null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
   }
 }

@@ -14,9 +14,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * What the operator's informers keep of each watched object: the fields the reconcilers read, and
- * no more. With thousands of Workloads the caches are most of the heap, and most of a cached Pod
- * or Job (its pod template, its container statuses, the managed fields of every writer) is never
- * read. Whoever starts reading another field of a cached object adds it here.
+ * no more. With thousands of Workloads the caches are most of the heap, and most of a cached Pod or
+ * Job (its pod template, its container statuses, the managed fields of every writer) is never read.
+ * Whoever starts reading another field of a cached object adds it here.
  *
  * <p>The shapes change the object they are given: an informer hands every watched object to its
  * store before anything else sees it, and keeps only what the store returns.
@@ -29,7 +29,10 @@ final class CachedShapes {
     return new TransformingItemStore<>(shape);
   }
 
-  /** Every field but {@code metadata.managedFields}: for Workloads, which the reconciler reads whole. */
+  /**
+   * Every field but {@code metadata.managedFields}: for Workloads, which the reconciler reads
+   * whole.
+   */
   static <R extends HasMetadata> R withoutManagedFields(R object) {
     object.getMetadata().setManagedFields(null);
     return object;
@@ -42,10 +45,18 @@ final class CachedShapes {
   static Pod pod(Pod pod) {
     withoutManagedFields(pod);
     var spec = pod.getSpec();
-    pod.setSpec(spec == null ? null : new PodSpecBuilder().withReadinessGates(spec.getReadinessGates()).build());
+    pod.setSpec(
+        spec == null
+            ? null
+            : new PodSpecBuilder().withReadinessGates(spec.getReadinessGates()).build());
     var status = pod.getStatus();
-    pod.setStatus(status == null ? null
-        : new PodStatusBuilder().withPhase(status.getPhase()).withConditions(status.getConditions()).build());
+    pod.setStatus(
+        status == null
+            ? null
+            : new PodStatusBuilder()
+                .withPhase(status.getPhase())
+                .withConditions(status.getConditions())
+                .build());
     return pod;
   }
 
@@ -53,7 +64,8 @@ final class CachedShapes {
   static Deployment deployment(Deployment deployment) {
     withoutManagedFields(deployment);
     var spec = deployment.getSpec();
-    deployment.setSpec(spec == null ? null : new DeploymentSpecBuilder().withReplicas(spec.getReplicas()).build());
+    deployment.setSpec(
+        spec == null ? null : new DeploymentSpecBuilder().withReplicas(spec.getReplicas()).build());
     return deployment;
   }
 
@@ -61,7 +73,8 @@ final class CachedShapes {
   static Job job(Job job) {
     withoutManagedFields(job);
     var spec = job.getSpec();
-    job.setSpec(spec == null ? null : new JobSpecBuilder().withCompletions(spec.getCompletions()).build());
+    job.setSpec(
+        spec == null ? null : new JobSpecBuilder().withCompletions(spec.getCompletions()).build());
     return job;
   }
 }

@@ -17,20 +17,25 @@ import java.util.List;
  * compiler.
  */
 public final class ChildKinds {
-  public static final List<Class<? extends HasMetadata>> ALL = List.of(
-      ServiceAccount.class,
-      ResourceClaimTemplate.class,
-      NetworkPolicy.class,
-      Service.class,
-      Deployment.class,
-      Job.class,
-      PodDisruptionBudget.class,
-      HorizontalPodAutoscaler.class);
+  public static final List<Class<? extends HasMetadata>> ALL =
+      List.of(
+          ServiceAccount.class,
+          ResourceClaimTemplate.class,
+          NetworkPolicy.class,
+          Service.class,
+          Deployment.class,
+          Job.class,
+          PodDisruptionBudget.class,
+          HorizontalPodAutoscaler.class);
 
   private ChildKinds() {}
 
   /** {@code apiVersion/kind/name}: what identifies a child within its Workload's namespace. */
   public static String key(HasMetadata object) {
-    return HasMetadata.getApiVersion(object.getClass()) + "/" + object.getKind() + "/" + object.getMetadata().getName();
+    return HasMetadata.getApiVersion(object.getClass())
+        + "/"
+        + object.getKind()
+        + "/"
+        + object.getMetadata().getName();
   }
 }

@@ -28,15 +28,18 @@ public final class Children {
     this.client = client;
   }
 
-  /** Applies every object with the Workload as its controlling owner, so deleting the Workload deletes them;
-   * returns them as the server stored them. */
+  /**
+   * Applies every object with the Workload as its controlling owner, so deleting the Workload
+   * deletes them; returns them as the server stored them.
+   */
   public List<HasMetadata> apply(Workload workload, List<HasMetadata> objects) {
     OwnerReference owner = ownerReference(workload);
     List<HasMetadata> applied = new ArrayList<>();
     for (HasMetadata object : objects) {
       object.getMetadata().setOwnerReferences(List.of(owner));
       object.getMetadata().setNamespace(workload.getMetadata().getNamespace());
-      applied.add(client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply());
+      applied.add(
+          client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply());
     }
     return applied;
   }
@@ -53,11 +56,17 @@ public final class Children {
     String uid = workload.getMetadata().getUid();
     List<String> deleted = new ArrayList<>();
     for (Class<? extends HasMetadata> kind : ChildKinds.ALL) {
-      var existing = client.resources(kind).inNamespace(namespace)
-          .withLabel(Labels.WORKLOAD, Names.labelValue(workload.getMetadata().getName()))
-          .list().getItems();
+      var existing =
+          client
+              .resources(kind)
+              .inNamespace(namespace)
+              .withLabel(Labels.WORKLOAD, Names.labelValue(workload.getMetadata().getName()))
+              .list()
+              .getItems();
       for (HasMetadata object : existing) {
-        boolean ours = object.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid()));
+        boolean ours =
+            object.getMetadata().getOwnerReferences().stream()
+                .anyMatch(r -> uid.equals(r.getUid()));
         if (ours && !wanted.contains(ChildKinds.key(object))) {
           client.resource(object).delete();
           deleted.add(ChildKinds.key(object));
@@ -73,7 +82,8 @@ public final class Children {
         .withKind(workload.getKind())
         .withName(workload.getMetadata().getName())
         .withUid(workload.getMetadata().getUid())
-        // blockOwnerDeletion is left out: it would need update on workloads/finalizers for no gain here.
+        // blockOwnerDeletion is left out: it would need update on workloads/finalizers for no gain
+        // here.
         .withController(true)
         .build();
   }

@@ -19,24 +19,38 @@ public final class Conditions {
   public record Observed(String type, boolean status, String reason, String message) {}
 
   /**
-   * The new conditions, each keeping its previous lastTransitionTime unless its status changed:
-   * the time says when it became so, not when the operator last looked.
+   * The new conditions, each keeping its previous lastTransitionTime unless its status changed: the
+   * time says when it became so, not when the operator last looked.
    */
-  public static List<Condition> merge(List<Condition> previous, List<Observed> observed, long generation, Instant now) {
+  public static List<Condition> merge(
+      List<Condition> previous, List<Observed> observed, long generation, Instant now) {
     List<Condition> merged = new ArrayList<>();
     for (Observed o : observed) {
       String status = o.status() ? "True" : "False";
-      String since = previous == null ? null : previous.stream()
-          .filter(p -> p.type().equals(o.type()) && p.status().equals(status))
-          .map(Condition::lastTransitionTime).findFirst().orElse(null);
-      merged.add(new Condition(o.type(), status, generation,
-          since != null ? since : now.truncatedTo(ChronoUnit.SECONDS).toString(), o.reason(), truncate(o.message())));
+      String since =
+          previous == null
+              ? null
+              : previous.stream()
+                  .filter(p -> p.type().equals(o.type()) && p.status().equals(status))
+                  .map(Condition::lastTransitionTime)
+                  .findFirst()
+                  .orElse(null);
+      merged.add(
+          new Condition(
+              o.type(),
+              status,
+              generation,
+              since != null ? since : now.truncatedTo(ChronoUnit.SECONDS).toString(),
+              o.reason(),
+              truncate(o.message())));
     }
     return List.copyOf(merged);
   }
 
   public static Condition find(List<Condition> conditions, String type) {
-    return conditions == null ? null : conditions.stream().filter(c -> Objects.equals(c.type(), type)).findFirst().orElse(null);
+    return conditions == null
+        ? null
+        : conditions.stream().filter(c -> Objects.equals(c.type(), type)).findFirst().orElse(null);
   }
 
   public static boolean isTrue(List<Condition> conditions, String type) {
@@ -46,6 +60,8 @@ public final class Conditions {
 
   /** Messages are for humans; the API server caps them at 32 KiB, this keeps them readable. */
   private static String truncate(String message) {
-    return message == null || message.length() <= 1024 ? message : message.substring(0, 1021) + "...";
+    return message == null || message.length() <= 1024
+        ? message
+        : message.substring(0, 1021) + "...";
   }
 }

@@ -19,15 +19,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What an Environment compiles to: its namespace with the restricted Pod Security Standard, a
- * GPU quota, a LimitRange and a default-deny NetworkPolicy. Pure, like the Workload compiler.
+ * What an Environment compiles to: its namespace with the restricted Pod Security Standard, a GPU
+ * quota, a LimitRange and a default-deny NetworkPolicy. Pure, like the Workload compiler.
  *
  * <p>Quota mapping: a ResourceQuota cannot count pods per tier (it has no label scope), but the
- * scarce thing a tier quota protects is GPUs. So each listed GPU tier adds {@code maxPods x
- * GPUs per pod} to the namespace's limit on its GPU resource: the DRA device-class count
- * {@code <class>.deviceclass.resource.k8s.io/devices} for DRA tiers, {@code requests.nvidia.com/gpu}
- * for device-plugin tiers. Tiers sharing a device class share the sum. CPU tiers are not limited
- * by the quota (a namespace-wide CPU cap would also limit tiers the Environment does not list).
+ * scarce thing a tier quota protects is GPUs. So each listed GPU tier adds {@code maxPods x GPUs
+ * per pod} to the namespace's limit on its GPU resource: the DRA device-class count {@code
+ * <class>.deviceclass.resource.k8s.io/devices} for DRA tiers, {@code requests.nvidia.com/gpu} for
+ * device-plugin tiers. Tiers sharing a device class share the sum. CPU tiers are not limited by the
+ * quota (a namespace-wide CPU cap would also limit tiers the Environment does not list).
  */
 public final class EnvironmentObjects {
   public static final String QUOTA_NAME = "bosun-gpu-quota";
@@ -39,43 +39,75 @@ public final class EnvironmentObjects {
 
   public static List<HasMetadata> build(Environment environment, Map<String, Tier> tiers) {
     String namespace = environment.getSpec().namespace();
-    Map<String, String> labels = Map.of(Labels.MANAGED_BY, "bosun", Labels.ENVIRONMENT, environment.getMetadata().getName());
+    Map<String, String> labels =
+        Map.of(Labels.MANAGED_BY, "bosun", Labels.ENVIRONMENT, environment.getMetadata().getName());
     List<HasMetadata> objects = new ArrayList<>();
     Map<String, String> namespaceLabels = new TreeMap<>(labels);
     for (String mode : List.of("enforce", "audit", "warn")) {
       namespaceLabels.put(PSS + mode, "restricted");
       namespaceLabels.put(PSS + mode + "-version", "latest");
     }
-    objects.add(new NamespaceBuilder().withNewMetadata().withName(namespace).withLabels(namespaceLabels).endMetadata().build());
+    objects.add(
+        new NamespaceBuilder()
+            .withNewMetadata()
+            .withName(namespace)
+            .withLabels(namespaceLabels)
+            .endMetadata()
+            .build());
 
     Map<String, Quantity> hard = gpuQuota(environment, tiers);
     if (!hard.isEmpty()) {
-      objects.add(new ResourceQuotaBuilder()
-          .withNewMetadata().withName(QUOTA_NAME).withNamespace(namespace).withLabels(labels).endMetadata()
-          .withNewSpec().withHard(hard).endSpec()
-          .build());
+      objects.add(
+          new ResourceQuotaBuilder()
+              .withNewMetadata()
+              .withName(QUOTA_NAME)
+              .withNamespace(namespace)
+              .withLabels(labels)
+              .endMetadata()
+              .withNewSpec()
+              .withHard(hard)
+              .endSpec()
+              .build());
     }
     // Defaults for containers that name no resources (Bosun's always do): no pod goes unbounded.
-    objects.add(new LimitRangeBuilder()
-        .withNewMetadata().withName(LIMIT_RANGE_NAME).withNamespace(namespace).withLabels(labels).endMetadata()
-        .withNewSpec().addNewLimit()
-        .withType("Container")
-        .withDefaultRequest(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
-        .withDefault(Map.of("cpu", new Quantity("1"), "memory", new Quantity("512Mi")))
-        .endLimit().endSpec()
-        .build());
+    objects.add(
+        new LimitRangeBuilder()
+            .withNewMetadata()
+            .withName(LIMIT_RANGE_NAME)
+            .withNamespace(namespace)
+            .withLabels(labels)
+            .endMetadata()
+            .withNewSpec()
+            .addNewLimit()
+            .withType("Container")
+            .withDefaultRequest(
+                Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
+            .withDefault(Map.of("cpu", new Quantity("1"), "memory", new Quantity("512Mi")))
+            .endLimit()
+            .endSpec()
+            .build());
     // Nothing talks to or from a pod unless a NetworkPolicy of its Workload allows it.
-    objects.add(new NetworkPolicyBuilder()
-        .withNewMetadata().withName(DEFAULT_DENY_NAME).withNamespace(namespace).withLabels(labels).endMetadata()
-        .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress", "Egress").endSpec()
-        .build());
+    objects.add(
+        new NetworkPolicyBuilder()
+            .withNewMetadata()
+            .withName(DEFAULT_DENY_NAME)
+            .withNamespace(namespace)
+            .withLabels(labels)
+            .endMetadata()
+            .withNewSpec()
+            .withNewPodSelector()
+            .endPodSelector()
+            .withPolicyTypes("Ingress", "Egress")
+            .endSpec()
+            .build());
     return objects;
   }
 
   /** The GPU resources the listed tiers may use together, by quota resource name. */
   static Map<String, Quantity> gpuQuota(Environment environment, Map<String, Tier> tiers) {
     Map<String, Long> sums = new TreeMap<>();
-    List<TierQuota> quotas = environment.getSpec().quotas() == null ? List.of() : environment.getSpec().quotas();
+    List<TierQuota> quotas =
+        environment.getSpec().quotas() == null ? List.of() : environment.getSpec().quotas();
     for (TierQuota quota : quotas) {
       Tier tier = tiers.get(quota.tier());
       if (tier == null || tier.getSpec().gpu() == null) {
@@ -91,10 +123,13 @@ public final class EnvironmentObjects {
 
   static String quotaResource(TierGpu gpu) {
     if (gpu.allocation() == GpuAllocation.DevicePlugin) {
-      return "requests." + (gpu.devicePluginResource() == null ? "nvidia.com/gpu" : gpu.devicePluginResource());
+      return "requests."
+          + (gpu.devicePluginResource() == null ? "nvidia.com/gpu" : gpu.devicePluginResource());
     }
-    String deviceClass = gpu.deviceClassName() != null ? gpu.deviceClassName()
-        : gpu.sharing() == GpuSharing.MIG ? "mig.nvidia.com" : "gpu.nvidia.com";
+    String deviceClass =
+        gpu.deviceClassName() != null
+            ? gpu.deviceClassName()
+            : gpu.sharing() == GpuSharing.MIG ? "mig.nvidia.com" : "gpu.nvidia.com";
     return deviceClass + ".deviceclass.resource.k8s.io/devices";
   }
 }

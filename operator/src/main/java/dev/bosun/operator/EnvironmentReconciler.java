@@ -40,56 +40,103 @@ public final class EnvironmentReconciler implements Reconciler<Environment> {
   }
 
   @Override
-  public List<EventSource<?, Environment>> prepareEventSources(EventSourceContext<Environment> context) {
+  public List<EventSource<?, Environment>> prepareEventSources(
+      EventSourceContext<Environment> context) {
     var environments = context.getPrimaryCache();
     // A tier's GPU count is part of the quota: a changed tier re-renders every Environment.
-    tiers = new InformerEventSource<>(InformerEventSourceConfiguration.from(Tier.class, Environment.class)
-        .withSecondaryToPrimaryMapper((Tier tier) -> environments.list(e -> true)
-            .map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .build(), context);
+    tiers =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Tier.class, Environment.class)
+                .withSecondaryToPrimaryMapper(
+                    (Tier tier) ->
+                        environments
+                            .list(e -> true)
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
     return List.of(tiers);
   }
 
   @Override
-  public UpdateControl<Environment> reconcile(Environment environment, Context<Environment> context) {
-    Map<String, Tier> catalog = tiers.list(t -> true)
-        .collect(Collectors.toMap(t -> t.getMetadata().getName(), Function.identity()));
+  public UpdateControl<Environment> reconcile(
+      Environment environment, Context<Environment> context) {
+    Map<String, Tier> catalog =
+        tiers
+            .list(t -> true)
+            .collect(Collectors.toMap(t -> t.getMetadata().getName(), Function.identity()));
     List<HasMetadata> objects = EnvironmentObjects.build(environment, catalog);
-    var owner = new OwnerReferenceBuilder()
-        .withApiVersion(environment.getApiVersion()).withKind(environment.getKind())
-        .withName(environment.getMetadata().getName()).withUid(environment.getMetadata().getUid())
-        .withController(true).build();
+    var owner =
+        new OwnerReferenceBuilder()
+            .withApiVersion(environment.getApiVersion())
+            .withKind(environment.getKind())
+            .withName(environment.getMetadata().getName())
+            .withUid(environment.getMetadata().getUid())
+            .withController(true)
+            .build();
     for (HasMetadata object : objects) {
       // The namespace outlives its Environment: deleting a stage must not delete what runs there.
       if (!(object instanceof Namespace)) {
         object.getMetadata().setOwnerReferences(List.of(owner));
       }
-      client.resource(object).fieldManager(Children.FIELD_MANAGER).forceConflicts().serverSideApply();
+      client
+          .resource(object)
+          .fieldManager(Children.FIELD_MANAGER)
+          .forceConflicts()
+          .serverSideApply();
     }
     if (objects.stream().noneMatch(o -> o instanceof ResourceQuota)) {
-      client.resources(ResourceQuota.class).inNamespace(environment.getSpec().namespace())
-          .withName(EnvironmentObjects.QUOTA_NAME).delete();
+      client
+          .resources(ResourceQuota.class)
+          .inNamespace(environment.getSpec().namespace())
+          .withName(EnvironmentObjects.QUOTA_NAME)
+          .delete();
     }
-    return patchIfChanged(environment, status(environment, true, "Applied",
-        "namespace " + environment.getSpec().namespace() + " enforces the restricted Pod Security Standard"));
+    return patchIfChanged(
+        environment,
+        status(
+            environment,
+            true,
+            "Applied",
+            "namespace "
+                + environment.getSpec().namespace()
+                + " enforces the restricted Pod Security Standard"));
   }
 
   @Override
-  public ErrorStatusUpdateControl<Environment> updateErrorStatus(Environment environment, Context<Environment> context, Exception e) {
-    return ErrorStatusUpdateControl.patchStatus(withStatus(environment,
-        status(environment, false, "ApplyFailed", Optional.ofNullable(e.getMessage()).orElse(e.toString()))));
+  public ErrorStatusUpdateControl<Environment> updateErrorStatus(
+      Environment environment, Context<Environment> context, Exception e) {
+    return ErrorStatusUpdateControl.patchStatus(
+        withStatus(
+            environment,
+            status(
+                environment,
+                false,
+                "ApplyFailed",
+                Optional.ofNullable(e.getMessage()).orElse(e.toString()))));
   }
 
-  private static EnvironmentStatus status(Environment environment, boolean ready, String reason, String message) {
+  private static EnvironmentStatus status(
+      Environment environment, boolean ready, String reason, String message) {
     long generation = Optional.ofNullable(environment.getMetadata().getGeneration()).orElse(0L);
     var previous = environment.getStatus() == null ? null : environment.getStatus().conditions();
-    return new EnvironmentStatus(generation, Conditions.merge(previous, List.of(
-        new Conditions.Observed(Conditions.READY, ready, reason, message),
-        new Conditions.Observed(Conditions.DEGRADED, !ready, ready ? "AsExpected" : reason, ready ? null : message)),
-        generation, Instant.now()));
+    return new EnvironmentStatus(
+        generation,
+        Conditions.merge(
+            previous,
+            List.of(
+                new Conditions.Observed(Conditions.READY, ready, reason, message),
+                new Conditions.Observed(
+                    Conditions.DEGRADED,
+                    !ready,
+                    ready ? "AsExpected" : reason,
+                    ready ? null : message)),
+            generation,
+            Instant.now()));
   }
 
-  private static UpdateControl<Environment> patchIfChanged(Environment environment, EnvironmentStatus status) {
+  private static UpdateControl<Environment> patchIfChanged(
+      Environment environment, EnvironmentStatus status) {
     return Objects.equals(status, environment.getStatus())
         ? UpdateControl.noUpdate()
         : UpdateControl.patchStatus(withStatus(environment, status));
@@ -97,7 +144,8 @@ public final class EnvironmentReconciler implements Reconciler<Environment> {
 
   private static Environment withStatus(Environment environment, EnvironmentStatus status) {
     var fresh = new Environment();
-    fresh.setMetadata(new ObjectMetaBuilder().withName(environment.getMetadata().getName()).build());
+    fresh.setMetadata(
+        new ObjectMetaBuilder().withName(environment.getMetadata().getName()).build());
     fresh.setStatus(status);
     return fresh;
   }

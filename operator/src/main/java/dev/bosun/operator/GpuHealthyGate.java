@@ -12,9 +12,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 
 /**
- * Sets the {@code bosun.dev/gpu-healthy} readiness gate of GPU pods to True. A pod with a
- * readiness gate is Ready only when the gate's condition is True; until GPU remediation judges
- * the GPUs, the operator vouches for them so that GPU pods can serve at all.
+ * Sets the {@code bosun.dev/gpu-healthy} readiness gate of GPU pods to True. A pod with a readiness
+ * gate is Ready only when the gate's condition is True; until GPU remediation judges the GPUs, the
+ * operator vouches for them so that GPU pods can serve at all.
  */
 final class GpuHealthyGate {
   private final KubernetesClient client;
@@ -27,16 +27,27 @@ final class GpuHealthyGate {
     for (Pod pod : pods) {
       if (hasGate(pod) && !gateIsTrue(pod) && pod.getMetadata().getDeletionTimestamp() == null) {
         // A strategic merge patch merges pod conditions by type, leaving the kubelet's alone.
-        String patch = """
+        String patch =
+            """
             {"status":{"conditions":[{"type":"%s","status":"True","reason":"NoFaultKnown",\
             "message":"Bosun GPU remediation is not running; the GPUs are assumed healthy","lastTransitionTime":"%s"}]}}"""
-            .formatted(Compiler.GPU_HEALTHY_GATE, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+                .formatted(
+                    Compiler.GPU_HEALTHY_GATE, Instant.now().truncatedTo(ChronoUnit.SECONDS));
         try {
           // Patching through resource(...) with the pod in hand: fabric8 would otherwise GET it
           // first, and the operator needs no get on pods besides this.
-          Pod target = new PodBuilder().withNewMetadata().withName(pod.getMetadata().getName())
-              .withNamespace(pod.getMetadata().getNamespace()).endMetadata().build();
-          client.pods().resource(target).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+          Pod target =
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName(pod.getMetadata().getName())
+                  .withNamespace(pod.getMetadata().getNamespace())
+                  .endMetadata()
+                  .build();
+          client
+              .pods()
+              .resource(target)
+              .subresource("status")
+              .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
         } catch (KubernetesClientException e) {
           if (e.getCode() != 404) { // a pod deleted meanwhile needs no gate
             throw e;
@@ -47,12 +58,15 @@ final class GpuHealthyGate {
   }
 
   static boolean hasGate(Pod pod) {
-    return pod.getSpec() != null && pod.getSpec().getReadinessGates().stream()
-        .anyMatch(g -> Compiler.GPU_HEALTHY_GATE.equals(g.getConditionType()));
+    return pod.getSpec() != null
+        && pod.getSpec().getReadinessGates().stream()
+            .anyMatch(g -> Compiler.GPU_HEALTHY_GATE.equals(g.getConditionType()));
   }
 
   static boolean gateIsTrue(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions().stream()
-        .anyMatch(c -> Compiler.GPU_HEALTHY_GATE.equals(c.getType()) && "True".equals(c.getStatus()));
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(
+                c -> Compiler.GPU_HEALTHY_GATE.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 }

@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
-/** {@code /metrics} in the Prometheus text format and {@code /healthz}, on the JDK's HTTP server. */
+/**
+ * {@code /metrics} in the Prometheus text format and {@code /healthz}, on the JDK's HTTP server.
+ */
 final class HttpEndpoints implements AutoCloseable {
   private final HttpServer server;
 
@@ -22,14 +24,17 @@ final class HttpEndpoints implements AutoCloseable {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
       server.createContext("/metrics", exchange -> respond(exchange, 200, registry.scrape()));
       // Healthy while the informers are connected; a replica waiting for the Lease is healthy too.
-      server.createContext("/healthz", exchange -> {
-        boolean healthy = operator.getRuntimeInfo().allEventSourcesAreHealthy();
-        respond(exchange, healthy ? 200 : 503, healthy ? "ok\n" : "informers unhealthy\n");
-      });
+      server.createContext(
+          "/healthz",
+          exchange -> {
+            boolean healthy = operator.getRuntimeInfo().allEventSourcesAreHealthy();
+            respond(exchange, healthy ? 200 : 503, healthy ? "ok\n" : "informers unhealthy\n");
+          });
       server.start();
       return new HttpEndpoints(server);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on port " + port + " for /metrics and /healthz", e);
+      throw new UncheckedIOException(
+          "cannot listen on port " + port + " for /metrics and /healthz", e);
     }
   }
 

@@ -18,8 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * Starts the operator: both reconcilers, leader election, and the {@code /metrics} and
- * {@code /healthz} endpoints. {@code bosun operator} calls {@link #run}; tests call {@link #start}.
+ * Starts the operator: both reconcilers, leader election, and the {@code /metrics} and {@code
+ * /healthz} endpoints. {@code bosun operator} calls {@link #run}; tests call {@link #start}.
  */
 public final class OperatorMain implements AutoCloseable {
 
@@ -27,12 +27,18 @@ public final class OperatorMain implements AutoCloseable {
    * @param kubeconfig a kubeconfig file, or null for fabric8's default resolution ($KUBECONFIG,
    *     ~/.kube/config, in-cluster service account)
    * @param httpPort where /metrics and /healthz listen; 0 for any free port, negative for none
-   * @param leaderElection whether to take the Lease before reconciling (needed with more than one replica)
+   * @param leaderElection whether to take the Lease before reconciling (needed with more than one
+   *     replica)
    * @param leaseNamespace where the Lease lives; the pod's namespace in-cluster
    * @param exitOnLostLease whether losing the Lease ends the process (JOSDK's default, so that two
    *     replicas never reconcile at once); tests that run several operators in one JVM turn it off
    */
-  public record Settings(Path kubeconfig, int httpPort, boolean leaderElection, String leaseNamespace, boolean exitOnLostLease) {
+  public record Settings(
+      Path kubeconfig,
+      int httpPort,
+      boolean leaderElection,
+      String leaseNamespace,
+      boolean exitOnLostLease) {
     public static final String LEASE_NAME = "bosun-operator";
 
     public Settings(Path kubeconfig, int httpPort, boolean leaderElection, String leaseNamespace) {
@@ -61,10 +67,11 @@ public final class OperatorMain implements AutoCloseable {
    */
   public static OperatorMain start(Settings settings) {
     KubernetesClient client = clientFor(settings.kubeconfig());
-    List<String> missing = Stream.of(Workload.class, Tier.class, Environment.class)
-        .filter(kind -> !client.supports(kind))
-        .map(Class::getSimpleName)
-        .toList();
+    List<String> missing =
+        Stream.of(Workload.class, Tier.class, Environment.class)
+            .filter(kind -> !client.supports(kind))
+            .map(Class::getSimpleName)
+            .toList();
     if (!missing.isEmpty()) {
       client.close();
       throw new MissingCrdsException(missing);
@@ -75,31 +82,46 @@ public final class OperatorMain implements AutoCloseable {
   /** The cluster does not serve some of Bosun's kinds: the CRDs are not installed (or too old). */
   public static final class MissingCrdsException extends RuntimeException {
     MissingCrdsException(List<String> kinds) {
-      super("the cluster does not serve " + String.join(", ", kinds) + " (" + Workload.GROUP + "/" + Workload.VERSION
-          + "): install the CRDs first, e.g. kubectl apply --server-side -f deploy/crds/");
+      super(
+          "the cluster does not serve "
+              + String.join(", ", kinds)
+              + " ("
+              + Workload.GROUP
+              + "/"
+              + Workload.VERSION
+              + "): install the CRDs first, e.g. kubectl apply --server-side -f deploy/crds/");
     }
   }
 
   /** Starts the operator on a client the caller made (and the operator closes). */
   public static OperatorMain start(Settings settings, KubernetesClient client) {
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    var operator = new Operator(o -> {
-      o.withKubernetesClient(client)
-          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
-          .withCloseClientOnStop(true)
-          // A Workload is reconciled by one thread at a time; these many Workloads at once.
-          .withConcurrentReconciliationThreads(Integer.getInteger("bosun.operator.threads", 10));
-      if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
-            .aLeaderElectionConfiguration(Settings.LEASE_NAME)
-            .withLeaseNamespace(settings.leaseNamespace())
-            .withExitOnStopLeading(settings.exitOnLostLease())
-            .build());
-      }
-    });
-    operator.register(new WorkloadReconciler(client), o -> o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields)));
+    var operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                  .withCloseClientOnStop(true)
+                  // A Workload is reconciled by one thread at a time; these many Workloads at once.
+                  .withConcurrentReconciliationThreads(
+                      Integer.getInteger("bosun.operator.threads", 10));
+              if (settings.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                            Settings.LEASE_NAME)
+                        .withLeaseNamespace(settings.leaseNamespace())
+                        .withExitOnStopLeading(settings.exitOnLostLease())
+                        .build());
+              }
+            });
+    operator.register(
+        new WorkloadReconciler(client),
+        o -> o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields)));
     operator.register(new EnvironmentReconciler(client));
-    HttpEndpoints endpoints = settings.httpPort() < 0 ? null : HttpEndpoints.start(settings.httpPort(), registry, operator);
+    HttpEndpoints endpoints =
+        settings.httpPort() < 0
+            ? null
+            : HttpEndpoints.start(settings.httpPort(), registry, operator);
     operator.start();
     return new OperatorMain(operator, client, endpoints);
   }
@@ -108,10 +130,14 @@ public final class OperatorMain implements AutoCloseable {
   public static void run(Settings settings) throws InterruptedException {
     var running = start(settings);
     var stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      running.close();
-      stopped.countDown();
-    }, "bosun-operator-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.close();
+                  stopped.countDown();
+                },
+                "bosun-operator-stop"));
     stopped.await();
   }
 
@@ -142,9 +168,12 @@ public final class OperatorMain implements AutoCloseable {
       return new KubernetesClientBuilder().build();
     }
     try {
-      return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+      return new KubernetesClientBuilder()
+          .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+          .build();
     } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("cannot read the kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read the kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
     }
   }
 }

@@ -25,6 +25,7 @@ import java.util.function.Function;
 public final class WorkloadObservation {
   /** Why a Workload cannot make progress until someone acts. */
   public static final String INVALID_SPEC = "InvalidSpec";
+
   public static final String TIER_NOT_FOUND = "TierNotFound";
   public static final String UNSCHEDULABLE = "Unschedulable";
   public static final String QUOTA_EXCEEDED = "QuotaExceeded";
@@ -37,15 +38,24 @@ public final class WorkloadObservation {
   public record Problem(String reason, String message) {}
 
   /**
-   * @param problem a problem found before the children were looked at (invalid spec, tier
-   *     missing, apply failed), or null
+   * @param problem a problem found before the children were looked at (invalid spec, tier missing,
+   *     apply failed), or null
    * @param eventsOfPod the Events of a pending pod, asked for only when no condition explains why
    *     it is pending (a claim or a pod refused by quota leaves only an Event behind)
    */
-  public static WorkloadStatus status(Workload workload, String tier, String environment, Problem problem,
-      Deployment deployment, Job job, Collection<Pod> pods, Function<Pod, List<Event>> eventsOfPod, Instant now) {
+  public static WorkloadStatus status(
+      Workload workload,
+      String tier,
+      String environment,
+      Problem problem,
+      Deployment deployment,
+      Job job,
+      Collection<Pod> pods,
+      Function<Pod, List<Event>> eventsOfPod,
+      Instant now) {
     long generation = Optional.ofNullable(workload.getMetadata().getGeneration()).orElse(0L);
-    List<Condition> previous = workload.getStatus() == null ? null : workload.getStatus().conditions();
+    List<Condition> previous =
+        workload.getStatus() == null ? null : workload.getStatus().conditions();
 
     Integer desired = null, ready = null, completions = null, succeeded = null, failed = null;
     boolean isReady = false;
@@ -55,14 +65,18 @@ public final class WorkloadObservation {
     if (deployment != null) {
       var spec = deployment.getSpec();
       var st = deployment.getStatus();
-      // Under an autoscaler the Deployment starts at one replica until the HPA's first sync raises it:
+      // Under an autoscaler the Deployment starts at one replica until the HPA's first sync raises
+      // it:
       // the Workload's own minimum is what "ready" has to mean.
-      desired = Math.max(spec.getReplicas() == null ? 1 : spec.getReplicas(), minimumReplicas(workload));
+      desired =
+          Math.max(spec.getReplicas() == null ? 1 : spec.getReplicas(), minimumReplicas(workload));
       int updated = st == null || st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas();
       int readyNow = st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
       int total = st == null || st.getReplicas() == null ? 0 : st.getReplicas();
-      long observed = st == null || st.getObservedGeneration() == null ? 0 : st.getObservedGeneration();
-      boolean current = observed >= Optional.ofNullable(deployment.getMetadata().getGeneration()).orElse(0L);
+      long observed =
+          st == null || st.getObservedGeneration() == null ? 0 : st.getObservedGeneration();
+      boolean current =
+          observed >= Optional.ofNullable(deployment.getMetadata().getGeneration()).orElse(0L);
       ready = Math.min(readyNow, updated);
       isReady = current && updated >= desired && readyNow >= desired && total <= desired;
       progressing = !isReady;
@@ -76,15 +90,23 @@ public final class WorkloadObservation {
       completions = job.getSpec().getCompletions() == null ? 1 : job.getSpec().getCompletions();
       succeeded = st == null || st.getSucceeded() == null ? 0 : st.getSucceeded();
       failed = st == null || st.getFailed() == null ? 0 : st.getFailed();
-      Optional<JobCondition> finished = st == null ? Optional.empty() : st.getConditions().stream()
-          .filter(c -> "True".equals(c.getStatus()) && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())))
-          .findFirst();
+      Optional<JobCondition> finished =
+          st == null
+              ? Optional.empty()
+              : st.getConditions().stream()
+                  .filter(
+                      c ->
+                          "True".equals(c.getStatus())
+                              && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())))
+                  .findFirst();
       isReady = finished.map(c -> "Complete".equals(c.getType())).orElse(false);
       progressing = finished.isEmpty();
       readyReason = isReady ? "Succeeded" : progressing ? "Running" : "Failed";
       readyMessage = succeeded + " of " + completions + " completions succeeded";
       if (problem == null && finished.isPresent() && "Failed".equals(finished.get().getType())) {
-        problem = new Problem(JOB_FAILED, finished.get().getReason() + ": " + finished.get().getMessage());
+        problem =
+            new Problem(
+                JOB_FAILED, finished.get().getReason() + ": " + finished.get().getMessage());
       }
     }
     if (problem == null && !isReady) {
@@ -98,14 +120,27 @@ public final class WorkloadObservation {
     var conditions = new ArrayList<Conditions.Observed>();
     conditions.add(new Conditions.Observed(Conditions.READY, isReady, readyReason, readyMessage));
     boolean blocked = problem != null;
-    conditions.add(new Conditions.Observed(Conditions.PROGRESSING, progressing && !blocked,
-        progressing ? (blocked ? "Blocked" : "RollingOut") : "Complete",
-        progressing ? (blocked ? "blocked: " + problem.message() : readyMessage) : null));
-    conditions.add(blocked
-        ? new Conditions.Observed(Conditions.DEGRADED, true, problem.reason(), problem.message())
-        : new Conditions.Observed(Conditions.DEGRADED, false, "AsExpected", null));
-    return new WorkloadStatus(generation, Conditions.merge(previous, conditions, generation, now), tier, environment,
-        desired, ready, completions, succeeded, failed);
+    conditions.add(
+        new Conditions.Observed(
+            Conditions.PROGRESSING,
+            progressing && !blocked,
+            progressing ? (blocked ? "Blocked" : "RollingOut") : "Complete",
+            progressing ? (blocked ? "blocked: " + problem.message() : readyMessage) : null));
+    conditions.add(
+        blocked
+            ? new Conditions.Observed(
+                Conditions.DEGRADED, true, problem.reason(), problem.message())
+            : new Conditions.Observed(Conditions.DEGRADED, false, "AsExpected", null));
+    return new WorkloadStatus(
+        generation,
+        Conditions.merge(previous, conditions, generation, now),
+        tier,
+        environment,
+        desired,
+        ready,
+        completions,
+        succeeded,
+        failed);
   }
 
   private static int minimumReplicas(Workload workload) {
@@ -113,7 +148,9 @@ public final class WorkloadObservation {
     return replicas == null || replicas.min() == null ? 1 : replicas.min();
   }
 
-  /** The Deployment controller copies a ReplicaSet's failure to create pods (quota, admission) here. */
+  /**
+   * The Deployment controller copies a ReplicaSet's failure to create pods (quota, admission) here.
+   */
   static Optional<Problem> quotaProblem(Deployment deployment) {
     if (deployment.getStatus() == null) {
       return Optional.empty();
@@ -132,27 +169,50 @@ public final class WorkloadObservation {
         : new Problem("FailedCreate", message);
   }
 
-  /** The scheduler's own words for a pod it cannot place, or a quota Event that keeps it pending. */
-  static Optional<Problem> podProblem(Collection<Pod> pods, Function<Pod, List<Event>> eventsOfPod) {
-    List<Pod> pending = pods.stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .filter(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()))
-        .sorted(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getName()))
-        .toList();
+  /**
+   * The scheduler's own words for a pod it cannot place, or a quota Event that keeps it pending.
+   */
+  static Optional<Problem> podProblem(
+      Collection<Pod> pods, Function<Pod, List<Event>> eventsOfPod) {
+    List<Pod> pending =
+        pods.stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .filter(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()))
+            .sorted(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getName()))
+            .toList();
     for (Pod pod : pending) {
-      Optional<PodCondition> unschedulable = pod.getStatus() == null ? Optional.empty() : pod.getStatus().getConditions().stream()
-          .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason()))
-          .findFirst();
+      Optional<PodCondition> unschedulable =
+          pod.getStatus() == null
+              ? Optional.empty()
+              : pod.getStatus().getConditions().stream()
+                  .filter(
+                      c ->
+                          "PodScheduled".equals(c.getType())
+                              && "False".equals(c.getStatus())
+                              && "Unschedulable".equals(c.getReason()))
+                  .findFirst();
       if (unschedulable.isPresent()) {
-        return Optional.of(new Problem(UNSCHEDULABLE, "pod " + pod.getMetadata().getName() + ": " + unschedulable.get().getMessage()));
+        return Optional.of(
+            new Problem(
+                UNSCHEDULABLE,
+                "pod " + pod.getMetadata().getName() + ": " + unschedulable.get().getMessage()));
       }
     }
     for (Pod pod : pending) {
-      Optional<Problem> fromEvents = eventsOfPod.apply(pod).stream()
-          .filter(e -> "Warning".equals(e.getType()) && e.getMessage() != null)
-          .filter(e -> e.getMessage().contains("exceeded quota") || e.getMessage().contains("forbidden"))
-          .max(java.util.Comparator.comparing(e -> Optional.ofNullable(e.getLastTimestamp()).orElse("")))
-          .map(e -> creationProblem("pod " + pod.getMetadata().getName() + ": " + e.getMessage()));
+      Optional<Problem> fromEvents =
+          eventsOfPod.apply(pod).stream()
+              .filter(e -> "Warning".equals(e.getType()) && e.getMessage() != null)
+              .filter(
+                  e ->
+                      e.getMessage().contains("exceeded quota")
+                          || e.getMessage().contains("forbidden"))
+              .max(
+                  java.util.Comparator.comparing(
+                      e -> Optional.ofNullable(e.getLastTimestamp()).orElse("")))
+              .map(
+                  e ->
+                      creationProblem(
+                          "pod " + pod.getMetadata().getName() + ": " + e.getMessage()));
       if (fromEvents.isPresent()) {
         return fromEvents;
       }

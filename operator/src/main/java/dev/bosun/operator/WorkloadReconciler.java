@@ -42,17 +42,27 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = WorkloadReconciler.NAME, fieldManager = Children.FIELD_MANAGER)
 public final class WorkloadReconciler implements Reconciler<Workload> {
   public static final String NAME = "workload";
-  /** How soon a Workload with a pending pod is looked at again when nothing it watches changes (quota Events). */
+
+  /**
+   * How soon a Workload with a pending pod is looked at again when nothing it watches changes
+   * (quota Events).
+   */
   private static final Duration NOT_READY_RECHECK = Duration.ofSeconds(20);
 
   private final KubernetesClient client;
   private final Children children;
   private final GpuHealthyGate gpuGate;
-  /** What was last applied per Workload uid, so that a status change of a child does not re-apply everything. */
+
+  /**
+   * What was last applied per Workload uid, so that a status change of a child does not re-apply
+   * everything.
+   */
   private final Map<String, Applied> applied = new ConcurrentHashMap<>();
 
-  private io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<Workload> workloads;
-  private final java.util.concurrent.atomic.AtomicLong applies = new java.util.concurrent.atomic.AtomicLong();
+  private io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<Workload>
+      workloads;
+  private final java.util.concurrent.atomic.AtomicLong applies =
+      new java.util.concurrent.atomic.AtomicLong();
   private InformerEventSource<Tier, Workload> tiers;
   private InformerEventSource<Environment, Workload> environments;
 
@@ -70,33 +80,60 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     this.workloads = workloads;
     // Children carry the Workload label; only they are cached, not every Deployment of the cluster.
     // Each cache keeps only what this class reads of its objects (CachedShapes).
-    var deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, Workload.class)
-        .withLabelSelector(Labels.WORKLOAD)
-        .withItemStore(CachedShapes.store(CachedShapes::deployment))
-        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Workload.class))
-        .build(), context);
-    var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, Workload.class)
-        .withLabelSelector(Labels.WORKLOAD)
-        .withItemStore(CachedShapes.store(CachedShapes::job))
-        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Workload.class))
-        .build(), context);
+    var deployments =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Deployment.class, Workload.class)
+                .withLabelSelector(Labels.WORKLOAD)
+                .withItemStore(CachedShapes.store(CachedShapes::deployment))
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Workload.class))
+                .build(),
+            context);
+    var jobs =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Job.class, Workload.class)
+                .withLabelSelector(Labels.WORKLOAD)
+                .withItemStore(CachedShapes.store(CachedShapes::job))
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Workload.class))
+                .build(),
+            context);
     // Pods are owned by ReplicaSets and Jobs; the compiler's annotation names their Workload.
-    var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Workload.class)
-        .withLabelSelector(Labels.WORKLOAD)
-        .withItemStore(CachedShapes.store(CachedShapes::pod))
-        .withSecondaryToPrimaryMapper(WorkloadReconciler::workloadOfPod)
-        .build(), context);
-    // A changed Tier re-renders every Workload of that size; a changed Environment, every Workload in its namespace.
-    tiers = new InformerEventSource<>(InformerEventSourceConfiguration.from(Tier.class, Workload.class)
-        .withSecondaryToPrimaryMapper((Tier tier) -> workloads
-            .list(w -> w.getSpec() != null && tier.getMetadata().getName().equals(w.getSpec().size()))
-            .map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .build(), context);
-    environments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Environment.class, Workload.class)
-        .withSecondaryToPrimaryMapper((Environment environment) -> environment.getSpec() == null ? Set.of()
-            : workloads.list(environment.getSpec().namespace(), w -> true)
-                .map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .build(), context);
+    var pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, Workload.class)
+                .withLabelSelector(Labels.WORKLOAD)
+                .withItemStore(CachedShapes.store(CachedShapes::pod))
+                .withSecondaryToPrimaryMapper(WorkloadReconciler::workloadOfPod)
+                .build(),
+            context);
+    // A changed Tier re-renders every Workload of that size; a changed Environment, every Workload
+    // in its namespace.
+    tiers =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Tier.class, Workload.class)
+                .withSecondaryToPrimaryMapper(
+                    (Tier tier) ->
+                        workloads
+                            .list(
+                                w ->
+                                    w.getSpec() != null
+                                        && tier.getMetadata().getName().equals(w.getSpec().size()))
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    environments =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Environment.class, Workload.class)
+                .withSecondaryToPrimaryMapper(
+                    (Environment environment) ->
+                        environment.getSpec() == null
+                            ? Set.of()
+                            : workloads
+                                .list(environment.getSpec().namespace(), w -> true)
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                .build(),
+            context);
     return List.of(deployments, jobs, pods, tiers, environments);
   }
 
@@ -112,16 +149,23 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   @Override
   public UpdateControl<Workload> reconcile(Workload workload, Context<Workload> context) {
     String namespace = workload.getMetadata().getNamespace();
-    Environment environment = environments.list(e -> e.getSpec() != null && namespace.equals(e.getSpec().namespace()))
-        .min(java.util.Comparator.comparing(e -> e.getMetadata().getName())).orElse(null);
+    Environment environment =
+        environments
+            .list(e -> e.getSpec() != null && namespace.equals(e.getSpec().namespace()))
+            .min(java.util.Comparator.comparing(e -> e.getMetadata().getName()))
+            .orElse(null);
     String environmentName = environment == null ? null : environment.getMetadata().getName();
     String tierName = workload.getSpec().size();
     Tier tier = tiers.get(new ResourceID(tierName)).orElse(null);
 
     WorkloadObservation.Problem problem = null;
     if (tier == null) {
-      problem = new WorkloadObservation.Problem(WorkloadObservation.TIER_NOT_FOUND,
-          "spec.size: tier \"" + tierName + "\" does not exist; `bosun tiers` lists the tiers of this cluster");
+      problem =
+          new WorkloadObservation.Problem(
+              WorkloadObservation.TIER_NOT_FOUND,
+              "spec.size: tier \""
+                  + tierName
+                  + "\" does not exist; `bosun tiers` lists the tiers of this cluster");
     } else {
       try {
         List<HasMetadata> desired = Compiler.compile(workload, tier, environment);
@@ -138,15 +182,27 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     if (tier != null && tier.getSpec().gpu() != null) {
       gpuGate.open(pods);
     }
-    WorkloadStatus status = WorkloadObservation.status(workload, tierName, environmentName, problem,
-        deployment, job, pods, this::eventsOf, Instant.now());
+    WorkloadStatus status =
+        WorkloadObservation.status(
+            workload,
+            tierName,
+            environmentName,
+            problem,
+            deployment,
+            job,
+            pods,
+            this::eventsOf,
+            Instant.now());
 
-    UpdateControl<Workload> control = Objects.equals(status, workload.getStatus())
-        ? UpdateControl.noUpdate()
-        : UpdateControl.patchStatus(withStatus(workload, status));
+    UpdateControl<Workload> control =
+        Objects.equals(status, workload.getStatus())
+            ? UpdateControl.noUpdate()
+            : UpdateControl.patchStatus(withStatus(workload, status));
     // Only a pending pod can be waiting on something no watch reports (a quota Event); running,
     // ready or finished pods change through the watches, so nothing polls once things are steady.
-    boolean podPending = pods.stream().anyMatch(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()));
+    boolean podPending =
+        pods.stream()
+            .anyMatch(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()));
     boolean ready = Conditions.isTrue(status.conditions(), Conditions.READY);
     return podPending && !ready ? control.rescheduleAfter(NOT_READY_RECHECK) : control;
   }
@@ -157,64 +213,90 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
    * included). Prunes (a list per child kind) when an object was dropped from the set, and once
    * after every operator start, unless the Workload is new: no status yet and no Deployment or Job.
    */
-  private void applyIfChanged(Workload workload, List<HasMetadata> desired, Context<Workload> context) {
+  private void applyIfChanged(
+      Workload workload, List<HasMetadata> desired, Context<Workload> context) {
     String uid = workload.getMetadata().getUid();
     int hash = Serialization.asJson(desired).hashCode();
-    HasMetadata child = context.getSecondaryResource(Deployment.class).map(HasMetadata.class::cast)
-        .or(() -> context.getSecondaryResource(Job.class)).orElse(null);
+    HasMetadata child =
+        context
+            .getSecondaryResource(Deployment.class)
+            .map(HasMetadata.class::cast)
+            .or(() -> context.getSecondaryResource(Job.class))
+            .orElse(null);
     Applied last = applied.get(uid);
-    if (last != null && last.desiredHash() == hash && child != null
+    if (last != null
+        && last.desiredHash() == hash
+        && child != null
         && Objects.equals(last.childGeneration(), child.getMetadata().getGeneration())) {
       return;
     }
     List<HasMetadata> stored = children.apply(workload, desired);
     Set<String> keys = desired.stream().map(ChildKinds::key).collect(Collectors.toSet());
-    boolean mayHaveStaleChildren = last == null
-        ? workload.getStatus() != null || child != null
-        : !keys.containsAll(last.keys());
+    boolean mayHaveStaleChildren =
+        last == null
+            ? workload.getStatus() != null || child != null
+            : !keys.containsAll(last.keys());
     if (mayHaveStaleChildren) {
       children.prune(workload, desired);
     }
-    Long generation = stored.stream()
-        .filter(o -> o instanceof Deployment || o instanceof Job)
-        .findFirst()
-        .map(o -> o.getMetadata().getGeneration())
-        .orElse(null);
+    Long generation =
+        stored.stream()
+            .filter(o -> o instanceof Deployment || o instanceof Job)
+            .findFirst()
+            .map(o -> o.getMetadata().getGeneration())
+            .orElse(null);
     applied.put(uid, new Applied(hash, keys, generation));
     forgetDeletedWorkloads();
   }
 
-  /** Deleted Workloads are never reconciled again; now and then, drop what was remembered of them. */
+  /**
+   * Deleted Workloads are never reconciled again; now and then, drop what was remembered of them.
+   */
   private void forgetDeletedWorkloads() {
     if (workloads != null && applies.incrementAndGet() % 1000 == 0) {
-      Set<String> live = workloads.list().map(w -> w.getMetadata().getUid()).collect(Collectors.toSet());
+      Set<String> live =
+          workloads.list().map(w -> w.getMetadata().getUid()).collect(Collectors.toSet());
       applied.keySet().retainAll(live);
     }
   }
 
   private List<Event> eventsOf(Pod pod) {
-    return client.v1().events().inNamespace(pod.getMetadata().getNamespace())
+    return client
+        .v1()
+        .events()
+        .inNamespace(pod.getMetadata().getNamespace())
         .withField("involvedObject.name", pod.getMetadata().getName())
-        .list().getItems();
+        .list()
+        .getItems();
   }
 
   @Override
-  public ErrorStatusUpdateControl<Workload> updateErrorStatus(Workload workload, Context<Workload> context, Exception e) {
+  public ErrorStatusUpdateControl<Workload> updateErrorStatus(
+      Workload workload, Context<Workload> context, Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     var problem = new WorkloadObservation.Problem(WorkloadObservation.APPLY_FAILED, message);
-    WorkloadStatus status = WorkloadObservation.status(workload, workload.getSpec().size(),
-        workload.getStatus() == null ? null : workload.getStatus().environment(), problem,
-        null, null, List.of(), pod -> List.of(), Instant.now());
+    WorkloadStatus status =
+        WorkloadObservation.status(
+            workload,
+            workload.getSpec().size(),
+            workload.getStatus() == null ? null : workload.getStatus().environment(),
+            problem,
+            null,
+            null,
+            List.of(),
+            pod -> List.of(),
+            Instant.now());
     return ErrorStatusUpdateControl.patchStatus(withStatus(workload, status));
   }
 
   /** Only name, namespace and status: a server-side apply of the status owns nothing else. */
   private static Workload withStatus(Workload workload, WorkloadStatus status) {
     var fresh = new Workload();
-    fresh.setMetadata(new ObjectMetaBuilder()
-        .withName(workload.getMetadata().getName())
-        .withNamespace(workload.getMetadata().getNamespace())
-        .build());
+    fresh.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(workload.getMetadata().getName())
+            .withNamespace(workload.getMetadata().getNamespace())
+            .build());
     fresh.setStatus(status);
     return fresh;
   }

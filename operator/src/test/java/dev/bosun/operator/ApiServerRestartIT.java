@@ -49,16 +49,36 @@ class ApiServerRestartIT {
     Workloads.patchSpec(client, "before", "{\"size\":\"cpu-m\"}");
     client.resource(Workloads.service("after", "cpu-s", 1, 1)).create();
     try {
-      awaitStatus(client, "before", w -> "cpu-m".equals(w.getStatus().tier()) && is(w, "Ready", "True", null));
+      awaitStatus(
+          client,
+          "before",
+          w -> "cpu-m".equals(w.getStatus().tier()) && is(w, "Ready", "True", null));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      System.out.println("DIAG deployment status: " + client.apps().deployments().withName("before").get().getStatus());
-      System.out.println("DIAG pods: " + client.pods().list().getItems().stream().map(p -> p.getMetadata().getName() + " " + p.getStatus().getPhase() + " del=" + p.getMetadata().getDeletionTimestamp()).toList());
+      System.out.println(
+          "DIAG deployment status: "
+              + client.apps().deployments().withName("before").get().getStatus());
+      System.out.println(
+          "DIAG pods: "
+              + client.pods().list().getItems().stream()
+                  .map(
+                      p ->
+                          p.getMetadata().getName()
+                              + " "
+                              + p.getStatus().getPhase()
+                              + " del="
+                              + p.getMetadata().getDeletionTimestamp())
+                  .toList());
       System.out.println("DIAG health: " + operator.healthDetails());
       throw e;
     }
     awaitStatus(client, "after", w -> is(w, "Ready", "True", null));
-    var health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + operator.httpPort() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+    var health =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + operator.httpPort() + "/healthz"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
   }
 
@@ -73,33 +93,50 @@ class ApiServerRestartIT {
     var controllerManager = Component.of("kube-controller-manager");
     var scheduler = Component.of("kube-scheduler");
     apiserver.restart(() -> !ready());
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(ApiServerRestartIT::ready);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(ApiServerRestartIT::ready);
     controllerManager.restart(() -> true);
     scheduler.restart(() -> true);
   }
 
   /** A running component of the local cluster, as its pid file names it. */
-  private record Component(String name, Path pidFile, long pid, List<String> command, Path workingDirectory) {
+  private record Component(
+      String name, Path pidFile, long pid, List<String> command, Path workingDirectory) {
     static Component of(String name) throws IOException {
-      Path pidFile = LocalCluster.defaultHome().toAbsolutePath()
-          .resolve("kwok/clusters/" + LocalCluster.NAME + "/pids/" + name + ".pid");
+      Path pidFile =
+          LocalCluster.defaultHome()
+              .toAbsolutePath()
+              .resolve("kwok/clusters/" + LocalCluster.NAME + "/pids/" + name + ".pid");
       long pid = Long.parseLong(Files.readString(pidFile).trim());
       ProcessHandle running = ProcessHandle.of(pid).orElseThrow();
       List<String> command = new java.util.ArrayList<>();
       command.add(running.info().command().orElseThrow());
       command.addAll(List.of(running.info().arguments().orElseThrow()));
-      return new Component(name, pidFile, pid, command, Path.of("/proc/" + pid + "/cwd").toRealPath());
+      return new Component(
+          name, pidFile, pid, command, Path.of("/proc/" + pid + "/cwd").toRealPath());
     }
 
     void restart(java.util.concurrent.Callable<Boolean> down) throws IOException {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-      // Gone once it stops answering and running (it may linger as a zombie until its parent reaps it).
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-          .until(() -> down.call() && (ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true) || isZombie(pid)));
-      Process restarted = new ProcessBuilder(command).directory(workingDirectory.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(cluster.cluster().logFile(name).toFile()))
-          .start();
+      // Gone once it stops answering and running (it may linger as a zombie until its parent reaps
+      // it).
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  down.call()
+                      && (ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)
+                          || isZombie(pid)));
+      Process restarted =
+          new ProcessBuilder(command)
+              .directory(workingDirectory.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(cluster.cluster().logFile(name).toFile()))
+              .start();
       // kwokctl stops what the pid file names: the new process, when the run ends.
       Files.writeString(pidFile, Long.toString(restarted.pid()));
     }
@@ -107,7 +144,8 @@ class ApiServerRestartIT {
 
   private static boolean isZombie(long pid) {
     try {
-      return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().anyMatch(l -> l.startsWith("State:") && l.contains("Z"));
+      return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+          .anyMatch(l -> l.startsWith("State:") && l.contains("Z"));
     } catch (IOException gone) {
       return true;
     }

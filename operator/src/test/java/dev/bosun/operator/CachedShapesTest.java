@@ -46,7 +46,9 @@ class CachedShapesTest {
     assertThat(cached.getSpec().getContainers()).isEmpty();
     assertThat(GpuHealthyGate.hasGate(cached)).isEqualTo(GpuHealthyGate.hasGate(full));
     assertThat(GpuHealthyGate.gateIsTrue(cached)).isEqualTo(GpuHealthyGate.gateIsTrue(full));
-    assertThat(WorkloadReconciler.workloadOfPod(cached)).isEqualTo(WorkloadReconciler.workloadOfPod(full)).isNotEmpty();
+    assertThat(WorkloadReconciler.workloadOfPod(cached))
+        .isEqualTo(WorkloadReconciler.workloadOfPod(full))
+        .isNotEmpty();
     assertThat(WorkloadObservation.podProblem(List.of(cached), p -> List.of()))
         .isEqualTo(WorkloadObservation.podProblem(List.of(full), p -> List.of()));
     assertThat(observe(null, null, List.of(cached))).isEqualTo(observe(null, null, List.of(full)));
@@ -55,14 +57,36 @@ class CachedShapesTest {
   @ParameterizedTest
   @MethodSource("pods")
   void aCachedDeploymentGivesTheStatusOfTheFullOne(Pod pod) {
-    Deployment full = new DeploymentBuilder()
-        .withNewMetadata().withName("web").withGeneration(4L).withManagedFields(MANAGED).endMetadata()
-        .withNewSpec().withReplicas(3).withNewTemplate().withNewSpec().addNewContainer().withName("app").withImage("web:1")
-        .endContainer().endSpec().endTemplate().endSpec()
-        .withNewStatus().withReplicas(3).withUpdatedReplicas(3).withReadyReplicas(2).withObservedGeneration(4L)
-        .addNewCondition().withType("ReplicaFailure").withStatus("True")
-        .withMessage("pods \"web-1\" is forbidden: exceeded quota: gpu").endCondition().endStatus()
-        .build();
+    Deployment full =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName("web")
+            .withGeneration(4L)
+            .withManagedFields(MANAGED)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(3)
+            .withNewTemplate()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("app")
+            .withImage("web:1")
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .withNewStatus()
+            .withReplicas(3)
+            .withUpdatedReplicas(3)
+            .withReadyReplicas(2)
+            .withObservedGeneration(4L)
+            .addNewCondition()
+            .withType("ReplicaFailure")
+            .withStatus("True")
+            .withMessage("pods \"web-1\" is forbidden: exceeded quota: gpu")
+            .endCondition()
+            .endStatus()
+            .build();
     Deployment cached = CachedShapes.deployment(Serialization.clone(full));
 
     assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
@@ -74,13 +98,35 @@ class CachedShapesTest {
   @ParameterizedTest
   @MethodSource("pods")
   void aCachedJobGivesTheStatusOfTheFullOne(Pod pod) {
-    Job full = new JobBuilder()
-        .withNewMetadata().withName("train").withGeneration(2L).withManagedFields(MANAGED).endMetadata()
-        .withNewSpec().withCompletions(4).withParallelism(4).withNewTemplate().withNewSpec().addNewContainer().withName("app")
-        .endContainer().endSpec().endTemplate().endSpec()
-        .withNewStatus().withSucceeded(1).withFailed(2).addNewCondition().withType("Failed").withStatus("True")
-        .withReason("BackoffLimitExceeded").withMessage("Job has reached the specified backoff limit").endCondition().endStatus()
-        .build();
+    Job full =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName("train")
+            .withGeneration(2L)
+            .withManagedFields(MANAGED)
+            .endMetadata()
+            .withNewSpec()
+            .withCompletions(4)
+            .withParallelism(4)
+            .withNewTemplate()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("app")
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .withNewStatus()
+            .withSucceeded(1)
+            .withFailed(2)
+            .addNewCondition()
+            .withType("Failed")
+            .withStatus("True")
+            .withReason("BackoffLimitExceeded")
+            .withMessage("Job has reached the specified backoff limit")
+            .endCondition()
+            .endStatus()
+            .build();
     Job cached = CachedShapes.job(Serialization.clone(full));
 
     assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
@@ -93,27 +139,55 @@ class CachedShapesTest {
     Workload workload = Workloads.service("web", "gpu-m", 3, 3);
     workload.getMetadata().setNamespace("ns");
     workload.getMetadata().setGeneration(1L);
-    return WorkloadObservation.status(workload, "gpu-m", "staging", null, deployment, job, pods, p -> List.of(), NOW);
+    return WorkloadObservation.status(
+        workload, "gpu-m", "staging", null, deployment, job, pods, p -> List.of(), NOW);
   }
 
   private static ManagedFieldsEntry managedFields() {
     var fields = new FieldsV1();
     fields.setAdditionalProperty("f:spec", Map.of("f:containers", Map.of()));
-    return new ManagedFieldsEntry("v1", "FieldsV1", fields, "kube-controller-manager", "Update", null, "2026-11-28T04:00:00Z");
+    return new ManagedFieldsEntry(
+        "v1",
+        "FieldsV1",
+        fields,
+        "kube-controller-manager",
+        "Update",
+        null,
+        "2026-11-28T04:00:00Z");
   }
 
-  private static Pod pod(String phase, String conditionType, String conditionStatus, String reason, boolean gated) {
-    var builder = new PodBuilder()
-        .withNewMetadata().withName("web-" + phase.toLowerCase() + "-" + conditionType.length()).withNamespace("ns")
-        .addToLabels(Labels.WORKLOAD, "web").addToAnnotations(Labels.WORKLOAD_ANNOTATION, "ns/web")
-        .withManagedFields(MANAGED).endMetadata()
-        .withNewSpec().withNodeName("node-1").addNewContainer().withName("app").withImage("web:1").endContainer()
-        .endSpec()
-        .withNewStatus().withPhase(phase).withPodIP("10.0.0.7")
-        .addNewCondition().withType(conditionType).withStatus(conditionStatus).withReason(reason)
-        .withMessage("0/4 nodes are available: 4 Insufficient nvidia.com/gpu.").endCondition()
-        .addNewContainerStatus().withName("app").withReady("Running".equals(phase)).endContainerStatus()
-        .endStatus();
+  private static Pod pod(
+      String phase, String conditionType, String conditionStatus, String reason, boolean gated) {
+    var builder =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("web-" + phase.toLowerCase() + "-" + conditionType.length())
+            .withNamespace("ns")
+            .addToLabels(Labels.WORKLOAD, "web")
+            .addToAnnotations(Labels.WORKLOAD_ANNOTATION, "ns/web")
+            .withManagedFields(MANAGED)
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName("node-1")
+            .addNewContainer()
+            .withName("app")
+            .withImage("web:1")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase(phase)
+            .withPodIP("10.0.0.7")
+            .addNewCondition()
+            .withType(conditionType)
+            .withStatus(conditionStatus)
+            .withReason(reason)
+            .withMessage("0/4 nodes are available: 4 Insufficient nvidia.com/gpu.")
+            .endCondition()
+            .addNewContainerStatus()
+            .withName("app")
+            .withReady("Running".equals(phase))
+            .endContainerStatus()
+            .endStatus();
     if (gated) {
       builder.editSpec().addNewReadinessGate(Compiler.GPU_HEALTHY_GATE).endSpec();
     }

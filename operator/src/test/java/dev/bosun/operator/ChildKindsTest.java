@@ -24,19 +24,43 @@ class ChildKindsTest {
     for (Tier tier : TierCatalog.defaults().all()) {
       for (WorkloadType type : WorkloadType.values()) {
         for (int replicas : new int[] {1, 3}) {
-          Workload workload = Workloads.workload("w", new WorkloadSpec(type, "registry.example.com/a/b:1", tier.getMetadata().getName(),
-              null, null, null, type.isServing() ? 8080 : null, type.isServing() ? new Replicas(1, replicas) : null,
-              null, null, type.isServing() ? null : replicas, null, null, null, null, null, null));
+          Workload workload =
+              Workloads.workload(
+                  "w",
+                  new WorkloadSpec(
+                      type,
+                      "registry.example.com/a/b:1",
+                      tier.getMetadata().getName(),
+                      null,
+                      null,
+                      null,
+                      type.isServing() ? 8080 : null,
+                      type.isServing() ? new Replicas(1, replicas) : null,
+                      null,
+                      null,
+                      type.isServing() ? null : replicas,
+                      null,
+                      null,
+                      null,
+                      null,
+                      null,
+                      null));
           workload.getMetadata().setNamespace("ns");
           try {
-            Compiler.compile(workload, tier, null).stream().map(HasMetadata::getClass).forEach(made::add);
+            Compiler.compile(workload, tier, null).stream()
+                .map(HasMetadata::getClass)
+                .forEach(made::add);
           } catch (InvalidWorkloadException tierNotForThisType) {
             // A tier that does not allow the type makes nothing.
           }
         }
       }
     }
-    assertThat(ChildKinds.ALL).containsAll(made.stream().map(c -> (Class<? extends HasMetadata>) c.asSubclass(HasMetadata.class)).toList());
+    assertThat(ChildKinds.ALL)
+        .containsAll(
+            made.stream()
+                .map(c -> (Class<? extends HasMetadata>) c.asSubclass(HasMetadata.class))
+                .toList());
     // Every kind listed is one the compiler really makes: no list calls for nothing.
     assertThat(made).containsAll(ChildKinds.ALL);
   }

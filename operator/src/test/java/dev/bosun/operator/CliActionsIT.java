@@ -11,7 +11,6 @@ import dev.bosun.operator.client.CliActions;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,8 +53,14 @@ class CliActionsIT {
 
   @BeforeEach
   void environments(TestNamespace namespace) {
-    cli = new CliActions(() -> new KubernetesClientBuilder().withConfig(cluster.client().getConfiguration()).build(),
-        new PrintWriter(out), new PrintWriter(err));
+    cli =
+        new CliActions(
+            () ->
+                new KubernetesClientBuilder()
+                    .withConfig(cluster.client().getConfiguration())
+                    .build(),
+            new PrintWriter(out),
+            new PrintWriter(err));
     String suffix = namespace.name().substring(namespace.name().lastIndexOf('-') + 1);
     staging = "staging-" + suffix;
     production = "production-" + suffix;
@@ -71,47 +76,83 @@ class CliActionsIT {
   }
 
   @Test
-  void deployWaitsUntilReadyAndStatusShowsIt(@TempDir Path dir, KubernetesClient client) throws IOException {
+  void deployWaitsUntilReadyAndStatusShowsIt(@TempDir Path dir, KubernetesClient client)
+      throws IOException {
     Path file = workloadFile(dir, "web", "cpu-s", "registry.example.com/acme/web:1.0");
 
     int exit = cli.deploy(file.toString(), staging, true, Duration.ofSeconds(90));
 
     assertThat(exit).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("workload/web applied to " + staging).contains("web: Ready");
+    assertThat(out.toString())
+        .contains("workload/web applied to " + staging)
+        .contains("web: Ready");
     out.getBuffer().setLength(0);
     assertThat(cli.status("web", client.getNamespace(), false)).isZero();
     assertThat(out.toString().lines().toList()).hasSize(2);
-    assertThat(out.toString()).contains("WORKLOAD").contains("web").contains(staging).contains("cpu-s").contains("2/2")
+    assertThat(out.toString())
+        .contains("WORKLOAD")
+        .contains("web")
+        .contains(staging)
+        .contains("cpu-s")
+        .contains("2/2")
         .contains("Ready=True");
     out.getBuffer().setLength(0);
     assertThat(cli.status("web", client.getNamespace(), true)).isZero();
     assertThat(out.toString()).contains("\"ready\":\"2/2\"").contains("\"tier\":\"cpu-s\"");
 
     assertThat(cli.delete("web", staging)).isZero();
-    await().atMost(Duration.ofSeconds(60)).until(() -> client.apps().deployments().withName("web").get() == null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> client.apps().deployments().withName("web").get() == null);
   }
 
   @Test
   void badInputNamesTheFieldAndExitsTwo(@TempDir Path dir) throws IOException {
-    assertThat(cli.deploy(workloadFile(dir, "web", "cpu-nope", "registry.example.com/acme/web:1.0").toString(), staging, false, Duration.ZERO))
+    assertThat(
+            cli.deploy(
+                workloadFile(dir, "web", "cpu-nope", "registry.example.com/acme/web:1.0")
+                    .toString(),
+                staging,
+                false,
+                Duration.ZERO))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("Workload/web: spec.size: tier \"cpu-nope\" does not exist");
-    assertThat(cli.deploy(dir.resolve("missing.yaml").toString(), staging, false, Duration.ZERO)).isEqualTo(2);
-    assertThat(cli.deploy(workloadFile(dir, "web", "cpu-s", "registry.example.com/acme/web:1.0").toString(), "nowhere", false, Duration.ZERO))
+    assertThat(err.toString())
+        .contains("Workload/web: spec.size: tier \"cpu-nope\" does not exist");
+    assertThat(cli.deploy(dir.resolve("missing.yaml").toString(), staging, false, Duration.ZERO))
+        .isEqualTo(2);
+    assertThat(
+            cli.deploy(
+                workloadFile(dir, "web", "cpu-s", "registry.example.com/acme/web:1.0").toString(),
+                "nowhere",
+                false,
+                Duration.ZERO))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--env: environment \"nowhere\" does not exist");
     assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 
   @Test
-  void promotionPinsTheDigestThatRunsInStaging(@TempDir Path dir, KubernetesClient client) throws IOException {
-    assertThat(cli.deploy(workloadFile(dir, "web", "cpu-s", "registry.example.com/acme/web:1.0").toString(), staging, true,
-        Duration.ofSeconds(90))).as(err.toString()).isZero();
+  void promotionPinsTheDigestThatRunsInStaging(@TempDir Path dir, KubernetesClient client)
+      throws IOException {
+    assertThat(
+            cli.deploy(
+                workloadFile(dir, "web", "cpu-s", "registry.example.com/acme/web:1.0").toString(),
+                staging,
+                true,
+                Duration.ofSeconds(90)))
+        .as(err.toString())
+        .isZero();
     reportPulledDigest(client, "web");
 
     assertThat(cli.promote("web", staging, production)).as(err.toString()).isZero();
 
-    Workload promoted = cluster.client().resources(Workload.class).inNamespace(productionNamespace).withName("web").get();
+    Workload promoted =
+        cluster
+            .client()
+            .resources(Workload.class)
+            .inNamespace(productionNamespace)
+            .withName("web")
+            .get();
     assertThat(promoted.getSpec().image()).isEqualTo("registry.example.com/acme/web@" + DIGEST);
     assertThat(promoted.getSpec().size()).isEqualTo("cpu-s");
     assertThat(out.toString()).contains("promoted from " + staging + " to " + production);
@@ -125,7 +166,14 @@ class CliActionsIT {
     assertThat(cli.promote("web", staging, production)).isEqualTo(2);
 
     assertThat(err.toString()).contains("web is not Ready in " + staging).contains("TierNotFound");
-    assertThat(cluster.client().resources(Workload.class).inNamespace(productionNamespace).withName("web").get()).isNull();
+    assertThat(
+            cluster
+                .client()
+                .resources(Workload.class)
+                .inNamespace(productionNamespace)
+                .withName("web")
+                .get())
+        .isNull();
   }
 
   /**
@@ -136,18 +184,41 @@ class CliActionsIT {
     for (Pod pod : client.pods().withLabel(Labels.WORKLOAD, workload).list().getItems()) {
       var statuses = pod.getStatus().getContainerStatuses();
       assertThat(statuses).isNotEmpty();
-      String containers = statuses.stream()
-          .map(s -> "{\"name\":\"%s\",\"imageID\":\"registry.example.com/acme/web@%s\"}".formatted(s.getName(), DIGEST))
-          .reduce((a, b) -> a + "," + b).orElseThrow();
-      client.pods().withName(pod.getMetadata().getName()).subresource("status")
-          .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"status\":{\"containerStatuses\":[" + containers + "]}}");
+      String containers =
+          statuses.stream()
+              .map(
+                  s ->
+                      "{\"name\":\"%s\",\"imageID\":\"registry.example.com/acme/web@%s\"}"
+                          .formatted(s.getName(), DIGEST))
+              .reduce((a, b) -> a + "," + b)
+              .orElseThrow();
+      client
+          .pods()
+          .withName(pod.getMetadata().getName())
+          .subresource("status")
+          .patch(
+              PatchContext.of(PatchType.STRATEGIC_MERGE),
+              "{\"status\":{\"containerStatuses\":[" + containers + "]}}");
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().withLabel(Labels.WORKLOAD, workload).list().getItems().stream()
-        .allMatch(p -> p.getStatus().getContainerStatuses().stream().allMatch(s -> s.getImageID() != null && s.getImageID().contains(DIGEST))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                client.pods().withLabel(Labels.WORKLOAD, workload).list().getItems().stream()
+                    .allMatch(
+                        p ->
+                            p.getStatus().getContainerStatuses().stream()
+                                .allMatch(
+                                    s ->
+                                        s.getImageID() != null
+                                            && s.getImageID().contains(DIGEST))));
   }
 
-  private static Path workloadFile(Path dir, String name, String size, String image) throws IOException {
-    return Files.writeString(dir.resolve(name + ".yaml"), """
+  private static Path workloadFile(Path dir, String name, String size, String image)
+      throws IOException {
+    return Files.writeString(
+        dir.resolve(name + ".yaml"),
+        """
         apiVersion: bosun.dev/v1alpha1
         kind: Workload
         metadata:
@@ -158,7 +229,8 @@ class CliActionsIT {
           size: %s
           port: 8080
           replicas: {min: 2, max: 2}
-        """.formatted(name, image, size));
+        """
+            .formatted(name, image, size));
   }
 
   private void environment(String name, EnvironmentSpec spec) {

@@ -28,21 +28,36 @@ class DriftIT {
     client.resource(Workloads.service("api", "cpu-s", 1, 1)).create();
     awaitStatus(client, "api", w -> is(w, "Ready", "True", null));
     Deployment original = client.apps().deployments().withName("api").get();
-    String container = original.getSpec().getTemplate().getSpec().getContainers().getFirst().getName();
+    String container =
+        original.getSpec().getTemplate().getSpec().getContainers().getFirst().getName();
     String image = original.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage();
 
     // Someone edits the image Bosun set, and adds an annotation Bosun knows nothing of.
-    client.apps().deployments().withName("api").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), """
+    client
+        .apps()
+        .deployments()
+        .withName("api")
+        .patch(
+            PatchContext.of(PatchType.STRATEGIC_MERGE),
+            """
         {"metadata":{"annotations":{"team.example.com/owner":"alice"}},
          "spec":{"template":{"spec":{"containers":[{"name":"%s","image":"registry.example.com/evil:latest"}]}}}}
-        """.formatted(container));
+        """
+                .formatted(container));
 
-    await().atMost(Workloads.CONVERGE).untilAsserted(() -> {
-      Deployment now = client.apps().deployments().withName("api").get();
-      assertThat(now.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo(image);
-      assertThat(now.getMetadata().getAnnotations()).containsEntry("team.example.com/owner", "alice");
-      assertThat(now.getMetadata().getGeneration()).isGreaterThan(original.getMetadata().getGeneration());
-    });
+    await()
+        .atMost(Workloads.CONVERGE)
+        .untilAsserted(
+            () -> {
+              Deployment now = client.apps().deployments().withName("api").get();
+              assertThat(
+                      now.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage())
+                  .isEqualTo(image);
+              assertThat(now.getMetadata().getAnnotations())
+                  .containsEntry("team.example.com/owner", "alice");
+              assertThat(now.getMetadata().getGeneration())
+                  .isGreaterThan(original.getMetadata().getGeneration());
+            });
     awaitStatus(client, "api", w -> is(w, "Ready", "True", null));
   }
 }

@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class EnvironmentObjectsTest {
-  private static final Map<String, Tier> TIERS = TierCatalog.defaults().all().stream()
-      .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t));
+  private static final Map<String, Tier> TIERS =
+      TierCatalog.defaults().all().stream()
+          .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t));
 
   private static Environment environment(List<TierQuota> quotas) {
     var environment = new Environment();
@@ -38,14 +39,25 @@ class EnvironmentObjectsTest {
 
   @Test
   void gpuTierQuotasAddUpPerDeviceClassAndCpuTiersAreNotCounted() {
-    var quotas = List.of(new TierQuota("gpu-m", 16), new TierQuota("gpu-xl", 4), new TierQuota("cpu-m", 50), new TierQuota("gpu-s", 8));
+    var quotas =
+        List.of(
+            new TierQuota("gpu-m", 16),
+            new TierQuota("gpu-xl", 4),
+            new TierQuota("cpu-m", 50),
+            new TierQuota("gpu-s", 8));
     var hard = EnvironmentObjects.gpuQuota(environment(quotas), TIERS);
     var gpuS = TIERS.get("gpu-s").getSpec().gpu();
     String sharedResource = EnvironmentObjects.quotaResource(gpuS);
     assertThat(hard.get("gpu.nvidia.com.deviceclass.resource.k8s.io/devices").toString())
-        .isEqualTo(Long.toString(16 + 4 * 8 + (sharedResource.startsWith("gpu.nvidia.com.") ? 8L * gpuS.count() : 0)));
+        .isEqualTo(
+            Long.toString(
+                16
+                    + 4 * 8
+                    + (sharedResource.startsWith("gpu.nvidia.com.") ? 8L * gpuS.count() : 0)));
     assertThat(hard).containsKey(sharedResource);
-    assertThat(hard.keySet()).allMatch(k -> k.endsWith(".deviceclass.resource.k8s.io/devices") || k.startsWith("requests."));
+    assertThat(hard.keySet())
+        .allMatch(
+            k -> k.endsWith(".deviceclass.resource.k8s.io/devices") || k.startsWith("requests."));
   }
 
   @Test

@@ -26,8 +26,10 @@ class LeaderElectionAndMetricsIT {
   }
 
   @Test
-  void oneReplicaHoldsTheLeaseAndTheOtherTakesOver(KubernetesClient client, TestNamespace namespace) throws Exception {
-    // The Lease lives in the test's namespace, so that this pair elects apart from any other operator.
+  void oneReplicaHoldsTheLeaseAndTheOtherTakesOver(KubernetesClient client, TestNamespace namespace)
+      throws Exception {
+    // The Lease lives in the test's namespace, so that this pair elects apart from any other
+    // operator.
     var settings = new OperatorMain.Settings(null, 0, true, namespace.name(), false);
     OperatorMain first = OperatorMain.start(settings, newClient());
     await().atMost(Duration.ofSeconds(30)).until(() -> holder(client) != null);
@@ -40,17 +42,21 @@ class LeaderElectionAndMetricsIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> started(first) > 0);
       assertThat(started(second)).isZero();
       String metrics = OperatorHttp.get(first, "/metrics").body();
-      assertThat(metrics).contains("operator_sdk_reconciliations_started_total")
+      assertThat(metrics)
+          .contains("operator_sdk_reconciliations_started_total")
           .contains("operator_sdk_events_received_total")
           .contains("operator_sdk_reconciliations_queue_size_workload")
           .contains("operator_sdk_controllers_execution_reconcile_seconds_count");
 
       String leader = holder(client);
       first.close();
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        String now = holder(client);
-        return now != null && !now.equals(leader);
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                String now = holder(client);
+                return now != null && !now.equals(leader);
+              });
       await().atMost(Duration.ofSeconds(30)).until(() -> started(second) > 0);
     } finally {
       first.close();

@@ -19,9 +19,13 @@ final class ManyWorkloads {
   static void create(KubernetesClient client, int count, String size) {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
-      List<Future<Workload>> created = IntStream.range(0, count)
-          .mapToObj(i -> pool.submit(() -> client.resource(Workloads.service(name(i), size, 1, 1)).create()))
-          .toList();
+      List<Future<Workload>> created =
+          IntStream.range(0, count)
+              .mapToObj(
+                  i ->
+                      pool.submit(
+                          () -> client.resource(Workloads.service(name(i), size, 1, 1)).create()))
+              .toList();
       for (Future<Workload> f : created) {
         f.get();
       }
@@ -34,7 +38,10 @@ final class ManyWorkloads {
 
   static long ready(KubernetesClient client) {
     return client.resources(Workload.class).list().getItems().stream()
-        .filter(w -> w.getStatus() != null && w.getMetadata().getGeneration().equals(w.getStatus().observedGeneration()))
+        .filter(
+            w ->
+                w.getStatus() != null
+                    && w.getMetadata().getGeneration().equals(w.getStatus().observedGeneration()))
         .filter(w -> Conditions.isTrue(w.getStatus().conditions(), Conditions.READY))
         .count();
   }

@@ -22,19 +22,32 @@ final class OperatorHttp {
   /** One series of a metric in the Prometheus text format: its labels and its value. */
   record Sample(Map<String, String> labels, double value) {}
 
-  static HttpResponse<String> get(OperatorMain operator, String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + path)).build(),
+  static HttpResponse<String> get(OperatorMain operator, String path)
+      throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + path))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** A metric summed over all its series (controllers, resources), e.g. {@code operator_sdk_reconciliations_started_total}. */
+  /**
+   * A metric summed over all its series (controllers, resources), e.g. {@code
+   * operator_sdk_reconciliations_started_total}.
+   */
   static double sum(OperatorMain operator, String metric) throws IOException, InterruptedException {
-    return samples(get(operator, "/metrics").body(), metric).stream().mapToDouble(Sample::value).sum();
+    return samples(get(operator, "/metrics").body(), metric).stream()
+        .mapToDouble(Sample::value)
+        .sum();
   }
 
-  /** Every series of {@code metric} in a Prometheus text exposition (the operator's, or the API server's). */
+  /**
+   * Every series of {@code metric} in a Prometheus text exposition (the operator's, or the API
+   * server's).
+   */
   static List<Sample> samples(String exposition, String metric) {
-    Matcher line = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(?:\\{([^}]*)\\})? ([0-9.eE+]+)$").matcher(exposition);
+    Matcher line =
+        Pattern.compile("(?m)^" + Pattern.quote(metric) + "(?:\\{([^}]*)\\})? ([0-9.eE+]+)$")
+            .matcher(exposition);
     List<Sample> samples = new ArrayList<>();
     while (line.find()) {
       Map<String, String> labels = new HashMap<>();

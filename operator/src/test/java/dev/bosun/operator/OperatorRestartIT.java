@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The operator stopped in the middle of a rollout and started again converges: nothing twice, nothing orphaned. */
+/**
+ * The operator stopped in the middle of a rollout and started again converges: nothing twice,
+ * nothing orphaned.
+ */
 @ExtendWith(LocalClusterExtension.class)
 class OperatorRestartIT {
   private static final int WORKLOADS = Integer.getInteger("bosun.test.restartWorkloads", 200);
@@ -33,7 +36,10 @@ class OperatorRestartIT {
   void stoppedMidRolloutAndStartedAgainItConverges(KubernetesClient client) {
     ManyWorkloads.create(client, WORKLOADS, "cpu-s");
     // Stop once some, not all, are done.
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> ManyWorkloads.ready(client) >= WORKLOADS / 10);
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> ManyWorkloads.ready(client) >= WORKLOADS / 10);
     RunningOperator.stop();
     long readyWhenStopped = ManyWorkloads.ready(client);
     assertThat(readyWhenStopped).isLessThan(WORKLOADS);
@@ -43,23 +49,54 @@ class OperatorRestartIT {
     Workloads.patchSpec(client, ManyWorkloads.name(1), "{\"size\":\"cpu-m\"}");
     RunningOperator.ensureStarted(cluster);
 
-    await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2)).until(() -> ManyWorkloads.ready(client) == WORKLOADS - 1);
+    await()
+        .atMost(Duration.ofMinutes(6))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> ManyWorkloads.ready(client) == WORKLOADS - 1);
     assertThat(Workloads.get(client, ManyWorkloads.name(1)).getStatus().tier()).isEqualTo("cpu-m");
 
-    Set<String> uids = client.resources(Workload.class).list().getItems().stream()
-        .map(w -> w.getMetadata().getUid()).collect(Collectors.toSet());
+    Set<String> uids =
+        client.resources(Workload.class).list().getItems().stream()
+            .map(w -> w.getMetadata().getUid())
+            .collect(Collectors.toSet());
     for (var kind : ChildKinds.ALL) {
       var children = client.resources(kind).withLabel(Labels.WORKLOAD).list().getItems();
-      // One of each kind per Workload, owned by a Workload that exists; the deleted one's are collected.
-      await().atMost(Duration.ofMinutes(1)).until(() -> client.resources(kind).withLabel(Labels.WORKLOAD, ManyWorkloads.name(0)).list().getItems().isEmpty());
-      Map<String, Long> perOwner = children.stream()
-          .filter(c -> !c.getMetadata().getLabels().get(Labels.WORKLOAD).equals(ManyWorkloads.name(0)))
-          .collect(Collectors.groupingBy(c -> ((HasMetadata) c).getMetadata().getOwnerReferences().getFirst().getUid(), Collectors.counting()));
+      // One of each kind per Workload, owned by a Workload that exists; the deleted one's are
+      // collected.
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(
+              () ->
+                  client
+                      .resources(kind)
+                      .withLabel(Labels.WORKLOAD, ManyWorkloads.name(0))
+                      .list()
+                      .getItems()
+                      .isEmpty());
+      Map<String, Long> perOwner =
+          children.stream()
+              .filter(
+                  c ->
+                      !c.getMetadata()
+                          .getLabels()
+                          .get(Labels.WORKLOAD)
+                          .equals(ManyWorkloads.name(0)))
+              .collect(
+                  Collectors.groupingBy(
+                      c -> ((HasMetadata) c).getMetadata().getOwnerReferences().getFirst().getUid(),
+                      Collectors.counting()));
       assertThat(perOwner.values()).as(kind.getSimpleName()).allMatch(n -> n == 1);
       assertThat(uids).as(kind.getSimpleName()).containsAll(perOwner.keySet());
     }
-    assertThat(client.apps().deployments().withLabel(Labels.WORKLOAD).list().getItems()).hasSize(WORKLOADS - 1);
-    await().atMost(Duration.ofMinutes(1)).until(() -> client.pods().withLabel(Labels.WORKLOAD).list().getItems().stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).count() == WORKLOADS - 1);
+    assertThat(client.apps().deployments().withLabel(Labels.WORKLOAD).list().getItems())
+        .hasSize(WORKLOADS - 1);
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(
+            () ->
+                client.pods().withLabel(Labels.WORKLOAD).list().getItems().stream()
+                        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                        .count()
+                    == WORKLOADS - 1);
   }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.compiler.Compiler;
-import dev.bosun.compiler.Labels;
 import dev.bosun.testkit.GpuFleet;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
@@ -33,10 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The scale benchmark of issue 4, run on demand (not part of the test suite):
- * {@code bench/operator/run.sh}. N Workloads created at once until all are Ready through the
- * operator, against the same children created directly with no operator; the operator's heap
- * once they are; and its CPU while nothing changes.
+ * The scale benchmark of issue 4, run on demand (not part of the test suite): {@code
+ * bench/operator/run.sh}. N Workloads created at once until all are Ready through the operator,
+ * against the same children created directly with no operator; the operator's heap once they are;
+ * and its CPU while nothing changes.
  */
 @ExtendWith(LocalClusterExtension.class)
 class OperatorScaleBench {
@@ -46,8 +45,12 @@ class OperatorScaleBench {
   private static final String RECONCILIATIONS = "operator_sdk_reconciliations_started_total";
 
   @Test
-  @org.junit.jupiter.api.condition.DisabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
-  void workloadsToReady(SharedCluster cluster, GpuFleet fleet, KubernetesClient client, TestNamespace namespace) throws Exception {
+  @org.junit.jupiter.api.condition.DisabledIfSystemProperty(
+      named = "bosun.bench.heapWorkloads",
+      matches = "[0-9]+")
+  void workloadsToReady(
+      SharedCluster cluster, GpuFleet fleet, KubernetesClient client, TestNamespace namespace)
+      throws Exception {
     // 110 pods a node: enough nodes for every pod of the run.
     int nodes = Math.max(4, WORKLOADS / 100 + 1);
     fleet.addNodes(4, nodes - 4);
@@ -57,25 +60,49 @@ class OperatorScaleBench {
 
     // 1. The limit of this machine: the same children, created directly, to all pods ready.
     String direct = namespace.name() + "-direct";
-    cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(direct).endMetadata().build()).create();
+    cluster
+        .client()
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(direct).endMetadata().build())
+        .create();
     Map<String, Double> requestsBefore = apiRequests(cluster.client());
     long start = System.nanoTime();
-    parallel(WORKLOADS, i -> {
-      Workload w = Workloads.service(ManyWorkloads.name(i), "cpu-s", 1, 1);
-      w.getMetadata().setNamespace(direct);
-      for (HasMetadata child : Compiler.compile(w, tier, null)) {
-        cluster.client().resource(child).fieldManager("bench").forceConflicts().serverSideApply();
-      }
-    });
-    await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(1)).until(() -> cluster.client().apps().deployments()
-        .inNamespace(direct).list().getItems().stream()
-        .filter(d -> d.getStatus() != null && d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() == 1).count() == WORKLOADS);
+    parallel(
+        WORKLOADS,
+        i -> {
+          Workload w = Workloads.service(ManyWorkloads.name(i), "cpu-s", 1, 1);
+          w.getMetadata().setNamespace(direct);
+          for (HasMetadata child : Compiler.compile(w, tier, null)) {
+            cluster
+                .client()
+                .resource(child)
+                .fieldManager("bench")
+                .forceConflicts()
+                .serverSideApply();
+          }
+        });
+    await()
+        .atMost(Duration.ofMinutes(20))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                cluster.client().apps().deployments().inNamespace(direct).list().getItems().stream()
+                        .filter(
+                            d ->
+                                d.getStatus() != null
+                                    && d.getStatus().getReadyReplicas() != null
+                                    && d.getStatus().getReadyReplicas() == 1)
+                        .count()
+                    == WORKLOADS);
     double directSeconds = (System.nanoTime() - start) / 1e9;
-    Map<String, Double> directRequestCounts = difference(apiRequests(cluster.client()), requestsBefore);
+    Map<String, Double> directRequestCounts =
+        difference(apiRequests(cluster.client()), requestsBefore);
     cluster.client().namespaces().withName(direct).delete();
     // The namespace gone, not only its pods: its controllers' retries and the garbage collector's
     // deletes would otherwise load the API server during the operator's run.
-    await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(2))
+    await()
+        .atMost(Duration.ofMinutes(15))
+        .pollInterval(Duration.ofSeconds(2))
         .until(() -> cluster.client().namespaces().withName(direct).get() == null);
 
     // 2. Through the operator, started now so that its heap can be told from the test's.
@@ -84,16 +111,21 @@ class OperatorScaleBench {
     requestsBefore = apiRequests(cluster.client());
     start = System.nanoTime();
     ManyWorkloads.create(client, WORKLOADS, "cpu-s");
-    await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(1)).until(() -> ManyWorkloads.ready(client) == WORKLOADS);
+    await()
+        .atMost(Duration.ofMinutes(20))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> ManyWorkloads.ready(client) == WORKLOADS);
     double operatorSeconds = (System.nanoTime() - start) / 1e9;
-    Map<String, Double> operatorRequestCounts = difference(apiRequests(cluster.client()), requestsBefore);
+    Map<String, Double> operatorRequestCounts =
+        difference(apiRequests(cluster.client()), requestsBefore);
     double reconciliations = OperatorHttp.sum(operator, RECONCILIATIONS);
     long heapAfter = usedHeapAfterGc();
 
     // 3. Idle: nothing changes for 30 s.
     Idle idle = idleFor30Seconds(operator);
 
-    String report = """
+    String report =
+        """
         workloads: %d (Service, cpu-s, 1 replica each), %d KWOK nodes, %d client threads
         direct (children applied with no operator) to all pods ready: %.1f s
         operator (Workloads created) to all Ready:                   %.1f s  (%.2fx the direct time)
@@ -102,11 +134,23 @@ class OperatorScaleBench {
         API requests (all clients: the test, the operator, the control plane, KWOK), busiest kinds:
           direct:   %s
           operator: %s (%.0f reconciliations)
-        """.formatted(WORKLOADS, nodes, THREADS, directSeconds, operatorSeconds, operatorSeconds / directSeconds,
-        (heapAfter - heapBefore) / 1048576.0, idle, busiest(directRequestCounts), busiest(operatorRequestCounts), reconciliations);
+        """
+            .formatted(
+                WORKLOADS,
+                nodes,
+                THREADS,
+                directSeconds,
+                operatorSeconds,
+                operatorSeconds / directSeconds,
+                (heapAfter - heapBefore) / 1048576.0,
+                idle,
+                busiest(directRequestCounts),
+                busiest(operatorRequestCounts),
+                reconciliations);
     System.out.println(report);
     Files.writeString(Path.of("target/bench-operator-" + WORKLOADS + ".txt"), report);
-    Files.writeString(Path.of("target/bench-operator-" + WORKLOADS + "-requests.txt"),
+    Files.writeString(
+        Path.of("target/bench-operator-" + WORKLOADS + "-requests.txt"),
         "direct\n" + table(directRequestCounts) + "operator\n" + table(operatorRequestCounts));
   }
 
@@ -115,8 +159,11 @@ class OperatorScaleBench {
    * so that nothing moves in the idle window after. {@code -Dbosun.bench.heapWorkloads=5000}.
    */
   @Test
-  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
-  void heapWithManyWorkloads(SharedCluster cluster, GpuFleet fleet, KubernetesClient client) throws Exception {
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(
+      named = "bosun.bench.heapWorkloads",
+      matches = "[0-9]+")
+  void heapWithManyWorkloads(SharedCluster cluster, GpuFleet fleet, KubernetesClient client)
+      throws Exception {
     int count = Integer.getInteger("bosun.bench.heapWorkloads");
     int nodes = Math.max(4, count / 100 + 1);
     fleet.addNodes(4, nodes - 4);
@@ -125,40 +172,77 @@ class OperatorScaleBench {
     long heapBefore = usedHeapAfterGc();
     OperatorMain operator = RunningOperator.ensureStarted(cluster);
     long start = System.nanoTime();
-    parallel(count, i -> client.resource(Workloads.workload(ManyWorkloads.name(i), new dev.bosun.api.v1alpha1.WorkloadSpec(
-        dev.bosun.api.v1alpha1.WorkloadType.Batch, "registry.example.com/acme/batch:1.0", "cpu-s", null, null, null, null, null,
-        null, null, 1, null, null, null, null, null, null))).create());
+    parallel(
+        count,
+        i ->
+            client
+                .resource(
+                    Workloads.workload(
+                        ManyWorkloads.name(i),
+                        new dev.bosun.api.v1alpha1.WorkloadSpec(
+                            dev.bosun.api.v1alpha1.WorkloadType.Batch,
+                            "registry.example.com/acme/batch:1.0",
+                            "cpu-s",
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            1,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null)))
+                .create());
     // Ready for a Batch Workload is its Job complete: by then nothing moves any more, so the idle
     // window below measures the operator alone.
-    await().atMost(Duration.ofMinutes(40)).pollInterval(Duration.ofSeconds(5)).until(() -> ManyWorkloads.ready(client) == count);
+    await()
+        .atMost(Duration.ofMinutes(40))
+        .pollInterval(Duration.ofSeconds(5))
+        .until(() -> ManyWorkloads.ready(client) == count);
     double seconds = (System.nanoTime() - start) / 1e9;
     long heapAfter = usedHeapAfterGc();
     Idle idle = idleFor30Seconds(operator);
-    String report = """
+    String report =
+        """
         workloads: %d (Batch, cpu-s, one Job and pod each), %d KWOK nodes
         all Ready (every Job complete, status for the current generation): %.1f s
         operator heap after GC:                                            %.0f MiB (used heap after GC, minus before the operator started)
         %s
-        """.formatted(count, nodes, seconds, (heapAfter - heapBefore) / 1048576.0, idle);
+        """
+            .formatted(count, nodes, seconds, (heapAfter - heapBefore) / 1048576.0, idle);
     System.out.println(report);
     Files.writeString(Path.of("target/bench-operator-heap-" + count + ".txt"), report);
   }
 
-  /** The API server's request counters, summed by verb and resource (and subresource); failures apart, by code. */
+  /**
+   * The API server's request counters, summed by verb and resource (and subresource); failures
+   * apart, by code.
+   */
   private static Map<String, Double> apiRequests(KubernetesClient admin) {
     Map<String, Double> requests = new HashMap<>();
-    for (OperatorHttp.Sample sample : OperatorHttp.samples(admin.raw("/metrics"), "apiserver_request_total")) {
+    for (OperatorHttp.Sample sample :
+        OperatorHttp.samples(admin.raw("/metrics"), "apiserver_request_total")) {
       Map<String, String> labels = sample.labels();
       String subresource = labels.getOrDefault("subresource", "");
       String code = labels.getOrDefault("code", "");
-      String key = labels.get("verb") + " " + labels.get("resource") + (subresource.isEmpty() ? "" : "/" + subresource)
-          + (code.startsWith("2") ? "" : " (" + code + ")");
+      String key =
+          labels.get("verb")
+              + " "
+              + labels.get("resource")
+              + (subresource.isEmpty() ? "" : "/" + subresource)
+              + (code.startsWith("2") ? "" : " (" + code + ")");
       requests.merge(key, sample.value(), Double::sum);
     }
     return requests;
   }
 
-  private static Map<String, Double> difference(Map<String, Double> after, Map<String, Double> before) {
+  private static Map<String, Double> difference(
+      Map<String, Double> after, Map<String, Double> before) {
     Map<String, Double> difference = new HashMap<>();
     after.forEach((key, count) -> difference.put(key, count - before.getOrDefault(key, 0.0)));
     return difference;
@@ -166,17 +250,23 @@ class OperatorScaleBench {
 
   private static String busiest(Map<String, Double> requests) {
     double total = requests.values().stream().mapToDouble(Double::doubleValue).sum();
-    return "%.0f in all; ".formatted(total) + largestFirst(requests).limit(8)
-        .map(e -> "%s %.0f".formatted(e.getKey(), e.getValue())).collect(Collectors.joining(", "));
+    return "%.0f in all; ".formatted(total)
+        + largestFirst(requests)
+            .limit(8)
+            .map(e -> "%s %.0f".formatted(e.getKey(), e.getValue()))
+            .collect(Collectors.joining(", "));
   }
 
   private static String table(Map<String, Double> requests) {
-    return largestFirst(requests).filter(e -> e.getValue() > 0)
-        .map(e -> "%8.0f  %s%n".formatted(e.getValue(), e.getKey())).collect(Collectors.joining());
+    return largestFirst(requests)
+        .filter(e -> e.getValue() > 0)
+        .map(e -> "%8.0f  %s%n".formatted(e.getValue(), e.getKey()))
+        .collect(Collectors.joining());
   }
 
   private static Stream<Map.Entry<String, Double>> largestFirst(Map<String, Double> amounts) {
-    return amounts.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed());
+    return amounts.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed());
   }
 
   private static long usedHeapAfterGc() {
@@ -193,8 +283,16 @@ class OperatorScaleBench {
   private static void parallel(int count, Body body) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
-      List<Future<Object>> futures = IntStream.range(0, count)
-          .mapToObj(i -> pool.submit(() -> { body.run(i); return null; })).toList();
+      List<Future<Object>> futures =
+          IntStream.range(0, count)
+              .mapToObj(
+                  i ->
+                      pool.submit(
+                          () -> {
+                            body.run(i);
+                            return null;
+                          }))
+              .toList();
       for (Future<Object> f : futures) {
         f.get();
       }
@@ -208,12 +306,19 @@ class OperatorScaleBench {
    * name, numbers dropped) and the rest (garbage collector and JIT compiler threads, which the
    * thread MXBean does not list), and whether anything made it reconcile.
    */
-  private record Idle(double cores, Map<String, Double> coresByThread, double eventsReceived, double reconciliationsStarted) {
+  private record Idle(
+      double cores,
+      Map<String, Double> coresByThread,
+      double eventsReceived,
+      double reconciliationsStarted) {
     @Override
     public String toString() {
       double java = coresByThread.values().stream().mapToDouble(Double::doubleValue).sum();
-      String busiest = largestFirst(coresByThread).limit(4)
-          .map(e -> "%s %.3f".formatted(e.getKey(), e.getValue())).collect(Collectors.joining(", "));
+      String busiest =
+          largestFirst(coresByThread)
+              .limit(4)
+              .map(e -> "%s %.3f".formatted(e.getKey(), e.getValue()))
+              .collect(Collectors.joining(", "));
       return """
           idle, 30 s with nothing changing: %.3f cores (whole test JVM), %.0f events received, %.0f reconciliations started
             Java threads %.3f cores (busiest: %s); GC and JIT threads %.3f cores"""
@@ -223,8 +328,10 @@ class OperatorScaleBench {
 
   private static Idle idleFor30Seconds(OperatorMain operator) throws Exception {
     Thread.sleep(5_000); // let the last status patches settle before measuring idleness
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    double events = OperatorHttp.sum(operator, EVENTS), reconciliations = OperatorHttp.sum(operator, RECONCILIATIONS);
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    double events = OperatorHttp.sum(operator, EVENTS),
+        reconciliations = OperatorHttp.sum(operator, RECONCILIATIONS);
     Map<Long, Long> threadsBefore = cpuByThread();
     long cpuBefore = os.getProcessCpuTime();
     long wallBefore = System.nanoTime();
@@ -233,13 +340,22 @@ class OperatorScaleBench {
     double cores = (os.getProcessCpuTime() - cpuBefore) / (double) wall;
     Map<String, Double> byName = new TreeMap<>();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    cpuByThread().forEach((id, cpu) -> {
-      ThreadInfo info = threads.getThreadInfo(id);
-      if (info != null) {
-        byName.merge(info.getThreadName().replaceAll("[0-9]+", "N"), (cpu - threadsBefore.getOrDefault(id, 0L)) / (double) wall, Double::sum);
-      }
-    });
-    return new Idle(cores, byName, OperatorHttp.sum(operator, EVENTS) - events, OperatorHttp.sum(operator, RECONCILIATIONS) - reconciliations);
+    cpuByThread()
+        .forEach(
+            (id, cpu) -> {
+              ThreadInfo info = threads.getThreadInfo(id);
+              if (info != null) {
+                byName.merge(
+                    info.getThreadName().replaceAll("[0-9]+", "N"),
+                    (cpu - threadsBefore.getOrDefault(id, 0L)) / (double) wall,
+                    Double::sum);
+              }
+            });
+    return new Idle(
+        cores,
+        byName,
+        OperatorHttp.sum(operator, EVENTS) - events,
+        OperatorHttp.sum(operator, RECONCILIATIONS) - reconciliations);
   }
 
   private static Map<Long, Long> cpuByThread() {

@@ -16,39 +16,80 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operator's ServiceAccount may do exactly what the reconcilers do. That it may do enough is
- * proven by every other integration test, whose operator runs impersonating it; this test proves
- * it may do nothing more, asking the API server which rules apply to it.
+ * proven by every other integration test, whose operator runs impersonating it; this test proves it
+ * may do nothing more, asking the API server which rules apply to it.
  */
 @ExtendWith(LocalClusterExtension.class)
 class RbacIT {
   /** group/resource:verb for every call the reconcilers and leader election make. */
-  private static final Set<String> USED = Set.of(
-      "bosun.dev/workloads:list", "bosun.dev/workloads:watch", "bosun.dev/workloads/status:patch",
-      "bosun.dev/environments:list", "bosun.dev/environments:watch", "bosun.dev/environments/status:patch",
-      "bosun.dev/tiers:list", "bosun.dev/tiers:watch",
-      "/serviceaccounts:create", "/serviceaccounts:patch", "/serviceaccounts:list", "/serviceaccounts:delete",
-      "/services:create", "/services:patch", "/services:list", "/services:delete",
-      "networking.k8s.io/networkpolicies:create", "networking.k8s.io/networkpolicies:patch",
-      "networking.k8s.io/networkpolicies:list", "networking.k8s.io/networkpolicies:delete",
-      "policy/poddisruptionbudgets:create", "policy/poddisruptionbudgets:patch",
-      "policy/poddisruptionbudgets:list", "policy/poddisruptionbudgets:delete",
-      "autoscaling/horizontalpodautoscalers:create", "autoscaling/horizontalpodautoscalers:patch",
-      "autoscaling/horizontalpodautoscalers:list", "autoscaling/horizontalpodautoscalers:delete",
-      "resource.k8s.io/resourceclaimtemplates:create", "resource.k8s.io/resourceclaimtemplates:patch",
-      "resource.k8s.io/resourceclaimtemplates:list", "resource.k8s.io/resourceclaimtemplates:delete",
-      "apps/deployments:create", "apps/deployments:patch", "apps/deployments:list", "apps/deployments:watch", "apps/deployments:delete",
-      "batch/jobs:create", "batch/jobs:patch", "batch/jobs:list", "batch/jobs:watch", "batch/jobs:delete",
-      "/pods:list", "/pods:watch", "/pods/status:patch",
-      "/events:list",
-      "/namespaces:create", "/namespaces:patch",
-      "/resourcequotas:create", "/resourcequotas:patch", "/resourcequotas:delete",
-      "/limitranges:create", "/limitranges:patch");
-  private static final Set<String> LEADER_ELECTION = Set.of(
-      "coordination.k8s.io/leases:get", "coordination.k8s.io/leases:create", "coordination.k8s.io/leases:update");
+  private static final Set<String> USED =
+      Set.of(
+          "bosun.dev/workloads:list",
+          "bosun.dev/workloads:watch",
+          "bosun.dev/workloads/status:patch",
+          "bosun.dev/environments:list",
+          "bosun.dev/environments:watch",
+          "bosun.dev/environments/status:patch",
+          "bosun.dev/tiers:list",
+          "bosun.dev/tiers:watch",
+          "/serviceaccounts:create",
+          "/serviceaccounts:patch",
+          "/serviceaccounts:list",
+          "/serviceaccounts:delete",
+          "/services:create",
+          "/services:patch",
+          "/services:list",
+          "/services:delete",
+          "networking.k8s.io/networkpolicies:create",
+          "networking.k8s.io/networkpolicies:patch",
+          "networking.k8s.io/networkpolicies:list",
+          "networking.k8s.io/networkpolicies:delete",
+          "policy/poddisruptionbudgets:create",
+          "policy/poddisruptionbudgets:patch",
+          "policy/poddisruptionbudgets:list",
+          "policy/poddisruptionbudgets:delete",
+          "autoscaling/horizontalpodautoscalers:create",
+          "autoscaling/horizontalpodautoscalers:patch",
+          "autoscaling/horizontalpodautoscalers:list",
+          "autoscaling/horizontalpodautoscalers:delete",
+          "resource.k8s.io/resourceclaimtemplates:create",
+          "resource.k8s.io/resourceclaimtemplates:patch",
+          "resource.k8s.io/resourceclaimtemplates:list",
+          "resource.k8s.io/resourceclaimtemplates:delete",
+          "apps/deployments:create",
+          "apps/deployments:patch",
+          "apps/deployments:list",
+          "apps/deployments:watch",
+          "apps/deployments:delete",
+          "batch/jobs:create",
+          "batch/jobs:patch",
+          "batch/jobs:list",
+          "batch/jobs:watch",
+          "batch/jobs:delete",
+          "/pods:list",
+          "/pods:watch",
+          "/pods/status:patch",
+          "/events:list",
+          "/namespaces:create",
+          "/namespaces:patch",
+          "/resourcequotas:create",
+          "/resourcequotas:patch",
+          "/resourcequotas:delete",
+          "/limitranges:create",
+          "/limitranges:patch");
+
+  private static final Set<String> LEADER_ELECTION =
+      Set.of(
+          "coordination.k8s.io/leases:get",
+          "coordination.k8s.io/leases:create",
+          "coordination.k8s.io/leases:update");
+
   /** What the API server grants every authenticated identity (discovery, self reviews). */
-  private static final Set<String> EVERYONE = Set.of(
-      "authorization.k8s.io/selfsubjectaccessreviews:create", "authorization.k8s.io/selfsubjectrulesreviews:create",
-      "authentication.k8s.io/selfsubjectreviews:create");
+  private static final Set<String> EVERYONE =
+      Set.of(
+          "authorization.k8s.io/selfsubjectaccessreviews:create",
+          "authorization.k8s.io/selfsubjectrulesreviews:create",
+          "authentication.k8s.io/selfsubjectreviews:create");
 
   private static SharedCluster cluster;
 
@@ -81,18 +122,39 @@ class RbacIT {
   }
 
   private static String canI(String verb, String resource, String... more) {
-    var arguments = new java.util.ArrayList<>(List.of("auth", "can-i", verb, resource,
-        "--as=" + RunningOperator.SERVICE_ACCOUNT, "-n", "default"));
+    var arguments =
+        new java.util.ArrayList<>(
+            List.of(
+                "auth",
+                "can-i",
+                verb,
+                resource,
+                "--as=" + RunningOperator.SERVICE_ACCOUNT,
+                "-n",
+                "default"));
     arguments.addAll(List.of(more));
     // The answer is the last line; kubectl may warn before it (a cluster-scoped resource, say).
-    return RunningOperator.kubectl(cluster, arguments.toArray(String[]::new)).output().strip().lines()
-        .reduce((first, second) -> second).orElse("");
+    return RunningOperator.kubectl(cluster, arguments.toArray(String[]::new))
+        .output()
+        .strip()
+        .lines()
+        .reduce((first, second) -> second)
+        .orElse("");
   }
 
   private static Set<String> granted(String namespace) {
     try (var asOperator = RunningOperator.asOperator(cluster.client())) {
-      var review = asOperator.authorization().v1().selfSubjectRulesReview().create(new SelfSubjectRulesReviewBuilder()
-          .withNewSpec().withNamespace(namespace).endSpec().build());
+      var review =
+          asOperator
+              .authorization()
+              .v1()
+              .selfSubjectRulesReview()
+              .create(
+                  new SelfSubjectRulesReviewBuilder()
+                      .withNewSpec()
+                      .withNamespace(namespace)
+                      .endSpec()
+                      .build());
       Set<String> granted = new TreeSet<>();
       for (ResourceRule rule : review.getStatus().getResourceRules()) {
         for (String group : rule.getApiGroups()) {

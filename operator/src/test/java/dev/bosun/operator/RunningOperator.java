@@ -15,13 +15,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One operator per test run, started in this JVM on the local cluster after {@code kubectl apply
- * -k deploy/} installed the CRDs, the default tiers and the operator's RBAC. The operator runs as
- * its ServiceAccount (impersonated), so every integration test also proves that the ClusterRole
- * grants what the reconcilers need.
+ * One operator per test run, started in this JVM on the local cluster after {@code kubectl apply -k
+ * deploy/} installed the CRDs, the default tiers and the operator's RBAC. The operator runs as its
+ * ServiceAccount (impersonated), so every integration test also proves that the ClusterRole grants
+ * what the reconcilers need.
  */
 final class RunningOperator {
-  static final Path DEPLOY = Path.of(System.getProperty("user.dir")).resolve("../deploy").normalize();
+  static final Path DEPLOY =
+      Path.of(System.getProperty("user.dir")).resolve("../deploy").normalize();
   static final String SERVICE_ACCOUNT = "system:serviceaccount:bosun-system:bosun-operator";
   private static OperatorMain operator;
 
@@ -30,7 +31,10 @@ final class RunningOperator {
   static synchronized OperatorMain ensureStarted(SharedCluster cluster) {
     if (operator == null) {
       installDeploy(cluster);
-      operator = OperatorMain.start(new OperatorMain.Settings(null, 0, false, "bosun-system"), asOperator(cluster.client()));
+      operator =
+          OperatorMain.start(
+              new OperatorMain.Settings(null, 0, false, "bosun-system"),
+              asOperator(cluster.client()));
       Runtime.getRuntime().addShutdownHook(new Thread(RunningOperator::stop));
     }
     return operator;
@@ -45,23 +49,41 @@ final class RunningOperator {
 
   /** A client that the API server authorizes as the operator's ServiceAccount. */
   static KubernetesClient asOperator(KubernetesClient admin) {
-    var config = new ConfigBuilder(admin.getConfiguration())
-        .withImpersonateUsername(SERVICE_ACCOUNT)
-        .withImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:bosun-system", "system:authenticated")
-        .build();
+    var config =
+        new ConfigBuilder(admin.getConfiguration())
+            .withImpersonateUsername(SERVICE_ACCOUNT)
+            .withImpersonateGroups(
+                "system:serviceaccounts",
+                "system:serviceaccounts:bosun-system",
+                "system:authenticated")
+            .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   /**
    * {@code kubectl apply --server-side -k deploy/}. On a fresh cluster the first apply cannot map
-   * the Tiers until their CRD is established, so it runs again once the CRDs are; the second
-   * must succeed.
+   * the Tiers until their CRD is established, so it runs again once the CRDs are; the second must
+   * succeed.
    */
   static void installDeploy(SharedCluster cluster) {
-    if (kubectl(cluster, "apply", "--server-side", "--force-conflicts", "-k", DEPLOY.toString()).exit() != 0) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> kubectl(cluster, "wait", "--for=condition=Established",
-          "crd/workloads.bosun.dev", "crd/tiers.bosun.dev", "crd/environments.bosun.dev").exit() == 0);
-      var again = kubectl(cluster, "apply", "--server-side", "--force-conflicts", "-k", DEPLOY.toString());
+    if (kubectl(cluster, "apply", "--server-side", "--force-conflicts", "-k", DEPLOY.toString())
+            .exit()
+        != 0) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  kubectl(
+                              cluster,
+                              "wait",
+                              "--for=condition=Established",
+                              "crd/workloads.bosun.dev",
+                              "crd/tiers.bosun.dev",
+                              "crd/environments.bosun.dev")
+                          .exit()
+                      == 0);
+      var again =
+          kubectl(cluster, "apply", "--server-side", "--force-conflicts", "-k", DEPLOY.toString());
       if (again.exit() != 0) {
         throw new IllegalStateException("kubectl apply -k deploy/ failed:\n" + again.output());
       }
@@ -71,8 +93,12 @@ final class RunningOperator {
   record Result(int exit, String output) {}
 
   static Result kubectl(SharedCluster cluster, String... arguments) {
-    var command = new java.util.ArrayList<>(List.of(K8sBinaries.cached().orElseThrow().kubectl().toString(),
-        "--kubeconfig", cluster.cluster().kubeconfig().toString()));
+    var command =
+        new java.util.ArrayList<>(
+            List.of(
+                K8sBinaries.cached().orElseThrow().kubectl().toString(),
+                "--kubeconfig",
+                cluster.cluster().kubeconfig().toString()));
     command.addAll(List.of(arguments));
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -51,50 +51,107 @@ class WorkloadConditionsIT {
   @Test
   void aMissingTierIsNamed(KubernetesClient client) {
     client.resource(Workloads.service("web", "cpu-nope", 1, 1)).create();
-    var workload = awaitStatus(client, "web", w -> is(w, "Degraded", "True", WorkloadObservation.TIER_NOT_FOUND));
-    assertThat(condition(workload, "Degraded").message()).contains("spec.size").contains("cpu-nope");
+    var workload =
+        awaitStatus(
+            client, "web", w -> is(w, "Degraded", "True", WorkloadObservation.TIER_NOT_FOUND));
+    assertThat(condition(workload, "Degraded").message())
+        .contains("spec.size")
+        .contains("cpu-nope");
     assertThat(is(workload, "Ready", "False", WorkloadObservation.TIER_NOT_FOUND)).isTrue();
   }
 
   @Test
-  void aWorkloadBreakingItsEnvironmentsPolicyNamesTheField(KubernetesClient client, TestNamespace namespace) {
-    environment(namespace, new EnvironmentSpec(namespace.name(), null, new EnvironmentPolicies(true, null), null));
+  void aWorkloadBreakingItsEnvironmentsPolicyNamesTheField(
+      KubernetesClient client, TestNamespace namespace) {
+    environment(
+        namespace,
+        new EnvironmentSpec(namespace.name(), null, new EnvironmentPolicies(true, null), null));
     client.resource(Workloads.service("web", "cpu-s", 1, 1)).create();
 
-    var workload = awaitStatus(client, "web", w -> is(w, "Degraded", "True", WorkloadObservation.INVALID_SPEC));
+    var workload =
+        awaitStatus(
+            client, "web", w -> is(w, "Degraded", "True", WorkloadObservation.INVALID_SPEC));
     assertThat(condition(workload, "Degraded").message()).contains("spec.image");
     assertThat(workload.getStatus().environment()).isEqualTo("env-" + namespace.name());
     assertThat(client.apps().deployments().withName("web").get()).isNull();
   }
 
   @Test
-  void anEnvironmentMakesItsNamespaceRestrictedWithQuotaLimitsAndDefaultDeny(KubernetesClient client, TestNamespace namespace) {
-    environment(namespace, new EnvironmentSpec(namespace.name(), List.of(new TierQuota("gpu-m", 3), new TierQuota("gpu-xl", 1)), null, null));
+  void anEnvironmentMakesItsNamespaceRestrictedWithQuotaLimitsAndDefaultDeny(
+      KubernetesClient client, TestNamespace namespace) {
+    environment(
+        namespace,
+        new EnvironmentSpec(
+            namespace.name(),
+            List.of(new TierQuota("gpu-m", 3), new TierQuota("gpu-xl", 1)),
+            null,
+            null));
 
-    await().atMost(Workloads.CONVERGE).untilAsserted(() -> {
-      assertThat(client.namespaces().withName(namespace.name()).get().getMetadata().getLabels())
-          .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
-          .containsEntry("pod-security.kubernetes.io/warn", "restricted")
-          .containsEntry(Labels.ENVIRONMENT, "env-" + namespace.name());
-      ResourceQuota quota = client.resources(ResourceQuota.class).withName(EnvironmentObjects.QUOTA_NAME).get();
-      assertThat(quota).isNotNull();
-      // 3 pods x 1 GPU of gpu-m plus 1 pod x 8 GPUs of gpu-xl, both of device class gpu.nvidia.com.
-      assertThat(quota.getSpec().getHard().get("gpu.nvidia.com.deviceclass.resource.k8s.io/devices").toString()).isEqualTo("11");
-      assertThat(client.resources(LimitRange.class).withName(EnvironmentObjects.LIMIT_RANGE_NAME).get()).isNotNull();
-      NetworkPolicy deny = client.network().networkPolicies().withName(EnvironmentObjects.DEFAULT_DENY_NAME).get();
-      assertThat(deny.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
-      Environment env = admin.resources(Environment.class).withName("env-" + namespace.name()).get();
-      assertThat(Conditions.isTrue(env.getStatus().conditions(), "Ready")).isTrue();
-    });
+    await()
+        .atMost(Workloads.CONVERGE)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      client
+                          .namespaces()
+                          .withName(namespace.name())
+                          .get()
+                          .getMetadata()
+                          .getLabels())
+                  .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
+                  .containsEntry("pod-security.kubernetes.io/warn", "restricted")
+                  .containsEntry(Labels.ENVIRONMENT, "env-" + namespace.name());
+              ResourceQuota quota =
+                  client
+                      .resources(ResourceQuota.class)
+                      .withName(EnvironmentObjects.QUOTA_NAME)
+                      .get();
+              assertThat(quota).isNotNull();
+              // 3 pods x 1 GPU of gpu-m plus 1 pod x 8 GPUs of gpu-xl, both of device class
+              // gpu.nvidia.com.
+              assertThat(
+                      quota
+                          .getSpec()
+                          .getHard()
+                          .get("gpu.nvidia.com.deviceclass.resource.k8s.io/devices")
+                          .toString())
+                  .isEqualTo("11");
+              assertThat(
+                      client
+                          .resources(LimitRange.class)
+                          .withName(EnvironmentObjects.LIMIT_RANGE_NAME)
+                          .get())
+                  .isNotNull();
+              NetworkPolicy deny =
+                  client
+                      .network()
+                      .networkPolicies()
+                      .withName(EnvironmentObjects.DEFAULT_DENY_NAME)
+                      .get();
+              assertThat(deny.getSpec().getPolicyTypes())
+                  .containsExactlyInAnyOrder("Ingress", "Egress");
+              Environment env =
+                  admin.resources(Environment.class).withName("env-" + namespace.name()).get();
+              assertThat(Conditions.isTrue(env.getStatus().conditions(), "Ready")).isTrue();
+            });
   }
 
   @Test
   void aWorkloadOverQuotaSaysSo(KubernetesClient client, TestNamespace namespace) {
-    environment(namespace, new EnvironmentSpec(namespace.name(), List.of(new TierQuota("gpu-m", 1)), null, null));
-    await().atMost(Workloads.CONVERGE).until(() -> client.resources(ResourceQuota.class).withName(EnvironmentObjects.QUOTA_NAME).get() != null);
+    environment(
+        namespace,
+        new EnvironmentSpec(namespace.name(), List.of(new TierQuota("gpu-m", 1)), null, null));
+    await()
+        .atMost(Workloads.CONVERGE)
+        .until(
+            () ->
+                client.resources(ResourceQuota.class).withName(EnvironmentObjects.QUOTA_NAME).get()
+                    != null);
     client.resource(Workloads.inference("chat", "gpu-m", 2, DIGEST_IMAGE)).create();
 
-    var workload = awaitStatus(client, "chat", w -> is(w, "Degraded", "True", WorkloadObservation.QUOTA_EXCEEDED));
+    var workload =
+        awaitStatus(
+            client, "chat", w -> is(w, "Degraded", "True", WorkloadObservation.QUOTA_EXCEEDED));
     assertThat(condition(workload, "Degraded").message()).contains("exceeded quota");
     assertThat(is(workload, "Ready", "False", null)).isTrue();
   }
@@ -105,27 +162,40 @@ class WorkloadConditionsIT {
 
     awaitStatus(client, "chat", w -> is(w, "Ready", "True", null));
     Pod pod = client.pods().withLabel(Labels.WORKLOAD, "chat").list().getItems().getFirst();
-    assertThat(pod.getSpec().getReadinessGates()).anyMatch(g -> g.getConditionType().equals(Compiler.GPU_HEALTHY_GATE));
+    assertThat(pod.getSpec().getReadinessGates())
+        .anyMatch(g -> g.getConditionType().equals(Compiler.GPU_HEALTHY_GATE));
     assertThat(pod.getStatus().getConditions())
-        .anyMatch(c -> c.getType().equals(Compiler.GPU_HEALTHY_GATE) && c.getStatus().equals("True"));
+        .anyMatch(
+            c -> c.getType().equals(Compiler.GPU_HEALTHY_GATE) && c.getStatus().equals("True"));
   }
 
   @Test
-  void anUnschedulablePodGivesTheSchedulersReason(KubernetesClient client, TestNamespace namespace) {
+  void anUnschedulablePodGivesTheSchedulersReason(
+      KubernetesClient client, TestNamespace namespace) {
     String tierName = "gpu-16-" + namespace.name().substring(namespace.name().length() - 4);
     var tier = admin.resources(Tier.class).withName("gpu-xl").get();
     var big = new Tier();
     big.setMetadata(new ObjectMetaBuilder().withName(tierName).build());
     var gpu = tier.getSpec().gpu();
-    big.setSpec(new dev.bosun.api.v1alpha1.TierSpec("Sixteen GPUs on one node: more than any node has.", tier.getSpec().resources(),
-        new dev.bosun.api.v1alpha1.TierGpu(16, gpu.allocation(), gpu.sharing(), null, gpu.minMemory(), null, null, null, null),
-        tier.getSpec().placement(), null, null, null, null));
+    big.setSpec(
+        new dev.bosun.api.v1alpha1.TierSpec(
+            "Sixteen GPUs on one node: more than any node has.",
+            tier.getSpec().resources(),
+            new dev.bosun.api.v1alpha1.TierGpu(
+                16, gpu.allocation(), gpu.sharing(), null, gpu.minMemory(), null, null, null, null),
+            tier.getSpec().placement(),
+            null,
+            null,
+            null,
+            null));
     admin.resource(big).create();
     cleanups.add(() -> admin.resources(Tier.class).withName(tierName).delete());
 
     client.resource(Workloads.inference("huge", tierName, 1, DIGEST_IMAGE)).create();
 
-    var workload = awaitStatus(client, "huge", w -> is(w, "Degraded", "True", WorkloadObservation.UNSCHEDULABLE));
+    var workload =
+        awaitStatus(
+            client, "huge", w -> is(w, "Degraded", "True", WorkloadObservation.UNSCHEDULABLE));
     assertThat(condition(workload, "Degraded").message()).contains("0/");
     assertThat(is(workload, "Progressing", "False", "Blocked")).isTrue();
   }

@@ -38,36 +38,70 @@ class WorkloadLifecycleIT {
     assertThat(ready.getStatus().readyReplicas()).isEqualTo(2);
     assertThat(is(ready, "Progressing", "False", "Complete")).isTrue();
     assertThat(is(ready, "Degraded", "False", "AsExpected")).isTrue();
-    assertThat(kinds(client)).containsExactlyInAnyOrder(
-        "ServiceAccount/web", "NetworkPolicy/web", "Service/web", "Deployment/web", "PodDisruptionBudget/web");
-    assertThat(ownedChildren(client)).allSatisfy(child -> assertThat(child.getMetadata().getOwnerReferences())
-        .singleElement().satisfies(ref -> {
-          assertThat(ref.getUid()).isEqualTo(ready.getMetadata().getUid());
-          assertThat(ref.getController()).isTrue();
-        }));
+    assertThat(kinds(client))
+        .containsExactlyInAnyOrder(
+            "ServiceAccount/web",
+            "NetworkPolicy/web",
+            "Service/web",
+            "Deployment/web",
+            "PodDisruptionBudget/web");
+    assertThat(ownedChildren(client))
+        .allSatisfy(
+            child ->
+                assertThat(child.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(
+                        ref -> {
+                          assertThat(ref.getUid()).isEqualTo(ready.getMetadata().getUid());
+                          assertThat(ref.getController()).isTrue();
+                        }));
 
     // A bigger tier: the Deployment rolls out pods with the new resources.
     long generationBefore = deployment(client).getMetadata().getGeneration();
     Workloads.patchSpec(client, "web", "{\"size\":\"cpu-m\"}");
-    Workload moved = awaitStatus(client, "web", w -> "cpu-m".equals(w.getStatus().tier()) && is(w, "Ready", "True", null));
+    Workload moved =
+        awaitStatus(
+            client,
+            "web",
+            w -> "cpu-m".equals(w.getStatus().tier()) && is(w, "Ready", "True", null));
     assertThat(moved.getStatus().readyReplicas()).isEqualTo(2);
     Deployment rolled = deployment(client);
     assertThat(rolled.getMetadata().getGeneration()).isGreaterThan(generationBefore);
-    assertThat(rolled.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(Labels.TIER, "cpu-m");
-    assertThat(rolled.getSpec().getTemplate().getSpec().getContainers().getFirst().getResources().getLimits().get("cpu").toString())
+    assertThat(rolled.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry(Labels.TIER, "cpu-m");
+    assertThat(
+            rolled
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst()
+                .getResources()
+                .getLimits()
+                .get("cpu")
+                .toString())
         .isNotEqualTo("500m");
 
     // min < max brings an autoscaler; min == max prunes it again.
     Workloads.patchSpec(client, "web", "{\"replicas\":{\"min\":2,\"max\":5}}");
-    await().atMost(Workloads.CONVERGE).until(() -> client.resources(HorizontalPodAutoscaler.class).withName("web").get() != null);
+    await()
+        .atMost(Workloads.CONVERGE)
+        .until(() -> client.resources(HorizontalPodAutoscaler.class).withName("web").get() != null);
     Workloads.patchSpec(client, "web", "{\"replicas\":{\"min\":3,\"max\":3}}");
-    await().atMost(Workloads.CONVERGE).until(() -> client.resources(HorizontalPodAutoscaler.class).withName("web").get() == null);
-    awaitStatus(client, "web", w -> is(w, "Ready", "True", null) && w.getStatus().desiredReplicas() == 3);
+    await()
+        .atMost(Workloads.CONVERGE)
+        .until(() -> client.resources(HorizontalPodAutoscaler.class).withName("web").get() == null);
+    awaitStatus(
+        client, "web", w -> is(w, "Ready", "True", null) && w.getStatus().desiredReplicas() == 3);
 
     // Deleted: the garbage collector removes every child through the owner references.
     client.resources(Workload.class).withName("web").delete();
-    await().atMost(Workloads.CONVERGE).until(() -> ownedChildren(client).isEmpty()
-        && client.pods().withLabel(Labels.WORKLOAD, "web").list().getItems().isEmpty());
+    await()
+        .atMost(Workloads.CONVERGE)
+        .until(
+            () ->
+                ownedChildren(client).isEmpty()
+                    && client.pods().withLabel(Labels.WORKLOAD, "web").list().getItems().isEmpty());
   }
 
   private static Deployment deployment(KubernetesClient client) {
@@ -76,12 +110,16 @@ class WorkloadLifecycleIT {
 
   static List<HasMetadata> ownedChildren(KubernetesClient client) {
     return ChildKinds.ALL.stream()
-        .flatMap(kind -> client.resources(kind).withLabel(Labels.WORKLOAD, "web").list().getItems().stream())
+        .flatMap(
+            kind ->
+                client.resources(kind).withLabel(Labels.WORKLOAD, "web").list().getItems().stream())
         .map(HasMetadata.class::cast)
         .toList();
   }
 
   private static List<String> kinds(KubernetesClient client) {
-    return ownedChildren(client).stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).collect(Collectors.toList());
+    return ownedChildren(client).stream()
+        .map(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .collect(Collectors.toList());
   }
 }

@@ -21,13 +21,49 @@ final class Workloads {
   private Workloads() {}
 
   static Workload service(String name, String size, int min, int max) {
-    return workload(name, new WorkloadSpec(WorkloadType.Service, "registry.example.com/acme/web:1.0", size,
-        null, null, null, 8080, new Replicas(min, max), null, null, null, null, null, null, null, null, null));
+    return workload(
+        name,
+        new WorkloadSpec(
+            WorkloadType.Service,
+            "registry.example.com/acme/web:1.0",
+            size,
+            null,
+            null,
+            null,
+            8080,
+            new Replicas(min, max),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
   }
 
   static Workload inference(String name, String size, int replicas, String image) {
-    return workload(name, new WorkloadSpec(WorkloadType.Inference, image, size,
-        null, null, null, 8000, new Replicas(replicas, replicas), null, null, null, null, null, null, null, null, null));
+    return workload(
+        name,
+        new WorkloadSpec(
+            WorkloadType.Inference,
+            image,
+            size,
+            null,
+            null,
+            null,
+            8000,
+            new Replicas(replicas, replicas),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
   }
 
   static Workload workload(String name, WorkloadSpec spec) {
@@ -39,7 +75,9 @@ final class Workloads {
 
   /** A JSON merge patch of the spec, as `kubectl patch --type=merge` does. */
   static void patchSpec(KubernetesClient client, String name, String specJson) {
-    client.resources(Workload.class).withName(name)
+    client
+        .resources(Workload.class)
+        .withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":" + specJson + "}");
   }
 
@@ -48,14 +86,23 @@ final class Workloads {
   }
 
   static Condition condition(Workload workload, String type) {
-    return workload == null || workload.getStatus() == null ? null : Conditions.find(workload.getStatus().conditions(), type);
+    return workload == null || workload.getStatus() == null
+        ? null
+        : Conditions.find(workload.getStatus().conditions(), type);
   }
 
   /** Waits until the Workload's status, for its current generation, satisfies the predicate. */
   static Workload awaitStatus(KubernetesClient client, String name, Predicate<Workload> predicate) {
-    return await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
-        .until(() -> get(client, name), w -> w != null && w.getStatus() != null
-            && w.getMetadata().getGeneration().equals(w.getStatus().observedGeneration()) && predicate.test(w));
+    return await()
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> get(client, name),
+            w ->
+                w != null
+                    && w.getStatus() != null
+                    && w.getMetadata().getGeneration().equals(w.getStatus().observedGeneration())
+                    && predicate.test(w));
   }
 
   static boolean is(Workload workload, String type, String status, String reason) {

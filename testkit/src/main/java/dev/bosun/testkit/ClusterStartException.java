@@ -3,7 +3,7 @@ package dev.bosun.testkit;
 /** The local cluster did not start; the message names the component and the log to read. */
 public final class ClusterStartException extends RuntimeException {
 
-    public ClusterStartException(String message) {
-        super(message);
-    }
+  public ClusterStartException(String message) {
+    super(message);
+  }
 }

@@ -11,94 +11,137 @@ import java.util.function.Consumer;
  * The Kubernetes, etcd and KWOK binaries that {@code hack/build-k8s.sh} builds from their Go
  * modules and caches under {@code ${XDG_CACHE_HOME:-~/.cache}/bosun/k8s/<version>/bin}.
  *
- * <p>The script owns the versions and the build; this class only finds its output, and runs it
- * when the output is missing.
+ * <p>The script owns the versions and the build; this class only finds its output, and runs it when
+ * the output is missing.
  */
 public record K8sBinaries(Path directory) {
 
-    /** The Kubernetes release the script builds by default; the cache is keyed by it. */
-    public static final String KUBERNETES_VERSION = "1.36.3";
+  /** The Kubernetes release the script builds by default; the cache is keyed by it. */
+  public static final String KUBERNETES_VERSION = "1.36.3";
 
-    static final List<String> COMPONENTS = List.of(
-            "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "kwok", "kwokctl");
+  static final List<String> COMPONENTS =
+      List.of(
+          "etcd",
+          "kube-apiserver",
+          "kube-controller-manager",
+          "kube-scheduler",
+          "kubectl",
+          "kwok",
+          "kwokctl");
 
-    private static final String BUILD_SCRIPT = "hack/build-k8s.sh";
+  private static final String BUILD_SCRIPT = "hack/build-k8s.sh";
 
-    public Path etcd() { return path("etcd"); }
-    public Path kubeApiserver() { return path("kube-apiserver"); }
-    public Path kubeControllerManager() { return path("kube-controller-manager"); }
-    public Path kubeScheduler() { return path("kube-scheduler"); }
-    public Path kubectl() { return path("kubectl"); }
-    public Path kwok() { return path("kwok"); }
-    public Path kwokctl() { return path("kwokctl"); }
+  public Path etcd() {
+    return path("etcd");
+  }
 
-    public Path path(String component) {
-        return directory.resolve(component);
+  public Path kubeApiserver() {
+    return path("kube-apiserver");
+  }
+
+  public Path kubeControllerManager() {
+    return path("kube-controller-manager");
+  }
+
+  public Path kubeScheduler() {
+    return path("kube-scheduler");
+  }
+
+  public Path kubectl() {
+    return path("kubectl");
+  }
+
+  public Path kwok() {
+    return path("kwok");
+  }
+
+  public Path kwokctl() {
+    return path("kwokctl");
+  }
+
+  public Path path(String component) {
+    return directory.resolve(component);
+  }
+
+  /** The cached binaries, if a build finished for {@link #KUBERNETES_VERSION}. */
+  public static Optional<K8sBinaries> cached() {
+    var binaries = new K8sBinaries(cacheDirectory());
+    // The script writes VERSIONS last, so its presence means the build completed.
+    boolean complete =
+        Files.isRegularFile(binaries.directory.resolveSibling("VERSIONS"))
+            && COMPONENTS.stream().allMatch(c -> Files.isExecutable(binaries.path(c)));
+    return complete ? Optional.of(binaries) : Optional.empty();
+  }
+
+  /**
+   * The cached binaries, building them first when they are missing. A first build takes many
+   * minutes; each line the script prints goes to {@code progress}.
+   */
+  public static K8sBinaries ensureBuilt(Consumer<String> progress) {
+    return cached().orElseGet(() -> build(progress));
+  }
+
+  private static K8sBinaries build(Consumer<String> progress) {
+    Path script =
+        findBuildScript()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "The Kubernetes binaries are not in "
+                            + cacheDirectory()
+                            + " and "
+                            + BUILD_SCRIPT
+                            + " was not found above "
+                            + Path.of("").toAbsolutePath()
+                            + ". Run it from a Bosun checkout, or set BOSUN_HOME to one."));
+    progress.accept(
+        "Building etcd, Kubernetes "
+            + KUBERNETES_VERSION
+            + " and KWOK from their Go modules (a first build takes several minutes)");
+    var result = ExternalCommand.of(script.toString()).streaming(progress).run();
+    if (!result.succeeded()) {
+      // The script's last lines name the component and its build log.
+      throw new IllegalStateException(
+          BUILD_SCRIPT + " failed (exit " + result.exitCode() + "):\n" + result.lastLines(20));
     }
+    return cached()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    BUILD_SCRIPT + " succeeded but " + cacheDirectory() + " is incomplete"));
+  }
 
-    /** The cached binaries, if a build finished for {@link #KUBERNETES_VERSION}. */
-    public static Optional<K8sBinaries> cached() {
-        var binaries = new K8sBinaries(cacheDirectory());
-        // The script writes VERSIONS last, so its presence means the build completed.
-        boolean complete = Files.isRegularFile(binaries.directory.resolveSibling("VERSIONS"))
-                && COMPONENTS.stream().allMatch(c -> Files.isExecutable(binaries.path(c)));
-        return complete ? Optional.of(binaries) : Optional.empty();
-    }
+  static Path cacheDirectory() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path cacheHome =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
+    return cacheHome.resolve("bosun/k8s").resolve(KUBERNETES_VERSION).resolve("bin");
+  }
 
-    /**
-     * The cached binaries, building them first when they are missing. A first build takes many
-     * minutes; each line the script prints goes to {@code progress}.
-     */
-    public static K8sBinaries ensureBuilt(Consumer<String> progress) {
-        return cached().orElseGet(() -> build(progress));
+  /** {@code $BOSUN_HOME/hack/build-k8s.sh}, or the nearest one above the working directory. */
+  static Optional<Path> findBuildScript() {
+    String home = System.getenv("BOSUN_HOME");
+    if (home != null && !home.isBlank()) {
+      return Optional.of(Path.of(home, BUILD_SCRIPT)).filter(Files::isExecutable);
     }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve(BUILD_SCRIPT);
+      if (Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
 
-    private static K8sBinaries build(Consumer<String> progress) {
-        Path script = findBuildScript().orElseThrow(() -> new IllegalStateException(
-                "The Kubernetes binaries are not in " + cacheDirectory() + " and " + BUILD_SCRIPT
-                        + " was not found above " + Path.of("").toAbsolutePath()
-                        + ". Run it from a Bosun checkout, or set BOSUN_HOME to one."));
-        progress.accept("Building etcd, Kubernetes " + KUBERNETES_VERSION
-                + " and KWOK from their Go modules (a first build takes several minutes)");
-        var result = ExternalCommand.of(script.toString()).streaming(progress).run();
-        if (!result.succeeded()) {
-            // The script's last lines name the component and its build log.
-            throw new IllegalStateException(BUILD_SCRIPT + " failed (exit " + result.exitCode() + "):\n"
-                    + result.lastLines(20));
-        }
-        return cached().orElseThrow(() -> new IllegalStateException(
-                BUILD_SCRIPT + " succeeded but " + cacheDirectory() + " is incomplete"));
+  /** Fails early, naming what is missing, instead of failing later inside kwokctl. */
+  void verify() throws IOException {
+    for (String component : COMPONENTS) {
+      if (!Files.isExecutable(path(component))) {
+        throw new IOException(
+            component + " is missing from " + directory + "; run " + BUILD_SCRIPT);
+      }
     }
-
-    static Path cacheDirectory() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path cacheHome = xdg != null && !xdg.isBlank()
-                ? Path.of(xdg)
-                : Path.of(System.getProperty("user.home"), ".cache");
-        return cacheHome.resolve("bosun/k8s").resolve(KUBERNETES_VERSION).resolve("bin");
-    }
-
-    /** {@code $BOSUN_HOME/hack/build-k8s.sh}, or the nearest one above the working directory. */
-    static Optional<Path> findBuildScript() {
-        String home = System.getenv("BOSUN_HOME");
-        if (home != null && !home.isBlank()) {
-            return Optional.of(Path.of(home, BUILD_SCRIPT)).filter(Files::isExecutable);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve(BUILD_SCRIPT);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Fails early, naming what is missing, instead of failing later inside kwokctl. */
-    void verify() throws IOException {
-        for (String component : COMPONENTS) {
-            if (!Files.isExecutable(path(component))) {
-                throw new IOException(component + " is missing from " + directory + "; run " + BUILD_SCRIPT);
-            }
-        }
-    }
+  }
 }

@@ -8,89 +8,103 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A GPU node that KWOK plays the kubelet of: the labels GPU feature discovery and the cloud
- * would put on it, and the capacity of a host with that many GPUs.
+ * A GPU node that KWOK plays the kubelet of: the labels GPU feature discovery and the cloud would
+ * put on it, and the capacity of a host with that many GPUs.
  *
  * <p>The GPUs themselves are not in the node's capacity: with DRA they are devices in the node's
  * ResourceSlice, and counting them twice would let the scheduler place pods that DRA refuses.
  */
 final class KwokGpuNode {
 
-    /** KWOK's controller manages the nodes with this annotation (kwokctl's default selector). */
-    static final String KWOK_ANNOTATION = "kwok.x-k8s.io/node";
-    static final String FLEET_LABEL = "bosun.dev/fleet";
+  /** KWOK's controller manages the nodes with this annotation (kwokctl's default selector). */
+  static final String KWOK_ANNOTATION = "kwok.x-k8s.io/node";
 
-    private static final List<String> ZONES = List.of("zone-a", "zone-b", "zone-c");
+  static final String FLEET_LABEL = "bosun.dev/fleet";
 
-    // Per GPU, an HGX H100 host has 24 CPUs and 256 GiB of memory (192 and 2 TiB for eight).
-    private static final int CPUS_PER_GPU = 24;
-    private static final int MEMORY_GIB_PER_GPU = 256;
-    // What the system and the kubelet keep for themselves.
-    private static final int RESERVED_CPUS = 2;
-    private static final int RESERVED_MEMORY_GIB = 16;
+  private static final List<String> ZONES = List.of("zone-a", "zone-b", "zone-c");
 
-    private KwokGpuNode() { }
+  // Per GPU, an HGX H100 host has 24 CPUs and 256 GiB of memory (192 and 2 TiB for eight).
+  private static final int CPUS_PER_GPU = 24;
+  private static final int MEMORY_GIB_PER_GPU = 256;
+  // What the system and the kubelet keep for themselves.
+  private static final int RESERVED_CPUS = 2;
+  private static final int RESERVED_MEMORY_GIB = 16;
 
-    static Node build(String fleet, String name, int index, GpuProduct product, int gpus) {
-        int cpus = CPUS_PER_GPU * Math.max(gpus, 1);
-        int memoryGib = MEMORY_GIB_PER_GPU * Math.max(gpus, 1);
-        return new NodeBuilder()
-                .withNewMetadata()
-                    .withName(name)
-                    .withLabels(labels(fleet, name, index, product, gpus))
-                    .addToAnnotations(KWOK_ANNOTATION, "fake")
-                    .addToAnnotations("node.alpha.kubernetes.io/ttl", "0")
-                .endMetadata()
-                .withNewSpec()
-                    .withProviderID("kwok://" + name)
-                .endSpec()
-                // The API server keeps a node's status on create; KWOK then keeps it Ready.
-                .withNewStatus()
-                    .withCapacity(resources(cpus, memoryGib))
-                    .withAllocatable(resources(cpus - RESERVED_CPUS, memoryGib - RESERVED_MEMORY_GIB))
-                    .withNewNodeInfo()
-                        .withArchitecture("amd64")
-                        .withOperatingSystem("linux")
-                        .withOsImage("Ubuntu 24.04.3 LTS")
-                        .withKernelVersion("6.8.0-87-generic")
-                        .withContainerRuntimeVersion("containerd://2.1.4")
-                        .withKubeletVersion("v" + K8sBinaries.KUBERNETES_VERSION)
-                        .withKubeProxyVersion("")
-                        .withMachineID(name).withSystemUUID(name).withBootID(name)
-                    .endNodeInfo()
-                .endStatus()
-                .build();
-    }
+  private KwokGpuNode() {}
 
-    private static Map<String, String> labels(String fleet, String name, int index, GpuProduct product, int gpus) {
-        var labels = new LinkedHashMap<String, String>();
-        labels.put("type", "kwok");
-        labels.put(FLEET_LABEL, fleet);
-        labels.put("kubernetes.io/hostname", name);
-        labels.put("kubernetes.io/os", "linux");
-        labels.put("kubernetes.io/arch", "amd64");
-        labels.put("topology.kubernetes.io/zone", ZONES.get(index % ZONES.size()));
-        // GPU feature discovery's labels, as on a real node with this driver and GPU.
-        labels.put("nvidia.com/gpu.present", "true");
-        labels.put("nvidia.com/gpu.product", product.productLabel());
-        labels.put("nvidia.com/gpu.family", product.family());
-        labels.put("nvidia.com/gpu.count", Integer.toString(gpus));
-        labels.put("nvidia.com/gpu.memory", Long.toString(product.memoryMebibytes()));
-        labels.put("nvidia.com/gpu.compute.major", Integer.toString(product.major(product.cudaComputeCapability())));
-        labels.put("nvidia.com/gpu.compute.minor", Integer.toString(product.minor(product.cudaComputeCapability())));
-        labels.put("nvidia.com/cuda.driver.major", Integer.toString(product.major(product.driverVersion())));
-        labels.put("nvidia.com/cuda.driver.minor", Integer.toString(product.minor(product.driverVersion())));
-        labels.put("nvidia.com/cuda.runtime.major", Integer.toString(product.major(product.cudaDriverVersion())));
-        labels.put("nvidia.com/cuda.runtime.minor", Integer.toString(product.minor(product.cudaDriverVersion())));
-        labels.put("nvidia.com/mig.capable", "true");
-        return labels;
-    }
+  static Node build(String fleet, String name, int index, GpuProduct product, int gpus) {
+    int cpus = CPUS_PER_GPU * Math.max(gpus, 1);
+    int memoryGib = MEMORY_GIB_PER_GPU * Math.max(gpus, 1);
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(labels(fleet, name, index, product, gpus))
+        .addToAnnotations(KWOK_ANNOTATION, "fake")
+        .addToAnnotations("node.alpha.kubernetes.io/ttl", "0")
+        .endMetadata()
+        .withNewSpec()
+        .withProviderID("kwok://" + name)
+        .endSpec()
+        // The API server keeps a node's status on create; KWOK then keeps it Ready.
+        .withNewStatus()
+        .withCapacity(resources(cpus, memoryGib))
+        .withAllocatable(resources(cpus - RESERVED_CPUS, memoryGib - RESERVED_MEMORY_GIB))
+        .withNewNodeInfo()
+        .withArchitecture("amd64")
+        .withOperatingSystem("linux")
+        .withOsImage("Ubuntu 24.04.3 LTS")
+        .withKernelVersion("6.8.0-87-generic")
+        .withContainerRuntimeVersion("containerd://2.1.4")
+        .withKubeletVersion("v" + K8sBinaries.KUBERNETES_VERSION)
+        .withKubeProxyVersion("")
+        .withMachineID(name)
+        .withSystemUUID(name)
+        .withBootID(name)
+        .endNodeInfo()
+        .endStatus()
+        .build();
+  }
 
-    private static Map<String, Quantity> resources(int cpus, int memoryGib) {
-        return Map.of(
-                "cpu", new Quantity(Integer.toString(cpus)),
-                "memory", new Quantity(memoryGib + "Gi"),
-                "ephemeral-storage", new Quantity("3500Gi"),
-                "pods", new Quantity("110"));
-    }
+  private static Map<String, String> labels(
+      String fleet, String name, int index, GpuProduct product, int gpus) {
+    var labels = new LinkedHashMap<String, String>();
+    labels.put("type", "kwok");
+    labels.put(FLEET_LABEL, fleet);
+    labels.put("kubernetes.io/hostname", name);
+    labels.put("kubernetes.io/os", "linux");
+    labels.put("kubernetes.io/arch", "amd64");
+    labels.put("topology.kubernetes.io/zone", ZONES.get(index % ZONES.size()));
+    // GPU feature discovery's labels, as on a real node with this driver and GPU.
+    labels.put("nvidia.com/gpu.present", "true");
+    labels.put("nvidia.com/gpu.product", product.productLabel());
+    labels.put("nvidia.com/gpu.family", product.family());
+    labels.put("nvidia.com/gpu.count", Integer.toString(gpus));
+    labels.put("nvidia.com/gpu.memory", Long.toString(product.memoryMebibytes()));
+    labels.put(
+        "nvidia.com/gpu.compute.major",
+        Integer.toString(product.major(product.cudaComputeCapability())));
+    labels.put(
+        "nvidia.com/gpu.compute.minor",
+        Integer.toString(product.minor(product.cudaComputeCapability())));
+    labels.put(
+        "nvidia.com/cuda.driver.major", Integer.toString(product.major(product.driverVersion())));
+    labels.put(
+        "nvidia.com/cuda.driver.minor", Integer.toString(product.minor(product.driverVersion())));
+    labels.put(
+        "nvidia.com/cuda.runtime.major",
+        Integer.toString(product.major(product.cudaDriverVersion())));
+    labels.put(
+        "nvidia.com/cuda.runtime.minor",
+        Integer.toString(product.minor(product.cudaDriverVersion())));
+    labels.put("nvidia.com/mig.capable", "true");
+    return labels;
+  }
+
+  private static Map<String, Quantity> resources(int cpus, int memoryGib) {
+    return Map.of(
+        "cpu", new Quantity(Integer.toString(cpus)),
+        "memory", new Quantity(memoryGib + "Gi"),
+        "ephemeral-storage", new Quantity("3500Gi"),
+        "pods", new Quantity("110"));
+  }
 }

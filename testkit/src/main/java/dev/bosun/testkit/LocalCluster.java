@@ -24,390 +24,458 @@ import org.awaitility.core.ConditionTimeoutException;
  * A Kubernetes cluster on 127.0.0.1 made of real components (etcd, kube-apiserver,
  * kube-controller-manager, kube-scheduler) with the KWOK controller playing every kubelet.
  *
- * <p>kwokctl's binary runtime starts, supervises and stops the processes, from the binaries
- * {@code hack/build-k8s.sh} built; it never downloads anything because every binary is given.
- * Its state lives under {@code <home>/kwok} and the kubeconfig at {@code <home>/kubeconfig}
- * ({@code ~/.bosun/dev} unless {@code BOSUN_DEV_HOME} says otherwise), so that every process on
- * this machine finds the same cluster.
+ * <p>kwokctl's binary runtime starts, supervises and stops the processes, from the binaries {@code
+ * hack/build-k8s.sh} built; it never downloads anything because every binary is given. Its state
+ * lives under {@code <home>/kwok} and the kubeconfig at {@code <home>/kubeconfig} ({@code
+ * ~/.bosun/dev} unless {@code BOSUN_DEV_HOME} says otherwise), so that every process on this
+ * machine finds the same cluster.
  */
 public final class LocalCluster {
 
-    public static final String NAME = "bosun";
+  public static final String NAME = "bosun";
 
-    /** The processes kwokctl runs for us, by the names it gives their pid and log files. */
-    static final List<String> COMPONENTS =
-            List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller");
+  /** The processes kwokctl runs for us, by the names it gives their pid and log files. */
+  static final List<String> COMPONENTS =
+      List.of(
+          "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller");
 
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
-    private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(60);
-    private static final List<String> LEADERS = List.of("kube-scheduler", "kube-controller-manager");
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(60);
+  private static final List<String> LEADERS = List.of("kube-scheduler", "kube-controller-manager");
 
-    private final K8sBinaries binaries;
-    private final Path home;
-    private final int apiserverPort;
+  private final K8sBinaries binaries;
+  private final Path home;
+  private final int apiserverPort;
 
-    /**
-     * @param apiserverPort the port kube-apiserver listens on, or 0 to let kwokctl pick a free one
-     */
-    public LocalCluster(K8sBinaries binaries, Path home, int apiserverPort) {
-        this.binaries = binaries;
-        this.home = home.toAbsolutePath();
-        this.apiserverPort = apiserverPort;
+  /**
+   * @param apiserverPort the port kube-apiserver listens on, or 0 to let kwokctl pick a free one
+   */
+  public LocalCluster(K8sBinaries binaries, Path home, int apiserverPort) {
+    this.binaries = binaries;
+    this.home = home.toAbsolutePath();
+    this.apiserverPort = apiserverPort;
+  }
+
+  /** The cluster at the default home, on a port kwokctl picks. */
+  public static LocalCluster atDefaultHome(K8sBinaries binaries) {
+    return new LocalCluster(binaries, defaultHome(), 0);
+  }
+
+  public static Path defaultHome() {
+    String configured = System.getenv("BOSUN_DEV_HOME");
+    return configured != null && !configured.isBlank()
+        ? Path.of(configured)
+        : Path.of(System.getProperty("user.home"), ".bosun", "dev");
+  }
+
+  public Path kubeconfig() {
+    return home.resolve("kubeconfig");
+  }
+
+  /** Where the cluster at the default home writes its kubeconfig, running or not. */
+  public static Path defaultKubeconfig() {
+    return defaultHome().toAbsolutePath().resolve("kubeconfig");
+  }
+
+  public Path logFile(String component) {
+    return clusterDirectory().resolve("logs").resolve(component + ".log");
+  }
+
+  private Path workDirectory() {
+    return home.resolve("kwok");
+  }
+
+  private Path clusterDirectory() {
+    return workDirectory().resolve("clusters").resolve(NAME);
+  }
+
+  private Path pidFile(String component) {
+    return clusterDirectory().resolve("pids").resolve(component + ".pid");
+  }
+
+  /** What a start found or did. */
+  public record Started(Path kubeconfig, boolean startedNow, Duration took) {}
+
+  /**
+   * Starts the cluster, or returns the one already running. On failure nothing is left running, and
+   * the exception names the component and its log.
+   */
+  public Started start(Consumer<String> progress) {
+    // Two starts at once (a test run and `bosun dev up`) would both find nothing running.
+    try (var _ = lockHome()) {
+      return startHoldingLock(progress);
     }
+  }
 
-    /** The cluster at the default home, on a port kwokctl picks. */
-    public static LocalCluster atDefaultHome(K8sBinaries binaries) {
-        return new LocalCluster(binaries, defaultHome(), 0);
+  private Started startHoldingLock(Consumer<String> progress) {
+    long begin = System.nanoTime();
+    if (isRunning()) {
+      return new Started(kubeconfig(), false, Duration.ofNanos(System.nanoTime() - begin));
     }
-
-    public static Path defaultHome() {
-        String configured = System.getenv("BOSUN_DEV_HOME");
-        return configured != null && !configured.isBlank()
-                ? Path.of(configured)
-                : Path.of(System.getProperty("user.home"), ".bosun", "dev");
+    try {
+      binaries.verify();
+    } catch (IOException e) {
+      throw new ClusterStartException(e.getMessage());
     }
-
-    public Path kubeconfig() {
-        return home.resolve("kubeconfig");
+    if (Files.exists(clusterDirectory())) {
+      // A cluster that is only partly alive (a crash, a reboot) is removed, not reused.
+      progress.accept("Removing a stale local cluster from " + clusterDirectory());
+      deleteWithKwokctl();
     }
-
-    /** Where the cluster at the default home writes its kubeconfig, running or not. */
-    public static Path defaultKubeconfig() {
-        return defaultHome().toAbsolutePath().resolve("kubeconfig");
+    checkPortIsFree();
+    writeKwokctlConfiguration();
+    progress.accept(
+        "Starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok-controller");
+    var result = kwokctl(createArguments()).timeout(START_TIMEOUT).run();
+    if (!result.succeeded()) {
+      var failure = explainFailedStart(result);
+      deleteWithKwokctl();
+      throw failure;
     }
-
-    public Path logFile(String component) {
-        return clusterDirectory().resolve("logs").resolve(component + ".log");
+    try {
+      awaitLeaders();
+    } catch (RuntimeException e) {
+      deleteWithKwokctl();
+      throw e;
     }
+    return new Started(kubeconfig(), true, Duration.ofNanos(System.nanoTime() - begin));
+  }
 
-    private Path workDirectory() {
-        return home.resolve("kwok");
+  /**
+   * kwokctl calls the cluster ready once the API server answers, even if the scheduler has died.
+   * The scheduler and the controller manager each take a leader lease when they start working, so
+   * waiting for both leases proves they run; a component that exits meanwhile is named at once.
+   * kubectl asks, because a JVM's first Kubernetes client costs seconds.
+   */
+  private void awaitLeaders() {
+    try {
+      await("kube-scheduler and kube-controller-manager to take their leases")
+          .atMost(LEADER_TIMEOUT)
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                failIfAComponentExited();
+                return leaseHolders().size() == LEADERS.size();
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new ClusterStartException(
+          "kube-scheduler or kube-controller-manager did not start working within "
+              + LEADER_TIMEOUT.toSeconds()
+              + " s; see their logs in "
+              + keepLogs());
     }
+  }
 
-    private Path clusterDirectory() {
-        return workDirectory().resolve("clusters").resolve(NAME);
+  private List<String> leaseHolders() {
+    var arguments =
+        new ArrayList<>(
+            List.of(
+                binaries.kubectl().toString(),
+                "--kubeconfig",
+                kubeconfig().toString(),
+                "--namespace",
+                "kube-system",
+                "get",
+                "leases",
+                "--ignore-not-found",
+                "--output",
+                "jsonpath={range .items[*]}{.spec.holderIdentity}{\"\\n\"}{end}"));
+    arguments.addAll(LEADERS);
+    var result = ExternalCommand.of(arguments).timeout(Duration.ofSeconds(10)).run();
+    return result.succeeded()
+        ? result.output().stream().filter(holder -> !holder.isBlank()).toList()
+        : List.of();
+  }
+
+  private void failIfAComponentExited() {
+    for (String component : COMPONENTS) {
+      if (!isAlive(component)) {
+        throw exitedDuringStart(component, "");
+      }
     }
+  }
 
-    private Path pidFile(String component) {
-        return clusterDirectory().resolve("pids").resolve(component + ".pid");
-    }
+  private ClusterStartException exitedDuringStart(String component, String more) {
+    Path log = keepLogs().resolve(component + ".log");
+    return new ClusterStartException(
+        component
+            + " exited during start; see its log at "
+            + log
+            + "\n"
+            + indent(tail(log, 10))
+            + more);
+  }
 
-    /** What a start found or did. */
-    public record Started(Path kubeconfig, boolean startedNow, Duration took) { }
+  /**
+   * Where the logs of a failed start are kept, since removing the failed cluster removes its
+   * directory.
+   */
+  public Path failedStartLogs() {
+    return home.resolve("failed-start-logs");
+  }
 
-    /**
-     * Starts the cluster, or returns the one already running. On failure nothing is left
-     * running, and the exception names the component and its log.
-     */
-    public Started start(Consumer<String> progress) {
-        // Two starts at once (a test run and `bosun dev up`) would both find nothing running.
-        try (var _ = lockHome()) {
-            return startHoldingLock(progress);
+  private Path keepLogs() {
+    Path kept = failedStartLogs();
+    try {
+      Files.createDirectories(kept);
+      try (Stream<Path> logs = Files.list(clusterDirectory().resolve("logs"))) {
+        for (Path log : logs.toList()) {
+          Files.copy(log, kept.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
+      }
+    } catch (IOException e) {
+      // No logs yet (kwokctl failed before starting anything): its own output says why.
     }
+    return kept;
+  }
 
-    private Started startHoldingLock(Consumer<String> progress) {
-        long begin = System.nanoTime();
-        if (isRunning()) {
-            return new Started(kubeconfig(), false, Duration.ofNanos(System.nanoTime() - begin));
-        }
-        try {
-            binaries.verify();
-        } catch (IOException e) {
-            throw new ClusterStartException(e.getMessage());
-        }
-        if (Files.exists(clusterDirectory())) {
-            // A cluster that is only partly alive (a crash, a reboot) is removed, not reused.
-            progress.accept("Removing a stale local cluster from " + clusterDirectory());
-            deleteWithKwokctl();
-        }
-        checkPortIsFree();
-        writeKwokctlConfiguration();
-        progress.accept("Starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok-controller");
-        var result = kwokctl(createArguments()).timeout(START_TIMEOUT).run();
-        if (!result.succeeded()) {
-            var failure = explainFailedStart(result);
-            deleteWithKwokctl();
-            throw failure;
-        }
-        try {
-            awaitLeaders();
-        } catch (RuntimeException e) {
-            deleteWithKwokctl();
-            throw e;
-        }
-        return new Started(kubeconfig(), true, Duration.ofNanos(System.nanoTime() - begin));
-    }
-
-    /**
-     * kwokctl calls the cluster ready once the API server answers, even if the scheduler has
-     * died. The scheduler and the controller manager each take a leader lease when they start
-     * working, so waiting for both leases proves they run; a component that exits meanwhile is
-     * named at once. kubectl asks, because a JVM's first Kubernetes client costs seconds.
-     */
-    private void awaitLeaders() {
-        try {
-            await("kube-scheduler and kube-controller-manager to take their leases")
-                    .atMost(LEADER_TIMEOUT)
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> {
-                        failIfAComponentExited();
-                        return leaseHolders().size() == LEADERS.size();
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw new ClusterStartException("kube-scheduler or kube-controller-manager did not start working within "
-                    + LEADER_TIMEOUT.toSeconds() + " s; see their logs in " + keepLogs());
-        }
-    }
-
-    private List<String> leaseHolders() {
-        var arguments = new ArrayList<>(List.of(binaries.kubectl().toString(), "--kubeconfig", kubeconfig().toString(),
-                "--namespace", "kube-system", "get", "leases", "--ignore-not-found",
-                "--output", "jsonpath={range .items[*]}{.spec.holderIdentity}{\"\\n\"}{end}"));
-        arguments.addAll(LEADERS);
-        var result = ExternalCommand.of(arguments).timeout(Duration.ofSeconds(10)).run();
-        return result.succeeded()
-                ? result.output().stream().filter(holder -> !holder.isBlank()).toList()
-                : List.of();
-    }
-
-    private void failIfAComponentExited() {
-        for (String component : COMPONENTS) {
-            if (!isAlive(component)) {
-                throw exitedDuringStart(component, "");
-            }
-        }
-    }
-
-    private ClusterStartException exitedDuringStart(String component, String more) {
-        Path log = keepLogs().resolve(component + ".log");
-        return new ClusterStartException(component + " exited during start; see its log at "
-                + log + "\n" + indent(tail(log, 10)) + more);
-    }
-
-    /** Where the logs of a failed start are kept, since removing the failed cluster removes its directory. */
-    public Path failedStartLogs() {
-        return home.resolve("failed-start-logs");
-    }
-
-    private Path keepLogs() {
-        Path kept = failedStartLogs();
-        try {
-            Files.createDirectories(kept);
-            try (Stream<Path> logs = Files.list(clusterDirectory().resolve("logs"))) {
-                for (Path log : logs.toList()) {
-                    Files.copy(log, kept.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } catch (IOException e) {
-            // No logs yet (kwokctl failed before starting anything): its own output says why.
-        }
-        return kept;
-    }
-
-    /**
-     * kwokctl reads {@code <workdir>/kwok.yaml} on every command. Without it the components
-     * listen on every interface, etcd unauthenticated among them; this keeps them on loopback.
-     */
-    private void writeKwokctlConfiguration() {
-        try {
-            Files.createDirectories(workDirectory());
-            Files.writeString(workDirectory().resolve("kwok.yaml"), """
+  /**
+   * kwokctl reads {@code <workdir>/kwok.yaml} on every command. Without it the components listen on
+   * every interface, etcd unauthenticated among them; this keeps them on loopback.
+   */
+  private void writeKwokctlConfiguration() {
+    try {
+      Files.createDirectories(workDirectory());
+      Files.writeString(
+          workDirectory().resolve("kwok.yaml"),
+          """
                     apiVersion: config.kwok.x-k8s.io/v1alpha1
                     kind: KwokctlConfiguration
                     options:
                       bindAddress: 127.0.0.1
                     """);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write kwokctl's configuration in " + workDirectory(), e);
-        }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot write kwokctl's configuration in " + workDirectory(), e);
     }
+  }
 
-    private List<String> createArguments() {
-        var arguments = new ArrayList<>(List.of(
-                "create", "cluster",
-                "--runtime", "binary",
-                "--etcd-binary", binaries.etcd().toString(),
-                "--kube-apiserver-binary", binaries.kubeApiserver().toString(),
-                "--kube-controller-manager-binary", binaries.kubeControllerManager().toString(),
-                "--kube-scheduler-binary", binaries.kubeScheduler().toString(),
-                "--kwok-controller-binary", binaries.kwok().toString(),
-                "--kubeconfig", kubeconfig().toString(),
-                // Benchmarks create thousands of objects; client-side throttling would measure itself.
+  private List<String> createArguments() {
+    var arguments =
+        new ArrayList<>(
+            List.of(
+                "create",
+                "cluster",
+                "--runtime",
+                "binary",
+                "--etcd-binary",
+                binaries.etcd().toString(),
+                "--kube-apiserver-binary",
+                binaries.kubeApiserver().toString(),
+                "--kube-controller-manager-binary",
+                binaries.kubeControllerManager().toString(),
+                "--kube-scheduler-binary",
+                binaries.kubeScheduler().toString(),
+                "--kwok-controller-binary",
+                binaries.kwok().toString(),
+                "--kubeconfig",
+                kubeconfig().toString(),
+                // Benchmarks create thousands of objects; client-side throttling would measure
+                // itself.
                 "--disable-qps-limits",
                 // Both start before the API server answers; retrying the lease every 2 s (the
                 // default) then adds seconds to every start.
-                "--extra-args", "kube-scheduler=leader-elect-retry-period=500ms",
-                // The default range (a /24) holds about 250 Services; scale scenarios make thousands.
-                "--extra-args", "kube-apiserver=service-cluster-ip-range=10.96.0.0/16",
-                "--extra-args", "kube-controller-manager=leader-elect-retry-period=500ms",
+                "--extra-args",
+                "kube-scheduler=leader-elect-retry-period=500ms",
+                // The default range (a /24) holds about 250 Services; scale scenarios make
+                // thousands.
+                "--extra-args",
+                "kube-apiserver=service-cluster-ip-range=10.96.0.0/16",
+                "--extra-args",
+                "kube-controller-manager=leader-elect-retry-period=500ms",
                 // The cluster is disposable: waiting for the disk on every write would make it
                 // measure the disk rather than Kubernetes.
-                "--extra-args", "etcd=unsafe-no-fsync=true",
-                "--wait", "2m",
-                "--timeout", "3m"));
-        if (apiserverPort != 0) {
-            arguments.addAll(List.of("--kube-apiserver-port", Integer.toString(apiserverPort)));
-        }
-        return arguments;
+                "--extra-args",
+                "etcd=unsafe-no-fsync=true",
+                "--wait",
+                "2m",
+                "--timeout",
+                "3m"));
+    if (apiserverPort != 0) {
+      arguments.addAll(List.of("--kube-apiserver-port", Integer.toString(apiserverPort)));
     }
+    return arguments;
+  }
 
-    private void checkPortIsFree() {
-        if (apiserverPort == 0) {
-            return;
-        }
-        try (var socket = new ServerSocket(apiserverPort, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-        } catch (IOException e) {
-            throw new ClusterStartException("kube-apiserver cannot listen on 127.0.0.1:" + apiserverPort
-                    + ": the port is already in use. Stop what uses it, or choose another port.");
-        }
+  private void checkPortIsFree() {
+    if (apiserverPort == 0) {
+      return;
     }
-
-    /** Names the first component that is not running, with its log; kwokctl's own words follow. */
-    private ClusterStartException explainFailedStart(ExternalCommand.Result result) {
-        String kwokctlSays = result.timedOut()
-                ? "kwokctl did not finish within " + START_TIMEOUT.toSeconds() + " s"
-                : "kwokctl exited with " + result.exitCode();
-        String logs = "\n" + kwokctlSays + "; its last lines:\n" + indent(result.lastLines(15));
-        for (String component : COMPONENTS) {
-            if (Files.exists(pidFile(component)) && !isAlive(component)) {
-                return exitedDuringStart(component, logs);
-            }
-        }
-        // Before it starts anything kwokctl runs each binary for its version; it names the one that failed.
-        String named = COMPONENTS.stream()
-                .filter(c -> result.output().stream().anyMatch(line -> line.contains("bin/" + c + " ")))
-                .findFirst()
-                .map(c -> c + " failed before the cluster started; ")
-                .orElse("the local cluster did not start; ");
-        return new ClusterStartException(named + "component logs are in " + keepLogs() + logs);
+    try (var socket = new ServerSocket(apiserverPort, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new ClusterStartException(
+          "kube-apiserver cannot listen on 127.0.0.1:"
+              + apiserverPort
+              + ": the port is already in use. Stop what uses it, or choose another port.");
     }
+  }
 
-    /** True when every component runs and the API server says it is ready. */
-    public boolean isRunning() {
-        if (!Files.exists(kubeconfig()) || !COMPONENTS.stream().allMatch(this::isAlive)) {
-            return false;
-        }
-        var ready = ExternalCommand.of(binaries.kubectl().toString(), "--kubeconfig", kubeconfig().toString(),
-                        "get", "--raw", "/readyz")
-                .timeout(Duration.ofSeconds(10))
-                .run();
-        return ready.succeeded();
+  /** Names the first component that is not running, with its log; kwokctl's own words follow. */
+  private ClusterStartException explainFailedStart(ExternalCommand.Result result) {
+    String kwokctlSays =
+        result.timedOut()
+            ? "kwokctl did not finish within " + START_TIMEOUT.toSeconds() + " s"
+            : "kwokctl exited with " + result.exitCode();
+    String logs = "\n" + kwokctlSays + "; its last lines:\n" + indent(result.lastLines(15));
+    for (String component : COMPONENTS) {
+      if (Files.exists(pidFile(component)) && !isAlive(component)) {
+        return exitedDuringStart(component, logs);
+      }
     }
+    // Before it starts anything kwokctl runs each binary for its version; it names the one that
+    // failed.
+    String named =
+        COMPONENTS.stream()
+            .filter(c -> result.output().stream().anyMatch(line -> line.contains("bin/" + c + " ")))
+            .findFirst()
+            .map(c -> c + " failed before the cluster started; ")
+            .orElse("the local cluster did not start; ");
+    return new ClusterStartException(named + "component logs are in " + keepLogs() + logs);
+  }
 
-    /** Stops every process the cluster runs and forgets its state. Stopping a stopped cluster is fine. */
-    public void stop() {
-        try (var _ = lockHome()) {
-            stopHoldingLock();
-        }
+  /** True when every component runs and the API server says it is ready. */
+  public boolean isRunning() {
+    if (!Files.exists(kubeconfig()) || !COMPONENTS.stream().allMatch(this::isAlive)) {
+      return false;
     }
+    var ready =
+        ExternalCommand.of(
+                binaries.kubectl().toString(),
+                "--kubeconfig",
+                kubeconfig().toString(),
+                "get",
+                "--raw",
+                "/readyz")
+            .timeout(Duration.ofSeconds(10))
+            .run();
+    return ready.succeeded();
+  }
 
-    private void stopHoldingLock() {
-        if (Files.exists(clusterDirectory())) {
-            deleteWithKwokctl();
-        }
-        // kwokctl kills what its pid files name; anything still alive would be an orphan.
-        for (String component : COMPONENTS) {
-            pid(component).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
-        }
-        try {
-            Files.deleteIfExists(kubeconfig());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  /**
+   * Stops every process the cluster runs and forgets its state. Stopping a stopped cluster is fine.
+   */
+  public void stop() {
+    try (var _ = lockHome()) {
+      stopHoldingLock();
     }
+  }
 
-    /** One line per component: whether it runs, its pid and its log. */
-    public record ComponentStatus(String component, Optional<Long> pid, boolean running, Path log) { }
-
-    public List<ComponentStatus> status() {
-        return COMPONENTS.stream()
-                .map(c -> new ComponentStatus(c, pid(c), isAlive(c), logFile(c)))
-                .toList();
+  private void stopHoldingLock() {
+    if (Files.exists(clusterDirectory())) {
+      deleteWithKwokctl();
     }
-
-    private boolean isAlive(String component) {
-        return pid(component).filter(LocalCluster::isRunningProcess).isPresent();
+    // kwokctl kills what its pid files name; anything still alive would be an orphan.
+    for (String component : COMPONENTS) {
+      pid(component).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
     }
-
-    /** Alive and not a zombie: an exited component whose parent (kwokctl, gone) was not reaped yet. */
-    private static boolean isRunningProcess(long pid) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The state follows the command name, which is in parentheses and may contain spaces.
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | StringIndexOutOfBoundsException e) {
-            return true;
-        }
+    try {
+      Files.deleteIfExists(kubeconfig());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    private Optional<Long> pid(String component) {
-        try {
-            return Optional.of(Long.parseLong(Files.readString(pidFile(component)).trim()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+  /** One line per component: whether it runs, its pid and its log. */
+  public record ComponentStatus(String component, Optional<Long> pid, boolean running, Path log) {}
+
+  public List<ComponentStatus> status() {
+    return COMPONENTS.stream()
+        .map(c -> new ComponentStatus(c, pid(c), isAlive(c), logFile(c)))
+        .toList();
+  }
+
+  private boolean isAlive(String component) {
+    return pid(component).filter(LocalCluster::isRunningProcess).isPresent();
+  }
+
+  /**
+   * Alive and not a zombie: an exited component whose parent (kwokctl, gone) was not reaped yet.
+   */
+  private static boolean isRunningProcess(long pid) {
+    if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      return false;
     }
-
-    /** An exclusive lock on {@code <home>/lock}, held across processes while starting or stopping. */
-    private HomeLock lockHome() {
-        try {
-            Files.createDirectories(home);
-            var channel = FileChannel.open(home.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            channel.lock();
-            return new HomeLock(channel);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock " + home.resolve("lock"), e);
-        }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // The state follows the command name, which is in parentheses and may contain spaces.
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException | StringIndexOutOfBoundsException e) {
+      return true;
     }
+  }
 
-    /** Closing the channel releases the lock. */
-    private record HomeLock(FileChannel channel) implements AutoCloseable {
-        @Override
-        public void close() {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+  private Optional<Long> pid(String component) {
+    try {
+      return Optional.of(Long.parseLong(Files.readString(pidFile(component)).trim()));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
     }
+  }
 
-    private void deleteWithKwokctl() {
-        var result = kwokctl(List.of("delete", "cluster", "--kubeconfig", kubeconfig().toString()))
-                .timeout(Duration.ofMinutes(1))
-                .run();
-        if (!result.succeeded()) {
-            throw new IllegalStateException("kwokctl could not delete the local cluster in "
-                    + clusterDirectory() + ":\n" + indent(result.lastLines(15)));
-        }
+  /** An exclusive lock on {@code <home>/lock}, held across processes while starting or stopping. */
+  private HomeLock lockHome() {
+    try {
+      Files.createDirectories(home);
+      var channel =
+          FileChannel.open(
+              home.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel.lock();
+      return new HomeLock(channel);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + home.resolve("lock"), e);
     }
+  }
 
-    private ExternalCommand kwokctl(List<String> arguments) {
-        var command = new ArrayList<String>();
-        command.add(binaries.kwokctl().toString());
-        command.addAll(List.of("--name", NAME));
-        command.addAll(arguments);
-        return ExternalCommand.of(command).environment(Map.of(
+  /** Closing the channel releases the lock. */
+  private record HomeLock(FileChannel channel) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private void deleteWithKwokctl() {
+    var result =
+        kwokctl(List.of("delete", "cluster", "--kubeconfig", kubeconfig().toString()))
+            .timeout(Duration.ofMinutes(1))
+            .run();
+    if (!result.succeeded()) {
+      throw new IllegalStateException(
+          "kwokctl could not delete the local cluster in "
+              + clusterDirectory()
+              + ":\n"
+              + indent(result.lastLines(15)));
+    }
+  }
+
+  private ExternalCommand kwokctl(List<String> arguments) {
+    var command = new ArrayList<String>();
+    command.add(binaries.kwokctl().toString());
+    command.addAll(List.of("--name", NAME));
+    command.addAll(arguments);
+    return ExternalCommand.of(command)
+        .environment(
+            Map.of(
                 "KWOK_WORKDIR", workDirectory().toString(),
                 "KWOK_KUBECTL_BINARY", binaries.kubectl().toString(),
                 "KWOK_KUBE_VERSION", "v" + K8sBinaries.KUBERNETES_VERSION));
-    }
+  }
 
-    private static String tail(Path file, int lines) {
-        try (Stream<String> all = Files.lines(file)) {
-            List<String> kept = all.toList();
-            return String.join("\n", kept.subList(Math.max(0, kept.size() - lines), kept.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
-        }
+  private static String tail(Path file, int lines) {
+    try (Stream<String> all = Files.lines(file)) {
+      List<String> kept = all.toList();
+      return String.join("\n", kept.subList(Math.max(0, kept.size() - lines), kept.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(cannot read " + file + ": " + e.getMessage() + ")";
     }
+  }
 
-    private static String indent(String text) {
-        return text.indent(4).stripTrailing();
-    }
+  private static String indent(String text) {
+    return text.indent(4).stripTrailing();
+  }
 }

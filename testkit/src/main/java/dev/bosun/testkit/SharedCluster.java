@@ -5,76 +5,91 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * The one local cluster of a test run, with its client and its GPU fleet. It stops the cluster
- * when closed only if it started it: a cluster someone started with {@code bosun dev up} keeps
- * running.
+ * The one local cluster of a test run, with its client and its GPU fleet. It stops the cluster when
+ * closed only if it started it: a cluster someone started with {@code bosun dev up} keeps running.
  */
 public final class SharedCluster implements AutoCloseable {
 
-    /** Nodes and GPUs of the fleet every test run gets; tests that need more add their own. */
-    static final int DEFAULT_NODES = Integer.getInteger("bosun.testkit.nodes", 4);
-    static final int DEFAULT_GPUS_PER_NODE = Integer.getInteger("bosun.testkit.gpusPerNode", 8);
+  /** Nodes and GPUs of the fleet every test run gets; tests that need more add their own. */
+  static final int DEFAULT_NODES = Integer.getInteger("bosun.testkit.nodes", 4);
 
-    private final LocalCluster cluster;
-    private final boolean startedHere;
-    private final KubernetesClient client;
-    private final GpuFleet fleet;
-    private final Thread stopOnExit;
+  static final int DEFAULT_GPUS_PER_NODE = Integer.getInteger("bosun.testkit.gpusPerNode", 8);
 
-    private SharedCluster(LocalCluster cluster, boolean startedHere, KubernetesClient client, GpuFleet fleet) {
-        this.cluster = cluster;
-        this.startedHere = startedHere;
-        this.client = client;
-        this.fleet = fleet;
-        // A test run killed before JUnit closes the store must not leave the components running.
-        this.stopOnExit = new Thread(this::stopIfStartedHere, "bosun-local-cluster-stop");
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
+  private final LocalCluster cluster;
+  private final boolean startedHere;
+  private final KubernetesClient client;
+  private final GpuFleet fleet;
+  private final Thread stopOnExit;
+
+  private SharedCluster(
+      LocalCluster cluster, boolean startedHere, KubernetesClient client, GpuFleet fleet) {
+    this.cluster = cluster;
+    this.startedHere = startedHere;
+    this.client = client;
+    this.fleet = fleet;
+    // A test run killed before JUnit closes the store must not leave the components running.
+    this.stopOnExit = new Thread(this::stopIfStartedHere, "bosun-local-cluster-stop");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
+  }
+
+  static SharedCluster start(Consumer<String> progress) {
+    KubeClients.preloadInBackground();
+    var binaries = K8sBinaries.ensureBuilt(progress);
+    var cluster = LocalCluster.atDefaultHome(binaries);
+    var started = cluster.start(progress);
+    var client = KubeClients.forKubeconfig(started.kubeconfig());
+    try {
+      var fleet =
+          new GpuFleet(client, "test-gpu-node", GpuProduct.H100_80GB_HBM3, DEFAULT_GPUS_PER_NODE);
+      fleet.installDeviceClass();
+      fleet.addNodes(0, DEFAULT_NODES);
+      // One node of MIG slices, for tiers such as gpu-s.
+      var migFleet =
+          new GpuFleet(
+              client,
+              "test-mig-node",
+              GpuProduct.H100_80GB_HBM3,
+              DEFAULT_GPUS_PER_NODE,
+              GpuFleet.MigLayout.H100_1G_10GB);
+      migFleet.addNodes(0, 1);
+      fleet.awaitReady(DEFAULT_NODES, Duration.ofMinutes(1));
+      migFleet.awaitReady(1, Duration.ofMinutes(1));
+      return new SharedCluster(cluster, started.startedNow(), client, fleet);
+    } catch (RuntimeException e) {
+      client.close();
+      if (started.startedNow()) {
+        cluster.stop();
+      }
+      throw e;
     }
+  }
 
-    static SharedCluster start(Consumer<String> progress) {
-        KubeClients.preloadInBackground();
-        var binaries = K8sBinaries.ensureBuilt(progress);
-        var cluster = LocalCluster.atDefaultHome(binaries);
-        var started = cluster.start(progress);
-        var client = KubeClients.forKubeconfig(started.kubeconfig());
-        try {
-            var fleet = new GpuFleet(client, "test-gpu-node", GpuProduct.H100_80GB_HBM3, DEFAULT_GPUS_PER_NODE);
-            fleet.installDeviceClass();
-            fleet.addNodes(0, DEFAULT_NODES);
-            // One node of MIG slices, for tiers such as gpu-s.
-            var migFleet = new GpuFleet(client, "test-mig-node", GpuProduct.H100_80GB_HBM3, DEFAULT_GPUS_PER_NODE,
-                    GpuFleet.MigLayout.H100_1G_10GB);
-            migFleet.addNodes(0, 1);
-            fleet.awaitReady(DEFAULT_NODES, Duration.ofMinutes(1));
-            migFleet.awaitReady(1, Duration.ofMinutes(1));
-            return new SharedCluster(cluster, started.startedNow(), client, fleet);
-        } catch (RuntimeException e) {
-            client.close();
-            if (started.startedNow()) {
-                cluster.stop();
-            }
-            throw e;
-        }
+  public LocalCluster cluster() {
+    return cluster;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public GpuFleet fleet() {
+    return fleet;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    stopIfStartedHere();
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException alreadyExiting) {
+      // The hook is running or about to; it does the same.
     }
+  }
 
-    public LocalCluster cluster() { return cluster; }
-    public KubernetesClient client() { return client; }
-    public GpuFleet fleet() { return fleet; }
-
-    @Override
-    public void close() {
-        client.close();
-        stopIfStartedHere();
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopOnExit);
-        } catch (IllegalStateException alreadyExiting) {
-            // The hook is running or about to; it does the same.
-        }
+  private void stopIfStartedHere() {
+    if (startedHere) {
+      cluster.stop();
     }
-
-    private void stopIfStartedHere() {
-        if (startedHere) {
-            cluster.stop();
-        }
-    }
+  }
 }

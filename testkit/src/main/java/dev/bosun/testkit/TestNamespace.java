@@ -1,4 +1,4 @@
 package dev.bosun.testkit;
 
 /** The namespace {@link LocalClusterExtension} created for the running test, deleted after it. */
-public record TestNamespace(String name) { }
+public record TestNamespace(String name) {}

@@ -35,10 +35,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * What the compiler makes for the examples, on the real API server: the CRDs install, every
- * object passes a server-side dry-run apply in a namespace that enforces the restricted Pod
- * Security Standard, CEL rules reject what they should, and GPU pods get their devices from the
- * real scheduler.
+ * What the compiler makes for the examples, on the real API server: the CRDs install, every object
+ * passes a server-side dry-run apply in a namespace that enforces the restricted Pod Security
+ * Standard, CEL rules reject what they should, and GPU pods get their devices from the real
+ * scheduler.
  */
 @ExtendWith(LocalClusterExtension.class)
 class CompiledExamplesIT {
@@ -50,13 +50,18 @@ class CompiledExamplesIT {
   private String namespace;
 
   @BeforeEach
-  void restrictedNamespaceWithCrds(KubernetesClient client, TestNamespace namespace) throws IOException {
+  void restrictedNamespaceWithCrds(KubernetesClient client, TestNamespace namespace)
+      throws IOException {
     this.client = client;
     this.namespace = namespace.name();
-    client.namespaces().withName(this.namespace).edit(ns -> {
-      ns.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
-      return ns;
-    });
+    client
+        .namespaces()
+        .withName(this.namespace)
+        .edit(
+            ns -> {
+              ns.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
+              return ns;
+            });
     try (Stream<Path> files = Files.list(REPOSITORY.resolve("deploy/crds"))) {
       for (Path file : files.sorted().toList()) {
         Crds.apply(client, file);
@@ -70,11 +75,24 @@ class CompiledExamplesIT {
     for (Workload workload : examples()) {
       objects.addAll(compile(workload));
     }
-    assertThat(objects).extracting(HasMetadata::getKind)
-        .contains("Deployment", "Job", "ResourceClaimTemplate", "NetworkPolicy", "HorizontalPodAutoscaler", "PodDisruptionBudget");
+    assertThat(objects)
+        .extracting(HasMetadata::getKind)
+        .contains(
+            "Deployment",
+            "Job",
+            "ResourceClaimTemplate",
+            "NetworkPolicy",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget");
     for (HasMetadata object : objects) {
-      HasMetadata accepted = client.resource(object).inNamespace(namespace).dryRun()
-          .fieldManager("bosun").forceConflicts().serverSideApply();
+      HasMetadata accepted =
+          client
+              .resource(object)
+              .inNamespace(namespace)
+              .dryRun()
+              .fieldManager("bosun")
+              .forceConflicts()
+              .serverSideApply();
       assertThat(accepted.getMetadata().getName()).isEqualTo(object.getMetadata().getName());
     }
   }
@@ -82,68 +100,123 @@ class CompiledExamplesIT {
   @Test
   void theServerRejectsAWorkloadThatBreaksACelRuleWithTheRulesMessage() {
     Workload training = new Workload();
-    training.setMetadata(new ObjectMetaBuilder().withName("bad-training").withNamespace(namespace).build());
-    training.setSpec(new WorkloadSpec(WorkloadType.Training, "registry.example.com/t:1", "gpu-m", null, null, null, 8000,
-        null, null, null, null, null, null, null, null, null, null));
-    KubernetesClientException rejected = catchThrowableOfType(KubernetesClientException.class,
-        () -> client.resource(training).create());
+    training.setMetadata(
+        new ObjectMetaBuilder().withName("bad-training").withNamespace(namespace).build());
+    training.setSpec(
+        new WorkloadSpec(
+            WorkloadType.Training,
+            "registry.example.com/t:1",
+            "gpu-m",
+            null,
+            null,
+            null,
+            8000,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
+    KubernetesClientException rejected =
+        catchThrowableOfType(
+            KubernetesClientException.class, () -> client.resource(training).create());
     assertThat(rejected.getCode()).isEqualTo(422);
-    assertThat(rejected.getMessage()).contains("spec.port").contains("port applies to Service and Inference only");
+    assertThat(rejected.getMessage())
+        .contains("spec.port")
+        .contains("port applies to Service and Inference only");
   }
 
   @Test
   void theGpuMExampleGetsAWholeGpuOfItsNodeFromTheRealScheduler() throws IOException {
     Workload chat = example("chat.yaml");
     for (HasMetadata object : compile(chat)) {
-      client.resource(object).inNamespace(namespace).fieldManager("bosun").forceConflicts().serverSideApply();
+      client
+          .resource(object)
+          .inNamespace(namespace)
+          .fieldManager("bosun")
+          .forceConflicts()
+          .serverSideApply();
     }
     Pod pod = awaitRunningPod("chat");
     List<DeviceRequestAllocationResult> devices = allocatedDevices(pod);
-    assertThat(devices).singleElement().satisfies(device -> {
-      assertThat(device.getDriver()).isEqualTo("gpu.nvidia.com");
-      assertThat(device.getPool()).isEqualTo(pod.getSpec().getNodeName());
-    });
+    assertThat(devices)
+        .singleElement()
+        .satisfies(
+            device -> {
+              assertThat(device.getDriver()).isEqualTo("gpu.nvidia.com");
+              assertThat(device.getPool()).isEqualTo(pod.getSpec().getNodeName());
+            });
     // Running, but not Ready until the GPU health gate says the GPU is good.
-    assertThat(pod.getSpec().getReadinessGates()).extracting(g -> g.getConditionType()).containsExactly(Compiler.GPU_HEALTHY_GATE);
+    assertThat(pod.getSpec().getReadinessGates())
+        .extracting(g -> g.getConditionType())
+        .containsExactly(Compiler.GPU_HEALTHY_GATE);
   }
 
   @Test
   void theGpuSExampleGetsAMigSliceOfTheRightProfile() throws IOException {
     for (HasMetadata object : compile(example("embeddings.yaml"))) {
-      client.resource(object).inNamespace(namespace).fieldManager("bosun").forceConflicts().serverSideApply();
+      client
+          .resource(object)
+          .inNamespace(namespace)
+          .fieldManager("bosun")
+          .forceConflicts()
+          .serverSideApply();
     }
     Pod pod = awaitRunningPod("embeddings");
-    assertThat(allocatedDevices(pod)).singleElement().satisfies(device -> {
-      assertThat(device.getPool()).isEqualTo(pod.getSpec().getNodeName());
-      assertThat(device.getDevice()).contains("-mig-1g10gb-");
-    });
+    assertThat(allocatedDevices(pod))
+        .singleElement()
+        .satisfies(
+            device -> {
+              assertThat(device.getPool()).isEqualTo(pod.getSpec().getNodeName());
+              assertThat(device.getDevice()).contains("-mig-1g10gb-");
+            });
   }
 
   @Test
   void theGpuXlTrainingJobGetsEightGpusOfOneNodePerPod() throws IOException {
-    // KWOK completes Job pods at once and their claims go with them: record allocations as they happen.
+    // KWOK completes Job pods at once and their claims go with them: record allocations as they
+    // happen.
     Map<String, List<DeviceRequestAllocationResult>> allocations = new ConcurrentHashMap<>();
-    Watcher<ResourceClaim> recorder = new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, ResourceClaim claim) {
-        if (claim.getStatus() != null && claim.getStatus().getAllocation() != null) {
-          allocations.put(claim.getMetadata().getName(), claim.getStatus().getAllocation().getDevices().getResults());
-        }
-      }
+    Watcher<ResourceClaim> recorder =
+        new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, ResourceClaim claim) {
+            if (claim.getStatus() != null && claim.getStatus().getAllocation() != null) {
+              allocations.put(
+                  claim.getMetadata().getName(),
+                  claim.getStatus().getAllocation().getDevices().getResults());
+            }
+          }
 
-      @Override
-      public void onClose(WatcherException cause) {}
-    };
-    try (Watch watch = client.resources(ResourceClaim.class).inNamespace(namespace).watch(recorder)) {
+          @Override
+          public void onClose(WatcherException cause) {}
+        };
+    try (Watch watch =
+        client.resources(ResourceClaim.class).inNamespace(namespace).watch(recorder)) {
       for (HasMetadata object : compile(example("finetune.yaml"))) {
-        client.resource(object).inNamespace(namespace).fieldManager("bosun").forceConflicts().serverSideApply();
+        client
+            .resource(object)
+            .inNamespace(namespace)
+            .fieldManager("bosun")
+            .forceConflicts()
+            .serverSideApply();
       }
-      await("both finetune pods got their claims allocated").atMost(SCHEDULING).until(() -> allocations.size() == 2);
+      await("both finetune pods got their claims allocated")
+          .atMost(SCHEDULING)
+          .until(() -> allocations.size() == 2);
     }
-    assertThat(allocations.values()).allSatisfy(devices -> {
-      assertThat(devices).hasSize(8);
-      assertThat(devices).extracting(DeviceRequestAllocationResult::getPool).containsOnly(devices.getFirst().getPool());
-    });
+    assertThat(allocations.values())
+        .allSatisfy(
+            devices -> {
+              assertThat(devices).hasSize(8);
+              assertThat(devices)
+                  .extracting(DeviceRequestAllocationResult::getPool)
+                  .containsOnly(devices.getFirst().getPool());
+            });
   }
 
   private List<HasMetadata> compile(Workload workload) {
@@ -155,7 +228,8 @@ class CompiledExamplesIT {
     List<Workload> workloads = new ArrayList<>();
     try (Stream<Path> files = Files.list(REPOSITORY.resolve("examples"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        workloads.addAll(ManifestReader.read(file.toString(), Files.readString(file)).objectsOf(Workload.class));
+        workloads.addAll(
+            ManifestReader.read(file.toString(), Files.readString(file)).objectsOf(Workload.class));
       }
     }
     return workloads;
@@ -167,15 +241,27 @@ class CompiledExamplesIT {
   }
 
   private Pod awaitRunningPod(String workload) {
-    return await(workload + " has a Running pod").atMost(SCHEDULING).until(
-        () -> client.pods().inNamespace(namespace).withLabel(Labels.WORKLOAD, workload).list().getItems().stream()
-            .filter(pod -> "Running".equals(pod.getStatus().getPhase())).findFirst().orElse(null),
-        pod -> pod != null);
+    return await(workload + " has a Running pod")
+        .atMost(SCHEDULING)
+        .until(
+            () ->
+                client
+                    .pods()
+                    .inNamespace(namespace)
+                    .withLabel(Labels.WORKLOAD, workload)
+                    .list()
+                    .getItems()
+                    .stream()
+                    .filter(pod -> "Running".equals(pod.getStatus().getPhase()))
+                    .findFirst()
+                    .orElse(null),
+            pod -> pod != null);
   }
 
   private List<DeviceRequestAllocationResult> allocatedDevices(Pod pod) {
     String claimName = pod.getStatus().getResourceClaimStatuses().getFirst().getResourceClaimName();
-    ResourceClaim claim = client.resources(ResourceClaim.class).inNamespace(namespace).withName(claimName).get();
+    ResourceClaim claim =
+        client.resources(ResourceClaim.class).inNamespace(namespace).withName(claimName).get();
     return claim.getStatus().getAllocation().getDevices().getResults();
   }
 }

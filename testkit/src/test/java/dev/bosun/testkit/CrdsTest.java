@@ -14,14 +14,23 @@ class CrdsTest {
   /** What the API server returns just after a create: Go's nil conditions slice, as JSON null. */
   @Test
   void aStatusWithNullConditionsIsNotEstablishedYet() {
-    var crd = json.unmarshal("""
+    var crd =
+        json.unmarshal(
+            """
         {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
          "metadata":{"name":"workloads.bosun.dev"},
          "status":{"conditions":null,"acceptedNames":{"kind":"","plural":""},"storedVersions":["v1alpha1"]}}
-        """, CustomResourceDefinition.class);
+        """,
+            CustomResourceDefinition.class);
     assertThat(crd.getStatus().getConditions()).isNull();
     assertThat(Crds.isEstablished(crd)).isFalse();
-    assertThat(Crds.isEstablished(new CustomResourceDefinitionBuilder().withNewMetadata().withName("x").endMetadata().build()))
+    assertThat(
+            Crds.isEstablished(
+                new CustomResourceDefinitionBuilder()
+                    .withNewMetadata()
+                    .withName("x")
+                    .endMetadata()
+                    .build()))
         .isFalse();
     assertThat(Crds.isEstablished(null)).isFalse();
   }
@@ -34,7 +43,16 @@ class CrdsTest {
   }
 
   private static CustomResourceDefinition withCondition(String type, String status) {
-    return new CustomResourceDefinitionBuilder().withNewMetadata().withName("x").endMetadata()
-        .withNewStatus().addNewCondition().withType(type).withStatus(status).endCondition().endStatus().build();
+    return new CustomResourceDefinitionBuilder()
+        .withNewMetadata()
+        .withName("x")
+        .endMetadata()
+        .withNewStatus()
+        .addNewCondition()
+        .withType(type)
+        .withStatus(status)
+        .endCondition()
+        .endStatus()
+        .build();
   }
 }

@@ -10,42 +10,61 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalClusterExtension.class)
 class GpuFleetIT {
 
-    @Test
-    void kwokKeepsEveryFleetNodeReady(GpuFleet fleet, KubernetesClient client) {
-        var nodes = client.nodes().withLabel("bosun.dev/fleet", fleet.name()).list().getItems();
+  @Test
+  void kwokKeepsEveryFleetNodeReady(GpuFleet fleet, KubernetesClient client) {
+    var nodes = client.nodes().withLabel("bosun.dev/fleet", fleet.name()).list().getItems();
 
-        assertThat(nodes).hasSize(SharedCluster.DEFAULT_NODES)
-                .allSatisfy(node -> {
-                    assertThat(GpuFleet.isReady(node)).as("%s Ready", node.getMetadata().getName()).isTrue();
-                    assertThat(node.getMetadata().getLabels())
-                            .containsEntry("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3");
-                });
-    }
-
-    @Test
-    void theApiServerServesEachNodesSliceWithItsGpus(GpuFleet fleet, KubernetesClient client) {
-        for (int i = 0; i < SharedCluster.DEFAULT_NODES; i++) {
-            String node = fleet.nodeName(i);
-            var slices = client.resources(ResourceSlice.class).withField("spec.nodeName", node).list().getItems();
-
-            assertThat(slices).as("slices of %s", node).singleElement().satisfies(slice -> {
-                assertThat(slice.getSpec().getDriver()).isEqualTo("gpu.nvidia.com");
-                assertThat(NvidiaResourceSlice.deviceNames(slice)).hasSize(SharedCluster.DEFAULT_GPUS_PER_NODE)
-                        .first().isEqualTo("gpu-0");
-                var gpu0 = slice.getSpec().getDevices().getFirst();
-                assertThat(gpu0.getAttributes().get("cudaComputeCapability").getVersion()).isEqualTo("9.0.0");
-                assertThat(gpu0.getCapacity().get("memory").getValue().getNumericalAmount())
-                        .isEqualByComparingTo("85520809984");
+    assertThat(nodes)
+        .hasSize(SharedCluster.DEFAULT_NODES)
+        .allSatisfy(
+            node -> {
+              assertThat(GpuFleet.isReady(node))
+                  .as("%s Ready", node.getMetadata().getName())
+                  .isTrue();
+              assertThat(node.getMetadata().getLabels())
+                  .containsEntry("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3");
             });
-        }
-    }
+  }
 
-    @Test
-    void theDeviceClassSelectsTheDriversWholeGpus(KubernetesClient client) {
-        var deviceClass = client.resources(io.fabric8.kubernetes.api.model.resource.v1.DeviceClass.class)
-                .withName(GpuFleet.DEVICE_CLASS).get();
+  @Test
+  void theApiServerServesEachNodesSliceWithItsGpus(GpuFleet fleet, KubernetesClient client) {
+    for (int i = 0; i < SharedCluster.DEFAULT_NODES; i++) {
+      String node = fleet.nodeName(i);
+      var slices =
+          client.resources(ResourceSlice.class).withField("spec.nodeName", node).list().getItems();
 
-        assertThat(deviceClass.getSpec().getSelectors()).singleElement()
-                .satisfies(s -> assertThat(s.getCel().getExpression()).contains("device.driver == \"gpu.nvidia.com\""));
+      assertThat(slices)
+          .as("slices of %s", node)
+          .singleElement()
+          .satisfies(
+              slice -> {
+                assertThat(slice.getSpec().getDriver()).isEqualTo("gpu.nvidia.com");
+                assertThat(NvidiaResourceSlice.deviceNames(slice))
+                    .hasSize(SharedCluster.DEFAULT_GPUS_PER_NODE)
+                    .first()
+                    .isEqualTo("gpu-0");
+                var gpu0 = slice.getSpec().getDevices().getFirst();
+                assertThat(gpu0.getAttributes().get("cudaComputeCapability").getVersion())
+                    .isEqualTo("9.0.0");
+                assertThat(gpu0.getCapacity().get("memory").getValue().getNumericalAmount())
+                    .isEqualByComparingTo("85520809984");
+              });
     }
+  }
+
+  @Test
+  void theDeviceClassSelectsTheDriversWholeGpus(KubernetesClient client) {
+    var deviceClass =
+        client
+            .resources(io.fabric8.kubernetes.api.model.resource.v1.DeviceClass.class)
+            .withName(GpuFleet.DEVICE_CLASS)
+            .get();
+
+    assertThat(deviceClass.getSpec().getSelectors())
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s.getCel().getExpression())
+                    .contains("device.driver == \"gpu.nvidia.com\""));
+  }
 }

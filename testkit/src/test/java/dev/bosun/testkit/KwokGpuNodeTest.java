@@ -7,30 +7,31 @@ import org.junit.jupiter.api.Test;
 
 class KwokGpuNodeTest {
 
-    @Test
-    void kwokManagesTheNodeAndGpuFeatureDiscoveryLabelsDescribeTheGpus() {
-        var node = KwokGpuNode.build("gpu-node", "gpu-node-0004", 4, GpuProduct.H100_80GB_HBM3, 8);
+  @Test
+  void kwokManagesTheNodeAndGpuFeatureDiscoveryLabelsDescribeTheGpus() {
+    var node = KwokGpuNode.build("gpu-node", "gpu-node-0004", 4, GpuProduct.H100_80GB_HBM3, 8);
 
-        assertThat(node.getMetadata().getAnnotations()).containsEntry("kwok.x-k8s.io/node", "fake");
-        assertThat(node.getMetadata().getLabels())
-                .containsEntry("bosun.dev/fleet", "gpu-node")
-                .containsEntry("kubernetes.io/hostname", "gpu-node-0004")
-                .containsEntry("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3")
-                .containsEntry("nvidia.com/gpu.count", "8")
-                .containsEntry("nvidia.com/gpu.memory", "81559")
-                .containsEntry("nvidia.com/gpu.family", "hopper")
-                .containsEntry("nvidia.com/cuda.driver.major", "580")
-                .containsEntry("topology.kubernetes.io/zone", "zone-b");
-    }
+    assertThat(node.getMetadata().getAnnotations()).containsEntry("kwok.x-k8s.io/node", "fake");
+    assertThat(node.getMetadata().getLabels())
+        .containsEntry("bosun.dev/fleet", "gpu-node")
+        .containsEntry("kubernetes.io/hostname", "gpu-node-0004")
+        .containsEntry("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3")
+        .containsEntry("nvidia.com/gpu.count", "8")
+        .containsEntry("nvidia.com/gpu.memory", "81559")
+        .containsEntry("nvidia.com/gpu.family", "hopper")
+        .containsEntry("nvidia.com/cuda.driver.major", "580")
+        .containsEntry("topology.kubernetes.io/zone", "zone-b");
+  }
 
-    @Test
-    void capacityIsTheHostsAndLeavesTheGpusToDra() {
-        var status = KwokGpuNode.build("gpu-node", "gpu-node-0000", 0, GpuProduct.H100_80GB_HBM3, 8).getStatus();
+  @Test
+  void capacityIsTheHostsAndLeavesTheGpusToDra() {
+    var status =
+        KwokGpuNode.build("gpu-node", "gpu-node-0000", 0, GpuProduct.H100_80GB_HBM3, 8).getStatus();
 
-        assertThat(status.getCapacity())
-                .containsEntry("cpu", new Quantity("192"))
-                .containsEntry("memory", new Quantity("2048Gi"))
-                .doesNotContainKey("nvidia.com/gpu");
-        assertThat(status.getAllocatable().get("cpu")).isEqualTo(new Quantity("190"));
-    }
+    assertThat(status.getCapacity())
+        .containsEntry("cpu", new Quantity("192"))
+        .containsEntry("memory", new Quantity("2048Gi"))
+        .doesNotContainKey("nvidia.com/gpu");
+    assertThat(status.getAllocatable().get("cpu")).isEqualTo(new Quantity("190"));
+  }
 }

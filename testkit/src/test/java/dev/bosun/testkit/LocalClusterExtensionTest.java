@@ -9,24 +9,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LocalClusterExtensionTest {
 
-    private ExtensionContext context;
+  private ExtensionContext context;
 
-    @RegisterExtension
-    final org.junit.jupiter.api.extension.BeforeEachCallback captureContext = c -> context = c;
+  @RegisterExtension
+  final org.junit.jupiter.api.extension.BeforeEachCallback captureContext = c -> context = c;
 
-    @Test
-    void aVeryLongTestMethodNameThatWouldNotFitInTheSixtyThreeCharactersOfANamespaceName(TestInfo info) {
-        String name = LocalClusterExtension.namespaceName(context);
+  @Test
+  void aVeryLongTestMethodNameThatWouldNotFitInTheSixtyThreeCharactersOfANamespaceName(
+      TestInfo info) {
+    String name = LocalClusterExtension.namespaceName(context);
 
-        assertThat(name).hasSizeLessThanOrEqualTo(63)
-                .startsWith("t-a-very-long-test-method-name")
-                .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    }
+    assertThat(name)
+        .hasSizeLessThanOrEqualTo(63)
+        .startsWith("t-a-very-long-test-method-name")
+        .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  }
 
-    @Test
-    void namespacesOfTheSameTestDiffer() {
-        assertThat(LocalClusterExtension.namespaceName(context))
-                .startsWith("t-namespaces-of-the-same-test-differ-")
-                .isNotEqualTo(LocalClusterExtension.namespaceName(context));
-    }
+  @Test
+  void namespacesOfTheSameTestDiffer() {
+    assertThat(LocalClusterExtension.namespaceName(context))
+        .startsWith("t-namespaces-of-the-same-test-differ-")
+        .isNotEqualTo(LocalClusterExtension.namespaceName(context));
+  }
 }

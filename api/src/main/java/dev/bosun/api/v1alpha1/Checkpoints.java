@@ -8,5 +8,10 @@ import io.fabric8.generator.annotation.Required;
 /** A PersistentVolumeClaim that a Training or Batch run writes checkpoints to, and resumes from. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Checkpoints(
-    @Required @Pattern(Patterns.DNS_LABEL) @JsonPropertyDescription("An existing ReadWriteMany PersistentVolumeClaim.") String claimName,
-    @Pattern(Patterns.HTTP_PATH) @JsonPropertyDescription("Where it is mounted; /checkpoints when absent.") String mountPath) {}
+    @Required
+        @Pattern(Patterns.DNS_LABEL)
+        @JsonPropertyDescription("An existing ReadWriteMany PersistentVolumeClaim.")
+        String claimName,
+    @Pattern(Patterns.HTTP_PATH)
+        @JsonPropertyDescription("Where it is mounted; /checkpoints when absent.")
+        String mountPath) {}

@@ -14,4 +14,5 @@ import io.fabric8.generator.annotation.ValidationRule;
 public record EnvVar(
     @Required @Pattern(Patterns.ENV_NAME) String name,
     @JsonPropertyDescription("A literal value.") String value,
-    @JsonPropertyDescription("A key of a Secret whose value the variable takes.") SecretKeyReference secret) {}
+    @JsonPropertyDescription("A key of a Secret whose value the variable takes.")
+        SecretKeyReference secret) {}

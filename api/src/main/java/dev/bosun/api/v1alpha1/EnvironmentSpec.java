@@ -9,10 +9,16 @@ import java.util.List;
 /** A stage such as staging or production: a namespace with quotas and policies. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EnvironmentSpec(
-    @Required @Pattern(Patterns.DNS_LABEL) @JsonPropertyDescription("The namespace the Environment owns.") String namespace,
-    @JsonPropertyDescription("Pods per tier; a tier not listed is not limited.") List<TierQuota> quotas,
+    @Required
+        @Pattern(Patterns.DNS_LABEL)
+        @JsonPropertyDescription("The namespace the Environment owns.")
+        String namespace,
+    @JsonPropertyDescription("Pods per tier; a tier not listed is not limited.")
+        List<TierQuota> quotas,
     @JsonPropertyDescription("Rules every Workload here must follow.") EnvironmentPolicies policies,
-    @Pattern(Patterns.DNS_LABEL) @JsonPropertyDescription("The Environment that Workloads are promoted from.") String promotesFrom) {
+    @Pattern(Patterns.DNS_LABEL)
+        @JsonPropertyDescription("The Environment that Workloads are promoted from.")
+        String promotesFrom) {
 
   public EnvironmentSpec {
     quotas = quotas == null ? null : List.copyOf(quotas);

@@ -10,7 +10,11 @@ import io.fabric8.generator.annotation.Min;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GpuEccCounts(
-    @Min(0) @JsonPropertyDescription("Single-bit errors since the driver loaded.") Long volatileCorrected,
-    @Min(0) @JsonPropertyDescription("Double-bit errors since the driver loaded.") Long volatileUncorrected,
-    @Min(0) @JsonPropertyDescription("Single-bit errors over the board's life.") Long aggregateCorrected,
-    @Min(0) @JsonPropertyDescription("Double-bit errors over the board's life.") Long aggregateUncorrected) {}
+    @Min(0) @JsonPropertyDescription("Single-bit errors since the driver loaded.")
+        Long volatileCorrected,
+    @Min(0) @JsonPropertyDescription("Double-bit errors since the driver loaded.")
+        Long volatileUncorrected,
+    @Min(0) @JsonPropertyDescription("Single-bit errors over the board's life.")
+        Long aggregateCorrected,
+    @Min(0) @JsonPropertyDescription("Double-bit errors over the board's life.")
+        Long aggregateUncorrected) {}

@@ -8,18 +8,25 @@ import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
  * One node's GPUs as its node agent sees them (cluster-scoped, named after the node). The agent
- * writes it; the operator reads it to quarantine and recover GPUs. It is a separate object
- * rather than more Node conditions because a Node condition holds one sentence, and remediation
- * needs every GPU's identity, counters and recent faults. The agent sets an owner reference to
- * the Node, so deleting the Node deletes its GpuNodeHealth.
+ * writes it; the operator reads it to quarantine and recover GPUs. It is a separate object rather
+ * than more Node conditions because a Node condition holds one sentence, and remediation needs
+ * every GPU's identity, counters and recent faults. The agent sets an owner reference to the Node,
+ * so deleting the Node deletes its GpuNodeHealth.
  */
 @Group(Workload.GROUP)
 @Version(Workload.VERSION)
 @ShortNames("gnh")
-@AdditionalPrinterColumn(name = "Healthy", jsonPath = ".status.conditions[?(@.type==\"GpuHealthy\")].status")
-@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"GpuHealthy\")].reason")
+@AdditionalPrinterColumn(
+    name = "Healthy",
+    jsonPath = ".status.conditions[?(@.type==\"GpuHealthy\")].status")
+@AdditionalPrinterColumn(
+    name = "Reason",
+    jsonPath = ".status.conditions[?(@.type==\"GpuHealthy\")].reason")
 @AdditionalPrinterColumn(name = "Driver", jsonPath = ".status.driverVersion")
-@AdditionalPrinterColumn(name = "Sampled", jsonPath = ".status.sampledAt", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Sampled",
+    jsonPath = ".status.sampledAt",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class GpuNodeHealth extends CustomResource<GpuNodeHealthSpec, GpuNodeHealthStatus> {
 
   /** The Node condition the agent keeps next to this object, with the same status and reason. */

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 
 /**
- * HBM row remapping (A100 and later): a pending remap waits for a GPU reset; a failure means
- * the GPU ran out of spare rows and should leave service for good.
+ * HBM row remapping (A100 and later): a pending remap waits for a GPU reset; a failure means the
+ * GPU ran out of spare rows and should leave service for good.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GpuRemappedRows(

@@ -2,7 +2,10 @@ package dev.bosun.api.v1alpha1;
 
 /** Regular expressions shared by the schema annotations and the Java-side validation. */
 public final class Patterns {
-  /** A Kubernetes quantity as Bosun accepts it: a plain decimal with an optional SI or binary suffix. */
+  /**
+   * A Kubernetes quantity as Bosun accepts it: a plain decimal with an optional SI or binary
+   * suffix.
+   */
   public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$";
 
   /** A DNS-1123 label: the name of a Tier or an Environment. */
@@ -19,7 +22,8 @@ public final class Patterns {
   public static final String MONEY = "^[0-9]+(\\.[0-9]{1,4})?$";
 
   /** An IPv4 or IPv6 CIDR block. */
-  public static final String CIDR = "^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$";
+  public static final String CIDR =
+      "^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$";
 
   /** An HTTP path. */
   public static final String HTTP_PATH = "^/[^\\s]*$";
@@ -28,14 +32,18 @@ public final class Patterns {
   public static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_.-]*$";
 
   /** What each pattern asks for, in words, for error messages. */
-  public static final java.util.Map<String, String> DESCRIPTIONS = java.util.Map.of(
-      QUANTITY, "must be a quantity such as 500m, 4 or 16Gi",
-      DNS_LABEL, "must be lower case letters, digits and '-', starting and ending with a letter or digit",
-      IMAGE, "must name a tag or a digest, such as registry.example.com/team/app:1.4.2 or ...@sha256:<64 hex digits>",
-      MONEY, "must be a decimal amount such as 2.50",
-      CIDR, "must be a CIDR block such as 203.0.113.0/24",
-      HTTP_PATH, "must be an HTTP path starting with /",
-      ENV_NAME, "must be a variable name: letters, digits, '_', '.' or '-', not starting with a digit");
+  public static final java.util.Map<String, String> DESCRIPTIONS =
+      java.util.Map.of(
+          QUANTITY, "must be a quantity such as 500m, 4 or 16Gi",
+          DNS_LABEL,
+              "must be lower case letters, digits and '-', starting and ending with a letter or digit",
+          IMAGE,
+              "must name a tag or a digest, such as registry.example.com/team/app:1.4.2 or ...@sha256:<64 hex digits>",
+          MONEY, "must be a decimal amount such as 2.50",
+          CIDR, "must be a CIDR block such as 203.0.113.0/24",
+          HTTP_PATH, "must be an HTTP path starting with /",
+          ENV_NAME,
+              "must be a variable name: letters, digits, '_', '.' or '-', not starting with a digit");
 
   private Patterns() {}
 }

@@ -9,8 +9,10 @@ import java.util.Map;
 /** Where a tier's pods may run. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Placement(
-    @JsonPropertyDescription("Node labels a pod's node must have.") Map<String, String> nodeSelector,
-    @JsonPropertyDescription("Taints a pod tolerates, such as the GPU nodes' nvidia.com/gpu taint.") List<Toleration> tolerations,
+    @JsonPropertyDescription("Node labels a pod's node must have.")
+        Map<String, String> nodeSelector,
+    @JsonPropertyDescription("Taints a pod tolerates, such as the GPU nodes' nvidia.com/gpu taint.")
+        List<Toleration> tolerations,
     @JsonPropertyDescription("The PriorityClass of the pods.") String priorityClassName) {
 
   public Placement {

@@ -11,8 +11,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.min <= self.max", message = "min must be less than or equal to max")
 public record Replicas(
-    @Required @Min(1) @Max(1000) @JsonPropertyDescription("The fewest pods that serve.") Integer min,
-    @Required @Min(1) @Max(1000) @JsonPropertyDescription("The most pods that serve.") Integer max) {
+    @Required @Min(1) @Max(1000) @JsonPropertyDescription("The fewest pods that serve.")
+        Integer min,
+    @Required @Min(1) @Max(1000) @JsonPropertyDescription("The most pods that serve.")
+        Integer max) {
 
   public boolean autoscaled() {
     return min < max;

@@ -10,4 +10,5 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TierQuota(
     @Required @Pattern(Patterns.DNS_LABEL) String tier,
-    @Required @Min(0) @JsonPropertyDescription("The most pods of this tier at once.") Integer maxPods) {}
+    @Required @Min(0) @JsonPropertyDescription("The most pods of this tier at once.")
+        Integer maxPods) {}

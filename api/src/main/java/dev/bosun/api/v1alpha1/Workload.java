@@ -13,8 +13,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("wl")
 @AdditionalPrinterColumn(name = "Type", jsonPath = ".spec.type")
 @AdditionalPrinterColumn(name = "Size", jsonPath = ".spec.size")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class Workload extends CustomResource<WorkloadSpec, WorkloadStatus> implements Namespaced {
   public static final String GROUP = "bosun.dev";
   public static final String VERSION = "v1alpha1";

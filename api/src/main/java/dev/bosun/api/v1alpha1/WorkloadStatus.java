@@ -7,12 +7,18 @@ import java.util.List;
 /** What the operator observed of a Workload. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkloadStatus(
-    @JsonPropertyDescription("The generation of the spec this status describes.") Long observedGeneration,
-    @JsonPropertyDescription("Ready, Progressing and Degraded, with a reason a human can act on.") List<Condition> conditions,
+    @JsonPropertyDescription("The generation of the spec this status describes.")
+        Long observedGeneration,
+    @JsonPropertyDescription("Ready, Progressing and Degraded, with a reason a human can act on.")
+        List<Condition> conditions,
     @JsonPropertyDescription("The Tier the Workload was compiled with.") String tier,
-    @JsonPropertyDescription("The Environment whose namespace holds the Workload; absent when none does.") String environment,
-    @JsonPropertyDescription("Pods the Deployment should run (Service and Inference).") Integer desiredReplicas,
-    @JsonPropertyDescription("Pods of the current version that are ready (Service and Inference).") Integer readyReplicas,
+    @JsonPropertyDescription(
+            "The Environment whose namespace holds the Workload; absent when none does.")
+        String environment,
+    @JsonPropertyDescription("Pods the Deployment should run (Service and Inference).")
+        Integer desiredReplicas,
+    @JsonPropertyDescription("Pods of the current version that are ready (Service and Inference).")
+        Integer readyReplicas,
     @JsonPropertyDescription("Pods that must succeed (Training and Batch).") Integer completions,
     @JsonPropertyDescription("Pods that succeeded (Training and Batch).") Integer succeeded,
     @JsonPropertyDescription("Pods that failed (Training and Batch).") Integer failed) {}

@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgs = {"-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class CompileBenchmark {
@@ -48,13 +50,16 @@ public class CompileBenchmark {
     Path examples = Path.of(System.getProperty("bosun.examples", "examples"));
     try (Stream<Path> files = Files.list(examples)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        for (Workload workload : ManifestReader.read(file.toString(), Files.readString(file)).objectsOf(Workload.class)) {
+        for (Workload workload :
+            ManifestReader.read(file.toString(), Files.readString(file))
+                .objectsOf(Workload.class)) {
           inputs.add(new Input(workload, tiers.find(workload.getSpec().size()).orElseThrow()));
         }
       }
     }
     if (inputs.isEmpty()) {
-      throw new IllegalStateException("no Workloads in " + examples.toAbsolutePath() + "; run from the repository root");
+      throw new IllegalStateException(
+          "no Workloads in " + examples.toAbsolutePath() + "; run from the repository root");
     }
   }
 

@@ -50,7 +50,8 @@ public class ExplainThroughputBenchmark {
   @OperationsPerInvocation(LINES)
   public long explainAMillionLines() throws IOException {
     CountingWriter out = new CountingWriter();
-    Explain.Summary s = Explain.run(new StringReader(input), out, XidClassifier.withDefaults(), Instant.EPOCH);
+    Explain.Summary s =
+        Explain.run(new StringReader(input), out, XidClassifier.withDefaults(), Instant.EPOCH);
     if (s.lines() != LINES) throw new IllegalStateException("read " + s.lines() + " lines");
     faults = s.faults();
     return out.chars + faults;

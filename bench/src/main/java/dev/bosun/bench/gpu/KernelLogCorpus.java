@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Generated kernel log text for the GPU benchmarks: the three transports (kmsg, dmesg,
- * syslog) mixed, mostly ordinary kernel chatter, some NVIDIA driver lines, a few Xids of the
- * shapes in shared/reference/gpu-faults.md and a little garbage. Deterministic per seed.
+ * Generated kernel log text for the GPU benchmarks: the three transports (kmsg, dmesg, syslog)
+ * mixed, mostly ordinary kernel chatter, some NVIDIA driver lines, a few Xids of the shapes in
+ * shared/reference/gpu-faults.md and a little garbage. Deterministic per seed.
  */
 public final class KernelLogCorpus {
 
@@ -45,17 +45,23 @@ public final class KernelLogCorpus {
       } else if (i % 500 == 1) {
         byte[] junk = new byte[random.nextInt(1, 120)];
         random.nextBytes(junk);
-        lines.add(new String(junk, java.nio.charset.StandardCharsets.ISO_8859_1).replace('\n', ' ').replace('\r', ' '));
+        lines.add(
+            new String(junk, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace('\n', ' ')
+                .replace('\r', ' '));
         continue;
       } else {
         message = NOISE[random.nextInt(NOISE.length)].formatted(random.nextInt(1, 64));
       }
       long micros = i * 1_000L + random.nextInt(1000);
-      lines.add(switch (i % 3) {
-        case 0 -> "4," + seq++ + "," + micros + ",-;" + message;
-        case 1 -> "[%6d.%06d] %s".formatted(micros / 1_000_000, micros % 1_000_000, message);
-        default -> "Nov 28 01:%02d:%02d gpu-node-7 kernel: %s".formatted((i / 60) % 60, i % 60, message);
-      });
+      lines.add(
+          switch (i % 3) {
+            case 0 -> "4," + seq++ + "," + micros + ",-;" + message;
+            case 1 -> "[%6d.%06d] %s".formatted(micros / 1_000_000, micros % 1_000_000, message);
+            default ->
+                "Nov 28 01:%02d:%02d gpu-node-7 kernel: %s"
+                    .formatted((i / 60) % 60, i % 60, message);
+          });
     }
     return lines;
   }

@@ -21,10 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Kernel log line to classified finding, the agent's hot path: strip the transport prefix,
- * parse the driver message, classify with the GPU's recent history and record it in the node's
- * state ({@link NodeHealthTracker#onFault}). SampleTime gives the latency distribution (p99 is
- * the issue's target: at most 10 ms).
+ * Kernel log line to classified finding, the agent's hot path: strip the transport prefix, parse
+ * the driver message, classify with the GPU's recent history and record it in the node's state
+ * ({@link NodeHealthTracker#onFault}). SampleTime gives the latency distribution (p99 is the
+ * issue's target: at most 10 ms).
  *
  * <p>Every line here is a Xid (the worst case: non-driver lines return earlier).
  */

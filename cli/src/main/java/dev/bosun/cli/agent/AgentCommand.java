@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
  * {@code bosun agent}: the node agent, as the DaemonSet runs it on every GPU node, or with
  * simulated GPUs on a laptop. It runs until stopped (SIGTERM, Ctrl-C).
  *
- * <p>Exit codes: 0 stopped, 1 could not start (no GPU, unreachable port, bad kubeconfig),
- * 2 invalid options.
+ * <p>Exit codes: 0 stopped, 1 could not start (no GPU, unreachable port, bad kubeconfig), 2 invalid
+ * options.
  */
 @Command(
     name = "agent",
@@ -29,44 +29,75 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--node", paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
+  @Option(
+      names = "--node",
+      paramLabel = "NAME",
+      defaultValue = "${env:NODE_NAME}",
       description = "The Node to publish for; $NODE_NAME when absent (the DaemonSet sets it).")
   String node;
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE",
-      description = "The kubeconfig to use; fabric8's default resolution (in-cluster included) when absent.")
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "The kubeconfig to use; fabric8's default resolution (in-cluster included) when absent.")
   Path kubeconfig;
 
-  @Option(names = "--port", defaultValue = "9400", paramLabel = "PORT",
-      description = "Port of /metrics and /healthz (dcgm-exporter's); 0 picks a free one; default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--port",
+      defaultValue = "9400",
+      paramLabel = "PORT",
+      description =
+          "Port of /metrics and /healthz (dcgm-exporter's); 0 picks a free one; default ${DEFAULT-VALUE}.")
   int port;
 
-  @Option(names = "--interval", defaultValue = "1s", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(
+      names = "--interval",
+      defaultValue = "1s",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "Sampling period (500ms, 1s, 2m); default ${DEFAULT-VALUE}.")
   Duration interval;
 
-  @Option(names = "--heartbeat", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(
+      names = "--heartbeat",
+      defaultValue = "60s",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "Longest time between writes when nothing changes; default ${DEFAULT-VALUE}.")
   Duration heartbeat;
 
-  @Option(names = "--simulate", paramLabel = "GPUS",
-      description = "Simulated H100s instead of the real GPUs (1 to 64), with their own kernel log.")
+  @Option(
+      names = "--simulate",
+      paramLabel = "GPUS",
+      description =
+          "Simulated H100s instead of the real GPUs (1 to 64), with their own kernel log.")
   Integer simulate;
 
-  @Option(names = "--kmsg", paramLabel = "PATH",
-      description = "Kernel log: /dev/kmsg (the default on a real node) or a file of kmsg records to tail.")
+  @Option(
+      names = "--kmsg",
+      paramLabel = "PATH",
+      description =
+          "Kernel log: /dev/kmsg (the default on a real node) or a file of kmsg records to tail.")
   Path kmsg;
 
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "Where the kernel-log cursor is kept; /var/lib/bosun-agent, or a temporary directory when simulating.")
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the kernel-log cursor is kept; /var/lib/bosun-agent, or a temporary directory when simulating.")
   Path stateDir;
 
-  @Option(names = "--offline", description = "Publish nothing to a cluster; serve /metrics and /healthz only.")
+  @Option(
+      names = "--offline",
+      description = "Publish nothing to a cluster; serve /metrics and /healthz only.")
   boolean offline;
 
   @Override
   public Integer call() {
-    return AgentMain.run(new AgentMain.Options(node, kubeconfig, port, interval, heartbeat, simulate, kmsg, stateDir, offline),
+    return AgentMain.run(
+        new AgentMain.Options(
+            node, kubeconfig, port, interval, heartbeat, simulate, kmsg, stateDir, offline),
         System.err);
   }
 

@@ -1,17 +1,23 @@
 package dev.bosun.cli.deploy;
 
 import dev.bosun.operator.OperatorMain;
+import dev.bosun.operator.client.CliActions;
+import dev.bosun.operator.client.UserError;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import dev.bosun.operator.client.CliActions;
-import dev.bosun.operator.client.UserError;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
-/** Where the cluster is: --kubeconfig, else $KUBECONFIG, ~/.kube/config or the pod's service account. */
+/**
+ * Where the cluster is: --kubeconfig, else $KUBECONFIG, ~/.kube/config or the pod's service
+ * account.
+ */
 public final class ClusterOptions {
-  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The kubeconfig to use; fabric8's default resolution when absent.")
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "The kubeconfig to use; fabric8's default resolution when absent.")
   Path kubeconfig;
 
   KubernetesClient client() {

@@ -9,7 +9,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code bosun delete}: a Workload and, through garbage collection, everything made for it. */
-@Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a Workload from an Environment.")
+@Command(
+    name = "delete",
+    mixinStandardHelpOptions = true,
+    description = "Delete a Workload from an Environment.")
 public final class DeleteCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClusterOptions cluster;
@@ -17,7 +20,11 @@ public final class DeleteCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "The Workload.")
   String name;
 
-  @Option(names = "--env", required = true, paramLabel = "NAME", description = "The Environment it runs in.")
+  @Option(
+      names = "--env",
+      required = true,
+      paramLabel = "NAME",
+      description = "The Environment it runs in.")
   String environment;
 
   @Override

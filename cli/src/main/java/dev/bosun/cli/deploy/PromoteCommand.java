@@ -9,8 +9,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code bosun promote}: what was tested, pinned by digest, into the next Environment. */
-@Command(name = "promote", mixinStandardHelpOptions = true,
-    description = "Copy a Ready Workload to another Environment, its image pinned to the digest that runs.")
+@Command(
+    name = "promote",
+    mixinStandardHelpOptions = true,
+    description =
+        "Copy a Ready Workload to another Environment, its image pinned to the digest that runs.")
 public final class PromoteCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClusterOptions cluster;
@@ -18,10 +21,18 @@ public final class PromoteCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "The Workload.")
   String name;
 
-  @Option(names = "--from", required = true, paramLabel = "ENV", description = "Where it was tested, such as staging.")
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "ENV",
+      description = "Where it was tested, such as staging.")
   String from;
 
-  @Option(names = "--to", required = true, paramLabel = "ENV", description = "Where it goes, such as production.")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "ENV",
+      description = "Where it goes, such as production.")
   String to;
 
   @Override

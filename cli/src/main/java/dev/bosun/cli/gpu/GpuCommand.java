@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bosun gpu}: look at GPUs and their faults from the node's side.
  *
- * <p>Exit codes: 0 ok, 1 internal error, 2 invalid input (usage, unreadable file),
- * 3 no GPU to inspect ({@link Inspect#EXIT_NO_GPU}).
+ * <p>Exit codes: 0 ok, 1 internal error, 2 invalid input (usage, unreadable file), 3 no GPU to
+ * inspect ({@link Inspect#EXIT_NO_GPU}).
  */
 @Command(
     name = "gpu",
@@ -49,7 +49,10 @@ public final class GpuCommand {
   static final class ExplainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "FILE|-", description = "Kernel log to read; - or nothing for standard input.")
+    @Parameters(
+        arity = "0..1",
+        paramLabel = "FILE|-",
+        description = "Kernel log to read; - or nothing for standard input.")
     String file;
 
     @Override
@@ -63,18 +66,25 @@ public final class GpuCommand {
         return INVALID_INPUT;
       }
       if (summary.unparsed() > 0) {
-        spec.commandLine().getErr().printf("bosun gpu explain: %d of %d lines were not kernel log lines and were skipped%n",
-            summary.unparsed(), summary.lines());
+        spec.commandLine()
+            .getErr()
+            .printf(
+                "bosun gpu explain: %d of %d lines were not kernel log lines and were skipped%n",
+                summary.unparsed(), summary.lines());
       }
       return OK;
     }
 
     /** Bytes that are not UTF-8 (binary junk in a log) become U+FFFD and are counted, not fatal. */
     private static Reader open(String file) throws IOException {
-      InputStream in = file == null || file.equals("-") ? System.in : Files.newInputStream(Path.of(file));
-      return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPLACE)
-          .onUnmappableCharacter(CodingErrorAction.REPLACE));
+      InputStream in =
+          file == null || file.equals("-") ? System.in : Files.newInputStream(Path.of(file));
+      return new InputStreamReader(
+          in,
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPLACE)
+              .onUnmappableCharacter(CodingErrorAction.REPLACE));
     }
   }
 
@@ -87,11 +97,17 @@ public final class GpuCommand {
         "Exits with 3 and says why when there is no GPU."
       })
   static final class InspectCommand implements Callable<Integer> {
-    enum Format { table, json }
+    enum Format {
+      table,
+      json
+    }
 
     @Spec CommandSpec spec;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json; default ${DEFAULT-VALUE}.")
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table",
+        description = "table or json; default ${DEFAULT-VALUE}.")
     Format format;
 
     @Override
@@ -101,8 +117,13 @@ public final class GpuCommand {
           spec.commandLine().getOut().print(Inspect.render(found, format.name()));
           spec.commandLine().getOut().flush();
           if (found.unparsed() > 0) {
-            spec.commandLine().getErr().println("bosun gpu inspect: " + found.unparsed()
-                + " values could not be read and were left out: " + found.problems());
+            spec.commandLine()
+                .getErr()
+                .println(
+                    "bosun gpu inspect: "
+                        + found.unparsed()
+                        + " values could not be read and were left out: "
+                        + found.problems());
           }
           yield OK;
         }

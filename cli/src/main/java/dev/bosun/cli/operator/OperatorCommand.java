@@ -10,19 +10,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code bosun operator}: runs the reconcilers until stopped. */
-@Command(name = "operator", mixinStandardHelpOptions = true,
+@Command(
+    name = "operator",
+    mixinStandardHelpOptions = true,
     description = "Run the Bosun operator against a kubeconfig, or in-cluster.")
 public final class OperatorCommand implements Callable<Integer> {
-  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The kubeconfig to use; fabric8's default resolution (in-cluster included) when absent.")
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "The kubeconfig to use; fabric8's default resolution (in-cluster included) when absent.")
   Path kubeconfig;
 
-  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT", description = "Port of /metrics and /healthz; default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      paramLabel = "PORT",
+      description = "Port of /metrics and /healthz; default ${DEFAULT-VALUE}.")
   int httpPort;
 
-  @Option(names = "--leader-elect", description = "Take the Lease before reconciling, so that several replicas can run.")
+  @Option(
+      names = "--leader-elect",
+      description = "Take the Lease before reconciling, so that several replicas can run.")
   boolean leaderElect;
 
-  @Option(names = "--lease-namespace", paramLabel = "NAMESPACE",
+  @Option(
+      names = "--lease-namespace",
+      paramLabel = "NAMESPACE",
       description = "Where the Lease lives; $POD_NAMESPACE, else bosun-system.")
   String leaseNamespace;
 
@@ -34,8 +48,12 @@ public final class OperatorCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("bosun: --kubeconfig: cannot read " + kubeconfig);
       return 2;
     }
-    String namespace = leaseNamespace != null ? leaseNamespace
-        : System.getenv("POD_NAMESPACE") != null ? System.getenv("POD_NAMESPACE") : "bosun-system";
+    String namespace =
+        leaseNamespace != null
+            ? leaseNamespace
+            : System.getenv("POD_NAMESPACE") != null
+                ? System.getenv("POD_NAMESPACE")
+                : "bosun-system";
     try {
       OperatorMain.run(new OperatorMain.Settings(kubeconfig, httpPort, leaderElect, namespace));
     } catch (OperatorMain.MissingCrdsException e) {

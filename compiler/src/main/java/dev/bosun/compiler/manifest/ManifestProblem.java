@@ -7,7 +7,8 @@ import dev.bosun.compiler.Problem;
  * source as a whole), the object ({@code Workload/chat}, or {@code document 2} when it has no kind
  * and name yet) and, for syntax errors, line and column.
  */
-public record ManifestProblem(String source, int document, String object, int line, int column, Problem problem) {
+public record ManifestProblem(
+    String source, int document, String object, int line, int column, Problem problem) {
 
   public static ManifestProblem of(String source, String object, Problem problem) {
     return new ManifestProblem(source, 0, object, 0, 0, problem);

@@ -33,46 +33,72 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Reads Bosun objects from YAML text: every document is checked against its CRD's schema and the
- * rules between fields, and every problem is reported with its document and field path. Reading
- * is a pure function of the text; files are opened by the caller.
+ * rules between fields, and every problem is reported with its document and field path. Reading is
+ * a pure function of the text; files are opened by the caller.
  */
 public final class ManifestReader {
   public static final String API_VERSION = Workload.GROUP + "/" + Workload.VERSION;
 
   /** The kinds Bosun reads, with their classes and whether they live in a namespace. */
-  private record Kind(Class<? extends CustomResource<?, ?>> type, Class<?> specType, String crd, boolean namespaced) {}
+  private record Kind(
+      Class<? extends CustomResource<?, ?>> type,
+      Class<?> specType,
+      String crd,
+      boolean namespaced) {}
 
-  private static final Map<String, Kind> KINDS = Map.of(
-      "Workload", new Kind(Workload.class, WorkloadSpec.class, "workloads.bosun.dev-v1.yml", true),
-      "Tier", new Kind(Tier.class, TierSpec.class, "tiers.bosun.dev-v1.yml", false),
-      "Environment", new Kind(Environment.class, EnvironmentSpec.class, "environments.bosun.dev-v1.yml", false));
+  private static final Map<String, Kind> KINDS =
+      Map.of(
+          "Workload",
+              new Kind(Workload.class, WorkloadSpec.class, "workloads.bosun.dev-v1.yml", true),
+          "Tier", new Kind(Tier.class, TierSpec.class, "tiers.bosun.dev-v1.yml", false),
+          "Environment",
+              new Kind(
+                  Environment.class,
+                  EnvironmentSpec.class,
+                  "environments.bosun.dev-v1.yml",
+                  false));
 
-  private static final Map<String, Object> METADATA_SCHEMA = Map.of(
-      "type", "object",
-      "required", List.of("name"),
-      "properties", Map.of(
-          "name", Map.of("type", "string", "maxLength", 253),
-          "namespace", Map.of("type", "string", "pattern", "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "maxLength", 63),
-          "labels", Map.of("type", "object", "additionalProperties", Map.of("type", "string")),
-          "annotations", Map.of("type", "object", "additionalProperties", Map.of("type", "string"))));
+  private static final Map<String, Object> METADATA_SCHEMA =
+      Map.of(
+          "type", "object",
+          "required", List.of("name"),
+          "properties",
+              Map.of(
+                  "name", Map.of("type", "string", "maxLength", 253),
+                  "namespace",
+                      Map.of(
+                          "type",
+                          "string",
+                          "pattern",
+                          "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+                          "maxLength",
+                          63),
+                  "labels",
+                      Map.of("type", "object", "additionalProperties", Map.of("type", "string")),
+                  "annotations",
+                      Map.of("type", "object", "additionalProperties", Map.of("type", "string"))));
 
-  private static final Map<String, Map<String, Object>> SPEC_SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Map<String, Object>> SPEC_SCHEMAS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private ManifestReader() {}
 
   /**
-   * Starts loading the Workload schema on another thread, for a command that will read
-   * Workloads: it takes a short command a tenth of its time, and can happen while the command
-   * line is parsed.
+   * Starts loading the Workload schema on another thread, for a command that will read Workloads:
+   * it takes a short command a tenth of its time, and can happen while the command line is parsed.
    */
   public static void preloadWorkloadSchema() {
-    Thread.ofPlatform().daemon().name("bosun-schema-preload").start(() -> {
-      try {
-        specSchema(KINDS.get("Workload"));
-      } catch (RuntimeException e) {
-        // Left for the reader to meet again and report, as it does without a preload.
-      }
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("bosun-schema-preload")
+        .start(
+            () -> {
+              try {
+                specSchema(KINDS.get("Workload"));
+              } catch (RuntimeException e) {
+                // Left for the reader to meet again and report, as it does without a preload.
+              }
+            });
   }
 
   /** Reads every document of {@code text}; {@code source} names it in problems. */
@@ -82,17 +108,23 @@ public final class ManifestReader {
 
   /**
    * Reads objects that ship inside Bosun's own jar (the default tiers), without checking them
-   * against their CRD's schema: the build does that ({@code TierCatalogTest}), and loading a
-   * schema costs a short command a noticeable part of its run. The rules are still checked.
+   * against their CRD's schema: the build does that ({@code TierCatalogTest}), and loading a schema
+   * costs a short command a noticeable part of its run. The rules are still checked.
    */
   static ReadResult readBuiltIn(String source, String text) {
     return read(source, text, false);
   }
 
   private static ReadResult read(String source, String text, boolean checkSchema) {
-    LoadSettings settings = LoadSettings.builder().setLabel(source).setMaxAliasesForCollections(50)
-        .setAllowDuplicateKeys(true).setCodePointLimit(16 * 1024 * 1024).build();
-    Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)));
+    LoadSettings settings =
+        LoadSettings.builder()
+            .setLabel(source)
+            .setMaxAliasesForCollections(50)
+            .setAllowDuplicateKeys(true)
+            .setCodePointLimit(16 * 1024 * 1024)
+            .build();
+    Composer composer =
+        new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)));
     List<Document> documents = new ArrayList<>();
     ManifestProblem unreadable = null;
     int number = 0;
@@ -108,15 +140,28 @@ public final class ManifestReader {
       var mark = e.getProblemMark().or(e::getContextMark);
       int line = mark.map(m -> m.getLine() + 1).orElse(0);
       int column = mark.map(m -> m.getColumn() + 1).orElse(0);
-      unreadable = new ManifestProblem(source, number + 1, null, line, column,
-          new Problem("", "YAML syntax error: " + Optional.ofNullable(e.getProblem()).orElse(e.getMessage())));
+      unreadable =
+          new ManifestProblem(
+              source,
+              number + 1,
+              null,
+              line,
+              column,
+              new Problem(
+                  "",
+                  "YAML syntax error: "
+                      + Optional.ofNullable(e.getProblem()).orElse(e.getMessage())));
     } catch (YamlEngineException e) {
-      unreadable = ManifestProblem.of(source, null, new Problem("", "YAML error: " + e.getMessage()));
+      unreadable =
+          ManifestProblem.of(source, null, new Problem("", "YAML error: " + e.getMessage()));
     }
     // The documents before a syntax error are read too: every problem at once, in input order.
     List<Manifest> manifests = new ArrayList<>();
     List<ManifestProblem> problems = new ArrayList<>();
-    for (ReadResult read : Streams.of(documents).map(d -> readDocument(source, d.number(), d.node(), checkSchema)).toList()) {
+    for (ReadResult read :
+        Streams.of(documents)
+            .map(d -> readDocument(source, d.number(), d.node(), checkSchema))
+            .toList()) {
       manifests.addAll(read.manifests());
       problems.addAll(read.problems());
     }
@@ -131,38 +176,62 @@ public final class ManifestReader {
   /** A document of a YAML stream, numbered from 1 in the stream. */
   private record Document(int number, Node node) {}
 
-  private static ReadResult readDocument(String source, int document, Node node, boolean checkSchema) {
+  private static ReadResult readDocument(
+      String source, int document, Node node, boolean checkSchema) {
     List<ManifestProblem> problems = new ArrayList<>();
     String where = "document " + document;
     if (!(node instanceof MappingNode mapping)) {
-      problems.add(ManifestProblem.of(source, document, where, new Problem("", "must be a mapping with apiVersion, kind, metadata and spec")));
+      problems.add(
+          ManifestProblem.of(
+              source,
+              document,
+              where,
+              new Problem("", "must be a mapping with apiVersion, kind, metadata and spec")));
       return new ReadResult(List.of(), problems);
     }
     String kindName = scalar(mapping, "kind");
-    String name = SchemaValidator.valueOf(mapping, "metadata") instanceof MappingNode metadata ? scalar(metadata, "name") : null;
+    String name =
+        SchemaValidator.valueOf(mapping, "metadata") instanceof MappingNode metadata
+            ? scalar(metadata, "name")
+            : null;
     if (kindName != null && name != null) {
       where = kindName + "/" + name;
     }
     List<Problem> found = new ArrayList<>();
     Kind kind = kindName == null ? null : KINDS.get(kindName);
     if (kindName == null) {
-      found.add(new Problem("kind", "is required: one of " + String.join(", ", KINDS.keySet().stream().sorted().toList())));
+      found.add(
+          new Problem(
+              "kind",
+              "is required: one of "
+                  + String.join(", ", KINDS.keySet().stream().sorted().toList())));
     } else if (kind == null) {
-      found.add(new Problem("kind", "\"" + kindName + "\" is not a Bosun kind; expected one of "
-          + String.join(", ", KINDS.keySet().stream().sorted().toList()) + Suggestions.hint(kindName, KINDS.keySet())));
+      found.add(
+          new Problem(
+              "kind",
+              "\""
+                  + kindName
+                  + "\" is not a Bosun kind; expected one of "
+                  + String.join(", ", KINDS.keySet().stream().sorted().toList())
+                  + Suggestions.hint(kindName, KINDS.keySet())));
     }
     String apiVersion = scalar(mapping, "apiVersion");
     if (apiVersion == null) {
       found.add(new Problem("apiVersion", "is required: " + API_VERSION));
     } else if (!API_VERSION.equals(apiVersion)) {
-      found.add(new Problem("apiVersion", "\"" + apiVersion + "\" is not served; use " + API_VERSION));
+      found.add(
+          new Problem("apiVersion", "\"" + apiVersion + "\" is not served; use " + API_VERSION));
     }
     if (kind != null && checkSchema) {
       found.addAll(SchemaValidator.validate(node, envelopeSchema(kind), ""));
-      Node namespace = SchemaValidator.valueOf(mapping, "metadata") instanceof MappingNode metadata
-          ? SchemaValidator.valueOf(metadata, "namespace") : null;
+      Node namespace =
+          SchemaValidator.valueOf(mapping, "metadata") instanceof MappingNode metadata
+              ? SchemaValidator.valueOf(metadata, "namespace")
+              : null;
       if (!kind.namespaced() && !SchemaValidator.isNull(namespace)) {
-        found.add(new Problem("metadata.namespace", kindName + " is cluster-scoped and takes no namespace"));
+        found.add(
+            new Problem(
+                "metadata.namespace", kindName + " is cluster-scoped and takes no namespace"));
       }
     }
     if (!found.isEmpty()) {
@@ -174,17 +243,21 @@ public final class ManifestReader {
     try {
       object = bind(mapping, kind);
     } catch (IllegalArgumentException e) {
-      problems.add(ManifestProblem.of(source, document, where, new Problem("", "cannot be read: " + e.getMessage())));
+      problems.add(
+          ManifestProblem.of(
+              source, document, where, new Problem("", "cannot be read: " + e.getMessage())));
       return new ReadResult(List.of(), problems);
     }
-    List<Problem> ruleProblems = switch (object) {
-      case Workload workload -> Rules.checkWorkload(workload);
-      case Tier tier -> Rules.checkTier(tier);
-      default -> List.of();
-    };
+    List<Problem> ruleProblems =
+        switch (object) {
+          case Workload workload -> Rules.checkWorkload(workload);
+          case Tier tier -> Rules.checkTier(tier);
+          default -> List.of();
+        };
     if (!ruleProblems.isEmpty()) {
       final String object2 = where;
-      ruleProblems.forEach(problem -> problems.add(ManifestProblem.of(source, document, object2, problem)));
+      ruleProblems.forEach(
+          problem -> problems.add(ManifestProblem.of(source, document, object2, problem)));
       return new ReadResult(List.of(), problems);
     }
     return new ReadResult(List.of(new Manifest(source, document, object)), problems);
@@ -196,8 +269,15 @@ public final class ManifestReader {
     properties.put("kind", Map.of("type", "string"));
     properties.put("metadata", METADATA_SCHEMA);
     properties.put("spec", specSchema(kind));
-    properties.put("status", Map.of("type", "object", "x-kubernetes-preserve-unknown-fields", true));
-    return Map.of("type", "object", "required", List.of("apiVersion", "kind", "metadata", "spec"), "properties", properties);
+    properties.put(
+        "status", Map.of("type", "object", "x-kubernetes-preserve-unknown-fields", true));
+    return Map.of(
+        "type",
+        "object",
+        "required",
+        List.of("apiVersion", "kind", "metadata", "spec"),
+        "properties",
+        properties);
   }
 
   /** The schema of the kind's spec, read from its CRD once. */
@@ -212,9 +292,15 @@ public final class ManifestReader {
       if (in == null) {
         throw new IllegalStateException("the CRD " + resource + " is missing from the api jar");
       }
-      Map<String, Object> definition = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromInputStream(in);
-      Map<String, Object> version = ((List<Map<String, Object>>) ((Map<String, Object>) definition.get("spec")).get("versions")).get(0);
-      Map<String, Object> root = (Map<String, Object>) ((Map<String, Object>) version.get("schema")).get("openAPIV3Schema");
+      Map<String, Object> definition =
+          (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromInputStream(in);
+      Map<String, Object> version =
+          ((List<Map<String, Object>>)
+                  ((Map<String, Object>) definition.get("spec")).get("versions"))
+              .get(0);
+      Map<String, Object> root =
+          (Map<String, Object>)
+              ((Map<String, Object>) version.get("schema")).get("openAPIV3Schema");
       return (Map<String, Object>) ((Map<String, Object>) root.get("properties")).get("spec");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -222,7 +308,10 @@ public final class ManifestReader {
   }
 
   private static String scalar(MappingNode mapping, String key) {
-    return SchemaValidator.valueOf(mapping, key) instanceof ScalarNode scalar && scalar.getTag().equals(Tag.STR) ? scalar.getValue() : null;
+    return SchemaValidator.valueOf(mapping, key) instanceof ScalarNode scalar
+            && scalar.getTag().equals(Tag.STR)
+        ? scalar.getValue()
+        : null;
   }
 
   /** The object of a validated document: its metadata and spec; a status in a file is not read. */
@@ -234,8 +323,12 @@ public final class ManifestReader {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot make a " + kind.type().getSimpleName(), e);
     }
-    object.setMetadata((ObjectMeta) ObjectBinder.bind(SchemaValidator.valueOf(document, "metadata"), ObjectMeta.class, "metadata"));
-    object.setSpec(ObjectBinder.bind(SchemaValidator.valueOf(document, "spec"), kind.specType(), "spec"));
+    object.setMetadata(
+        (ObjectMeta)
+            ObjectBinder.bind(
+                SchemaValidator.valueOf(document, "metadata"), ObjectMeta.class, "metadata"));
+    object.setSpec(
+        ObjectBinder.bind(SchemaValidator.valueOf(document, "spec"), kind.specType(), "spec"));
     return object;
   }
 }

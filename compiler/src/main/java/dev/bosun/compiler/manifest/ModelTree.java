@@ -19,10 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Kubernetes model objects (fabric8's) as plain trees: maps with their entries in the order they
  * are written, lists, strings, numbers and booleans. It follows the annotations that Jackson would
- * follow on these classes: property names and order ({@code @JsonProperty}, {@code
- * @JsonPropertyOrder}), inclusion ({@code @JsonInclude} on the field, else on the class, else
- * non-empty), {@code @JsonIgnore}, the additional properties last; map entries are sorted by key;
- * quantities are written as text and int-or-string values as what they hold.
+ * follow on these classes: property names and order ({@code @JsonProperty},
+ * {@code @JsonPropertyOrder}), inclusion ({@code @JsonInclude} on the field, else on the class,
+ * else non-empty), {@code @JsonIgnore}, the additional properties last; map entries are sorted by
+ * key; quantities are written as text and int-or-string values as what they hold.
  *
  * <p>Why not Jackson: building its serialisers for the dozens of model classes of one Workload
  * costs more start-up time than the rest of {@code bosun render} together. {@code
@@ -32,7 +32,10 @@ final class ModelTree {
   /** A serialisable property of a model class: its name, its field, and when it is written. */
   private record Property(String name, Field field, JsonInclude.Include inclusion) {}
 
-  /** How a model class is written: its properties in order, then its additional properties (or null). */
+  /**
+   * How a model class is written: its properties in order, then its additional properties (or
+   * null).
+   */
   private record Shape(List<Property> properties, Field additionalProperties) {}
 
   private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
@@ -75,7 +78,8 @@ final class ModelTree {
         tree.put(property.name(), of(value));
       }
     }
-    if (shape.additionalProperties() != null && read(shape.additionalProperties(), bean) instanceof Map<?, ?> extras) {
+    if (shape.additionalProperties() != null
+        && read(shape.additionalProperties(), bean) instanceof Map<?, ?> extras) {
       extras.forEach((key, extra) -> tree.put(String.valueOf(key), of(extra)));
     }
     return tree;
@@ -110,13 +114,15 @@ final class ModelTree {
   }
 
   /**
-   * How a model class is written: the names of its {@code @JsonPropertyOrder} first, then the
-   * other annotated fields as declared, then its additional properties (a map of anything).
+   * How a model class is written: the names of its {@code @JsonPropertyOrder} first, then the other
+   * annotated fields as declared, then its additional properties (a map of anything).
    */
   private static Shape shape(Class<?> type) {
     JsonInclude classInclusion = type.getAnnotation(JsonInclude.class);
-    JsonInclude.Include fallback = classInclusion == null || classInclusion.value() == JsonInclude.Include.USE_DEFAULTS
-        ? JsonInclude.Include.NON_EMPTY : classInclusion.value();
+    JsonInclude.Include fallback =
+        classInclusion == null || classInclusion.value() == JsonInclude.Include.USE_DEFAULTS
+            ? JsonInclude.Include.NON_EMPTY
+            : classInclusion.value();
     Map<String, Property> byName = new LinkedHashMap<>();
     Field additional = null;
     for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
@@ -124,7 +130,8 @@ final class ModelTree {
         if (Modifier.isStatic(field.getModifiers())) {
           continue;
         }
-        if (field.getName().equals(ADDITIONAL_PROPERTIES) && Map.class.isAssignableFrom(field.getType())) {
+        if (field.getName().equals(ADDITIONAL_PROPERTIES)
+            && Map.class.isAssignableFrom(field.getType())) {
           additional = accessible(field);
           continue;
         }
@@ -133,8 +140,10 @@ final class ModelTree {
           continue;
         }
         JsonInclude fieldInclusion = field.getAnnotation(JsonInclude.class);
-        JsonInclude.Include inclusion = fieldInclusion == null || fieldInclusion.value() == JsonInclude.Include.USE_DEFAULTS
-            ? fallback : fieldInclusion.value();
+        JsonInclude.Include inclusion =
+            fieldInclusion == null || fieldInclusion.value() == JsonInclude.Include.USE_DEFAULTS
+                ? fallback
+                : fieldInclusion.value();
         String name = json.value().isEmpty() ? field.getName() : json.value();
         byName.putIfAbsent(name, new Property(name, accessible(field), inclusion));
       }

@@ -23,9 +23,9 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
- * Builds the spec records of Bosun's API (and the few fabric8 beans they hold, such as
- * tolerations) from a YAML tree that {@link SchemaValidator} has accepted: records through their
- * canonical constructor, beans through their setters, by property name.
+ * Builds the spec records of Bosun's API (and the few fabric8 beans they hold, such as tolerations)
+ * from a YAML tree that {@link SchemaValidator} has accepted: records through their canonical
+ * constructor, beans through their setters, by property name.
  *
  * <p>Why not Jackson: building its deserialisers costs more start-up time than everything else
  * {@code bosun render} does for one Workload. A mismatch with the schema that validation let
@@ -34,13 +34,18 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class ObjectBinder {
   /** Deeper than any real manifest; stops runaway nesting. */
   private static final int MAX_DEPTH = 64;
+
   private static final Map<Class<?>, Constructor<?>> CANONICAL = new ConcurrentHashMap<>();
+
   /** The one-argument setters of a bean class, by property name. */
   private static final Map<Class<?>, Map<String, Method>> SETTERS = new ConcurrentHashMap<>();
 
   private ObjectBinder() {}
 
-  /** The value of {@code node} as a {@code type}: a record, a bean, an enum, a list, a map or a scalar. */
+  /**
+   * The value of {@code node} as a {@code type}: a record, a bean, an enum, a list, a map or a
+   * scalar.
+   */
   static Object bind(Node node, Type type, String path) {
     return bind(node, type, path, 0);
   }
@@ -76,11 +81,18 @@ final class ObjectBinder {
       if (node instanceof MappingNode mapping && target.isRecord()) {
         return record(mapping, target, path, depth);
       }
-      if (node instanceof MappingNode mapping && !target.isInterface() && target.getName().startsWith("io.fabric8.")) {
+      if (node instanceof MappingNode mapping
+          && !target.isInterface()
+          && target.getName().startsWith("io.fabric8.")) {
         return bean(mapping, target, path, depth);
       }
     }
-    throw new IllegalArgumentException(path + ": a " + node.getNodeType().name().toLowerCase() + " cannot be read as " + type.getTypeName());
+    throw new IllegalArgumentException(
+        path
+            + ": a "
+            + node.getNodeType().name().toLowerCase()
+            + " cannot be read as "
+            + type.getTypeName());
   }
 
   private static Object record(MappingNode mapping, Class<?> type, String path, int depth) {
@@ -93,12 +105,21 @@ final class ObjectBinder {
     for (int i = 0; i < components.length; i++) {
       String name = propertyName(components[i]);
       Node value = values.remove(name);
-      arguments[i] = value == null ? null : bind(value, components[i].getGenericType(), path + "." + name, depth + 1);
+      arguments[i] =
+          value == null
+              ? null
+              : bind(value, components[i].getGenericType(), path + "." + name, depth + 1);
     }
     if (!values.isEmpty()) {
-      throw new IllegalArgumentException(path + "." + values.keySet().iterator().next() + ": not a field of " + type.getSimpleName());
+      throw new IllegalArgumentException(
+          path
+              + "."
+              + values.keySet().iterator().next()
+              + ": not a field of "
+              + type.getSimpleName());
     }
-    Constructor<?> constructor = CANONICAL.computeIfAbsent(type, ObjectBinder::canonicalConstructor);
+    Constructor<?> constructor =
+        CANONICAL.computeIfAbsent(type, ObjectBinder::canonicalConstructor);
     try {
       return constructor.newInstance(arguments);
     } catch (InvocationTargetException e) {
@@ -109,7 +130,10 @@ final class ObjectBinder {
   }
 
   private static Constructor<?> canonicalConstructor(Class<?> record) {
-    Class<?>[] types = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getType).toArray(Class<?>[]::new);
+    Class<?>[] types =
+        Arrays.stream(record.getRecordComponents())
+            .map(RecordComponent::getType)
+            .toArray(Class<?>[]::new);
     try {
       return record.getDeclaredConstructor(types);
     } catch (NoSuchMethodException e) {
@@ -130,9 +154,16 @@ final class ObjectBinder {
         String name = key(entry);
         Method setter = SETTERS.computeIfAbsent(type, ObjectBinder::setters).get(name);
         if (setter == null) {
-          throw new IllegalArgumentException(path + "." + name + ": not a field of " + type.getSimpleName());
+          throw new IllegalArgumentException(
+              path + "." + name + ": not a field of " + type.getSimpleName());
         }
-        setter.invoke(bean, bind(entry.getValueNode(), setter.getGenericParameterTypes()[0], path + "." + name, depth + 1));
+        setter.invoke(
+            bean,
+            bind(
+                entry.getValueNode(),
+                setter.getGenericParameterTypes()[0],
+                path + "." + name,
+                depth + 1));
       }
       return bean;
     } catch (InvocationTargetException e) {
@@ -169,7 +200,11 @@ final class ObjectBinder {
     if ((type == Boolean.class || type == boolean.class) && tag.equals(Tag.BOOL)) {
       return Boolean.parseBoolean(text.toLowerCase());
     }
-    if (tag.equals(Tag.INT) && (type == Integer.class || type == int.class || type == Long.class || type == long.class)) {
+    if (tag.equals(Tag.INT)
+        && (type == Integer.class
+            || type == int.class
+            || type == Long.class
+            || type == long.class)) {
       try {
         BigInteger number = SchemaValidator.integer(scalar);
         // Two returns, not a conditional expression, which would widen the int to a long.
@@ -178,10 +213,12 @@ final class ObjectBinder {
         }
         return number.longValueExact();
       } catch (ArithmeticException | NumberFormatException e) {
-        throw new IllegalArgumentException(path + ": " + text + " is not a " + type.getSimpleName().toLowerCase() + " number", e);
+        throw new IllegalArgumentException(
+            path + ": " + text + " is not a " + type.getSimpleName().toLowerCase() + " number", e);
       }
     }
-    throw new IllegalArgumentException(path + ": \"" + text + "\" cannot be read as " + type.getSimpleName());
+    throw new IllegalArgumentException(
+        path + ": \"" + text + "\" cannot be read as " + type.getSimpleName());
   }
 
   private static String key(NodeTuple entry) {

@@ -12,17 +12,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Kubernetes objects as multi-document YAML, or as one JSON {@code v1/List}; maps sorted by key. */
+/**
+ * Kubernetes objects as multi-document YAML, or as one JSON {@code v1/List}; maps sorted by key.
+ */
 public final class Output {
   /** Jackson, made only when JSON is asked for: YAML output does without it. */
   private static final class Json {
-    static final ObjectMapper OBJECTS = JsonMapper.builder()
-        .serializationInclusion(JsonInclude.Include.NON_EMPTY)
-        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .build();
+    static final ObjectMapper OBJECTS =
+        JsonMapper.builder()
+            .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
     /** For trees from {@link ModelTree}, whose maps are in the order they are to be written. */
-    static final ObjectMapper TREES = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    static final ObjectMapper TREES =
+        JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   }
 
   private Output() {}
@@ -45,7 +50,10 @@ public final class Output {
     return write(Json.TREES, list) + "\n";
   }
 
-  /** An object as the maps, lists and scalars that are written for it, in the order they are written. */
+  /**
+   * An object as the maps, lists and scalars that are written for it, in the order they are
+   * written.
+   */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> tree(HasMetadata object) {
     return (Map<String, Object>) ModelTree.of(object);

@@ -20,6 +20,10 @@ public record ReadResult(List<Manifest> manifests, List<ManifestProblem> problem
   }
 
   public <T> List<T> objectsOf(Class<T> type) {
-    return manifests.stream().map(Manifest::object).filter(type::isInstance).map(type::cast).toList();
+    return manifests.stream()
+        .map(Manifest::object)
+        .filter(type::isInstance)
+        .map(type::cast)
+        .toList();
   }
 }

@@ -10,17 +10,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Compiles the Workloads that were read, each with its tier from a catalog and an optional Environment. */
+/**
+ * Compiles the Workloads that were read, each with its tier from a catalog and an optional
+ * Environment.
+ */
 public final class Renderer {
   /** The objects of every Workload that compiled, and the problems of every one that did not. */
   public record Rendered(List<HasMetadata> objects, List<ManifestProblem> problems) {}
 
   private Renderer() {}
 
-  public static Rendered render(List<Manifest> manifests, TierCatalog catalog, Environment environment) {
+  public static Rendered render(
+      List<Manifest> manifests, TierCatalog catalog, Environment environment) {
     List<HasMetadata> objects = new ArrayList<>();
     List<ManifestProblem> problems = new ArrayList<>();
-    for (Rendered rendered : Streams.of(manifests).map(manifest -> render(manifest, catalog, environment)).toList()) {
+    for (Rendered rendered :
+        Streams.of(manifests).map(manifest -> render(manifest, catalog, environment)).toList()) {
       objects.addAll(rendered.objects());
       problems.addAll(rendered.problems());
     }
@@ -33,7 +38,8 @@ public final class Renderer {
     }
     Optional<Tier> tier = catalog.find(workload.getSpec().size());
     if (tier.isEmpty()) {
-      return new Rendered(List.of(), List.of(manifest.problem(catalog.missing(workload.getSpec().size()))));
+      return new Rendered(
+          List.of(), List.of(manifest.problem(catalog.missing(workload.getSpec().size()))));
     }
     try {
       return new Rendered(Compiler.compile(workload, tier.get(), environment), List.of());

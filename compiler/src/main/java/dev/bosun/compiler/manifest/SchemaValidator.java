@@ -23,7 +23,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * are not evaluated here: {@link dev.bosun.compiler.Rules} states them in Java.
  */
 final class SchemaValidator {
-  private static final Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Pattern> PATTERNS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private SchemaValidator() {}
 
@@ -34,8 +35,10 @@ final class SchemaValidator {
   }
 
   @SuppressWarnings("unchecked")
-  private static void check(Node node, Map<String, Object> schema, String path, List<Problem> problems) {
-    if (isNull(node) || Boolean.TRUE.equals(schema.get("x-kubernetes-preserve-unknown-fields"))
+  private static void check(
+      Node node, Map<String, Object> schema, String path, List<Problem> problems) {
+    if (isNull(node)
+        || Boolean.TRUE.equals(schema.get("x-kubernetes-preserve-unknown-fields"))
         || Boolean.TRUE.equals(schema.get("x-kubernetes-int-or-string"))) {
       return;
     }
@@ -63,17 +66,19 @@ final class SchemaValidator {
           problems.add(new Problem(path, "must be true or false"));
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
   @SuppressWarnings("unchecked")
-  private static void checkObject(Node node, Map<String, Object> schema, String path, List<Problem> problems) {
+  private static void checkObject(
+      Node node, Map<String, Object> schema, String path, List<Problem> problems) {
     if (!(node instanceof MappingNode mapping)) {
       problems.add(new Problem(path, "must be a mapping"));
       return;
     }
-    Map<String, Object> properties = (Map<String, Object>) schema.getOrDefault("properties", Map.of());
+    Map<String, Object> properties =
+        (Map<String, Object>) schema.getOrDefault("properties", Map.of());
     Object additional = schema.get("additionalProperties");
     Set<String> seen = new HashSet<>();
     for (NodeTuple tuple : mapping.getValue()) {
@@ -82,7 +87,10 @@ final class SchemaValidator {
         problems.add(new Problem(path, "keys must be plain strings"));
         continue;
       }
-      String child = path.isEmpty() ? key : (additional instanceof Map ? path + "[" + key + "]" : path + "." + key);
+      String child =
+          path.isEmpty()
+              ? key
+              : (additional instanceof Map ? path + "[" + key + "]" : path + "." + key);
       if (!seen.add(key)) {
         problems.add(new Problem(child, "is set more than once"));
         continue;
@@ -92,7 +100,8 @@ final class SchemaValidator {
       } else if (additional instanceof Map<?, ?> valueSchema) {
         check(tuple.getValueNode(), (Map<String, Object>) valueSchema, child, problems);
       } else if (!properties.isEmpty()) {
-        problems.add(new Problem(child, "unknown field" + Suggestions.hint(key, properties.keySet())));
+        problems.add(
+            new Problem(child, "unknown field" + Suggestions.hint(key, properties.keySet())));
       }
     }
     List<String> required = (List<String>) schema.getOrDefault("required", List.of());
@@ -103,9 +112,11 @@ final class SchemaValidator {
     }
   }
 
-  private static void checkString(Node node, Map<String, Object> schema, String path, List<Problem> problems) {
+  private static void checkString(
+      Node node, Map<String, Object> schema, String path, List<Problem> problems) {
     if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.STR)) {
-      String hint = node instanceof ScalarNode scalar ? " (quote it: \"" + scalar.getValue() + "\")" : "";
+      String hint =
+          node instanceof ScalarNode scalar ? " (quote it: \"" + scalar.getValue() + "\")" : "";
       problems.add(new Problem(path, "must be a string" + hint));
       return;
     }
@@ -113,7 +124,14 @@ final class SchemaValidator {
     @SuppressWarnings("unchecked")
     List<String> allowed = (List<String>) schema.get("enum");
     if (allowed != null && !allowed.contains(value)) {
-      problems.add(new Problem(path, "\"" + value + "\" is not one of " + String.join(", ", allowed) + Suggestions.hint(value, allowed)));
+      problems.add(
+          new Problem(
+              path,
+              "\""
+                  + value
+                  + "\" is not one of "
+                  + String.join(", ", allowed)
+                  + Suggestions.hint(value, allowed)));
       return;
     }
     Number maxLength = (Number) schema.get("maxLength");
@@ -131,7 +149,8 @@ final class SchemaValidator {
     }
   }
 
-  private static void checkInteger(Node node, Map<String, Object> schema, String path, List<Problem> problems) {
+  private static void checkInteger(
+      Node node, Map<String, Object> schema, String path, List<Problem> problems) {
     if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.INT)) {
       problems.add(new Problem(path, "must be a whole number"));
       return;
@@ -155,16 +174,22 @@ final class SchemaValidator {
   }
 
   private static Pattern compiled(String pattern) {
-    return PATTERNS.computeIfAbsent(pattern, p -> {
-      try {
-        return Pattern.compile(p);
-      } catch (PatternSyntaxException e) {
-        throw new IllegalStateException("the CRD schema has a pattern Java cannot read: " + p, e);
-      }
-    });
+    return PATTERNS.computeIfAbsent(
+        pattern,
+        p -> {
+          try {
+            return Pattern.compile(p);
+          } catch (PatternSyntaxException e) {
+            throw new IllegalStateException(
+                "the CRD schema has a pattern Java cannot read: " + p, e);
+          }
+        });
   }
 
-  /** The value of an {@code !!int} scalar, digits with '_' separators; other forms (0x, 0o) are a NumberFormatException. */
+  /**
+   * The value of an {@code !!int} scalar, digits with '_' separators; other forms (0x, 0o) are a
+   * NumberFormatException.
+   */
   static BigInteger integer(ScalarNode scalar) {
     return new BigInteger(scalar.getValue().replace("_", ""));
   }

@@ -12,8 +12,10 @@ public final class Suggestions {
     int allowed = Math.max(1, Math.min(3, typed.length() / 3));
     return candidates.stream()
         .filter(candidate -> distance(typed.toLowerCase(), candidate.toLowerCase()) <= allowed)
-        .min(Comparator.comparingInt((String candidate) -> distance(typed.toLowerCase(), candidate.toLowerCase()))
-            .thenComparing(Comparator.naturalOrder()));
+        .min(
+            Comparator.comparingInt(
+                    (String candidate) -> distance(typed.toLowerCase(), candidate.toLowerCase()))
+                .thenComparing(Comparator.naturalOrder()));
   }
 
   /** " (did you mean x?)" or nothing. */
@@ -34,7 +36,10 @@ public final class Suggestions {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
       }

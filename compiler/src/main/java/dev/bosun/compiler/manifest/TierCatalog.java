@@ -48,11 +48,12 @@ public final class TierCatalog {
    */
   @SuppressWarnings("unchecked")
   public static TierCatalog defaults() {
-    Map<String, Object> kustomization = (Map<String, Object>) new Load(LoadSettings.builder().build())
-        .loadFromString(resource("kustomization.yaml"));
-    List<String> names = ((List<String>) kustomization.get("resources")).stream()
-        .map(file -> file.substring(0, file.length() - SUFFIX.length()))
-        .toList();
+    Map<String, Object> kustomization =
+        (Map<String, Object>)
+            new Load(LoadSettings.builder().build()).loadFromString(resource("kustomization.yaml"));
+    List<String> names =
+        ((List<String>) kustomization.get("resources"))
+            .stream().map(file -> file.substring(0, file.length() - SUFFIX.length())).toList();
     return new TierCatalog(names, TierCatalog::readDefault);
   }
 
@@ -60,20 +61,29 @@ public final class TierCatalog {
     String file = name + SUFFIX;
     ReadResult read = ManifestReader.readBuiltIn(file, resource(file));
     List<Tier> tiers = read.objectsOf(Tier.class);
-    if (!read.problems().isEmpty() || tiers.size() != 1 || !tiers.getFirst().getMetadata().getName().equals(name)) {
-      throw new IllegalStateException("the default tier file " + file + " must hold exactly the valid Tier " + name
-          + (read.problems().isEmpty() ? "" : ": " + read.problems()));
+    if (!read.problems().isEmpty()
+        || tiers.size() != 1
+        || !tiers.getFirst().getMetadata().getName().equals(name)) {
+      throw new IllegalStateException(
+          "the default tier file "
+              + file
+              + " must hold exactly the valid Tier "
+              + name
+              + (read.problems().isEmpty() ? "" : ": " + read.problems()));
     }
     return tiers.getFirst();
   }
 
   public Optional<Tier> find(String name) {
-    return names.contains(name) ? Optional.of(read.computeIfAbsent(name, source)) : Optional.empty();
+    return names.contains(name)
+        ? Optional.of(read.computeIfAbsent(name, source))
+        : Optional.empty();
   }
 
   /** The problem of a Workload that names a tier not in the catalog. */
   public Problem missing(String name) {
-    return new Problem("spec.size", "tier \"" + name + "\" does not exist" + Suggestions.hint(name, names));
+    return new Problem(
+        "spec.size", "tier \"" + name + "\" does not exist" + Suggestions.hint(name, names));
   }
 
   /** Every tier, by name. */
@@ -84,7 +94,8 @@ public final class TierCatalog {
   private static String resource(String name) {
     try (InputStream in = TierCatalog.class.getResourceAsStream(DEFAULTS + name)) {
       if (in == null) {
-        throw new IllegalStateException("the default tier " + name + " is missing from the api jar");
+        throw new IllegalStateException(
+            "the default tier " + name + " is missing from the api jar");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

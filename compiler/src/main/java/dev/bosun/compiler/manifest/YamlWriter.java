@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a plain tree ({@link ModelTree}: maps, lists, strings, numbers, booleans) as block YAML.
- * A string is written plain only when no YAML reader could take it for anything else; otherwise it
- * is written as a JSON string, which is valid YAML too. Kept small on purpose: a general YAML
- * emitter costs most of a render's time.
+ * Writes a plain tree ({@link ModelTree}: maps, lists, strings, numbers, booleans) as block YAML. A
+ * string is written plain only when no YAML reader could take it for anything else; otherwise it is
+ * written as a JSON string, which is valid YAML too. Kept small on purpose: a general YAML emitter
+ * costs most of a render's time.
  */
 final class YamlWriter {
   private final StringBuilder out;
@@ -78,12 +78,12 @@ final class YamlWriter {
   }
 
   /**
-   * Whether {@code text} can be written plain: words of safe characters separated by single
-   * spaces, starting with a letter, a digit, '_', '/' or "-" before a letter or '-', never
-   * ": " nor a trailing ':'. Of those, a YAML 1.1 or 1.2 reader would still take some for another
-   * type: reserved words (true, no, on, null, ...), number-like text (only digits, signs, '.',
-   * '_', ':' and the letters of exponents and radix prefixes) and text without a letter.
-   * A character scan, not a regular expression: it runs for every key and value written.
+   * Whether {@code text} can be written plain: words of safe characters separated by single spaces,
+   * starting with a letter, a digit, '_', '/' or "-" before a letter or '-', never ": " nor a
+   * trailing ':'. Of those, a YAML 1.1 or 1.2 reader would still take some for another type:
+   * reserved words (true, no, on, null, ...), number-like text (only digits, signs, '.', '_', ':'
+   * and the letters of exponents and radix prefixes) and text without a letter. A character scan,
+   * not a regular expression: it runs for every key and value written.
    */
   private static boolean isPlain(String text) {
     int length = text.length();
@@ -130,24 +130,28 @@ final class YamlWriter {
   }
 
   private static boolean isWordChar(char c) {
-    return isLetter(c) || isDigit(c) || switch (c) {
-      case '_', '.', '/', '@', '(', ')', '=', '+', ':', '-' -> true;
-      default -> false;
-    };
+    return isLetter(c)
+        || isDigit(c)
+        || switch (c) {
+          case '_', '.', '/', '@', '(', ')', '=', '+', ':', '-' -> true;
+          default -> false;
+        };
   }
 
   private static boolean isNumberChar(char c) {
-    return isDigit(c) || switch (c) {
-      case '_', '.', ':', 'e', 'E', 'x', 'X', 'o', 'O', 'b', 'B', '+', '-' -> true;
-      default -> false;
-    };
+    return isDigit(c)
+        || switch (c) {
+          case '_', '.', ':', 'e', 'E', 'x', 'X', 'o', 'O', 'b', 'B', '+', '-' -> true;
+          default -> false;
+        };
   }
 
   private static boolean isReservedWord(String text) {
-    return text.length() <= 5 && switch (text.toLowerCase(java.util.Locale.ROOT)) {
-      case "y", "n", "yes", "no", "true", "false", "on", "off", "null", "nan", "inf" -> true;
-      default -> false;
-    };
+    return text.length() <= 5
+        && switch (text.toLowerCase(java.util.Locale.ROOT)) {
+          case "y", "n", "yes", "no", "true", "false", "on", "off", "null", "nan", "inf" -> true;
+          default -> false;
+        };
   }
 
   private static String quoted(String text) {
@@ -161,7 +165,10 @@ final class YamlWriter {
         case '\t' -> quoted.append("\\t");
         case '\r' -> quoted.append("\\r");
         default -> {
-          if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || Character.isSurrogate(c) && !validSurrogate(text, i)) {
+          if (c < 0x20
+              || c == 0x7f
+              || (c >= 0x80 && c <= 0x9f)
+              || Character.isSurrogate(c) && !validSurrogate(text, i)) {
             quoted.append(String.format("\\u%04x", (int) c));
           } else {
             quoted.append(c);
@@ -174,7 +181,8 @@ final class YamlWriter {
 
   private static boolean validSurrogate(String text, int i) {
     char c = text.charAt(i);
-    return Character.isHighSurrogate(c) ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
+    return Character.isHighSurrogate(c)
+        ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
         : i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
   }
 

@@ -10,10 +10,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
-/** Whatever text arrives, reading and rendering it gives objects or problems, never an exception. */
+/**
+ * Whatever text arrives, reading and rendering it gives objects or problems, never an exception.
+ */
 class ManifestReaderProperties {
   private static final TierCatalog TIERS = TierCatalog.defaults();
-  private static final String VALID = """
+  private static final String VALID =
+      """
       apiVersion: bosun.dev/v1alpha1
       kind: Workload
       metadata:
@@ -30,16 +33,42 @@ class ManifestReaderProperties {
         egress:
         - {cidr: 0.0.0.0/0, ports: [443]}
       """;
-  private static final List<String> VALUES = List.of("", "0", "-1", "99999999999999999999", "true", "null", "~",
-      "[]", "{}", "[1, 2]", "{a: b}", "\"\"", "gpu-m", "Training", "0.0.0.0/99", "'", "\"unterminated", "*alias",
-      "&anchor x", "!!binary AAAA", "2.5", "0x1F", "\t", "- x");
+  private static final List<String> VALUES =
+      List.of(
+          "",
+          "0",
+          "-1",
+          "99999999999999999999",
+          "true",
+          "null",
+          "~",
+          "[]",
+          "{}",
+          "[1, 2]",
+          "{a: b}",
+          "\"\"",
+          "gpu-m",
+          "Training",
+          "0.0.0.0/99",
+          "'",
+          "\"unterminated",
+          "*alias",
+          "&anchor x",
+          "!!binary AAAA",
+          "2.5",
+          "0x1F",
+          "\t",
+          "- x");
 
   @Property(tries = 1000)
   void mutatedWorkloadsGiveProblemsWithAFieldPath(@ForAll("mutations") String yaml) {
     List<ManifestProblem> problems = readAndRender(yaml);
     for (ManifestProblem problem : problems) {
-      boolean located = !problem.problem().path().isEmpty() || problem.line() > 0 || problem.object() == null
-          || problem.object().startsWith("document ");
+      boolean located =
+          !problem.problem().path().isEmpty()
+              || problem.line() > 0
+              || problem.object() == null
+              || problem.object().startsWith("document ");
       assertThat(located).as("%s names a field path or a position", problem).isTrue();
       assertThat(problem.problem().message()).isNotBlank();
     }
@@ -67,14 +96,23 @@ class ManifestReaderProperties {
   Arbitrary<String> mutations() {
     List<String> lines = VALID.lines().toList();
     Arbitrary<Integer> line = Arbitraries.integers().between(0, lines.size() - 1);
-    Arbitrary<String> replaced = line.flatMap(index -> Arbitraries.of(VALUES).map(value -> {
-      String original = lines.get(index);
-      int colon = original.indexOf(": ");
-      String mutated = colon < 0 ? original + " " + value : original.substring(0, colon + 2) + value;
-      return join(lines, index, mutated);
-    }));
+    Arbitrary<String> replaced =
+        line.flatMap(
+            index ->
+                Arbitraries.of(VALUES)
+                    .map(
+                        value -> {
+                          String original = lines.get(index);
+                          int colon = original.indexOf(": ");
+                          String mutated =
+                              colon < 0
+                                  ? original + " " + value
+                                  : original.substring(0, colon + 2) + value;
+                          return join(lines, index, mutated);
+                        }));
     Arbitrary<String> dropped = line.map(index -> join(lines, index, null));
-    Arbitrary<String> doubled = line.map(index -> join(lines, index, lines.get(index) + "\n" + lines.get(index)));
+    Arbitrary<String> doubled =
+        line.map(index -> join(lines, index, lines.get(index) + "\n" + lines.get(index)));
     return Arbitraries.oneOf(replaced, dropped, doubled);
   }
 

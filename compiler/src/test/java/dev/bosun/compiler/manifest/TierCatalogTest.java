@@ -22,7 +22,11 @@ class TierCatalogTest {
     TierCatalog catalog = TierCatalog.defaults();
     List<Path> files;
     try (Stream<Path> listing = Files.list(TIERS)) {
-      files = listing.filter(f -> !f.getFileName().toString().equals("kustomization.yaml")).sorted().toList();
+      files =
+          listing
+              .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
+              .sorted()
+              .toList();
     }
     assertThat(files).hasSize(catalog.all().size());
     for (Path file : files) {
@@ -38,7 +42,8 @@ class TierCatalogTest {
   void anUnknownTierIsNotFoundAndTheClosestIsSuggested() {
     TierCatalog catalog = TierCatalog.defaults();
     assertThat(catalog.find("gpu-mm")).isEmpty();
-    assertThat(catalog.missing("gpu-mm").message()).isEqualTo("tier \"gpu-mm\" does not exist (did you mean gpu-m?)");
+    assertThat(catalog.missing("gpu-mm").message())
+        .isEqualTo("tier \"gpu-mm\" does not exist (did you mean gpu-m?)");
   }
 
   @Test

@@ -19,31 +19,50 @@ class YamlWriterProperties {
 
   @Property(tries = 2000)
   void everyStringReadsBackAsTheSameString(@ForAll String text) {
-    Object read = new Load(LoadSettings.builder().build()).loadFromString("key: " + YamlWriter.scalar(text) + "\n");
+    Object read =
+        new Load(LoadSettings.builder().build())
+            .loadFromString("key: " + YamlWriter.scalar(text) + "\n");
     assertThat(read).isEqualTo(Map.of("key", text));
   }
 
   /** Arbitrary strings are seldom plain; these are, often, and sit right at the edge of plain. */
   @Property(tries = 5000)
-  void wordLikeStringsReadBackAsTheSameString(@ForAll @StringLength(max = 10)
-      @Chars({'a', 'e', 'E', 'b', 'x', 'o', 'y', 'n', 'N', 'u', 'l', '0', '1', ' ', ':', '-', '_', '.', '/', '@', '#', '+'}) String text) {
-    Object read = new Load(LoadSettings.builder().build()).loadFromString("key: " + YamlWriter.scalar(text) + "\n");
+  void wordLikeStringsReadBackAsTheSameString(
+      @ForAll
+          @StringLength(max = 10)
+          @Chars({
+            'a', 'e', 'E', 'b', 'x', 'o', 'y', 'n', 'N', 'u', 'l', '0', '1', ' ', ':', '-', '_',
+            '.', '/', '@', '#', '+'
+          })
+          String text) {
+    Object read =
+        new Load(LoadSettings.builder().build())
+            .loadFromString("key: " + YamlWriter.scalar(text) + "\n");
     assertThat(read).isEqualTo(Map.of("key", text));
   }
 
   @Example
   void stringsThatLookLikeOtherTypesAreQuoted() {
-    for (String text : List.of("true", "No", "null", "~", "128", "0.5", "1e3", "0x1F", "80G", "- a", "a: b", "a #b", "", " x", "@x", "*x", "!x")) {
-      Object read = new Load(LoadSettings.builder().build()).loadFromString("key: " + YamlWriter.scalar(text) + "\n");
+    for (String text :
+        List.of(
+            "true", "No", "null", "~", "128", "0.5", "1e3", "0x1F", "80G", "- a", "a: b", "a #b",
+            "", " x", "@x", "*x", "!x")) {
+      Object read =
+          new Load(LoadSettings.builder().build())
+              .loadFromString("key: " + YamlWriter.scalar(text) + "\n");
       assertThat(read).as(text).isEqualTo(Map.of("key", text));
     }
   }
 
   @Example
   void theRenderedExamplesReadBackAsTheirJson() throws Exception {
-    var read = ManifestReader.read("chat.yaml", java.nio.file.Files.readString(java.nio.file.Path.of("../examples/chat.yaml")));
+    var read =
+        ManifestReader.read(
+            "chat.yaml",
+            java.nio.file.Files.readString(java.nio.file.Path.of("../examples/chat.yaml")));
     var rendered = Renderer.render(read.manifests(), TierCatalog.defaults(), null).objects();
-    Iterable<Object> documents = new Load(LoadSettings.builder().build()).loadAllFromString(Output.yaml(rendered));
+    Iterable<Object> documents =
+        new Load(LoadSettings.builder().build()).loadAllFromString(Output.yaml(rendered));
     int index = 0;
     for (Object document : documents) {
       Object expected = JSON.readValue(Output.json(rendered.get(index++)), Object.class);

@@ -3,15 +3,18 @@ package dev.bosun.gpu.classify;
 import java.util.Locale;
 
 /**
- * What a fault asks of the platform, in increasing order of severity. The five classes of the
- * Xid catalog plus {@link #DEGRADED} for signals that slow a GPU without breaking it.
+ * What a fault asks of the platform, in increasing order of severity. The five classes of the Xid
+ * catalog plus {@link #DEGRADED} for signals that slow a GPU without breaking it.
  */
 public enum FaultClass {
   /** Informational; the driver recovered or the event is a side effect of another. */
   IGNORE,
   /** The application did something wrong; restart it, the GPU is fine. */
   APPLICATION,
-  /** Slower, not broken (thermal or power slowdown): an event and a metric, no quarantine by default. */
+  /**
+   * Slower, not broken (thermal or power slowdown): an event and a metric, no quarantine by
+   * default.
+   */
   DEGRADED,
   /** The GPU needs a reset: take it (not the node) out of service. */
   GPU,

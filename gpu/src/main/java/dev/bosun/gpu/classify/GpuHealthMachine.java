@@ -7,12 +7,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Per-GPU health with hysteresis: quick to go bad, slow to come back, slower each time it
- * flaps. One bad finding makes a GPU UNHEALTHY at once; it is HEALTHY again only after
- * {@code cleanSamplesToRecover} clean samples <em>and</em> a quiet period with no bad finding.
- * The quiet period doubles (up to 8x) for every earlier failure within the flap window, and is
- * fixed when the unhealthy spell begins. So a GPU that fails every few minutes stays out longer
- * each time rather than flapping its node in and out.
+ * Per-GPU health with hysteresis: quick to go bad, slow to come back, slower each time it flaps.
+ * One bad finding makes a GPU UNHEALTHY at once; it is HEALTHY again only after {@code
+ * cleanSamplesToRecover} clean samples <em>and</em> a quiet period with no bad finding. The quiet
+ * period doubles (up to 8x) for every earlier failure within the flap window, and is fixed when the
+ * unhealthy spell begins. So a GPU that fails every few minutes stays out longer each time rather
+ * than flapping its node in and out.
  */
 public final class GpuHealthMachine {
 
@@ -22,45 +22,69 @@ public final class GpuHealthMachine {
   private GpuHealthMachine() {}
 
   /** The next state, given everything found about this GPU since the last sample. */
-  public static GpuHealthState next(GpuHealthState state, List<Finding> findings, Instant now, GpuHealthPolicy policy) {
-    Finding worst = findings.stream()
-        .filter(f -> f.faultClass() != FaultClass.IGNORE && f.faultClass() != FaultClass.APPLICATION)
-        .max(Comparator.comparing(Finding::faultClass))
-        .orElse(null);
+  public static GpuHealthState next(
+      GpuHealthState state, List<Finding> findings, Instant now, GpuHealthPolicy policy) {
+    Finding worst =
+        findings.stream()
+            .filter(
+                f ->
+                    f.faultClass() != FaultClass.IGNORE && f.faultClass() != FaultClass.APPLICATION)
+            .max(Comparator.comparing(Finding::faultClass))
+            .orElse(null);
 
     if (worst != null && worst.faultClass().breaksTheGpu()) {
       if (state.health() == GpuHealth.UNHEALTHY) {
-        return new GpuHealthState(GpuHealth.UNHEALTHY, state.since(), now, 0, state.recentFailures(),
-            state.quietRequired(), worst.detail());
+        return new GpuHealthState(
+            GpuHealth.UNHEALTHY,
+            state.since(),
+            now,
+            0,
+            state.recentFailures(),
+            state.quietRequired(),
+            worst.detail());
       }
       List<Instant> failures = new ArrayList<>();
-      for (Instant t : state.recentFailures()) if (!t.isBefore(now.minus(policy.flapWindow()))) failures.add(t);
+      for (Instant t : state.recentFailures())
+        if (!t.isBefore(now.minus(policy.flapWindow()))) failures.add(t);
       failures.add(now);
-      return new GpuHealthState(GpuHealth.UNHEALTHY, now, now, 0, failures, quietPeriod(policy, failures.size()),
+      return new GpuHealthState(
+          GpuHealth.UNHEALTHY,
+          now,
+          now,
+          0,
+          failures,
+          quietPeriod(policy, failures.size()),
           worst.detail());
     }
     boolean degradedNow = worst != null; // only DEGRADED is left
     int clean = Math.min(state.cleanSamples() + 1, CLEAN_SAMPLES_CAP);
     return switch (state.health()) {
       case UNHEALTHY -> {
-        boolean recovered = clean >= policy.cleanSamplesToRecover()
-            && !now.isBefore(state.lastBadAt().plus(state.quietRequired()));
+        boolean recovered =
+            clean >= policy.cleanSamplesToRecover()
+                && !now.isBefore(state.lastBadAt().plus(state.quietRequired()));
         if (!recovered) yield with(state, state.health(), state.since(), clean, state.reason());
-        yield degradedNow ? with(state, GpuHealth.DEGRADED, now, 0, worst.detail())
+        yield degradedNow
+            ? with(state, GpuHealth.DEGRADED, now, 0, worst.detail())
             : with(state, GpuHealth.HEALTHY, now, 0, "");
       }
       case DEGRADED -> {
         if (degradedNow) yield with(state, GpuHealth.DEGRADED, state.since(), 0, worst.detail());
-        yield clean >= policy.cleanSamplesToRecover() ? with(state, GpuHealth.HEALTHY, now, 0, "")
+        yield clean >= policy.cleanSamplesToRecover()
+            ? with(state, GpuHealth.HEALTHY, now, 0, "")
             : with(state, GpuHealth.DEGRADED, state.since(), clean, state.reason());
       }
-      case HEALTHY -> degradedNow ? with(state, GpuHealth.DEGRADED, now, 0, worst.detail())
-          : with(state, GpuHealth.HEALTHY, state.since(), clean, "");
+      case HEALTHY ->
+          degradedNow
+              ? with(state, GpuHealth.DEGRADED, now, 0, worst.detail())
+              : with(state, GpuHealth.HEALTHY, state.since(), clean, "");
     };
   }
 
-  private static GpuHealthState with(GpuHealthState s, GpuHealth health, Instant since, int clean, String reason) {
-    return new GpuHealthState(health, since, s.lastBadAt(), clean, s.recentFailures(), s.quietRequired(), reason);
+  private static GpuHealthState with(
+      GpuHealthState s, GpuHealth health, Instant since, int clean, String reason) {
+    return new GpuHealthState(
+        health, since, s.lastBadAt(), clean, s.recentFailures(), s.quietRequired(), reason);
   }
 
   /** The quiet period after the n-th failure within the flap window: base * 2^(n-1), capped. */

@@ -1,20 +1,21 @@
 package dev.bosun.gpu.classify;
 
 import dev.bosun.gpu.model.GpuSample;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Everything the node remembers between samples, as one immutable value: the GPUs it expects,
- * each GPU's last sample and health, the recent Xids the context rules need, the Xid counters
- * for metrics, findings waiting for the next sample, and the most recent findings (what
- * {@code GpuNodeHealth} shows). {@link NodeHealthTracker} moves it from one value to the next.
+ * Everything the node remembers between samples, as one immutable value: the GPUs it expects, each
+ * GPU's last sample and health, the recent Xids the context rules need, the Xid counters for
+ * metrics, findings waiting for the next sample, and the most recent findings (what {@code
+ * GpuNodeHealth} shows). {@link NodeHealthTracker} moves it from one value to the next.
  *
  * @param expectedGpus UUIDs ever seen on this node since the agent started
- * @param pending      the worst finding per GPU from faults since the last sample, applied with the next one
- * @param recent       the newest findings, oldest first, at most {@link NodeHealthTracker#RECENT_FINDINGS}
+ * @param pending the worst finding per GPU from faults since the last sample, applied with the next
+ *     one
+ * @param recent the newest findings, oldest first, at most {@link
+ *     NodeHealthTracker#RECENT_FINDINGS}
  */
 public record NodeHealth(
     Set<String> expectedGpus,
@@ -34,7 +35,8 @@ public record NodeHealth(
   }
 
   public static final NodeHealth EMPTY =
-      new NodeHealth(Set.of(), Map.of(), Map.of(), XidHistory.EMPTY, XidTally.EMPTY, List.of(), List.of());
+      new NodeHealth(
+          Set.of(), Map.of(), Map.of(), XidHistory.EMPTY, XidTally.EMPTY, List.of(), List.of());
 
   public GpuHealth healthOf(String uuid) {
     GpuHealthState s = gpus.get(uuid);

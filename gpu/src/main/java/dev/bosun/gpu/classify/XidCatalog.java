@@ -12,9 +12,9 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * NVIDIA's Xid catalog as data: code, class, recommended action. Loaded from
- * {@code xid-catalog.tsv} beside this class, so that changing what a code means is a data
- * change reviewed as such. Codes not in the file are {@link FaultClass#SUPPORT}.
+ * NVIDIA's Xid catalog as data: code, class, recommended action. Loaded from {@code
+ * xid-catalog.tsv} beside this class, so that changing what a code means is a data change reviewed
+ * as such. Codes not in the file are {@link FaultClass#SUPPORT}.
  */
 public final class XidCatalog {
 
@@ -26,7 +26,8 @@ public final class XidCatalog {
     }
   }
 
-  public static final String UNKNOWN_ACTION = "unknown Xid: treat as a GPU fault, collect nvidia-bug-report.sh and contact NVIDIA support";
+  public static final String UNKNOWN_ACTION =
+      "unknown Xid: treat as a GPU fault, collect nvidia-bug-report.sh and contact NVIDIA support";
 
   private static final XidCatalog BUILT_IN = load();
 
@@ -55,7 +56,8 @@ public final class XidCatalog {
 
   private static XidCatalog load() {
     try (InputStream in = XidCatalog.class.getResourceAsStream("xid-catalog.tsv")) {
-      if (in == null) throw new IllegalStateException("xid-catalog.tsv is missing from the classpath");
+      if (in == null)
+        throw new IllegalStateException("xid-catalog.tsv is missing from the classpath");
       return parse(new InputStreamReader(in, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -63,9 +65,9 @@ public final class XidCatalog {
   }
 
   /**
-   * Parses the TSV: {@code code<TAB>class<TAB>action}, where code may be a range
-   * {@code 39-41}; {@code #} starts a comment. A malformed row is a build-time error, so
-   * this throws rather than skipping it.
+   * Parses the TSV: {@code code<TAB>class<TAB>action}, where code may be a range {@code 39-41};
+   * {@code #} starts a comment. A malformed row is a build-time error, so this throws rather than
+   * skipping it.
    */
   public static XidCatalog parse(Reader reader) throws IOException {
     Map<Integer, Entry> entries = new TreeMap<>();
@@ -76,14 +78,17 @@ public final class XidCatalog {
       number++;
       if (line.isBlank() || line.startsWith("#")) continue;
       String[] cols = line.split("\t");
-      if (cols.length != 3) throw new IllegalArgumentException("xid catalog line " + number + ": want 3 tab-separated columns");
+      if (cols.length != 3)
+        throw new IllegalArgumentException(
+            "xid catalog line " + number + ": want 3 tab-separated columns");
       String[] range = cols[0].strip().split("-");
       int from = Integer.parseInt(range[0]);
       int to = range.length == 2 ? Integer.parseInt(range[1]) : from;
       FaultClass cls = FaultClass.fromWireName(cols[1]);
       for (int code = from; code <= to; code++) {
         if (entries.put(code, new Entry(code, cls, cols[2].strip())) != null) {
-          throw new IllegalArgumentException("xid catalog line " + number + ": code " + code + " listed twice");
+          throw new IllegalArgumentException(
+              "xid catalog line " + number + ": code " + code + " listed twice");
         }
       }
     }

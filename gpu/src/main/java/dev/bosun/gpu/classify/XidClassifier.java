@@ -1,16 +1,15 @@
 package dev.bosun.gpu.classify;
 
 import dev.bosun.gpu.kernel.DriverFault;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Classifies driver faults: the catalog, then the context rules that need the GPU's recent
- * Xids, then the policy's overrides (which win). A pure function: the history goes in and a new
- * history comes out; the time is the caller's.
+ * Classifies driver faults: the catalog, then the context rules that need the GPU's recent Xids,
+ * then the policy's overrides (which win). A pure function: the history goes in and a new history
+ * comes out; the time is the caller's.
  */
 public final class XidClassifier {
 
@@ -39,15 +38,21 @@ public final class XidClassifier {
   public Result classify(DriverFault fault, XidHistory history, Instant now) {
     String gpu = gpuKey(fault);
     if (fault.xid() == null) {
-      Verdict v = new Verdict(FaultClass.NODE, "reboot the node (the GPU fell off the bus)",
-          "GPU fell off the bus (no Xid)");
+      Verdict v =
+          new Verdict(
+              FaultClass.NODE,
+              "reboot the node (the GPU fell off the bus)",
+              "GPU fell off the bus (no Xid)");
       return new Result(v, finding(fault, Signal.FELL_OFF_THE_BUS, v, now), history);
     }
     int code = fault.xid();
     List<XidHistory.Seen> before = history.on(gpu);
     Verdict verdict = overridden(code);
     if (verdict == null) verdict = inContext(fault, code, before, now);
-    Duration keep = policy.repeatWindow().compareTo(policy.companionWindow()) > 0 ? policy.repeatWindow() : policy.companionWindow();
+    Duration keep =
+        policy.repeatWindow().compareTo(policy.companionWindow()) > 0
+            ? policy.repeatWindow()
+            : policy.companionWindow();
     boolean secondary = fault.detail() != null && fault.detail().causedByXid() != null;
     String location = fault.detail() == null ? null : fault.detail().location();
     XidHistory next = history.with(gpu, new XidHistory.Seen(code, location, secondary, now), keep);
@@ -62,45 +67,64 @@ public final class XidClassifier {
     return new Verdict(forced, action, "Xid " + code + ": class set by policy");
   }
 
-  private Verdict inContext(DriverFault fault, int code, List<XidHistory.Seen> before, Instant now) {
+  private Verdict inContext(
+      DriverFault fault, int code, List<XidHistory.Seen> before, Instant now) {
     XidCatalog.Entry entry = catalog.lookup(code);
     Instant companionSince = now.minus(policy.companionWindow());
 
     if (code == 48 || code == 63 || code == 64) {
-      boolean paired = code == 48
-          ? seenWithin(before, companionSince, 63, 64)
-          : seenWithin(before, companionSince, 48);
+      boolean paired =
+          code == 48
+              ? seenWithin(before, companionSince, 63, 64)
+              : seenWithin(before, companionSince, 48);
       if (paired) {
-        return new Verdict(FaultClass.GPU, "drain the GPU's workloads, then reset the GPU",
+        return new Verdict(
+            FaultClass.GPU,
+            "drain the GPU's workloads, then reset the GPU",
             "Xid 48 (double-bit ECC) with 63/64 on the same GPU");
       }
     }
     if (code == 45) {
       for (XidHistory.Seen s : before) {
         if (s.code() != 45 && !s.at().isBefore(companionSince)) {
-          return new Verdict(FaultClass.IGNORE, "follow Xid " + s.code(),
+          return new Verdict(
+              FaultClass.IGNORE,
+              "follow Xid " + s.code(),
               "Xid 45 (preemptive cleanup) after Xid " + s.code() + " on the same GPU");
         }
       }
     }
-    if (policy.repeatingCodes().contains(code) && (fault.detail() == null || fault.detail().causedByXid() == null)) {
+    if (policy.repeatingCodes().contains(code)
+        && (fault.detail() == null || fault.detail().causedByXid() == null)) {
       String location = fault.detail() == null ? null : fault.detail().location();
       Instant since = now.minus(policy.repeatWindow());
-      long count = 1 + before.stream()
-          .filter(s -> s.code() == code && !s.secondary() && !s.at().isBefore(since))
-          .filter(s -> location == null || s.location() == null || location.equals(s.location()))
-          .count();
+      long count =
+          1
+              + before.stream()
+                  .filter(s -> s.code() == code && !s.secondary() && !s.at().isBefore(since))
+                  .filter(
+                      s ->
+                          location == null || s.location() == null || location.equals(s.location()))
+                  .count();
       if (count >= policy.repeatThreshold()) {
-        return new Verdict(FaultClass.GPU, "reset the GPU and run diagnostics (hardware suspected)",
-            "Xid %d seen %d times on one GPU%s within %s".formatted(code, count,
-                location == null ? "" : " at " + location, policy.repeatWindow()));
+        return new Verdict(
+            FaultClass.GPU,
+            "reset the GPU and run diagnostics (hardware suspected)",
+            "Xid %d seen %d times on one GPU%s within %s"
+                .formatted(
+                    code, count, location == null ? "" : " at " + location, policy.repeatWindow()));
       }
     }
-    if (code >= 144 && code <= 150 && fault.detail() != null && fault.detail().nvlink() != null
+    if (code >= 144
+        && code <= 150
+        && fault.detail() != null
+        && fault.detail().nvlink() != null
         && !fault.detail().nvlink().fatal()) {
-      return new Verdict(FaultClass.IGNORE, "none (non-fatal NVLink5 error; watch for repeats)",
-          "Xid %d %s Nonfatal on link %d".formatted(code, fault.detail().nvlink().subcode(),
-              fault.detail().nvlink().link()));
+      return new Verdict(
+          FaultClass.IGNORE,
+          "none (non-fatal NVLink5 error; watch for repeats)",
+          "Xid %d %s Nonfatal on link %d"
+              .formatted(code, fault.detail().nvlink().subcode(), fault.detail().nvlink().link()));
     }
     String reason = catalog.knows(code) ? "Xid " + code : "Xid " + code + " is not in the catalog";
     return new Verdict(entry.faultClass(), entry.action(), reason);
@@ -132,6 +156,14 @@ public final class XidClassifier {
   }
 
   private static Finding finding(DriverFault fault, Signal signal, Verdict v, Instant now) {
-    return new Finding(signal, fault.uuid(), fault.pci(), fault.xid(), v.faultClass(), v.action(), v.reason(), now);
+    return new Finding(
+        signal,
+        fault.uuid(),
+        fault.pci(),
+        fault.xid(),
+        v.faultClass(),
+        v.action(),
+        v.reason(),
+        now);
   }
 }

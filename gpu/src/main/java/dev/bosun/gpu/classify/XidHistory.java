@@ -13,7 +13,10 @@ import java.util.Map;
  */
 public record XidHistory(Map<String, List<Seen>> byGpu) {
 
-  /** A Xid seen on a GPU: code, SM location when the line gave one, whether it was caused by another Xid. */
+  /**
+   * A Xid seen on a GPU: code, SM location when the line gave one, whether it was caused by another
+   * Xid.
+   */
   public record Seen(int code, String location, boolean secondary, Instant at) {}
 
   public static final XidHistory EMPTY = new XidHistory(Map.of());

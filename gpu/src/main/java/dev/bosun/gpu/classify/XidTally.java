@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Xids counted per GPU and code, and the last code per GPU (what dcgm-exporter's
- * {@code DCGM_FI_DEV_XID_ERRORS} gauge shows). Immutable; {@link #record} returns a new tally.
- * The GPU key is its UUID, or its canonical PCI address when the UUID is not known.
+ * Xids counted per GPU and code, and the last code per GPU (what dcgm-exporter's {@code
+ * DCGM_FI_DEV_XID_ERRORS} gauge shows). Immutable; {@link #record} returns a new tally. The GPU key
+ * is its UUID, or its canonical PCI address when the UUID is not known.
  */
 public record XidTally(Map<String, Map<Integer, Long>> counts, Map<String, Integer> last) {
 

@@ -5,7 +5,6 @@ import dev.bosun.gpu.classify.XidHistory;
 import dev.bosun.gpu.kernel.BoundedLineReader;
 import dev.bosun.gpu.kernel.DriverFault;
 import dev.bosun.gpu.kernel.KernelLogParser;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,10 +23,14 @@ import java.util.List;
 /**
  * {@code bosun gpu explain}: kernel log text in (kmsg, dmesg or syslog prefixes, mixed), one JSON
  * object per fault out, in input order:
- * <pre>{"pci": "0000:07:00.0", "uuid": null, "xid": 48, "class": "gpu", "action": "...", "text": "..."}</pre>
+ *
+ * <pre>
+ * {"pci": "0000:07:00.0", "uuid": null, "xid": 48, "class": "gpu", "action": "...", "text": "..."}
+ * </pre>
+ *
  * {@code xid} is {@code null} for a GPU that fell off the bus without one. Context rules (48 with
- * 63/64, repeats of 13/31) see the faults before them in the same input; their clock is the
- * kernel timestamp on the line ({@code base} + uptime), or the last one seen for lines without.
+ * 63/64, repeats of 13/31) see the faults before them in the same input; their clock is the kernel
+ * timestamp on the line ({@code base} + uptime), or the last one seen for lines without.
  */
 public final class Explain {
 
@@ -36,7 +39,8 @@ public final class Explain {
 
   private Explain() {}
 
-  public static Summary run(Reader in, Writer out, XidClassifier classifier, Instant base) throws IOException {
+  public static Summary run(Reader in, Writer out, XidClassifier classifier, Instant base)
+      throws IOException {
     KernelLogParser parser = new KernelLogParser();
     BoundedLineReader lines = new BoundedLineReader(in, KernelLogParser.MAX_LINE_CHARS);
     XidHistory history = XidHistory.EMPTY;
@@ -61,26 +65,40 @@ public final class Explain {
   }
 
   /**
-   * {@code java -cp bosun-gpu.jar dev.bosun.gpu.explain.Explain [FILE|-]}: the same as
-   * {@code bosun gpu explain}, for machines without the CLI (GPU validation).
+   * {@code java -cp bosun-gpu.jar dev.bosun.gpu.explain.Explain [FILE|-]}: the same as {@code bosun
+   * gpu explain}, for machines without the CLI (GPU validation).
    */
   public static void main(String[] args) throws IOException {
-    InputStream in = args.length == 0 || args[0].equals("-") ? System.in : Files.newInputStream(Path.of(args[0]));
+    InputStream in =
+        args.length == 0 || args[0].equals("-")
+            ? System.in
+            : Files.newInputStream(Path.of(args[0]));
     // Bytes that are not UTF-8 become U+FFFD: the line is counted as unparsed, not fatal.
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
     Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-    Summary s = run(new InputStreamReader(in, utf8), out, XidClassifier.withDefaults(), Instant.EPOCH);
-    System.err.printf("explain: %d lines, %d faults, %d unparsed%n", s.lines(), s.faults(), s.unparsed());
+    Summary s =
+        run(new InputStreamReader(in, utf8), out, XidClassifier.withDefaults(), Instant.EPOCH);
+    System.err.printf(
+        "explain: %d lines, %d faults, %d unparsed%n", s.lines(), s.faults(), s.unparsed());
   }
 
   public static String json(DriverFault fault, XidClassifier.Verdict verdict) {
-    return "{\"pci\": " + Json.string(fault.pci() == null ? null : fault.pci().toString())
-        + ", \"uuid\": " + Json.string(fault.uuid())
-        + ", \"xid\": " + Json.number(fault.xid())
-        + ", \"class\": " + Json.string(verdict.faultClass().wireName())
-        + ", \"action\": " + Json.string(verdict.action())
-        + ", \"text\": " + Json.string(fault.text()) + "}";
+    return "{\"pci\": "
+        + Json.string(fault.pci() == null ? null : fault.pci().toString())
+        + ", \"uuid\": "
+        + Json.string(fault.uuid())
+        + ", \"xid\": "
+        + Json.number(fault.xid())
+        + ", \"class\": "
+        + Json.string(verdict.faultClass().wireName())
+        + ", \"action\": "
+        + Json.string(verdict.action())
+        + ", \"text\": "
+        + Json.string(fault.text())
+        + "}";
   }
 }

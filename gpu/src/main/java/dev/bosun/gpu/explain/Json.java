@@ -24,9 +24,15 @@ public final class Json {
         case '\b' -> b.append("\\b");
         case '\f' -> b.append("\\f");
         default -> {
-          if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          if (Character.isHighSurrogate(c)
+              && i + 1 < s.length()
+              && Character.isLowSurrogate(s.charAt(i + 1))) {
             b.append(c).append(s.charAt(++i)); // a well-formed pair
-          } else if (c < 0x20 || c == 0x7F || Character.isSurrogate(c) || c == '\u2028' || c == '\u2029') {
+          } else if (c < 0x20
+              || c == 0x7F
+              || Character.isSurrogate(c)
+              || c == '\u2028'
+              || c == '\u2029') {
             b.append("\\u%04x".formatted((int) c));
           } else {
             b.append(c);

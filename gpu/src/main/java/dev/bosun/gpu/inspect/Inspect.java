@@ -4,7 +4,6 @@ import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.model.Parsed;
 import dev.bosun.gpu.nvml.Nvml;
 import dev.bosun.gpu.smi.SmiXmlParser;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code bosun gpu inspect}: the local GPUs from NVML, or from {@code nvidia-smi -q -x} when NVML
- * cannot be used; a clear sentence and exit code {@value #EXIT_NO_GPU} when neither works.
- * Also a standalone main (the jar's Main-Class) for machines that have a JVM but no bosun CLI.
+ * cannot be used; a clear sentence and exit code {@value #EXIT_NO_GPU} when neither works. Also a
+ * standalone main (the jar's Main-Class) for machines that have a JVM but no bosun CLI.
  */
 public final class Inspect {
 
@@ -27,8 +26,12 @@ public final class Inspect {
   /** What inspect found. */
   public sealed interface Outcome permits Found, NoGpu {}
 
-  /** A snapshot and the source it came from ("nvml" or "nvidia-smi"), with what that source could not read. */
-  public record Found(String source, NodeSnapshot snapshot, long unparsed, List<String> problems) implements Outcome {}
+  /**
+   * A snapshot and the source it came from ("nvml" or "nvidia-smi"), with what that source could
+   * not read.
+   */
+  public record Found(String source, NodeSnapshot snapshot, long unparsed, List<String> problems)
+      implements Outcome {}
 
   /** No GPU: every reason, one per source tried. */
   public record NoGpu(List<String> reasons) implements Outcome {
@@ -44,7 +47,8 @@ public final class Inspect {
     return inspect(now, Nvml::open, Inspect::runNvidiaSmi);
   }
 
-  static Outcome inspect(Instant now, Supplier<Nvml.Opening> nvml, Supplier<Parsed<String>> smiXml) {
+  static Outcome inspect(
+      Instant now, Supplier<Nvml.Opening> nvml, Supplier<Parsed<String>> smiXml) {
     List<String> reasons = new ArrayList<>();
     Nvml.Opening opening = nvml.get();
     if (opening instanceof Nvml.Opened(Nvml lib)) {
@@ -53,7 +57,8 @@ public final class Inspect {
         if (s.value().isPresent() && !s.value().get().gpus().isEmpty()) {
           return new Found("nvml", s.value().get(), s.unparsed(), s.problems());
         }
-        reasons.add("NVML: " + (s.value().isPresent() ? "no devices" : String.join(", ", s.problems())));
+        reasons.add(
+            "NVML: " + (s.value().isPresent() ? "no devices" : String.join(", ", s.problems())));
       }
     } else if (opening instanceof Nvml.Unavailable(String reason, _)) {
       reasons.add("NVML: " + reason);
@@ -67,11 +72,15 @@ public final class Inspect {
     if (s.value().isPresent() && !s.value().get().gpus().isEmpty()) {
       return new Found("nvidia-smi", s.value().get(), s.unparsed(), s.problems());
     }
-    reasons.add("nvidia-smi: " + (s.value().isPresent() ? "no GPUs listed" : String.join(", ", s.problems())));
+    reasons.add(
+        "nvidia-smi: "
+            + (s.value().isPresent() ? "no GPUs listed" : String.join(", ", s.problems())));
     return new NoGpu(reasons);
   }
 
-  /** Runs {@code nvidia-smi -q -x} with a timeout; a missing binary is a reason, not an exception. */
+  /**
+   * Runs {@code nvidia-smi -q -x} with a timeout; a missing binary is a reason, not an exception.
+   */
   public static Parsed<String> runNvidiaSmi() {
     try {
       Process p = new ProcessBuilder("nvidia-smi", "-q", "-x").redirectErrorStream(false).start();
@@ -98,7 +107,9 @@ public final class Inspect {
     return switch (format) {
       case "json" -> SnapshotJson.render(found.snapshot(), found.source());
       case "table" -> SnapshotTable.render(found.snapshot(), found.source());
-      default -> throw new IllegalArgumentException("unknown output format " + format + " (json or table)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown output format " + format + " (json or table)");
     };
   }
 
@@ -106,7 +117,8 @@ public final class Inspect {
   public static void main(String[] args) {
     String format = "table";
     for (int i = 0; i < args.length; i++) {
-      if ((args[i].equals("-o") || args[i].equals("--output")) && i + 1 < args.length) format = args[++i];
+      if ((args[i].equals("-o") || args[i].equals("--output")) && i + 1 < args.length)
+        format = args[++i];
       else if (args[i].startsWith("-o")) format = args[i].substring(2);
       else {
         System.err.println("usage: inspect [-o json|table]");
@@ -121,7 +133,8 @@ public final class Inspect {
     switch (outcome) {
       case Found f -> {
         System.out.print(render(f, format));
-        if (f.unparsed() > 0) System.err.println("warning: " + f.unparsed() + " unreadable values: " + f.problems());
+        if (f.unparsed() > 0)
+          System.err.println("warning: " + f.unparsed() + " unreadable values: " + f.problems());
       }
       case NoGpu n -> {
         System.err.println(n.message());

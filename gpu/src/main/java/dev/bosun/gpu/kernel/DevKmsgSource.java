@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code /dev/kmsg} itself. Every {@code read(2)} returns exactly one record, and a buffer
- * smaller than the record fails with {@code EINVAL}, so the buffer is larger than the kernel's
- * record limit. Reads block until the kernel logs something: run this on its own thread.
+ * {@code /dev/kmsg} itself. Every {@code read(2)} returns exactly one record, and a buffer smaller
+ * than the record fails with {@code EINVAL}, so the buffer is larger than the kernel's record
+ * limit. Reads block until the kernel logs something: run this on its own thread.
  */
 public final class DevKmsgSource implements KmsgRecordSource {
 

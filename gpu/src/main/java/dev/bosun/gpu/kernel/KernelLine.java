@@ -5,37 +5,53 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One kernel log message with the prefix its transport added taken off. The same driver
- * message reaches us in three dresses, sometimes mixed in one file:
+ * One kernel log message with the prefix its transport added taken off. The same driver message
+ * reaches us in three dresses, sometimes mixed in one file:
+ *
  * <ul>
- *   <li>{@code /dev/kmsg}: {@code PRIORITY,SEQUENCE,TIMESTAMP_US,FLAGS;MESSAGE}</li>
- *   <li>{@code dmesg}: {@code [ 5123.004211] MESSAGE} (or {@code dmesg -T}'s {@code [Sat Nov 28 ...] })</li>
+ *   <li>{@code /dev/kmsg}: {@code PRIORITY,SEQUENCE,TIMESTAMP_US,FLAGS;MESSAGE}
+ *   <li>{@code dmesg}: {@code [ 5123.004211] MESSAGE} (or {@code dmesg -T}'s {@code [Sat Nov 28
+ *       ...] })
  *   <li>syslog / journald: {@code Nov 02 11:20:31 host kernel: MESSAGE}, with fractional seconds
- *       ({@code -o short-precise}), an ISO timestamp ({@code -o short-iso}) or the uptime
- *       ({@code -o short-monotonic: [ 5123.004211] host kernel: MESSAGE})</li>
+ *       ({@code -o short-precise}), an ISO timestamp ({@code -o short-iso}) or the uptime ({@code
+ *       -o short-monotonic: [ 5123.004211] host kernel: MESSAGE})
  * </ul>
+ *
  * A bare {@code NVRM: ...} message (no prefix) is accepted too.
  *
- * @param sequence        kmsg sequence number, {@code null} for other shapes
- * @param uptimeMicros    microseconds since boot when the shape carries it, else {@code null}
+ * @param sequence kmsg sequence number, {@code null} for other shapes
+ * @param uptimeMicros microseconds since boot when the shape carries it, else {@code null}
  */
 public record KernelLine(Shape shape, Long sequence, Long uptimeMicros, String message) {
 
-  public enum Shape { KMSG, DMESG, SYSLOG, BARE }
+  public enum Shape {
+    KMSG,
+    DMESG,
+    SYSLOG,
+    BARE
+  }
 
-  private static final Pattern KMSG = Pattern.compile("(\\d{1,4}),(\\d{1,20}),(\\d{1,20}),([^;]{0,16});(.*)", Pattern.DOTALL);
-  private static final Pattern DMESG = Pattern.compile("\\[\\s*(\\d{1,12})\\.(\\d{1,9})\\]\\s?(.*)", Pattern.DOTALL);
-  private static final Pattern DMESG_HUMAN = Pattern.compile("\\[[A-Z][a-z]{2} [^\\]]{1,40}\\]\\s?(.*)", Pattern.DOTALL);
-  private static final Pattern SYSLOG = Pattern.compile(
-      "(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?|\\d{4}-\\d\\d-\\d\\dT[0-9:.+\\-Z]{8,32})"
-          + " \\S{1,255} kernel: (?:\\[\\s*(\\d{1,12})\\.(\\d{1,9})\\]\\s?)?(.*)", Pattern.DOTALL);
+  private static final Pattern KMSG =
+      Pattern.compile("(\\d{1,4}),(\\d{1,20}),(\\d{1,20}),([^;]{0,16});(.*)", Pattern.DOTALL);
+  private static final Pattern DMESG =
+      Pattern.compile("\\[\\s*(\\d{1,12})\\.(\\d{1,9})\\]\\s?(.*)", Pattern.DOTALL);
+  private static final Pattern DMESG_HUMAN =
+      Pattern.compile("\\[[A-Z][a-z]{2} [^\\]]{1,40}\\]\\s?(.*)", Pattern.DOTALL);
+  private static final Pattern SYSLOG =
+      Pattern.compile(
+          "(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?|\\d{4}-\\d\\d-\\d\\dT[0-9:.+\\-Z]{8,32})"
+              + " \\S{1,255} kernel: (?:\\[\\s*(\\d{1,12})\\.(\\d{1,9})\\]\\s?)?(.*)",
+          Pattern.DOTALL);
+
   /** journalctl -o short-monotonic: {@code [ 5123.004211] host kernel: MESSAGE}. */
-  private static final Pattern HOST_KERNEL = Pattern.compile("\\S{1,255} kernel: (.*)", Pattern.DOTALL);
+  private static final Pattern HOST_KERNEL =
+      Pattern.compile("\\S{1,255} kernel: (.*)", Pattern.DOTALL);
+
   private static final Pattern BARE = Pattern.compile("(?:NVRM|nvidia[\\w-]*): .*", Pattern.DOTALL);
 
   /**
-   * Takes the transport prefix off one line; empty when the line has none of the shapes
-   * (the caller counts it as unparsed). Never throws.
+   * Takes the transport prefix off one line; empty when the line has none of the shapes (the caller
+   * counts it as unparsed). Never throws.
    */
   public static Optional<KernelLine> parse(String line) {
     if (line == null || line.isEmpty()) return Optional.empty();
@@ -50,8 +66,11 @@ public record KernelLine(Shape shape, Long sequence, Long uptimeMicros, String m
     if (m.matches()) {
       String message = m.group(3);
       Matcher journal = HOST_KERNEL.matcher(message);
-      if (journal.matches()) return Optional.of(new KernelLine(Shape.SYSLOG, null, micros(m.group(1), m.group(2)), journal.group(1)));
-      return Optional.of(new KernelLine(Shape.DMESG, null, micros(m.group(1), m.group(2)), message));
+      if (journal.matches())
+        return Optional.of(
+            new KernelLine(Shape.SYSLOG, null, micros(m.group(1), m.group(2)), journal.group(1)));
+      return Optional.of(
+          new KernelLine(Shape.DMESG, null, micros(m.group(1), m.group(2)), message));
     }
     m = DMESG_HUMAN.matcher(line);
     if (m.matches()) return Optional.of(new KernelLine(Shape.DMESG, null, null, m.group(1)));
@@ -60,7 +79,8 @@ public record KernelLine(Shape shape, Long sequence, Long uptimeMicros, String m
       Long us = m.group(1) == null ? null : micros(m.group(1), m.group(2));
       return Optional.of(new KernelLine(Shape.SYSLOG, null, us, m.group(3)));
     }
-    if (BARE.matcher(line).matches()) return Optional.of(new KernelLine(Shape.BARE, null, null, line));
+    if (BARE.matcher(line).matches())
+      return Optional.of(new KernelLine(Shape.BARE, null, null, line));
     return Optional.empty();
   }
 
@@ -85,8 +105,11 @@ public record KernelLine(Shape shape, Long sequence, Long uptimeMicros, String m
     StringBuilder out = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c == '\\' && i + 3 < text.length() && text.charAt(i + 1) == 'x'
-          && isHex(text.charAt(i + 2)) && isHex(text.charAt(i + 3))) {
+      if (c == '\\'
+          && i + 3 < text.length()
+          && text.charAt(i + 1) == 'x'
+          && isHex(text.charAt(i + 2))
+          && isHex(text.charAt(i + 3))) {
         out.append((char) Integer.parseInt(text.substring(i + 2, i + 4), 16));
         i += 3;
       } else {

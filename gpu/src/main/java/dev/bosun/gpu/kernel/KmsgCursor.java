@@ -1,14 +1,13 @@
 package dev.bosun.gpu.kernel;
 
 import dev.bosun.gpu.model.PciAddress;
-
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * How far the kernel log has been read: the boot it belongs to (sequence numbers restart at
- * every boot), the last kmsg sequence number handled, and the PCI-to-UUID lines learned so far
- * (the driver prints them once, before a GPU's first Xid; a restart must not forget them).
+ * How far the kernel log has been read: the boot it belongs to (sequence numbers restart at every
+ * boot), the last kmsg sequence number handled, and the PCI-to-UUID lines learned so far (the
+ * driver prints them once, before a GPU's first Xid; a restart must not forget them).
  */
 public record KmsgCursor(String bootId, long lastSequence, Map<PciAddress, String> uuidByPci) {
   public KmsgCursor {
@@ -29,11 +28,16 @@ public record KmsgCursor(String bootId, long lastSequence, Map<PciAddress, Strin
     StringBuilder out = new StringBuilder("# bosun kmsg cursor\n");
     out.append("boot_id=").append(bootId).append('\n');
     out.append("last_sequence=").append(lastSequence).append('\n');
-    new TreeMap<>(uuidByPci).forEach((pci, uuid) -> out.append("uuid ").append(pci).append('=').append(uuid).append('\n'));
+    new TreeMap<>(uuidByPci)
+        .forEach(
+            (pci, uuid) -> out.append("uuid ").append(pci).append('=').append(uuid).append('\n'));
     return out.toString();
   }
 
-  /** Reads {@link #render()}'s format; anything unreadable means "start over" (a fresh cursor), never an exception. */
+  /**
+   * Reads {@link #render()}'s format; anything unreadable means "start over" (a fresh cursor),
+   * never an exception.
+   */
   public static KmsgCursor parse(String text, String currentBootId) {
     String boot = null;
     long last = -1;
@@ -54,7 +58,8 @@ public record KmsgCursor(String bootId, long lastSequence, Map<PciAddress, Strin
         PciAddress.parse(key.substring(5)).ifPresent(pci -> uuids.put(pci, value));
       }
     }
-    if (boot == null || !boot.equals(currentBootId)) return start(currentBootId); // new boot: sequences restarted
+    if (boot == null || !boot.equals(currentBootId))
+      return start(currentBootId); // new boot: sequences restarted
     return new KmsgCursor(boot, last, uuids);
   }
 }

@@ -12,8 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Keeps a {@link KmsgCursor} in a small file, replaced atomically (write a sibling, fsync,
- * rename) so that a crash leaves either the old cursor or the new one, never half of each.
+ * Keeps a {@link KmsgCursor} in a small file, replaced atomically (write a sibling, fsync, rename)
+ * so that a crash leaves either the old cursor or the new one, never half of each.
  */
 public final class KmsgCursorStore {
 
@@ -32,7 +32,8 @@ public final class KmsgCursorStore {
       return KmsgCursor.parse(Files.readString(file, StandardCharsets.UTF_8), currentBootId);
     } catch (NoSuchFileException e) {
       return KmsgCursor.start(currentBootId);
-    } catch (IOException | RuntimeException e) { // unreadable or not text: start over rather than stop
+    } catch (IOException
+        | RuntimeException e) { // unreadable or not text: start over rather than stop
       return KmsgCursor.start(currentBootId);
     }
   }
@@ -41,8 +42,12 @@ public final class KmsgCursorStore {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       if (file.getParent() != null) Files.createDirectories(file.getParent());
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         ch.write(StandardCharsets.UTF_8.encode(cursor.render()));
         ch.force(true);
       }

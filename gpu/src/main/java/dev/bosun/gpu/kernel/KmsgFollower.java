@@ -1,21 +1,20 @@
 package dev.bosun.gpu.kernel;
 
 import dev.bosun.gpu.model.PciAddress;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Follows {@code /dev/kmsg} across restarts of the agent: records at or before the saved
- * sequence number are skipped (no fault twice), everything after it is read (no fault lost,
- * as long as the kernel still holds it; when it does not, the gap is counted).
+ * Follows {@code /dev/kmsg} across restarts of the agent: records at or before the saved sequence
+ * number are skipped (no fault twice), everything after it is read (no fault lost, as long as the
+ * kernel still holds it; when it does not, the gap is counted).
  *
  * <p>The cursor is saved right after a fault has been handed to the sink, and whenever a new
- * PCI-to-UUID line is learned; other records only move it every {@link #SAVE_EVERY} records,
- * since re-reading them after a crash is harmless. A crash between the sink and the save can
- * deliver that one fault again (at least once); the sink can use the sequence number to drop it.
+ * PCI-to-UUID line is learned; other records only move it every {@link #SAVE_EVERY} records, since
+ * re-reading them after a crash is harmless. A crash between the sink and the save can deliver that
+ * one fault again (at least once); the sink can use the sequence number to drop it.
  */
 public final class KmsgFollower {
 
@@ -31,7 +30,8 @@ public final class KmsgFollower {
   private KmsgCursor cursor;
   private long records, skipped, faults, lost, sinceSave;
 
-  public KmsgFollower(KmsgRecordSource source, KmsgCursorStore store, String bootId, Consumer<DriverFault> sink) {
+  public KmsgFollower(
+      KmsgRecordSource source, KmsgCursorStore store, String bootId, Consumer<DriverFault> sink) {
     this.source = source;
     this.store = store;
     this.sink = sink;
@@ -48,7 +48,9 @@ public final class KmsgFollower {
     return cursor;
   }
 
-  /** Reads until the source ends or {@code maxRecords} have been read; returns the totals so far. */
+  /**
+   * Reads until the source ends or {@code maxRecords} have been read; returns the totals so far.
+   */
   public Progress pump(long maxRecords) throws IOException {
     for (long i = 0; i < maxRecords; i++) {
       KmsgRecordSource.Read read = source.next();
@@ -75,7 +77,8 @@ public final class KmsgFollower {
   private void handle(String record) {
     records++;
     int newline = record.indexOf('\n');
-    String head = newline < 0 ? record : record.substring(0, newline); // drop " KEY=value" dictionary lines
+    String head =
+        newline < 0 ? record : record.substring(0, newline); // drop " KEY=value" dictionary lines
     Optional<KernelLine> line = KernelLine.parse(head);
     if (line.isEmpty() || line.get().sequence() == null) {
       parser.acceptLine(head); // counts it as unparsed

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A writer for the Prometheus text exposition format 0.0.4: {@code # HELP} and {@code # TYPE}
- * once per family, before its samples; label values escaped ({@code \\}, {@code \"}, {@code \n});
+ * A writer for the Prometheus text exposition format 0.0.4: {@code # HELP} and {@code # TYPE} once
+ * per family, before its samples; label values escaped ({@code \\}, {@code \"}, {@code \n});
  * numbers written so that Prometheus reads them back exactly ({@code NaN}, {@code +Inf}).
  */
 public final class PrometheusText {

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Why the clocks are below their maximum, as NVML's bitmask
- * ({@code nvmlDeviceGetCurrentClocksEventReasons}; "throttle reasons" before driver 550).
- * Most bits are normal operation: idle, application clocks, the software power cap under full
- * load (the real H100 trace shows {@code 0x4} at 700 W). Only the slowdown bits say that the
- * GPU is being held back by heat or by its power supply.
+ * Why the clocks are below their maximum, as NVML's bitmask ({@code
+ * nvmlDeviceGetCurrentClocksEventReasons}; "throttle reasons" before driver 550). Most bits are
+ * normal operation: idle, application clocks, the software power cap under full load (the real H100
+ * trace shows {@code 0x4} at 700 W). Only the slowdown bits say that the GPU is being held back by
+ * heat or by its power supply.
  */
 public record ClockEventReasons(long bits) {
 
@@ -25,7 +25,8 @@ public record ClockEventReasons(long bits) {
   /** Bit and the name nvidia-smi gives it (minus the {@code clocks_event_reason_} prefix). */
   public enum Reason {
     GPU_IDLE(ClockEventReasons.GPU_IDLE, "gpu_idle"),
-    APPLICATIONS_CLOCKS_SETTING(ClockEventReasons.APPLICATIONS_CLOCKS_SETTING, "applications_clocks_setting"),
+    APPLICATIONS_CLOCKS_SETTING(
+        ClockEventReasons.APPLICATIONS_CLOCKS_SETTING, "applications_clocks_setting"),
     SW_POWER_CAP(ClockEventReasons.SW_POWER_CAP, "sw_power_cap"),
     HW_SLOWDOWN(ClockEventReasons.HW_SLOWDOWN, "hw_slowdown"),
     SYNC_BOOST(ClockEventReasons.SYNC_BOOST, "sync_boost"),

@@ -4,15 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Assembles a {@link GpuSample} from raw readings of any source, dropping values no GPU can
- * have (utilisation over 100 %, used memory beyond the total, a temperature of 4 billion °C
- * from an uninitialised NVML buffer) and counting them. Shared by every source so they agree
- * on what is plausible.
+ * Assembles a {@link GpuSample} from raw readings of any source, dropping values no GPU can have
+ * (utilisation over 100 %, used memory beyond the total, a temperature of 4 billion °C from an
+ * uninitialised NVML buffer) and counting them. Shared by every source so they agree on what is
+ * plausible.
  */
 public final class GpuSampleBuilder {
 
   /** Beyond these a reading is garbage, not a hot or hungry GPU. */
   static final int MIN_CELSIUS = -60;
+
   static final int MAX_CELSIUS = 250;
   static final double MAX_WATTS = 20_000;
   static final long MAX_MEMORY_MIB = 64L * 1024 * 1024; // 64 TiB
@@ -75,15 +76,30 @@ public final class GpuSampleBuilder {
     return this;
   }
 
-  public GpuSampleBuilder ecc(Long volatileCorrected, Long volatileUncorrected, Long aggregateCorrected,
-                Long aggregateUncorrected) {
-    if (volatileCorrected == null && volatileUncorrected == null && aggregateCorrected == null
+  public GpuSampleBuilder ecc(
+      Long volatileCorrected,
+      Long volatileUncorrected,
+      Long aggregateCorrected,
+      Long aggregateUncorrected) {
+    if (volatileCorrected == null
+        && volatileUncorrected == null
+        && aggregateCorrected == null
         && aggregateUncorrected == null) return this;
-    long[] v = {orZero(volatileCorrected), orZero(volatileUncorrected), orZero(aggregateCorrected), orZero(aggregateUncorrected)};
+    long[] v = {
+      orZero(volatileCorrected),
+      orZero(volatileUncorrected),
+      orZero(aggregateCorrected),
+      orZero(aggregateUncorrected)
+    };
     for (long x : v) {
       if (x < 0 || x > MAX_COUNT) {
-        rejected.add("ECC counts %s/%s/%s/%s".formatted(volatileCorrected, volatileUncorrected,
-            aggregateCorrected, aggregateUncorrected));
+        rejected.add(
+            "ECC counts %s/%s/%s/%s"
+                .formatted(
+                    volatileCorrected,
+                    volatileUncorrected,
+                    aggregateCorrected,
+                    aggregateUncorrected));
         return this;
       }
     }
@@ -91,8 +107,10 @@ public final class GpuSampleBuilder {
     return this;
   }
 
-  public GpuSampleBuilder remappedRows(Long correctable, Long uncorrectable, Boolean pending, Boolean failure) {
-    if (correctable == null && uncorrectable == null && pending == null && failure == null) return this;
+  public GpuSampleBuilder remappedRows(
+      Long correctable, Long uncorrectable, Boolean pending, Boolean failure) {
+    if (correctable == null && uncorrectable == null && pending == null && failure == null)
+      return this;
     long c = orZero(correctable);
     long u = orZero(uncorrectable);
     if (c < 0 || u < 0 || c > MAX_COUNT || u > MAX_COUNT) {
@@ -118,7 +136,8 @@ public final class GpuSampleBuilder {
   }
 
   public GpuSample build() {
-    return new GpuSample(identity, memory, utilisation, temperature, power, reasons, ecc, rows, retiredPending, mig);
+    return new GpuSample(
+        identity, memory, utilisation, temperature, power, reasons, ecc, rows, retiredPending, mig);
   }
 
   private static long orZero(Long v) {

@@ -4,13 +4,17 @@ package dev.bosun.gpu.model;
 public record MemoryUsage(long totalMiB, long usedMiB, long freeMiB) {
   public MemoryUsage {
     if (totalMiB < 0 || usedMiB < 0 || freeMiB < 0 || usedMiB > totalMiB || freeMiB > totalMiB) {
-      throw new IllegalArgumentException("impossible memory usage total=%d used=%d free=%d"
-          .formatted(totalMiB, usedMiB, freeMiB));
+      throw new IllegalArgumentException(
+          "impossible memory usage total=%d used=%d free=%d".formatted(totalMiB, usedMiB, freeMiB));
     }
   }
 
   /** Whether these numbers describe memory at all; used by sources before constructing. */
   public static boolean plausible(long totalMiB, long usedMiB, long freeMiB) {
-    return totalMiB >= 0 && usedMiB >= 0 && freeMiB >= 0 && usedMiB <= totalMiB && freeMiB <= totalMiB;
+    return totalMiB >= 0
+        && usedMiB >= 0
+        && freeMiB >= 0
+        && usedMiB <= totalMiB
+        && freeMiB <= totalMiB;
   }
 }

@@ -6,11 +6,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every GPU on a node at one moment, with the software that reported them.
- * {@code cudaVersion} is the driver's CUDA version ("13.0"), not a toolkit's.
+ * Every GPU on a node at one moment, with the software that reported them. {@code cudaVersion} is
+ * the driver's CUDA version ("13.0"), not a toolkit's.
  */
-public record NodeSnapshot(Instant takenAt, String driverVersion, String nvmlVersion, String cudaVersion,
-               List<GpuSample> gpus) {
+public record NodeSnapshot(
+    Instant takenAt,
+    String driverVersion,
+    String nvmlVersion,
+    String cudaVersion,
+    List<GpuSample> gpus) {
   public NodeSnapshot {
     gpus = gpus.stream().sorted(Comparator.comparingInt(g -> g.identity().index())).toList();
   }

@@ -8,6 +8,7 @@ public record RemappedRows(long correctable, long uncorrectable, boolean pending
   public static final RemappedRows NONE = new RemappedRows(0, 0, false, false);
 
   public RemappedRows {
-    if (correctable < 0 || uncorrectable < 0) throw new IllegalArgumentException("negative remapped rows");
+    if (correctable < 0 || uncorrectable < 0)
+      throw new IllegalArgumentException("negative remapped rows");
   }
 }

@@ -4,7 +4,8 @@ package dev.bosun.gpu.model;
 public record Utilisation(int gpuPercent, int memoryPercent) {
   public Utilisation {
     if (!plausible(gpuPercent) || !plausible(memoryPercent)) {
-      throw new IllegalArgumentException("utilisation out of 0..100: " + gpuPercent + "/" + memoryPercent);
+      throw new IllegalArgumentException(
+          "utilisation out of 0..100: " + gpuPercent + "/" + memoryPercent);
     }
   }
 

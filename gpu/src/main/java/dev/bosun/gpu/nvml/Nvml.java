@@ -1,12 +1,15 @@
 package dev.bosun.gpu.nvml;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import dev.bosun.gpu.kernel.DriverFault;
 import dev.bosun.gpu.kernel.XidDetail;
 import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.model.Parsed;
 import dev.bosun.gpu.model.PciAddress;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -22,24 +25,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 /**
  * NVML through {@code java.lang.foreign}: no JNI, no native code of ours. Signatures and struct
  * layouts follow {@code nvml.h}:
- * <ul>
- *   <li>{@code nvmlMemory_t} = {total, free, used}: three {@code unsigned long long} (and v2, below)</li>
- *   <li>{@code nvmlUtilization_t} = {gpu, memory}: two {@code unsigned int}</li>
- *   <li>{@code nvmlEventData_t} = {device, eventType, eventData, gpuInstanceId, computeInstanceId}:
- *       pointer, two {@code unsigned long long}, two {@code unsigned int} (32 bytes)</li>
- * </ul>
- * The PCI bus id comes from {@code nvmlDeviceGetPciInfo_v3}'s {@code busId} only through
- * {@code nvmlPciInfo_t} = {busIdLegacy[16], domain, bus, device, pciDeviceId, pciSubSystemId, busId[32]}.
  *
- * <p>Opening never throws: without the library (no driver, a laptop, CI) the result says so.
- * A function the installed library lacks reads as FUNCTION_NOT_FOUND for that field only.
+ * <ul>
+ *   <li>{@code nvmlMemory_t} = {total, free, used}: three {@code unsigned long long} (and v2,
+ *       below)
+ *   <li>{@code nvmlUtilization_t} = {gpu, memory}: two {@code unsigned int}
+ *   <li>{@code nvmlEventData_t} = {device, eventType, eventData, gpuInstanceId, computeInstanceId}:
+ *       pointer, two {@code unsigned long long}, two {@code unsigned int} (32 bytes)
+ * </ul>
+ *
+ * The PCI bus id comes from {@code nvmlDeviceGetPciInfo_v3}'s {@code busId} only through {@code
+ * nvmlPciInfo_t} = {busIdLegacy[16], domain, bus, device, pciDeviceId, pciSubSystemId, busId[32]}.
+ *
+ * <p>Opening never throws: without the library (no driver, a laptop, CI) the result says so. A
+ * function the installed library lacks reads as FUNCTION_NOT_FOUND for that field only.
  */
 public final class Nvml implements AutoCloseable {
 
@@ -50,23 +52,36 @@ public final class Nvml implements AutoCloseable {
 
   public record Opened(Nvml nvml) implements Opening {}
 
-  /** No usable NVML; {@code reason} is one sentence for a person, {@code status} NVML's code when NVML answered. */
+  /**
+   * No usable NVML; {@code reason} is one sentence for a person, {@code status} NVML's code when
+   * NVML answered.
+   */
   public record Unavailable(String reason, int status) implements Opening {}
 
   static final long EVENT_SINGLE_BIT_ECC = 0x1L;
   static final long EVENT_DOUBLE_BIT_ECC = 0x2L;
   static final long EVENT_XID_CRITICAL_ERROR = 0x8L;
 
-  private static final int STRING_BUFFER = 96; // NVML_DEVICE_UUID_V2_BUFFER_SIZE / NAME_V2; larger than the version buffers (80)
-  private static final MemoryLayout PCI_INFO = MemoryLayout.structLayout(
-      MemoryLayout.sequenceLayout(16, ValueLayout.JAVA_BYTE).withName("busIdLegacy"),
-      JAVA_INT.withName("domain"), JAVA_INT.withName("bus"), JAVA_INT.withName("device"),
-      JAVA_INT.withName("pciDeviceId"), JAVA_INT.withName("pciSubSystemId"),
-      MemoryLayout.sequenceLayout(32, ValueLayout.JAVA_BYTE).withName("busId"));
-  private static final long PCI_BUS_ID_OFFSET = PCI_INFO.byteOffset(MemoryLayout.PathElement.groupElement("busId"));
-  private static final MemoryLayout EVENT_DATA = MemoryLayout.structLayout(
-      ADDRESS.withName("device"), JAVA_LONG.withName("eventType"), JAVA_LONG.withName("eventData"),
-      JAVA_INT.withName("gpuInstanceId"), JAVA_INT.withName("computeInstanceId"));
+  private static final int STRING_BUFFER =
+      96; // NVML_DEVICE_UUID_V2_BUFFER_SIZE / NAME_V2; larger than the version buffers (80)
+  private static final MemoryLayout PCI_INFO =
+      MemoryLayout.structLayout(
+          MemoryLayout.sequenceLayout(16, ValueLayout.JAVA_BYTE).withName("busIdLegacy"),
+          JAVA_INT.withName("domain"),
+          JAVA_INT.withName("bus"),
+          JAVA_INT.withName("device"),
+          JAVA_INT.withName("pciDeviceId"),
+          JAVA_INT.withName("pciSubSystemId"),
+          MemoryLayout.sequenceLayout(32, ValueLayout.JAVA_BYTE).withName("busId"));
+  private static final long PCI_BUS_ID_OFFSET =
+      PCI_INFO.byteOffset(MemoryLayout.PathElement.groupElement("busId"));
+  private static final MemoryLayout EVENT_DATA =
+      MemoryLayout.structLayout(
+          ADDRESS.withName("device"),
+          JAVA_LONG.withName("eventType"),
+          JAVA_LONG.withName("eventData"),
+          JAVA_INT.withName("gpuInstanceId"),
+          JAVA_INT.withName("computeInstanceId"));
 
   private final Arena arena;
   private final SymbolLookup lib;
@@ -84,7 +99,8 @@ public final class Nvml implements AutoCloseable {
   }
 
   /** Loads the library and calls {@code nvmlInit_v2}. */
-  @SuppressWarnings("restricted") // native access is this class's job; the JVM runs with --enable-native-access
+  @SuppressWarnings(
+      "restricted") // native access is this class's job; the JVM runs with --enable-native-access
   public static Opening open(String library) {
     Arena arena = Arena.ofShared();
     SymbolLookup lib;
@@ -92,8 +108,11 @@ public final class Nvml implements AutoCloseable {
       lib = SymbolLookup.libraryLookup(library, arena);
     } catch (IllegalArgumentException | IllegalCallerException e) {
       arena.close();
-      return new Unavailable(library + " not found: no NVIDIA driver on this machine, or the library is not "
-          + "on the loader path", NvmlReturn.LIBRARY_NOT_FOUND);
+      return new Unavailable(
+          library
+              + " not found: no NVIDIA driver on this machine, or the library is not "
+              + "on the loader path",
+          NvmlReturn.LIBRARY_NOT_FOUND);
     }
     Nvml nvml = new Nvml(arena, lib);
     int status = nvml.call("nvmlInit_v2", FunctionDescriptor.of(JAVA_INT));
@@ -116,7 +135,8 @@ public final class Nvml implements AutoCloseable {
   public Reading<Integer> cudaDriverVersion() {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment out = a.allocate(JAVA_INT);
-      int st = call("nvmlSystemGetCudaDriverVersion_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS), out);
+      int st =
+          call("nvmlSystemGetCudaDriverVersion_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS), out);
       if (st == NvmlReturn.FUNCTION_NOT_FOUND) {
         st = call("nvmlSystemGetCudaDriverVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS), out);
       }
@@ -136,14 +156,31 @@ public final class Nvml implements AutoCloseable {
   public NvmlDeviceReadings read(int index) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment handleOut = a.allocate(ADDRESS);
-      int st = call("nvmlDeviceGetHandleByIndex_v2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), index, handleOut);
+      int st =
+          call(
+              "nvmlDeviceGetHandleByIndex_v2",
+              FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS),
+              index,
+              handleOut);
       if (st != 0) {
         Reading<String> f = Reading.failed(st);
-        return new NvmlDeviceReadings(index, f, f, f, Reading.failed(st), Reading.failed(st), Reading.failed(st),
-            Reading.failed(st), Reading.failed(st), Reading.failed(st), Reading.failed(st), Reading.failed(st));
+        return new NvmlDeviceReadings(
+            index,
+            f,
+            f,
+            f,
+            Reading.failed(st),
+            Reading.failed(st),
+            Reading.failed(st),
+            Reading.failed(st),
+            Reading.failed(st),
+            Reading.failed(st),
+            Reading.failed(st),
+            Reading.failed(st));
       }
       MemorySegment dev = handleOut.get(ADDRESS, 0);
-      return new NvmlDeviceReadings(index,
+      return new NvmlDeviceReadings(
+          index,
           deviceString(dev, "nvmlDeviceGetUUID"),
           deviceString(dev, "nvmlDeviceGetName"),
           pciBusId(dev),
@@ -158,10 +195,14 @@ public final class Nvml implements AutoCloseable {
     }
   }
 
-  /** Every device as a snapshot; per-device problems (absurd values, a lost GPU) are counted, not thrown. */
+  /**
+   * Every device as a snapshot; per-device problems (absurd values, a lost GPU) are counted, not
+   * thrown.
+   */
   public Parsed<NodeSnapshot> snapshot(Instant now) {
     Reading<Integer> count = deviceCount();
-    if (!count.ok()) return Parsed.failed("nvmlDeviceGetCount_v2: " + NvmlReturn.name(count.status()));
+    if (!count.ok())
+      return Parsed.failed("nvmlDeviceGetCount_v2: " + NvmlReturn.name(count.status()));
     List<GpuSample> gpus = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     long unparsed = 0;
@@ -172,18 +213,26 @@ public final class Nvml implements AutoCloseable {
       problems.addAll(g.problems());
     }
     Reading<Integer> cuda = cudaDriverVersion();
-    return Parsed.of(new NodeSnapshot(now, driverVersion().orNull(), nvmlVersion().orNull(),
-        cuda.ok() ? NodeSnapshot.cudaVersionOf(cuda.value()) : null, gpus), unparsed, problems);
+    return Parsed.of(
+        new NodeSnapshot(
+            now,
+            driverVersion().orNull(),
+            nvmlVersion().orNull(),
+            cuda.ok() ? NodeSnapshot.cudaVersionOf(cuda.value()) : null,
+            gpus),
+        unparsed,
+        problems);
   }
 
   /**
-   * Registers every device for Xid and double-bit ECC events (those it supports) and returns
-   * a watch to wait on. The watch belongs to this Nvml and is freed by {@link EventWatch#close()}.
+   * Registers every device for Xid and double-bit ECC events (those it supports) and returns a
+   * watch to wait on. The watch belongs to this Nvml and is freed by {@link EventWatch#close()}.
    */
   public EventWatch watchXidAndEcc() {
     MemorySegment setOut = arena.allocate(ADDRESS);
     int st = call("nvmlEventSetCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS), setOut);
-    if (st != 0) return new EventWatch(null, Map.of(), List.of("nvmlEventSetCreate: " + NvmlReturn.name(st)));
+    if (st != 0)
+      return new EventWatch(null, Map.of(), List.of("nvmlEventSetCreate: " + NvmlReturn.name(st)));
     MemorySegment set = setOut.get(ADDRESS, 0);
     Map<Long, DeviceKey> devices = new HashMap<>();
     List<String> problems = new ArrayList<>();
@@ -191,21 +240,41 @@ public final class Nvml implements AutoCloseable {
     try (Arena a = Arena.ofConfined()) {
       for (int i = 0; i < n; i++) {
         MemorySegment handleOut = a.allocate(ADDRESS);
-        if (call("nvmlDeviceGetHandleByIndex_v2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), i, handleOut) != 0) continue;
+        if (call(
+                "nvmlDeviceGetHandleByIndex_v2",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS),
+                i,
+                handleOut)
+            != 0) continue;
         MemorySegment dev = handleOut.get(ADDRESS, 0);
         MemorySegment supported = a.allocate(JAVA_LONG);
         long wanted = EVENT_XID_CRITICAL_ERROR | EVENT_DOUBLE_BIT_ECC;
-        if (call("nvmlDeviceGetSupportedEventTypes", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), dev, supported) == 0) {
+        if (call(
+                "nvmlDeviceGetSupportedEventTypes",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS),
+                dev,
+                supported)
+            == 0) {
           wanted &= supported.get(JAVA_LONG, 0);
         }
-        int reg = call("nvmlDeviceRegisterEvents", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS), dev, wanted, set);
+        int reg =
+            call(
+                "nvmlDeviceRegisterEvents",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS),
+                dev,
+                wanted,
+                set);
         if (reg != 0) {
           problems.add("device " + i + ": nvmlDeviceRegisterEvents " + NvmlReturn.name(reg));
           continue;
         }
         Reading<String> busId = pciBusId(dev);
-        devices.put(dev.address(), new DeviceKey(i, deviceString(dev, "nvmlDeviceGetUUID").orNull(),
-            busId.ok() ? PciAddress.parse(busId.value()).orElse(null) : null));
+        devices.put(
+            dev.address(),
+            new DeviceKey(
+                i,
+                deviceString(dev, "nvmlDeviceGetUUID").orNull(),
+                busId.ok() ? PciAddress.parse(busId.value()).orElse(null) : null));
       }
     }
     return new EventWatch(set, devices, problems);
@@ -234,16 +303,21 @@ public final class Nvml implements AutoCloseable {
     }
 
     /**
-     * Waits up to {@code timeoutMillis} for one event. A Xid event becomes a fault with its
-     * code; a double-bit ECC event is reported as Xid 48, which is what the driver logs
-     * for it. Empty on timeout.
+     * Waits up to {@code timeoutMillis} for one event. A Xid event becomes a fault with its code; a
+     * double-bit ECC event is reported as Xid 48, which is what the driver logs for it. Empty on
+     * timeout.
      */
     public Reading<Optional<DriverFault>> await(int timeoutMillis) {
       if (set == null) return Reading.failed(NvmlReturn.UNINITIALIZED);
       try (Arena a = Arena.ofConfined()) {
         MemorySegment data = a.allocate(EVENT_DATA);
-        int st = call("nvmlEventSetWait_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT),
-            set, data, timeoutMillis);
+        int st =
+            call(
+                "nvmlEventSetWait_v2",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT),
+                set,
+                data,
+                timeoutMillis);
         if (st == NvmlReturn.TIMEOUT) return Reading.ok(Optional.empty());
         if (st != 0) return Reading.failed(st);
         long device = data.get(ADDRESS, 0).address();
@@ -255,12 +329,30 @@ public final class Nvml implements AutoCloseable {
         if ((type & EVENT_XID_CRITICAL_ERROR) != 0) {
           // eventData is the Xid; 999 means NVML did not know it.
           int xid = payload > 0 && payload < 100_000 ? (int) payload : 999;
-          return Reading.ok(Optional.of(new DriverFault(DriverFault.Origin.NVML_EVENT, null, null, pci, uuid,
-              xid, XidDetail.NONE, "NVML event: Xid " + xid)));
+          return Reading.ok(
+              Optional.of(
+                  new DriverFault(
+                      DriverFault.Origin.NVML_EVENT,
+                      null,
+                      null,
+                      pci,
+                      uuid,
+                      xid,
+                      XidDetail.NONE,
+                      "NVML event: Xid " + xid)));
         }
         if ((type & EVENT_DOUBLE_BIT_ECC) != 0) {
-          return Reading.ok(Optional.of(new DriverFault(DriverFault.Origin.NVML_EVENT, null, null, pci, uuid,
-              48, XidDetail.NONE, "NVML event: double-bit ECC error")));
+          return Reading.ok(
+              Optional.of(
+                  new DriverFault(
+                      DriverFault.Origin.NVML_EVENT,
+                      null,
+                      null,
+                      pci,
+                      uuid,
+                      48,
+                      XidDetail.NONE,
+                      "NVML event: double-bit ECC error")));
         }
         return Reading.ok(Optional.empty());
       }
@@ -268,7 +360,8 @@ public final class Nvml implements AutoCloseable {
 
     @Override
     public void close() {
-      if (set != null && !closed) call("nvmlEventSetFree", FunctionDescriptor.of(JAVA_INT, ADDRESS), set);
+      if (set != null && !closed)
+        call("nvmlEventSetFree", FunctionDescriptor.of(JAVA_INT, ADDRESS), set);
     }
   }
 
@@ -285,7 +378,8 @@ public final class Nvml implements AutoCloseable {
   private Reading<String> systemString(String function) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment buf = a.allocate(STRING_BUFFER);
-      int st = call(function, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), buf, STRING_BUFFER);
+      int st =
+          call(function, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), buf, STRING_BUFFER);
       return st == 0 ? Reading.ok(buf.getString(0)) : Reading.failed(st);
     }
   }
@@ -293,7 +387,13 @@ public final class Nvml implements AutoCloseable {
   private Reading<String> deviceString(MemorySegment dev, String function) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment buf = a.allocate(STRING_BUFFER);
-      int st = call(function, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), dev, buf, STRING_BUFFER);
+      int st =
+          call(
+              function,
+              FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT),
+              dev,
+              buf,
+              STRING_BUFFER);
       return st == 0 ? Reading.ok(buf.getString(0)) : Reading.failed(st);
     }
   }
@@ -301,17 +401,31 @@ public final class Nvml implements AutoCloseable {
   private Reading<String> pciBusId(MemorySegment dev) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment info = a.allocate(PCI_INFO);
-      int st = call("nvmlDeviceGetPciInfo_v3", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), dev, info);
-      return st == 0 ? Reading.ok(info.asSlice(PCI_BUS_ID_OFFSET, 32).getString(0)) : Reading.failed(st);
+      int st =
+          call(
+              "nvmlDeviceGetPciInfo_v3",
+              FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS),
+              dev,
+              info);
+      return st == 0
+          ? Reading.ok(info.asSlice(PCI_BUS_ID_OFFSET, 32).getString(0))
+          : Reading.failed(st);
     }
   }
 
   private Reading<Long> temperature(MemorySegment dev) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment out = a.allocate(JAVA_INT);
-      int st = call("nvmlDeviceGetTemperature", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS),
-          dev, 0 /* NVML_TEMPERATURE_GPU */, out);
-      return st == 0 ? Reading.ok(Integer.toUnsignedLong(out.get(JAVA_INT, 0))) : Reading.failed(st);
+      int st =
+          call(
+              "nvmlDeviceGetTemperature",
+              FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS),
+              dev,
+              0 /* NVML_TEMPERATURE_GPU */,
+              out);
+      return st == 0
+          ? Reading.ok(Integer.toUnsignedLong(out.get(JAVA_INT, 0)))
+          : Reading.failed(st);
     }
   }
 
@@ -347,7 +461,8 @@ public final class Nvml implements AutoCloseable {
   /** The 550+ name first; drivers before it only have the "throttle reasons" one (same bitmask). */
   private Reading<Long> clockEventReasons(MemorySegment dev) {
     Reading<long[]> r = unsignedLongs(dev, "nvmlDeviceGetCurrentClocksEventReasons", 1);
-    if (r.status() == NvmlReturn.FUNCTION_NOT_FOUND) r = unsignedLongs(dev, "nvmlDeviceGetCurrentClocksThrottleReasons", 1);
+    if (r.status() == NvmlReturn.FUNCTION_NOT_FOUND)
+      r = unsignedLongs(dev, "nvmlDeviceGetCurrentClocksThrottleReasons", 1);
     return first(r);
   }
 
@@ -356,29 +471,44 @@ public final class Nvml implements AutoCloseable {
   }
 
   /**
-   * {total, free, used} in bytes. {@code nvmlDeviceGetMemoryInfo_v2} first: its {@code used}
-   * leaves out the memory the driver reserves, as nvidia-smi's does; v1's includes it.
-   * {@code nvmlMemory_v2_t} = {version (uint), total, reserved, free, used (ull)}: 40 bytes,
-   * version word {@code sizeof | 2 << 24}.
+   * {total, free, used} in bytes. {@code nvmlDeviceGetMemoryInfo_v2} first: its {@code used} leaves
+   * out the memory the driver reserves, as nvidia-smi's does; v1's includes it. {@code
+   * nvmlMemory_v2_t} = {version (uint), total, reserved, free, used (ull)}: 40 bytes, version word
+   * {@code sizeof | 2 << 24}.
    */
   private Reading<long[]> memory(MemorySegment dev) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v2 = a.allocate(40, 8);
       v2.set(JAVA_INT, 0, 40 | (2 << 24));
-      int st = call("nvmlDeviceGetMemoryInfo_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), dev, v2);
-      if (st == 0) return Reading.ok(new long[] {v2.get(JAVA_LONG, 8), v2.get(JAVA_LONG, 24), v2.get(JAVA_LONG, 32)});
+      int st =
+          call(
+              "nvmlDeviceGetMemoryInfo_v2",
+              FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS),
+              dev,
+              v2);
+      if (st == 0)
+        return Reading.ok(
+            new long[] {v2.get(JAVA_LONG, 8), v2.get(JAVA_LONG, 24), v2.get(JAVA_LONG, 32)});
     }
     return unsignedLongs(dev, "nvmlDeviceGetMemoryInfo", 3);
   }
 
   private Reading<long[]> ecc(MemorySegment dev) {
     long[] v = new long[4];
-    int[][] kinds = {{0, 0}, {1, 0}, {0, 1}, {1, 1}}; // {errorType corrected/uncorrected, counterType volatile/aggregate}
+    int[][] kinds = {
+      {0, 0}, {1, 0}, {0, 1}, {1, 1}
+    }; // {errorType corrected/uncorrected, counterType volatile/aggregate}
     try (Arena a = Arena.ofConfined()) {
       MemorySegment out = a.allocate(JAVA_LONG);
       for (int i = 0; i < 4; i++) {
-        int st = call("nvmlDeviceGetTotalEccErrors", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS),
-            dev, kinds[i][0], kinds[i][1], out);
+        int st =
+            call(
+                "nvmlDeviceGetTotalEccErrors",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS),
+                dev,
+                kinds[i][0],
+                kinds[i][1],
+                out);
         if (st != 0) return Reading.failed(st);
         v[i] = out.get(JAVA_LONG, 0);
       }
@@ -389,8 +519,15 @@ public final class Nvml implements AutoCloseable {
   private Reading<long[]> remappedRows(MemorySegment dev) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment out = a.allocate(JAVA_INT, 4);
-      int st = call("nvmlDeviceGetRemappedRows", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
-          dev, out.asSlice(0, 4), out.asSlice(4, 4), out.asSlice(8, 4), out.asSlice(12, 4));
+      int st =
+          call(
+              "nvmlDeviceGetRemappedRows",
+              FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+              dev,
+              out.asSlice(0, 4),
+              out.asSlice(4, 4),
+              out.asSlice(8, 4),
+              out.asSlice(12, 4));
       if (st != 0) return Reading.failed(st);
       long[] v = new long[4];
       for (int i = 0; i < 4; i++) v[i] = Integer.toUnsignedLong(out.getAtIndex(JAVA_INT, i));
@@ -401,20 +538,33 @@ public final class Nvml implements AutoCloseable {
   private Reading<long[]> migMode(MemorySegment dev) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment out = a.allocate(JAVA_INT, 2);
-      int st = call("nvmlDeviceGetMigMode", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
-          dev, out.asSlice(0, 4), out.asSlice(4, 4));
+      int st =
+          call(
+              "nvmlDeviceGetMigMode",
+              FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
+              dev,
+              out.asSlice(0, 4),
+              out.asSlice(4, 4));
       if (st != 0) return Reading.failed(st);
-      return Reading.ok(new long[] {Integer.toUnsignedLong(out.getAtIndex(JAVA_INT, 0)),
-          Integer.toUnsignedLong(out.getAtIndex(JAVA_INT, 1))});
+      return Reading.ok(
+          new long[] {
+            Integer.toUnsignedLong(out.getAtIndex(JAVA_INT, 0)),
+            Integer.toUnsignedLong(out.getAtIndex(JAVA_INT, 1))
+          });
     }
   }
 
-  /** Calls an NVML function returning {@code nvmlReturn_t}; a missing symbol reads as FUNCTION_NOT_FOUND. */
+  /**
+   * Calls an NVML function returning {@code nvmlReturn_t}; a missing symbol reads as
+   * FUNCTION_NOT_FOUND.
+   */
   @SuppressWarnings("restricted")
   private int call(String function, FunctionDescriptor descriptor, Object... args) {
     Optional<MethodHandle> handle;
     synchronized (handles) {
-      handle = handles.computeIfAbsent(function, f -> lib.find(f).map(addr -> linker.downcallHandle(addr, descriptor)));
+      handle =
+          handles.computeIfAbsent(
+              function, f -> lib.find(f).map(addr -> linker.downcallHandle(addr, descriptor)));
     }
     if (handle.isEmpty()) return NvmlReturn.FUNCTION_NOT_FOUND;
     try {

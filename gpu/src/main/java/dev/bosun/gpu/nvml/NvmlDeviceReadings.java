@@ -1,15 +1,15 @@
 package dev.bosun.gpu.nvml;
 
 /**
- * Everything read from NVML for one device, raw: unsigned values widened to {@code long},
- * bytes and milliwatts as NVML gives them. {@link NvmlMapping} turns this into the model, so
- * what to make of absurd values is decided in plain Java and tested without a GPU.
+ * Everything read from NVML for one device, raw: unsigned values widened to {@code long}, bytes and
+ * milliwatts as NVML gives them. {@link NvmlMapping} turns this into the model, so what to make of
+ * absurd values is decided in plain Java and tested without a GPU.
  *
- * @param memoryBytes  {@code nvmlMemory_t}: total, free, used
- * @param utilisation  {@code nvmlUtilization_t}: gpu, memory (percent)
- * @param ecc          volatile corrected, volatile uncorrected, aggregate corrected, aggregate uncorrected
+ * @param memoryBytes {@code nvmlMemory_t}: total, free, used
+ * @param utilisation {@code nvmlUtilization_t}: gpu, memory (percent)
+ * @param ecc volatile corrected, volatile uncorrected, aggregate corrected, aggregate uncorrected
  * @param remappedRows correctable, uncorrectable, pending (0/1), failure (0/1)
- * @param migMode      current, pending (0 disabled, 1 enabled)
+ * @param migMode current, pending (0 disabled, 1 enabled)
  */
 public record NvmlDeviceReadings(
     int index,
@@ -23,5 +23,4 @@ public record NvmlDeviceReadings(
     Reading<Long> clockEventReasons,
     Reading<long[]> ecc,
     Reading<long[]> remappedRows,
-    Reading<long[]> migMode) {
-}
+    Reading<long[]> migMode) {}

@@ -6,15 +6,14 @@ import dev.bosun.gpu.model.GpuSampleBuilder;
 import dev.bosun.gpu.model.MigMode;
 import dev.bosun.gpu.model.Parsed;
 import dev.bosun.gpu.model.PciAddress;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Raw NVML readings to a {@link GpuSample}. Pure. Values no GPU can have (an unset buffer read
- * back as 4294967295 °C, used memory beyond the total) are dropped and counted as unparsed.
+ * Raw NVML readings to a {@link GpuSample}. Pure. Values no GPU can have (an unset buffer read back
+ * as 4294967295 °C, used memory beyond the total) are dropped and counted as unparsed.
  */
 public final class NvmlMapping {
 
@@ -27,13 +26,24 @@ public final class NvmlMapping {
     List<String> problems = new ArrayList<>();
     String uuid = r.uuid().orNull();
     String name = r.name().orNull();
-    Optional<PciAddress> pci = r.pciBusId().ok() ? PciAddress.parse(r.pciBusId().value()) : Optional.empty();
-    if (uuid == null || !UUID.matcher(uuid).matches() || name == null || name.isBlank() || hasControl(name)) {
-      return Parsed.failed("NVML device " + r.index() + ": no usable UUID or name (status "
-          + NvmlReturn.name(r.uuid().status()) + ")");
+    Optional<PciAddress> pci =
+        r.pciBusId().ok() ? PciAddress.parse(r.pciBusId().value()) : Optional.empty();
+    if (uuid == null
+        || !UUID.matcher(uuid).matches()
+        || name == null
+        || name.isBlank()
+        || hasControl(name)) {
+      return Parsed.failed(
+          "NVML device "
+              + r.index()
+              + ": no usable UUID or name (status "
+              + NvmlReturn.name(r.uuid().status())
+              + ")");
     }
-    GpuSampleBuilder b = new GpuSampleBuilder(new GpuIdentity(r.index(), uuid, name.strip(), pci.orElse(null)));
-    if (r.pciBusId().ok() && pci.isEmpty()) problems.add("PCI bus id '" + r.pciBusId().value() + "' unreadable");
+    GpuSampleBuilder b =
+        new GpuSampleBuilder(new GpuIdentity(r.index(), uuid, name.strip(), pci.orElse(null)));
+    if (r.pciBusId().ok() && pci.isEmpty())
+      problems.add("PCI bus id '" + r.pciBusId().value() + "' unreadable");
 
     long[] mem = r.memoryBytes().orNull();
     if (mem != null && mem.length == 3) {
@@ -50,7 +60,8 @@ public final class NvmlMapping {
     if (ecc != null && ecc.length == 4) b.ecc(ecc[0], ecc[1], ecc[2], ecc[3]);
     long[] rows = r.remappedRows().orNull();
     if (rows != null && rows.length == 4) {
-      if (rows[2] > 1 || rows[3] > 1 || rows[2] < 0 || rows[3] < 0) problems.add("remapped rows flags " + rows[2] + "/" + rows[3]);
+      if (rows[2] > 1 || rows[3] > 1 || rows[2] < 0 || rows[3] < 0)
+        problems.add("remapped rows flags " + rows[2] + "/" + rows[3]);
       else b.remappedRows(rows[0], rows[1], rows[2] == 1, rows[3] == 1);
     }
     long[] mig = r.migMode().orNull();
@@ -61,7 +72,9 @@ public final class NvmlMapping {
   }
 
   private static MigMode.State mig(long v) {
-    return v == 1 ? MigMode.State.ENABLED : v == 0 ? MigMode.State.DISABLED : MigMode.State.NOT_SUPPORTED;
+    return v == 1
+        ? MigMode.State.ENABLED
+        : v == 0 ? MigMode.State.DISABLED : MigMode.State.NOT_SUPPORTED;
   }
 
   private static boolean hasControl(String s) {

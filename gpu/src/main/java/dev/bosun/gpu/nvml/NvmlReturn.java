@@ -44,9 +44,15 @@ public final class NvmlReturn {
     };
   }
 
-  /** Codes that say the GPU or the driver is in trouble, as opposed to "this board lacks the feature". */
+  /**
+   * Codes that say the GPU or the driver is in trouble, as opposed to "this board lacks the
+   * feature".
+   */
   public static boolean meansTrouble(int code) {
-    return code == GPU_IS_LOST || code == RESET_REQUIRED || code == DRIVER_NOT_LOADED || code == UNKNOWN
+    return code == GPU_IS_LOST
+        || code == RESET_REQUIRED
+        || code == DRIVER_NOT_LOADED
+        || code == UNKNOWN
         || code == UNINITIALIZED;
   }
 }

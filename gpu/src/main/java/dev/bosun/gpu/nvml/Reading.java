@@ -1,8 +1,6 @@
 package dev.bosun.gpu.nvml;
 
-/**
- * One NVML call's outcome: its return code, and the value when the code is SUCCESS.
- */
+/** One NVML call's outcome: its return code, and the value when the code is SUCCESS. */
 public record Reading<T>(int status, T value) {
   public static <T> Reading<T> ok(T value) {
     return new Reading<>(NvmlReturn.SUCCESS, value);

@@ -11,7 +11,6 @@ import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.model.PciAddress;
 import dev.bosun.gpu.model.RemappedRows;
 import dev.bosun.gpu.model.Utilisation;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,11 +21,11 @@ import java.util.UUID;
 
 /**
  * A node of simulated H100s for tests and the local fleet. Healthy values follow the real H100
- * fixture (driver 580.159.04, 81559 MiB, idle at ~70 W and 37 °C with clock-event reason
- * "idle", ~700 W and reason "software power cap" at full load). Faults are injected by hand
- * and show up where a real node shows them: Xids as kernel log records in the driver's format
- * (read them through {@link #kmsg()}, parse them with the real parser), ECC, row remapping and
- * slowdown in the next {@link #snapshot}.
+ * fixture (driver 580.159.04, 81559 MiB, idle at ~70 W and 37 °C with clock-event reason "idle",
+ * ~700 W and reason "software power cap" at full load). Faults are injected by hand and show up
+ * where a real node shows them: Xids as kernel log records in the driver's format (read them
+ * through {@link #kmsg()}, parse them with the real parser), ECC, row remapping and slowdown in the
+ * next {@link #snapshot}.
  *
  * <p>Mutable and thread-safe (one lock): it stands for hardware, and hardware changes.
  */
@@ -70,7 +69,9 @@ public final class SimulatedGpuNode {
     this.random = new SplittableRandom(seed);
     for (int i = 0; i < gpuCount; i++) {
       int bus = i < HGX_BUSES.length ? HGX_BUSES[i] : 0x10 + i * 3;
-      gpus.add(new SimGpu(new GpuIdentity(i, uuidFor(nodeName, i), MODEL, new PciAddress(0, bus, 0, 0))));
+      gpus.add(
+          new SimGpu(
+              new GpuIdentity(i, uuidFor(nodeName, i), MODEL, new PciAddress(0, bus, 0, 0))));
     }
   }
 
@@ -81,7 +82,8 @@ public final class SimulatedGpuNode {
 
   /** A stable UUID per node and index, shaped like NVML's. */
   public static String uuidFor(String nodeName, int index) {
-    return "GPU-" + UUID.nameUUIDFromBytes((nodeName + "/" + index).getBytes(StandardCharsets.UTF_8));
+    return "GPU-"
+        + UUID.nameUUIDFromBytes((nodeName + "/" + index).getBytes(StandardCharsets.UTF_8));
   }
 
   public String nodeName() {
@@ -98,14 +100,26 @@ public final class SimulatedGpuNode {
       if (!g.present) continue;
       double watts = 70.5 + g.load * 6.3 + random.nextDouble(-0.05, 0.05);
       int celsius = 37 + g.load / 5 + (g.thermal ? 50 : 0);
-      long reasons = g.load == 0 ? ClockEventReasons.GPU_IDLE : g.load >= 95 ? ClockEventReasons.SW_POWER_CAP : 0;
-      if (g.thermal) reasons |= ClockEventReasons.SW_THERMAL_SLOWDOWN | ClockEventReasons.HW_THERMAL_SLOWDOWN;
-      if (g.powerBrake) reasons |= ClockEventReasons.HW_SLOWDOWN | ClockEventReasons.HW_POWER_BRAKE_SLOWDOWN;
-      samples.add(new GpuSample(g.identity,
-          new MemoryUsage(TOTAL_MIB, g.usedMiB, TOTAL_MIB - RESERVED_MIB - g.usedMiB),
-          new Utilisation(g.load, g.load == 0 ? 0 : Math.min(100, g.load / 3)),
-          celsius, Math.round(watts * 100) / 100.0, new ClockEventReasons(reasons), g.ecc, g.rows, null,
-          MigMode.DISABLED));
+      long reasons =
+          g.load == 0
+              ? ClockEventReasons.GPU_IDLE
+              : g.load >= 95 ? ClockEventReasons.SW_POWER_CAP : 0;
+      if (g.thermal)
+        reasons |= ClockEventReasons.SW_THERMAL_SLOWDOWN | ClockEventReasons.HW_THERMAL_SLOWDOWN;
+      if (g.powerBrake)
+        reasons |= ClockEventReasons.HW_SLOWDOWN | ClockEventReasons.HW_POWER_BRAKE_SLOWDOWN;
+      samples.add(
+          new GpuSample(
+              g.identity,
+              new MemoryUsage(TOTAL_MIB, g.usedMiB, TOTAL_MIB - RESERVED_MIB - g.usedMiB),
+              new Utilisation(g.load, g.load == 0 ? 0 : Math.min(100, g.load / 3)),
+              celsius,
+              Math.round(watts * 100) / 100.0,
+              new ClockEventReasons(reasons),
+              g.ecc,
+              g.rows,
+              null,
+              MigMode.DISABLED));
     }
     return new NodeSnapshot(now, DRIVER, NVML, CUDA, samples);
   }
@@ -122,8 +136,8 @@ public final class SimulatedGpuNode {
   // --- faults ----------------------------------------------------------------------------------
 
   /**
-   * Logs a Xid the way driver 580 does (announcing the GPU's UUID before its first Xid) and
-   * returns the record. {@code detail} follows the code, e.g. {@code "pid=1201, name=torchrun, ..."}.
+   * Logs a Xid the way driver 580 does (announcing the GPU's UUID before its first Xid) and returns
+   * the record. {@code detail} follows the code, e.g. {@code "pid=1201, name=torchrun, ..."}.
    */
   public synchronized String injectXid(int gpu, int code, String detail, Instant at) {
     SimGpu g = gpu(gpu);
@@ -143,7 +157,12 @@ public final class SimulatedGpuNode {
   public synchronized void fallOffTheBus(int gpu, Instant at) {
     SimGpu g = gpu(gpu);
     injectXid(gpu, 79, "pid='<unknown>', name=<unknown>, GPU has fallen off the bus.", at);
-    log(at, 3, "NVRM: The NVIDIA GPU " + g.identity.pci() + " (PCI ID: 10de:2330) installed in this system has");
+    log(
+        at,
+        3,
+        "NVRM: The NVIDIA GPU "
+            + g.identity.pci()
+            + " (PCI ID: 10de:2330) installed in this system has");
     log(at, 3, "NVRM: fallen off the bus and is not responding to commands.");
     g.present = false;
   }
@@ -153,28 +172,50 @@ public final class SimulatedGpuNode {
     gpu(gpu).present = false;
   }
 
-  /** Uncorrectable ECC errors (volatile and aggregate) grow by {@code count}; logs Xid 48 as the driver would. */
+  /**
+   * Uncorrectable ECC errors (volatile and aggregate) grow by {@code count}; logs Xid 48 as the
+   * driver would.
+   */
   public synchronized void doubleBitEcc(int gpu, long count, Instant at) {
     SimGpu g = gpu(gpu);
-    g.ecc = new EccCounts(g.ecc.volatileCorrected(), g.ecc.volatileUncorrected() + count,
-        g.ecc.aggregateCorrected(), g.ecc.aggregateUncorrected() + count);
-    injectXid(gpu, 48, "pid='<unknown>', name=<unknown>, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at physAddr 0x%x.".formatted(random.nextLong(1L << 36)), at);
+    g.ecc =
+        new EccCounts(
+            g.ecc.volatileCorrected(),
+            g.ecc.volatileUncorrected() + count,
+            g.ecc.aggregateCorrected(),
+            g.ecc.aggregateUncorrected() + count);
+    injectXid(
+        gpu,
+        48,
+        "pid='<unknown>', name=<unknown>, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at physAddr 0x%x."
+            .formatted(random.nextLong(1L << 36)),
+        at);
   }
 
   public synchronized void correctableEcc(int gpu, long count) {
     SimGpu g = gpu(gpu);
-    g.ecc = new EccCounts(g.ecc.volatileCorrected() + count, g.ecc.volatileUncorrected(),
-        g.ecc.aggregateCorrected() + count, g.ecc.aggregateUncorrected());
+    g.ecc =
+        new EccCounts(
+            g.ecc.volatileCorrected() + count,
+            g.ecc.volatileUncorrected(),
+            g.ecc.aggregateCorrected() + count,
+            g.ecc.aggregateUncorrected());
   }
 
   public synchronized void rowRemapPending(int gpu, boolean pending) {
     SimGpu g = gpu(gpu);
-    g.rows = new RemappedRows(g.rows.correctable(), g.rows.uncorrectable() + (pending ? 1 : 0), pending, g.rows.failure());
+    g.rows =
+        new RemappedRows(
+            g.rows.correctable(),
+            g.rows.uncorrectable() + (pending ? 1 : 0),
+            pending,
+            g.rows.failure());
   }
 
   public synchronized void rowRemapFailure(int gpu, boolean failure) {
     SimGpu g = gpu(gpu);
-    g.rows = new RemappedRows(g.rows.correctable(), g.rows.uncorrectable(), g.rows.pending(), failure);
+    g.rows =
+        new RemappedRows(g.rows.correctable(), g.rows.uncorrectable(), g.rows.pending(), failure);
   }
 
   public synchronized void thermalSlowdown(int gpu, boolean on) {
@@ -189,7 +230,8 @@ public final class SimulatedGpuNode {
   public synchronized void resetGpu(int gpu) {
     SimGpu g = gpu(gpu);
     g.ecc = new EccCounts(0, 0, g.ecc.aggregateCorrected(), g.ecc.aggregateUncorrected());
-    g.rows = new RemappedRows(g.rows.correctable(), g.rows.uncorrectable(), false, g.rows.failure());
+    g.rows =
+        new RemappedRows(g.rows.correctable(), g.rows.uncorrectable(), false, g.rows.failure());
     g.thermal = false;
     g.powerBrake = false;
     g.present = true;
@@ -237,7 +279,8 @@ public final class SimulatedGpuNode {
   }
 
   private SimGpu gpu(int index) {
-    if (index < 0 || index >= gpus.size()) throw new IllegalArgumentException("no GPU " + index + " on " + nodeName);
+    if (index < 0 || index >= gpus.size())
+      throw new IllegalArgumentException("no GPU " + index + " on " + nodeName);
     return gpus.get(index);
   }
 }

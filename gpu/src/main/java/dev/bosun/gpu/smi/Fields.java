@@ -7,13 +7,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads nvidia-smi's field values ({@code "81559 MiB"}, {@code "71.73 W"}, {@code "0 %"},
- * {@code "[N/A]"}, {@code "Yes"}, {@code "0x0000000000000001"}) and keeps count of the ones
- * that make no sense. One instance per parse; not shared.
+ * Reads nvidia-smi's field values ({@code "81559 MiB"}, {@code "71.73 W"}, {@code "0 %"}, {@code
+ * "[N/A]"}, {@code "Yes"}, {@code "0x0000000000000001"}) and keeps count of the ones that make no
+ * sense. One instance per parse; not shared.
  */
 final class Fields {
 
-  private static final Pattern NUMBER_WITH_UNIT = Pattern.compile("(-?\\d{1,18}(?:\\.\\d{1,9})?)\\s*(?:[A-Za-z%]{1,5})?");
+  private static final Pattern NUMBER_WITH_UNIT =
+      Pattern.compile("(-?\\d{1,18}(?:\\.\\d{1,9})?)\\s*(?:[A-Za-z%]{1,5})?");
   private static final int MAX_PROBLEMS = 20;
 
   private long unparsed;
@@ -23,8 +24,13 @@ final class Fields {
   static boolean notAvailable(String raw) {
     if (raw == null) return true;
     String v = raw.strip();
-    return v.isEmpty() || v.equals("N/A") || v.equals("[N/A]") || v.equals("[Not Supported]")
-        || v.equals("Not Supported") || v.startsWith("[Unknown Error]") || v.equals("[Insufficient Permissions]")
+    return v.isEmpty()
+        || v.equals("N/A")
+        || v.equals("[N/A]")
+        || v.equals("[Not Supported]")
+        || v.equals("Not Supported")
+        || v.startsWith("[Unknown Error]")
+        || v.equals("[Insufficient Permissions]")
         || v.equals("Requested functionality has been deprecated");
   }
 
@@ -48,7 +54,8 @@ final class Fields {
     if (notAvailable(raw)) return null;
     String v = raw.strip();
     if (v.startsWith("0x") || v.startsWith("0X")) v = v.substring(2);
-    if (v.isEmpty() || v.length() > 16 || !v.chars().allMatch(c -> Character.digit(c, 16) >= 0)) return bad(name, raw);
+    if (v.isEmpty() || v.length() > 16 || !v.chars().allMatch(c -> Character.digit(c, 16) >= 0))
+      return bad(name, raw);
     return Long.parseUnsignedLong(v, 16);
   }
 

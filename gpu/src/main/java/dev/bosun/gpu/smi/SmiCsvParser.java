@@ -6,24 +6,32 @@ import dev.bosun.gpu.model.GpuSampleBuilder;
 import dev.bosun.gpu.model.MigMode;
 import dev.bosun.gpu.model.Parsed;
 import dev.bosun.gpu.model.PciAddress;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Parses {@code nvidia-smi --query-gpu=... --format=csv[,noheader][,nounits]}. With a header
- * the fields are named by it (units such as {@code [MiB]} are dropped from the names);
- * without one the caller says which fields it asked for. Values may carry units
- * ({@code 81559 MiB}) or not.
+ * Parses {@code nvidia-smi --query-gpu=... --format=csv[,noheader][,nounits]}. With a header the
+ * fields are named by it (units such as {@code [MiB]} are dropped from the names); without one the
+ * caller says which fields it asked for. Values may carry units ({@code 81559 MiB}) or not.
  */
 public final class SmiCsvParser {
 
   /** The field list of {@code query-gpu-nounits.csv}: a compact health query. */
-  public static final List<String> HEALTH_QUERY = List.of("index", "uuid", "name", "temperature.gpu",
-      "utilization.gpu", "memory.used", "memory.total", "power.draw",
-      "ecc.errors.uncorrected.volatile.total", "remapped_rows.pending", "remapped_rows.failure");
+  public static final List<String> HEALTH_QUERY =
+      List.of(
+          "index",
+          "uuid",
+          "name",
+          "temperature.gpu",
+          "utilization.gpu",
+          "memory.used",
+          "memory.total",
+          "power.draw",
+          "ecc.errors.uncorrected.volatile.total",
+          "remapped_rows.pending",
+          "remapped_rows.failure");
 
   /** The rows, each a map from field name to raw value, in order. */
   public record Table(List<String> fields, List<Map<String, String>> rows) {}
@@ -51,7 +59,8 @@ public final class SmiCsvParser {
       List<String> values = split(line);
       if (values.size() != fields.size()) {
         unparsed++;
-        if (problems.size() < 20) problems.add("row with %d values, want %d".formatted(values.size(), fields.size()));
+        if (problems.size() < 20)
+          problems.add("row with %d values, want %d".formatted(values.size(), fields.size()));
         continue;
       }
       Map<String, String> row = new LinkedHashMap<>();
@@ -62,8 +71,8 @@ public final class SmiCsvParser {
   }
 
   /**
-   * GPU samples from the rows that identify a GPU (uuid and name). A row without them (a
-   * trace of utilisation only) is counted as unparsed for this purpose.
+   * GPU samples from the rows that identify a GPU (uuid and name). A row without them (a trace of
+   * utilisation only) is counted as unparsed for this purpose.
    */
   public static Parsed<List<GpuSample>> samples(Table table) {
     Fields f = new Fields();
@@ -78,23 +87,46 @@ public final class SmiCsvParser {
         continue;
       }
       Long index = f.integer("index", row.get("index"));
-      PciAddress pci = row.containsKey("pci.bus_id") ? PciAddress.parse(row.get("pci.bus_id")).orElse(null) : null;
-      GpuSampleBuilder b = new GpuSampleBuilder(new GpuIdentity(
-          index == null || index < 0 || index > 1024 ? position : index.intValue(), uuid.strip(), name.strip(), pci));
-      b.memoryMiB(f.integer("memory.total", row.get("memory.total")), f.integer("memory.used", row.get("memory.used")),
+      PciAddress pci =
+          row.containsKey("pci.bus_id")
+              ? PciAddress.parse(row.get("pci.bus_id")).orElse(null)
+              : null;
+      GpuSampleBuilder b =
+          new GpuSampleBuilder(
+              new GpuIdentity(
+                  index == null || index < 0 || index > 1024 ? position : index.intValue(),
+                  uuid.strip(),
+                  name.strip(),
+                  pci));
+      b.memoryMiB(
+          f.integer("memory.total", row.get("memory.total")),
+          f.integer("memory.used", row.get("memory.used")),
           f.integer("memory.free", row.get("memory.free")));
-      b.utilisation(f.integer("utilization.gpu", row.get("utilization.gpu")),
+      b.utilisation(
+          f.integer("utilization.gpu", row.get("utilization.gpu")),
           f.integer("utilization.memory", row.get("utilization.memory")));
       b.temperatureCelsius(f.integer("temperature.gpu", row.get("temperature.gpu")));
       b.powerWatts(f.decimal("power.draw", row.get("power.draw")));
-      String reasons = row.containsKey("clocks_event_reasons.active") ? row.get("clocks_event_reasons.active")
-          : row.get("clocks_throttle_reasons.active");
+      String reasons =
+          row.containsKey("clocks_event_reasons.active")
+              ? row.get("clocks_event_reasons.active")
+              : row.get("clocks_throttle_reasons.active");
       b.clockEventReasons(f.hex("clocks_event_reasons.active", reasons));
-      b.ecc(f.integer("ecc.errors.corrected.volatile.total", row.get("ecc.errors.corrected.volatile.total")),
-          f.integer("ecc.errors.uncorrected.volatile.total", row.get("ecc.errors.uncorrected.volatile.total")),
-          f.integer("ecc.errors.corrected.aggregate.total", row.get("ecc.errors.corrected.aggregate.total")),
-          f.integer("ecc.errors.uncorrected.aggregate.total", row.get("ecc.errors.uncorrected.aggregate.total")));
-      b.remappedRows(f.integer("remapped_rows.correctable", row.get("remapped_rows.correctable")),
+      b.ecc(
+          f.integer(
+              "ecc.errors.corrected.volatile.total",
+              row.get("ecc.errors.corrected.volatile.total")),
+          f.integer(
+              "ecc.errors.uncorrected.volatile.total",
+              row.get("ecc.errors.uncorrected.volatile.total")),
+          f.integer(
+              "ecc.errors.corrected.aggregate.total",
+              row.get("ecc.errors.corrected.aggregate.total")),
+          f.integer(
+              "ecc.errors.uncorrected.aggregate.total",
+              row.get("ecc.errors.uncorrected.aggregate.total")));
+      b.remappedRows(
+          f.integer("remapped_rows.correctable", row.get("remapped_rows.correctable")),
           f.integer("remapped_rows.uncorrectable", row.get("remapped_rows.uncorrectable")),
           f.yesNo("remapped_rows.pending", row.get("remapped_rows.pending")),
           f.yesNo("remapped_rows.failure", row.get("remapped_rows.failure")));

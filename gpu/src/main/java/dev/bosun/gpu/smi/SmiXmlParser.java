@@ -8,6 +8,14 @@ import dev.bosun.gpu.model.MigMode;
 import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.model.Parsed;
 import dev.bosun.gpu.model.PciAddress;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -15,19 +23,10 @@ import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXParseException;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.StringReader;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-
 /**
- * Parses {@code nvidia-smi -q -x}. Tested on the real H100 output (DTD nvsmi_device_v13); it
- * also accepts the element names of drivers before 550 ({@code clocks_throttle_reasons},
- * {@code power_readings/power_draw}, {@code ecc_errors/volatile/double_bit/total}).
+ * Parses {@code nvidia-smi -q -x}. Tested on the real H100 output (DTD nvsmi_device_v13); it also
+ * accepts the element names of drivers before 550 ({@code clocks_throttle_reasons}, {@code
+ * power_readings/power_draw}, {@code ecc_errors/volatile/double_bit/total}).
  *
  * <p>The document names a DTD file that is not there; it is never fetched, and no entity is
  * expanded. Truncated or malformed XML yields an empty result with one problem, not an exception.
@@ -45,7 +44,10 @@ public final class SmiXmlParser {
     }
     Element root = doc.getDocumentElement();
     if (root == null || !root.getTagName().equals("nvidia_smi_log")) {
-      return Parsed.failed("not an nvidia-smi log (root element " + (root == null ? "none" : root.getTagName()) + ")");
+      return Parsed.failed(
+          "not an nvidia-smi log (root element "
+              + (root == null ? "none" : root.getTagName())
+              + ")");
     }
     Fields fields = new Fields();
     List<GpuSample> gpus = new ArrayList<>();
@@ -55,7 +57,8 @@ public final class SmiXmlParser {
     }
     String driver = text(root, "driver_version");
     String cuda = text(root, "cuda_version");
-    NodeSnapshot snapshot = new NodeSnapshot(takenAt, driver, null, Fields.notAvailable(cuda) ? null : cuda, gpus);
+    NodeSnapshot snapshot =
+        new NodeSnapshot(takenAt, driver, null, Fields.notAvailable(cuda) ? null : cuda, gpus);
     return Parsed.of(snapshot, fields.unparsed(), fields.problems());
   }
 
@@ -68,25 +71,40 @@ public final class SmiXmlParser {
       fields.problem("GPU #" + index + " without uuid, name or PCI address");
       return Optional.empty();
     }
-    GpuSampleBuilder b = new GpuSampleBuilder(new GpuIdentity(index, uuid.strip(), name.strip(), pci.get()));
-    b.memoryMiB(fields.integer("fb_memory_usage/total", text(gpu, "fb_memory_usage/total")),
+    GpuSampleBuilder b =
+        new GpuSampleBuilder(new GpuIdentity(index, uuid.strip(), name.strip(), pci.get()));
+    b.memoryMiB(
+        fields.integer("fb_memory_usage/total", text(gpu, "fb_memory_usage/total")),
         fields.integer("fb_memory_usage/used", text(gpu, "fb_memory_usage/used")),
         fields.integer("fb_memory_usage/free", text(gpu, "fb_memory_usage/free")));
-    b.utilisation(fields.integer("utilization/gpu_util", text(gpu, "utilization/gpu_util")),
+    b.utilisation(
+        fields.integer("utilization/gpu_util", text(gpu, "utilization/gpu_util")),
         fields.integer("utilization/memory_util", text(gpu, "utilization/memory_util")));
     b.temperatureCelsius(fields.integer("temperature/gpu_temp", text(gpu, "temperature/gpu_temp")));
-    String power = firstAvailable(text(gpu, "gpu_power_readings/instant_power_draw"),
-        text(gpu, "gpu_power_readings/power_draw"), text(gpu, "power_readings/power_draw"),
-        text(gpu, "gpu_power_readings/average_power_draw"));
+    String power =
+        firstAvailable(
+            text(gpu, "gpu_power_readings/instant_power_draw"),
+            text(gpu, "gpu_power_readings/power_draw"),
+            text(gpu, "power_readings/power_draw"),
+            text(gpu, "gpu_power_readings/average_power_draw"));
     b.powerWatts(fields.decimal("power_draw", power));
     b.clockEventReasons(clockEventReasons(gpu, fields));
     ecc(gpu, b, fields);
-    b.remappedRows(fields.integer("remapped_rows/remapped_row_corr", text(gpu, "remapped_rows/remapped_row_corr")),
-        fields.integer("remapped_rows/remapped_row_unc", text(gpu, "remapped_rows/remapped_row_unc")),
-        fields.yesNo("remapped_rows/remapped_row_pending", text(gpu, "remapped_rows/remapped_row_pending")),
-        fields.yesNo("remapped_rows/remapped_row_failure", text(gpu, "remapped_rows/remapped_row_failure")));
-    b.retiredPagesPending(fields.yesNo("retired_pages/pending_retirement", text(gpu, "retired_pages/pending_retirement")));
-    b.migMode(new MigMode(mig(text(gpu, "mig_mode/current_mig")), mig(text(gpu, "mig_mode/pending_mig"))));
+    b.remappedRows(
+        fields.integer(
+            "remapped_rows/remapped_row_corr", text(gpu, "remapped_rows/remapped_row_corr")),
+        fields.integer(
+            "remapped_rows/remapped_row_unc", text(gpu, "remapped_rows/remapped_row_unc")),
+        fields.yesNo(
+            "remapped_rows/remapped_row_pending", text(gpu, "remapped_rows/remapped_row_pending")),
+        fields.yesNo(
+            "remapped_rows/remapped_row_failure", text(gpu, "remapped_rows/remapped_row_failure")));
+    b.retiredPagesPending(
+        fields.yesNo(
+            "retired_pages/pending_retirement", text(gpu, "retired_pages/pending_retirement")));
+    b.migMode(
+        new MigMode(
+            mig(text(gpu, "mig_mode/current_mig")), mig(text(gpu, "mig_mode/pending_mig"))));
     for (String r : b.rejected()) fields.problem("GPU " + uuid + ": implausible " + r);
     return Optional.of(b.build());
   }
@@ -115,7 +133,8 @@ public final class SmiXmlParser {
 
   private static ClockEventReasons.Reason legacyName(String name) {
     return switch (name) {
-      case "applications_clocks_setting", "user_defined_clocks" -> ClockEventReasons.Reason.APPLICATIONS_CLOCKS_SETTING;
+      case "applications_clocks_setting", "user_defined_clocks" ->
+          ClockEventReasons.Reason.APPLICATIONS_CLOCKS_SETTING;
       case "display_clock_setting" -> ClockEventReasons.Reason.DISPLAY_CLOCK_SETTING;
       default -> null;
     };
@@ -129,18 +148,30 @@ public final class SmiXmlParser {
     b.ecc(vol[0], vol[1], agg[0], agg[1]);
   }
 
-  /** [corrected, uncorrected] from either the Hopper layout (sram/dram) or the older single/double-bit totals. */
+  /**
+   * [corrected, uncorrected] from either the Hopper layout (sram/dram) or the older
+   * single/double-bit totals.
+   */
   private static Long[] eccGroup(Element ecc, String group, Fields fields) {
     if (ecc == null) return new Long[] {null, null};
     Element g = child(ecc, group);
     if (g == null) return new Long[] {null, null};
     if (child(g, "double_bit") != null || child(g, "single_bit") != null) {
-      return new Long[] {fields.integer(group + "/single_bit/total", text(g, "single_bit/total")),
-          fields.integer(group + "/double_bit/total", text(g, "double_bit/total"))};
+      return new Long[] {
+        fields.integer(group + "/single_bit/total", text(g, "single_bit/total")),
+        fields.integer(group + "/double_bit/total", text(g, "double_bit/total"))
+      };
     }
     Long corrected = sum(fields, g, group, "sram_correctable", "dram_correctable");
-    Long uncorrected = sum(fields, g, group, "sram_uncorrectable_parity", "sram_uncorrectable_secded",
-        "sram_uncorrectable", "dram_uncorrectable");
+    Long uncorrected =
+        sum(
+            fields,
+            g,
+            group,
+            "sram_uncorrectable_parity",
+            "sram_uncorrectable_secded",
+            "sram_uncorrectable",
+            "dram_uncorrectable");
     return new Long[] {corrected, uncorrected};
   }
 
@@ -174,11 +205,21 @@ public final class SmiXmlParser {
     f.setXIncludeAware(false);
     f.setNamespaceAware(false);
     DocumentBuilder b = f.newDocumentBuilder();
-    b.setErrorHandler(new ErrorHandler() { // the default one prints to stderr; we return a problem instead
-      @Override public void warning(SAXParseException e) {}
-      @Override public void error(SAXParseException e) throws SAXParseException { throw e; }
-      @Override public void fatalError(SAXParseException e) throws SAXParseException { throw e; }
-    });
+    b.setErrorHandler(
+        new ErrorHandler() { // the default one prints to stderr; we return a problem instead
+          @Override
+          public void warning(SAXParseException e) {}
+
+          @Override
+          public void error(SAXParseException e) throws SAXParseException {
+            throw e;
+          }
+
+          @Override
+          public void fatalError(SAXParseException e) throws SAXParseException {
+            throw e;
+          }
+        });
     return b;
   }
 

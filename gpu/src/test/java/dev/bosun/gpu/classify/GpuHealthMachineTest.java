@@ -1,17 +1,17 @@
 package dev.bosun.gpu.classify;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class GpuHealthMachineTest {
 
   static final Instant T0 = Instant.parse("2026-11-28T01:00:00Z");
+
   /** 3 clean samples and 5 quiet minutes to recover; samples every 10 s below. */
   final GpuHealthPolicy policy = GpuHealthPolicy.defaults().withRecovery(3, Duration.ofMinutes(5));
 
@@ -21,23 +21,32 @@ class GpuHealthMachineTest {
 
   @Test
   void oneBadFindingMakesAGpuUnhealthyAtOnce() {
-    GpuHealthState s = GpuHealthMachine.next(GpuHealthState.healthy(T0), List.of(finding(FaultClass.GPU, T0)), T0, policy);
+    GpuHealthState s =
+        GpuHealthMachine.next(
+            GpuHealthState.healthy(T0), List.of(finding(FaultClass.GPU, T0)), T0, policy);
     assertThat(s.health()).isEqualTo(GpuHealth.UNHEALTHY);
     assertThat(s.reason()).isEqualTo("Xid 48");
   }
 
   @Test
   void applicationErrorsAndIgnoredXidsLeaveHealthAlone() {
-    GpuHealthState s = GpuHealthMachine.next(GpuHealthState.healthy(T0),
-        List.of(finding(FaultClass.APPLICATION, T0), finding(FaultClass.IGNORE, T0)), T0, policy);
+    GpuHealthState s =
+        GpuHealthMachine.next(
+            GpuHealthState.healthy(T0),
+            List.of(finding(FaultClass.APPLICATION, T0), finding(FaultClass.IGNORE, T0)),
+            T0,
+            policy);
     assertThat(s.health()).isEqualTo(GpuHealth.HEALTHY);
   }
 
   @Test
   void recoveryNeedsCleanSamplesAndAQuietPeriod() {
-    GpuHealthState s = GpuHealthMachine.next(GpuHealthState.healthy(T0), List.of(finding(FaultClass.GPU, T0)), T0, policy);
+    GpuHealthState s =
+        GpuHealthMachine.next(
+            GpuHealthState.healthy(T0), List.of(finding(FaultClass.GPU, T0)), T0, policy);
     // three clean samples 10 s apart: enough samples, not enough quiet
-    for (int i = 1; i <= 3; i++) s = GpuHealthMachine.next(s, List.of(), T0.plusSeconds(10L * i), policy);
+    for (int i = 1; i <= 3; i++)
+      s = GpuHealthMachine.next(s, List.of(), T0.plusSeconds(10L * i), policy);
     assertThat(s.health()).isEqualTo(GpuHealth.UNHEALTHY);
     // one clean sample after the quiet period
     s = GpuHealthMachine.next(s, List.of(), T0.plus(Duration.ofMinutes(5)), policy);
@@ -47,9 +56,16 @@ class GpuHealthMachineTest {
 
   @Test
   void aFaultDuringRecoveryStartsTheCountOver() {
-    GpuHealthState s = GpuHealthMachine.next(GpuHealthState.healthy(T0), List.of(finding(FaultClass.GPU, T0)), T0, policy);
+    GpuHealthState s =
+        GpuHealthMachine.next(
+            GpuHealthState.healthy(T0), List.of(finding(FaultClass.GPU, T0)), T0, policy);
     s = GpuHealthMachine.next(s, List.of(), T0.plus(Duration.ofMinutes(4)), policy);
-    s = GpuHealthMachine.next(s, List.of(finding(FaultClass.GPU, T0)), T0.plus(Duration.ofMinutes(4).plusSeconds(30)), policy);
+    s =
+        GpuHealthMachine.next(
+            s,
+            List.of(finding(FaultClass.GPU, T0)),
+            T0.plus(Duration.ofMinutes(4).plusSeconds(30)),
+            policy);
     s = GpuHealthMachine.next(s, List.of(), T0.plus(Duration.ofMinutes(6)), policy);
     s = GpuHealthMachine.next(s, List.of(), T0.plus(Duration.ofMinutes(7)), policy);
     s = GpuHealthMachine.next(s, List.of(), T0.plus(Duration.ofMinutes(8)), policy);
@@ -73,13 +89,20 @@ class GpuHealthMachineTest {
       outages.add(Duration.between(wentBad, now));
       now = now.plusSeconds(10);
     }
-    assertThat(outages).containsExactly(Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(20), Duration.ofMinutes(40));
+    assertThat(outages)
+        .containsExactly(
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(20),
+            Duration.ofMinutes(40));
     assertThat(s.recentFailures()).hasSize(4);
   }
 
   @Test
   void failuresOutsideTheFlapWindowAreForgiven() {
-    GpuHealthState s = GpuHealthMachine.next(GpuHealthState.healthy(T0), List.of(finding(FaultClass.GPU, T0)), T0, policy);
+    GpuHealthState s =
+        GpuHealthMachine.next(
+            GpuHealthState.healthy(T0), List.of(finding(FaultClass.GPU, T0)), T0, policy);
     Instant later = T0.plus(Duration.ofHours(3));
     s = GpuHealthMachine.next(s, List.of(), later, policy);
     assertThat(s.health()).isEqualTo(GpuHealth.UNHEALTHY); // one clean sample is not three
@@ -87,17 +110,23 @@ class GpuHealthMachineTest {
     s = GpuHealthMachine.next(s, List.of(), later.plusSeconds(2), policy);
     assertThat(s.health()).isEqualTo(GpuHealth.HEALTHY);
     // the next failure starts again from the base quiet period
-    s = GpuHealthMachine.next(s, List.of(finding(FaultClass.GPU, later)), later.plusSeconds(3), policy);
+    s =
+        GpuHealthMachine.next(
+            s, List.of(finding(FaultClass.GPU, later)), later.plusSeconds(3), policy);
     assertThat(s.recentFailures()).hasSize(1);
     assertThat(s.quietRequired()).isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test
   void degradedComesAndGoesWithHysteresis() {
-    GpuHealthState s = GpuHealthMachine.next(GpuHealthState.healthy(T0), List.of(finding(FaultClass.DEGRADED, T0)), T0, policy);
+    GpuHealthState s =
+        GpuHealthMachine.next(
+            GpuHealthState.healthy(T0), List.of(finding(FaultClass.DEGRADED, T0)), T0, policy);
     assertThat(s.health()).isEqualTo(GpuHealth.DEGRADED);
     s = GpuHealthMachine.next(s, List.of(), T0.plusSeconds(1), policy);
-    s = GpuHealthMachine.next(s, List.of(finding(FaultClass.DEGRADED, T0)), T0.plusSeconds(2), policy);
+    s =
+        GpuHealthMachine.next(
+            s, List.of(finding(FaultClass.DEGRADED, T0)), T0.plusSeconds(2), policy);
     s = GpuHealthMachine.next(s, List.of(), T0.plusSeconds(3), policy);
     s = GpuHealthMachine.next(s, List.of(), T0.plusSeconds(4), policy);
     assertThat(s.health()).isEqualTo(GpuHealth.DEGRADED);
@@ -107,10 +136,23 @@ class GpuHealthMachineTest {
 
   @Test
   void aDegradedGpuThatBreaksIsUnhealthyAndComesBackDegradedIfStillHot() {
-    GpuHealthState s = GpuHealthMachine.next(GpuHealthState.healthy(T0), List.of(finding(FaultClass.DEGRADED, T0)), T0, policy);
-    s = GpuHealthMachine.next(s, List.of(finding(FaultClass.DEGRADED, T0), finding(FaultClass.SUPPORT, T0)), T0.plusSeconds(1), policy);
+    GpuHealthState s =
+        GpuHealthMachine.next(
+            GpuHealthState.healthy(T0), List.of(finding(FaultClass.DEGRADED, T0)), T0, policy);
+    s =
+        GpuHealthMachine.next(
+            s,
+            List.of(finding(FaultClass.DEGRADED, T0), finding(FaultClass.SUPPORT, T0)),
+            T0.plusSeconds(1),
+            policy);
     assertThat(s.health()).isEqualTo(GpuHealth.UNHEALTHY);
-    for (int i = 0; i < 3; i++) s = GpuHealthMachine.next(s, List.of(finding(FaultClass.DEGRADED, T0)), T0.plus(Duration.ofMinutes(10 + i)), policy);
+    for (int i = 0; i < 3; i++)
+      s =
+          GpuHealthMachine.next(
+              s,
+              List.of(finding(FaultClass.DEGRADED, T0)),
+              T0.plus(Duration.ofMinutes(10 + i)),
+              policy);
     assertThat(s.health()).isEqualTo(GpuHealth.DEGRADED);
   }
 }

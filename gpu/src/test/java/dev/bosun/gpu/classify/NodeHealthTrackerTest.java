@@ -1,17 +1,16 @@
 package dev.bosun.gpu.classify;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.bosun.gpu.kernel.DriverFault;
 import dev.bosun.gpu.kernel.KernelLogParser;
 import dev.bosun.gpu.metrics.GpuMetrics;
 import dev.bosun.gpu.sim.SimulatedGpuNode;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class NodeHealthTrackerTest {
 
@@ -28,7 +27,8 @@ class NodeHealthTrackerTest {
   List<Finding> tick() {
     List<String> log = node.kernelLog();
     for (; logPosition < log.size(); logPosition++) {
-      for (DriverFault f : parser.acceptLine(log.get(logPosition))) state = tracker.onFault(state, f, now).state();
+      for (DriverFault f : parser.acceptLine(log.get(logPosition)))
+        state = tracker.onFault(state, f, now).state();
     }
     NodeHealthTracker.Step step = tracker.onSnapshot(state, node.snapshot(now), now);
     state = step.state();
@@ -43,7 +43,9 @@ class NodeHealthTrackerTest {
   @Test
   void aHealthyNodeStaysHealthy() {
     for (int i = 0; i < 5; i++) assertThat(tick()).isEmpty();
-    assertThat(state.gpus()).hasSize(8).allSatisfy((u, s) -> assertThat(s.health()).isEqualTo(GpuHealth.HEALTHY));
+    assertThat(state.gpus())
+        .hasSize(8)
+        .allSatisfy((u, s) -> assertThat(s.health()).isEqualTo(GpuHealth.HEALTHY));
   }
 
   @Test
@@ -52,26 +54,42 @@ class NodeHealthTrackerTest {
     node.doubleBitEcc(3, 1, now);
     tick();
     assertThat(state.healthOf(uuid(3))).isEqualTo(GpuHealth.UNHEALTHY);
-    assertThat(state.gpus().entrySet()).filteredOn(e -> !e.getKey().equals(uuid(3)))
+    assertThat(state.gpus().entrySet())
+        .filteredOn(e -> !e.getKey().equals(uuid(3)))
         .allSatisfy(e -> assertThat(e.getValue().health()).isEqualTo(GpuHealth.HEALTHY));
-    assertThat(state.recent()).extracting(Finding::signal).contains(Signal.XID, Signal.ECC_UNCORRECTABLE);
+    assertThat(state.recent())
+        .extracting(Finding::signal)
+        .contains(Signal.XID, Signal.ECC_UNCORRECTABLE);
     assertThat(state.xids().on(uuid(3))).containsEntry(48, 1L);
 
     node.resetGpu(3);
     Instant resetAt = now;
     while (state.healthOf(uuid(3)) != GpuHealth.HEALTHY) tick();
-    assertThat(Duration.between(resetAt, now)).isLessThanOrEqualTo(tracker.policy().quietPeriod().plusSeconds(20));
+    assertThat(Duration.between(resetAt, now))
+        .isLessThanOrEqualTo(tracker.policy().quietPeriod().plusSeconds(20));
   }
 
   @Test
   void applicationXidsDoNotMakeAGpuUnhealthyUntilTheyRepeat() {
     tick();
-    node.injectXid(1, 13, "pid=1, name=a, Graphics SM Warp Exception on (GPC 1, TPC 0, SM 1): Out Of Range Address", now);
+    node.injectXid(
+        1,
+        13,
+        "pid=1, name=a, Graphics SM Warp Exception on (GPC 1, TPC 0, SM 1): Out Of Range Address",
+        now);
     tick();
-    node.injectXid(1, 13, "pid=2, name=a, Graphics SM Warp Exception on (GPC 1, TPC 0, SM 1): Out Of Range Address", now);
+    node.injectXid(
+        1,
+        13,
+        "pid=2, name=a, Graphics SM Warp Exception on (GPC 1, TPC 0, SM 1): Out Of Range Address",
+        now);
     tick();
     assertThat(state.healthOf(uuid(1))).isEqualTo(GpuHealth.HEALTHY);
-    node.injectXid(1, 13, "pid=3, name=a, Graphics SM Warp Exception on (GPC 1, TPC 0, SM 1): Out Of Range Address", now);
+    node.injectXid(
+        1,
+        13,
+        "pid=3, name=a, Graphics SM Warp Exception on (GPC 1, TPC 0, SM 1): Out Of Range Address",
+        now);
     tick();
     assertThat(state.healthOf(uuid(1))).isEqualTo(GpuHealth.UNHEALTHY);
   }
@@ -102,7 +120,8 @@ class NodeHealthTrackerTest {
     for (int i = 0; i < 5000; i++) node.injectXid(i % 2, i % 3 == 0 ? 48 : 43, now);
     List<String> log = node.kernelLog();
     for (; logPosition < log.size(); logPosition++) {
-      for (DriverFault f : parser.acceptLine(log.get(logPosition))) state = tracker.onFault(state, f, now).state();
+      for (DriverFault f : parser.acceptLine(log.get(logPosition)))
+        state = tracker.onFault(state, f, now).state();
     }
     assertThat(state.pending()).hasSize(2).allSatisfy(f -> assertThat(f.xid()).isEqualTo(48));
     assertThat(state.recent()).hasSize(NodeHealthTracker.RECENT_FINDINGS);
@@ -117,7 +136,8 @@ class NodeHealthTrackerTest {
     tick();
     state = tracker.onNvmlFailure(state, "nvmlInit_v2 failed: DRIVER_NOT_LOADED", now).state();
     tick();
-    assertThat(state.gpus().values()).allSatisfy(s -> assertThat(s.health()).isEqualTo(GpuHealth.UNHEALTHY));
+    assertThat(state.gpus().values())
+        .allSatisfy(s -> assertThat(s.health()).isEqualTo(GpuHealth.UNHEALTHY));
   }
 
   @Test
@@ -127,8 +147,11 @@ class NodeHealthTrackerTest {
     tick();
     Map<String, GpuHealth> health = new java.util.HashMap<>();
     state.gpus().forEach((u, s) -> health.put(u, s.health()));
-    String text = GpuMetrics.render(node.snapshot(now), new GpuMetrics.State("node-a", health, state.xids(), Map.of()));
-    assertThat(text).contains("DCGM_FI_DEV_XID_ERRORS{gpu=\"0\"", "bosun_gpu_xid_errors_total{gpu=\"0\"")
+    String text =
+        GpuMetrics.render(
+            node.snapshot(now), new GpuMetrics.State("node-a", health, state.xids(), Map.of()));
+    assertThat(text)
+        .contains("DCGM_FI_DEV_XID_ERRORS{gpu=\"0\"", "bosun_gpu_xid_errors_total{gpu=\"0\"")
         .containsPattern("bosun_gpu_health\\{gpu=\"0\"[^}]*state=\"unhealthy\"} 1");
   }
 }

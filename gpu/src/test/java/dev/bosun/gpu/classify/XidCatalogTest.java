@@ -1,12 +1,11 @@
 package dev.bosun.gpu.classify;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.StringReader;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class XidCatalogTest {
 
@@ -18,11 +17,80 @@ class XidCatalogTest {
     assertClass(FaultClass.GPU, 46, 62, 64, 95, 109, 110, 119, 120, 136, 140, 143, 155, 156, 158);
     assertClass(FaultClass.NODE, 79, 54, 151);
     assertClass(FaultClass.GPU, 48, 74, 144, 145, 146, 147, 148, 149, 150);
-    assertClass(FaultClass.APPLICATION, 8, 11, 13, 25, 31, 32, 39, 40, 41, 60, 68, 69, 70, 71, 72, 75, 76, 77, 80,
-        82, 83, 84, 85, 86, 88, 89, 94, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 126, 127, 128, 129, 130,
-        131, 132, 133, 134, 135, 139, 45);
-    assertClass(FaultClass.IGNORE, 14, 37, 38, 43, 44, 63, 66, 67, 92, 93, 106, 107, 108, 121, 137, 141, 152, 153,
-        157, 160, 161);
+    assertClass(
+        FaultClass.APPLICATION,
+        8,
+        11,
+        13,
+        25,
+        31,
+        32,
+        39,
+        40,
+        41,
+        60,
+        68,
+        69,
+        70,
+        71,
+        72,
+        75,
+        76,
+        77,
+        80,
+        82,
+        83,
+        84,
+        85,
+        86,
+        88,
+        89,
+        94,
+        96,
+        97,
+        98,
+        99,
+        100,
+        101,
+        102,
+        103,
+        104,
+        105,
+        126,
+        127,
+        128,
+        129,
+        130,
+        131,
+        132,
+        133,
+        134,
+        135,
+        139,
+        45);
+    assertClass(
+        FaultClass.IGNORE,
+        14,
+        37,
+        38,
+        43,
+        44,
+        63,
+        66,
+        67,
+        92,
+        93,
+        106,
+        107,
+        108,
+        121,
+        137,
+        141,
+        152,
+        153,
+        157,
+        160,
+        161);
   }
 
   @Test
@@ -42,9 +110,12 @@ class XidCatalogTest {
 
   @Test
   void aBrokenCatalogFailsLoudly() {
-    assertThatThrownBy(() -> XidCatalog.parse(new StringReader("13\tgpu\n"))).hasMessageContaining("3 tab-separated");
-    assertThatThrownBy(() -> XidCatalog.parse(new StringReader("13\tgpu\ta\n10-14\tignore\tb\n"))).hasMessageContaining("twice");
-    assertThatThrownBy(() -> XidCatalog.parse(new StringReader("13\tbroken\ta\n"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> XidCatalog.parse(new StringReader("13\tgpu\n")))
+        .hasMessageContaining("3 tab-separated");
+    assertThatThrownBy(() -> XidCatalog.parse(new StringReader("13\tgpu\ta\n10-14\tignore\tb\n")))
+        .hasMessageContaining("twice");
+    assertThatThrownBy(() -> XidCatalog.parse(new StringReader("13\tbroken\ta\n")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private void assertClass(FaultClass cls, int... codes) {

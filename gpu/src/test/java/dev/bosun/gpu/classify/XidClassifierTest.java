@@ -1,18 +1,17 @@
 package dev.bosun.gpu.classify;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.bosun.gpu.kernel.DriverFault;
 import dev.bosun.gpu.kernel.NvLinkDetail;
 import dev.bosun.gpu.kernel.XidDetail;
 import dev.bosun.gpu.model.PciAddress;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class XidClassifierTest {
 
@@ -28,8 +27,12 @@ class XidClassifierTest {
   }
 
   XidClassifier.Verdict classify(PciAddress gpu, int code, XidDetail detail, Instant at) {
-    XidClassifier.Result r = classifier.classify(
-        new DriverFault(DriverFault.Origin.KERNEL_LOG, null, null, gpu, null, code, detail, "Xid " + code), history, at);
+    XidClassifier.Result r =
+        classifier.classify(
+            new DriverFault(
+                DriverFault.Origin.KERNEL_LOG, null, null, gpu, null, code, detail, "Xid " + code),
+            history,
+            at);
     history = r.history();
     return r.verdict();
   }
@@ -60,14 +63,17 @@ class XidClassifierTest {
     history = XidHistory.EMPTY;
     classify(GPU_A, 63, T0);
     assertThat(classify(GPU_A, 48, T0.plus(Duration.ofHours(1))).action()).doesNotContain("drain");
-    assertThat(classify(GPU_B, 63, T0.plus(Duration.ofHours(2))).faultClass()).isEqualTo(FaultClass.IGNORE);
+    assertThat(classify(GPU_B, 63, T0.plus(Duration.ofHours(2))).faultClass())
+        .isEqualTo(FaultClass.IGNORE);
   }
 
   @Test
   void repeatsOfThirteenOnOneGpuEscalate() {
     assertThat(classify(GPU_A, 13, T0).faultClass()).isEqualTo(FaultClass.APPLICATION);
-    assertThat(classify(GPU_B, 13, T0.plusSeconds(1)).faultClass()).isEqualTo(FaultClass.APPLICATION);
-    assertThat(classify(GPU_A, 13, T0.plusSeconds(60)).faultClass()).isEqualTo(FaultClass.APPLICATION);
+    assertThat(classify(GPU_B, 13, T0.plusSeconds(1)).faultClass())
+        .isEqualTo(FaultClass.APPLICATION);
+    assertThat(classify(GPU_A, 13, T0.plusSeconds(60)).faultClass())
+        .isEqualTo(FaultClass.APPLICATION);
     XidClassifier.Verdict third = classify(GPU_A, 13, T0.plusSeconds(120));
     assertThat(third.faultClass()).isEqualTo(FaultClass.GPU);
     assertThat(third.reason()).contains("3 times");
@@ -76,7 +82,8 @@ class XidClassifierTest {
   @Test
   void repeatsSpreadBeyondTheWindowDoNot() {
     for (int i = 0; i < 5; i++) {
-      assertThat(classify(GPU_A, 31, T0.plus(Duration.ofMinutes(6L * i))).faultClass()).isEqualTo(FaultClass.APPLICATION);
+      assertThat(classify(GPU_A, 31, T0.plus(Duration.ofMinutes(6L * i))).faultClass())
+          .isEqualTo(FaultClass.APPLICATION);
     }
   }
 
@@ -84,17 +91,21 @@ class XidClassifierTest {
   void repeatsAtDifferentSmLocationsAreDifferentBugs() {
     for (int sm = 0; sm < 4; sm++) {
       XidDetail d = new XidDetail(1, "p", null, null, "GPC 0, TPC 0, SM " + sm, null);
-      assertThat(classify(GPU_A, 13, d, T0.plusSeconds(sm)).faultClass()).isEqualTo(FaultClass.APPLICATION);
+      assertThat(classify(GPU_A, 13, d, T0.plusSeconds(sm)).faultClass())
+          .isEqualTo(FaultClass.APPLICATION);
     }
     XidDetail same = new XidDetail(1, "p", null, null, "GPC 0, TPC 0, SM 1", null);
     classify(GPU_A, 13, same, T0.plusSeconds(10));
-    assertThat(classify(GPU_A, 13, same, T0.plusSeconds(11)).faultClass()).isEqualTo(FaultClass.GPU);
+    assertThat(classify(GPU_A, 13, same, T0.plusSeconds(11)).faultClass())
+        .isEqualTo(FaultClass.GPU);
   }
 
   @Test
   void aXidCausedByAnotherDoesNotCountAsARepeat() {
     XidDetail secondary = new XidDetail(null, null, null, 48, null, null);
-    for (int i = 0; i < 5; i++) assertThat(classify(GPU_A, 13, secondary, T0.plusSeconds(i)).faultClass()).isEqualTo(FaultClass.APPLICATION);
+    for (int i = 0; i < 5; i++)
+      assertThat(classify(GPU_A, 13, secondary, T0.plusSeconds(i)).faultClass())
+          .isEqualTo(FaultClass.APPLICATION);
   }
 
   @Test
@@ -108,16 +119,31 @@ class XidClassifierTest {
 
   @Test
   void nvlink5FatalIsAGpuFaultNonfatalIsNot() {
-    XidDetail fatal = new XidDetail(null, null, null, null, null, new NvLinkDetail("RLW", true, 0, 0, 1, List.of()));
-    XidDetail nonfatal = new XidDetail(null, null, null, null, null, new NvLinkDetail("RLW", false, 0, 0, 1, List.of()));
+    XidDetail fatal =
+        new XidDetail(
+            null, null, null, null, null, new NvLinkDetail("RLW", true, 0, 0, 1, List.of()));
+    XidDetail nonfatal =
+        new XidDetail(
+            null, null, null, null, null, new NvLinkDetail("RLW", false, 0, 0, 1, List.of()));
     assertThat(classify(GPU_A, 145, fatal, T0).faultClass()).isEqualTo(FaultClass.GPU);
     assertThat(classify(GPU_A, 145, nonfatal, T0).faultClass()).isEqualTo(FaultClass.IGNORE);
   }
 
   @Test
   void fallingOffTheBusWithoutXidIsANodeFault() {
-    XidClassifier.Result r = classifier.classify(new DriverFault(DriverFault.Origin.KERNEL_LOG, null, null, GPU_A, null,
-        null, XidDetail.NONE, "fallen off the bus"), history, T0);
+    XidClassifier.Result r =
+        classifier.classify(
+            new DriverFault(
+                DriverFault.Origin.KERNEL_LOG,
+                null,
+                null,
+                GPU_A,
+                null,
+                null,
+                XidDetail.NONE,
+                "fallen off the bus"),
+            history,
+            T0);
     assertThat(r.verdict().faultClass()).isEqualTo(FaultClass.NODE);
     assertThat(r.finding().signal()).isEqualTo(Signal.FELL_OFF_THE_BUS);
   }
@@ -131,18 +157,32 @@ class XidClassifierTest {
 
   @Test
   void policyOverridesWin() {
-    XidClassifier lenient = new XidClassifier(XidCatalog.builtIn(),
-        GpuHealthPolicy.defaults().withXidOverrides(Map.of(109, FaultClass.IGNORE, 63, FaultClass.GPU, 13, FaultClass.APPLICATION)));
+    XidClassifier lenient =
+        new XidClassifier(
+            XidCatalog.builtIn(),
+            GpuHealthPolicy.defaults()
+                .withXidOverrides(
+                    Map.of(
+                        109, FaultClass.IGNORE, 63, FaultClass.GPU, 13, FaultClass.APPLICATION)));
     XidHistory h = XidHistory.EMPTY;
     List<FaultClass> classes = new ArrayList<>();
     for (int code : new int[] {109, 63, 13, 13, 13}) {
-      XidClassifier.Result r = lenient.classify(new DriverFault(DriverFault.Origin.KERNEL_LOG, null, null, GPU_A, null,
-          code, XidDetail.NONE, ""), h, T0);
+      XidClassifier.Result r =
+          lenient.classify(
+              new DriverFault(
+                  DriverFault.Origin.KERNEL_LOG, null, null, GPU_A, null, code, XidDetail.NONE, ""),
+              h,
+              T0);
       h = r.history();
       classes.add(r.verdict().faultClass());
     }
-    assertThat(classes).containsExactly(FaultClass.IGNORE, FaultClass.GPU, FaultClass.APPLICATION, FaultClass.APPLICATION,
-        FaultClass.APPLICATION);
+    assertThat(classes)
+        .containsExactly(
+            FaultClass.IGNORE,
+            FaultClass.GPU,
+            FaultClass.APPLICATION,
+            FaultClass.APPLICATION,
+            FaultClass.APPLICATION);
   }
 
   @Test

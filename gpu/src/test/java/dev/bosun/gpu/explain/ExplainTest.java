@@ -1,15 +1,14 @@
 package dev.bosun.gpu.explain;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.bosun.gpu.Fixtures;
 import dev.bosun.gpu.classify.XidClassifier;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ExplainTest {
 
@@ -21,32 +20,44 @@ class ExplainTest {
 
   @Test
   void theRealXidsOfAnH100() throws IOException {
-    assertThat(explain(Fixtures.h100("xid-kmsg-records.txt"))).isEqualTo("""
+    assertThat(explain(Fixtures.h100("xid-kmsg-records.txt")))
+        .isEqualTo(
+            """
         {"pci": "0000:00:06.0", "uuid": "GPU-b14f29ef-62d4-ce9f-f7aa-d0ae390886a6", "xid": 31, "class": "application", "action": "restart the application", "text": "NVRM: Xid (PCI:0000:00:06): 31, pid=444, name=python3, channel 0x0000000a, intr 00000000. MMU Fault: ENGINE GRAPHICS GPC0 GPCCLIENT_T1_6 faulted @ 0x0_00000000. Fault is of type FAULT_PDE ACCESS_TYPE_VIRT_WRITE"}
         {"pci": "0000:00:06.0", "uuid": "GPU-b14f29ef-62d4-ce9f-f7aa-d0ae390886a6", "xid": 43, "class": "ignore", "action": "none", "text": "NVRM: Xid (PCI:0000:00:06): 43, pid=469, name=python3, channel 0x0000000a"}
         """);
-    assertThat(explain(Fixtures.h100("xid-dmesg.txt"))).isEqualTo(explain(Fixtures.h100("xid-kmsg-records.txt")));
+    assertThat(explain(Fixtures.h100("xid-dmesg.txt")))
+        .isEqualTo(explain(Fixtures.h100("xid-kmsg-records.txt")));
   }
 
   @Test
   void fallingOffTheBusWithoutACode() throws IOException {
-    assertThat(explain("""
+    assertThat(
+            explain(
+                """
         [ 7001.1] NVRM: The NVIDIA GPU 0000:07:00.0 (PCI ID: 10de:2330) installed in this system has
         [ 7001.1] NVRM: fallen off the bus and is not responding to commands.
-        """)).isEqualTo("""
+        """))
+        .isEqualTo(
+            """
         {"pci": "0000:07:00.0", "uuid": null, "xid": null, "class": "node", "action": "reboot the node (the GPU fell off the bus)", "text": "NVRM: fallen off the bus and is not responding to commands."}
         """);
   }
 
   @Test
   void theExampleOfTheIssue() throws IOException {
-    assertThat(explain("6,20931,88412233412,-;NVRM: Xid (PCI:0000:07:00): 48, pid=1201, name=torchrun, DBE"))
-        .startsWith("{\"pci\": \"0000:07:00.0\", \"uuid\": null, \"xid\": 48, \"class\": \"gpu\", \"action\": ");
+    assertThat(
+            explain(
+                "6,20931,88412233412,-;NVRM: Xid (PCI:0000:07:00): 48, pid=1201, name=torchrun, DBE"))
+        .startsWith(
+            "{\"pci\": \"0000:07:00.0\", \"uuid\": null, \"xid\": 48, \"class\": \"gpu\", \"action\": ");
   }
 
   @Test
   void contextRulesUseTheKernelClock() throws IOException {
-    String out = explain("""
+    String out =
+        explain(
+            """
         [  100.000000] NVRM: Xid (PCI:0000:07:00): 48, pid=1, name=a, DBE
         [  101.000000] NVRM: Xid (PCI:0000:07:00): 63, pid=1, name=a, row remap
         [ 9000.000000] NVRM: Xid (PCI:0000:07:00): 63, pid=1, name=a, row remap much later
@@ -58,14 +69,20 @@ class ExplainTest {
 
   @Test
   void textIsEscaped() {
-    assertThat(Json.string("a\"b\\c\n\u0001\ud800x\ud83d\ude00")).isEqualTo("\"a\\\"b\\\\c\\n\\u0001\\ud800x\ud83d\ude00\"");
+    assertThat(Json.string("a\"b\\c\n\u0001\ud800x\ud83d\ude00"))
+        .isEqualTo("\"a\\\"b\\\\c\\n\\u0001\\ud800x\ud83d\ude00\"");
     assertThat(Json.string(null)).isEqualTo("null");
   }
 
   @Test
   void summaryCountsLinesFaultsAndGarbage() throws IOException {
-    Explain.Summary s = Explain.run(new StringReader("garbage\n[ 1.0] NVRM: Xid (PCI:0000:07:00): 13, pid=1, name=a, x\n\n"),
-        new StringWriter(), XidClassifier.withDefaults(), Instant.EPOCH);
+    Explain.Summary s =
+        Explain.run(
+            new StringReader(
+                "garbage\n[ 1.0] NVRM: Xid (PCI:0000:07:00): 13, pid=1, name=a, x\n\n"),
+            new StringWriter(),
+            XidClassifier.withDefaults(),
+            Instant.EPOCH);
     assertThat(s).isEqualTo(new Explain.Summary(3, 1, 1));
   }
 }

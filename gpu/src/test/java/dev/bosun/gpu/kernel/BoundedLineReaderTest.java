@@ -1,14 +1,13 @@
 package dev.bosun.gpu.kernel;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class BoundedLineReaderTest {
 
@@ -33,20 +32,20 @@ class BoundedLineReaderTest {
   @Test
   void aHugeLineWithoutNewlineCostsNoMemory() throws IOException {
     Reader endless = new Reader() { // 200 MB of 'x', generated, never held
-      long left = 200_000_000L;
+          long left = 200_000_000L;
 
-      @Override
-      public int read(char[] buf, int off, int len) {
-        if (left == 0) return -1;
-        int n = (int) Math.min(len, left);
-        java.util.Arrays.fill(buf, off, off + n, 'x');
-        left -= n;
-        return n;
-      }
+          @Override
+          public int read(char[] buf, int off, int len) {
+            if (left == 0) return -1;
+            int n = (int) Math.min(len, left);
+            java.util.Arrays.fill(buf, off, off + n, 'x');
+            left -= n;
+            return n;
+          }
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     assertThat(read(endless, 1000)).containsExactly(BoundedLineReader.OVERLONG);
   }
 }

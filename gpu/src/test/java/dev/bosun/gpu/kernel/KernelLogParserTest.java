@@ -1,13 +1,12 @@
 package dev.bosun.gpu.kernel;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.bosun.gpu.Fixtures;
 import dev.bosun.gpu.model.PciAddress;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class KernelLogParserTest {
 
@@ -32,11 +31,15 @@ class KernelLogParserTest {
     assertThat(mmu.sequence()).isEqualTo(360);
     assertThat(mmu.uptimeMicros()).isEqualTo(31_307_353L);
     assertThat(mmu.pci()).isEqualTo(PciAddress.of("0000:00:06.0"));
-    assertThat(mmu.uuid()).isEqualTo("GPU-b14f29ef-62d4-ce9f-f7aa-d0ae390886a6"); // from the "GPU at PCI" record before it
+    assertThat(mmu.uuid())
+        .isEqualTo(
+            "GPU-b14f29ef-62d4-ce9f-f7aa-d0ae390886a6"); // from the "GPU at PCI" record before it
     assertThat(mmu.detail().pid()).isEqualTo(444);
     assertThat(mmu.detail().process()).isEqualTo("python3");
     assertThat(mmu.detail().channel()).isEqualTo("0000000a");
-    assertThat(mmu.text()).startsWith("NVRM: Xid (PCI:0000:00:06): 31, pid=444").endsWith("ACCESS_TYPE_VIRT_WRITE");
+    assertThat(mmu.text())
+        .startsWith("NVRM: Xid (PCI:0000:00:06): 31, pid=444")
+        .endsWith("ACCESS_TYPE_VIRT_WRITE");
     assertThat(faults.get(1).xid()).isEqualTo(43);
     assertThat(faults.get(1).detail().pid()).isEqualTo(469);
     assertThat(parser.counters()).isEqualTo(new KernelLogParser.Counters(4, 0, 2));
@@ -60,13 +63,17 @@ class KernelLogParserTest {
 
   @Test
   void theThreeShapesOfTheReference() {
-    List<DriverFault> faults = parse("""
+    List<DriverFault> faults =
+        parse(
+            """
         [ 5123.004211] NVRM: Xid (PCI:0000:3b:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus.
         Nov 02 11:20:31 gpu-node-7 kernel: NVRM: Xid (PCI:0000:86:00): 13, pid=48211, name=python3, Graphics SM Warp Exception on (GPC 1, TPC 0, SM 1): Out Of Range Address
         6,20931,88412233412,-;NVRM: Xid (PCI:0000:18:00): 48, pid=1201, name=torchrun, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at physAddr 0x1a2b3c000 partition 3, subpartition 0.""");
 
     assertThat(faults).extracting(DriverFault::xid).containsExactly(79, 13, 48);
-    assertThat(faults).extracting(f -> f.pci().toString()).containsExactly("0000:3b:00.0", "0000:86:00.0", "0000:18:00.0");
+    assertThat(faults)
+        .extracting(f -> f.pci().toString())
+        .containsExactly("0000:3b:00.0", "0000:86:00.0", "0000:18:00.0");
     assertThat(faults.get(0).detail().pid()).isNull();
     assertThat(faults.get(0).detail().process()).isNull();
     assertThat(faults.get(0).uptimeMicros()).isEqualTo(5_123_004_211L);
@@ -79,47 +86,87 @@ class KernelLogParserTest {
 
   @Test
   void pidAndNameMayBeAbsent() {
-    DriverFault f = parse("[  12.000001] NVRM: Xid (PCI:0000:07:00): 62, 0cad(2d50) 00000000 00000000").getFirst();
+    DriverFault f =
+        parse("[  12.000001] NVRM: Xid (PCI:0000:07:00): 62, 0cad(2d50) 00000000 00000000")
+            .getFirst();
     assertThat(f.xid()).isEqualTo(62);
     assertThat(f.detail()).isEqualTo(new XidDetail(null, null, null, null, null, null));
   }
 
   @Test
   void olderDriversOmitThePciPrefix() {
-    assertThat(parse("NVRM: Xid (0000:03:00): 13, 0003 00000000 0000a1c0 000010a0").getFirst().pci())
+    assertThat(
+            parse("NVRM: Xid (0000:03:00): 13, 0003 00000000 0000a1c0 000010a0").getFirst().pci())
         .isEqualTo(PciAddress.of("0000:03:00.0"));
   }
 
   @Test
   void bothChannelSpellings() {
-    assertThat(parse("NVRM: Xid (PCI:0000:07:00): 68, pid=77, name=a.out, Ch 0000001f, intr 00000000").getFirst().detail().channel())
+    assertThat(
+            parse("NVRM: Xid (PCI:0000:07:00): 68, pid=77, name=a.out, Ch 0000001f, intr 00000000")
+                .getFirst()
+                .detail()
+                .channel())
         .isEqualTo("0000001f");
-    assertThat(parse("NVRM: Xid (PCI:0000:07:00): 68, pid=77, name=a.out, channel 0x0000001F").getFirst().detail().channel())
+    assertThat(
+            parse("NVRM: Xid (PCI:0000:07:00): 68, pid=77, name=a.out, channel 0x0000001F")
+                .getFirst()
+                .detail()
+                .channel())
         .isEqualTo("0000001f");
   }
 
   @Test
   void causedByPreviousXid() {
-    DriverFault f = parse("NVRM: Xid (PCI:0000:07:00): 45, pid=9, name=python, Ch 00000008, Preemptive Cleanup, caused by previous Xid 48").getFirst();
+    DriverFault f =
+        parse(
+                "NVRM: Xid (PCI:0000:07:00): 45, pid=9, name=python, Ch 00000008, Preemptive Cleanup, caused by previous Xid 48")
+            .getFirst();
     assertThat(f.detail().causedByXid()).isEqualTo(48);
   }
 
   @Test
   void nvlink5Details() {
-    DriverFault fatal = parse("[ 99.1] NVRM: Xid (PCI:0000:1b:00): 145, RLW_REMAP Fatal XC0 i0 Link 12 (0x00450000 0x00000000 0x00000000 0x00000000 0x00000000 0x00000000)").getFirst();
-    assertThat(fatal.detail().nvlink()).isEqualTo(new NvLinkDetail("RLW_REMAP", true, 0, 0, 12,
-        List.of("0x00450000", "0x00000000", "0x00000000", "0x00000000", "0x00000000", "0x00000000")));
-    DriverFault nonfatal = parse("NVRM: Xid (PCI:0000:1b:00): 149, NETIR_LINK_EVT Nonfatal XC3 i1 Link -1 (0x00000002)").getFirst();
+    DriverFault fatal =
+        parse(
+                "[ 99.1] NVRM: Xid (PCI:0000:1b:00): 145, RLW_REMAP Fatal XC0 i0 Link 12 (0x00450000 0x00000000 0x00000000 0x00000000 0x00000000 0x00000000)")
+            .getFirst();
+    assertThat(fatal.detail().nvlink())
+        .isEqualTo(
+            new NvLinkDetail(
+                "RLW_REMAP",
+                true,
+                0,
+                0,
+                12,
+                List.of(
+                    "0x00450000",
+                    "0x00000000",
+                    "0x00000000",
+                    "0x00000000",
+                    "0x00000000",
+                    "0x00000000")));
+    DriverFault nonfatal =
+        parse(
+                "NVRM: Xid (PCI:0000:1b:00): 149, NETIR_LINK_EVT Nonfatal XC3 i1 Link -1 (0x00000002)")
+            .getFirst();
     assertThat(nonfatal.detail().nvlink().fatal()).isFalse();
     assertThat(nonfatal.detail().nvlink().link()).isEqualTo(-1);
     assertThat(nonfatal.detail().nvlink().xc()).isEqualTo(3);
     // the same words on a non-NVLink5 code are just text
-    assertThat(parse("NVRM: Xid (PCI:0000:1b:00): 13, X Fatal XC0 i0 Link 1 (0x1)").getFirst().detail().nvlink()).isNull();
+    assertThat(
+            parse("NVRM: Xid (PCI:0000:1b:00): 13, X Fatal XC0 i0 Link 1 (0x1)")
+                .getFirst()
+                .detail()
+                .nvlink())
+        .isNull();
   }
 
   @Test
   void fallenOffTheBusWithoutXidOverTwoLines() {
-    List<DriverFault> faults = parse("""
+    List<DriverFault> faults =
+        parse(
+            """
         [ 7001.100000] NVRM: The NVIDIA GPU 0000:3b:00.0 (PCI ID: 10de:2330) installed in this system has
         [ 7001.100001] NVRM: fallen off the bus and is not responding to commands.""");
     assertThat(faults).hasSize(1);
@@ -130,24 +177,34 @@ class KernelLogParserTest {
 
   @Test
   void fallenOffTheBusOverThreeLinesAndAsOneKmsgRecordWithEscapedNewlines() {
-    assertThat(parse("""
+    assertThat(
+            parse(
+                    """
         Nov 02 11:20:31 n1 kernel: NVRM: The NVIDIA GPU 0000:86:00.0
         Nov 02 11:20:31 n1 kernel: NVRM: (PCI ID: 10de:2330) installed in this system has
-        Nov 02 11:20:31 n1 kernel: NVRM: fallen off the bus and is not responding to commands.""").getFirst().pci())
+        Nov 02 11:20:31 n1 kernel: NVRM: fallen off the bus and is not responding to commands.""")
+                .getFirst()
+                .pci())
         .isEqualTo(PciAddress.of("0000:86:00.0"));
-    List<DriverFault> kmsg = parse("3,500,7001100000,-;NVRM: The NVIDIA GPU 0000:18:00.0 (PCI ID: 10de:2330) installed in this system has\\x0aNVRM: fallen off the bus and is not responding to commands.");
-    assertThat(kmsg).singleElement().satisfies(f -> {
-      assertThat(f.pci()).isEqualTo(PciAddress.of("0000:18:00.0"));
-      assertThat(f.xid()).isNull();
-      assertThat(f.sequence()).isEqualTo(500);
-    });
+    List<DriverFault> kmsg =
+        parse(
+            "3,500,7001100000,-;NVRM: The NVIDIA GPU 0000:18:00.0 (PCI ID: 10de:2330) installed in this system has\\x0aNVRM: fallen off the bus and is not responding to commands.");
+    assertThat(kmsg)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.pci()).isEqualTo(PciAddress.of("0000:18:00.0"));
+              assertThat(f.xid()).isNull();
+              assertThat(f.sequence()).isEqualTo(500);
+            });
   }
 
   @Test
   void fallenOffTheBusOnOneLineOrWithoutAnAddress() {
     assertThat(parse("[ 9.1] NVRM: GPU 0000:3b:00.0: GPU has fallen off the bus.").getFirst().pci())
         .isEqualTo(PciAddress.of("0000:3b:00.0"));
-    DriverFault unknown = parse("[ 9.1] NVRM: fallen off the bus and is not responding to commands.").getFirst();
+    DriverFault unknown =
+        parse("[ 9.1] NVRM: fallen off the bus and is not responding to commands.").getFirst();
     assertThat(unknown.pci()).isNull();
     assertThat(unknown.xid()).isNull();
   }
@@ -155,20 +212,29 @@ class KernelLogParserTest {
   @Test
   void pciToUuidLinesArePerGpuAndRemembered() {
     KernelLogParser parser = new KernelLogParser();
-    List<DriverFault> faults = parse(parser, """
+    List<DriverFault> faults =
+        parse(
+            parser,
+            """
         4,10,100,c;NVRM: GPU at PCI:0000:18:00: GPU-11111111-2222-3333-4444-555555555555
         4,11,101,c;NVRM: GPU at PCI:0000:2a:00: GPU-AAAAAAAA-2222-3333-4444-555555555555
         4,12,102,c;NVRM: Xid (PCI:0000:2a:00): 94, pid=1, name=x, Contained ECC error
         4,13,103,c;NVRM: Xid (PCI:0000:3a:00): 94, pid=1, name=x, Contained ECC error
         4,14,104,c;NVRM: Xid (PCI:0000:18:00): 94, pid=1, name=x, Contained ECC error""");
-    assertThat(faults).extracting(DriverFault::uuid).containsExactly(
-        "GPU-aaaaaaaa-2222-3333-4444-555555555555", null, "GPU-11111111-2222-3333-4444-555555555555");
+    assertThat(faults)
+        .extracting(DriverFault::uuid)
+        .containsExactly(
+            "GPU-aaaaaaaa-2222-3333-4444-555555555555",
+            null,
+            "GPU-11111111-2222-3333-4444-555555555555");
     assertThat(parser.knownUuids()).hasSize(2);
   }
 
   @Test
   void mixedShapesInOneInput() {
-    List<DriverFault> faults = parse("""
+    List<DriverFault> faults =
+        parse(
+            """
         4,1,1000,-;NVRM: Xid (PCI:0000:18:00): 48, pid=1, name=a, DBE
         [ 2.000000] NVRM: Xid (PCI:0000:18:00): 63, pid=1, name=a, row remap
         2026-11-28T00:57:09.123456+00:00 node-1 kernel: NVRM: Xid (PCI:0000:18:00): 64, pid=1, name=a, failed
@@ -185,11 +251,15 @@ class KernelLogParserTest {
   @Test
   void aCutXidLineIsCountedNeverGuessed() {
     KernelLogParser parser = new KernelLogParser();
-    assertThat(parse(parser, """
+    assertThat(
+            parse(
+                parser,
+                """
         [ 1.0] NVRM: Xid (PCI:0000:18:00): 4
         [ 1.0] NVRM: Xid (PCI:0000:1
         [ 1.0] NVRM: GPU at PCI:0000:18:00: GPU-1111111
-        [ 1.0] NVRM: fallen off the b""")).isEmpty();
+        [ 1.0] NVRM: fallen off the b"""))
+        .isEmpty();
     assertThat(parser.counters().unparsed()).isEqualTo(3);
     assertThat(parser.knownUuids()).isEmpty();
   }
@@ -197,8 +267,13 @@ class KernelLogParserTest {
   @Test
   void binaryAndOverlongLinesAreCounted() {
     KernelLogParser parser = new KernelLogParser();
-    assertThat(parser.acceptLine("6,1,0,-;NVRM: Xid (PCI:0000:18:00): 48, \u0000\u0001 x")).isEmpty();
-    assertThat(parser.acceptLine("[ 1.0] NVRM: Xid (PCI:0000:18:00): 48, " + "x".repeat(KernelLogParser.MAX_LINE_CHARS))).isEmpty();
+    assertThat(parser.acceptLine("6,1,0,-;NVRM: Xid (PCI:0000:18:00): 48, \u0000\u0001 x"))
+        .isEmpty();
+    assertThat(
+            parser.acceptLine(
+                "[ 1.0] NVRM: Xid (PCI:0000:18:00): 48, "
+                    + "x".repeat(KernelLogParser.MAX_LINE_CHARS)))
+        .isEmpty();
     assertThat(parser.acceptLine(BoundedLineReader.OVERLONG)).isEmpty();
     assertThat(parser.counters().unparsed()).isEqualTo(3);
   }
@@ -206,11 +281,16 @@ class KernelLogParserTest {
   @Test
   void kmsgDictionaryLinesAsCatPrintsThemAreNeitherFaultsNorGarbage() {
     KernelLogParser parser = new KernelLogParser();
-    assertThat(parse(parser, """
+    assertThat(
+            parse(
+                parser,
+                """
         3,510,9001000,-;NVRM: Xid (PCI:0000:18:00): 48, pid=1, name=a, DBE
          SUBSYSTEM=pci
          DEVICE=+pci:0000:18:00.0
-        """)).extracting(DriverFault::xid).containsExactly(48);
+        """))
+        .extracting(DriverFault::xid)
+        .containsExactly(48);
     assertThat(parser.counters().unparsed()).isZero();
   }
 

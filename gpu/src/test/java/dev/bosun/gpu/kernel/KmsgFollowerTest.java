@@ -1,16 +1,15 @@
 package dev.bosun.gpu.kernel;
 
-import dev.bosun.gpu.model.PciAddress;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.gpu.model.PciAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KmsgFollowerTest {
 
@@ -61,7 +60,8 @@ class KmsgFollowerTest {
     List<DriverFault> delivered = new ArrayList<>();
 
     KmsgFollower first = new KmsgFollower(kmsg.open(), store, BOOT, delivered::add);
-    first.pump(3); // reads the UUID line, Xid 13 and the usb line, then the agent is killed (no checkpoint)
+    first.pump(3); // reads the UUID line, Xid 13 and the usb line, then the agent is killed (no
+    // checkpoint)
 
     kmsg.log(xid(48)); // written while the agent was down
     KmsgFollower second = new KmsgFollower(kmsg.open(), store, BOOT, delivered::add);
@@ -70,10 +70,14 @@ class KmsgFollowerTest {
     assertThat(delivered).extracting(DriverFault::xid).containsExactly(13, 31, 48);
     assertThat(delivered).extracting(DriverFault::sequence).containsExactly(101L, 103L, 104L);
     // the UUID line was read by the first run only, yet the second run's faults carry it
-    assertThat(delivered).extracting(DriverFault::uuid).containsOnly("GPU-11111111-2222-3333-4444-555555555555");
+    assertThat(delivered)
+        .extracting(DriverFault::uuid)
+        .containsOnly("GPU-11111111-2222-3333-4444-555555555555");
     assertThat(p.skipped()).isEqualTo(2); // the UUID line and Xid 13, both before the saved cursor
     assertThat(store.load(BOOT).lastSequence()).isEqualTo(104);
-    assertThat(Files.list(dir)).extracting(f -> f.getFileName().toString()).containsExactly("kmsg.cursor");
+    assertThat(Files.list(dir))
+        .extracting(f -> f.getFileName().toString())
+        .containsExactly("kmsg.cursor");
   }
 
   @Test
@@ -94,17 +98,21 @@ class KmsgFollowerTest {
   @Test
   void aNewBootStartsOverBecauseSequenceNumbersRestart(@TempDir Path dir) throws IOException {
     KmsgCursorStore store = new KmsgCursorStore(dir.resolve("c"));
-    store.save(new KmsgCursor(BOOT, 5000, java.util.Map.of(PciAddress.of("0000:18:00.0"), "GPU-old")));
+    store.save(
+        new KmsgCursor(BOOT, 5000, java.util.Map.of(PciAddress.of("0000:18:00.0"), "GPU-old")));
     RingBuffer kmsg = new RingBuffer();
     kmsg.log(xid(79));
     List<DriverFault> delivered = new ArrayList<>();
 
     new KmsgFollower(kmsg.open(), store, "another-boot", delivered::add).pump(Long.MAX_VALUE);
 
-    assertThat(delivered).singleElement().satisfies(f -> {
-      assertThat(f.xid()).isEqualTo(79);
-      assertThat(f.uuid()).isNull(); // last boot's mapping is not trusted
-    });
+    assertThat(delivered)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.xid()).isEqualTo(79);
+              assertThat(f.uuid()).isNull(); // last boot's mapping is not trusted
+            });
   }
 
   @Test
@@ -116,7 +124,8 @@ class KmsgFollowerTest {
     new KmsgFollower(kmsg.open(), store, BOOT, delivered::add).pump(2);
     kmsg.oldest = 6; // the ring buffer wrapped while the agent was down: records 2..5 are gone
     // a reader positioned before `oldest` gets EPIPE once, then continues at the oldest record
-    KmsgFollower.Progress p = new KmsgFollower(gapAt(kmsg, 2), store, BOOT, delivered::add).pump(Long.MAX_VALUE);
+    KmsgFollower.Progress p =
+        new KmsgFollower(gapAt(kmsg, 2), store, BOOT, delivered::add).pump(Long.MAX_VALUE);
     assertThat(p.lost()).isEqualTo(1);
     assertThat(delivered).hasSize(2 + 4);
   }
@@ -155,7 +164,8 @@ class KmsgFollowerTest {
     RingBuffer kmsg = new RingBuffer();
     kmsg.records.add("4,7,700,-;" + xid(48) + "\n SUBSYSTEM=pci\n DEVICE=+pci:0000:18:00.0");
     List<DriverFault> delivered = new ArrayList<>();
-    new KmsgFollower(kmsg.open(), new KmsgCursorStore(dir.resolve("c")), BOOT, delivered::add).pump(10);
+    new KmsgFollower(kmsg.open(), new KmsgCursorStore(dir.resolve("c")), BOOT, delivered::add)
+        .pump(10);
     assertThat(delivered).singleElement().extracting(DriverFault::xid).isEqualTo(48);
   }
 }

@@ -1,5 +1,7 @@
 package dev.bosun.gpu.metrics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.bosun.gpu.Fixtures;
 import dev.bosun.gpu.classify.GpuHealth;
 import dev.bosun.gpu.classify.XidTally;
@@ -11,35 +13,45 @@ import dev.bosun.gpu.model.PciAddress;
 import dev.bosun.gpu.model.RemappedRows;
 import dev.bosun.gpu.sim.SimulatedGpuNode;
 import dev.bosun.gpu.smi.SmiXmlParser;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class GpuMetricsTest {
 
   static final Instant NOW = Instant.parse("2026-11-28T01:00:00Z");
-  static final NodeSnapshot REAL = SmiXmlParser.parse(Fixtures.h100("nvidia-smi-q.xml"), NOW).value().orElseThrow();
+  static final NodeSnapshot REAL =
+      SmiXmlParser.parse(Fixtures.h100("nvidia-smi-q.xml"), NOW).value().orElseThrow();
   static final String UUID = "GPU-ca645fef-f4ff-3cdb-7d9f-2b8d1fcd0f94";
 
   static PrometheusFormat.Sample only(List<PrometheusFormat.Sample> samples, String name) {
-    return samples.stream().filter(s -> s.name().equals(name)).reduce((a, b) -> {
-      throw new AssertionError("more than one " + name);
-    }).orElseThrow(() -> new AssertionError("no " + name));
+    return samples.stream()
+        .filter(s -> s.name().equals(name))
+        .reduce(
+            (a, b) -> {
+              throw new AssertionError("more than one " + name);
+            })
+        .orElseThrow(() -> new AssertionError("no " + name));
   }
 
   @Test
   void dcgmNamesLabelsAndValuesForTheRealH100() {
     XidTally xids = XidTally.EMPTY.record(UUID, 31).record(UUID, 43).record(UUID, 31);
-    String text = GpuMetrics.render(REAL, new GpuMetrics.State("gpu-node-1", Map.of(UUID, GpuHealth.HEALTHY), xids,
-        Map.of("kmsg", 3L, "nvidia-smi", 0L)));
+    String text =
+        GpuMetrics.render(
+            REAL,
+            new GpuMetrics.State(
+                "gpu-node-1",
+                Map.of(UUID, GpuHealth.HEALTHY),
+                xids,
+                Map.of("kmsg", 3L, "nvidia-smi", 0L)));
     List<PrometheusFormat.Sample> samples = PrometheusFormat.parse(text);
 
     PrometheusFormat.Sample util = only(samples, "DCGM_FI_DEV_GPU_UTIL");
-    assertThat(util.labels()).extracting(l -> l[0]).containsExactly("gpu", "UUID", "pci_bus_id", "device", "modelName", "Hostname");
+    assertThat(util.labels())
+        .extracting(l -> l[0])
+        .containsExactly("gpu", "UUID", "pci_bus_id", "device", "modelName", "Hostname");
     assertThat(util.label("gpu")).isEqualTo("0");
     assertThat(util.label("UUID")).isEqualTo(UUID);
     assertThat(util.label("pci_bus_id")).isEqualTo("00000000:00:06.0");
@@ -50,19 +62,28 @@ class GpuMetricsTest {
     assertThat(only(samples, "DCGM_FI_DEV_FB_FREE").value()).isEqualTo(81079);
     assertThat(only(samples, "DCGM_FI_DEV_GPU_TEMP").value()).isEqualTo(37);
     assertThat(only(samples, "DCGM_FI_DEV_POWER_USAGE").value()).isEqualTo(71.73);
-    assertThat(only(samples, "DCGM_FI_DEV_XID_ERRORS").value()).as("the last Xid, as dcgm-exporter shows it").isEqualTo(31);
+    assertThat(only(samples, "DCGM_FI_DEV_XID_ERRORS").value())
+        .as("the last Xid, as dcgm-exporter shows it")
+        .isEqualTo(31);
     assertThat(only(samples, "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL").value()).isZero();
     assertThat(only(samples, "DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS").value()).isZero();
     assertThat(only(samples, "DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS").value()).isZero();
     assertThat(only(samples, "DCGM_FI_DEV_ROW_REMAP_FAILURE").value()).isZero();
     assertThat(samples.stream().filter(s -> s.name().equals("bosun_gpu_xid_errors_total")))
-        .extracting(s -> s.label("code") + "=" + (long) s.value()).containsExactly("31=2", "43=1");
+        .extracting(s -> s.label("code") + "=" + (long) s.value())
+        .containsExactly("31=2", "43=1");
     assertThat(samples.stream().filter(s -> s.name().equals("bosun_gpu_health")))
-        .extracting(s -> s.label("state") + "=" + (long) s.value()).containsExactly("healthy=1", "degraded=0", "unhealthy=0");
+        .extracting(s -> s.label("state") + "=" + (long) s.value())
+        .containsExactly("healthy=1", "degraded=0", "unhealthy=0");
     assertThat(samples.stream().filter(s -> s.name().equals("bosun_gpu_unparsed_input_total")))
-        .extracting(s -> s.label("source") + "=" + (long) s.value()).containsExactly("kmsg=3", "nvidia-smi=0");
-    assertThat(text).contains("# TYPE DCGM_FI_DEV_XID_ERRORS gauge\n", "# TYPE DCGM_FI_DEV_ECC_DBE_VOL_TOTAL counter\n",
-        "# TYPE DCGM_FI_DEV_ROW_REMAP_FAILURE gauge\n", "# TYPE bosun_gpu_xid_errors_total counter\n");
+        .extracting(s -> s.label("source") + "=" + (long) s.value())
+        .containsExactly("kmsg=3", "nvidia-smi=0");
+    assertThat(text)
+        .contains(
+            "# TYPE DCGM_FI_DEV_XID_ERRORS gauge\n",
+            "# TYPE DCGM_FI_DEV_ECC_DBE_VOL_TOTAL counter\n",
+            "# TYPE DCGM_FI_DEV_ROW_REMAP_FAILURE gauge\n",
+            "# TYPE bosun_gpu_xid_errors_total counter\n");
   }
 
   @Test
@@ -70,22 +91,49 @@ class GpuMetricsTest {
     SimulatedGpuNode node = SimulatedGpuNode.hgxH100("n1", NOW);
     node.rowRemapFailure(3, true);
     NodeSnapshot s = node.snapshot(NOW);
-    List<PrometheusFormat.Sample> samples = PrometheusFormat.parse(GpuMetrics.render(s,
-        new GpuMetrics.State("n1", Map.of(s.gpus().get(3).uuid(), GpuHealth.UNHEALTHY), XidTally.EMPTY, Map.of())));
+    List<PrometheusFormat.Sample> samples =
+        PrometheusFormat.parse(
+            GpuMetrics.render(
+                s,
+                new GpuMetrics.State(
+                    "n1",
+                    Map.of(s.gpus().get(3).uuid(), GpuHealth.UNHEALTHY),
+                    XidTally.EMPTY,
+                    Map.of())));
     assertThat(samples.stream().filter(x -> x.name().equals("DCGM_FI_DEV_GPU_TEMP"))).hasSize(8);
-    assertThat(samples.stream().filter(x -> x.name().equals("DCGM_FI_DEV_ROW_REMAP_FAILURE") && x.value() == 1))
-        .singleElement().extracting(x -> x.label("gpu")).isEqualTo("3");
+    assertThat(
+            samples.stream()
+                .filter(x -> x.name().equals("DCGM_FI_DEV_ROW_REMAP_FAILURE") && x.value() == 1))
+        .singleElement()
+        .extracting(x -> x.label("gpu"))
+        .isEqualTo("3");
     assertThat(samples.stream().filter(x -> x.name().equals("bosun_gpu_health") && x.value() == 1))
-        .extracting(x -> x.label("gpu") + ":" + x.label("state")).contains("3:unhealthy", "0:healthy");
+        .extracting(x -> x.label("gpu") + ":" + x.label("state"))
+        .contains("3:unhealthy", "0:healthy");
   }
 
   @Test
   void labelValuesAreEscaped() {
-    GpuSample odd = new GpuSample(new GpuIdentity(0, "GPU-1", "a \"quoted\" \\ name\nwith newline", PciAddress.of("0000:01:00.0")),
-        null, null, 40, null, null, EccCounts.ZERO, RemappedRows.NONE, null, null);
-    String text = GpuMetrics.render(new NodeSnapshot(NOW, null, null, null, List.of(odd)),
-        new GpuMetrics.State("host\"1", Map.of(), XidTally.EMPTY, Map.of()));
-    assertThat(text).contains("modelName=\"a \\\"quoted\\\" \\\\ name\\nwith newline\"", "Hostname=\"host\\\"1\"");
+    GpuSample odd =
+        new GpuSample(
+            new GpuIdentity(
+                0, "GPU-1", "a \"quoted\" \\ name\nwith newline", PciAddress.of("0000:01:00.0")),
+            null,
+            null,
+            40,
+            null,
+            null,
+            EccCounts.ZERO,
+            RemappedRows.NONE,
+            null,
+            null);
+    String text =
+        GpuMetrics.render(
+            new NodeSnapshot(NOW, null, null, null, List.of(odd)),
+            new GpuMetrics.State("host\"1", Map.of(), XidTally.EMPTY, Map.of()));
+    assertThat(text)
+        .contains(
+            "modelName=\"a \\\"quoted\\\" \\\\ name\\nwith newline\"", "Hostname=\"host\\\"1\"");
     PrometheusFormat.Sample temp = only(PrometheusFormat.parse(text), "DCGM_FI_DEV_GPU_TEMP");
     assertThat(temp.label("modelName")).isEqualTo("a \"quoted\" \\ name\nwith newline");
   }
@@ -93,8 +141,9 @@ class GpuMetricsTest {
   @Test
   void xidsKnownOnlyByPciAddressCountForTheirGpu() {
     XidTally xids = XidTally.EMPTY.record(PciAddress.of("0000:00:06").toString(), 79);
-    List<PrometheusFormat.Sample> samples = PrometheusFormat.parse(GpuMetrics.render(REAL,
-        new GpuMetrics.State("h", Map.of(), xids, Map.of())));
+    List<PrometheusFormat.Sample> samples =
+        PrometheusFormat.parse(
+            GpuMetrics.render(REAL, new GpuMetrics.State("h", Map.of(), xids, Map.of())));
     assertThat(only(samples, "DCGM_FI_DEV_XID_ERRORS").value()).isEqualTo(79);
     assertThat(only(samples, "bosun_gpu_xid_errors_total").label("code")).isEqualTo("79");
   }

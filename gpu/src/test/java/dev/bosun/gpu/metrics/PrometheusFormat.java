@@ -22,10 +22,12 @@ final class PrometheusFormat {
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") (.*)");
-  private static final Pattern TYPE = Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
+  private static final Pattern TYPE =
+      Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
 
   static List<Sample> parse(String text) {
-    if (!text.endsWith("\n")) throw new IllegalArgumentException("exposition must end with a newline");
+    if (!text.endsWith("\n"))
+      throw new IllegalArgumentException("exposition must end with a newline");
     List<Sample> samples = new ArrayList<>();
     Set<String> closedFamilies = new HashSet<>();
     Set<String> typed = new HashSet<>();
@@ -40,7 +42,9 @@ final class PrometheusFormat {
       if (line.startsWith("# TYPE")) {
         Matcher m = TYPE.matcher(line);
         if (!m.matches()) throw new IllegalArgumentException("bad TYPE: " + line);
-        if (!typed.add(m.group(1)) || closedFamilies.contains(m.group(1)) || m.group(1).equals(current)) {
+        if (!typed.add(m.group(1))
+            || closedFamilies.contains(m.group(1))
+            || m.group(1).equals(current)) {
           throw new IllegalArgumentException("TYPE repeated or after samples: " + line);
         }
         continue;
@@ -49,10 +53,12 @@ final class PrometheusFormat {
       Sample s = sample(line);
       if (!s.name().equals(current)) {
         if (current != null) closedFamilies.add(current);
-        if (closedFamilies.contains(s.name())) throw new IllegalArgumentException("family split: " + s.name());
+        if (closedFamilies.contains(s.name()))
+          throw new IllegalArgumentException("family split: " + s.name());
         current = s.name();
       }
-      if (!series.add(line.substring(0, line.lastIndexOf(' ')))) throw new IllegalArgumentException("duplicate series: " + line);
+      if (!series.add(line.substring(0, line.lastIndexOf(' '))))
+        throw new IllegalArgumentException("duplicate series: " + line);
       samples.add(s);
     }
     return samples;
@@ -72,19 +78,21 @@ final class PrometheusFormat {
         if (!ln.lookingAt()) throw new IllegalArgumentException("bad label name: " + line);
         String key = ln.group();
         i = ln.end();
-        if (line.charAt(i) != '=' || line.charAt(i + 1) != '"') throw new IllegalArgumentException("bad label: " + line);
+        if (line.charAt(i) != '=' || line.charAt(i + 1) != '"')
+          throw new IllegalArgumentException("bad label: " + line);
         i += 2;
         StringBuilder v = new StringBuilder();
         while (line.charAt(i) != '"') {
           char c = line.charAt(i);
           if (c == '\\') {
             char e = line.charAt(++i);
-            v.append(switch (e) {
-              case '\\' -> '\\';
-              case '"' -> '"';
-              case 'n' -> '\n';
-              default -> throw new IllegalArgumentException("bad escape \\" + e + ": " + line);
-            });
+            v.append(
+                switch (e) {
+                  case '\\' -> '\\';
+                  case '"' -> '"';
+                  case 'n' -> '\n';
+                  default -> throw new IllegalArgumentException("bad escape \\" + e + ": " + line);
+                });
           } else {
             v.append(c);
           }
@@ -98,12 +106,13 @@ final class PrometheusFormat {
     }
     if (line.charAt(i) != ' ') throw new IllegalArgumentException("no value: " + line);
     String value = line.substring(i + 1);
-    double d = switch (value) {
-      case "NaN" -> Double.NaN;
-      case "+Inf" -> Double.POSITIVE_INFINITY;
-      case "-Inf" -> Double.NEGATIVE_INFINITY;
-      default -> Double.parseDouble(value);
-    };
+    double d =
+        switch (value) {
+          case "NaN" -> Double.NaN;
+          case "+Inf" -> Double.POSITIVE_INFINITY;
+          case "-Inf" -> Double.NEGATIVE_INFINITY;
+          default -> Double.parseDouble(value);
+        };
     return new Sample(name, labels, d);
   }
 }

@@ -1,5 +1,8 @@
 package dev.bosun.gpu.nvml;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.bosun.gpu.kernel.DriverFault;
 import dev.bosun.gpu.model.ClockEventReasons;
 import dev.bosun.gpu.model.EccCounts;
@@ -11,23 +14,19 @@ import dev.bosun.gpu.model.Parsed;
 import dev.bosun.gpu.model.PciAddress;
 import dev.bosun.gpu.model.RemappedRows;
 import dev.bosun.gpu.model.Utilisation;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The java.lang.foreign binding against a stub library built from {@code src/test/c/nvml-stub.c}
- * (types and layouts as in nvml.h): arguments, struct offsets, strings and the event path,
- * without a GPU. Skipped where there is no C compiler.
+ * (types and layouts as in nvml.h): arguments, struct offsets, strings and the event path, without
+ * a GPU. Skipped where there is no C compiler.
  */
 class NvmlStubTest {
 
@@ -40,8 +39,11 @@ class NvmlStubTest {
     Files.createDirectories(out.getParent());
     Process cc;
     try {
-      cc = new ProcessBuilder("cc", "-shared", "-fPIC", "-O1", "-o", out.toString(), source.toString())
-          .redirectErrorStream(true).start();
+      cc =
+          new ProcessBuilder(
+                  "cc", "-shared", "-fPIC", "-O1", "-o", out.toString(), source.toString())
+              .redirectErrorStream(true)
+              .start();
     } catch (IOException noCompiler) {
       return;
     }
@@ -87,7 +89,8 @@ class NvmlStubTest {
 
   @Test
   void registersForXidAndDoubleBitEccAndReadsTheEvent() {
-    try (Nvml nvml = open(); Nvml.EventWatch watch = nvml.watchXidAndEcc()) {
+    try (Nvml nvml = open();
+        Nvml.EventWatch watch = nvml.watchXidAndEcc()) {
       assertThat(watch.devicesWatched()).isEqualTo(1);
       assertThat(watch.problems()).singleElement().asString().contains("device 1");
       Reading<Optional<DriverFault>> first = watch.await(100);

@@ -1,5 +1,7 @@
 package dev.bosun.gpu.sim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.bosun.gpu.Fixtures;
 import dev.bosun.gpu.classify.FaultClass;
 import dev.bosun.gpu.classify.Finding;
@@ -12,15 +14,12 @@ import dev.bosun.gpu.kernel.KernelLogParser;
 import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.smi.SmiXmlParser;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class SimulatedGpuNodeTest {
 
@@ -29,7 +28,12 @@ class SimulatedGpuNodeTest {
 
   @Test
   void healthyValuesFollowTheRealH100() {
-    GpuSample real = SmiXmlParser.parse(Fixtures.h100("nvidia-smi-q.xml"), NOW).value().orElseThrow().gpus().getFirst();
+    GpuSample real =
+        SmiXmlParser.parse(Fixtures.h100("nvidia-smi-q.xml"), NOW)
+            .value()
+            .orElseThrow()
+            .gpus()
+            .getFirst();
     NodeSnapshot sim = SimulatedGpuNode.hgxH100("node-a", BOOT).snapshot(NOW);
 
     assertThat(sim.driverVersion()).isEqualTo("580.159.04");
@@ -44,7 +48,8 @@ class SimulatedGpuNodeTest {
     assertThat(g.remappedRows()).isEqualTo(real.remappedRows());
     assertThat(g.migMode()).isEqualTo(real.migMode());
     assertThat(g.powerWatts()).isBetween(70.0, 71.0);
-    assertThat(sim.gpus()).allSatisfy(x -> assertThat(TelemetryClassifier.findings(null, x, NOW)).isEmpty());
+    assertThat(sim.gpus())
+        .allSatisfy(x -> assertThat(TelemetryClassifier.findings(null, x, NOW)).isEmpty());
     assertThat(sim.gpus().stream().map(GpuSample::uuid).collect(Collectors.toSet())).hasSize(8);
   }
 
@@ -61,17 +66,24 @@ class SimulatedGpuNodeTest {
   @Test
   void injectedXidsTravelThroughTheRealParserWithTheirUuid() {
     SimulatedGpuNode node = SimulatedGpuNode.hgxH100("node-a", BOOT);
-    node.injectXid(5, 13, "pid=42, name=python3, Graphics SM Warp Exception on (GPC 1, TPC 0, SM 1): Out Of Range Address", NOW);
+    node.injectXid(
+        5,
+        13,
+        "pid=42, name=python3, Graphics SM Warp Exception on (GPC 1, TPC 0, SM 1): Out Of Range Address",
+        NOW);
     node.doubleBitEcc(5, 1, NOW.plusSeconds(1));
     KernelLogParser parser = new KernelLogParser();
     List<DriverFault> faults = new ArrayList<>();
     node.kernelLog().forEach(l -> faults.addAll(parser.acceptLine(l)));
 
     assertThat(faults).extracting(DriverFault::xid).containsExactly(13, 48);
-    assertThat(faults).extracting(DriverFault::uuid).containsOnly(SimulatedGpuNode.uuidFor("node-a", 5));
+    assertThat(faults)
+        .extracting(DriverFault::uuid)
+        .containsOnly(SimulatedGpuNode.uuidFor("node-a", 5));
     assertThat(faults.getFirst().uptimeMicros()).isEqualTo(3600_000_000L);
     assertThat(parser.counters().unparsed()).isZero();
-    XidClassifier.Result r = XidClassifier.withDefaults().classify(faults.get(1), XidHistory.EMPTY, NOW);
+    XidClassifier.Result r =
+        XidClassifier.withDefaults().classify(faults.get(1), XidHistory.EMPTY, NOW);
     assertThat(r.verdict().faultClass()).isEqualTo(FaultClass.GPU);
   }
 
@@ -87,19 +99,28 @@ class SimulatedGpuNodeTest {
     NodeSnapshot after = node.snapshot(NOW.plusSeconds(1));
 
     List<Finding> findings = new ArrayList<>();
-    for (GpuSample g : after.gpus()) findings.addAll(TelemetryClassifier.findings(before.byUuid(g.uuid()).orElse(null), g, NOW));
-    findings.addAll(TelemetryClassifier.missingGpus(
-        before.gpus().stream().map(GpuSample::uuid).collect(Collectors.toSet()), after, NOW));
+    for (GpuSample g : after.gpus())
+      findings.addAll(TelemetryClassifier.findings(before.byUuid(g.uuid()).orElse(null), g, NOW));
+    findings.addAll(
+        TelemetryClassifier.missingGpus(
+            before.gpus().stream().map(GpuSample::uuid).collect(Collectors.toSet()), after, NOW));
 
-    assertThat(findings).extracting(Finding::signal).containsExactlyInAnyOrder(Signal.ECC_UNCORRECTABLE,
-        Signal.ROW_REMAP_PENDING, Signal.ROW_REMAP_FAILURE, Signal.THERMAL_SLOWDOWN, Signal.GPU_MISSING);
+    assertThat(findings)
+        .extracting(Finding::signal)
+        .containsExactlyInAnyOrder(
+            Signal.ECC_UNCORRECTABLE,
+            Signal.ROW_REMAP_PENDING,
+            Signal.ROW_REMAP_FAILURE,
+            Signal.THERMAL_SLOWDOWN,
+            Signal.GPU_MISSING);
     assertThat(after.gpus()).hasSize(7);
 
     node.resetGpu(0);
     node.resetGpu(1);
     node.thermalSlowdown(3, false);
     NodeSnapshot healed = node.snapshot(NOW.plusSeconds(2));
-    assertThat(TelemetryClassifier.findings(after.gpus().get(1), healed.gpus().get(1), NOW)).isEmpty();
+    assertThat(TelemetryClassifier.findings(after.gpus().get(1), healed.gpus().get(1), NOW))
+        .isEmpty();
     assertThat(healed.gpus().getFirst().ecc().volatileUncorrected()).isZero();
   }
 
@@ -110,7 +131,9 @@ class SimulatedGpuNodeTest {
     KernelLogParser parser = new KernelLogParser();
     List<DriverFault> faults = new ArrayList<>();
     try (var kmsg = node.kmsg()) {
-      for (var r = kmsg.next(); r instanceof dev.bosun.gpu.kernel.KmsgRecordSource.Record rec; r = kmsg.next()) {
+      for (var r = kmsg.next();
+          r instanceof dev.bosun.gpu.kernel.KmsgRecordSource.Record rec;
+          r = kmsg.next()) {
         faults.addAll(parser.acceptLine(rec.text()));
       }
     } catch (Exception e) {

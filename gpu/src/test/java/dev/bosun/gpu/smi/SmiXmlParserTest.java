@@ -1,5 +1,7 @@
 package dev.bosun.gpu.smi;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.bosun.gpu.Fixtures;
 import dev.bosun.gpu.model.ClockEventReasons;
 import dev.bosun.gpu.model.EccCounts;
@@ -11,11 +13,8 @@ import dev.bosun.gpu.model.Parsed;
 import dev.bosun.gpu.model.PciAddress;
 import dev.bosun.gpu.model.RemappedRows;
 import dev.bosun.gpu.model.Utilisation;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class SmiXmlParserTest {
 
@@ -40,7 +39,8 @@ class SmiXmlParserTest {
     assertThat(gpu.utilisation()).isEqualTo(new Utilisation(0, 0));
     assertThat(gpu.temperatureCelsius()).isEqualTo(37);
     assertThat(gpu.powerWatts()).isEqualTo(71.73);
-    assertThat(gpu.clockEventReasons()).isEqualTo(new ClockEventReasons(ClockEventReasons.GPU_IDLE));
+    assertThat(gpu.clockEventReasons())
+        .isEqualTo(new ClockEventReasons(ClockEventReasons.GPU_IDLE));
     assertThat(gpu.clockEventReasons().names()).containsExactly("gpu_idle");
     assertThat(gpu.ecc()).isEqualTo(EccCounts.ZERO);
     assertThat(gpu.remappedRows()).isEqualTo(RemappedRows.NONE);
@@ -50,22 +50,31 @@ class SmiXmlParserTest {
 
   @Test
   void acceptsTheOlderThrottleReasonNames() {
-    String old = XML.replace("clocks_event_reason", "clocks_throttle_reason")
-        .replace("<clocks_throttle_reason_hw_thermal_slowdown>Not Active", "<clocks_throttle_reason_hw_thermal_slowdown>Active");
+    String old =
+        XML.replace("clocks_event_reason", "clocks_throttle_reason")
+            .replace(
+                "<clocks_throttle_reason_hw_thermal_slowdown>Not Active",
+                "<clocks_throttle_reason_hw_thermal_slowdown>Active");
     assertThat(old).contains("<clocks_throttle_reasons>").doesNotContain("clocks_event_reason");
 
     GpuSample gpu = SmiXmlParser.parse(old, NOW).value().orElseThrow().gpus().getFirst();
 
-    assertThat(gpu.clockEventReasons().bits()).isEqualTo(ClockEventReasons.GPU_IDLE | ClockEventReasons.HW_THERMAL_SLOWDOWN);
+    assertThat(gpu.clockEventReasons().bits())
+        .isEqualTo(ClockEventReasons.GPU_IDLE | ClockEventReasons.HW_THERMAL_SLOWDOWN);
     assertThat(gpu.clockEventReasons().thermalSlowdown()).isTrue();
   }
 
   @Test
   void faultValuesComeThroughFromTheSameShape() {
-    String faulty = XML.replace("<dram_uncorrectable>0</dram_uncorrectable>\n\t\t\t</volatile>",
-            "<dram_uncorrectable>2</dram_uncorrectable>\n\t\t\t</volatile>")
-        .replace("<remapped_row_unc>0</remapped_row_unc>", "<remapped_row_unc>3</remapped_row_unc>")
-        .replace("<remapped_row_pending>No</remapped_row_pending>", "<remapped_row_pending>Yes</remapped_row_pending>");
+    String faulty =
+        XML.replace(
+                "<dram_uncorrectable>0</dram_uncorrectable>\n\t\t\t</volatile>",
+                "<dram_uncorrectable>2</dram_uncorrectable>\n\t\t\t</volatile>")
+            .replace(
+                "<remapped_row_unc>0</remapped_row_unc>", "<remapped_row_unc>3</remapped_row_unc>")
+            .replace(
+                "<remapped_row_pending>No</remapped_row_pending>",
+                "<remapped_row_pending>Yes</remapped_row_pending>");
 
     GpuSample gpu = SmiXmlParser.parse(faulty, NOW).value().orElseThrow().gpus().getFirst();
 
@@ -83,8 +92,9 @@ class SmiXmlParserTest {
 
   @Test
   void absurdValuesAreDroppedAndCounted() {
-    String absurd = XML.replace("<gpu_temp>37 C</gpu_temp>", "<gpu_temp>4294967295 C</gpu_temp>")
-        .replace("<gpu_util>0 %</gpu_util>", "<gpu_util>banana</gpu_util>");
+    String absurd =
+        XML.replace("<gpu_temp>37 C</gpu_temp>", "<gpu_temp>4294967295 C</gpu_temp>")
+            .replace("<gpu_util>0 %</gpu_util>", "<gpu_util>banana</gpu_util>");
     Parsed<NodeSnapshot> parsed = SmiXmlParser.parse(absurd, NOW);
     GpuSample gpu = parsed.value().orElseThrow().gpus().getFirst();
     assertThat(gpu.temperatureCelsius()).isNull();
@@ -94,7 +104,8 @@ class SmiXmlParserTest {
 
   @Test
   void neverReadsExternalEntities() {
-    String xxe = """
+    String xxe =
+        """
         <?xml version="1.0"?>
         <!DOCTYPE nvidia_smi_log [<!ENTITY x SYSTEM "file:///etc/passwd">]>
         <nvidia_smi_log><driver_version>&x;</driver_version></nvidia_smi_log>""";

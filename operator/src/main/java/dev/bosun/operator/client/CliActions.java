@@ -26,8 +26,8 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The deployment commands of the CLI, with their output and exit codes (0 ok, 2 invalid input or
- * a refused request, 1 an internal or cluster error). The picocli classes only parse options.
+ * The deployment commands of the CLI, with their output and exit codes (0 ok, 2 invalid input or a
+ * refused request, 1 an internal or cluster error). The picocli classes only parse options.
  */
 public final class CliActions {
   public static final int OK = 0;
@@ -55,8 +55,11 @@ public final class CliActions {
       err.println("bosun: " + e.getMessage());
       return INVALID_INPUT;
     } catch (KubernetesClientException e) {
-      err.println("bosun: the cluster refused or could not be reached: "
-          + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage()));
+      err.println(
+          "bosun: the cluster refused or could not be reached: "
+              + (e.getStatus() != null && e.getStatus().getMessage() != null
+                  ? e.getStatus().getMessage()
+                  : e.getMessage()));
       return e.getCode() == 422 ? INVALID_INPUT : FAILED;
     } catch (IOException | RuntimeException e) {
       err.println("bosun: internal error: " + e);
@@ -69,34 +72,63 @@ public final class CliActions {
 
   /** {@code bosun deploy -f FILE --env NAME [--wait]}. */
   public int deploy(String file, String environmentName, boolean wait, Duration timeout) {
-    return guarded(client -> {
-      List<Workload> workloads = readWorkloads(file);
-      var workloadClient = new WorkloadClient(client);
-      Environment environment = workloadClient.environment(environmentName);
-      checkCompiles(client, file, workloads, environment);
-      List<Workload> applied = new ArrayList<>();
-      for (Workload workload : workloads) {
-        Workload stored = workloadClient.deploy(workload, environmentName);
-        out.println("workload/" + stored.getMetadata().getName() + " applied to " + environmentName
-            + " (namespace " + stored.getMetadata().getNamespace() + ", generation " + stored.getMetadata().getGeneration() + ")");
-        applied.add(stored);
-      }
-      if (!wait) {
-        return OK;
-      }
-      int exit = OK;
-      for (Workload stored : applied) {
-        String name = stored.getMetadata().getName();
-        var outcome = workloadClient.await(stored.getMetadata().getNamespace(), name, timeout,
-            line -> { out.println(name + ": " + line); out.flush(); });
-        switch (outcome) {
-          case READY -> out.println(name + ": Ready");
-          case DEGRADED -> { err.println("bosun: " + name + " failed; see its Degraded condition above"); exit = FAILED; }
-          case TIMED_OUT -> { err.println("bosun: " + name + " was not Ready within " + timeout.toSeconds() + " s; `bosun status " + name + "` tells why"); exit = FAILED; }
-        }
-      }
-      return exit;
-    });
+    return guarded(
+        client -> {
+          List<Workload> workloads = readWorkloads(file);
+          var workloadClient = new WorkloadClient(client);
+          Environment environment = workloadClient.environment(environmentName);
+          checkCompiles(client, file, workloads, environment);
+          List<Workload> applied = new ArrayList<>();
+          for (Workload workload : workloads) {
+            Workload stored = workloadClient.deploy(workload, environmentName);
+            out.println(
+                "workload/"
+                    + stored.getMetadata().getName()
+                    + " applied to "
+                    + environmentName
+                    + " (namespace "
+                    + stored.getMetadata().getNamespace()
+                    + ", generation "
+                    + stored.getMetadata().getGeneration()
+                    + ")");
+            applied.add(stored);
+          }
+          if (!wait) {
+            return OK;
+          }
+          int exit = OK;
+          for (Workload stored : applied) {
+            String name = stored.getMetadata().getName();
+            var outcome =
+                workloadClient.await(
+                    stored.getMetadata().getNamespace(),
+                    name,
+                    timeout,
+                    line -> {
+                      out.println(name + ": " + line);
+                      out.flush();
+                    });
+            switch (outcome) {
+              case READY -> out.println(name + ": Ready");
+              case DEGRADED -> {
+                err.println("bosun: " + name + " failed; see its Degraded condition above");
+                exit = FAILED;
+              }
+              case TIMED_OUT -> {
+                err.println(
+                    "bosun: "
+                        + name
+                        + " was not Ready within "
+                        + timeout.toSeconds()
+                        + " s; `bosun status "
+                        + name
+                        + "` tells why");
+                exit = FAILED;
+              }
+            }
+          }
+          return exit;
+        });
   }
 
   private static List<Workload> readWorkloads(String file) throws IOException {
@@ -108,23 +140,37 @@ public final class CliActions {
     }
     ReadResult read = ManifestReader.read(file, text);
     if (!read.problems().isEmpty()) {
-      throw new UserError(read.problems().stream().map(ManifestProblem::toString).collect(Collectors.joining("\n")));
+      throw new UserError(
+          read.problems().stream()
+              .map(ManifestProblem::toString)
+              .collect(Collectors.joining("\n")));
     }
     List<Workload> workloads = read.objectsOf(Workload.class);
     if (workloads.isEmpty() || workloads.size() != read.manifests().size()) {
-      throw new UserError(file + ": bosun deploy takes Workloads only" + (workloads.isEmpty() ? "; found none" : ""));
+      throw new UserError(
+          file
+              + ": bosun deploy takes Workloads only"
+              + (workloads.isEmpty() ? "; found none" : ""));
     }
     return workloads;
   }
 
-  /** The same compiler as the operator, with the cluster's Tier: bad input stops here, with the field named. */
-  private static void checkCompiles(KubernetesClient client, String file, List<Workload> workloads, Environment environment) {
+  /**
+   * The same compiler as the operator, with the cluster's Tier: bad input stops here, with the
+   * field named.
+   */
+  private static void checkCompiles(
+      KubernetesClient client, String file, List<Workload> workloads, Environment environment) {
     List<String> problems = new ArrayList<>();
     for (Workload workload : workloads) {
       String object = file + ": Workload/" + workload.getMetadata().getName() + ": ";
       Tier tier = client.resources(Tier.class).withName(workload.getSpec().size()).get();
       if (tier == null) {
-        problems.add(object + "spec.size: tier \"" + workload.getSpec().size() + "\" does not exist in this cluster");
+        problems.add(
+            object
+                + "spec.size: tier \""
+                + workload.getSpec().size()
+                + "\" does not exist in this cluster");
         continue;
       }
       var placed = new KubernetesSerialization().clone(workload);
@@ -142,21 +188,43 @@ public final class CliActions {
 
   /** {@code bosun status [NAME] [-n NAMESPACE] [-o json]}. */
   public int status(String name, String namespace, boolean json) {
-    return guarded(client -> {
-      var rows = new WorkloadClient(client).status(namespace, name);
-      if (json) {
-        out.println(new KubernetesSerialization().asJson(rows.stream().map(CliActions::asMap).toList()));
-        return OK;
-      }
-      List<String[]> table = new ArrayList<>();
-      table.add(new String[] {"WORKLOAD", "NAMESPACE", "ENVIRONMENT", "TIER", "READY", "GPUS", "NODES", "CONDITIONS"});
-      for (var row : rows) {
-        table.add(new String[] {row.workload(), row.namespace(), orDash(row.environment()), row.tier(), row.ready(),
-            Integer.toString(row.gpus()), row.nodes().isEmpty() ? "-" : String.join(",", row.nodes()), conditions(row.conditions())});
-      }
-      printTable(table);
-      return OK;
-    });
+    return guarded(
+        client -> {
+          var rows = new WorkloadClient(client).status(namespace, name);
+          if (json) {
+            out.println(
+                new KubernetesSerialization()
+                    .asJson(rows.stream().map(CliActions::asMap).toList()));
+            return OK;
+          }
+          List<String[]> table = new ArrayList<>();
+          table.add(
+              new String[] {
+                "WORKLOAD",
+                "NAMESPACE",
+                "ENVIRONMENT",
+                "TIER",
+                "READY",
+                "GPUS",
+                "NODES",
+                "CONDITIONS"
+              });
+          for (var row : rows) {
+            table.add(
+                new String[] {
+                  row.workload(),
+                  row.namespace(),
+                  orDash(row.environment()),
+                  row.tier(),
+                  row.ready(),
+                  Integer.toString(row.gpus()),
+                  row.nodes().isEmpty() ? "-" : String.join(",", row.nodes()),
+                  conditions(row.conditions())
+                });
+          }
+          printTable(table);
+          return OK;
+        });
   }
 
   private static Map<String, Object> asMap(WorkloadClient.Row row) {
@@ -179,7 +247,14 @@ public final class CliActions {
     }
     return conditions.stream()
         .filter(c -> c.type().equals("Ready") || "True".equals(c.status()))
-        .map(c -> c.type() + "=" + c.status() + (c.reason() == null || c.type().equals("Ready") && "True".equals(c.status()) ? "" : "(" + c.reason() + ")"))
+        .map(
+            c ->
+                c.type()
+                    + "="
+                    + c.status()
+                    + (c.reason() == null || c.type().equals("Ready") && "True".equals(c.status())
+                        ? ""
+                        : "(" + c.reason() + ")"))
         .collect(Collectors.joining(" "));
   }
 
@@ -189,7 +264,10 @@ public final class CliActions {
 
   private void printTable(List<String[]> rows) {
     int[] widths = new int[rows.getFirst().length];
-    rows.forEach(r -> { for (int i = 0; i < r.length; i++) widths[i] = Math.max(widths[i], r[i].length()); });
+    rows.forEach(
+        r -> {
+          for (int i = 0; i < r.length; i++) widths[i] = Math.max(widths[i], r[i].length());
+        });
     for (String[] r : rows) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < r.length; i++) {
@@ -201,19 +279,29 @@ public final class CliActions {
 
   /** {@code bosun promote NAME --from staging --to production}. */
   public int promote(String name, String from, String to) {
-    return guarded(client -> {
-      Workload promoted = new WorkloadClient(client).promote(name, from, to);
-      out.println("workload/" + name + " promoted from " + from + " to " + to + " with image " + promoted.getSpec().image());
-      return OK;
-    });
+    return guarded(
+        client -> {
+          Workload promoted = new WorkloadClient(client).promote(name, from, to);
+          out.println(
+              "workload/"
+                  + name
+                  + " promoted from "
+                  + from
+                  + " to "
+                  + to
+                  + " with image "
+                  + promoted.getSpec().image());
+          return OK;
+        });
   }
 
   /** {@code bosun delete NAME --env NAME}. */
   public int delete(String name, String environmentName) {
-    return guarded(client -> {
-      new WorkloadClient(client).delete(name, environmentName);
-      out.println("workload/" + name + " deleted from " + environmentName);
-      return OK;
-    });
+    return guarded(
+        client -> {
+          new WorkloadClient(client).delete(name, environmentName);
+          out.println("workload/" + name + " deleted from " + environmentName);
+          return OK;
+        });
   }
 }

@@ -44,10 +44,18 @@ public final class WorkloadClient {
   public Environment environment(String name) {
     Environment environment = client.resources(Environment.class).withName(name).get();
     if (environment == null) {
-      String known = client.resources(Environment.class).list().getItems().stream()
-          .map(e -> e.getMetadata().getName()).sorted().collect(Collectors.joining(", "));
-      throw new UserError("--env: environment \"" + name + "\" does not exist"
-          + (known.isEmpty() ? " (no Environment exists in this cluster)" : " (there are: " + known + ")"));
+      String known =
+          client.resources(Environment.class).list().getItems().stream()
+              .map(e -> e.getMetadata().getName())
+              .sorted()
+              .collect(Collectors.joining(", "));
+      throw new UserError(
+          "--env: environment \""
+              + name
+              + "\" does not exist"
+              + (known.isEmpty()
+                  ? " (no Environment exists in this cluster)"
+                  : " (there are: " + known + ")"));
     }
     return environment;
   }
@@ -56,18 +64,23 @@ public final class WorkloadClient {
   public Workload deploy(Workload workload, String environmentName) {
     String namespace = environment(environmentName).getSpec().namespace();
     var copy = new Workload();
-    copy.setMetadata(new ObjectMetaBuilder()
-        .withName(workload.getMetadata().getName())
-        .withNamespace(namespace)
-        .withLabels(workload.getMetadata().getLabels())
-        .withAnnotations(workload.getMetadata().getAnnotations())
-        .build());
+    copy.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(workload.getMetadata().getName())
+            .withNamespace(namespace)
+            .withLabels(workload.getMetadata().getLabels())
+            .withAnnotations(workload.getMetadata().getAnnotations())
+            .build());
     copy.setSpec(workload.getSpec());
     return client.resource(copy).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
   }
 
   /** How a wait ended. */
-  public enum Outcome { READY, DEGRADED, TIMED_OUT }
+  public enum Outcome {
+    READY,
+    DEGRADED,
+    TIMED_OUT
+  }
 
   /**
    * Follows the Workload until the operator reports it Ready, or Degraded, for its current
@@ -83,7 +96,10 @@ public final class WorkloadClient {
         throw new UserError("workload " + namespace + "/" + name + " was deleted while waiting");
       }
       var status = workload.getStatus();
-      boolean current = status != null && Objects.equals(status.observedGeneration(), workload.getMetadata().getGeneration());
+      boolean current =
+          status != null
+              && Objects.equals(
+                  status.observedGeneration(), workload.getMetadata().getGeneration());
       if (current) {
         String line = summary(status.conditions());
         if (!line.equals(last)) {
@@ -94,16 +110,24 @@ public final class WorkloadClient {
           return Outcome.READY;
         }
         Condition degraded = Conditions.find(status.conditions(), Conditions.DEGRADED);
-        // Unschedulable and quota problems can clear on their own; the spec and a missing tier cannot.
-        if (degraded != null && "True".equals(degraded.status())
+        // Unschedulable and quota problems can clear on their own; the spec and a missing tier
+        // cannot.
+        if (degraded != null
+            && "True".equals(degraded.status())
             && Set.of("InvalidSpec", "TierNotFound", "JobFailed").contains(degraded.reason())) {
           return Outcome.DEGRADED;
         }
       }
-      // Sleeps on a watch until the Workload changes (at most a few seconds, to honour the deadline).
+      // Sleeps on a watch until the Workload changes (at most a few seconds, to honour the
+      // deadline).
       try {
-        resource.waitUntilCondition(w -> w == null || !Objects.equals(w.getMetadata().getResourceVersion(),
-            workload.getMetadata().getResourceVersion()), Math.min(5, Math.max(1, remainingSeconds(deadline))),
+        resource.waitUntilCondition(
+            w ->
+                w == null
+                    || !Objects.equals(
+                        w.getMetadata().getResourceVersion(),
+                        workload.getMetadata().getResourceVersion()),
+            Math.min(5, Math.max(1, remainingSeconds(deadline))),
             java.util.concurrent.TimeUnit.SECONDS);
       } catch (KubernetesClientTimeoutException unchanged) {
         // Nothing changed: look again.
@@ -121,50 +145,95 @@ public final class WorkloadClient {
       return "waiting for the operator";
     }
     return conditions.stream()
-        .map(c -> c.type() + "=" + c.status() + (c.reason() == null ? "" : " (" + c.reason() + ")")
-            + (c.message() == null || "False".equals(c.status()) && !c.type().equals(Conditions.READY) ? "" : ": " + c.message()))
+        .map(
+            c ->
+                c.type()
+                    + "="
+                    + c.status()
+                    + (c.reason() == null ? "" : " (" + c.reason() + ")")
+                    + (c.message() == null
+                            || "False".equals(c.status()) && !c.type().equals(Conditions.READY)
+                        ? ""
+                        : ": " + c.message()))
         .collect(Collectors.joining("; "));
   }
 
   /** One line of {@code bosun status}. */
-  public record Row(String workload, String namespace, String environment, String tier, String ready,
-      int gpus, List<String> nodes, List<Condition> conditions) {}
+  public record Row(
+      String workload,
+      String namespace,
+      String environment,
+      String tier,
+      String ready,
+      int gpus,
+      List<String> nodes,
+      List<Condition> conditions) {}
 
   /** Workloads in {@code namespace} (every namespace when null), or the one named. */
   public List<Row> status(String namespace, String name) {
     List<Workload> workloads;
     if (name != null) {
-      var found = namespace == null
-          ? client.resources(Workload.class).inAnyNamespace().list().getItems().stream()
-              .filter(w -> w.getMetadata().getName().equals(name)).toList()
-          : Optional.ofNullable(client.resources(Workload.class).inNamespace(namespace).withName(name).get()).stream().toList();
+      var found =
+          namespace == null
+              ? client.resources(Workload.class).inAnyNamespace().list().getItems().stream()
+                  .filter(w -> w.getMetadata().getName().equals(name))
+                  .toList()
+              : Optional.ofNullable(
+                      client.resources(Workload.class).inNamespace(namespace).withName(name).get())
+                  .stream()
+                  .toList();
       if (found.isEmpty()) {
-        throw new UserError("workload \"" + name + "\" does not exist" + (namespace == null ? "" : " in namespace " + namespace));
+        throw new UserError(
+            "workload \""
+                + name
+                + "\" does not exist"
+                + (namespace == null ? "" : " in namespace " + namespace));
       }
       workloads = found;
     } else {
-      workloads = namespace == null
-          ? client.resources(Workload.class).inAnyNamespace().list().getItems()
-          : client.resources(Workload.class).inNamespace(namespace).list().getItems();
+      workloads =
+          namespace == null
+              ? client.resources(Workload.class).inAnyNamespace().list().getItems()
+              : client.resources(Workload.class).inNamespace(namespace).list().getItems();
     }
-    Map<String, Tier> tiers = client.resources(Tier.class).list().getItems().stream()
-        .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t));
+    Map<String, Tier> tiers =
+        client.resources(Tier.class).list().getItems().stream()
+            .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t));
     List<Row> rows = new ArrayList<>();
-    for (Workload w : workloads.stream().sorted(Comparator.comparing((Workload w) -> w.getMetadata().getNamespace())
-        .thenComparing(w -> w.getMetadata().getName())).toList()) {
+    for (Workload w :
+        workloads.stream()
+            .sorted(
+                Comparator.comparing((Workload w) -> w.getMetadata().getNamespace())
+                    .thenComparing(w -> w.getMetadata().getName()))
+            .toList()) {
       var status = w.getStatus();
       List<Pod> pods = pods(w);
       Tier tier = tiers.get(w.getSpec().size());
-      int gpusPerPod = tier == null || tier.getSpec().gpu() == null ? 0 : tier.getSpec().gpu().count();
+      int gpusPerPod =
+          tier == null || tier.getSpec().gpu() == null ? 0 : tier.getSpec().gpu().count();
       List<Pod> placed = pods.stream().filter(p -> p.getSpec().getNodeName() != null).toList();
-      String ready = status == null ? "-"
-          : status.desiredReplicas() != null ? nz(status.readyReplicas()) + "/" + status.desiredReplicas()
-          : status.completions() != null ? nz(status.succeeded()) + "/" + status.completions() + " done"
-          : "-";
-      rows.add(new Row(w.getMetadata().getName(), w.getMetadata().getNamespace(),
-          status == null ? null : status.environment(), w.getSpec().size(), ready, gpusPerPod * placed.size(),
-          placed.stream().map(p -> p.getSpec().getNodeName()).collect(Collectors.toCollection(TreeSet::new)).stream().toList(),
-          status == null ? List.of() : status.conditions()));
+      String ready =
+          status == null
+              ? "-"
+              : status.desiredReplicas() != null
+                  ? nz(status.readyReplicas()) + "/" + status.desiredReplicas()
+                  : status.completions() != null
+                      ? nz(status.succeeded()) + "/" + status.completions() + " done"
+                      : "-";
+      rows.add(
+          new Row(
+              w.getMetadata().getName(),
+              w.getMetadata().getNamespace(),
+              status == null ? null : status.environment(),
+              w.getSpec().size(),
+              ready,
+              gpusPerPod * placed.size(),
+              placed.stream()
+                  .map(p -> p.getSpec().getNodeName())
+                  .collect(Collectors.toCollection(TreeSet::new))
+                  .stream()
+                  .toList(),
+              status == null ? List.of() : status.conditions()));
     }
     return rows;
   }
@@ -175,17 +244,21 @@ public final class WorkloadClient {
 
   private List<Pod> pods(Workload workload) {
     String owner = workload.getMetadata().getNamespace() + "/" + workload.getMetadata().getName();
-    return client.pods().inNamespace(workload.getMetadata().getNamespace())
+    return client
+        .pods()
+        .inNamespace(workload.getMetadata().getNamespace())
         .withLabel(Labels.WORKLOAD, Names.labelValue(workload.getMetadata().getName()))
-        .list().getItems().stream()
+        .list()
+        .getItems()
+        .stream()
         .filter(p -> owner.equals(p.getMetadata().getAnnotations().get(Labels.WORKLOAD_ANNOTATION)))
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .toList();
   }
 
   /**
-   * Copies a Workload from one Environment to another with its image pinned to the digest its
-   * pods run in the first, and refuses unless the first reports it Ready.
+   * Copies a Workload from one Environment to another with its image pinned to the digest its pods
+   * run in the first, and refuses unless the first reports it Ready.
    *
    * @return the promoted Workload as stored
    */
@@ -193,23 +266,43 @@ public final class WorkloadClient {
     Environment source = environment(from);
     Environment target = environment(to);
     if (target.getSpec().promotesFrom() != null && !target.getSpec().promotesFrom().equals(from)) {
-      throw new UserError("--from: environment " + to + " promotes from " + target.getSpec().promotesFrom() + ", not " + from);
+      throw new UserError(
+          "--from: environment "
+              + to
+              + " promotes from "
+              + target.getSpec().promotesFrom()
+              + ", not "
+              + from);
     }
     String namespace = source.getSpec().namespace();
-    Workload workload = client.resources(Workload.class).inNamespace(namespace).withName(name).get();
+    Workload workload =
+        client.resources(Workload.class).inNamespace(namespace).withName(name).get();
     if (workload == null) {
-      throw new UserError("workload \"" + name + "\" does not exist in " + from + " (namespace " + namespace + ")");
+      throw new UserError(
+          "workload \"" + name + "\" does not exist in " + from + " (namespace " + namespace + ")");
     }
     var status = workload.getStatus();
-    if (status == null || !Objects.equals(status.observedGeneration(), workload.getMetadata().getGeneration())
+    if (status == null
+        || !Objects.equals(status.observedGeneration(), workload.getMetadata().getGeneration())
         || !Conditions.isTrue(status.conditions(), Conditions.READY)) {
-      throw new UserError("workload " + name + " is not Ready in " + from + ", so it is not promoted: "
-          + (status == null ? "the operator has not reported on it yet" : summary(status.conditions())));
+      throw new UserError(
+          "workload "
+              + name
+              + " is not Ready in "
+              + from
+              + ", so it is not promoted: "
+              + (status == null
+                  ? "the operator has not reported on it yet"
+                  : summary(status.conditions())));
     }
     String image = pinnedImage(workload.getSpec().image(), runningDigests(workload), from);
     WorkloadSpec spec = workload.getSpec();
     var promoted = new Workload();
-    promoted.setMetadata(new ObjectMetaBuilder().withName(name).withLabels(workload.getMetadata().getLabels()).build());
+    promoted.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withLabels(workload.getMetadata().getLabels())
+            .build());
     promoted.setSpec(withImage(spec, image));
     return deploy(promoted, to);
   }
@@ -232,15 +325,26 @@ public final class WorkloadClient {
   /** {@code repository@digest} for the one digest the pods run. */
   static String pinnedImage(String image, Set<String> digests, String from) {
     if (digests.isEmpty()) {
-      throw new UserError("no pod of the workload in " + from + " reports an image digest (status.containerStatuses[].imageID); nothing to pin");
+      throw new UserError(
+          "no pod of the workload in "
+              + from
+              + " reports an image digest (status.containerStatuses[].imageID); nothing to pin");
     }
     if (digests.size() > 1) {
-      throw new UserError("the pods in " + from + " run different images " + digests + "; wait for the rollout to finish");
+      throw new UserError(
+          "the pods in "
+              + from
+              + " run different images "
+              + digests
+              + "; wait for the rollout to finish");
     }
     return repository(image) + "@" + digests.iterator().next();
   }
 
-  /** The image without its tag or digest: registry.example.com:5000/acme/chat from ...chat:1.2@sha256:... */
+  /**
+   * The image without its tag or digest: registry.example.com:5000/acme/chat from
+   * ...chat:1.2@sha256:...
+   */
   static String repository(String image) {
     String withoutDigest = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
     int slash = withoutDigest.lastIndexOf('/');
@@ -249,8 +353,24 @@ public final class WorkloadClient {
   }
 
   private static WorkloadSpec withImage(WorkloadSpec s, String image) {
-    return new WorkloadSpec(s.type(), image, s.size(), s.command(), s.args(), s.env(), s.port(), s.replicas(), s.scaleOn(),
-        s.health(), s.parallelism(), s.completions(), s.modelCache(), s.checkpoints(), s.exposure(), s.egress(), s.labels());
+    return new WorkloadSpec(
+        s.type(),
+        image,
+        s.size(),
+        s.command(),
+        s.args(),
+        s.env(),
+        s.port(),
+        s.replicas(),
+        s.scaleOn(),
+        s.health(),
+        s.parallelism(),
+        s.completions(),
+        s.modelCache(),
+        s.checkpoints(),
+        s.exposure(),
+        s.egress(),
+        s.labels());
   }
 
   /** Deletes the Workload from the Environment; the garbage collector removes what it owned. */
@@ -258,7 +378,14 @@ public final class WorkloadClient {
     String namespace = environment(environmentName).getSpec().namespace();
     var resource = client.resources(Workload.class).inNamespace(namespace).withName(name);
     if (resource.get() == null) {
-      throw new UserError("workload \"" + name + "\" does not exist in " + environmentName + " (namespace " + namespace + ")");
+      throw new UserError(
+          "workload \""
+              + name
+              + "\" does not exist in "
+              + environmentName
+              + " (namespace "
+              + namespace
+              + ")");
     }
     resource.delete();
   }

@@ -11,17 +11,26 @@ class WorkloadClientTest {
 
   @Test
   void theRepositoryDropsTagAndDigestButKeepsARegistryPort() {
-    assertThat(WorkloadClient.repository("registry.example.com:5000/acme/chat:1.2")).isEqualTo("registry.example.com:5000/acme/chat");
-    assertThat(WorkloadClient.repository("registry.example.com/acme/chat@" + DIGEST)).isEqualTo("registry.example.com/acme/chat");
-    assertThat(WorkloadClient.repository("registry.example.com:5000/acme/chat")).isEqualTo("registry.example.com:5000/acme/chat");
+    assertThat(WorkloadClient.repository("registry.example.com:5000/acme/chat:1.2"))
+        .isEqualTo("registry.example.com:5000/acme/chat");
+    assertThat(WorkloadClient.repository("registry.example.com/acme/chat@" + DIGEST))
+        .isEqualTo("registry.example.com/acme/chat");
+    assertThat(WorkloadClient.repository("registry.example.com:5000/acme/chat"))
+        .isEqualTo("registry.example.com:5000/acme/chat");
   }
 
   @Test
   void oneRunningDigestIsPinnedAndNoneOrSeveralAreRefused() {
-    assertThat(WorkloadClient.pinnedImage("r.example.com/a/b:1", Set.of(DIGEST), "staging")).isEqualTo("r.example.com/a/b@" + DIGEST);
+    assertThat(WorkloadClient.pinnedImage("r.example.com/a/b:1", Set.of(DIGEST), "staging"))
+        .isEqualTo("r.example.com/a/b@" + DIGEST);
     assertThatThrownBy(() -> WorkloadClient.pinnedImage("r.example.com/a/b:1", Set.of(), "staging"))
-        .isInstanceOf(UserError.class).hasMessageContaining("imageID");
-    assertThatThrownBy(() -> WorkloadClient.pinnedImage("r.example.com/a/b:1", Set.of(DIGEST, "sha256:" + "1a".repeat(32)), "staging"))
-        .isInstanceOf(UserError.class).hasMessageContaining("different images");
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("imageID");
+    assertThatThrownBy(
+            () ->
+                WorkloadClient.pinnedImage(
+                    "r.example.com/a/b:1", Set.of(DIGEST, "sha256:" + "1a".repeat(32)), "staging"))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("different images");
   }
 }
