@@ -5,7 +5,7 @@ import static dev.bosun.operator.Workloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.bosun.testkit.LocalCluster;
+import dev.bosun.localcluster.LocalCluster;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;

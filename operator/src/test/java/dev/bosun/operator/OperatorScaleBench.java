@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.compiler.Compiler;
-import dev.bosun.testkit.GpuFleet;
+import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;

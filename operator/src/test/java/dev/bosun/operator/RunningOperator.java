@@ -2,7 +2,7 @@ package dev.bosun.operator;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.bosun.testkit.K8sBinaries;
+import dev.bosun.localcluster.K8sBinaries;
 import dev.bosun.testkit.SharedCluster;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,5 +1,6 @@
 package dev.bosun.testkit;
 
+import dev.bosun.localcluster.GpuFleet;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;

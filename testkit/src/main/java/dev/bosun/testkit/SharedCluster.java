@@ -1,5 +1,10 @@
 package dev.bosun.testkit;
 
+import dev.bosun.localcluster.GpuFleet;
+import dev.bosun.localcluster.GpuProduct;
+import dev.bosun.localcluster.K8sBinaries;
+import dev.bosun.localcluster.KubeClients;
+import dev.bosun.localcluster.LocalCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.function.Consumer;

@@ -1,10 +1,10 @@
 package dev.bosun.cli.dev;
 
-import dev.bosun.testkit.GpuFleet;
-import dev.bosun.testkit.GpuProduct;
-import dev.bosun.testkit.K8sBinaries;
-import dev.bosun.testkit.KubeClients;
-import dev.bosun.testkit.LocalCluster;
+import dev.bosun.localcluster.GpuFleet;
+import dev.bosun.localcluster.GpuProduct;
+import dev.bosun.localcluster.K8sBinaries;
+import dev.bosun.localcluster.KubeClients;
+import dev.bosun.localcluster.LocalCluster;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;

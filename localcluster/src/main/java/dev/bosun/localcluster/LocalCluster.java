@@ -1,6 +1,4 @@
-package dev.bosun.testkit;
-
-import static org.awaitility.Awaitility.await;
+package dev.bosun.localcluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Kubernetes cluster on 127.0.0.1 made of real components (etcd, kube-apiserver,
@@ -149,15 +146,15 @@ public final class LocalCluster {
    */
   private void awaitLeaders() {
     try {
-      await("kube-scheduler and kube-controller-manager to take their leases")
-          .atMost(LEADER_TIMEOUT)
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () -> {
-                failIfAComponentExited();
-                return leaseHolders().size() == LEADERS.size();
-              });
-    } catch (ConditionTimeoutException e) {
+      Poll.until(
+          "kube-scheduler and kube-controller-manager taking their leases",
+          LEADER_TIMEOUT,
+          Duration.ofMillis(200),
+          () -> {
+            failIfAComponentExited();
+            return leaseHolders().size() == LEADERS.size();
+          });
+    } catch (Poll.TimeoutException e) {
       throw new ClusterStartException(
           "kube-scheduler or kube-controller-manager did not start working within "
               + LEADER_TIMEOUT.toSeconds()

@@ -1,6 +1,4 @@
-package dev.bosun.testkit;
-
-import static org.awaitility.Awaitility.await;
+package dev.bosun.localcluster;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceClass;
@@ -162,11 +160,11 @@ public record GpuFleet(
    */
   public void awaitReady(int expected, Duration timeout) {
     try (var nodes = client.nodes().withLabel(KwokGpuNode.FLEET_LABEL, name).inform()) {
-      await("%d %s nodes Ready".formatted(expected, name))
-          .atMost(timeout)
-          .pollInterval(Duration.ofMillis(100))
-          .until(
-              () -> nodes.getStore().list().stream().filter(GpuFleet::isReady).count() >= expected);
+      Poll.until(
+          "%d %s nodes Ready".formatted(expected, name),
+          timeout,
+          Duration.ofMillis(100),
+          () -> nodes.getStore().list().stream().filter(GpuFleet::isReady).count() >= expected);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.bosun.testkit;
+package dev.bosun.localcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
