@@ -16,8 +16,10 @@ kubectl() { "$bin/kubectl" "$@"; }
 step "The Bosun CLI"
 ./bosun --version
 
-step "A local cluster: 4 nodes of 8 H100s, and 1 whose H100s are split into MIG 1g.10gb slices"
-./bosun dev up --nodes 4 --gpus-per-node 8 --mig-nodes 1
+step "A local cluster: 4 nodes of 8 H100s, 1 whose H100s are split into MIG 1g.10gb slices, and 2 without GPUs"
+# The GPU nodes are tainted nvidia.com/gpu=present:NoSchedule, as GPU node pools are: only the GPU
+# tiers tolerate it, so CPU Workloads run on the nodes without GPUs.
+./bosun dev up --nodes 4 --gpus-per-node 8 --mig-nodes 1 --cpu-nodes 2
 eval "$(./bosun dev env)"
 
 step "Bosun's CRDs and the default tiers"

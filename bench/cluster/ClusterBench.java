@@ -164,6 +164,7 @@ void schedule(KubernetesClient client, int pods) throws InterruptedException {
                                     .withName("worker-%04d".formatted(i))
                                     .endMetadata()
                                     .withNewSpec()
+                                    .withTolerations(GpuFleet.toleration())
                                     .addNewResourceClaim()
                                     .withName("gpu")
                                     .withResourceClaimTemplateName("one-gpu")

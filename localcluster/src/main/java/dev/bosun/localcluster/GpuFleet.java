@@ -1,40 +1,55 @@
 package dev.bosun.localcluster;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceClass;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceClassBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.Resource;
-import java.net.HttpURLConnection;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.stream.IntStream;
 
 /**
  * A fleet of simulated GPU nodes: KWOK nodes with real-looking capacity and labels, each with the
  * ResourceSlice NVIDIA's DRA driver would publish, so the real scheduler allocates real
- * ResourceClaims against them.
+ * ResourceClaims against them. The nodes are tainted {@code nvidia.com/gpu=present:NoSchedule}, as
+ * GKE taints its GPU node pools: pods run there only if they tolerate it, as the GPU tiers do.
  *
  * @param name names the nodes ({@code <name>-0000}, ...) and labels them {@code
  *     bosun.dev/fleet=<name>}
  */
 public record GpuFleet(
-    KubernetesClient client, String name, GpuProduct product, int gpusPerNode, MigLayout mig) {
+    KubernetesClient client, String name, GpuProduct product, int gpusPerNode, MigLayout mig)
+    implements Fleet {
 
   public static final String DEVICE_CLASS = "gpu.nvidia.com";
   public static final String MIG_DEVICE_CLASS = "mig.nvidia.com";
+
+  /** The key of the taint on every GPU node: {@code nvidia.com/gpu=present:NoSchedule}. */
+  public static final String TAINT_KEY = "nvidia.com/gpu";
 
   /** Every GPU of a node split into {@code perGpu} MIG instances of one profile. */
   public record MigLayout(String profile, int perGpu, long memoryMebibytes) {
     /** An H100 80GB in its smallest profile: seven isolated slices of about 10 GB. */
     public static final MigLayout H100_1G_10GB = new MigLayout("1g.10gb", 7, 9856);
+  }
+
+  public static Taint taint() {
+    return new TaintBuilder()
+        .withKey(TAINT_KEY)
+        .withValue("present")
+        .withEffect("NoSchedule")
+        .build();
+  }
+
+  /** What a pod needs to run on a GPU node; the GPU tiers carry the same. */
+  public static Toleration toleration() {
+    return new TolerationBuilder()
+        .withKey(TAINT_KEY)
+        .withOperator("Exists")
+        .withEffect("NoSchedule")
+        .build();
   }
 
   /** A fleet of whole GPUs. */
@@ -87,91 +102,19 @@ public record GpuFleet(
         .build();
   }
 
-  public String nodeName(int index) {
-    return "%s-%04d".formatted(name, index);
-  }
-
-  /**
-   * Adds nodes {@code first .. first+count-1} with their slices, many requests at a time, and
-   * returns their names. Nodes and slices that exist already are left as they are.
-   */
-  public List<String> addNodes(int first, int count) {
-    var permits = new Semaphore(KubeClients.MAX_CONCURRENT_REQUESTS / 2);
-    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<String>> created =
-          IntStream.range(first, first + count)
-              .mapToObj(
-                  index ->
-                      executor.submit(
-                          () -> {
-                            permits.acquire();
-                            try {
-                              return addNode(index);
-                            } finally {
-                              permits.release();
-                            }
-                          }))
-              .toList();
-      var names = new ArrayList<String>(count);
-      for (var future : created) {
-        names.add(future.get());
-      }
-      return names;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "could not create the GPU fleet: " + e.getCause().getMessage(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating the GPU fleet", e);
-    }
-  }
-
-  /** Two requests per new node: create first and look only when it exists already. */
-  private String addNode(int index) {
+  /** Each node with its ResourceSlice: two requests per new node. */
+  @Override
+  public String addNode(int index) {
     String nodeName = nodeName(index);
     Node node =
-        createOrGet(
-            client
-                .nodes()
-                .resource(KwokGpuNode.build(name, nodeName, index, product, gpusPerNode)));
+        Fleet.createOrGet(
+            client.nodes().resource(KwokNode.gpu(name, nodeName, index, product, gpusPerNode)));
     ResourceSlice slice =
         mig == null
             ? NvidiaResourceSlice.forNode(node, product, gpusPerNode)
             : NvidiaResourceSlice.forMigNode(node, product, gpusPerNode, mig);
-    createOrGet(client.resources(ResourceSlice.class).resource(slice));
+    Fleet.createOrGet(client.resources(ResourceSlice.class).resource(slice));
     return nodeName;
-  }
-
-  private static <T> T createOrGet(Resource<T> resource) {
-    try {
-      return resource.create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return resource.get();
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * Waits until {@code expected} of the fleet's nodes are Ready, that is, KWOK has taken them over.
-   * It watches rather than lists: listing a thousand nodes four times a second would load the API
-   * server it measures.
-   */
-  public void awaitReady(int expected, Duration timeout) {
-    try (var nodes = client.nodes().withLabel(KwokGpuNode.FLEET_LABEL, name).inform()) {
-      Poll.until(
-          "%d %s nodes Ready".formatted(expected, name),
-          timeout,
-          Duration.ofMillis(100),
-          () -> nodes.getStore().list().stream().filter(GpuFleet::isReady).count() >= expected);
-    }
-  }
-
-  public long readyNodes() {
-    return client.nodes().withLabel(KwokGpuNode.FLEET_LABEL, name).list().getItems().stream()
-        .filter(GpuFleet::isReady)
-        .count();
   }
 
   public long publishedSlices() {
@@ -186,17 +129,5 @@ public record GpuFleet(
                 slice.getSpec().getNodeName() != null
                     && slice.getSpec().getNodeName().startsWith(name + "-"))
         .count();
-  }
-
-  static boolean isReady(Node node) {
-    return node.getStatus() != null
-        && node.getStatus().getConditions() != null
-        && node.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  /** Deletes the fleet's nodes; the garbage collector deletes their slices, which they own. */
-  public void delete() {
-    client.nodes().withLabel(KwokGpuNode.FLEET_LABEL, name).delete();
   }
 }

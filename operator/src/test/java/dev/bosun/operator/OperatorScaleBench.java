@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.compiler.Compiler;
-import dev.bosun.localcluster.GpuFleet;
+import dev.bosun.localcluster.CpuFleet;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
@@ -49,11 +49,11 @@ class OperatorScaleBench {
       named = "bosun.bench.heapWorkloads",
       matches = "[0-9]+")
   void workloadsToReady(
-      SharedCluster cluster, GpuFleet fleet, KubernetesClient client, TestNamespace namespace)
+      SharedCluster cluster, CpuFleet fleet, KubernetesClient client, TestNamespace namespace)
       throws Exception {
-    // 110 pods a node: enough nodes for every pod of the run.
-    int nodes = Math.max(4, WORKLOADS / 100 + 1);
-    fleet.addNodes(4, nodes - 4);
+    // 110 pods a CPU node: enough nodes for every pod of the run.
+    int nodes = Math.max(SharedCluster.DEFAULT_CPU_NODES, WORKLOADS / 100 + 1);
+    fleet.addNodes(SharedCluster.DEFAULT_CPU_NODES, nodes - SharedCluster.DEFAULT_CPU_NODES);
     fleet.awaitReady(nodes, Duration.ofMinutes(2));
     RunningOperator.installDeploy(cluster);
     Tier tier = cluster.client().resources(Tier.class).withName("cpu-s").get();
@@ -162,11 +162,11 @@ class OperatorScaleBench {
   @org.junit.jupiter.api.condition.EnabledIfSystemProperty(
       named = "bosun.bench.heapWorkloads",
       matches = "[0-9]+")
-  void heapWithManyWorkloads(SharedCluster cluster, GpuFleet fleet, KubernetesClient client)
+  void heapWithManyWorkloads(SharedCluster cluster, CpuFleet fleet, KubernetesClient client)
       throws Exception {
     int count = Integer.getInteger("bosun.bench.heapWorkloads");
-    int nodes = Math.max(4, count / 100 + 1);
-    fleet.addNodes(4, nodes - 4);
+    int nodes = Math.max(SharedCluster.DEFAULT_CPU_NODES, count / 100 + 1);
+    fleet.addNodes(SharedCluster.DEFAULT_CPU_NODES, nodes - SharedCluster.DEFAULT_CPU_NODES);
     fleet.awaitReady(nodes, Duration.ofMinutes(5));
     RunningOperator.installDeploy(cluster);
     long heapBefore = usedHeapAfterGc();

@@ -11,9 +11,12 @@ import dev.bosun.compiler.Compiler;
 import dev.bosun.compiler.Labels;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.compiler.manifest.TierCatalog;
+import dev.bosun.localcluster.GpuFleet;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceRequestAllocationResult;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -132,15 +135,7 @@ class CompiledExamplesIT {
 
   @Test
   void theGpuMExampleGetsAWholeGpuOfItsNodeFromTheRealScheduler() throws IOException {
-    Workload chat = example("chat.yaml");
-    for (HasMetadata object : compile(chat)) {
-      client
-          .resource(object)
-          .inNamespace(namespace)
-          .fieldManager("bosun")
-          .forceConflicts()
-          .serverSideApply();
-    }
+    apply(example("chat.yaml"));
     Pod pod = awaitRunningPod("chat");
     List<DeviceRequestAllocationResult> devices = allocatedDevices(pod);
     assertThat(devices)
@@ -157,15 +152,24 @@ class CompiledExamplesIT {
   }
 
   @Test
+  void theCpuMExampleRunsOnANodeWithoutGpusAndTheGpuMExampleOnAGpuNode() throws IOException {
+    apply(example("web-api.yaml"));
+    apply(example("chat.yaml"));
+
+    Node cpuNode = nodeOf(awaitRunningPod("web-api"));
+    Node gpuNode = nodeOf(awaitRunningPod("chat"));
+
+    assertThat(cpuNode.getMetadata().getLabels()).doesNotContainKey("nvidia.com/gpu.present");
+    assertThat(cpuNode.getSpec().getTaints()).isNullOrEmpty();
+    assertThat(gpuNode.getMetadata().getLabels()).containsEntry("nvidia.com/gpu.present", "true");
+    assertThat(gpuNode.getSpec().getTaints())
+        .extracting(Taint::getKey)
+        .contains(GpuFleet.TAINT_KEY);
+  }
+
+  @Test
   void theGpuSExampleGetsAMigSliceOfTheRightProfile() throws IOException {
-    for (HasMetadata object : compile(example("embeddings.yaml"))) {
-      client
-          .resource(object)
-          .inNamespace(namespace)
-          .fieldManager("bosun")
-          .forceConflicts()
-          .serverSideApply();
-    }
+    apply(example("embeddings.yaml"));
     Pod pod = awaitRunningPod("embeddings");
     assertThat(allocatedDevices(pod))
         .singleElement()
@@ -197,14 +201,7 @@ class CompiledExamplesIT {
         };
     try (Watch watch =
         client.resources(ResourceClaim.class).inNamespace(namespace).watch(recorder)) {
-      for (HasMetadata object : compile(example("finetune.yaml"))) {
-        client
-            .resource(object)
-            .inNamespace(namespace)
-            .fieldManager("bosun")
-            .forceConflicts()
-            .serverSideApply();
-      }
+      apply(example("finetune.yaml"));
       await("both finetune pods got their claims allocated")
           .atMost(SCHEDULING)
           .until(() -> allocations.size() == 2);
@@ -217,6 +214,21 @@ class CompiledExamplesIT {
                   .extracting(DeviceRequestAllocationResult::getPool)
                   .containsOnly(devices.getFirst().getPool());
             });
+  }
+
+  private void apply(Workload workload) {
+    for (HasMetadata object : compile(workload)) {
+      client
+          .resource(object)
+          .inNamespace(namespace)
+          .fieldManager("bosun")
+          .forceConflicts()
+          .serverSideApply();
+    }
+  }
+
+  private Node nodeOf(Pod pod) {
+    return client.nodes().withName(pod.getSpec().getNodeName()).get();
   }
 
   private List<HasMetadata> compile(Workload workload) {

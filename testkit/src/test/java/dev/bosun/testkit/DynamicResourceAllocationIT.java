@@ -152,6 +152,7 @@ class DynamicResourceAllocationIT {
         .withName(name)
         .endMetadata()
         .withNewSpec()
+        .withTolerations(GpuFleet.toleration())
         .addNewResourceClaim()
         .withName("gpus")
         .withResourceClaimTemplateName(template)

@@ -3,6 +3,7 @@ package dev.bosun.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.localcluster.GpuFleet;
+import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.resource.v1.Device;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceClass;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
@@ -30,6 +31,9 @@ class GpuFleetIT {
                       });
               assertThat(node.getMetadata().getLabels())
                   .containsEntry("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3");
+              assertThat(node.getSpec().getTaints())
+                  .extracting(Taint::getKey)
+                  .contains(GpuFleet.TAINT_KEY);
             });
   }
 

@@ -1,5 +1,6 @@
 package dev.bosun.cli.dev;
 
+import dev.bosun.localcluster.CpuFleet;
 import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.localcluster.GpuProduct;
 import dev.bosun.localcluster.K8sBinaries;
@@ -33,7 +34,8 @@ public final class DevCommand {
   @Command(
       name = "up",
       mixinStandardHelpOptions = true,
-      description = "Start the local cluster (or find the running one) and create the GPU fleet.")
+      description =
+          "Start the local cluster (or find the running one) and create the GPU and CPU nodes.")
   static final class Up implements Callable<Integer> {
 
     @Option(
@@ -41,6 +43,14 @@ public final class DevCommand {
         defaultValue = "4",
         description = "GPU nodes in the fleet (default: ${DEFAULT-VALUE}).")
     int nodes;
+
+    @Option(
+        names = "--cpu-nodes",
+        defaultValue = "2",
+        description =
+            "Nodes without GPUs, where CPU tiers run: the GPU nodes are tainted"
+                + " nvidia.com/gpu=present:NoSchedule (default: ${DEFAULT-VALUE}).")
+    int cpuNodes;
 
     @Option(
         names = "--gpus-per-node",
@@ -75,6 +85,10 @@ public final class DevCommand {
                     .collect(Collectors.joining(", ")));
         return 2;
       }
+      if (cpuNodes < 0) {
+        PROGRESS.println("--cpu-nodes: must be 0 or more, not " + cpuNodes);
+        return 2;
+      }
       long begin = System.nanoTime();
       KubeClients.preloadInBackground();
       var binaries = K8sBinaries.ensureBuilt(line -> PROGRESS.println("  " + line));
@@ -103,9 +117,13 @@ public final class DevCommand {
           migFleet.awaitReady(migNodes, Duration.ofMinutes(5));
           slices += migFleet.publishedSlices();
         }
+        var cpuFleet = CpuFleet.of(client);
+        PROGRESS.printf("Creating %d nodes without GPUs%n", cpuNodes);
+        cpuFleet.addNodes(0, cpuNodes);
+        cpuFleet.awaitReady(cpuNodes, Duration.ofMinutes(5));
         PROGRESS.printf(
             "%d nodes Ready, %d ResourceSlices published (%.1f s in all)%n",
-            fleet.readyNodes() + migNodes,
+            fleet.readyNodes() + migNodes + cpuFleet.readyNodes(),
             slices,
             seconds(Duration.ofNanos(System.nanoTime() - begin)));
       }
@@ -162,8 +180,8 @@ public final class DevCommand {
       try (var client = KubeClients.forKubeconfig(cluster.kubeconfig())) {
         var fleet = GpuFleet.h100(client);
         System.out.printf(
-            "GPU nodes Ready: %d, ResourceSlices: %d%n",
-            fleet.readyNodes(), fleet.publishedSlices());
+            "GPU nodes Ready: %d, ResourceSlices: %d, CPU nodes Ready: %d%n",
+            fleet.readyNodes(), fleet.publishedSlices(), CpuFleet.of(client).readyNodes());
       }
       System.out.println("KUBECONFIG=" + cluster.kubeconfig());
       return 0;
