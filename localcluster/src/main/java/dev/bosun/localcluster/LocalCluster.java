@@ -199,7 +199,7 @@ public final class LocalCluster {
             + " exited during start; see its log at "
             + log
             + "\n"
-            + indent(tail(log, 10))
+            + indent(LogFiles.tail(log, 10))
             + more);
   }
 
@@ -461,15 +461,6 @@ public final class LocalCluster {
                 "KWOK_WORKDIR", workDirectory().toString(),
                 "KWOK_KUBECTL_BINARY", binaries.kubectl().toString(),
                 "KWOK_KUBE_VERSION", "v" + K8sBinaries.KUBERNETES_VERSION));
-  }
-
-  private static String tail(Path file, int lines) {
-    try (Stream<String> all = Files.lines(file)) {
-      List<String> kept = all.toList();
-      return String.join("\n", kept.subList(Math.max(0, kept.size() - lines), kept.size()));
-    } catch (IOException | UncheckedIOException e) {
-      return "(cannot read " + file + ": " + e.getMessage() + ")";
-    }
   }
 
   private static String indent(String text) {
