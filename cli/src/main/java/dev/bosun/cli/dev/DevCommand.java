@@ -159,7 +159,7 @@ public final class DevCommand {
               + " are installed; `bosun dev down` stops it.")
   static final class Operator implements Callable<Integer> {
 
-    static final String NAME = "operator";
+    private static final String NAME = "operator";
     private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(60);
 
     @Option(
@@ -185,7 +185,7 @@ public final class DevCommand {
         return 0;
       }
       var started = processes.start(NAME, operatorCommand(kubeconfig));
-      try {
+      try (var http = HttpClient.newHttpClient()) {
         Poll.until(
             "the operator answering on /healthz",
             HEALTHY_WITHIN,
@@ -194,7 +194,7 @@ public final class DevCommand {
               if (processes.running(NAME).isEmpty()) {
                 throw new IllegalStateException("the operator exited");
               }
-              return healthy();
+              return healthy(http);
             });
       } catch (IllegalStateException | Poll.TimeoutException e) {
         processes.stop(NAME, STOP_GRACE);
@@ -231,12 +231,12 @@ public final class DevCommand {
       return command;
     }
 
-    private boolean healthy() {
+    private boolean healthy(HttpClient http) {
       var request =
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/healthz"))
               .timeout(Duration.ofSeconds(2))
               .build();
-      try (var http = HttpClient.newHttpClient()) {
+      try {
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
       } catch (IOException e) {
         return false;
