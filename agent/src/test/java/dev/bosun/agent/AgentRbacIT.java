@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.api.v1alpha1.GpuNodeHealthSpec;
 import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
@@ -142,7 +143,7 @@ class AgentRbacIT {
         // for the 403 checks.
         Condition healthy =
             new Condition(
-                GpuNodeHealth.CONDITION,
+                ConditionTypes.GPU_HEALTHY,
                 "True",
                 1L,
                 "2026-11-28T10:00:00Z",
@@ -173,7 +174,7 @@ class AgentRbacIT {
             .hasMessageContaining("may write only its own node");
         assertThatThrownBy(foreign::ensure).hasMessageContaining("may write only its own node");
         assertThat(admin.nodes().withName(other).get().getStatus().getConditions())
-            .noneSatisfy(c -> assertThat(c.getType()).isEqualTo(GpuNodeHealth.CONDITION));
+            .noneSatisfy(c -> assertThat(c.getType()).isEqualTo(ConditionTypes.GPU_HEALTHY));
 
         assertThatThrownBy(() -> asAgent.nodes().withName(other).delete())
             .isInstanceOfSatisfying(

@@ -69,10 +69,10 @@ class RulesTest {
             null);
     var workload = Workloads.of("chat", spec);
     workload.getMetadata().setNamespace("staging");
-    List<Problem> problems =
+    List<FieldError> problems =
         Rules.check(workload, Fixtures.DEFAULT_TIERS.find("gpu-m").orElseThrow(), production);
     assertThat(problems)
-        .extracting(Problem::toString)
+        .extracting(FieldError::toString)
         .containsExactlyInAnyOrder(
             "metadata.namespace: is \"staging\", but Environment \"production\" owns namespace \"production\"",
             "spec.image: Environment \"production\" requires images pinned by digest (...@sha256:<64 hex digits>), not a tag",
@@ -109,7 +109,7 @@ class RulesTest {
                     Fixtures.DEFAULT_TIERS.find("cpu-m").orElseThrow(),
                     null));
     assertThat(thrown.problems())
-        .extracting(Problem::path)
+        .extracting(FieldError::path)
         .containsExactlyInAnyOrder(
             "spec.port", "spec.replicas", "spec.replicas", "spec.parallelism");
   }

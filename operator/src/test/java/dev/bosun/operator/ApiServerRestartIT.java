@@ -5,6 +5,7 @@ import static dev.bosun.operator.Workloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.testkit.LocalCluster;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
@@ -41,7 +42,7 @@ class ApiServerRestartIT {
   @Test
   void theOperatorRecoversWhenTheApiServerComesBack(KubernetesClient client) throws Exception {
     client.resource(Workloads.service("before", "cpu-s", 1, 1)).create();
-    awaitStatus(client, "before", w -> is(w, "Ready", "True", null));
+    awaitStatus(client, "before", w -> is(w, ConditionTypes.READY, "True", null));
 
     restartApiServer();
 
@@ -52,7 +53,7 @@ class ApiServerRestartIT {
       awaitStatus(
           client,
           "before",
-          w -> "cpu-m".equals(w.getStatus().tier()) && is(w, "Ready", "True", null));
+          w -> "cpu-m".equals(w.getStatus().tier()) && is(w, ConditionTypes.READY, "True", null));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       System.out.println(
           "DIAG deployment status: "
@@ -71,7 +72,7 @@ class ApiServerRestartIT {
       System.out.println("DIAG health: " + operator.healthDetails());
       throw e;
     }
-    awaitStatus(client, "after", w -> is(w, "Ready", "True", null));
+    awaitStatus(client, "after", w -> is(w, ConditionTypes.READY, "True", null));
     var health =
         HttpClient.newHttpClient()
             .send(

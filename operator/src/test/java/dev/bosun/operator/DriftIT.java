@@ -5,6 +5,7 @@ import static dev.bosun.operator.Workloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -26,7 +27,7 @@ class DriftIT {
   @Test
   void aManagedFieldEditedByHandIsPutBackAndForeignFieldsStay(KubernetesClient client) {
     client.resource(Workloads.service("api", "cpu-s", 1, 1)).create();
-    awaitStatus(client, "api", w -> is(w, "Ready", "True", null));
+    awaitStatus(client, "api", w -> is(w, ConditionTypes.READY, "True", null));
     Deployment original = client.apps().deployments().withName("api").get();
     String container =
         original.getSpec().getTemplate().getSpec().getContainers().getFirst().getName();
@@ -58,6 +59,6 @@ class DriftIT {
               assertThat(now.getMetadata().getGeneration())
                   .isGreaterThan(original.getMetadata().getGeneration());
             });
-    awaitStatus(client, "api", w -> is(w, "Ready", "True", null));
+    awaitStatus(client, "api", w -> is(w, ConditionTypes.READY, "True", null));
   }
 }

@@ -6,12 +6,13 @@ import static dev.bosun.operator.Workloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.EnvironmentPolicies;
 import dev.bosun.api.v1alpha1.EnvironmentSpec;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.TierQuota;
-import dev.bosun.compiler.Compiler;
 import dev.bosun.compiler.Labels;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
@@ -53,11 +54,11 @@ class WorkloadConditionsIT {
     client.resource(Workloads.service("web", "cpu-nope", 1, 1)).create();
     var workload =
         awaitStatus(
-            client, "web", w -> is(w, "Degraded", "True", WorkloadObservation.TIER_NOT_FOUND));
-    assertThat(condition(workload, "Degraded").message())
+            client, "web", w -> is(w, ConditionTypes.DEGRADED, "True", Reasons.TIER_NOT_FOUND));
+    assertThat(condition(workload, ConditionTypes.DEGRADED).message())
         .contains("spec.size")
         .contains("cpu-nope");
-    assertThat(is(workload, "Ready", "False", WorkloadObservation.TIER_NOT_FOUND)).isTrue();
+    assertThat(is(workload, ConditionTypes.READY, "False", Reasons.TIER_NOT_FOUND)).isTrue();
   }
 
   @Test
@@ -70,8 +71,8 @@ class WorkloadConditionsIT {
 
     var workload =
         awaitStatus(
-            client, "web", w -> is(w, "Degraded", "True", WorkloadObservation.INVALID_SPEC));
-    assertThat(condition(workload, "Degraded").message()).contains("spec.image");
+            client, "web", w -> is(w, ConditionTypes.DEGRADED, "True", Reasons.INVALID_SPEC));
+    assertThat(condition(workload, ConditionTypes.DEGRADED).message()).contains("spec.image");
     assertThat(workload.getStatus().environment()).isEqualTo("env-" + namespace.name());
     assertThat(client.apps().deployments().withName("web").get()).isNull();
   }
@@ -132,7 +133,8 @@ class WorkloadConditionsIT {
                   .containsExactlyInAnyOrder("Ingress", "Egress");
               Environment env =
                   admin.resources(Environment.class).withName("env-" + namespace.name()).get();
-              assertThat(Conditions.isTrue(env.getStatus().conditions(), "Ready")).isTrue();
+              assertThat(Conditions.isTrue(env.getStatus().conditions(), ConditionTypes.READY))
+                  .isTrue();
             });
   }
 
@@ -151,22 +153,24 @@ class WorkloadConditionsIT {
 
     var workload =
         awaitStatus(
-            client, "chat", w -> is(w, "Degraded", "True", WorkloadObservation.QUOTA_EXCEEDED));
-    assertThat(condition(workload, "Degraded").message()).contains("exceeded quota");
-    assertThat(is(workload, "Ready", "False", null)).isTrue();
+            client, "chat", w -> is(w, ConditionTypes.DEGRADED, "True", Reasons.QUOTA_EXCEEDED));
+    assertThat(condition(workload, ConditionTypes.DEGRADED).message()).contains("exceeded quota");
+    assertThat(is(workload, ConditionTypes.READY, "False", null)).isTrue();
   }
 
   @Test
   void gpuPodsPassTheirReadinessGateAndBecomeReady(KubernetesClient client) {
     client.resource(Workloads.inference("chat", "gpu-m", 1, DIGEST_IMAGE)).create();
 
-    awaitStatus(client, "chat", w -> is(w, "Ready", "True", null));
+    awaitStatus(client, "chat", w -> is(w, ConditionTypes.READY, "True", null));
     Pod pod = client.pods().withLabel(Labels.WORKLOAD, "chat").list().getItems().getFirst();
     assertThat(pod.getSpec().getReadinessGates())
-        .anyMatch(g -> g.getConditionType().equals(Compiler.GPU_HEALTHY_GATE));
+        .anyMatch(g -> g.getConditionType().equals(ConditionTypes.GPU_HEALTHY_GATE));
     assertThat(pod.getStatus().getConditions())
         .anyMatch(
-            c -> c.getType().equals(Compiler.GPU_HEALTHY_GATE) && c.getStatus().equals("True"));
+            c ->
+                c.getType().equals(ConditionTypes.GPU_HEALTHY_GATE)
+                    && c.getStatus().equals("True"));
   }
 
   @Test
@@ -195,9 +199,9 @@ class WorkloadConditionsIT {
 
     var workload =
         awaitStatus(
-            client, "huge", w -> is(w, "Degraded", "True", WorkloadObservation.UNSCHEDULABLE));
-    assertThat(condition(workload, "Degraded").message()).contains("0/");
-    assertThat(is(workload, "Progressing", "False", "Blocked")).isTrue();
+            client, "huge", w -> is(w, ConditionTypes.DEGRADED, "True", Reasons.UNSCHEDULABLE));
+    assertThat(condition(workload, ConditionTypes.DEGRADED).message()).contains("0/");
+    assertThat(is(workload, ConditionTypes.PROGRESSING, "False", Reasons.BLOCKED)).isTrue();
   }
 
   private void environment(TestNamespace namespace, EnvironmentSpec spec) {

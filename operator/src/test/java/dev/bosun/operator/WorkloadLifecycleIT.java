@@ -5,6 +5,8 @@ import static dev.bosun.operator.Workloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.compiler.Labels;
 import dev.bosun.testkit.LocalClusterExtension;
@@ -32,12 +34,14 @@ class WorkloadLifecycleIT {
     client.resource(Workloads.service("web", "cpu-s", 2, 2)).create();
 
     // Created: every child exists, owned by the Workload, and the KWOK pods make it Ready.
-    Workload ready = awaitStatus(client, "web", w -> is(w, "Ready", "True", "ReplicasReady"));
+    Workload ready =
+        awaitStatus(
+            client, "web", w -> is(w, ConditionTypes.READY, "True", Reasons.REPLICAS_READY));
     assertThat(ready.getStatus().tier()).isEqualTo("cpu-s");
     assertThat(ready.getStatus().desiredReplicas()).isEqualTo(2);
     assertThat(ready.getStatus().readyReplicas()).isEqualTo(2);
-    assertThat(is(ready, "Progressing", "False", "Complete")).isTrue();
-    assertThat(is(ready, "Degraded", "False", "AsExpected")).isTrue();
+    assertThat(is(ready, ConditionTypes.PROGRESSING, "False", Reasons.COMPLETE)).isTrue();
+    assertThat(is(ready, ConditionTypes.DEGRADED, "False", Reasons.AS_EXPECTED)).isTrue();
     assertThat(kinds(client))
         .containsExactlyInAnyOrder(
             "ServiceAccount/web",
@@ -63,7 +67,7 @@ class WorkloadLifecycleIT {
         awaitStatus(
             client,
             "web",
-            w -> "cpu-m".equals(w.getStatus().tier()) && is(w, "Ready", "True", null));
+            w -> "cpu-m".equals(w.getStatus().tier()) && is(w, ConditionTypes.READY, "True", null));
     assertThat(moved.getStatus().readyReplicas()).isEqualTo(2);
     Deployment rolled = deployment(client);
     assertThat(rolled.getMetadata().getGeneration()).isGreaterThan(generationBefore);
@@ -92,7 +96,9 @@ class WorkloadLifecycleIT {
         .atMost(Workloads.CONVERGE)
         .until(() -> client.resources(HorizontalPodAutoscaler.class).withName("web").get() == null);
     awaitStatus(
-        client, "web", w -> is(w, "Ready", "True", null) && w.getStatus().desiredReplicas() == 3);
+        client,
+        "web",
+        w -> is(w, ConditionTypes.READY, "True", null) && w.getStatus().desiredReplicas() == 3);
 
     // Deleted: the garbage collector removes every child through the owner references.
     client.resources(Workload.class).withName("web").delete();

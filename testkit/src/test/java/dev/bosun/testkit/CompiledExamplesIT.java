@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
 import dev.bosun.api.v1alpha1.WorkloadType;
@@ -153,7 +154,7 @@ class CompiledExamplesIT {
     // Running, but not Ready until the GPU health gate says the GPU is good.
     assertThat(pod.getSpec().getReadinessGates())
         .extracting(g -> g.getConditionType())
-        .containsExactly(Compiler.GPU_HEALTHY_GATE);
+        .containsExactly(ConditionTypes.GPU_HEALTHY_GATE);
   }
 
   @Test
