@@ -1,10 +1,11 @@
 package dev.bosun.operator;
 
-import static dev.bosun.operator.Workloads.awaitStatus;
-import static dev.bosun.operator.Workloads.is;
+import static dev.bosun.operator.ClusterWorkloads.awaitStatus;
+import static dev.bosun.operator.ClusterWorkloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.testkit.LocalCluster;
 import dev.bosun.testkit.LocalClusterExtension;
@@ -47,7 +48,7 @@ class ApiServerRestartIT {
     restartApiServer();
 
     // Changes made after the restart are seen and acted on by the same operator.
-    Workloads.patchSpec(client, "before", "{\"size\":\"cpu-m\"}");
+    ClusterWorkloads.patchSpec(client, "before", "{\"size\":\"cpu-m\"}");
     client.resource(Workloads.service("after", "cpu-s", 1, 1)).create();
     try {
       awaitStatus(

@@ -2,6 +2,7 @@ package dev.bosun.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Workload;

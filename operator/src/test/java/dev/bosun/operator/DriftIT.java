@@ -1,10 +1,11 @@
 package dev.bosun.operator;
 
-import static dev.bosun.operator.Workloads.awaitStatus;
-import static dev.bosun.operator.Workloads.is;
+import static dev.bosun.operator.ClusterWorkloads.awaitStatus;
+import static dev.bosun.operator.ClusterWorkloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
@@ -47,7 +48,7 @@ class DriftIT {
                 .formatted(container));
 
     await()
-        .atMost(Workloads.CONVERGE)
+        .atMost(ClusterWorkloads.CONVERGE)
         .untilAsserted(
             () -> {
               Deployment now = client.apps().deployments().withName("api").get();

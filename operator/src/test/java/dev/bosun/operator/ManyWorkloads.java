@@ -1,5 +1,6 @@
 package dev.bosun.operator;
 
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.client.KubernetesClient;

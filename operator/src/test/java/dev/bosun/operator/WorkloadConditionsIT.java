@@ -1,18 +1,22 @@
 package dev.bosun.operator;
 
-import static dev.bosun.operator.Workloads.awaitStatus;
-import static dev.bosun.operator.Workloads.condition;
-import static dev.bosun.operator.Workloads.is;
+import static dev.bosun.operator.ClusterWorkloads.awaitStatus;
+import static dev.bosun.operator.ClusterWorkloads.condition;
+import static dev.bosun.operator.ClusterWorkloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.EnvironmentPolicies;
 import dev.bosun.api.v1alpha1.EnvironmentSpec;
+import dev.bosun.api.v1alpha1.EnvironmentSpecBuilder;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
+import dev.bosun.api.v1alpha1.TierGpuBuilder;
 import dev.bosun.api.v1alpha1.TierQuota;
+import dev.bosun.api.v1alpha1.TierSpecBuilder;
 import dev.bosun.compiler.Labels;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
@@ -66,7 +70,10 @@ class WorkloadConditionsIT {
       KubernetesClient client, TestNamespace namespace) {
     environment(
         namespace,
-        new EnvironmentSpec(namespace.name(), null, new EnvironmentPolicies(true, null), null));
+        new EnvironmentSpecBuilder()
+            .withNamespace(namespace.name())
+            .withPolicies(new EnvironmentPolicies(true, null))
+            .build());
     client.resource(Workloads.service("web", "cpu-s", 1, 1)).create();
 
     var workload =
@@ -82,14 +89,13 @@ class WorkloadConditionsIT {
       KubernetesClient client, TestNamespace namespace) {
     environment(
         namespace,
-        new EnvironmentSpec(
-            namespace.name(),
-            List.of(new TierQuota("gpu-m", 3), new TierQuota("gpu-xl", 1)),
-            null,
-            null));
+        new EnvironmentSpecBuilder()
+            .withNamespace(namespace.name())
+            .withQuotas(List.of(new TierQuota("gpu-m", 3), new TierQuota("gpu-xl", 1)))
+            .build());
 
     await()
-        .atMost(Workloads.CONVERGE)
+        .atMost(ClusterWorkloads.CONVERGE)
         .untilAsserted(
             () -> {
               assertThat(
@@ -142,9 +148,12 @@ class WorkloadConditionsIT {
   void aWorkloadOverQuotaSaysSo(KubernetesClient client, TestNamespace namespace) {
     environment(
         namespace,
-        new EnvironmentSpec(namespace.name(), List.of(new TierQuota("gpu-m", 1)), null, null));
+        new EnvironmentSpecBuilder()
+            .withNamespace(namespace.name())
+            .withQuotas(List.of(new TierQuota("gpu-m", 1)))
+            .build());
     await()
-        .atMost(Workloads.CONVERGE)
+        .atMost(ClusterWorkloads.CONVERGE)
         .until(
             () ->
                 client.resources(ResourceQuota.class).withName(EnvironmentObjects.QUOTA_NAME).get()
@@ -180,18 +189,11 @@ class WorkloadConditionsIT {
     var tier = admin.resources(Tier.class).withName("gpu-xl").get();
     var big = new Tier();
     big.setMetadata(new ObjectMetaBuilder().withName(tierName).build());
-    var gpu = tier.getSpec().gpu();
     big.setSpec(
-        new dev.bosun.api.v1alpha1.TierSpec(
-            "Sixteen GPUs on one node: more than any node has.",
-            tier.getSpec().resources(),
-            new dev.bosun.api.v1alpha1.TierGpu(
-                16, gpu.allocation(), gpu.sharing(), null, gpu.minMemory(), null, null, null, null),
-            tier.getSpec().placement(),
-            null,
-            null,
-            null,
-            null));
+        new TierSpecBuilder(tier.getSpec())
+            .withDescription("Sixteen GPUs on one node: more than any node has.")
+            .withGpu(new TierGpuBuilder(tier.getSpec().gpu()).withCount(16).build())
+            .build());
     admin.resource(big).create();
     cleanups.add(() -> admin.resources(Tier.class).withName(tierName).delete());
 

@@ -1,10 +1,11 @@
 package dev.bosun.operator;
 
-import static dev.bosun.operator.Workloads.awaitStatus;
-import static dev.bosun.operator.Workloads.is;
+import static dev.bosun.operator.ClusterWorkloads.awaitStatus;
+import static dev.bosun.operator.ClusterWorkloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Workload;
@@ -62,7 +63,7 @@ class WorkloadLifecycleIT {
 
     // A bigger tier: the Deployment rolls out pods with the new resources.
     long generationBefore = deployment(client).getMetadata().getGeneration();
-    Workloads.patchSpec(client, "web", "{\"size\":\"cpu-m\"}");
+    ClusterWorkloads.patchSpec(client, "web", "{\"size\":\"cpu-m\"}");
     Workload moved =
         awaitStatus(
             client,
@@ -87,13 +88,13 @@ class WorkloadLifecycleIT {
         .isNotEqualTo("500m");
 
     // min < max brings an autoscaler; min == max prunes it again.
-    Workloads.patchSpec(client, "web", "{\"replicas\":{\"min\":2,\"max\":5}}");
+    ClusterWorkloads.patchSpec(client, "web", "{\"replicas\":{\"min\":2,\"max\":5}}");
     await()
-        .atMost(Workloads.CONVERGE)
+        .atMost(ClusterWorkloads.CONVERGE)
         .until(() -> client.resources(HorizontalPodAutoscaler.class).withName("web").get() != null);
-    Workloads.patchSpec(client, "web", "{\"replicas\":{\"min\":3,\"max\":3}}");
+    ClusterWorkloads.patchSpec(client, "web", "{\"replicas\":{\"min\":3,\"max\":3}}");
     await()
-        .atMost(Workloads.CONVERGE)
+        .atMost(ClusterWorkloads.CONVERGE)
         .until(() -> client.resources(HorizontalPodAutoscaler.class).withName("web").get() == null);
     awaitStatus(
         client,
@@ -103,7 +104,7 @@ class WorkloadLifecycleIT {
     // Deleted: the garbage collector removes every child through the owner references.
     client.resources(Workload.class).withName("web").delete();
     await()
-        .atMost(Workloads.CONVERGE)
+        .atMost(ClusterWorkloads.CONVERGE)
         .until(
             () ->
                 ownedChildren(client).isEmpty()

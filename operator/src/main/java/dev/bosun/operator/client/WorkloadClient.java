@@ -6,7 +6,7 @@ import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
-import dev.bosun.api.v1alpha1.WorkloadSpec;
+import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.compiler.Labels;
 import dev.bosun.compiler.Names;
 import dev.bosun.operator.Conditions;
@@ -299,14 +299,13 @@ public final class WorkloadClient {
                   : summary(status.conditions())));
     }
     String image = pinnedImage(workload.getSpec().image(), runningDigests(workload), from);
-    WorkloadSpec spec = workload.getSpec();
     var promoted = new Workload();
     promoted.setMetadata(
         new ObjectMetaBuilder()
             .withName(name)
             .withLabels(workload.getMetadata().getLabels())
             .build());
-    promoted.setSpec(withImage(spec, image));
+    promoted.setSpec(new WorkloadSpecBuilder(workload.getSpec()).withImage(image).build());
     return deploy(promoted, to);
   }
 
@@ -353,27 +352,6 @@ public final class WorkloadClient {
     int slash = withoutDigest.lastIndexOf('/');
     int colon = withoutDigest.lastIndexOf(':');
     return colon > slash ? withoutDigest.substring(0, colon) : withoutDigest;
-  }
-
-  private static WorkloadSpec withImage(WorkloadSpec s, String image) {
-    return new WorkloadSpec(
-        s.type(),
-        image,
-        s.size(),
-        s.command(),
-        s.args(),
-        s.env(),
-        s.port(),
-        s.replicas(),
-        s.scaleOn(),
-        s.health(),
-        s.parallelism(),
-        s.completions(),
-        s.modelCache(),
-        s.checkpoints(),
-        s.exposure(),
-        s.egress(),
-        s.labels());
   }
 
   /** Deletes the Workload from the Environment; the garbage collector removes what it owned. */
