@@ -9,6 +9,7 @@ import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.api.v1alpha1.GpuNodeHealthSpec;
 import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.GpuFleet;
 import dev.bosun.testkit.GpuProduct;
@@ -147,7 +148,7 @@ class AgentRbacIT {
                 "True",
                 1L,
                 "2026-11-28T10:00:00Z",
-                "GpusHealthy",
+                Reasons.GPUS_HEALTHY,
                 "all 8 GPUs healthy");
         var own = new KubePublisher(new KubeApi(config), mine);
         long generation = own.ensure();
