@@ -81,7 +81,7 @@ public final class Reasons {
   /** GpuHealthy is False: at least one GPU is unhealthy; the message names it. */
   public static final String GPU_UNHEALTHY = "GpuUnhealthy";
 
-  /** GpuHealthy is Unknown: the agent sees no GPU on the node. */
+  /** GpuHealthy is Unknown: the agent finds no GPU on the node, or cannot read its GPU source. */
   public static final String NO_GPUS = "NoGpus";
 
   // The GPU readiness gate of a pod.
