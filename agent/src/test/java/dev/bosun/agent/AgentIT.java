@@ -3,10 +3,12 @@ package dev.bosun.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.GpuDeviceHealth;
 import dev.bosun.api.v1alpha1.GpuFault;
 import dev.bosun.api.v1alpha1.GpuHealthStatus;
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.gpu.sim.SimulatedGpuNode;
 import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.localcluster.GpuProduct;
@@ -79,7 +81,10 @@ class AgentIT {
           .until(
               () ->
                   gpuHealthy()
-                      .map(c -> c.getStatus().equals("True") && c.getReason().equals("GpusHealthy"))
+                      .map(
+                          c ->
+                              c.getStatus().equals("True")
+                                  && c.getReason().equals(Reasons.GPUS_HEALTHY))
                       .orElse(false));
       GpuNodeHealth published = client.resources(GpuNodeHealth.class).withName(node).get();
       assertThat(published.getSpec().nodeName()).isEqualTo(node);
@@ -93,11 +98,14 @@ class AgentIT {
           .isEqualTo(SimulatedGpuNode.uuidFor(node, 2));
       assertThat(published.getStatus().conditions())
           .singleElement()
-          .satisfies(c -> assertThat(c.status() + "/" + c.reason()).isEqualTo("True/GpusHealthy"));
+          .satisfies(
+              c ->
+                  assertThat(c.status() + "/" + c.reason())
+                      .isEqualTo("True/" + Reasons.GPUS_HEALTHY));
       assertThat(gpuHealthyCount()).as("KWOK's conditions and ours side by side").isEqualTo(1);
       assertThat(client.nodes().withName(node).get().getStatus().getConditions())
           .extracting(NodeCondition::getType)
-          .contains("Ready", "GpuHealthy");
+          .contains("Ready", ConditionTypes.GPU_HEALTHY);
 
       // Steady state: sampling twice a second, but nothing to write.
       long writes = agent.statusWrites();
@@ -117,7 +125,7 @@ class AgentIT {
                       .map(
                           c ->
                               c.getStatus().equals("False")
-                                  && c.getReason().equals("GpuUnhealthy")
+                                  && c.getReason().equals(Reasons.GPU_UNHEALTHY)
                                   && c.getMessage().contains("GPU 3 (" + uuid3 + ")"))
                       .orElse(false));
       await("GpuNodeHealth shows Xid 79 on GPU 3")
@@ -190,13 +198,13 @@ class AgentIT {
     if (n == null || n.getStatus() == null || n.getStatus().getConditions() == null)
       return Optional.empty();
     return n.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals(GpuNodeHealth.CONDITION))
+        .filter(c -> c.getType().equals(ConditionTypes.GPU_HEALTHY))
         .findFirst();
   }
 
   private long gpuHealthyCount() {
     return client.nodes().withName(node).get().getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals(GpuNodeHealth.CONDITION))
+        .filter(c -> c.getType().equals(ConditionTypes.GPU_HEALTHY))
         .count();
   }
 }

@@ -2,7 +2,7 @@ package dev.bosun.cli;
 
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Tier;
-import dev.bosun.compiler.Problem;
+import dev.bosun.compiler.FieldError;
 import dev.bosun.compiler.manifest.ManifestProblem;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.compiler.manifest.ReadResult;
@@ -90,7 +90,7 @@ final class Inputs {
     problems.addAll(read.problems());
     List<Tier> tiers = read.objectsOf(Tier.class);
     if (tiers.isEmpty() && read.problems().isEmpty()) {
-      problems.add(ManifestProblem.of(tiersPath, null, new Problem("", "holds no Tier")));
+      problems.add(ManifestProblem.of(tiersPath, null, new FieldError("", "holds no Tier")));
     }
     return TierCatalog.of(tiers);
   }
@@ -108,7 +108,7 @@ final class Inputs {
           ManifestProblem.of(
               envPath,
               null,
-              new Problem("", "must hold exactly one Environment, not " + environments.size())));
+              new FieldError("", "must hold exactly one Environment, not " + environments.size())));
       return null;
     }
     return environments.isEmpty() ? null : environments.getFirst();
@@ -131,6 +131,6 @@ final class Inputs {
   private static ReadResult failed(String source, String message) {
     return new ReadResult(
         List.of(),
-        new ArrayList<>(List.of(ManifestProblem.of(source, null, new Problem("", message)))));
+        new ArrayList<>(List.of(ManifestProblem.of(source, null, new FieldError("", message)))));
   }
 }

@@ -1,5 +1,6 @@
 package dev.bosun.compiler;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.ScaleMetric;
 import dev.bosun.api.v1alpha1.ScaleOn;
@@ -46,9 +47,6 @@ import java.util.List;
  * client calls, so that {@code bosun render} and the operator produce the same objects.
  */
 public final class Compiler {
-  /** The pod readiness gate that the GPU health controller sets. */
-  public static final String GPU_HEALTHY_GATE = "bosun.dev/gpu-healthy";
-
   /** Used when neither the Workload nor its Tier names an autoscaling signal. */
   static final ScaleOn DEFAULT_SCALE_ON = new ScaleOn(ScaleMetric.cpu, 70);
 
@@ -66,12 +64,12 @@ public final class Compiler {
    * @throws InvalidWorkloadException with every problem found, when the Workload breaks a rule
    */
   public static List<HasMetadata> compile(Workload workload, Tier tier, Environment environment) {
-    List<Problem> problems = new ArrayList<>(Rules.check(workload, tier, environment));
+    List<FieldError> problems = new ArrayList<>(Rules.check(workload, tier, environment));
     Rules.checkTier(tier)
         .forEach(
             p ->
                 problems.add(
-                    new Problem(
+                    new FieldError(
                         "spec.size",
                         "tier \"" + tier.getMetadata().getName() + "\" is invalid: " + p)));
     if (!problems.isEmpty()) {
@@ -239,7 +237,7 @@ public final class Compiler {
           new PodFailurePolicyRuleBuilder()
               .withAction("Ignore")
               .addNewOnPodCondition()
-              .withType(GPU_HEALTHY_GATE)
+              .withType(ConditionTypes.GPU_HEALTHY_GATE)
               .withStatus("False")
               .endOnPodCondition()
               .build());

@@ -1,6 +1,8 @@
 package dev.bosun.operator;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadStatus;
@@ -158,11 +160,11 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     String tierName = workload.getSpec().size();
     Tier tier = tiers.get(new ResourceID(tierName)).orElse(null);
 
-    WorkloadObservation.Problem problem = null;
+    WorkloadObservation.Blocker blocker = null;
     if (tier == null) {
-      problem =
-          new WorkloadObservation.Problem(
-              WorkloadObservation.TIER_NOT_FOUND,
+      blocker =
+          new WorkloadObservation.Blocker(
+              Reasons.TIER_NOT_FOUND,
               "spec.size: tier \""
                   + tierName
                   + "\" does not exist; `bosun tiers` lists the tiers of this cluster");
@@ -172,7 +174,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
         applyIfChanged(workload, desired, context);
       } catch (InvalidWorkloadException e) {
         // The objects of the last valid spec keep running; the status says what to fix.
-        problem = new WorkloadObservation.Problem(WorkloadObservation.INVALID_SPEC, e.getMessage());
+        blocker = new WorkloadObservation.Blocker(Reasons.INVALID_SPEC, e.getMessage());
       }
     }
 
@@ -187,7 +189,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
             workload,
             tierName,
             environmentName,
-            problem,
+            blocker,
             deployment,
             job,
             pods,
@@ -203,7 +205,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     boolean podPending =
         pods.stream()
             .anyMatch(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()));
-    boolean ready = Conditions.isTrue(status.conditions(), Conditions.READY);
+    boolean ready = Conditions.isTrue(status.conditions(), ConditionTypes.READY);
     return podPending && !ready ? control.rescheduleAfter(NOT_READY_RECHECK) : control;
   }
 
@@ -274,13 +276,13 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   public ErrorStatusUpdateControl<Workload> updateErrorStatus(
       Workload workload, Context<Workload> context, Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    var problem = new WorkloadObservation.Problem(WorkloadObservation.APPLY_FAILED, message);
+    var blocker = new WorkloadObservation.Blocker(Reasons.APPLY_FAILED, message);
     WorkloadStatus status =
         WorkloadObservation.status(
             workload,
             workload.getSpec().size(),
             workload.getStatus() == null ? null : workload.getStatus().environment(),
-            problem,
+            blocker,
             null,
             null,
             List.of(),

@@ -1,10 +1,12 @@
 package dev.bosun.operator;
 
-import static dev.bosun.operator.Workloads.awaitStatus;
-import static dev.bosun.operator.Workloads.is;
+import static dev.bosun.operator.ClusterWorkloads.awaitStatus;
+import static dev.bosun.operator.ClusterWorkloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.testing.Workloads;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.localcluster.LocalCluster;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
@@ -41,18 +43,18 @@ class ApiServerRestartIT {
   @Test
   void theOperatorRecoversWhenTheApiServerComesBack(KubernetesClient client) throws Exception {
     client.resource(Workloads.service("before", "cpu-s", 1, 1)).create();
-    awaitStatus(client, "before", w -> is(w, "Ready", "True", null));
+    awaitStatus(client, "before", w -> is(w, ConditionTypes.READY, "True", null));
 
     restartApiServer();
 
     // Changes made after the restart are seen and acted on by the same operator.
-    Workloads.patchSpec(client, "before", "{\"size\":\"cpu-m\"}");
+    ClusterWorkloads.patchSpec(client, "before", "{\"size\":\"cpu-m\"}");
     client.resource(Workloads.service("after", "cpu-s", 1, 1)).create();
     try {
       awaitStatus(
           client,
           "before",
-          w -> "cpu-m".equals(w.getStatus().tier()) && is(w, "Ready", "True", null));
+          w -> "cpu-m".equals(w.getStatus().tier()) && is(w, ConditionTypes.READY, "True", null));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       System.out.println(
           "DIAG deployment status: "
@@ -71,7 +73,7 @@ class ApiServerRestartIT {
       System.out.println("DIAG health: " + operator.healthDetails());
       throw e;
     }
-    awaitStatus(client, "after", w -> is(w, "Ready", "True", null));
+    awaitStatus(client, "after", w -> is(w, ConditionTypes.READY, "True", null));
     var health =
         HttpClient.newHttpClient()
             .send(

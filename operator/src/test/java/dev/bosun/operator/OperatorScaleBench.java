@@ -2,8 +2,10 @@ package dev.bosun.operator;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.compiler.Compiler;
 import dev.bosun.localcluster.CpuFleet;
 import dev.bosun.testkit.LocalClusterExtension;
@@ -179,24 +181,10 @@ class OperatorScaleBench {
                 .resource(
                     Workloads.workload(
                         ManyWorkloads.name(i),
-                        new dev.bosun.api.v1alpha1.WorkloadSpec(
-                            dev.bosun.api.v1alpha1.WorkloadType.Batch,
-                            "registry.example.com/acme/batch:1.0",
-                            "cpu-s",
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            1,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null)))
+                        Workloads.minimalSpec(WorkloadType.Batch, "cpu-s")
+                            .withImage("registry.example.com/acme/batch:1.0")
+                            .withParallelism(1)
+                            .build()))
                 .create());
     // Ready for a Batch Workload is its Job complete: by then nothing moves any more, so the idle
     // window below measures the operator alone.

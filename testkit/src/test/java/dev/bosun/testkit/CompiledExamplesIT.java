@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Workload;
-import dev.bosun.api.v1alpha1.WorkloadSpec;
+import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.compiler.Compiler;
 import dev.bosun.compiler.Labels;
@@ -106,24 +107,12 @@ class CompiledExamplesIT {
     training.setMetadata(
         new ObjectMetaBuilder().withName("bad-training").withNamespace(namespace).build());
     training.setSpec(
-        new WorkloadSpec(
-            WorkloadType.Training,
-            "registry.example.com/t:1",
-            "gpu-m",
-            null,
-            null,
-            null,
-            8000,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null));
+        new WorkloadSpecBuilder()
+            .withType(WorkloadType.Training)
+            .withImage("registry.example.com/t:1")
+            .withSize("gpu-m")
+            .withPort(8000)
+            .build());
     KubernetesClientException rejected =
         catchThrowableOfType(
             KubernetesClientException.class, () -> client.resource(training).create());
@@ -148,7 +137,7 @@ class CompiledExamplesIT {
     // Running, but not Ready until the GPU health gate says the GPU is good.
     assertThat(pod.getSpec().getReadinessGates())
         .extracting(g -> g.getConditionType())
-        .containsExactly(Compiler.GPU_HEALTHY_GATE);
+        .containsExactly(ConditionTypes.GPU_HEALTHY_GATE);
   }
 
   @Test

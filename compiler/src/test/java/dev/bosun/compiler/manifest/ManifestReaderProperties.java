@@ -65,12 +65,12 @@ class ManifestReaderProperties {
     List<ManifestProblem> problems = readAndRender(yaml);
     for (ManifestProblem problem : problems) {
       boolean located =
-          !problem.problem().path().isEmpty()
+          !problem.error().path().isEmpty()
               || problem.line() > 0
               || problem.object() == null
               || problem.object().startsWith("document ");
       assertThat(located).as("%s names a field path or a position", problem).isTrue();
-      assertThat(problem.problem().message()).isNotBlank();
+      assertThat(problem.error().message()).isNotBlank();
     }
   }
 

@@ -1,10 +1,12 @@
 package dev.bosun.operator.client;
 
 import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
-import dev.bosun.api.v1alpha1.WorkloadSpec;
+import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.compiler.Labels;
 import dev.bosun.compiler.Names;
 import dev.bosun.operator.Conditions;
@@ -106,15 +108,16 @@ public final class WorkloadClient {
           progress.accept(line);
           last = line;
         }
-        if (Conditions.isTrue(status.conditions(), Conditions.READY)) {
+        if (Conditions.isTrue(status.conditions(), ConditionTypes.READY)) {
           return Outcome.READY;
         }
-        Condition degraded = Conditions.find(status.conditions(), Conditions.DEGRADED);
+        Condition degraded = Conditions.find(status.conditions(), ConditionTypes.DEGRADED);
         // Unschedulable and quota problems can clear on their own; the spec and a missing tier
         // cannot.
         if (degraded != null
             && "True".equals(degraded.status())
-            && Set.of("InvalidSpec", "TierNotFound", "JobFailed").contains(degraded.reason())) {
+            && Set.of(Reasons.INVALID_SPEC, Reasons.TIER_NOT_FOUND, Reasons.JOB_FAILED)
+                .contains(degraded.reason())) {
           return Outcome.DEGRADED;
         }
       }
@@ -152,7 +155,7 @@ public final class WorkloadClient {
                     + c.status()
                     + (c.reason() == null ? "" : " (" + c.reason() + ")")
                     + (c.message() == null
-                            || "False".equals(c.status()) && !c.type().equals(Conditions.READY)
+                            || "False".equals(c.status()) && !c.type().equals(ConditionTypes.READY)
                         ? ""
                         : ": " + c.message()))
         .collect(Collectors.joining("; "));
@@ -284,7 +287,7 @@ public final class WorkloadClient {
     var status = workload.getStatus();
     if (status == null
         || !Objects.equals(status.observedGeneration(), workload.getMetadata().getGeneration())
-        || !Conditions.isTrue(status.conditions(), Conditions.READY)) {
+        || !Conditions.isTrue(status.conditions(), ConditionTypes.READY)) {
       throw new UserError(
           "workload "
               + name
@@ -296,14 +299,13 @@ public final class WorkloadClient {
                   : summary(status.conditions())));
     }
     String image = pinnedImage(workload.getSpec().image(), runningDigests(workload), from);
-    WorkloadSpec spec = workload.getSpec();
     var promoted = new Workload();
     promoted.setMetadata(
         new ObjectMetaBuilder()
             .withName(name)
             .withLabels(workload.getMetadata().getLabels())
             .build());
-    promoted.setSpec(withImage(spec, image));
+    promoted.setSpec(new WorkloadSpecBuilder(workload.getSpec()).withImage(image).build());
     return deploy(promoted, to);
   }
 
@@ -350,27 +352,6 @@ public final class WorkloadClient {
     int slash = withoutDigest.lastIndexOf('/');
     int colon = withoutDigest.lastIndexOf(':');
     return colon > slash ? withoutDigest.substring(0, colon) : withoutDigest;
-  }
-
-  private static WorkloadSpec withImage(WorkloadSpec s, String image) {
-    return new WorkloadSpec(
-        s.type(),
-        image,
-        s.size(),
-        s.command(),
-        s.args(),
-        s.env(),
-        s.port(),
-        s.replicas(),
-        s.scaleOn(),
-        s.health(),
-        s.parallelism(),
-        s.completions(),
-        s.modelCache(),
-        s.checkpoints(),
-        s.exposure(),
-        s.egress(),
-        s.labels());
   }
 
   /** Deletes the Workload from the Environment; the garbage collector removes what it owned. */
