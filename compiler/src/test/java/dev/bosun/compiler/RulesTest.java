@@ -1,6 +1,7 @@
 package dev.bosun.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Replicas;
@@ -101,7 +102,7 @@ class RulesTest {
             null,
             null);
     var thrown =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
+        catchThrowableOfType(
             InvalidWorkloadException.class,
             () ->
                 Compiler.compile(

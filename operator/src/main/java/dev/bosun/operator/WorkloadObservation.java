@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -178,7 +179,7 @@ public final class WorkloadObservation {
         pods.stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
             .filter(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()))
-            .sorted(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getName()))
+            .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getName()))
             .toList();
     for (Pod pod : pending) {
       Optional<PodCondition> unschedulable =
@@ -206,9 +207,7 @@ public final class WorkloadObservation {
                   e ->
                       e.getMessage().contains("exceeded quota")
                           || e.getMessage().contains("forbidden"))
-              .max(
-                  java.util.Comparator.comparing(
-                      e -> Optional.ofNullable(e.getLastTimestamp()).orElse("")))
+              .max(Comparator.comparing(e -> Optional.ofNullable(e.getLastTimestamp()).orElse("")))
               .map(
                   e ->
                       creationProblem(

@@ -2,8 +2,11 @@ package dev.bosun.operator;
 
 import static org.awaitility.Awaitility.await;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.api.v1alpha1.WorkloadSpec;
+import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.compiler.Compiler;
 import dev.bosun.testkit.GpuFleet;
 import dev.bosun.testkit.LocalClusterExtension;
@@ -29,6 +32,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -45,9 +50,7 @@ class OperatorScaleBench {
   private static final String RECONCILIATIONS = "operator_sdk_reconciliations_started_total";
 
   @Test
-  @org.junit.jupiter.api.condition.DisabledIfSystemProperty(
-      named = "bosun.bench.heapWorkloads",
-      matches = "[0-9]+")
+  @DisabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
   void workloadsToReady(
       SharedCluster cluster, GpuFleet fleet, KubernetesClient client, TestNamespace namespace)
       throws Exception {
@@ -159,9 +162,7 @@ class OperatorScaleBench {
    * so that nothing moves in the idle window after. {@code -Dbosun.bench.heapWorkloads=5000}.
    */
   @Test
-  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(
-      named = "bosun.bench.heapWorkloads",
-      matches = "[0-9]+")
+  @EnabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
   void heapWithManyWorkloads(SharedCluster cluster, GpuFleet fleet, KubernetesClient client)
       throws Exception {
     int count = Integer.getInteger("bosun.bench.heapWorkloads");
@@ -179,8 +180,8 @@ class OperatorScaleBench {
                 .resource(
                     Workloads.workload(
                         ManyWorkloads.name(i),
-                        new dev.bosun.api.v1alpha1.WorkloadSpec(
-                            dev.bosun.api.v1alpha1.WorkloadType.Batch,
+                        new WorkloadSpec(
+                            WorkloadType.Batch,
                             "registry.example.com/acme/batch:1.0",
                             "cpu-s",
                             null,
@@ -328,8 +329,7 @@ class OperatorScaleBench {
 
   private static Idle idleFor30Seconds(OperatorMain operator) throws Exception {
     Thread.sleep(5_000); // let the last status patches settle before measuring idleness
-    var os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     double events = OperatorHttp.sum(operator, EVENTS),
         reconciliations = OperatorHttp.sum(operator, RECONCILIATIONS);
     Map<Long, Long> threadsBefore = cpuByThread();

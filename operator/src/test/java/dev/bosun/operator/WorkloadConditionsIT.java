@@ -10,7 +10,9 @@ import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.EnvironmentPolicies;
 import dev.bosun.api.v1alpha1.EnvironmentSpec;
 import dev.bosun.api.v1alpha1.Tier;
+import dev.bosun.api.v1alpha1.TierGpu;
 import dev.bosun.api.v1alpha1.TierQuota;
+import dev.bosun.api.v1alpha1.TierSpec;
 import dev.bosun.compiler.Compiler;
 import dev.bosun.compiler.Labels;
 import dev.bosun.testkit.LocalClusterExtension;
@@ -178,10 +180,10 @@ class WorkloadConditionsIT {
     big.setMetadata(new ObjectMetaBuilder().withName(tierName).build());
     var gpu = tier.getSpec().gpu();
     big.setSpec(
-        new dev.bosun.api.v1alpha1.TierSpec(
+        new TierSpec(
             "Sixteen GPUs on one node: more than any node has.",
             tier.getSpec().resources(),
-            new dev.bosun.api.v1alpha1.TierGpu(
+            new TierGpu(
                 16, gpu.allocation(), gpu.sharing(), null, gpu.minMemory(), null, null, null, null),
             tier.getSpec().placement(),
             null,

@@ -2,6 +2,7 @@ package dev.bosun.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.resource.v1.DeviceClass;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
@@ -54,11 +55,7 @@ class GpuFleetIT {
 
   @Test
   void theDeviceClassSelectsTheDriversWholeGpus(KubernetesClient client) {
-    var deviceClass =
-        client
-            .resources(io.fabric8.kubernetes.api.model.resource.v1.DeviceClass.class)
-            .withName(GpuFleet.DEVICE_CLASS)
-            .get();
+    var deviceClass = client.resources(DeviceClass.class).withName(GpuFleet.DEVICE_CLASS).get();
 
     assertThat(deviceClass.getSpec().getSelectors())
         .singleElement()
