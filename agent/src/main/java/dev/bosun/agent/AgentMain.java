@@ -1,5 +1,6 @@
 package dev.bosun.agent;
 
+import dev.bosun.api.v1alpha1.GpuNodeHealthSpec;
 import dev.bosun.gpu.classify.NodeHealthTracker;
 import dev.bosun.gpu.classify.XidClassifier;
 import dev.bosun.gpu.kernel.KmsgCursorStore;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
@@ -106,8 +109,7 @@ public final class AgentMain {
       throw new InvalidOptions(
           "no node name: pass --node NAME or set NODE_NAME (the DaemonSet sets it from spec.nodeName)");
     }
-    if (!o.nodeName().matches(dev.bosun.api.v1alpha1.GpuNodeHealthSpec.NODE_NAME)
-        || o.nodeName().length() > 253) {
+    if (!o.nodeName().matches(GpuNodeHealthSpec.NODE_NAME) || o.nodeName().length() > 253) {
       throw new InvalidOptions(
           "'" + o.nodeName() + "' is not a valid node name (lower-case DNS subdomain)");
     }
@@ -224,7 +226,7 @@ public final class AgentMain {
   /** Every distinct message down the cause chain ("An error has occurred." alone helps nobody). */
   static String describe(Throwable e) {
     StringBuilder b = new StringBuilder();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (Throwable t = e; t != null && seen.size() < 5; t = t.getCause()) {
       String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
       if (!seen.add(m)) continue;

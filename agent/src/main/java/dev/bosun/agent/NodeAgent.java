@@ -26,9 +26,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -278,7 +280,7 @@ public final class NodeAgent implements AutoCloseable {
               log.accept("handling a fault failed: " + e);
             }
           });
-    } catch (java.util.concurrent.RejectedExecutionException closing) {
+    } catch (RejectedExecutionException closing) {
       wakeQueued.set(false);
     }
   }
@@ -431,7 +433,7 @@ public final class NodeAgent implements AutoCloseable {
 
   // --- shutdown --------------------------------------------------------------------------------
 
-  private <T> T call(java.util.concurrent.Callable<T> task) throws IOException {
+  private <T> T call(Callable<T> task) throws IOException {
     try {
       return loop.submit(task).get();
     } catch (InterruptedException e) {

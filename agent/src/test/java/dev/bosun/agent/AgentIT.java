@@ -1,6 +1,7 @@
 package dev.bosun.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.bosun.api.v1alpha1.ConditionTypes;
@@ -145,7 +146,7 @@ class AgentIT {
                 assertThat(gpu3.present()).isFalse();
                 assertThat(gpu3.recentFaults())
                     .extracting(GpuFault::xid, GpuFault::faultClass)
-                    .contains(org.assertj.core.groups.Tuple.tuple(79, "node"));
+                    .contains(tuple(79, "node"));
               });
       GpuNodeHealth after = client.resources(GpuNodeHealth.class).withName(node).get();
       assertThat(after.getStatus().gpus())

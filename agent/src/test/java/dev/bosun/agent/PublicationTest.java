@@ -1,6 +1,7 @@
 package dev.bosun.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.bosun.api.v1alpha1.GpuDeviceHealth;
 import dev.bosun.api.v1alpha1.GpuFault;
@@ -125,7 +126,7 @@ class PublicationTest {
     assertThat(gpu3.since()).isEqualTo("2026-11-28T10:00:05Z");
     assertThat(gpu3.recentFaults())
         .extracting(GpuFault::xid, GpuFault::faultClass, GpuFault::signal)
-        .contains(org.assertj.core.groups.Tuple.tuple(79, "node", "XID"));
+        .contains(tuple(79, "node", "XID"));
     assertThat(gpu3.recentFaults().getFirst().text())
         .as("the driver's own words")
         .startsWith("NVRM: Xid (PCI:0000:5d:00): 79, ")
@@ -179,7 +180,7 @@ class PublicationTest {
     assertThat(d2.status().gpus().get(6).remappedRows().failure()).isTrue();
     assertThat(d2.status().gpus().get(6).recentFaults())
         .extracting(GpuFault::signal, GpuFault::faultClass)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("ROW_REMAP_FAILURE", "support"));
+        .containsExactly(tuple("ROW_REMAP_FAILURE", "support"));
   }
 
   @Test

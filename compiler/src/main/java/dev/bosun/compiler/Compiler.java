@@ -36,6 +36,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.ResourceMetricSource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetSpec;
@@ -220,7 +221,7 @@ public final class Compiler {
                   .build(),
               metadata(target, target.headlessService())));
     }
-    var rules = new ArrayList<io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule>();
+    var rules = new ArrayList<PodFailurePolicyRule>();
     // A pod evicted by a drain or a preemption did nothing wrong.
     rules.add(
         new PodFailurePolicyRuleBuilder()

@@ -15,6 +15,7 @@ import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -188,7 +189,7 @@ public final class Rules {
   }
 
   private static void checkTypedFields(WorkloadSpec spec, List<FieldError> problems) {
-    Map<String, Object> values = new java.util.HashMap<>();
+    Map<String, Object> values = new HashMap<>();
     values.put("port", spec.port());
     values.put("replicas", spec.replicas());
     values.put("scaleOn", spec.scaleOn());

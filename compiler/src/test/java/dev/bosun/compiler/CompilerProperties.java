@@ -36,6 +36,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -108,7 +109,7 @@ class CompilerProperties {
                     o instanceof Deployment d
                         ? d.getSpec().getTemplate()
                         : o instanceof Job j ? j.getSpec().getTemplate() : null)
-            .filter(java.util.Objects::nonNull)
+            .filter(Objects::nonNull)
             .findFirst()
             .orElseThrow();
     Map<String, String> podLabels = template.getMetadata().getLabels();

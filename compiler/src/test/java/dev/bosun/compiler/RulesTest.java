@@ -1,6 +1,7 @@
 package dev.bosun.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.Environment;
@@ -82,7 +83,7 @@ class RulesTest {
             .withCompletions(2)
             .build();
     var thrown =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
+        catchThrowableOfType(
             InvalidWorkloadException.class,
             () ->
                 Compiler.compile(

@@ -26,15 +26,18 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -61,10 +64,8 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
    */
   private final Map<String, Applied> applied = new ConcurrentHashMap<>();
 
-  private io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<Workload>
-      workloads;
-  private final java.util.concurrent.atomic.AtomicLong applies =
-      new java.util.concurrent.atomic.AtomicLong();
+  private IndexerResourceCache<Workload> workloads;
+  private final AtomicLong applies = new AtomicLong();
   private InformerEventSource<Tier, Workload> tiers;
   private InformerEventSource<Environment, Workload> environments;
 
@@ -154,7 +155,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     Environment environment =
         environments
             .list(e -> e.getSpec() != null && namespace.equals(e.getSpec().namespace()))
-            .min(java.util.Comparator.comparing(e -> e.getMetadata().getName()))
+            .min(Comparator.comparing(e -> e.getMetadata().getName()))
             .orElse(null);
     String environmentName = environment == null ? null : environment.getMetadata().getName();
     String tierName = workload.getSpec().size();

@@ -19,7 +19,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,7 +58,7 @@ class ApiServerRestartIT {
           client,
           "before",
           w -> "cpu-m".equals(w.getStatus().tier()) && is(w, ConditionTypes.READY, "True", null));
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       System.out.println(
           "DIAG deployment status: "
               + client.apps().deployments().withName("before").get().getStatus());
@@ -113,14 +116,14 @@ class ApiServerRestartIT {
               .resolve("kwok/clusters/" + LocalCluster.NAME + "/pids/" + name + ".pid");
       long pid = Long.parseLong(Files.readString(pidFile).trim());
       ProcessHandle running = ProcessHandle.of(pid).orElseThrow();
-      List<String> command = new java.util.ArrayList<>();
+      List<String> command = new ArrayList<>();
       command.add(running.info().command().orElseThrow());
       command.addAll(List.of(running.info().arguments().orElseThrow()));
       return new Component(
           name, pidFile, pid, command, Path.of("/proc/" + pid + "/cwd").toRealPath());
     }
 
-    void restart(java.util.concurrent.Callable<Boolean> down) throws IOException {
+    void restart(Callable<Boolean> down) throws IOException {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
       // Gone once it stops answering and running (it may linger as a zombie until its parent reaps
       // it).

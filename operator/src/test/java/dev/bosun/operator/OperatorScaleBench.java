@@ -2,6 +2,7 @@ package dev.bosun.operator;
 
 import static org.awaitility.Awaitility.await;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
@@ -31,6 +32,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -47,9 +50,7 @@ class OperatorScaleBench {
   private static final String RECONCILIATIONS = "operator_sdk_reconciliations_started_total";
 
   @Test
-  @org.junit.jupiter.api.condition.DisabledIfSystemProperty(
-      named = "bosun.bench.heapWorkloads",
-      matches = "[0-9]+")
+  @DisabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
   void workloadsToReady(
       SharedCluster cluster, CpuFleet fleet, KubernetesClient client, TestNamespace namespace)
       throws Exception {
@@ -161,7 +162,7 @@ class OperatorScaleBench {
    * so that nothing moves in the idle window after. {@code -Dbosun.bench.heapWorkloads=5000}.
    */
   @Test
-  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(
+  @EnabledIfSystemProperty(
       named = "bosun.bench.heapWorkloads",
       matches = "[0-9]+")
   void heapWithManyWorkloads(SharedCluster cluster, CpuFleet fleet, KubernetesClient client)
@@ -316,8 +317,7 @@ class OperatorScaleBench {
 
   private static Idle idleFor30Seconds(OperatorMain operator) throws Exception {
     Thread.sleep(5_000); // let the last status patches settle before measuring idleness
-    var os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     double events = OperatorHttp.sum(operator, EVENTS),
         reconciliations = OperatorHttp.sum(operator, RECONCILIATIONS);
     Map<Long, Long> threadsBefore = cpuByThread();

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Instant;
 import java.util.List;
@@ -127,7 +128,7 @@ class WorkloadObservationTest {
     d.getStatus()
         .getConditions()
         .add(
-            new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder()
+            new DeploymentConditionBuilder()
                 .withType(WorkloadObservation.DEPLOYMENT_REPLICA_FAILURE)
                 .withStatus("True")
                 .withReason("FailedCreate")

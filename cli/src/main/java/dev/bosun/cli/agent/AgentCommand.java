@@ -4,6 +4,7 @@ import dev.bosun.agent.AgentMain;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -108,7 +109,7 @@ public final class AgentCommand implements Callable<Integer> {
       try {
         return AgentMain.duration(value);
       } catch (AgentMain.InvalidOptions e) {
-        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+        throw new CommandLine.TypeConversionException(e.getMessage());
       }
     }
   }

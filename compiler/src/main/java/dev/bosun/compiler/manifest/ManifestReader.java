@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
@@ -78,27 +79,17 @@ public final class ManifestReader {
                   "annotations",
                       Map.of("type", "object", "additionalProperties", Map.of("type", "string"))));
 
-  private static final Map<String, Map<String, Object>> SPEC_SCHEMAS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Map<String, Object>> SPEC_SCHEMAS = new ConcurrentHashMap<>();
 
   private ManifestReader() {}
 
   /**
-   * Starts loading the Workload schema on another thread, for a command that will read Workloads:
-   * it takes a short command a tenth of its time, and can happen while the command line is parsed.
+   * Loads the Workload schema now rather than at the first read: a command that will read Workloads
+   * calls it on a thread of its own while it parses its command line, since the load takes a short
+   * command a tenth of its time.
    */
-  public static void preloadWorkloadSchema() {
-    Thread.ofPlatform()
-        .daemon()
-        .name("bosun-schema-preload")
-        .start(
-            () -> {
-              try {
-                specSchema(KINDS.get("Workload"));
-              } catch (RuntimeException e) {
-                // Left for the reader to meet again and report, as it does without a preload.
-              }
-            });
+  public static void loadWorkloadSchema() {
+    specSchema(KINDS.get("Workload"));
   }
 
   /** Reads every document of {@code text}; {@code source} names it in problems. */

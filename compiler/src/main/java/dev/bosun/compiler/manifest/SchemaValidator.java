@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -23,8 +24,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * are not evaluated here: {@link dev.bosun.compiler.Rules} states them in Java.
  */
 final class SchemaValidator {
-  private static final Map<String, Pattern> PATTERNS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
 
   private SchemaValidator() {}
 

@@ -1,6 +1,7 @@
 package dev.bosun.compiler.manifest;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -148,7 +149,7 @@ final class YamlWriter {
 
   private static boolean isReservedWord(String text) {
     return text.length() <= 5
-        && switch (text.toLowerCase(java.util.Locale.ROOT)) {
+        && switch (text.toLowerCase(Locale.ROOT)) {
           case "y", "n", "yes", "no", "true", "false", "on", "off", "null", "nan", "inf" -> true;
           default -> false;
         };

@@ -3,8 +3,10 @@ package dev.bosun.gpu.inspect;
 import static dev.bosun.gpu.explain.Json.number;
 import static dev.bosun.gpu.explain.Json.string;
 
+import dev.bosun.gpu.explain.Json;
 import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
+import java.util.Locale;
 
 /** A node snapshot as JSON (hand-written: this module has no JSON library). */
 public final class SnapshotJson {
@@ -72,11 +74,7 @@ public final class SnapshotJson {
           .append(string(g.clockEventReasons().hex()))
           .append(", \"names\": [");
       b.append(
-          String.join(
-              ", ",
-              g.clockEventReasons().names().stream()
-                  .map(dev.bosun.gpu.explain.Json::string)
-                  .toList()));
+          String.join(", ", g.clockEventReasons().names().stream().map(Json::string).toList()));
       b.append("]}");
     } else {
       b.append(", \"clockEventReasons\": null");
@@ -111,9 +109,9 @@ public final class SnapshotJson {
     if (g.migMode() == null) b.append("null");
     else
       b.append("{\"current\": ")
-          .append(string(g.migMode().current().name().toLowerCase(java.util.Locale.ROOT)))
+          .append(string(g.migMode().current().name().toLowerCase(Locale.ROOT)))
           .append(", \"pending\": ")
-          .append(string(g.migMode().pending().name().toLowerCase(java.util.Locale.ROOT)))
+          .append(string(g.migMode().pending().name().toLowerCase(Locale.ROOT)))
           .append('}');
     b.append('}');
   }

@@ -23,7 +23,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -131,7 +133,7 @@ public final class WorkloadClient {
                         w.getMetadata().getResourceVersion(),
                         workload.getMetadata().getResourceVersion()),
             Math.min(5, Math.max(1, remainingSeconds(deadline))),
-            java.util.concurrent.TimeUnit.SECONDS);
+            TimeUnit.SECONDS);
       } catch (KubernetesClientTimeoutException unchanged) {
         // Nothing changed: look again.
       }
@@ -318,7 +320,7 @@ public final class WorkloadClient {
       pod.getStatus().getContainerStatuses().stream()
           .filter(c -> c.getImageID() != null)
           .map(c -> DIGEST.matcher(c.getImageID()))
-          .filter(java.util.regex.Matcher::find)
+          .filter(Matcher::find)
           .forEach(m -> digests.add(m.group()));
     }
     return digests;
