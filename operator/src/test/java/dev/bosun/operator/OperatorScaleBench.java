@@ -162,9 +162,7 @@ class OperatorScaleBench {
    * so that nothing moves in the idle window after. {@code -Dbosun.bench.heapWorkloads=5000}.
    */
   @Test
-  @EnabledIfSystemProperty(
-      named = "bosun.bench.heapWorkloads",
-      matches = "[0-9]+")
+  @EnabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
   void heapWithManyWorkloads(SharedCluster cluster, CpuFleet fleet, KubernetesClient client)
       throws Exception {
     int count = Integer.getInteger("bosun.bench.heapWorkloads");
