@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,6 +32,9 @@ public final class WorkloadObservation {
   public static final String QUOTA_EXCEEDED = "QuotaExceeded";
   public static final String JOB_FAILED = "JobFailed";
   public static final String APPLY_FAILED = "ApplyFailed";
+
+  /** How long a pod waits before its Events are read for a reason (see {@link #podProblem}). */
+  static final Duration PENDING_BEFORE_EVENTS = Duration.ofSeconds(10);
 
   private WorkloadObservation() {}
 
@@ -110,7 +114,7 @@ public final class WorkloadObservation {
       }
     }
     if (problem == null && !isReady) {
-      problem = podProblem(pods, eventsOfPod).orElse(null);
+      problem = podProblem(pods, eventsOfPod, now).orElse(null);
     }
     if (problem != null && deployment == null && job == null) {
       readyReason = problem.reason();
@@ -140,7 +144,9 @@ public final class WorkloadObservation {
         ready,
         completions,
         succeeded,
-        failed);
+        failed,
+        // The inventory is what the reconciler applied, not something observed here.
+        null);
   }
 
   private static int minimumReplicas(Workload workload) {
@@ -171,9 +177,11 @@ public final class WorkloadObservation {
 
   /**
    * The scheduler's own words for a pod it cannot place, or a quota Event that keeps it pending.
+   * Events are asked for only once a pod has waited {@link #PENDING_BEFORE_EVENTS}: a younger pod
+   * is most likely still in the scheduler's queue.
    */
   static Optional<Problem> podProblem(
-      Collection<Pod> pods, Function<Pod, List<Event>> eventsOfPod) {
+      Collection<Pod> pods, Function<Pod, List<Event>> eventsOfPod, Instant now) {
     List<Pod> pending =
         pods.stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
@@ -199,6 +207,9 @@ public final class WorkloadObservation {
       }
     }
     for (Pod pod : pending) {
+      if (!pendingSince(pod, now.minus(PENDING_BEFORE_EVENTS))) {
+        continue;
+      }
       Optional<Problem> fromEvents =
           eventsOfPod.apply(pod).stream()
               .filter(e -> "Warning".equals(e.getType()) && e.getMessage() != null)
@@ -218,5 +229,11 @@ public final class WorkloadObservation {
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether the pod was made before {@code instant}; a pod with no creation time counts as old. */
+  private static boolean pendingSince(Pod pod, Instant instant) {
+    String created = pod.getMetadata().getCreationTimestamp();
+    return created == null || !Instant.parse(created).isAfter(instant);
   }
 }

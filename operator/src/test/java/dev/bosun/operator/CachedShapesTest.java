@@ -49,8 +49,8 @@ class CachedShapesTest {
     assertThat(WorkloadReconciler.workloadOfPod(cached))
         .isEqualTo(WorkloadReconciler.workloadOfPod(full))
         .isNotEmpty();
-    assertThat(WorkloadObservation.podProblem(List.of(cached), p -> List.of()))
-        .isEqualTo(WorkloadObservation.podProblem(List.of(full), p -> List.of()));
+    assertThat(WorkloadObservation.podProblem(List.of(cached), p -> List.of(), NOW))
+        .isEqualTo(WorkloadObservation.podProblem(List.of(full), p -> List.of(), NOW));
     assertThat(observe(null, null, List.of(cached))).isEqualTo(observe(null, null, List.of(full)));
   }
 
