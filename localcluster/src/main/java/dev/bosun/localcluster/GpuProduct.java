@@ -26,7 +26,7 @@ public record GpuProduct(
     List<String> pciBusIds) {
 
   /**
-   * The H100 in {@code shared/fixtures/gpu/h100-80gb-hbm3} ({@code nvidia-smi -q}: driver
+   * The H100 of the captured fixtures ({@code gpu/src/test/resources/fixtures/h100-80gb-hbm3}, {@code nvidia-smi -q}: driver
    * 580.159.04, CUDA 13.0, 81559 MiB, Hopper, addressing mode None). The bus ids are those of the
    * eight GPUs of an HGX H100 board.
    */

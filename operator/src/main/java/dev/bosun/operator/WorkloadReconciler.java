@@ -60,8 +60,8 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   static final String REMEMBERED_METRIC = "bosun.operator.workloads.remembered";
 
   /**
-   * How soon a Workload whose pods are pending, or not there yet, is looked at again when nothing
-   * it watches changes (a claim refused by quota leaves only an Event behind).
+   * How soon a Workload with a pending pod is looked at again when nothing it watches changes (a
+   * claim refused by quota leaves only an Event behind).
    */
   private static final Duration NOT_READY_RECHECK = Duration.ofSeconds(20);
 
@@ -238,19 +238,16 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   }
 
   /**
-   * Only a pod that is pending, or not made yet, can be waiting on something no watch reports (a
-   * quota Event); running, ready or finished pods change through the watches, so nothing polls once
-   * things are steady.
+   * Only a pending pod can be waiting on something no watch reports: a claim refused by quota
+   * leaves only an Event on the pod. Such pods need a claim, so they have the GPU readiness gate,
+   * and their arrival wakes the Workload ({@link ChildChanges#podAdded}); a pod that cannot be
+   * created at all shows in its Deployment's status. Running, ready or finished pods change
+   * through the watches, so nothing polls once things are steady.
    */
   private static boolean needsRecheck(WorkloadStatus status, Set<Pod> pods) {
-    if (Conditions.isTrue(status.conditions(), ConditionTypes.READY)) {
-      return false;
-    }
-    boolean podPending =
-        pods.stream()
+    return !Conditions.isTrue(status.conditions(), ConditionTypes.READY)
+        && pods.stream()
             .anyMatch(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()));
-    return podPending
-        || (pods.isEmpty() && Conditions.isTrue(status.conditions(), ConditionTypes.PROGRESSING));
   }
 
   /** The Environment whose namespace holds the Workload; by name when several claim it. */

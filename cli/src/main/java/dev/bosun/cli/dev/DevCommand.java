@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bosun dev}: the local cluster of real Kubernetes components with a simulated GPU fleet
- * (DESIGN.md, "The local cluster").
+ * (localcluster/README.md).
  */
 @Command(
     name = "dev",
