@@ -1,5 +1,6 @@
 package dev.bosun.cli.dev;
 
+import dev.bosun.gpu.ExitCodes;
 import dev.bosun.testkit.GpuFleet;
 import dev.bosun.testkit.GpuProduct;
 import dev.bosun.testkit.K8sBinaries;
@@ -73,7 +74,7 @@ public final class DevCommand {
                 + GpuProduct.KNOWN.stream()
                     .map(GpuProduct::productName)
                     .collect(Collectors.joining(", ")));
-        return 2;
+        return ExitCodes.INVALID_INPUT;
       }
       long begin = System.nanoTime();
       KubeClients.preloadInBackground();
@@ -111,7 +112,7 @@ public final class DevCommand {
       }
       System.out.println("export KUBECONFIG=" + cluster.kubeconfig());
       PROGRESS.println("Use it with: eval \"$(./bosun dev env)\"; kubectl get nodes");
-      return 0;
+      return ExitCodes.OK;
     }
   }
 
@@ -125,11 +126,11 @@ public final class DevCommand {
       var binaries = K8sBinaries.cached();
       if (binaries.isEmpty()) {
         PROGRESS.println("No Kubernetes binaries are built, so no local cluster can be running.");
-        return 0;
+        return ExitCodes.OK;
       }
       LocalCluster.atDefaultHome(binaries.get()).stop();
       PROGRESS.println("The local cluster is stopped.");
-      return 0;
+      return ExitCodes.OK;
     }
   }
 
@@ -143,7 +144,7 @@ public final class DevCommand {
       var binaries = K8sBinaries.cached();
       if (binaries.isEmpty()) {
         System.out.println("Kubernetes binaries: not built (the first `bosun dev up` builds them)");
-        return 3;
+        return ExitCodes.UNAVAILABLE;
       }
       var cluster = LocalCluster.atDefaultHome(binaries.get());
       System.out.println("Kubernetes binaries: " + binaries.get().directory());
@@ -157,7 +158,7 @@ public final class DevCommand {
       }
       if (!cluster.isRunning()) {
         System.out.println("The local cluster is not running.");
-        return 3;
+        return ExitCodes.UNAVAILABLE;
       }
       try (var client = KubeClients.forKubeconfig(cluster.kubeconfig())) {
         var fleet = GpuFleet.h100(client);
@@ -166,7 +167,7 @@ public final class DevCommand {
             fleet.readyNodes(), fleet.publishedSlices());
       }
       System.out.println("KUBECONFIG=" + cluster.kubeconfig());
-      return 0;
+      return ExitCodes.OK;
     }
   }
 
@@ -178,7 +179,7 @@ public final class DevCommand {
     @Override
     public Integer call() {
       System.out.println("export KUBECONFIG=" + LocalCluster.defaultKubeconfig());
-      return 0;
+      return ExitCodes.OK;
     }
   }
 
