@@ -1,6 +1,6 @@
 package dev.bosun.cli;
 
-import dev.bosun.cli.agent.AgentCommand;
+import dev.bosun.agent.AgentCommand;
 import dev.bosun.cli.deploy.DeleteCommand;
 import dev.bosun.cli.deploy.DeployCommand;
 import dev.bosun.cli.deploy.PromoteCommand;
