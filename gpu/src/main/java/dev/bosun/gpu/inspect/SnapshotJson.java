@@ -1,10 +1,11 @@
 package dev.bosun.gpu.inspect;
 
-import static dev.bosun.gpu.explain.Json.number;
-import static dev.bosun.gpu.explain.Json.string;
+import static dev.bosun.gpu.text.Json.number;
+import static dev.bosun.gpu.text.Json.string;
 
 import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
+import dev.bosun.gpu.text.Json;
 
 /** A node snapshot as JSON (hand-written: this module has no JSON library). */
 public final class SnapshotJson {
@@ -72,11 +73,7 @@ public final class SnapshotJson {
           .append(string(g.clockEventReasons().hex()))
           .append(", \"names\": [");
       b.append(
-          String.join(
-              ", ",
-              g.clockEventReasons().names().stream()
-                  .map(dev.bosun.gpu.explain.Json::string)
-                  .toList()));
+          String.join(", ", g.clockEventReasons().names().stream().map(Json::string).toList()));
       b.append("]}");
     } else {
       b.append(", \"clockEventReasons\": null");
