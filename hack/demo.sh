@@ -16,8 +16,10 @@ kubectl() { "$bin/kubectl" "$@"; }
 step "The Bosun CLI"
 ./bosun --version
 
-step "A local cluster: 4 nodes of 8 H100s, and 1 whose H100s are split into MIG 1g.10gb slices"
-./bosun dev up --nodes 4 --gpus-per-node 8 --mig-nodes 1
+step "A local cluster: 4 nodes of 8 H100s, 1 whose H100s are split into MIG 1g.10gb slices, and 2 without GPUs"
+# The GPU nodes are tainted nvidia.com/gpu=present:NoSchedule, as GPU node pools are: only the GPU
+# tiers tolerate it, so CPU Workloads run on the nodes without GPUs.
+./bosun dev up --nodes 4 --gpus-per-node 8 --mig-nodes 1 --cpu-nodes 2
 eval "$(./bosun dev env)"
 
 step "Bosun's CRDs and the default tiers"
@@ -27,18 +29,8 @@ kubectl apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
 ./bosun tiers
 
 step "The Bosun operator, run here against the local cluster (KWOK nodes cannot run its container)"
-operator_log="$HOME/.bosun/dev/operator.log"
-if pgrep -f "bosun-cli.jar operator" >/dev/null; then
-  echo "already running (log: $operator_log)"
-else
-  setsid nohup ./bosun operator --kubeconfig "$KUBECONFIG" --http-port 18080 >"$operator_log" 2>&1 < /dev/null &
-  for _ in $(seq 1 60); do
-    curl -fs http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break
-    sleep 1
-  done
-  curl -fs http://127.0.0.1:18080/healthz >/dev/null || { echo "the operator did not become healthy; its log: $operator_log" >&2; exit 1; }
-  echo "running, pid $(pgrep -f 'bosun-cli.jar operator' | head -1) (log: $operator_log, metrics: http://127.0.0.1:18080/metrics)"
-fi
+# Started in the background and recorded in the dev home: ./bosun dev down stops it.
+./bosun dev operator --http-port 18080
 
 step "Environments: the operator makes their namespaces (restricted Pod Security), quotas and default-deny policies"
 kubectl apply --server-side -f examples/environments/
@@ -79,4 +71,4 @@ echo "Pods the scheduler could not place, and why:"
 kubectl get pods -n staging -o jsonpath='{range .items[?(@.status.phase=="Pending")]}{.metadata.name}{": "}{.status.conditions[?(@.type=="PodScheduled")].message}{"\n"}{end}'
 echo
 echo "The cluster and the operator keep running: eval \"\$(./bosun dev env)\" to use the cluster with kubectl;"
-echo "pkill -f 'bosun-cli.jar operator' stops the operator, ./bosun dev down the cluster."
+echo "./bosun dev down stops the operator and then the cluster."

@@ -6,11 +6,11 @@
 //
 // Each scenario prints one line "scenario: figure" that docs/benchmarks.md quotes.
 
-import dev.bosun.testkit.GpuFleet;
-import dev.bosun.testkit.GpuProduct;
-import dev.bosun.testkit.K8sBinaries;
-import dev.bosun.testkit.KubeClients;
-import dev.bosun.testkit.LocalCluster;
+import dev.bosun.localcluster.GpuFleet;
+import dev.bosun.localcluster.GpuProduct;
+import dev.bosun.localcluster.K8sBinaries;
+import dev.bosun.localcluster.KubeClients;
+import dev.bosun.localcluster.LocalCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -164,6 +164,7 @@ void schedule(KubernetesClient client, int pods) throws InterruptedException {
                                     .withName("worker-%04d".formatted(i))
                                     .endMetadata()
                                     .withNewSpec()
+                                    .withTolerations(GpuFleet.toleration())
                                     .addNewResourceClaim()
                                     .withName("gpu")
                                     .withResourceClaimTemplateName("one-gpu")

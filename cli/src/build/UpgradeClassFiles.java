@@ -6,6 +6,7 @@ import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.ClassTransform;
 import java.lang.classfile.CodeTransform;
+import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public final class UpgradeClassFiles {
     Path jar = Path.of(args[0]);
     Path upgraded = jar.resolveSibling(jar.getFileName() + ".upgrading");
     int count;
-    try (var classes = new URLClassLoader(new java.net.URL[] {jar.toUri().toURL()}, null)) {
+    try (var classes = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
       // Stack maps need the class hierarchy: the JDK's, then the jar's own classes.
       ClassFile classFile =
           ClassFile.of(

@@ -7,6 +7,7 @@ import dev.bosun.gpu.kernel.KmsgFollower;
 import dev.bosun.gpu.kernel.KmsgRecordSource;
 import dev.bosun.gpu.model.PciAddress;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -106,7 +107,7 @@ final class KernelLog implements AutoCloseable {
   }
 
   /** /dev/kmsg itself, with this boot's id. */
-  static KernelLog devKmsg(java.nio.file.Path device, KmsgCursorStore cursor, Runnable onRecord)
+  static KernelLog devKmsg(Path device, KmsgCursorStore cursor, Runnable onRecord)
       throws IOException {
     return blocking(
         new DevKmsgSource(device),

@@ -1,5 +1,6 @@
 package dev.bosun.agent;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bosun.api.v1alpha1.Condition;
@@ -119,7 +120,7 @@ public final class KubePublisher {
   private static String json(Object body) {
     try {
       return JSON.writeValueAsString(body);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise " + body.getClass().getSimpleName(), e);
     }
   }
@@ -127,7 +128,7 @@ public final class KubePublisher {
   private static JsonNode read(KubeApi.Response r) {
     try {
       return JSON.readTree(r.body());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new PublishException("the API server answered with something that is not JSON", e);
     }
   }
@@ -137,7 +138,7 @@ public final class KubePublisher {
     String message;
     try {
       message = JSON.readTree(r.body()).path("message").asText("");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+    } catch (JsonProcessingException | RuntimeException e) {
       message = "";
     }
     if (message.isEmpty()) message = r.body() == null ? "" : r.body().strip();

@@ -1,13 +1,14 @@
 package dev.bosun.agent;
 
 import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.GpuDeviceHealth;
 import dev.bosun.api.v1alpha1.GpuEccCounts;
 import dev.bosun.api.v1alpha1.GpuFault;
 import dev.bosun.api.v1alpha1.GpuHealthStatus;
-import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
 import dev.bosun.api.v1alpha1.GpuRemappedRows;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.gpu.classify.Finding;
 import dev.bosun.gpu.classify.GpuHealth;
 import dev.bosun.gpu.classify.GpuHealthState;
@@ -46,13 +47,6 @@ public final class Publication {
   static final int MAX_TEXT = 1024;
   static final int MAX_REASON = 512;
   static final int MAX_MESSAGE = 1024;
-
-  /** Reasons of the GpuHealthy condition. */
-  public static final String ALL_HEALTHY = "GpusHealthy";
-
-  public static final String DEGRADED = "GpusDegraded";
-  public static final String UNHEALTHY = "GpuUnhealthy";
-  public static final String NO_GPUS = "NoGpus";
 
   private Publication() {}
 
@@ -103,11 +97,11 @@ public final class Publication {
     String at = time(in.now());
     if (h.expectedGpus().isEmpty()) {
       return new Condition(
-          GpuNodeHealth.CONDITION,
+          ConditionTypes.GPU_HEALTHY,
           "Unknown",
           in.generation(),
           at,
-          NO_GPUS,
+          Reasons.NO_GPUS,
           in.snapshot() == null
               ? "the GPU source (" + in.source() + ") could not be read"
               : "no GPU found on this node");
@@ -129,11 +123,11 @@ public final class Publication {
     int total = h.expectedGpus().size();
     if (!unhealthy.isEmpty()) {
       return new Condition(
-          GpuNodeHealth.CONDITION,
+          ConditionTypes.GPU_HEALTHY,
           "False",
           in.generation(),
           at,
-          UNHEALTHY,
+          Reasons.GPU_UNHEALTHY,
           cut(
               unhealthy.size()
                   + " of "
@@ -144,21 +138,21 @@ public final class Publication {
     }
     if (!degraded.isEmpty()) {
       return new Condition(
-          GpuNodeHealth.CONDITION,
+          ConditionTypes.GPU_HEALTHY,
           "True",
           in.generation(),
           at,
-          DEGRADED,
+          Reasons.GPUS_DEGRADED,
           cut(
               degraded.size() + " of " + total + " GPUs degraded: " + String.join("; ", degraded),
               MAX_MESSAGE));
     }
     return new Condition(
-        GpuNodeHealth.CONDITION,
+        ConditionTypes.GPU_HEALTHY,
         "True",
         in.generation(),
         at,
-        ALL_HEALTHY,
+        Reasons.GPUS_HEALTHY,
         total == 1 ? "1 GPU healthy" : "all " + total + " GPUs healthy");
   }
 

@@ -1,16 +1,19 @@
 package dev.bosun.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.GpuDeviceHealth;
 import dev.bosun.api.v1alpha1.GpuFault;
 import dev.bosun.api.v1alpha1.GpuHealthStatus;
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.gpu.sim.SimulatedGpuNode;
+import dev.bosun.localcluster.GpuFleet;
+import dev.bosun.localcluster.GpuProduct;
 import dev.bosun.testkit.Crds;
-import dev.bosun.testkit.GpuFleet;
-import dev.bosun.testkit.GpuProduct;
 import dev.bosun.testkit.LocalClusterExtension;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -79,7 +82,10 @@ class AgentIT {
           .until(
               () ->
                   gpuHealthy()
-                      .map(c -> c.getStatus().equals("True") && c.getReason().equals("GpusHealthy"))
+                      .map(
+                          c ->
+                              c.getStatus().equals("True")
+                                  && c.getReason().equals(Reasons.GPUS_HEALTHY))
                       .orElse(false));
       GpuNodeHealth published = client.resources(GpuNodeHealth.class).withName(node).get();
       assertThat(published.getSpec().nodeName()).isEqualTo(node);
@@ -93,11 +99,14 @@ class AgentIT {
           .isEqualTo(SimulatedGpuNode.uuidFor(node, 2));
       assertThat(published.getStatus().conditions())
           .singleElement()
-          .satisfies(c -> assertThat(c.status() + "/" + c.reason()).isEqualTo("True/GpusHealthy"));
+          .satisfies(
+              c ->
+                  assertThat(c.status() + "/" + c.reason())
+                      .isEqualTo("True/" + Reasons.GPUS_HEALTHY));
       assertThat(gpuHealthyCount()).as("KWOK's conditions and ours side by side").isEqualTo(1);
       assertThat(client.nodes().withName(node).get().getStatus().getConditions())
           .extracting(NodeCondition::getType)
-          .contains("Ready", "GpuHealthy");
+          .contains("Ready", ConditionTypes.GPU_HEALTHY);
 
       // Steady state: sampling twice a second, but nothing to write.
       long writes = agent.statusWrites();
@@ -117,7 +126,7 @@ class AgentIT {
                       .map(
                           c ->
                               c.getStatus().equals("False")
-                                  && c.getReason().equals("GpuUnhealthy")
+                                  && c.getReason().equals(Reasons.GPU_UNHEALTHY)
                                   && c.getMessage().contains("GPU 3 (" + uuid3 + ")"))
                       .orElse(false));
       await("GpuNodeHealth shows Xid 79 on GPU 3")
@@ -137,7 +146,7 @@ class AgentIT {
                 assertThat(gpu3.present()).isFalse();
                 assertThat(gpu3.recentFaults())
                     .extracting(GpuFault::xid, GpuFault::faultClass)
-                    .contains(org.assertj.core.groups.Tuple.tuple(79, "node"));
+                    .contains(tuple(79, "node"));
               });
       GpuNodeHealth after = client.resources(GpuNodeHealth.class).withName(node).get();
       assertThat(after.getStatus().gpus())
@@ -190,13 +199,13 @@ class AgentIT {
     if (n == null || n.getStatus() == null || n.getStatus().getConditions() == null)
       return Optional.empty();
     return n.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals(GpuNodeHealth.CONDITION))
+        .filter(c -> c.getType().equals(ConditionTypes.GPU_HEALTHY))
         .findFirst();
   }
 
   private long gpuHealthyCount() {
     return client.nodes().withName(node).get().getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals(GpuNodeHealth.CONDITION))
+        .filter(c -> c.getType().equals(ConditionTypes.GPU_HEALTHY))
         .count();
   }
 }

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.api.v1alpha1.GpuNodeHealthSpec;
 import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
+import dev.bosun.api.v1alpha1.Reasons;
+import dev.bosun.localcluster.GpuFleet;
+import dev.bosun.localcluster.GpuProduct;
 import dev.bosun.testkit.Crds;
-import dev.bosun.testkit.GpuFleet;
-import dev.bosun.testkit.GpuProduct;
 import dev.bosun.testkit.LocalClusterExtension;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -142,11 +144,11 @@ class AgentRbacIT {
         // for the 403 checks.
         Condition healthy =
             new Condition(
-                GpuNodeHealth.CONDITION,
+                ConditionTypes.GPU_HEALTHY,
                 "True",
                 1L,
                 "2026-11-28T10:00:00Z",
-                "GpusHealthy",
+                Reasons.GPUS_HEALTHY,
                 "all 8 GPUs healthy");
         var own = new KubePublisher(new KubeApi(config), mine);
         long generation = own.ensure();
@@ -173,7 +175,7 @@ class AgentRbacIT {
             .hasMessageContaining("may write only its own node");
         assertThatThrownBy(foreign::ensure).hasMessageContaining("may write only its own node");
         assertThat(admin.nodes().withName(other).get().getStatus().getConditions())
-            .noneSatisfy(c -> assertThat(c.getType()).isEqualTo(GpuNodeHealth.CONDITION));
+            .noneSatisfy(c -> assertThat(c.getType()).isEqualTo(ConditionTypes.GPU_HEALTHY));
 
         assertThatThrownBy(() -> asAgent.nodes().withName(other).delete())
             .isInstanceOfSatisfying(

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bosun.gpu.classify.GpuHealth;
+import dev.bosun.gpu.classify.NodeHealthTracker;
+import dev.bosun.gpu.classify.XidClassifier;
 import dev.bosun.gpu.sim.SimulatedGpuNode;
 import java.io.IOException;
 import java.net.URI;
@@ -13,8 +15,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -163,16 +168,16 @@ class NodeAgentTest {
   }
 
   /** A clock the test moves. */
-  static final class ManualClock extends java.time.Clock {
+  static final class ManualClock extends Clock {
     volatile Instant now = Instant.parse("2026-11-28T10:00:00Z");
 
     @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
     }
 
     @Override
-    public java.time.Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
 
@@ -192,8 +197,7 @@ class NodeAgentTest {
                 new SimulatedGpuNode(NODE, 2, clock.now.minusSeconds(60), 1)),
             null,
             null,
-            new dev.bosun.gpu.classify.NodeHealthTracker(
-                dev.bosun.gpu.classify.XidClassifier.withDefaults()),
+            new NodeHealthTracker(XidClassifier.withDefaults()),
             clock,
             log::add)) {
       assertThat(agent.healthProblem()).isEqualTo("not started");

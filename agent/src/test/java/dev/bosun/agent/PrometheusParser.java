@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -69,7 +70,7 @@ final class PrometheusParser {
         if (family != null) finished.add(family);
         family = s.name();
       }
-      String key = s.name() + "{" + new java.util.TreeMap<>(s.labels()) + "}";
+      String key = s.name() + "{" + new TreeMap<>(s.labels()) + "}";
       if (!seen.add(key)) throw new IllegalArgumentException("duplicate series, " + where);
       out.add(s);
     }

@@ -1,10 +1,12 @@
 package dev.bosun.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.bosun.api.v1alpha1.GpuDeviceHealth;
 import dev.bosun.api.v1alpha1.GpuFault;
 import dev.bosun.api.v1alpha1.GpuHealthStatus;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.gpu.classify.NodeHealth;
 import dev.bosun.gpu.classify.NodeHealthTracker;
 import dev.bosun.gpu.classify.XidClassifier;
@@ -68,7 +70,7 @@ class PublicationTest {
     assertThat(first.writeStatus()).isTrue();
     assertThat(first.writeCondition()).isTrue();
     assertThat(first.condition().status()).isEqualTo("True");
-    assertThat(first.condition().reason()).isEqualTo(Publication.ALL_HEALTHY);
+    assertThat(first.condition().reason()).isEqualTo(Reasons.GPUS_HEALTHY);
     assertThat(first.condition().message()).isEqualTo("all 8 GPUs healthy");
     assertThat(first.condition().observedGeneration()).isEqualTo(3L);
     assertThat(first.status().gpus())
@@ -114,7 +116,7 @@ class PublicationTest {
     assertThat(d.writeStatus()).isTrue();
     assertThat(d.writeCondition()).isTrue();
     assertThat(d.condition().status()).isEqualTo("False");
-    assertThat(d.condition().reason()).isEqualTo(Publication.UNHEALTHY);
+    assertThat(d.condition().reason()).isEqualTo(Reasons.GPU_UNHEALTHY);
     assertThat(d.condition().message()).startsWith("1 of 8 GPUs unhealthy: GPU 3 (" + uuid3 + ")");
     assertThat(d.condition().lastTransitionTime()).isEqualTo("2026-11-28T10:00:05Z");
     GpuDeviceHealth gpu3 = d.status().gpus().get(3);
@@ -124,7 +126,7 @@ class PublicationTest {
     assertThat(gpu3.since()).isEqualTo("2026-11-28T10:00:05Z");
     assertThat(gpu3.recentFaults())
         .extracting(GpuFault::xid, GpuFault::faultClass, GpuFault::signal)
-        .contains(org.assertj.core.groups.Tuple.tuple(79, "node", "XID"));
+        .contains(tuple(79, "node", "XID"));
     assertThat(gpu3.recentFaults().getFirst().text())
         .as("the driver's own words")
         .startsWith("NVRM: Xid (PCI:0000:5d:00): 79, ")
@@ -178,7 +180,7 @@ class PublicationTest {
     assertThat(d2.status().gpus().get(6).remappedRows().failure()).isTrue();
     assertThat(d2.status().gpus().get(6).recentFaults())
         .extracting(GpuFault::signal, GpuFault::faultClass)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("ROW_REMAP_FAILURE", "support"));
+        .containsExactly(tuple("ROW_REMAP_FAILURE", "support"));
   }
 
   @Test
@@ -187,7 +189,7 @@ class PublicationTest {
     node.sim.thermalSlowdown(0, true);
     var d = Publication.decide(node.tick(T0), Publication.Last.NOTHING, HEARTBEAT);
     assertThat(d.condition().status()).isEqualTo("True");
-    assertThat(d.condition().reason()).isEqualTo(Publication.DEGRADED);
+    assertThat(d.condition().reason()).isEqualTo(Reasons.GPUS_DEGRADED);
     assertThat(d.condition().message()).startsWith("1 of 2 GPUs degraded: GPU 0 (");
     assertThat(d.status().gpus().get(0).health()).isEqualTo(GpuHealthStatus.Degraded);
     assertThat(d.status().gpus().get(0).clockEventReasons())
@@ -224,7 +226,7 @@ class PublicationTest {
     Node node = new Node(0);
     var d = Publication.decide(node.tick(T0), Publication.Last.NOTHING, HEARTBEAT);
     assertThat(d.condition().status()).isEqualTo("Unknown");
-    assertThat(d.condition().reason()).isEqualTo(Publication.NO_GPUS);
+    assertThat(d.condition().reason()).isEqualTo(Reasons.NO_GPUS);
     assertThat(d.status().gpus()).isEmpty();
   }
 

@@ -2,13 +2,14 @@ package dev.bosun.cli;
 
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Tier;
-import dev.bosun.compiler.Problem;
+import dev.bosun.compiler.FieldError;
 import dev.bosun.compiler.manifest.ManifestProblem;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.compiler.manifest.ReadResult;
 import dev.bosun.compiler.manifest.TierCatalog;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,7 @@ final class Inputs {
     problems.addAll(read.problems());
     List<Tier> tiers = read.objectsOf(Tier.class);
     if (tiers.isEmpty() && read.problems().isEmpty()) {
-      problems.add(ManifestProblem.of(tiersPath, null, new Problem("", "holds no Tier")));
+      problems.add(ManifestProblem.of(tiersPath, null, new FieldError("", "holds no Tier")));
     }
     return TierCatalog.of(tiers);
   }
@@ -108,7 +109,7 @@ final class Inputs {
           ManifestProblem.of(
               envPath,
               null,
-              new Problem("", "must hold exactly one Environment, not " + environments.size())));
+              new FieldError("", "must hold exactly one Environment, not " + environments.size())));
       return null;
     }
     return environments.isEmpty() ? null : environments.getFirst();
@@ -124,13 +125,13 @@ final class Inputs {
         .newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(java.nio.ByteBuffer.wrap(bytes))
+        .decode(ByteBuffer.wrap(bytes))
         .toString();
   }
 
   private static ReadResult failed(String source, String message) {
     return new ReadResult(
         List.of(),
-        new ArrayList<>(List.of(ManifestProblem.of(source, null, new Problem("", message)))));
+        new ArrayList<>(List.of(ManifestProblem.of(source, null, new FieldError("", message)))));
   }
 }

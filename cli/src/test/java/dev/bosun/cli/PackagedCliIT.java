@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
@@ -58,7 +59,7 @@ class PackagedCliIT {
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
         .startsWith("---\napiVersion: v1\nkind: ServiceAccount\n")
-        .contains("kind: Deployment", "bosun.dev/gpu-healthy");
+        .contains("kind: Deployment", ConditionTypes.GPU_HEALTHY_GATE);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.bosun.compiler;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** CIDR blocks: validity, and whether a block covers addresses a workload must never reach. */
@@ -9,8 +10,8 @@ final class Cidr {
   private static final Pattern V6 = Pattern.compile("^[0-9a-fA-F:]+/(\\d{1,3})$");
 
   /** Private ranges and the cloud metadata address, cut out of any wider IPv4 block allowed. */
-  static final java.util.List<String> PRIVATE_V4 =
-      java.util.List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.169.254/32");
+  static final List<String> PRIVATE_V4 =
+      List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.169.254/32");
 
   private Cidr() {}
 
@@ -29,10 +30,10 @@ final class Cidr {
   }
 
   /** The private ranges that lie inside {@code cidr} (an IPv4 block), to be excepted from it. */
-  static java.util.List<String> privateRangesWithin(String cidr) {
+  static List<String> privateRangesWithin(String cidr) {
     var v4 = V4.matcher(cidr);
     if (!v4.matches()) {
-      return java.util.List.of();
+      return List.of();
     }
     long base = address(v4.group(1), v4.group(2), v4.group(3), v4.group(4));
     int prefix = Integer.parseInt(v4.group(5));

@@ -1,5 +1,6 @@
 package dev.bosun.compiler;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.ScaleMetric;
 import dev.bosun.api.v1alpha1.ScaleOn;
@@ -35,6 +36,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.ResourceMetricSource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetSpec;
@@ -46,9 +48,6 @@ import java.util.List;
  * client calls, so that {@code bosun render} and the operator produce the same objects.
  */
 public final class Compiler {
-  /** The pod readiness gate that the GPU health controller sets. */
-  public static final String GPU_HEALTHY_GATE = "bosun.dev/gpu-healthy";
-
   /** Used when neither the Workload nor its Tier names an autoscaling signal. */
   static final ScaleOn DEFAULT_SCALE_ON = new ScaleOn(ScaleMetric.cpu, 70);
 
@@ -66,12 +65,12 @@ public final class Compiler {
    * @throws InvalidWorkloadException with every problem found, when the Workload breaks a rule
    */
   public static List<HasMetadata> compile(Workload workload, Tier tier, Environment environment) {
-    List<Problem> problems = new ArrayList<>(Rules.check(workload, tier, environment));
+    List<FieldError> problems = new ArrayList<>(Rules.check(workload, tier, environment));
     Rules.checkTier(tier)
         .forEach(
             p ->
                 problems.add(
-                    new Problem(
+                    new FieldError(
                         "spec.size",
                         "tier \"" + tier.getMetadata().getName() + "\" is invalid: " + p)));
     if (!problems.isEmpty()) {
@@ -222,7 +221,7 @@ public final class Compiler {
                   .build(),
               metadata(target, target.headlessService())));
     }
-    var rules = new ArrayList<io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule>();
+    var rules = new ArrayList<PodFailurePolicyRule>();
     // A pod evicted by a drain or a preemption did nothing wrong.
     rules.add(
         new PodFailurePolicyRuleBuilder()
@@ -239,7 +238,7 @@ public final class Compiler {
           new PodFailurePolicyRuleBuilder()
               .withAction("Ignore")
               .addNewOnPodCondition()
-              .withType(GPU_HEALTHY_GATE)
+              .withType(ConditionTypes.GPU_HEALTHY_GATE)
               .withStatus("False")
               .endOnPodCondition()
               .build());

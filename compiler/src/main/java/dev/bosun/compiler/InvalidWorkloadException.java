@@ -5,14 +5,14 @@ import java.util.stream.Collectors;
 
 /** Thrown by the compiler when a Workload breaks a rule; it carries every problem found. */
 public final class InvalidWorkloadException extends RuntimeException {
-  private final transient List<Problem> problems;
+  private final transient List<FieldError> problems;
 
-  public InvalidWorkloadException(List<Problem> problems) {
-    super(problems.stream().map(Problem::toString).collect(Collectors.joining("; ")));
+  public InvalidWorkloadException(List<FieldError> problems) {
+    super(problems.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
     this.problems = List.copyOf(problems);
   }
 
-  public List<Problem> problems() {
+  public List<FieldError> problems() {
     return problems;
   }
 }

@@ -6,6 +6,7 @@ import dev.bosun.api.v1alpha1.Workload;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The labels and annotations that tie every compiled object to its Workload, tier and environment.
@@ -25,7 +26,7 @@ public final class Labels {
   static Map<String, String> of(Workload workload, Tier tier, Environment environment) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (workload.getSpec().labels() != null) {
-      new java.util.TreeMap<>(workload.getSpec().labels()).forEach(labels::put);
+      new TreeMap<>(workload.getSpec().labels()).forEach(labels::put);
     }
     labels.put("app.kubernetes.io/name", Names.labelValue(workload.getMetadata().getName()));
     labels.put(

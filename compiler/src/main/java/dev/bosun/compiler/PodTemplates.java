@@ -1,6 +1,7 @@
 package dev.bosun.compiler;
 
 import dev.bosun.api.v1alpha1.Checkpoints;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.EnvVar;
 import dev.bosun.api.v1alpha1.ModelCache;
 import dev.bosun.api.v1alpha1.Placement;
@@ -123,7 +124,7 @@ final class PodTemplates {
     }
     if (gpu != null) {
       // Pods on a GPU that the node agent finds faulty lose readiness before anything restarts.
-      pod.setReadinessGates(List.of(new PodReadinessGate(Compiler.GPU_HEALTHY_GATE)));
+      pod.setReadinessGates(List.of(new PodReadinessGate(ConditionTypes.GPU_HEALTHY_GATE)));
       if (GpuClaims.usesDra(gpu)) {
         pod.setResourceClaims(
             List.of(new PodResourceClaim(GpuClaims.CLAIM, null, target.claimTemplateName())));

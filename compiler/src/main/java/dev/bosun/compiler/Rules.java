@@ -15,6 +15,7 @@ import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -102,8 +103,8 @@ public final class Rules {
    * Problems of a Workload on its own and with its Tier and Environment ({@code environment} may be
    * null: no environment's policies apply).
    */
-  public static List<Problem> check(Workload workload, Tier tier, Environment environment) {
-    List<Problem> problems = new ArrayList<>(checkWorkload(workload));
+  public static List<FieldError> check(Workload workload, Tier tier, Environment environment) {
+    List<FieldError> problems = new ArrayList<>(checkWorkload(workload));
     WorkloadSpec spec = workload.getSpec();
     if (spec != null && spec.type() != null) {
       checkAgainstTier(spec, tier, problems);
@@ -115,14 +116,14 @@ public final class Rules {
   }
 
   /** Problems of a Workload on its own: its name, and the rules between its fields. */
-  public static List<Problem> checkWorkload(Workload workload) {
-    List<Problem> problems = new ArrayList<>();
+  public static List<FieldError> checkWorkload(Workload workload) {
+    List<FieldError> problems = new ArrayList<>();
     String name = workload.getMetadata() == null ? null : workload.getMetadata().getName();
     if (name == null || name.isEmpty()) {
-      problems.add(new Problem("metadata.name", "is required"));
+      problems.add(new FieldError("metadata.name", "is required"));
     } else if (name.length() > MAX_NAME || !WORKLOAD_NAME.matcher(name).matches()) {
       problems.add(
-          new Problem(
+          new FieldError(
               "metadata.name",
               "\""
                   + name
@@ -130,18 +131,18 @@ public final class Rules {
     }
     WorkloadSpec spec = workload.getSpec();
     if (spec == null) {
-      problems.add(new Problem("spec", "is required"));
+      problems.add(new FieldError("spec", "is required"));
       return problems;
     }
     if (spec.type() == null) {
       problems.add(
-          new Problem("spec.type", "is required: one of Service, Inference, Training, Batch"));
+          new FieldError("spec.type", "is required: one of Service, Inference, Training, Batch"));
     } else {
       checkTypedFields(spec, problems);
     }
     if (spec.image() != null && !spec.image().isEmpty() && !IMAGE.matcher(spec.image()).matches()) {
       problems.add(
-          new Problem(
+          new FieldError(
               "spec.image",
               "\""
                   + spec.image()
@@ -151,12 +152,12 @@ public final class Rules {
         && spec.replicas().min() != null
         && spec.replicas().max() != null
         && spec.replicas().min() > spec.replicas().max()) {
-      problems.add(new Problem("spec.replicas", MIN_ABOVE_MAX));
+      problems.add(new FieldError("spec.replicas", MIN_ABOVE_MAX));
     }
     if (spec.parallelism() != null
         && spec.completions() != null
         && spec.parallelism() > spec.completions()) {
-      problems.add(new Problem("spec.parallelism", PARALLELISM_ABOVE_COMPLETIONS));
+      problems.add(new FieldError("spec.parallelism", PARALLELISM_ABOVE_COMPLETIONS));
     }
     checkEnv(spec.env(), problems);
     checkLabels(spec.labels(), problems);
@@ -166,29 +167,29 @@ public final class Rules {
   }
 
   /** Problems of a Tier on its own. */
-  public static List<Problem> checkTier(Tier tier) {
-    List<Problem> problems = new ArrayList<>();
+  public static List<FieldError> checkTier(Tier tier) {
+    List<FieldError> problems = new ArrayList<>();
     if (tier.getSpec() == null) {
-      problems.add(new Problem("spec", "is required"));
+      problems.add(new FieldError("spec", "is required"));
       return problems;
     }
     TierGpu gpu = tier.getSpec().gpu();
     if (gpu != null) {
       if (gpu.sharing() == GpuSharing.MIG && gpu.migProfile() == null) {
-        problems.add(new Problem("spec.gpu.migProfile", MIG_PROFILE_REQUIRED));
+        problems.add(new FieldError("spec.gpu.migProfile", MIG_PROFILE_REQUIRED));
       }
       if (gpu.sharing() != GpuSharing.MIG && gpu.migProfile() != null) {
-        problems.add(new Problem("spec.gpu.migProfile", MIG_PROFILE_FORBIDDEN));
+        problems.add(new FieldError("spec.gpu.migProfile", MIG_PROFILE_FORBIDDEN));
       }
       if (gpu.allocation() == GpuAllocation.DevicePlugin && gpu.sharing() != GpuSharing.Exclusive) {
-        problems.add(new Problem("spec.gpu.sharing", DEVICE_PLUGIN_EXCLUSIVE));
+        problems.add(new FieldError("spec.gpu.sharing", DEVICE_PLUGIN_EXCLUSIVE));
       }
     }
     return problems;
   }
 
-  private static void checkTypedFields(WorkloadSpec spec, List<Problem> problems) {
-    Map<String, Object> values = new java.util.HashMap<>();
+  private static void checkTypedFields(WorkloadSpec spec, List<FieldError> problems) {
+    Map<String, Object> values = new HashMap<>();
     values.put("port", spec.port());
     values.put("replicas", spec.replicas());
     values.put("scaleOn", spec.scaleOn());
@@ -200,17 +201,17 @@ public final class Rules {
     for (TypedField field : TYPED_FIELDS) {
       if (values.get(field.name()) != null && !field.types().contains(spec.type())) {
         problems.add(
-            new Problem(
+            new FieldError(
                 "spec." + field.name(),
                 field.message() + " (this Workload is of type " + spec.type() + ")"));
       }
     }
     if (spec.type().isServing() && spec.port() == null) {
-      problems.add(new Problem("spec.port", PORT_REQUIRED));
+      problems.add(new FieldError("spec.port", PORT_REQUIRED));
     }
   }
 
-  private static void checkEnv(List<EnvVar> env, List<Problem> problems) {
+  private static void checkEnv(List<EnvVar> env, List<FieldError> problems) {
     if (env == null) {
       return;
     }
@@ -219,20 +220,20 @@ public final class Rules {
       EnvVar variable = env.get(i);
       String path = "spec.env[" + i + "]";
       if (variable == null) {
-        problems.add(new Problem(path, "must not be null"));
+        problems.add(new FieldError(path, "must not be null"));
         continue;
       }
       if ((variable.value() == null) == (variable.secret() == null)) {
-        problems.add(new Problem(path, ENV_VALUE_XOR_SECRET));
+        problems.add(new FieldError(path, ENV_VALUE_XOR_SECRET));
       }
       if (variable.name() != null && !seen.add(variable.name())) {
         problems.add(
-            new Problem(path + ".name", "\"" + variable.name() + "\" is set more than once"));
+            new FieldError(path + ".name", "\"" + variable.name() + "\" is set more than once"));
       }
     }
   }
 
-  private static void checkLabels(Map<String, String> labels, List<Problem> problems) {
+  private static void checkLabels(Map<String, String> labels, List<FieldError> problems) {
     if (labels == null) {
       return;
     }
@@ -245,16 +246,17 @@ public final class Rules {
       if (!LABEL_NAME.matcher(name).matches()
           || (prefix != null
               && (prefix.length() > 253 || !LABEL_PREFIX.matcher(prefix).matches()))) {
-        problems.add(new Problem(path, "is not a valid label key"));
+        problems.add(new FieldError(path, "is not a valid label key"));
       } else if (prefix != null
           && RESERVED_LABEL_PREFIXES.stream()
               .anyMatch(r -> prefix.equals(r) || prefix.endsWith("." + r))) {
         problems.add(
-            new Problem(path, "the prefix " + prefix + "/ is reserved for Bosun and Kubernetes"));
+            new FieldError(
+                path, "the prefix " + prefix + "/ is reserved for Bosun and Kubernetes"));
       }
       if (label.getValue() == null || !LABEL_VALUE.matcher(label.getValue()).matches()) {
         problems.add(
-            new Problem(
+            new FieldError(
                 path,
                 "\""
                     + label.getValue()
@@ -263,7 +265,7 @@ public final class Rules {
     }
   }
 
-  private static void checkEgress(List<EgressRule> egress, List<Problem> problems) {
+  private static void checkEgress(List<EgressRule> egress, List<FieldError> problems) {
     if (egress == null) {
       return;
     }
@@ -271,31 +273,32 @@ public final class Rules {
       EgressRule rule = egress.get(i);
       String path = "spec.egress[" + i + "]";
       if (rule == null || rule.cidr() == null) {
-        problems.add(new Problem(path + ".cidr", "is required"));
+        problems.add(new FieldError(path + ".cidr", "is required"));
         continue;
       }
       if (!Cidr.isValid(rule.cidr())) {
         problems.add(
-            new Problem(path + ".cidr", "\"" + rule.cidr() + "\" is not a valid CIDR block"));
+            new FieldError(path + ".cidr", "\"" + rule.cidr() + "\" is not a valid CIDR block"));
       }
       if (rule.ports() != null) {
         for (int p = 0; p < rule.ports().size(); p++) {
           Integer port = rule.ports().get(p);
           if (port == null || port < 1 || port > 65535) {
-            problems.add(new Problem(path + ".ports[" + p + "]", "must be a port from 1 to 65535"));
+            problems.add(
+                new FieldError(path + ".ports[" + p + "]", "must be a port from 1 to 65535"));
           }
         }
       }
     }
   }
 
-  private static void checkModelCache(ModelCache cache, List<Problem> problems) {
+  private static void checkModelCache(ModelCache cache, List<FieldError> problems) {
     if (cache != null && (cache.size() == null) == (cache.claimName() == null)) {
-      problems.add(new Problem("spec.modelCache", CACHE_SIZE_XOR_CLAIM));
+      problems.add(new FieldError("spec.modelCache", CACHE_SIZE_XOR_CLAIM));
     }
   }
 
-  private static void checkAgainstTier(WorkloadSpec spec, Tier tier, List<Problem> problems) {
+  private static void checkAgainstTier(WorkloadSpec spec, Tier tier, List<FieldError> problems) {
     if (tier == null || tier.getSpec() == null) {
       return;
     }
@@ -306,7 +309,7 @@ public final class Rules {
           tier.getSpec().workloadTypes().stream().map(Enum::name).collect(Collectors.joining(", "));
       String kind = gpuTier ? "GPU tier" : "tier";
       problems.add(
-          new Problem(
+          new FieldError(
               "spec.size",
               kind
                   + " \""
@@ -320,13 +323,13 @@ public final class Rules {
     ScaleMetric metric = spec.scaleOn() == null ? null : spec.scaleOn().metric();
     if (metric == ScaleMetric.gpu && !gpuTier) {
       problems.add(
-          new Problem(
+          new FieldError(
               "spec.scaleOn.metric", "gpu needs a GPU tier; \"" + tierName + "\" has no GPUs"));
     }
   }
 
   private static void checkAgainstEnvironment(
-      Workload workload, Environment environment, List<Problem> problems) {
+      Workload workload, Environment environment, List<FieldError> problems) {
     if (environment.getSpec() == null) {
       return;
     }
@@ -335,7 +338,7 @@ public final class Rules {
         workload.getMetadata() == null ? null : workload.getMetadata().getNamespace();
     if (namespace != null && !Objects.equals(namespace, environment.getSpec().namespace())) {
       problems.add(
-          new Problem(
+          new FieldError(
               "metadata.namespace",
               "is \""
                   + namespace
@@ -352,7 +355,7 @@ public final class Rules {
     WorkloadSpec spec = workload.getSpec();
     if (policies.digestRequired() && spec.image() != null && !DIGEST.matcher(spec.image()).find()) {
       problems.add(
-          new Problem(
+          new FieldError(
               "spec.image",
               "Environment \""
                   + envName
@@ -363,7 +366,7 @@ public final class Rules {
           spec.replicas() == null || spec.replicas().min() == null ? 1 : spec.replicas().min();
       if (min < policies.minReplicas()) {
         problems.add(
-            new Problem(
+            new FieldError(
                 "spec.replicas.min",
                 min
                     + " is below the minimum of "

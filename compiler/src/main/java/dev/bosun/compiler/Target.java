@@ -3,7 +3,9 @@ package dev.bosun.compiler;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** A Workload with its Tier and Environment, and the names and labels derived from them once. */
 record Target(
@@ -33,8 +35,7 @@ record Target(
         tier,
         environment,
         namespace,
-        java.util.Collections.unmodifiableMap(
-            new java.util.TreeMap<>(Labels.of(workload, tier, environment))),
+        Collections.unmodifiableMap(new TreeMap<>(Labels.of(workload, tier, environment))),
         Labels.selector(workload),
         Labels.annotations(workload, namespace),
         Names.of(name, "", Names.LABEL),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.EgressRule;
 import dev.bosun.api.v1alpha1.EnvVar;
 import dev.bosun.api.v1alpha1.Exposure;
@@ -17,6 +18,7 @@ import dev.bosun.api.v1alpha1.SecretKeyReference;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
+import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.compiler.manifest.Output;
@@ -34,6 +36,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -106,7 +109,7 @@ class CompilerProperties {
                     o instanceof Deployment d
                         ? d.getSpec().getTemplate()
                         : o instanceof Job j ? j.getSpec().getTemplate() : null)
-            .filter(java.util.Objects::nonNull)
+            .filter(Objects::nonNull)
             .findFirst()
             .orElseThrow();
     Map<String, String> podLabels = template.getMetadata().getLabels();
@@ -197,7 +200,9 @@ class CompilerProperties {
                             .flatMap(
                                 spec ->
                                     names()
-                                        .map(name -> new Case(Workloads.of(name, spec), tier)))));
+                                        .map(
+                                            name ->
+                                                new Case(Workloads.workload(name, spec), tier)))));
   }
 
   private static Arbitrary<String> names() {
@@ -232,8 +237,8 @@ class CompilerProperties {
                         .map(
                             n ->
                                 n.length() % 2 == 0
-                                    ? new EnvVar(n, "value-" + n, null)
-                                    : new EnvVar(n, null, new SecretKeyReference("secret", "key")))
+                                    ? EnvVar.literal(n, "value-" + n)
+                                    : EnvVar.fromSecret(n, new SecretKeyReference("secret", "key")))
                         .toList());
     Arbitrary<List<EgressRule>> egress =
         Combinators.combine(
@@ -275,24 +280,18 @@ class CompilerProperties {
               egress)
           .as(
               (img, vars, port, reps, scale, health, exposure, allowed) ->
-                  new WorkloadSpec(
-                      type,
-                      img,
-                      tier.getMetadata().getName(),
-                      null,
-                      null,
-                      vars,
-                      port,
-                      reps,
-                      scale,
-                      health == null ? null : new Health(health),
-                      null,
-                      null,
-                      null,
-                      null,
-                      exposure,
-                      allowed,
-                      null));
+                  new WorkloadSpecBuilder()
+                      .withType(type)
+                      .withImage(img)
+                      .withSize(tier.getMetadata().getName())
+                      .withEnv(vars)
+                      .withPort(port)
+                      .withReplicas(reps)
+                      .withScaleOn(scale)
+                      .withHealth(health == null ? null : new Health(health))
+                      .withExposure(exposure)
+                      .withEgress(allowed)
+                      .build());
     }
     return Combinators.combine(
             image,
@@ -302,23 +301,16 @@ class CompilerProperties {
             egress)
         .as(
             (img, vars, parallelism, extra, allowed) ->
-                new WorkloadSpec(
-                    type,
-                    img,
-                    tier.getMetadata().getName(),
-                    List.of("python", "train.py"),
-                    null,
-                    vars,
-                    null,
-                    null,
-                    null,
-                    null,
-                    parallelism,
-                    extra == null ? null : parallelism + extra,
-                    null,
-                    null,
-                    null,
-                    allowed,
-                    Map.of("team", "ml")));
+                new WorkloadSpecBuilder()
+                    .withType(type)
+                    .withImage(img)
+                    .withSize(tier.getMetadata().getName())
+                    .withCommand(List.of("python", "train.py"))
+                    .withEnv(vars)
+                    .withParallelism(parallelism)
+                    .withCompletions(extra == null ? null : parallelism + extra)
+                    .withEgress(allowed)
+                    .withLabels(Map.of("team", "ml"))
+                    .build());
   }
 }

@@ -2,6 +2,7 @@ package dev.bosun.compiler;
 
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -58,7 +59,7 @@ final class RestrictedPodSecurity {
                 pod.getEphemeralContainers().stream()
                     .map(
                         e ->
-                            new io.fabric8.kubernetes.api.model.ContainerBuilder()
+                            new ContainerBuilder()
                                 .withName(e.getName())
                                 .withSecurityContext(e.getSecurityContext())
                                 .withPorts(e.getPorts())

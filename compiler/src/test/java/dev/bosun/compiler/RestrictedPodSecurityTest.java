@@ -2,6 +2,7 @@ package dev.bosun.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadType;

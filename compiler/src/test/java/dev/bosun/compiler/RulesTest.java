@@ -1,10 +1,12 @@
 package dev.bosun.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Replicas;
-import dev.bosun.api.v1alpha1.WorkloadSpec;
+import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,30 +51,19 @@ class RulesTest {
   void productionPoliciesApply() {
     Environment production = Fixtures.environment("production");
     var spec =
-        new WorkloadSpec(
-            WorkloadType.Inference,
-            "registry.example.com/a/b:1.0",
-            "gpu-m",
-            null,
-            null,
-            null,
-            8000,
-            new Replicas(1, 3),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
-    var workload = Workloads.of("chat", spec);
+        new WorkloadSpecBuilder()
+            .withType(WorkloadType.Inference)
+            .withImage("registry.example.com/a/b:1.0")
+            .withSize("gpu-m")
+            .withPort(8000)
+            .withReplicas(new Replicas(1, 3))
+            .build();
+    var workload = Workloads.workload("chat", spec);
     workload.getMetadata().setNamespace("staging");
-    List<Problem> problems =
+    List<FieldError> problems =
         Rules.check(workload, Fixtures.DEFAULT_TIERS.find("gpu-m").orElseThrow(), production);
     assertThat(problems)
-        .extracting(Problem::toString)
+        .extracting(FieldError::toString)
         .containsExactlyInAnyOrder(
             "metadata.namespace: is \"staging\", but Environment \"production\" owns namespace \"production\"",
             "spec.image: Environment \"production\" requires images pinned by digest (...@sha256:<64 hex digits>), not a tag",
@@ -82,34 +73,25 @@ class RulesTest {
   @Test
   void theCompilerRefusesAnInvalidWorkloadWithEveryProblem() {
     var spec =
-        new WorkloadSpec(
-            WorkloadType.Training,
-            "registry.example.com/a/b:1.0",
-            "cpu-m",
-            null,
-            null,
-            null,
-            8000,
-            new Replicas(3, 2),
-            null,
-            null,
-            4,
-            2,
-            null,
-            null,
-            null,
-            null,
-            null);
+        new WorkloadSpecBuilder()
+            .withType(WorkloadType.Training)
+            .withImage("registry.example.com/a/b:1.0")
+            .withSize("cpu-m")
+            .withPort(8000)
+            .withReplicas(new Replicas(3, 2))
+            .withParallelism(4)
+            .withCompletions(2)
+            .build();
     var thrown =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
+        catchThrowableOfType(
             InvalidWorkloadException.class,
             () ->
                 Compiler.compile(
-                    Workloads.of("job", spec),
+                    Workloads.workload("job", spec),
                     Fixtures.DEFAULT_TIERS.find("cpu-m").orElseThrow(),
                     null));
     assertThat(thrown.problems())
-        .extracting(Problem::path)
+        .extracting(FieldError::path)
         .containsExactlyInAnyOrder(
             "spec.port", "spec.replicas", "spec.replicas", "spec.parallelism");
   }

@@ -1,18 +1,19 @@
 package dev.bosun.operator;
 
 import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.ConditionTypes;
+import dev.bosun.api.v1alpha1.Reasons;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** Status conditions as the Kubernetes API conventions describe them. */
+/**
+ * Status conditions as the Kubernetes API conventions describe them. Their types and reasons are
+ * the API's: {@link ConditionTypes}, {@link Reasons}.
+ */
 public final class Conditions {
-  public static final String READY = "Ready";
-  public static final String PROGRESSING = "Progressing";
-  public static final String DEGRADED = "Degraded";
-
   private Conditions() {}
 
   /** One condition as observed now; its transition time is settled by {@link #merge}. */

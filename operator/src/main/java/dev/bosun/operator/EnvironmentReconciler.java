@@ -1,7 +1,9 @@
 package dev.bosun.operator;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.EnvironmentStatus;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -97,7 +99,7 @@ public final class EnvironmentReconciler implements Reconciler<Environment> {
         status(
             environment,
             true,
-            "Applied",
+            Reasons.APPLIED,
             "namespace "
                 + environment.getSpec().namespace()
                 + " enforces the restricted Pod Security Standard"));
@@ -112,7 +114,7 @@ public final class EnvironmentReconciler implements Reconciler<Environment> {
             status(
                 environment,
                 false,
-                "ApplyFailed",
+                Reasons.APPLY_FAILED,
                 Optional.ofNullable(e.getMessage()).orElse(e.toString()))));
   }
 
@@ -125,11 +127,11 @@ public final class EnvironmentReconciler implements Reconciler<Environment> {
         Conditions.merge(
             previous,
             List.of(
-                new Conditions.Observed(Conditions.READY, ready, reason, message),
+                new Conditions.Observed(ConditionTypes.READY, ready, reason, message),
                 new Conditions.Observed(
-                    Conditions.DEGRADED,
+                    ConditionTypes.DEGRADED,
                     !ready,
-                    ready ? "AsExpected" : reason,
+                    ready ? Reasons.AS_EXPECTED : reason,
                     ready ? null : message)),
             generation,
             Instant.now()));

@@ -1,6 +1,7 @@
 package dev.bosun.operator;
 
-import dev.bosun.compiler.Compiler;
+import dev.bosun.api.v1alpha1.ConditionTypes;
+import dev.bosun.api.v1alpha1.Reasons;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,10 +30,12 @@ final class GpuHealthyGate {
         // A strategic merge patch merges pod conditions by type, leaving the kubelet's alone.
         String patch =
             """
-            {"status":{"conditions":[{"type":"%s","status":"True","reason":"NoFaultKnown",\
+            {"status":{"conditions":[{"type":"%s","status":"True","reason":"%s",\
             "message":"Bosun GPU remediation is not running; the GPUs are assumed healthy","lastTransitionTime":"%s"}]}}"""
                 .formatted(
-                    Compiler.GPU_HEALTHY_GATE, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+                    ConditionTypes.GPU_HEALTHY_GATE,
+                    Reasons.NO_FAULT_KNOWN,
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS));
         try {
           // Patching through resource(...) with the pod in hand: fabric8 would otherwise GET it
           // first, and the operator needs no get on pods besides this.
@@ -60,13 +63,15 @@ final class GpuHealthyGate {
   static boolean hasGate(Pod pod) {
     return pod.getSpec() != null
         && pod.getSpec().getReadinessGates().stream()
-            .anyMatch(g -> Compiler.GPU_HEALTHY_GATE.equals(g.getConditionType()));
+            .anyMatch(g -> ConditionTypes.GPU_HEALTHY_GATE.equals(g.getConditionType()));
   }
 
   static boolean gateIsTrue(Pod pod) {
     return pod.getStatus() != null
         && pod.getStatus().getConditions().stream()
             .anyMatch(
-                c -> Compiler.GPU_HEALTHY_GATE.equals(c.getType()) && "True".equals(c.getStatus()));
+                c ->
+                    ConditionTypes.GPU_HEALTHY_GATE.equals(c.getType())
+                        && "True".equals(c.getStatus()));
   }
 }

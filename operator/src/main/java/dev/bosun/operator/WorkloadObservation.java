@@ -1,6 +1,8 @@
 package dev.bosun.operator;
 
 import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.ConditionTypes;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadStatus;
 import io.fabric8.kubernetes.api.model.Event;
@@ -13,6 +15,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,22 +26,32 @@ import java.util.function.Function;
  * everything it reads is passed in, so the reasons it gives are unit-tested without a cluster.
  */
 public final class WorkloadObservation {
-  /** Why a Workload cannot make progress until someone acts. */
-  public static final String INVALID_SPEC = "InvalidSpec";
+  // Kubernetes' own words, read from the Deployments, Jobs and pods looked at here.
 
-  public static final String TIER_NOT_FOUND = "TierNotFound";
-  public static final String UNSCHEDULABLE = "Unschedulable";
-  public static final String QUOTA_EXCEEDED = "QuotaExceeded";
-  public static final String JOB_FAILED = "JobFailed";
-  public static final String APPLY_FAILED = "ApplyFailed";
+  /** A Deployment's condition: its ReplicaSet failed to create pods. */
+  static final String DEPLOYMENT_REPLICA_FAILURE = "ReplicaFailure";
+
+  /** A Job's condition once it has finished well. */
+  static final String JOB_CONDITION_COMPLETE = "Complete";
+
+  /** A Job's condition once it has finished badly. */
+  static final String JOB_CONDITION_FAILED = "Failed";
+
+  /** A pod's condition; False with {@link #POD_UNSCHEDULABLE} when no node can take the pod. */
+  static final String POD_SCHEDULED = "PodScheduled";
+
+  static final String POD_UNSCHEDULABLE = "Unschedulable";
 
   private WorkloadObservation() {}
 
-  /** A problem that blocks the Workload: a reason (one of the constants above) and a message. */
-  public record Problem(String reason, String message) {}
+  /**
+   * What blocks the Workload until someone acts: a reason of its Degraded condition (one of {@link
+   * Reasons}) and a message.
+   */
+  public record Blocker(String reason, String message) {}
 
   /**
-   * @param problem a problem found before the children were looked at (invalid spec, tier missing,
+   * @param blocker a blocker found before the children were looked at (invalid spec, tier missing,
    *     apply failed), or null
    * @param eventsOfPod the Events of a pending pod, asked for only when no condition explains why
    *     it is pending (a claim or a pod refused by quota leaves only an Event behind)
@@ -47,7 +60,7 @@ public final class WorkloadObservation {
       Workload workload,
       String tier,
       String environment,
-      Problem problem,
+      Blocker blocker,
       Deployment deployment,
       Job job,
       Collection<Pod> pods,
@@ -60,7 +73,7 @@ public final class WorkloadObservation {
     Integer desired = null, ready = null, completions = null, succeeded = null, failed = null;
     boolean isReady = false;
     boolean progressing = false;
-    String readyReason = "NotReady";
+    String readyReason = Reasons.NOT_READY;
     String readyMessage = null;
     if (deployment != null) {
       var spec = deployment.getSpec();
@@ -80,10 +93,10 @@ public final class WorkloadObservation {
       ready = Math.min(readyNow, updated);
       isReady = current && updated >= desired && readyNow >= desired && total <= desired;
       progressing = !isReady;
-      readyReason = isReady ? "ReplicasReady" : "ReplicasNotReady";
+      readyReason = isReady ? Reasons.REPLICAS_READY : Reasons.REPLICAS_NOT_READY;
       readyMessage = ready + " of " + desired + " replicas ready";
-      if (problem == null) {
-        problem = quotaProblem(deployment).orElse(null);
+      if (blocker == null) {
+        blocker = quotaBlocker(deployment).orElse(null);
       }
     } else if (job != null) {
       var st = job.getStatus();
@@ -97,40 +110,45 @@ public final class WorkloadObservation {
                   .filter(
                       c ->
                           "True".equals(c.getStatus())
-                              && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())))
+                              && (JOB_CONDITION_COMPLETE.equals(c.getType())
+                                  || JOB_CONDITION_FAILED.equals(c.getType())))
                   .findFirst();
-      isReady = finished.map(c -> "Complete".equals(c.getType())).orElse(false);
+      isReady = finished.map(c -> JOB_CONDITION_COMPLETE.equals(c.getType())).orElse(false);
       progressing = finished.isEmpty();
-      readyReason = isReady ? "Succeeded" : progressing ? "Running" : "Failed";
+      readyReason = isReady ? Reasons.SUCCEEDED : progressing ? Reasons.RUNNING : Reasons.FAILED;
       readyMessage = succeeded + " of " + completions + " completions succeeded";
-      if (problem == null && finished.isPresent() && "Failed".equals(finished.get().getType())) {
-        problem =
-            new Problem(
-                JOB_FAILED, finished.get().getReason() + ": " + finished.get().getMessage());
+      if (blocker == null
+          && finished.isPresent()
+          && JOB_CONDITION_FAILED.equals(finished.get().getType())) {
+        blocker =
+            new Blocker(
+                Reasons.JOB_FAILED,
+                finished.get().getReason() + ": " + finished.get().getMessage());
       }
     }
-    if (problem == null && !isReady) {
-      problem = podProblem(pods, eventsOfPod).orElse(null);
+    if (blocker == null && !isReady) {
+      blocker = podBlocker(pods, eventsOfPod).orElse(null);
     }
-    if (problem != null && deployment == null && job == null) {
-      readyReason = problem.reason();
-      readyMessage = problem.message();
+    if (blocker != null && deployment == null && job == null) {
+      readyReason = blocker.reason();
+      readyMessage = blocker.message();
     }
 
     var conditions = new ArrayList<Conditions.Observed>();
-    conditions.add(new Conditions.Observed(Conditions.READY, isReady, readyReason, readyMessage));
-    boolean blocked = problem != null;
+    conditions.add(
+        new Conditions.Observed(ConditionTypes.READY, isReady, readyReason, readyMessage));
+    boolean blocked = blocker != null;
     conditions.add(
         new Conditions.Observed(
-            Conditions.PROGRESSING,
+            ConditionTypes.PROGRESSING,
             progressing && !blocked,
-            progressing ? (blocked ? "Blocked" : "RollingOut") : "Complete",
-            progressing ? (blocked ? "blocked: " + problem.message() : readyMessage) : null));
+            progressing ? (blocked ? Reasons.BLOCKED : Reasons.ROLLING_OUT) : Reasons.COMPLETE,
+            progressing ? (blocked ? "blocked: " + blocker.message() : readyMessage) : null));
     conditions.add(
         blocked
             ? new Conditions.Observed(
-                Conditions.DEGRADED, true, problem.reason(), problem.message())
-            : new Conditions.Observed(Conditions.DEGRADED, false, "AsExpected", null));
+                ConditionTypes.DEGRADED, true, blocker.reason(), blocker.message())
+            : new Conditions.Observed(ConditionTypes.DEGRADED, false, Reasons.AS_EXPECTED, null));
     return new WorkloadStatus(
         generation,
         Conditions.merge(previous, conditions, generation, now),
@@ -151,34 +169,34 @@ public final class WorkloadObservation {
   /**
    * The Deployment controller copies a ReplicaSet's failure to create pods (quota, admission) here.
    */
-  static Optional<Problem> quotaProblem(Deployment deployment) {
+  static Optional<Blocker> quotaBlocker(Deployment deployment) {
     if (deployment.getStatus() == null) {
       return Optional.empty();
     }
     return deployment.getStatus().getConditions().stream()
-        .filter(c -> "ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus()))
+        .filter(c -> DEPLOYMENT_REPLICA_FAILURE.equals(c.getType()) && "True".equals(c.getStatus()))
         .map(DeploymentCondition::getMessage)
         .filter(Objects::nonNull)
-        .map(WorkloadObservation::creationProblem)
+        .map(WorkloadObservation::creationBlocker)
         .findFirst();
   }
 
-  private static Problem creationProblem(String message) {
+  private static Blocker creationBlocker(String message) {
     return message.contains("exceeded quota")
-        ? new Problem(QUOTA_EXCEEDED, message)
-        : new Problem("FailedCreate", message);
+        ? new Blocker(Reasons.QUOTA_EXCEEDED, message)
+        : new Blocker(Reasons.FAILED_CREATE, message);
   }
 
   /**
    * The scheduler's own words for a pod it cannot place, or a quota Event that keeps it pending.
    */
-  static Optional<Problem> podProblem(
+  static Optional<Blocker> podBlocker(
       Collection<Pod> pods, Function<Pod, List<Event>> eventsOfPod) {
     List<Pod> pending =
         pods.stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
             .filter(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()))
-            .sorted(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getName()))
+            .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getName()))
             .toList();
     for (Pod pod : pending) {
       Optional<PodCondition> unschedulable =
@@ -187,31 +205,29 @@ public final class WorkloadObservation {
               : pod.getStatus().getConditions().stream()
                   .filter(
                       c ->
-                          "PodScheduled".equals(c.getType())
+                          POD_SCHEDULED.equals(c.getType())
                               && "False".equals(c.getStatus())
-                              && "Unschedulable".equals(c.getReason()))
+                              && POD_UNSCHEDULABLE.equals(c.getReason()))
                   .findFirst();
       if (unschedulable.isPresent()) {
         return Optional.of(
-            new Problem(
-                UNSCHEDULABLE,
+            new Blocker(
+                Reasons.UNSCHEDULABLE,
                 "pod " + pod.getMetadata().getName() + ": " + unschedulable.get().getMessage()));
       }
     }
     for (Pod pod : pending) {
-      Optional<Problem> fromEvents =
+      Optional<Blocker> fromEvents =
           eventsOfPod.apply(pod).stream()
               .filter(e -> "Warning".equals(e.getType()) && e.getMessage() != null)
               .filter(
                   e ->
                       e.getMessage().contains("exceeded quota")
                           || e.getMessage().contains("forbidden"))
-              .max(
-                  java.util.Comparator.comparing(
-                      e -> Optional.ofNullable(e.getLastTimestamp()).orElse("")))
+              .max(Comparator.comparing(e -> Optional.ofNullable(e.getLastTimestamp()).orElse("")))
               .map(
                   e ->
-                      creationProblem(
+                      creationBlocker(
                           "pod " + pod.getMetadata().getName() + ": " + e.getMessage()));
       if (fromEvents.isPresent()) {
         return fromEvents;

@@ -1,6 +1,8 @@
 package dev.bosun.operator;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadStatus;
@@ -24,15 +26,18 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -59,10 +64,8 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
    */
   private final Map<String, Applied> applied = new ConcurrentHashMap<>();
 
-  private io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<Workload>
-      workloads;
-  private final java.util.concurrent.atomic.AtomicLong applies =
-      new java.util.concurrent.atomic.AtomicLong();
+  private IndexerResourceCache<Workload> workloads;
+  private final AtomicLong applies = new AtomicLong();
   private InformerEventSource<Tier, Workload> tiers;
   private InformerEventSource<Environment, Workload> environments;
 
@@ -152,17 +155,17 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     Environment environment =
         environments
             .list(e -> e.getSpec() != null && namespace.equals(e.getSpec().namespace()))
-            .min(java.util.Comparator.comparing(e -> e.getMetadata().getName()))
+            .min(Comparator.comparing(e -> e.getMetadata().getName()))
             .orElse(null);
     String environmentName = environment == null ? null : environment.getMetadata().getName();
     String tierName = workload.getSpec().size();
     Tier tier = tiers.get(new ResourceID(tierName)).orElse(null);
 
-    WorkloadObservation.Problem problem = null;
+    WorkloadObservation.Blocker blocker = null;
     if (tier == null) {
-      problem =
-          new WorkloadObservation.Problem(
-              WorkloadObservation.TIER_NOT_FOUND,
+      blocker =
+          new WorkloadObservation.Blocker(
+              Reasons.TIER_NOT_FOUND,
               "spec.size: tier \""
                   + tierName
                   + "\" does not exist; `bosun tiers` lists the tiers of this cluster");
@@ -172,7 +175,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
         applyIfChanged(workload, desired, context);
       } catch (InvalidWorkloadException e) {
         // The objects of the last valid spec keep running; the status says what to fix.
-        problem = new WorkloadObservation.Problem(WorkloadObservation.INVALID_SPEC, e.getMessage());
+        blocker = new WorkloadObservation.Blocker(Reasons.INVALID_SPEC, e.getMessage());
       }
     }
 
@@ -187,7 +190,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
             workload,
             tierName,
             environmentName,
-            problem,
+            blocker,
             deployment,
             job,
             pods,
@@ -203,7 +206,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     boolean podPending =
         pods.stream()
             .anyMatch(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()));
-    boolean ready = Conditions.isTrue(status.conditions(), Conditions.READY);
+    boolean ready = Conditions.isTrue(status.conditions(), ConditionTypes.READY);
     return podPending && !ready ? control.rescheduleAfter(NOT_READY_RECHECK) : control;
   }
 
@@ -274,13 +277,13 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   public ErrorStatusUpdateControl<Workload> updateErrorStatus(
       Workload workload, Context<Workload> context, Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    var problem = new WorkloadObservation.Problem(WorkloadObservation.APPLY_FAILED, message);
+    var blocker = new WorkloadObservation.Blocker(Reasons.APPLY_FAILED, message);
     WorkloadStatus status =
         WorkloadObservation.status(
             workload,
             workload.getSpec().size(),
             workload.getStatus() == null ? null : workload.getStatus().environment(),
-            problem,
+            blocker,
             null,
             null,
             List.of(),

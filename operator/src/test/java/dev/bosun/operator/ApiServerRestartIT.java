@@ -1,11 +1,13 @@
 package dev.bosun.operator;
 
-import static dev.bosun.operator.Workloads.awaitStatus;
-import static dev.bosun.operator.Workloads.is;
+import static dev.bosun.operator.ClusterWorkloads.awaitStatus;
+import static dev.bosun.operator.ClusterWorkloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.bosun.testkit.LocalCluster;
+import dev.bosun.api.testing.Workloads;
+import dev.bosun.api.v1alpha1.ConditionTypes;
+import dev.bosun.localcluster.LocalCluster;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,7 +19,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,19 +46,19 @@ class ApiServerRestartIT {
   @Test
   void theOperatorRecoversWhenTheApiServerComesBack(KubernetesClient client) throws Exception {
     client.resource(Workloads.service("before", "cpu-s", 1, 1)).create();
-    awaitStatus(client, "before", w -> is(w, "Ready", "True", null));
+    awaitStatus(client, "before", w -> is(w, ConditionTypes.READY, "True", null));
 
     restartApiServer();
 
     // Changes made after the restart are seen and acted on by the same operator.
-    Workloads.patchSpec(client, "before", "{\"size\":\"cpu-m\"}");
+    ClusterWorkloads.patchSpec(client, "before", "{\"size\":\"cpu-m\"}");
     client.resource(Workloads.service("after", "cpu-s", 1, 1)).create();
     try {
       awaitStatus(
           client,
           "before",
-          w -> "cpu-m".equals(w.getStatus().tier()) && is(w, "Ready", "True", null));
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+          w -> "cpu-m".equals(w.getStatus().tier()) && is(w, ConditionTypes.READY, "True", null));
+    } catch (ConditionTimeoutException e) {
       System.out.println(
           "DIAG deployment status: "
               + client.apps().deployments().withName("before").get().getStatus());
@@ -71,7 +76,7 @@ class ApiServerRestartIT {
       System.out.println("DIAG health: " + operator.healthDetails());
       throw e;
     }
-    awaitStatus(client, "after", w -> is(w, "Ready", "True", null));
+    awaitStatus(client, "after", w -> is(w, ConditionTypes.READY, "True", null));
     var health =
         HttpClient.newHttpClient()
             .send(
@@ -111,14 +116,14 @@ class ApiServerRestartIT {
               .resolve("kwok/clusters/" + LocalCluster.NAME + "/pids/" + name + ".pid");
       long pid = Long.parseLong(Files.readString(pidFile).trim());
       ProcessHandle running = ProcessHandle.of(pid).orElseThrow();
-      List<String> command = new java.util.ArrayList<>();
+      List<String> command = new ArrayList<>();
       command.add(running.info().command().orElseThrow());
       command.addAll(List.of(running.info().arguments().orElseThrow()));
       return new Component(
           name, pidFile, pid, command, Path.of("/proc/" + pid + "/cwd").toRealPath());
     }
 
-    void restart(java.util.concurrent.Callable<Boolean> down) throws IOException {
+    void restart(Callable<Boolean> down) throws IOException {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
       // Gone once it stops answering and running (it may linger as a zombie until its parent reaps
       // it).

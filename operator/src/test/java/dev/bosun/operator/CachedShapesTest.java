@@ -2,8 +2,10 @@ package dev.bosun.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.api.testing.Workloads;
+import dev.bosun.api.v1alpha1.ConditionTypes;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Workload;
-import dev.bosun.compiler.Compiler;
 import dev.bosun.compiler.Labels;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -29,12 +31,20 @@ class CachedShapesTest {
   private static final Instant NOW = Instant.parse("2026-11-28T05:00:00Z");
   private static final ManagedFieldsEntry MANAGED = managedFields();
 
+  /** The kubelet's pod condition, not Bosun's. */
+  private static final String POD_READY = "Ready";
+
   static Stream<Pod> pods() {
     return Stream.of(
-        pod("Pending", "PodScheduled", "False", "Unschedulable", true),
-        pod("Pending", Compiler.GPU_HEALTHY_GATE, "False", null, true),
-        pod("Running", Compiler.GPU_HEALTHY_GATE, "True", "NoFaultKnown", true),
-        pod("Running", "Ready", "True", null, false));
+        pod(
+            "Pending",
+            WorkloadObservation.POD_SCHEDULED,
+            "False",
+            WorkloadObservation.POD_UNSCHEDULABLE,
+            true),
+        pod("Pending", ConditionTypes.GPU_HEALTHY_GATE, "False", null, true),
+        pod("Running", ConditionTypes.GPU_HEALTHY_GATE, "True", Reasons.NO_FAULT_KNOWN, true),
+        pod("Running", POD_READY, "True", null, false));
   }
 
   @ParameterizedTest
@@ -49,8 +59,8 @@ class CachedShapesTest {
     assertThat(WorkloadReconciler.workloadOfPod(cached))
         .isEqualTo(WorkloadReconciler.workloadOfPod(full))
         .isNotEmpty();
-    assertThat(WorkloadObservation.podProblem(List.of(cached), p -> List.of()))
-        .isEqualTo(WorkloadObservation.podProblem(List.of(full), p -> List.of()));
+    assertThat(WorkloadObservation.podBlocker(List.of(cached), p -> List.of()))
+        .isEqualTo(WorkloadObservation.podBlocker(List.of(full), p -> List.of()));
     assertThat(observe(null, null, List.of(cached))).isEqualTo(observe(null, null, List.of(full)));
   }
 
@@ -81,7 +91,7 @@ class CachedShapesTest {
             .withReadyReplicas(2)
             .withObservedGeneration(4L)
             .addNewCondition()
-            .withType("ReplicaFailure")
+            .withType(WorkloadObservation.DEPLOYMENT_REPLICA_FAILURE)
             .withStatus("True")
             .withMessage("pods \"web-1\" is forbidden: exceeded quota: gpu")
             .endCondition()
@@ -120,7 +130,7 @@ class CachedShapesTest {
             .withSucceeded(1)
             .withFailed(2)
             .addNewCondition()
-            .withType("Failed")
+            .withType(WorkloadObservation.JOB_CONDITION_FAILED)
             .withStatus("True")
             .withReason("BackoffLimitExceeded")
             .withMessage("Job has reached the specified backoff limit")
@@ -189,7 +199,7 @@ class CachedShapesTest {
             .endContainerStatus()
             .endStatus();
     if (gated) {
-      builder.editSpec().addNewReadinessGate(Compiler.GPU_HEALTHY_GATE).endSpec();
+      builder.editSpec().addNewReadinessGate(ConditionTypes.GPU_HEALTHY_GATE).endSpec();
     }
     return builder.build();
   }

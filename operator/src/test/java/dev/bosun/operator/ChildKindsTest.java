@@ -2,10 +2,10 @@ package dev.bosun.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.Replicas;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
-import dev.bosun.api.v1alpha1.WorkloadSpec;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.compiler.Compiler;
 import dev.bosun.compiler.InvalidWorkloadException;
@@ -27,24 +27,10 @@ class ChildKindsTest {
           Workload workload =
               Workloads.workload(
                   "w",
-                  new WorkloadSpec(
-                      type,
-                      "registry.example.com/a/b:1",
-                      tier.getMetadata().getName(),
-                      null,
-                      null,
-                      null,
-                      type.isServing() ? 8080 : null,
-                      type.isServing() ? new Replicas(1, replicas) : null,
-                      null,
-                      null,
-                      type.isServing() ? null : replicas,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null));
+                  Workloads.minimalSpec(type, tier.getMetadata().getName())
+                      .withReplicas(type.isServing() ? new Replicas(1, replicas) : null)
+                      .withParallelism(type.isServing() ? null : replicas)
+                      .build());
           workload.getMetadata().setNamespace("ns");
           try {
             Compiler.compile(workload, tier, null).stream()

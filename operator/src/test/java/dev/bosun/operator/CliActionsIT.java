@@ -3,8 +3,12 @@ package dev.bosun.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.testing.Workloads;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.EnvironmentSpec;
+import dev.bosun.api.v1alpha1.EnvironmentSpecBuilder;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.compiler.Labels;
 import dev.bosun.operator.client.CliActions;
@@ -65,8 +69,13 @@ class CliActionsIT {
     staging = "staging-" + suffix;
     production = "production-" + suffix;
     productionNamespace = namespace.name() + "-prod";
-    environment(staging, new EnvironmentSpec(namespace.name(), null, null, null));
-    environment(production, new EnvironmentSpec(productionNamespace, null, null, staging));
+    environment(staging, new EnvironmentSpecBuilder().withNamespace(namespace.name()).build());
+    environment(
+        production,
+        new EnvironmentSpecBuilder()
+            .withNamespace(productionNamespace)
+            .withPromotesFrom(staging)
+            .build());
     cleanups.add(() -> cluster.client().namespaces().withName(productionNamespace).delete());
   }
 
@@ -161,11 +170,14 @@ class CliActionsIT {
   @Test
   void promotionIsRefusedWhileStagingIsNotReady(KubernetesClient client) {
     client.resource(Workloads.service("web", "cpu-missing", 1, 1)).create();
-    Workloads.awaitStatus(client, "web", w -> Workloads.is(w, "Degraded", "True", null));
+    ClusterWorkloads.awaitStatus(
+        client, "web", w -> ClusterWorkloads.is(w, ConditionTypes.DEGRADED, "True", null));
 
     assertThat(cli.promote("web", staging, production)).isEqualTo(2);
 
-    assertThat(err.toString()).contains("web is not Ready in " + staging).contains("TierNotFound");
+    assertThat(err.toString())
+        .contains("web is not Ready in " + staging)
+        .contains(Reasons.TIER_NOT_FOUND);
     assertThat(
             cluster
                 .client()

@@ -1,10 +1,12 @@
 package dev.bosun.operator;
 
-import static dev.bosun.operator.Workloads.awaitStatus;
-import static dev.bosun.operator.Workloads.is;
+import static dev.bosun.operator.ClusterWorkloads.awaitStatus;
+import static dev.bosun.operator.ClusterWorkloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.testing.Workloads;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -26,7 +28,7 @@ class DriftIT {
   @Test
   void aManagedFieldEditedByHandIsPutBackAndForeignFieldsStay(KubernetesClient client) {
     client.resource(Workloads.service("api", "cpu-s", 1, 1)).create();
-    awaitStatus(client, "api", w -> is(w, "Ready", "True", null));
+    awaitStatus(client, "api", w -> is(w, ConditionTypes.READY, "True", null));
     Deployment original = client.apps().deployments().withName("api").get();
     String container =
         original.getSpec().getTemplate().getSpec().getContainers().getFirst().getName();
@@ -46,7 +48,7 @@ class DriftIT {
                 .formatted(container));
 
     await()
-        .atMost(Workloads.CONVERGE)
+        .atMost(ClusterWorkloads.CONVERGE)
         .untilAsserted(
             () -> {
               Deployment now = client.apps().deployments().withName("api").get();
@@ -58,6 +60,6 @@ class DriftIT {
               assertThat(now.getMetadata().getGeneration())
                   .isGreaterThan(original.getMetadata().getGeneration());
             });
-    awaitStatus(client, "api", w -> is(w, "Ready", "True", null));
+    awaitStatus(client, "api", w -> is(w, ConditionTypes.READY, "True", null));
   }
 }

@@ -3,7 +3,7 @@ package dev.bosun.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.api.v1alpha1.Environment;
-import dev.bosun.api.v1alpha1.EnvironmentSpec;
+import dev.bosun.api.v1alpha1.EnvironmentSpecBuilder;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.TierQuota;
 import dev.bosun.compiler.manifest.TierCatalog;
@@ -23,7 +23,8 @@ class EnvironmentObjectsTest {
   private static Environment environment(List<TierQuota> quotas) {
     var environment = new Environment();
     environment.setMetadata(new ObjectMetaBuilder().withName("production").build());
-    environment.setSpec(new EnvironmentSpec("prod", quotas, null, null));
+    environment.setSpec(
+        new EnvironmentSpecBuilder().withNamespace("prod").withQuotas(quotas).build());
     return environment;
   }
 

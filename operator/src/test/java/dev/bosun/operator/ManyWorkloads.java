@@ -1,5 +1,7 @@
 package dev.bosun.operator;
 
+import dev.bosun.api.testing.Workloads;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
@@ -42,7 +44,7 @@ final class ManyWorkloads {
             w ->
                 w.getStatus() != null
                     && w.getMetadata().getGeneration().equals(w.getStatus().observedGeneration()))
-        .filter(w -> Conditions.isTrue(w.getStatus().conditions(), Conditions.READY))
+        .filter(w -> Conditions.isTrue(w.getStatus().conditions(), ConditionTypes.READY))
         .count();
   }
 }

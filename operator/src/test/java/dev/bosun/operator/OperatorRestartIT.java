@@ -46,14 +46,15 @@ class OperatorRestartIT {
 
     // Meanwhile a Workload is deleted and one is changed: the new operator must notice both.
     client.resources(Workload.class).withName(ManyWorkloads.name(0)).delete();
-    Workloads.patchSpec(client, ManyWorkloads.name(1), "{\"size\":\"cpu-m\"}");
+    ClusterWorkloads.patchSpec(client, ManyWorkloads.name(1), "{\"size\":\"cpu-m\"}");
     RunningOperator.ensureStarted(cluster);
 
     await()
         .atMost(Duration.ofMinutes(6))
         .pollInterval(Duration.ofSeconds(2))
         .until(() -> ManyWorkloads.ready(client) == WORKLOADS - 1);
-    assertThat(Workloads.get(client, ManyWorkloads.name(1)).getStatus().tier()).isEqualTo("cpu-m");
+    assertThat(ClusterWorkloads.get(client, ManyWorkloads.name(1)).getStatus().tier())
+        .isEqualTo("cpu-m");
 
     Set<String> uids =
         client.resources(Workload.class).list().getItems().stream()

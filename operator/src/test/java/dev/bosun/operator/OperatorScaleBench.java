@@ -2,10 +2,13 @@ package dev.bosun.operator;
 
 import static org.awaitility.Awaitility.await;
 
+import com.sun.management.OperatingSystemMXBean;
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.compiler.Compiler;
-import dev.bosun.testkit.GpuFleet;
+import dev.bosun.localcluster.CpuFleet;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
@@ -29,6 +32,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -45,15 +50,13 @@ class OperatorScaleBench {
   private static final String RECONCILIATIONS = "operator_sdk_reconciliations_started_total";
 
   @Test
-  @org.junit.jupiter.api.condition.DisabledIfSystemProperty(
-      named = "bosun.bench.heapWorkloads",
-      matches = "[0-9]+")
+  @DisabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
   void workloadsToReady(
-      SharedCluster cluster, GpuFleet fleet, KubernetesClient client, TestNamespace namespace)
+      SharedCluster cluster, CpuFleet fleet, KubernetesClient client, TestNamespace namespace)
       throws Exception {
-    // 110 pods a node: enough nodes for every pod of the run.
-    int nodes = Math.max(4, WORKLOADS / 100 + 1);
-    fleet.addNodes(4, nodes - 4);
+    // 110 pods a CPU node: enough nodes for every pod of the run.
+    int nodes = Math.max(SharedCluster.DEFAULT_CPU_NODES, WORKLOADS / 100 + 1);
+    fleet.addNodes(SharedCluster.DEFAULT_CPU_NODES, nodes - SharedCluster.DEFAULT_CPU_NODES);
     fleet.awaitReady(nodes, Duration.ofMinutes(2));
     RunningOperator.installDeploy(cluster);
     Tier tier = cluster.client().resources(Tier.class).withName("cpu-s").get();
@@ -159,14 +162,12 @@ class OperatorScaleBench {
    * so that nothing moves in the idle window after. {@code -Dbosun.bench.heapWorkloads=5000}.
    */
   @Test
-  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(
-      named = "bosun.bench.heapWorkloads",
-      matches = "[0-9]+")
-  void heapWithManyWorkloads(SharedCluster cluster, GpuFleet fleet, KubernetesClient client)
+  @EnabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
+  void heapWithManyWorkloads(SharedCluster cluster, CpuFleet fleet, KubernetesClient client)
       throws Exception {
     int count = Integer.getInteger("bosun.bench.heapWorkloads");
-    int nodes = Math.max(4, count / 100 + 1);
-    fleet.addNodes(4, nodes - 4);
+    int nodes = Math.max(SharedCluster.DEFAULT_CPU_NODES, count / 100 + 1);
+    fleet.addNodes(SharedCluster.DEFAULT_CPU_NODES, nodes - SharedCluster.DEFAULT_CPU_NODES);
     fleet.awaitReady(nodes, Duration.ofMinutes(5));
     RunningOperator.installDeploy(cluster);
     long heapBefore = usedHeapAfterGc();
@@ -179,24 +180,10 @@ class OperatorScaleBench {
                 .resource(
                     Workloads.workload(
                         ManyWorkloads.name(i),
-                        new dev.bosun.api.v1alpha1.WorkloadSpec(
-                            dev.bosun.api.v1alpha1.WorkloadType.Batch,
-                            "registry.example.com/acme/batch:1.0",
-                            "cpu-s",
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            1,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null)))
+                        Workloads.minimalSpec(WorkloadType.Batch, "cpu-s")
+                            .withImage("registry.example.com/acme/batch:1.0")
+                            .withParallelism(1)
+                            .build()))
                 .create());
     // Ready for a Batch Workload is its Job complete: by then nothing moves any more, so the idle
     // window below measures the operator alone.
@@ -328,8 +315,7 @@ class OperatorScaleBench {
 
   private static Idle idleFor30Seconds(OperatorMain operator) throws Exception {
     Thread.sleep(5_000); // let the last status patches settle before measuring idleness
-    var os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     double events = OperatorHttp.sum(operator, EVENTS),
         reconciliations = OperatorHttp.sum(operator, RECONCILIATIONS);
     Map<Long, Long> threadsBefore = cpuByThread();

@@ -7,6 +7,7 @@ import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -123,7 +124,7 @@ class RbacIT {
 
   private static String canI(String verb, String resource, String... more) {
     var arguments =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 "auth",
                 "can-i",

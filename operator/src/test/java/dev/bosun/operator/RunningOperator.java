@@ -2,15 +2,17 @@ package dev.bosun.operator;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.bosun.testkit.K8sBinaries;
+import dev.bosun.localcluster.K8sBinaries;
 import dev.bosun.testkit.SharedCluster;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -94,7 +96,7 @@ final class RunningOperator {
 
   static Result kubectl(SharedCluster cluster, String... arguments) {
     var command =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 K8sBinaries.cached().orElseThrow().kubectl().toString(),
                 "--kubeconfig",
@@ -109,7 +111,7 @@ final class RunningOperator {
       }
       return new Result(process.exitValue(), output);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -1,17 +1,22 @@
 package dev.bosun.operator;
 
-import static dev.bosun.operator.Workloads.awaitStatus;
-import static dev.bosun.operator.Workloads.condition;
-import static dev.bosun.operator.Workloads.is;
+import static dev.bosun.operator.ClusterWorkloads.awaitStatus;
+import static dev.bosun.operator.ClusterWorkloads.condition;
+import static dev.bosun.operator.ClusterWorkloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.testing.Workloads;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.EnvironmentPolicies;
 import dev.bosun.api.v1alpha1.EnvironmentSpec;
+import dev.bosun.api.v1alpha1.EnvironmentSpecBuilder;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
+import dev.bosun.api.v1alpha1.TierGpuBuilder;
 import dev.bosun.api.v1alpha1.TierQuota;
-import dev.bosun.compiler.Compiler;
+import dev.bosun.api.v1alpha1.TierSpecBuilder;
 import dev.bosun.compiler.Labels;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
@@ -53,11 +58,11 @@ class WorkloadConditionsIT {
     client.resource(Workloads.service("web", "cpu-nope", 1, 1)).create();
     var workload =
         awaitStatus(
-            client, "web", w -> is(w, "Degraded", "True", WorkloadObservation.TIER_NOT_FOUND));
-    assertThat(condition(workload, "Degraded").message())
+            client, "web", w -> is(w, ConditionTypes.DEGRADED, "True", Reasons.TIER_NOT_FOUND));
+    assertThat(condition(workload, ConditionTypes.DEGRADED).message())
         .contains("spec.size")
         .contains("cpu-nope");
-    assertThat(is(workload, "Ready", "False", WorkloadObservation.TIER_NOT_FOUND)).isTrue();
+    assertThat(is(workload, ConditionTypes.READY, "False", Reasons.TIER_NOT_FOUND)).isTrue();
   }
 
   @Test
@@ -65,13 +70,16 @@ class WorkloadConditionsIT {
       KubernetesClient client, TestNamespace namespace) {
     environment(
         namespace,
-        new EnvironmentSpec(namespace.name(), null, new EnvironmentPolicies(true, null), null));
+        new EnvironmentSpecBuilder()
+            .withNamespace(namespace.name())
+            .withPolicies(new EnvironmentPolicies(true, null))
+            .build());
     client.resource(Workloads.service("web", "cpu-s", 1, 1)).create();
 
     var workload =
         awaitStatus(
-            client, "web", w -> is(w, "Degraded", "True", WorkloadObservation.INVALID_SPEC));
-    assertThat(condition(workload, "Degraded").message()).contains("spec.image");
+            client, "web", w -> is(w, ConditionTypes.DEGRADED, "True", Reasons.INVALID_SPEC));
+    assertThat(condition(workload, ConditionTypes.DEGRADED).message()).contains("spec.image");
     assertThat(workload.getStatus().environment()).isEqualTo("env-" + namespace.name());
     assertThat(client.apps().deployments().withName("web").get()).isNull();
   }
@@ -81,14 +89,13 @@ class WorkloadConditionsIT {
       KubernetesClient client, TestNamespace namespace) {
     environment(
         namespace,
-        new EnvironmentSpec(
-            namespace.name(),
-            List.of(new TierQuota("gpu-m", 3), new TierQuota("gpu-xl", 1)),
-            null,
-            null));
+        new EnvironmentSpecBuilder()
+            .withNamespace(namespace.name())
+            .withQuotas(List.of(new TierQuota("gpu-m", 3), new TierQuota("gpu-xl", 1)))
+            .build());
 
     await()
-        .atMost(Workloads.CONVERGE)
+        .atMost(ClusterWorkloads.CONVERGE)
         .untilAsserted(
             () -> {
               assertThat(
@@ -132,7 +139,8 @@ class WorkloadConditionsIT {
                   .containsExactlyInAnyOrder("Ingress", "Egress");
               Environment env =
                   admin.resources(Environment.class).withName("env-" + namespace.name()).get();
-              assertThat(Conditions.isTrue(env.getStatus().conditions(), "Ready")).isTrue();
+              assertThat(Conditions.isTrue(env.getStatus().conditions(), ConditionTypes.READY))
+                  .isTrue();
             });
   }
 
@@ -140,9 +148,12 @@ class WorkloadConditionsIT {
   void aWorkloadOverQuotaSaysSo(KubernetesClient client, TestNamespace namespace) {
     environment(
         namespace,
-        new EnvironmentSpec(namespace.name(), List.of(new TierQuota("gpu-m", 1)), null, null));
+        new EnvironmentSpecBuilder()
+            .withNamespace(namespace.name())
+            .withQuotas(List.of(new TierQuota("gpu-m", 1)))
+            .build());
     await()
-        .atMost(Workloads.CONVERGE)
+        .atMost(ClusterWorkloads.CONVERGE)
         .until(
             () ->
                 client.resources(ResourceQuota.class).withName(EnvironmentObjects.QUOTA_NAME).get()
@@ -151,22 +162,24 @@ class WorkloadConditionsIT {
 
     var workload =
         awaitStatus(
-            client, "chat", w -> is(w, "Degraded", "True", WorkloadObservation.QUOTA_EXCEEDED));
-    assertThat(condition(workload, "Degraded").message()).contains("exceeded quota");
-    assertThat(is(workload, "Ready", "False", null)).isTrue();
+            client, "chat", w -> is(w, ConditionTypes.DEGRADED, "True", Reasons.QUOTA_EXCEEDED));
+    assertThat(condition(workload, ConditionTypes.DEGRADED).message()).contains("exceeded quota");
+    assertThat(is(workload, ConditionTypes.READY, "False", null)).isTrue();
   }
 
   @Test
   void gpuPodsPassTheirReadinessGateAndBecomeReady(KubernetesClient client) {
     client.resource(Workloads.inference("chat", "gpu-m", 1, DIGEST_IMAGE)).create();
 
-    awaitStatus(client, "chat", w -> is(w, "Ready", "True", null));
+    awaitStatus(client, "chat", w -> is(w, ConditionTypes.READY, "True", null));
     Pod pod = client.pods().withLabel(Labels.WORKLOAD, "chat").list().getItems().getFirst();
     assertThat(pod.getSpec().getReadinessGates())
-        .anyMatch(g -> g.getConditionType().equals(Compiler.GPU_HEALTHY_GATE));
+        .anyMatch(g -> g.getConditionType().equals(ConditionTypes.GPU_HEALTHY_GATE));
     assertThat(pod.getStatus().getConditions())
         .anyMatch(
-            c -> c.getType().equals(Compiler.GPU_HEALTHY_GATE) && c.getStatus().equals("True"));
+            c ->
+                c.getType().equals(ConditionTypes.GPU_HEALTHY_GATE)
+                    && c.getStatus().equals("True"));
   }
 
   @Test
@@ -176,18 +189,11 @@ class WorkloadConditionsIT {
     var tier = admin.resources(Tier.class).withName("gpu-xl").get();
     var big = new Tier();
     big.setMetadata(new ObjectMetaBuilder().withName(tierName).build());
-    var gpu = tier.getSpec().gpu();
     big.setSpec(
-        new dev.bosun.api.v1alpha1.TierSpec(
-            "Sixteen GPUs on one node: more than any node has.",
-            tier.getSpec().resources(),
-            new dev.bosun.api.v1alpha1.TierGpu(
-                16, gpu.allocation(), gpu.sharing(), null, gpu.minMemory(), null, null, null, null),
-            tier.getSpec().placement(),
-            null,
-            null,
-            null,
-            null));
+        new TierSpecBuilder(tier.getSpec())
+            .withDescription("Sixteen GPUs on one node: more than any node has.")
+            .withGpu(new TierGpuBuilder(tier.getSpec().gpu()).withCount(16).build())
+            .build());
     admin.resource(big).create();
     cleanups.add(() -> admin.resources(Tier.class).withName(tierName).delete());
 
@@ -195,9 +201,9 @@ class WorkloadConditionsIT {
 
     var workload =
         awaitStatus(
-            client, "huge", w -> is(w, "Degraded", "True", WorkloadObservation.UNSCHEDULABLE));
-    assertThat(condition(workload, "Degraded").message()).contains("0/");
-    assertThat(is(workload, "Progressing", "False", "Blocked")).isTrue();
+            client, "huge", w -> is(w, ConditionTypes.DEGRADED, "True", Reasons.UNSCHEDULABLE));
+    assertThat(condition(workload, ConditionTypes.DEGRADED).message()).contains("0/");
+    assertThat(is(workload, ConditionTypes.PROGRESSING, "False", Reasons.BLOCKED)).isTrue();
   }
 
   private void environment(TestNamespace namespace, EnvironmentSpec spec) {

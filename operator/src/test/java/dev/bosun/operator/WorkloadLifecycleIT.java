@@ -1,10 +1,13 @@
 package dev.bosun.operator;
 
-import static dev.bosun.operator.Workloads.awaitStatus;
-import static dev.bosun.operator.Workloads.is;
+import static dev.bosun.operator.ClusterWorkloads.awaitStatus;
+import static dev.bosun.operator.ClusterWorkloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.testing.Workloads;
+import dev.bosun.api.v1alpha1.ConditionTypes;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.compiler.Labels;
 import dev.bosun.testkit.LocalClusterExtension;
@@ -32,12 +35,14 @@ class WorkloadLifecycleIT {
     client.resource(Workloads.service("web", "cpu-s", 2, 2)).create();
 
     // Created: every child exists, owned by the Workload, and the KWOK pods make it Ready.
-    Workload ready = awaitStatus(client, "web", w -> is(w, "Ready", "True", "ReplicasReady"));
+    Workload ready =
+        awaitStatus(
+            client, "web", w -> is(w, ConditionTypes.READY, "True", Reasons.REPLICAS_READY));
     assertThat(ready.getStatus().tier()).isEqualTo("cpu-s");
     assertThat(ready.getStatus().desiredReplicas()).isEqualTo(2);
     assertThat(ready.getStatus().readyReplicas()).isEqualTo(2);
-    assertThat(is(ready, "Progressing", "False", "Complete")).isTrue();
-    assertThat(is(ready, "Degraded", "False", "AsExpected")).isTrue();
+    assertThat(is(ready, ConditionTypes.PROGRESSING, "False", Reasons.COMPLETE)).isTrue();
+    assertThat(is(ready, ConditionTypes.DEGRADED, "False", Reasons.AS_EXPECTED)).isTrue();
     assertThat(kinds(client))
         .containsExactlyInAnyOrder(
             "ServiceAccount/web",
@@ -58,12 +63,12 @@ class WorkloadLifecycleIT {
 
     // A bigger tier: the Deployment rolls out pods with the new resources.
     long generationBefore = deployment(client).getMetadata().getGeneration();
-    Workloads.patchSpec(client, "web", "{\"size\":\"cpu-m\"}");
+    ClusterWorkloads.patchSpec(client, "web", "{\"size\":\"cpu-m\"}");
     Workload moved =
         awaitStatus(
             client,
             "web",
-            w -> "cpu-m".equals(w.getStatus().tier()) && is(w, "Ready", "True", null));
+            w -> "cpu-m".equals(w.getStatus().tier()) && is(w, ConditionTypes.READY, "True", null));
     assertThat(moved.getStatus().readyReplicas()).isEqualTo(2);
     Deployment rolled = deployment(client);
     assertThat(rolled.getMetadata().getGeneration()).isGreaterThan(generationBefore);
@@ -83,21 +88,23 @@ class WorkloadLifecycleIT {
         .isNotEqualTo("500m");
 
     // min < max brings an autoscaler; min == max prunes it again.
-    Workloads.patchSpec(client, "web", "{\"replicas\":{\"min\":2,\"max\":5}}");
+    ClusterWorkloads.patchSpec(client, "web", "{\"replicas\":{\"min\":2,\"max\":5}}");
     await()
-        .atMost(Workloads.CONVERGE)
+        .atMost(ClusterWorkloads.CONVERGE)
         .until(() -> client.resources(HorizontalPodAutoscaler.class).withName("web").get() != null);
-    Workloads.patchSpec(client, "web", "{\"replicas\":{\"min\":3,\"max\":3}}");
+    ClusterWorkloads.patchSpec(client, "web", "{\"replicas\":{\"min\":3,\"max\":3}}");
     await()
-        .atMost(Workloads.CONVERGE)
+        .atMost(ClusterWorkloads.CONVERGE)
         .until(() -> client.resources(HorizontalPodAutoscaler.class).withName("web").get() == null);
     awaitStatus(
-        client, "web", w -> is(w, "Ready", "True", null) && w.getStatus().desiredReplicas() == 3);
+        client,
+        "web",
+        w -> is(w, ConditionTypes.READY, "True", null) && w.getStatus().desiredReplicas() == 3);
 
     // Deleted: the garbage collector removes every child through the owner references.
     client.resources(Workload.class).withName("web").delete();
     await()
-        .atMost(Workloads.CONVERGE)
+        .atMost(ClusterWorkloads.CONVERGE)
         .until(
             () ->
                 ownedChildren(client).isEmpty()

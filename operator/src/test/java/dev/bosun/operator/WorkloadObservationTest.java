@@ -2,7 +2,10 @@ package dev.bosun.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.ConditionTypes;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadStatus;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -10,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Instant;
 import java.util.List;
@@ -45,9 +49,9 @@ class WorkloadObservationTest {
   }
 
   private static WorkloadStatus observe(
-      Workload w, WorkloadObservation.Problem problem, Deployment d, List<Pod> pods) {
+      Workload w, WorkloadObservation.Blocker blocker, Deployment d, List<Pod> pods) {
     return WorkloadObservation.status(
-        w, "cpu-s", "staging", problem, d, null, pods, p -> List.of(), NOW);
+        w, "cpu-s", "staging", blocker, d, null, pods, p -> List.of(), NOW);
   }
 
   private static Condition condition(WorkloadStatus status, String type) {
@@ -57,9 +61,9 @@ class WorkloadObservationTest {
   @Test
   void readyWhenEveryReplicaOfTheCurrentVersionIsReady() {
     var status = observe(workload(3), null, deployment(2, 2, 2, 5, 5), List.of());
-    assertThat(condition(status, "Ready").status()).isEqualTo("True");
-    assertThat(condition(status, "Progressing").status()).isEqualTo("False");
-    assertThat(condition(status, "Degraded").status()).isEqualTo("False");
+    assertThat(condition(status, ConditionTypes.READY).status()).isEqualTo("True");
+    assertThat(condition(status, ConditionTypes.PROGRESSING).status()).isEqualTo("False");
+    assertThat(condition(status, ConditionTypes.DEGRADED).status()).isEqualTo("False");
     assertThat(status.observedGeneration()).isEqualTo(3);
     assertThat(status.conditions()).allMatch(c -> c.observedGeneration() == 3);
     assertThat(status.readyReplicas()).isEqualTo(2);
@@ -75,20 +79,22 @@ class WorkloadObservationTest {
     autoscaled.getMetadata().setGeneration(1L);
     var oneReplica = deployment(1, 1, 1, 1, 1);
     var status = observe(autoscaled, null, oneReplica, List.of());
-    assertThat(condition(status, "Ready").status()).isEqualTo("False");
-    assertThat(condition(status, "Ready").message()).isEqualTo("1 of 3 replicas ready");
+    assertThat(condition(status, ConditionTypes.READY).status()).isEqualTo("False");
+    assertThat(condition(status, ConditionTypes.READY).message())
+        .isEqualTo("1 of 3 replicas ready");
     assertThat(status.desiredReplicas()).isEqualTo(3);
 
     var scaledUp = observe(autoscaled, null, deployment(4, 4, 4, 2, 2), List.of());
-    assertThat(condition(scaledUp, "Ready").status()).isEqualTo("True");
+    assertThat(condition(scaledUp, ConditionTypes.READY).status()).isEqualTo("True");
     assertThat(scaledUp.desiredReplicas()).isEqualTo(4);
   }
 
   @Test
   void notReadyWhileTheDeploymentControllerHasNotSeenTheNewSpec() {
     var status = observe(workload(1), null, deployment(2, 2, 2, 6, 5), List.of());
-    assertThat(condition(status, "Ready").status()).isEqualTo("False");
-    assertThat(condition(status, "Progressing").reason()).isEqualTo("RollingOut");
+    assertThat(condition(status, ConditionTypes.READY).status()).isEqualTo("False");
+    assertThat(condition(status, ConditionTypes.PROGRESSING).reason())
+        .isEqualTo(Reasons.ROLLING_OUT);
   }
 
   @Test
@@ -101,18 +107,19 @@ class WorkloadObservationTest {
             .withNewStatus()
             .withPhase("Pending")
             .addNewCondition()
-            .withType("PodScheduled")
+            .withType(WorkloadObservation.POD_SCHEDULED)
             .withStatus("False")
-            .withReason("Unschedulable")
+            .withReason(WorkloadObservation.POD_UNSCHEDULABLE)
             .withMessage("0/4 nodes are available: 4 cannot allocate all claims.")
             .endCondition()
             .endStatus()
             .build();
     var status = observe(workload(1), null, deployment(1, 1, 0, 1, 1), List.of(pending));
-    assertThat(condition(status, "Degraded").reason()).isEqualTo(WorkloadObservation.UNSCHEDULABLE);
-    assertThat(condition(status, "Degraded").message())
+    assertThat(condition(status, ConditionTypes.DEGRADED).reason())
+        .isEqualTo(Reasons.UNSCHEDULABLE);
+    assertThat(condition(status, ConditionTypes.DEGRADED).message())
         .isEqualTo("pod web-1: 0/4 nodes are available: 4 cannot allocate all claims.");
-    assertThat(condition(status, "Progressing").reason()).isEqualTo("Blocked");
+    assertThat(condition(status, ConditionTypes.PROGRESSING).reason()).isEqualTo(Reasons.BLOCKED);
   }
 
   @Test
@@ -121,16 +128,16 @@ class WorkloadObservationTest {
     d.getStatus()
         .getConditions()
         .add(
-            new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder()
-                .withType("ReplicaFailure")
+            new DeploymentConditionBuilder()
+                .withType(WorkloadObservation.DEPLOYMENT_REPLICA_FAILURE)
                 .withStatus("True")
                 .withReason("FailedCreate")
                 .withMessage(
                     "pods \"web-2\" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1")
                 .build());
     var status = observe(workload(1), null, d, List.of());
-    assertThat(condition(status, "Degraded").reason())
-        .isEqualTo(WorkloadObservation.QUOTA_EXCEEDED);
+    assertThat(condition(status, ConditionTypes.DEGRADED).reason())
+        .isEqualTo(Reasons.QUOTA_EXCEEDED);
   }
 
   @Test
@@ -162,21 +169,21 @@ class WorkloadObservationTest {
             List.of(pending),
             p -> List.of(event),
             NOW);
-    assertThat(condition(status, "Degraded").reason())
-        .isEqualTo(WorkloadObservation.QUOTA_EXCEEDED);
-    assertThat(condition(status, "Degraded").message())
+    assertThat(condition(status, ConditionTypes.DEGRADED).reason())
+        .isEqualTo(Reasons.QUOTA_EXCEEDED);
+    assertThat(condition(status, ConditionTypes.DEGRADED).message())
         .startsWith("pod web-1: ")
         .contains("exceeded quota");
   }
 
   @Test
   void anInvalidSpecWithNoChildrenIsNotReadyForThatReason() {
-    var problem =
-        new WorkloadObservation.Problem(
-            WorkloadObservation.INVALID_SPEC, "spec.image: production requires a digest");
-    var status = observe(workload(2), problem, null, List.of());
-    assertThat(condition(status, "Ready").reason()).isEqualTo(WorkloadObservation.INVALID_SPEC);
-    assertThat(condition(status, "Degraded").message())
+    var blocker =
+        new WorkloadObservation.Blocker(
+            Reasons.INVALID_SPEC, "spec.image: production requires a digest");
+    var status = observe(workload(2), blocker, null, List.of());
+    assertThat(condition(status, ConditionTypes.READY).reason()).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(condition(status, ConditionTypes.DEGRADED).message())
         .isEqualTo("spec.image: production requires a digest");
   }
 
@@ -191,7 +198,7 @@ class WorkloadObservationTest {
             .withSucceeded(1)
             .withFailed(4)
             .addNewCondition()
-            .withType("Failed")
+            .withType(WorkloadObservation.JOB_CONDITION_FAILED)
             .withStatus("True")
             .withReason("BackoffLimitExceeded")
             .withMessage("Job has reached the specified backoff limit")
@@ -204,8 +211,8 @@ class WorkloadObservationTest {
     assertThat(status.completions()).isEqualTo(4);
     assertThat(status.succeeded()).isEqualTo(1);
     assertThat(status.failed()).isEqualTo(4);
-    assertThat(condition(status, "Degraded").reason()).isEqualTo(WorkloadObservation.JOB_FAILED);
-    assertThat(condition(status, "Progressing").status()).isEqualTo("False");
+    assertThat(condition(status, ConditionTypes.DEGRADED).reason()).isEqualTo(Reasons.JOB_FAILED);
+    assertThat(condition(status, ConditionTypes.PROGRESSING).status()).isEqualTo("False");
   }
 
   @Test
@@ -235,6 +242,7 @@ class WorkloadObservationTest {
             List.of(),
             p -> List.of(),
             NOW.plusSeconds(60));
-    assertThat(condition(broken, "Ready").lastTransitionTime()).isEqualTo("2026-11-28T02:01:00Z");
+    assertThat(condition(broken, ConditionTypes.READY).lastTransitionTime())
+        .isEqualTo("2026-11-28T02:01:00Z");
   }
 }

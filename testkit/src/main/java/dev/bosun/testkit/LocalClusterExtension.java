@@ -1,5 +1,7 @@
 package dev.bosun.testkit;
 
+import dev.bosun.localcluster.CpuFleet;
+import dev.bosun.localcluster.GpuFleet;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * namespace per test.
  *
  * <p>Test methods and constructors can take a {@link KubernetesClient} (whose default namespace is
- * the test's), the {@link TestNamespace}, the {@link GpuFleet} or the {@link SharedCluster}.
+ * the test's), the {@link TestNamespace}, the {@link GpuFleet}, the {@link CpuFleet} or the {@link
+ * SharedCluster}.
  */
 public final class LocalClusterExtension
     implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
@@ -63,6 +66,7 @@ public final class LocalClusterExtension
     return type == KubernetesClient.class
         || type == TestNamespace.class
         || type == GpuFleet.class
+        || type == CpuFleet.class
         || type == SharedCluster.class;
   }
 
@@ -75,6 +79,9 @@ public final class LocalClusterExtension
     }
     if (type == GpuFleet.class) {
       return shared.fleet();
+    }
+    if (type == CpuFleet.class) {
+      return shared.cpuFleet();
     }
     var namespace = context.getStore(STORE).get(TestNamespace.class, TestNamespace.class);
     if (type == TestNamespace.class) {

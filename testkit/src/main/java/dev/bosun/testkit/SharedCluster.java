@@ -1,12 +1,19 @@
 package dev.bosun.testkit;
 
+import dev.bosun.localcluster.CpuFleet;
+import dev.bosun.localcluster.GpuFleet;
+import dev.bosun.localcluster.GpuProduct;
+import dev.bosun.localcluster.K8sBinaries;
+import dev.bosun.localcluster.KubeClients;
+import dev.bosun.localcluster.LocalCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * The one local cluster of a test run, with its client and its GPU fleet. It stops the cluster when
- * closed only if it started it: a cluster someone started with {@code bosun dev up} keeps running.
+ * The one local cluster of a test run, with its client, its CPU nodes and its GPU fleet. It stops
+ * the cluster when closed only if it started it: a cluster someone started with {@code bosun dev
+ * up} keeps running.
  */
 public final class SharedCluster implements AutoCloseable {
 
@@ -15,18 +22,27 @@ public final class SharedCluster implements AutoCloseable {
 
   static final int DEFAULT_GPUS_PER_NODE = Integer.getInteger("bosun.testkit.gpusPerNode", 8);
 
+  /** Untainted nodes without GPUs, where pods that do not tolerate the GPU taint run. */
+  public static final int DEFAULT_CPU_NODES = Integer.getInteger("bosun.testkit.cpuNodes", 4);
+
   private final LocalCluster cluster;
   private final boolean startedHere;
   private final KubernetesClient client;
   private final GpuFleet fleet;
+  private final CpuFleet cpuFleet;
   private final Thread stopOnExit;
 
   private SharedCluster(
-      LocalCluster cluster, boolean startedHere, KubernetesClient client, GpuFleet fleet) {
+      LocalCluster cluster,
+      boolean startedHere,
+      KubernetesClient client,
+      GpuFleet fleet,
+      CpuFleet cpuFleet) {
     this.cluster = cluster;
     this.startedHere = startedHere;
     this.client = client;
     this.fleet = fleet;
+    this.cpuFleet = cpuFleet;
     // A test run killed before JUnit closes the store must not leave the components running.
     this.stopOnExit = new Thread(this::stopIfStartedHere, "bosun-local-cluster-stop");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
@@ -52,9 +68,12 @@ public final class SharedCluster implements AutoCloseable {
               DEFAULT_GPUS_PER_NODE,
               GpuFleet.MigLayout.H100_1G_10GB);
       migFleet.addNodes(0, 1);
+      var cpuFleet = new CpuFleet(client, "test-cpu-node");
+      cpuFleet.addNodes(0, DEFAULT_CPU_NODES);
       fleet.awaitReady(DEFAULT_NODES, Duration.ofMinutes(1));
       migFleet.awaitReady(1, Duration.ofMinutes(1));
-      return new SharedCluster(cluster, started.startedNow(), client, fleet);
+      cpuFleet.awaitReady(DEFAULT_CPU_NODES, Duration.ofMinutes(1));
+      return new SharedCluster(cluster, started.startedNow(), client, fleet, cpuFleet);
     } catch (RuntimeException e) {
       client.close();
       if (started.startedNow()) {
@@ -74,6 +93,10 @@ public final class SharedCluster implements AutoCloseable {
 
   public GpuFleet fleet() {
     return fleet;
+  }
+
+  public CpuFleet cpuFleet() {
+    return cpuFleet;
   }
 
   @Override

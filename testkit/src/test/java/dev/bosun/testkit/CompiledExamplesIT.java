@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Workload;
-import dev.bosun.api.v1alpha1.WorkloadSpec;
+import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.compiler.Compiler;
 import dev.bosun.compiler.Labels;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.compiler.manifest.TierCatalog;
+import dev.bosun.localcluster.GpuFleet;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceRequestAllocationResult;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -103,24 +107,12 @@ class CompiledExamplesIT {
     training.setMetadata(
         new ObjectMetaBuilder().withName("bad-training").withNamespace(namespace).build());
     training.setSpec(
-        new WorkloadSpec(
-            WorkloadType.Training,
-            "registry.example.com/t:1",
-            "gpu-m",
-            null,
-            null,
-            null,
-            8000,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null));
+        new WorkloadSpecBuilder()
+            .withType(WorkloadType.Training)
+            .withImage("registry.example.com/t:1")
+            .withSize("gpu-m")
+            .withPort(8000)
+            .build());
     KubernetesClientException rejected =
         catchThrowableOfType(
             KubernetesClientException.class, () -> client.resource(training).create());
@@ -132,15 +124,7 @@ class CompiledExamplesIT {
 
   @Test
   void theGpuMExampleGetsAWholeGpuOfItsNodeFromTheRealScheduler() throws IOException {
-    Workload chat = example("chat.yaml");
-    for (HasMetadata object : compile(chat)) {
-      client
-          .resource(object)
-          .inNamespace(namespace)
-          .fieldManager("bosun")
-          .forceConflicts()
-          .serverSideApply();
-    }
+    apply(example("chat.yaml"));
     Pod pod = awaitRunningPod("chat");
     List<DeviceRequestAllocationResult> devices = allocatedDevices(pod);
     assertThat(devices)
@@ -153,19 +137,28 @@ class CompiledExamplesIT {
     // Running, but not Ready until the GPU health gate says the GPU is good.
     assertThat(pod.getSpec().getReadinessGates())
         .extracting(g -> g.getConditionType())
-        .containsExactly(Compiler.GPU_HEALTHY_GATE);
+        .containsExactly(ConditionTypes.GPU_HEALTHY_GATE);
+  }
+
+  @Test
+  void theCpuMExampleRunsOnANodeWithoutGpusAndTheGpuMExampleOnAGpuNode() throws IOException {
+    apply(example("web-api.yaml"));
+    apply(example("chat.yaml"));
+
+    Node cpuNode = nodeOf(awaitRunningPod("web-api"));
+    Node gpuNode = nodeOf(awaitRunningPod("chat"));
+
+    assertThat(cpuNode.getMetadata().getLabels()).doesNotContainKey("nvidia.com/gpu.present");
+    assertThat(cpuNode.getSpec().getTaints()).isNullOrEmpty();
+    assertThat(gpuNode.getMetadata().getLabels()).containsEntry("nvidia.com/gpu.present", "true");
+    assertThat(gpuNode.getSpec().getTaints())
+        .extracting(Taint::getKey)
+        .contains(GpuFleet.TAINT_KEY);
   }
 
   @Test
   void theGpuSExampleGetsAMigSliceOfTheRightProfile() throws IOException {
-    for (HasMetadata object : compile(example("embeddings.yaml"))) {
-      client
-          .resource(object)
-          .inNamespace(namespace)
-          .fieldManager("bosun")
-          .forceConflicts()
-          .serverSideApply();
-    }
+    apply(example("embeddings.yaml"));
     Pod pod = awaitRunningPod("embeddings");
     assertThat(allocatedDevices(pod))
         .singleElement()
@@ -197,14 +190,7 @@ class CompiledExamplesIT {
         };
     try (Watch watch =
         client.resources(ResourceClaim.class).inNamespace(namespace).watch(recorder)) {
-      for (HasMetadata object : compile(example("finetune.yaml"))) {
-        client
-            .resource(object)
-            .inNamespace(namespace)
-            .fieldManager("bosun")
-            .forceConflicts()
-            .serverSideApply();
-      }
+      apply(example("finetune.yaml"));
       await("both finetune pods got their claims allocated")
           .atMost(SCHEDULING)
           .until(() -> allocations.size() == 2);
@@ -217,6 +203,21 @@ class CompiledExamplesIT {
                   .extracting(DeviceRequestAllocationResult::getPool)
                   .containsOnly(devices.getFirst().getPool());
             });
+  }
+
+  private void apply(Workload workload) {
+    for (HasMetadata object : compile(workload)) {
+      client
+          .resource(object)
+          .inNamespace(namespace)
+          .fieldManager("bosun")
+          .forceConflicts()
+          .serverSideApply();
+    }
+  }
+
+  private Node nodeOf(Pod pod) {
+    return client.nodes().withName(pod.getSpec().getNodeName()).get();
   }
 
   private List<HasMetadata> compile(Workload workload) {

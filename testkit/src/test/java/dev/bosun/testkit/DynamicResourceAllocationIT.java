@@ -3,6 +3,7 @@ package dev.bosun.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.localcluster.GpuFleet;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -151,6 +152,7 @@ class DynamicResourceAllocationIT {
         .withName(name)
         .endMetadata()
         .withNewSpec()
+        .withTolerations(GpuFleet.toleration())
         .addNewResourceClaim()
         .withName("gpus")
         .withResourceClaimTemplateName(template)

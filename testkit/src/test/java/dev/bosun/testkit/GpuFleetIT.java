@@ -2,6 +2,10 @@ package dev.bosun.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.localcluster.GpuFleet;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.resource.v1.Device;
+import io.fabric8.kubernetes.api.model.resource.v1.DeviceClass;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
@@ -18,11 +22,18 @@ class GpuFleetIT {
         .hasSize(SharedCluster.DEFAULT_NODES)
         .allSatisfy(
             node -> {
-              assertThat(GpuFleet.isReady(node))
+              assertThat(node.getStatus().getConditions())
                   .as("%s Ready", node.getMetadata().getName())
-                  .isTrue();
+                  .anySatisfy(
+                      condition -> {
+                        assertThat(condition.getType()).isEqualTo("Ready");
+                        assertThat(condition.getStatus()).isEqualTo("True");
+                      });
               assertThat(node.getMetadata().getLabels())
                   .containsEntry("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3");
+              assertThat(node.getSpec().getTaints())
+                  .extracting(Taint::getKey)
+                  .contains(GpuFleet.TAINT_KEY);
             });
   }
 
@@ -39,7 +50,8 @@ class GpuFleetIT {
           .satisfies(
               slice -> {
                 assertThat(slice.getSpec().getDriver()).isEqualTo("gpu.nvidia.com");
-                assertThat(NvidiaResourceSlice.deviceNames(slice))
+                assertThat(slice.getSpec().getDevices())
+                    .extracting(Device::getName)
                     .hasSize(SharedCluster.DEFAULT_GPUS_PER_NODE)
                     .first()
                     .isEqualTo("gpu-0");
@@ -54,11 +66,7 @@ class GpuFleetIT {
 
   @Test
   void theDeviceClassSelectsTheDriversWholeGpus(KubernetesClient client) {
-    var deviceClass =
-        client
-            .resources(io.fabric8.kubernetes.api.model.resource.v1.DeviceClass.class)
-            .withName(GpuFleet.DEVICE_CLASS)
-            .get();
+    var deviceClass = client.resources(DeviceClass.class).withName(GpuFleet.DEVICE_CLASS).get();
 
     assertThat(deviceClass.getSpec().getSelectors())
         .singleElement()

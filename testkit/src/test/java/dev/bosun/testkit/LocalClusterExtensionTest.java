@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -11,8 +12,7 @@ class LocalClusterExtensionTest {
 
   private ExtensionContext context;
 
-  @RegisterExtension
-  final org.junit.jupiter.api.extension.BeforeEachCallback captureContext = c -> context = c;
+  @RegisterExtension final BeforeEachCallback captureContext = c -> context = c;
 
   @Test
   void aVeryLongTestMethodNameThatWouldNotFitInTheSixtyThreeCharactersOfANamespaceName(

@@ -3,6 +3,9 @@ package dev.bosun.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bosun.localcluster.ClusterStartException;
+import dev.bosun.localcluster.K8sBinaries;
+import dev.bosun.localcluster.LocalCluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -15,4 +15,13 @@ public record EnvVar(
     @Required @Pattern(Patterns.ENV_NAME) String name,
     @JsonPropertyDescription("A literal value.") String value,
     @JsonPropertyDescription("A key of a Secret whose value the variable takes.")
-        SecretKeyReference secret) {}
+        SecretKeyReference secret) {
+
+  public static EnvVar literal(String name, String value) {
+    return new EnvVar(name, value, null);
+  }
+
+  public static EnvVar fromSecret(String name, SecretKeyReference secret) {
+    return new EnvVar(name, null, secret);
+  }
+}

@@ -18,17 +18,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("gnh")
 @AdditionalPrinterColumn(
     name = "Healthy",
-    jsonPath = ".status.conditions[?(@.type==\"GpuHealthy\")].status")
+    jsonPath = ".status.conditions[?(@.type==\"" + ConditionTypes.GPU_HEALTHY + "\")].status")
 @AdditionalPrinterColumn(
     name = "Reason",
-    jsonPath = ".status.conditions[?(@.type==\"GpuHealthy\")].reason")
+    jsonPath = ".status.conditions[?(@.type==\"" + ConditionTypes.GPU_HEALTHY + "\")].reason")
 @AdditionalPrinterColumn(name = "Driver", jsonPath = ".status.driverVersion")
 @AdditionalPrinterColumn(
     name = "Sampled",
     jsonPath = ".status.sampledAt",
     type = AdditionalPrinterColumn.Type.DATE)
-public class GpuNodeHealth extends CustomResource<GpuNodeHealthSpec, GpuNodeHealthStatus> {
-
-  /** The Node condition the agent keeps next to this object, with the same status and reason. */
-  public static final String CONDITION = "GpuHealthy";
-}
+public class GpuNodeHealth extends CustomResource<GpuNodeHealthSpec, GpuNodeHealthStatus> {}

@@ -1,5 +1,7 @@
 package dev.bosun.api.v1alpha1;
 
+import java.util.Map;
+
 /** Regular expressions shared by the schema annotations and the Java-side validation. */
 public final class Patterns {
   /**
@@ -32,8 +34,8 @@ public final class Patterns {
   public static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_.-]*$";
 
   /** What each pattern asks for, in words, for error messages. */
-  public static final java.util.Map<String, String> DESCRIPTIONS =
-      java.util.Map.of(
+  public static final Map<String, String> DESCRIPTIONS =
+      Map.of(
           QUANTITY, "must be a quantity such as 500m, 4 or 16Gi",
           DNS_LABEL,
               "must be lower case letters, digits and '-', starting and ending with a letter or digit",

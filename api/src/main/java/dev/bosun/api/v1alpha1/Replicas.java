@@ -16,6 +16,11 @@ public record Replicas(
     @Required @Min(1) @Max(1000) @JsonPropertyDescription("The most pods that serve.")
         Integer max) {
 
+  /** Exactly {@code count} pods, never autoscaled. */
+  public static Replicas fixed(int count) {
+    return new Replicas(count, count);
+  }
+
   public boolean autoscaled() {
     return min < max;
   }

@@ -1,5 +1,6 @@
 package dev.bosun.bench.gpu;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -46,9 +47,7 @@ public final class KernelLogCorpus {
         byte[] junk = new byte[random.nextInt(1, 120)];
         random.nextBytes(junk);
         lines.add(
-            new String(junk, java.nio.charset.StandardCharsets.ISO_8859_1)
-                .replace('\n', ' ')
-                .replace('\r', ' '));
+            new String(junk, StandardCharsets.ISO_8859_1).replace('\n', ' ').replace('\r', ' '));
         continue;
       } else {
         message = NOISE[random.nextInt(NOISE.length)].formatted(random.nextInt(1, 64));

@@ -5,6 +5,7 @@ import dev.bosun.operator.client.CliActions;
 import dev.bosun.operator.client.UserError;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ public final class ClusterOptions {
   Path kubeconfig;
 
   KubernetesClient client() {
-    if (kubeconfig != null && !java.nio.file.Files.isReadable(kubeconfig)) {
+    if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
       throw new UserError("--kubeconfig: cannot read " + kubeconfig);
     }
     return OperatorMain.clientFor(kubeconfig);

@@ -1,13 +1,28 @@
 package dev.bosun.cli.dev;
 
+import dev.bosun.cli.Bosun;
 import dev.bosun.gpu.ExitCodes;
-import dev.bosun.testkit.GpuFleet;
-import dev.bosun.testkit.GpuProduct;
-import dev.bosun.testkit.K8sBinaries;
-import dev.bosun.testkit.KubeClients;
-import dev.bosun.testkit.LocalCluster;
+import dev.bosun.localcluster.BackgroundProcesses;
+import dev.bosun.localcluster.CpuFleet;
+import dev.bosun.localcluster.GpuFleet;
+import dev.bosun.localcluster.GpuProduct;
+import dev.bosun.localcluster.K8sBinaries;
+import dev.bosun.localcluster.KubeClients;
+import dev.bosun.localcluster.LocalCluster;
+import dev.bosun.localcluster.LogFiles;
+import dev.bosun.localcluster.Poll;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -23,6 +38,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     subcommands = {
       DevCommand.Up.class,
+      DevCommand.Operator.class,
       DevCommand.Down.class,
       DevCommand.Status.class,
       DevCommand.Env.class
@@ -31,10 +47,14 @@ public final class DevCommand {
 
   private static final PrintStream PROGRESS = System.err;
 
+  /** How long a background process gets between SIGTERM and SIGKILL. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
   @Command(
       name = "up",
       mixinStandardHelpOptions = true,
-      description = "Start the local cluster (or find the running one) and create the GPU fleet.")
+      description =
+          "Start the local cluster (or find the running one) and create the GPU and CPU nodes.")
   static final class Up implements Callable<Integer> {
 
     @Option(
@@ -42,6 +62,14 @@ public final class DevCommand {
         defaultValue = "4",
         description = "GPU nodes in the fleet (default: ${DEFAULT-VALUE}).")
     int nodes;
+
+    @Option(
+        names = "--cpu-nodes",
+        defaultValue = "2",
+        description =
+            "Nodes without GPUs, where CPU tiers run: the GPU nodes are tainted"
+                + " nvidia.com/gpu=present:NoSchedule (default: ${DEFAULT-VALUE}).")
+    int cpuNodes;
 
     @Option(
         names = "--gpus-per-node",
@@ -76,6 +104,10 @@ public final class DevCommand {
                     .collect(Collectors.joining(", ")));
         return ExitCodes.INVALID_INPUT;
       }
+      if (cpuNodes < 0) {
+        PROGRESS.println("--cpu-nodes: must be 0 or more, not " + cpuNodes);
+        return ExitCodes.INVALID_INPUT;
+      }
       long begin = System.nanoTime();
       KubeClients.preloadInBackground();
       var binaries = K8sBinaries.ensureBuilt(line -> PROGRESS.println("  " + line));
@@ -104,9 +136,13 @@ public final class DevCommand {
           migFleet.awaitReady(migNodes, Duration.ofMinutes(5));
           slices += migFleet.publishedSlices();
         }
+        var cpuFleet = CpuFleet.of(client);
+        PROGRESS.printf("Creating %d nodes without GPUs%n", cpuNodes);
+        cpuFleet.addNodes(0, cpuNodes);
+        cpuFleet.awaitReady(cpuNodes, Duration.ofMinutes(5));
         PROGRESS.printf(
             "%d nodes Ready, %d ResourceSlices published (%.1f s in all)%n",
-            fleet.readyNodes() + migNodes,
+            fleet.readyNodes() + migNodes + cpuFleet.readyNodes(),
             slices,
             seconds(Duration.ofNanos(System.nanoTime() - begin)));
       }
@@ -117,12 +153,114 @@ public final class DevCommand {
   }
 
   @Command(
+      name = "operator",
+      mixinStandardHelpOptions = true,
+      description =
+          "Start the Bosun operator in the background against the local cluster, once Bosun's CRDs"
+              + " are installed; `bosun dev down` stops it.")
+  static final class Operator implements Callable<Integer> {
+
+    private static final String NAME = "operator";
+    private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(60);
+
+    @Option(
+        names = "--http-port",
+        defaultValue = "18080",
+        paramLabel = "PORT",
+        description = "Port of the operator's /metrics and /healthz (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Override
+    public Integer call() {
+      Path kubeconfig = LocalCluster.defaultKubeconfig();
+      if (!Files.exists(kubeconfig)) {
+        PROGRESS.println("The local cluster is not running: start it with `bosun dev up`.");
+        return ExitCodes.UNAVAILABLE;
+      }
+      var processes = BackgroundProcesses.atDefaultHome();
+      var running = processes.running(NAME);
+      if (running.isPresent()) {
+        PROGRESS.printf(
+            "The operator already runs, pid %d (log: %s)%n",
+            running.get().pid(), running.get().log());
+        return ExitCodes.OK;
+      }
+      var started = processes.start(NAME, operatorCommand(kubeconfig));
+      try (var http = HttpClient.newHttpClient()) {
+        Poll.until(
+            "the operator answering on /healthz",
+            HEALTHY_WITHIN,
+            Duration.ofMillis(250),
+            () -> {
+              if (processes.running(NAME).isEmpty()) {
+                throw new IllegalStateException("the operator exited");
+              }
+              return healthy(http);
+            });
+      } catch (IllegalStateException | Poll.TimeoutException e) {
+        processes.stop(NAME, STOP_GRACE);
+        PROGRESS.println(
+            "The operator did not start: "
+                + e.getMessage()
+                + ". The end of its log, "
+                + started.log()
+                + ":\n"
+                + LogFiles.tail(started.log(), 10));
+        return ExitCodes.FAILED;
+      }
+      PROGRESS.printf(
+          "The operator runs, pid %d (log: %s, metrics: http://127.0.0.1:%d/metrics)%n",
+          started.pid(), started.log(), httpPort);
+      return ExitCodes.OK;
+    }
+
+    /** This CLI's own JVM, options and class path, running {@code bosun operator}. */
+    private List<String> operatorCommand(Path kubeconfig) {
+      var command = new ArrayList<String>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+      command.addAll(
+          List.of(
+              "-cp",
+              System.getProperty("java.class.path"),
+              Bosun.class.getName(),
+              "operator",
+              "--kubeconfig",
+              kubeconfig.toString(),
+              "--http-port",
+              Integer.toString(httpPort)));
+      return command;
+    }
+
+    private boolean healthy(HttpClient http) {
+      var request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/healthz"))
+              .timeout(Duration.ofSeconds(2))
+              .build();
+      try {
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  @Command(
       name = "down",
       mixinStandardHelpOptions = true,
-      description = "Stop everything the local cluster runs.")
+      description =
+          "Stop what `bosun dev` started in the background (the operator), then everything the"
+              + " local cluster runs.")
   static final class Down implements Callable<Integer> {
     @Override
     public Integer call() {
+      // What `bosun dev` started in the background goes first: it talks to the cluster.
+      for (var stopped : BackgroundProcesses.atDefaultHome().stopAll(STOP_GRACE)) {
+        PROGRESS.printf("Stopped the %s (pid %d)%n", stopped.name(), stopped.pid());
+      }
       var binaries = K8sBinaries.cached();
       if (binaries.isEmpty()) {
         PROGRESS.println("No Kubernetes binaries are built, so no local cluster can be running.");
@@ -156,6 +294,10 @@ public final class DevCommand {
                 ? "running  pid " + component.pid().orElseThrow() + ", log " + component.log()
                 : "stopped");
       }
+      for (var process : BackgroundProcesses.atDefaultHome().running()) {
+        System.out.printf(
+            "%-24s running  pid %d, log %s%n", process.name(), process.pid(), process.log());
+      }
       if (!cluster.isRunning()) {
         System.out.println("The local cluster is not running.");
         return ExitCodes.UNAVAILABLE;
@@ -163,8 +305,8 @@ public final class DevCommand {
       try (var client = KubeClients.forKubeconfig(cluster.kubeconfig())) {
         var fleet = GpuFleet.h100(client);
         System.out.printf(
-            "GPU nodes Ready: %d, ResourceSlices: %d%n",
-            fleet.readyNodes(), fleet.publishedSlices());
+            "GPU nodes Ready: %d, ResourceSlices: %d, CPU nodes Ready: %d%n",
+            fleet.readyNodes(), fleet.publishedSlices(), CpuFleet.of(client).readyNodes());
       }
       System.out.println("KUBECONFIG=" + cluster.kubeconfig());
       return ExitCodes.OK;

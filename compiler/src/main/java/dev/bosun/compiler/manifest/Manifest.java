@@ -1,5 +1,6 @@
 package dev.bosun.compiler.manifest;
 
+import dev.bosun.compiler.FieldError;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /** One Bosun object read from a source, with where it came from. */
@@ -10,7 +11,7 @@ public record Manifest(String source, int document, HasMetadata object) {
     return object.getKind() + "/" + object.getMetadata().getName();
   }
 
-  public ManifestProblem problem(dev.bosun.compiler.Problem problem) {
-    return ManifestProblem.of(source, document, reference(), problem);
+  public ManifestProblem problem(FieldError error) {
+    return ManifestProblem.of(source, document, reference(), error);
   }
 }

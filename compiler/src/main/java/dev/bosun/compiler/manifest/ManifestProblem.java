@@ -1,6 +1,6 @@
 package dev.bosun.compiler.manifest;
 
-import dev.bosun.compiler.Problem;
+import dev.bosun.compiler.FieldError;
 
 /**
  * A problem located in an input: the source (a file name), the document's number in it (0 for the
@@ -8,14 +8,14 @@ import dev.bosun.compiler.Problem;
  * and name yet) and, for syntax errors, line and column.
  */
 public record ManifestProblem(
-    String source, int document, String object, int line, int column, Problem problem) {
+    String source, int document, String object, int line, int column, FieldError error) {
 
-  public static ManifestProblem of(String source, String object, Problem problem) {
-    return new ManifestProblem(source, 0, object, 0, 0, problem);
+  public static ManifestProblem of(String source, String object, FieldError error) {
+    return new ManifestProblem(source, 0, object, 0, 0, error);
   }
 
-  public static ManifestProblem of(String source, int document, String object, Problem problem) {
-    return new ManifestProblem(source, document, object, 0, 0, problem);
+  public static ManifestProblem of(String source, int document, String object, FieldError error) {
+    return new ManifestProblem(source, document, object, 0, 0, error);
   }
 
   @Override
@@ -28,6 +28,6 @@ public record ManifestProblem(
     if (object != null) {
       text.append(object).append(": ");
     }
-    return text.append(problem).toString();
+    return text.append(error).toString();
   }
 }

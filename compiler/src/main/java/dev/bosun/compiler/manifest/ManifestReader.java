@@ -6,7 +6,7 @@ import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.TierSpec;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
-import dev.bosun.compiler.Problem;
+import dev.bosun.compiler.FieldError;
 import dev.bosun.compiler.Rules;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
@@ -78,27 +79,17 @@ public final class ManifestReader {
                   "annotations",
                       Map.of("type", "object", "additionalProperties", Map.of("type", "string"))));
 
-  private static final Map<String, Map<String, Object>> SPEC_SCHEMAS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Map<String, Object>> SPEC_SCHEMAS = new ConcurrentHashMap<>();
 
   private ManifestReader() {}
 
   /**
-   * Starts loading the Workload schema on another thread, for a command that will read Workloads:
-   * it takes a short command a tenth of its time, and can happen while the command line is parsed.
+   * Loads the Workload schema now rather than at the first read: a command that will read Workloads
+   * calls it on a thread of its own while it parses its command line, since the load takes a short
+   * command a tenth of its time.
    */
-  public static void preloadWorkloadSchema() {
-    Thread.ofPlatform()
-        .daemon()
-        .name("bosun-schema-preload")
-        .start(
-            () -> {
-              try {
-                specSchema(KINDS.get("Workload"));
-              } catch (RuntimeException e) {
-                // Left for the reader to meet again and report, as it does without a preload.
-              }
-            });
+  public static void loadWorkloadSchema() {
+    specSchema(KINDS.get("Workload"));
   }
 
   /** Reads every document of {@code text}; {@code source} names it in problems. */
@@ -147,13 +138,13 @@ public final class ManifestReader {
               null,
               line,
               column,
-              new Problem(
+              new FieldError(
                   "",
                   "YAML syntax error: "
                       + Optional.ofNullable(e.getProblem()).orElse(e.getMessage())));
     } catch (YamlEngineException e) {
       unreadable =
-          ManifestProblem.of(source, null, new Problem("", "YAML error: " + e.getMessage()));
+          ManifestProblem.of(source, null, new FieldError("", "YAML error: " + e.getMessage()));
     }
     // The documents before a syntax error are read too: every problem at once, in input order.
     List<Manifest> manifests = new ArrayList<>();
@@ -168,7 +159,7 @@ public final class ManifestReader {
     if (unreadable != null) {
       problems.add(unreadable);
     } else if (documents.isEmpty()) {
-      problems.add(ManifestProblem.of(source, null, new Problem("", "has no YAML documents")));
+      problems.add(ManifestProblem.of(source, null, new FieldError("", "has no YAML documents")));
     }
     return new ReadResult(manifests, problems);
   }
@@ -186,7 +177,7 @@ public final class ManifestReader {
               source,
               document,
               where,
-              new Problem("", "must be a mapping with apiVersion, kind, metadata and spec")));
+              new FieldError("", "must be a mapping with apiVersion, kind, metadata and spec")));
       return new ReadResult(List.of(), problems);
     }
     String kindName = scalar(mapping, "kind");
@@ -197,17 +188,17 @@ public final class ManifestReader {
     if (kindName != null && name != null) {
       where = kindName + "/" + name;
     }
-    List<Problem> found = new ArrayList<>();
+    List<FieldError> found = new ArrayList<>();
     Kind kind = kindName == null ? null : KINDS.get(kindName);
     if (kindName == null) {
       found.add(
-          new Problem(
+          new FieldError(
               "kind",
               "is required: one of "
                   + String.join(", ", KINDS.keySet().stream().sorted().toList())));
     } else if (kind == null) {
       found.add(
-          new Problem(
+          new FieldError(
               "kind",
               "\""
                   + kindName
@@ -217,10 +208,10 @@ public final class ManifestReader {
     }
     String apiVersion = scalar(mapping, "apiVersion");
     if (apiVersion == null) {
-      found.add(new Problem("apiVersion", "is required: " + API_VERSION));
+      found.add(new FieldError("apiVersion", "is required: " + API_VERSION));
     } else if (!API_VERSION.equals(apiVersion)) {
       found.add(
-          new Problem("apiVersion", "\"" + apiVersion + "\" is not served; use " + API_VERSION));
+          new FieldError("apiVersion", "\"" + apiVersion + "\" is not served; use " + API_VERSION));
     }
     if (kind != null && checkSchema) {
       found.addAll(SchemaValidator.validate(node, envelopeSchema(kind), ""));
@@ -230,7 +221,7 @@ public final class ManifestReader {
               : null;
       if (!kind.namespaced() && !SchemaValidator.isNull(namespace)) {
         found.add(
-            new Problem(
+            new FieldError(
                 "metadata.namespace", kindName + " is cluster-scoped and takes no namespace"));
       }
     }
@@ -245,10 +236,10 @@ public final class ManifestReader {
     } catch (IllegalArgumentException e) {
       problems.add(
           ManifestProblem.of(
-              source, document, where, new Problem("", "cannot be read: " + e.getMessage())));
+              source, document, where, new FieldError("", "cannot be read: " + e.getMessage())));
       return new ReadResult(List.of(), problems);
     }
-    List<Problem> ruleProblems =
+    List<FieldError> ruleProblems =
         switch (object) {
           case Workload workload -> Rules.checkWorkload(workload);
           case Tier tier -> Rules.checkTier(tier);

@@ -1,13 +1,14 @@
 package dev.bosun.compiler.manifest;
 
 import dev.bosun.api.v1alpha1.Patterns;
-import dev.bosun.compiler.Problem;
+import dev.bosun.compiler.FieldError;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -23,20 +24,19 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * are not evaluated here: {@link dev.bosun.compiler.Rules} states them in Java.
  */
 final class SchemaValidator {
-  private static final Map<String, Pattern> PATTERNS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
 
   private SchemaValidator() {}
 
-  static List<Problem> validate(Node node, Map<String, Object> schema, String path) {
-    List<Problem> problems = new ArrayList<>();
+  static List<FieldError> validate(Node node, Map<String, Object> schema, String path) {
+    List<FieldError> problems = new ArrayList<>();
     check(node, schema, path, problems);
     return problems;
   }
 
   @SuppressWarnings("unchecked")
   private static void check(
-      Node node, Map<String, Object> schema, String path, List<Problem> problems) {
+      Node node, Map<String, Object> schema, String path, List<FieldError> problems) {
     if (isNull(node)
         || Boolean.TRUE.equals(schema.get("x-kubernetes-preserve-unknown-fields"))
         || Boolean.TRUE.equals(schema.get("x-kubernetes-int-or-string"))) {
@@ -47,12 +47,12 @@ final class SchemaValidator {
       case "object" -> checkObject(node, schema, path, problems);
       case "array" -> {
         if (!(node instanceof SequenceNode sequence)) {
-          problems.add(new Problem(path, "must be a list"));
+          problems.add(new FieldError(path, "must be a list"));
           return;
         }
         Number maxItems = (Number) schema.get("maxItems");
         if (maxItems != null && sequence.getValue().size() > maxItems.intValue()) {
-          problems.add(new Problem(path, "must have at most " + maxItems.intValue() + " items"));
+          problems.add(new FieldError(path, "must have at most " + maxItems.intValue() + " items"));
         }
         Map<String, Object> items = (Map<String, Object>) schema.get("items");
         for (int i = 0; i < sequence.getValue().size() && items != null; i++) {
@@ -63,7 +63,7 @@ final class SchemaValidator {
       case "integer" -> checkInteger(node, schema, path, problems);
       case "boolean" -> {
         if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.BOOL)) {
-          problems.add(new Problem(path, "must be true or false"));
+          problems.add(new FieldError(path, "must be true or false"));
         }
       }
       default -> {}
@@ -72,9 +72,9 @@ final class SchemaValidator {
 
   @SuppressWarnings("unchecked")
   private static void checkObject(
-      Node node, Map<String, Object> schema, String path, List<Problem> problems) {
+      Node node, Map<String, Object> schema, String path, List<FieldError> problems) {
     if (!(node instanceof MappingNode mapping)) {
-      problems.add(new Problem(path, "must be a mapping"));
+      problems.add(new FieldError(path, "must be a mapping"));
       return;
     }
     Map<String, Object> properties =
@@ -84,7 +84,7 @@ final class SchemaValidator {
     for (NodeTuple tuple : mapping.getValue()) {
       String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : null;
       if (key == null) {
-        problems.add(new Problem(path, "keys must be plain strings"));
+        problems.add(new FieldError(path, "keys must be plain strings"));
         continue;
       }
       String child =
@@ -92,7 +92,7 @@ final class SchemaValidator {
               ? key
               : (additional instanceof Map ? path + "[" + key + "]" : path + "." + key);
       if (!seen.add(key)) {
-        problems.add(new Problem(child, "is set more than once"));
+        problems.add(new FieldError(child, "is set more than once"));
         continue;
       }
       if (properties.containsKey(key)) {
@@ -101,23 +101,23 @@ final class SchemaValidator {
         check(tuple.getValueNode(), (Map<String, Object>) valueSchema, child, problems);
       } else if (!properties.isEmpty()) {
         problems.add(
-            new Problem(child, "unknown field" + Suggestions.hint(key, properties.keySet())));
+            new FieldError(child, "unknown field" + Suggestions.hint(key, properties.keySet())));
       }
     }
     List<String> required = (List<String>) schema.getOrDefault("required", List.of());
     for (String name : required) {
       if (!seen.contains(name) || isNull(valueOf(mapping, name))) {
-        problems.add(new Problem(path.isEmpty() ? name : path + "." + name, "is required"));
+        problems.add(new FieldError(path.isEmpty() ? name : path + "." + name, "is required"));
       }
     }
   }
 
   private static void checkString(
-      Node node, Map<String, Object> schema, String path, List<Problem> problems) {
+      Node node, Map<String, Object> schema, String path, List<FieldError> problems) {
     if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.STR)) {
       String hint =
           node instanceof ScalarNode scalar ? " (quote it: \"" + scalar.getValue() + "\")" : "";
-      problems.add(new Problem(path, "must be a string" + hint));
+      problems.add(new FieldError(path, "must be a string" + hint));
       return;
     }
     String value = scalar.getValue();
@@ -125,7 +125,7 @@ final class SchemaValidator {
     List<String> allowed = (List<String>) schema.get("enum");
     if (allowed != null && !allowed.contains(value)) {
       problems.add(
-          new Problem(
+          new FieldError(
               path,
               "\""
                   + value
@@ -136,40 +136,41 @@ final class SchemaValidator {
     }
     Number maxLength = (Number) schema.get("maxLength");
     if (maxLength != null && value.length() > maxLength.intValue()) {
-      problems.add(new Problem(path, "must be at most " + maxLength.intValue() + " characters"));
+      problems.add(new FieldError(path, "must be at most " + maxLength.intValue() + " characters"));
     }
     Number minLength = (Number) schema.get("minLength");
     if (minLength != null && value.length() < minLength.intValue()) {
-      problems.add(new Problem(path, "must be at least " + minLength.intValue() + " characters"));
+      problems.add(
+          new FieldError(path, "must be at least " + minLength.intValue() + " characters"));
     }
     String pattern = (String) schema.get("pattern");
     if (pattern != null && !compiled(pattern).matcher(value).find()) {
       String expected = Patterns.DESCRIPTIONS.getOrDefault(pattern, "does not match " + pattern);
-      problems.add(new Problem(path, "\"" + value + "\" " + expected));
+      problems.add(new FieldError(path, "\"" + value + "\" " + expected));
     }
   }
 
   private static void checkInteger(
-      Node node, Map<String, Object> schema, String path, List<Problem> problems) {
+      Node node, Map<String, Object> schema, String path, List<FieldError> problems) {
     if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.INT)) {
-      problems.add(new Problem(path, "must be a whole number"));
+      problems.add(new FieldError(path, "must be a whole number"));
       return;
     }
     BigInteger value;
     try {
       value = integer(scalar);
     } catch (NumberFormatException e) {
-      problems.add(new Problem(path, "must be a decimal whole number"));
+      problems.add(new FieldError(path, "must be a decimal whole number"));
       return;
     }
     Number minimum = (Number) schema.get("minimum");
     Number maximum = (Number) schema.get("maximum");
     if (minimum != null && value.compareTo(BigInteger.valueOf(minimum.longValue())) < 0) {
-      problems.add(new Problem(path, "must be at least " + minimum.longValue()));
+      problems.add(new FieldError(path, "must be at least " + minimum.longValue()));
     } else if (maximum != null && value.compareTo(BigInteger.valueOf(maximum.longValue())) > 0) {
-      problems.add(new Problem(path, "must be at most " + maximum.longValue()));
+      problems.add(new FieldError(path, "must be at most " + maximum.longValue()));
     } else if (value.bitLength() > 31) {
-      problems.add(new Problem(path, "is too large"));
+      problems.add(new FieldError(path, "is too large"));
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.bosun.compiler.manifest;
 
 import dev.bosun.api.v1alpha1.Tier;
-import dev.bosun.compiler.Problem;
+import dev.bosun.compiler.FieldError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -81,8 +81,8 @@ public final class TierCatalog {
   }
 
   /** The problem of a Workload that names a tier not in the catalog. */
-  public Problem missing(String name) {
-    return new Problem(
+  public FieldError missing(String name) {
+    return new FieldError(
         "spec.size", "tier \"" + name + "\" does not exist" + Suggestions.hint(name, names));
   }
 

@@ -2,6 +2,7 @@ package dev.bosun.compiler.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -65,12 +66,12 @@ class ManifestReaderProperties {
     List<ManifestProblem> problems = readAndRender(yaml);
     for (ManifestProblem problem : problems) {
       boolean located =
-          !problem.problem().path().isEmpty()
+          !problem.error().path().isEmpty()
               || problem.line() > 0
               || problem.object() == null
               || problem.object().startsWith("document ");
       assertThat(located).as("%s names a field path or a position", problem).isTrue();
-      assertThat(problem.problem().message()).isNotBlank();
+      assertThat(problem.error().message()).isNotBlank();
     }
   }
 
@@ -86,7 +87,7 @@ class ManifestReaderProperties {
 
   private static List<ManifestProblem> readAndRender(String yaml) {
     ReadResult read = ManifestReader.read("input.yaml", yaml);
-    List<ManifestProblem> problems = new java.util.ArrayList<>(read.problems());
+    List<ManifestProblem> problems = new ArrayList<>(read.problems());
     problems.addAll(Renderer.render(read.manifests(), TIERS, null).problems());
     return problems;
   }

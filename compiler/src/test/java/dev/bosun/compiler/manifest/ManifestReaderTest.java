@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Workload;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +32,7 @@ class ManifestReaderTest {
 
   private static List<String> problems(String yaml) {
     ReadResult read = ManifestReader.read("chat.yaml", yaml);
-    List<ManifestProblem> problems = new java.util.ArrayList<>(read.problems());
+    List<ManifestProblem> problems = new ArrayList<>(read.problems());
     problems.addAll(Renderer.render(read.manifests(), TIERS, null).problems());
     return problems.stream().map(ManifestProblem::toString).toList();
   }
@@ -66,12 +69,9 @@ class ManifestReaderTest {
         read.objectsOf(Workload.class).stream().map(w -> w.getMetadata().getName()).toList();
     assertThat(names)
         .hasSize(135)
-        .isSortedAccordingTo(
-            java.util.Comparator.comparingInt(n -> Integer.parseInt(n.substring(2))));
+        .isSortedAccordingTo(Comparator.comparingInt(n -> Integer.parseInt(n.substring(2))));
     String oneByOne =
-        rendered.objects().stream()
-            .map(o -> Output.yaml(List.of(o)))
-            .collect(java.util.stream.Collectors.joining());
+        rendered.objects().stream().map(o -> Output.yaml(List.of(o))).collect(Collectors.joining());
     assertThat(Output.yaml(rendered.objects())).isEqualTo(oneByOne);
   }
 

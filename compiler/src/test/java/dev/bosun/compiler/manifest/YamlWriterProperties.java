@@ -3,6 +3,8 @@ package dev.bosun.compiler.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -73,10 +75,7 @@ class YamlWriterProperties {
 
   @Example
   void theRenderedExamplesReadBackAsTheirJson() throws Exception {
-    var read =
-        ManifestReader.read(
-            "chat.yaml",
-            java.nio.file.Files.readString(java.nio.file.Path.of("../examples/chat.yaml")));
+    var read = ManifestReader.read("chat.yaml", Files.readString(Path.of("../examples/chat.yaml")));
     var rendered = Renderer.render(read.manifests(), TierCatalog.defaults(), null).objects();
     Iterable<Object> documents =
         new Load(LoadSettings.builder().build()).loadAllFromString(Output.yaml(rendered));

@@ -6,6 +6,7 @@ import static dev.bosun.gpu.text.Json.string;
 import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.text.Json;
+import java.util.Locale;
 
 /** A node snapshot as JSON (hand-written: this module has no JSON library). */
 public final class SnapshotJson {
@@ -108,9 +109,9 @@ public final class SnapshotJson {
     if (g.migMode() == null) b.append("null");
     else
       b.append("{\"current\": ")
-          .append(string(g.migMode().current().name().toLowerCase(java.util.Locale.ROOT)))
+          .append(string(g.migMode().current().name().toLowerCase(Locale.ROOT)))
           .append(", \"pending\": ")
-          .append(string(g.migMode().pending().name().toLowerCase(java.util.Locale.ROOT)))
+          .append(string(g.migMode().pending().name().toLowerCase(Locale.ROOT)))
           .append('}');
     b.append('}');
   }

@@ -8,6 +8,7 @@ import dev.bosun.gpu.metrics.GpuMetrics;
 import dev.bosun.gpu.sim.SimulatedGpuNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -145,7 +146,7 @@ class NodeHealthTrackerTest {
     tick();
     node.doubleBitEcc(0, 1, now);
     tick();
-    Map<String, GpuHealth> health = new java.util.HashMap<>();
+    Map<String, GpuHealth> health = new HashMap<>();
     state.gpus().forEach((u, s) -> health.put(u, s.health()));
     String text =
         GpuMetrics.render(

@@ -1,6 +1,7 @@
 package dev.bosun.gpu.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.bosun.gpu.Fixtures;
 import dev.bosun.gpu.model.ClockEventReasons;
@@ -83,8 +84,7 @@ class TelemetryClassifierTest {
         HEALTHY.withClockEventReasons(new ClockEventReasons(ClockEventReasons.SW_POWER_CAP));
     assertThat(TelemetryClassifier.findings(HEALTHY, hot, NOW))
         .extracting(Finding::signal, Finding::faultClass)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(Signal.THERMAL_SLOWDOWN, FaultClass.DEGRADED));
+        .containsExactly(tuple(Signal.THERMAL_SLOWDOWN, FaultClass.DEGRADED));
     assertThat(TelemetryClassifier.findings(HEALTHY, braked, NOW))
         .extracting(Finding::signal)
         .containsExactly(Signal.POWER_SLOWDOWN);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class BoundedLineReaderTest {
           public int read(char[] buf, int off, int len) {
             if (left == 0) return -1;
             int n = (int) Math.min(len, left);
-            java.util.Arrays.fill(buf, off, off + n, 'x');
+            Arrays.fill(buf, off, off + n, 'x');
             left -= n;
             return n;
           }

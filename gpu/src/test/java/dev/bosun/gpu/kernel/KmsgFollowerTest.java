@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,8 +99,7 @@ class KmsgFollowerTest {
   @Test
   void aNewBootStartsOverBecauseSequenceNumbersRestart(@TempDir Path dir) throws IOException {
     KmsgCursorStore store = new KmsgCursorStore(dir.resolve("c"));
-    store.save(
-        new KmsgCursor(BOOT, 5000, java.util.Map.of(PciAddress.of("0000:18:00.0"), "GPU-old")));
+    store.save(new KmsgCursor(BOOT, 5000, Map.of(PciAddress.of("0000:18:00.0"), "GPU-old")));
     RingBuffer kmsg = new RingBuffer();
     kmsg.log(xid(79));
     List<DriverFault> delivered = new ArrayList<>();

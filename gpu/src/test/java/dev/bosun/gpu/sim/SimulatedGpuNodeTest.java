@@ -11,6 +11,7 @@ import dev.bosun.gpu.classify.XidClassifier;
 import dev.bosun.gpu.classify.XidHistory;
 import dev.bosun.gpu.kernel.DriverFault;
 import dev.bosun.gpu.kernel.KernelLogParser;
+import dev.bosun.gpu.kernel.KmsgRecordSource;
 import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.smi.SmiXmlParser;
@@ -131,9 +132,7 @@ class SimulatedGpuNodeTest {
     KernelLogParser parser = new KernelLogParser();
     List<DriverFault> faults = new ArrayList<>();
     try (var kmsg = node.kmsg()) {
-      for (var r = kmsg.next();
-          r instanceof dev.bosun.gpu.kernel.KmsgRecordSource.Record rec;
-          r = kmsg.next()) {
+      for (var r = kmsg.next(); r instanceof KmsgRecordSource.Record rec; r = kmsg.next()) {
         faults.addAll(parser.acceptLine(rec.text()));
       }
     } catch (Exception e) {

@@ -5,6 +5,7 @@ import static dev.bosun.gpu.ExitCodes.INVALID_INPUT;
 import static dev.bosun.gpu.ExitCodes.OK;
 
 import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
@@ -246,13 +247,14 @@ public final class CliActions {
       return "-";
     }
     return conditions.stream()
-        .filter(c -> c.type().equals("Ready") || "True".equals(c.status()))
+        .filter(c -> c.type().equals(ConditionTypes.READY) || "True".equals(c.status()))
         .map(
             c ->
                 c.type()
                     + "="
                     + c.status()
-                    + (c.reason() == null || c.type().equals("Ready") && "True".equals(c.status())
+                    + (c.reason() == null
+                            || c.type().equals(ConditionTypes.READY) && "True".equals(c.status())
                         ? ""
                         : "(" + c.reason() + ")"))
         .collect(Collectors.joining(" "));

@@ -1,10 +1,12 @@
 package dev.bosun.operator.client;
 
 import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
-import dev.bosun.api.v1alpha1.WorkloadSpec;
+import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.compiler.Labels;
 import dev.bosun.compiler.Names;
 import dev.bosun.operator.Conditions;
@@ -21,7 +23,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -106,15 +110,16 @@ public final class WorkloadClient {
           progress.accept(line);
           last = line;
         }
-        if (Conditions.isTrue(status.conditions(), Conditions.READY)) {
+        if (Conditions.isTrue(status.conditions(), ConditionTypes.READY)) {
           return Outcome.READY;
         }
-        Condition degraded = Conditions.find(status.conditions(), Conditions.DEGRADED);
+        Condition degraded = Conditions.find(status.conditions(), ConditionTypes.DEGRADED);
         // Unschedulable and quota problems can clear on their own; the spec and a missing tier
         // cannot.
         if (degraded != null
             && "True".equals(degraded.status())
-            && Set.of("InvalidSpec", "TierNotFound", "JobFailed").contains(degraded.reason())) {
+            && Set.of(Reasons.INVALID_SPEC, Reasons.TIER_NOT_FOUND, Reasons.JOB_FAILED)
+                .contains(degraded.reason())) {
           return Outcome.DEGRADED;
         }
       }
@@ -128,7 +133,7 @@ public final class WorkloadClient {
                         w.getMetadata().getResourceVersion(),
                         workload.getMetadata().getResourceVersion()),
             Math.min(5, Math.max(1, remainingSeconds(deadline))),
-            java.util.concurrent.TimeUnit.SECONDS);
+            TimeUnit.SECONDS);
       } catch (KubernetesClientTimeoutException unchanged) {
         // Nothing changed: look again.
       }
@@ -152,7 +157,7 @@ public final class WorkloadClient {
                     + c.status()
                     + (c.reason() == null ? "" : " (" + c.reason() + ")")
                     + (c.message() == null
-                            || "False".equals(c.status()) && !c.type().equals(Conditions.READY)
+                            || "False".equals(c.status()) && !c.type().equals(ConditionTypes.READY)
                         ? ""
                         : ": " + c.message()))
         .collect(Collectors.joining("; "));
@@ -284,7 +289,7 @@ public final class WorkloadClient {
     var status = workload.getStatus();
     if (status == null
         || !Objects.equals(status.observedGeneration(), workload.getMetadata().getGeneration())
-        || !Conditions.isTrue(status.conditions(), Conditions.READY)) {
+        || !Conditions.isTrue(status.conditions(), ConditionTypes.READY)) {
       throw new UserError(
           "workload "
               + name
@@ -296,14 +301,13 @@ public final class WorkloadClient {
                   : summary(status.conditions())));
     }
     String image = pinnedImage(workload.getSpec().image(), runningDigests(workload), from);
-    WorkloadSpec spec = workload.getSpec();
     var promoted = new Workload();
     promoted.setMetadata(
         new ObjectMetaBuilder()
             .withName(name)
             .withLabels(workload.getMetadata().getLabels())
             .build());
-    promoted.setSpec(withImage(spec, image));
+    promoted.setSpec(new WorkloadSpecBuilder(workload.getSpec()).withImage(image).build());
     return deploy(promoted, to);
   }
 
@@ -316,7 +320,7 @@ public final class WorkloadClient {
       pod.getStatus().getContainerStatuses().stream()
           .filter(c -> c.getImageID() != null)
           .map(c -> DIGEST.matcher(c.getImageID()))
-          .filter(java.util.regex.Matcher::find)
+          .filter(Matcher::find)
           .forEach(m -> digests.add(m.group()));
     }
     return digests;
@@ -350,27 +354,6 @@ public final class WorkloadClient {
     int slash = withoutDigest.lastIndexOf('/');
     int colon = withoutDigest.lastIndexOf(':');
     return colon > slash ? withoutDigest.substring(0, colon) : withoutDigest;
-  }
-
-  private static WorkloadSpec withImage(WorkloadSpec s, String image) {
-    return new WorkloadSpec(
-        s.type(),
-        image,
-        s.size(),
-        s.command(),
-        s.args(),
-        s.env(),
-        s.port(),
-        s.replicas(),
-        s.scaleOn(),
-        s.health(),
-        s.parallelism(),
-        s.completions(),
-        s.modelCache(),
-        s.checkpoints(),
-        s.exposure(),
-        s.egress(),
-        s.labels());
   }
 
   /** Deletes the Workload from the Environment; the garbage collector removes what it owned. */

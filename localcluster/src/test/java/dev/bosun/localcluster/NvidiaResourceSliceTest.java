@@ -1,8 +1,9 @@
-package dev.bosun.testkit;
+package dev.bosun.localcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.resource.v1.Device;
@@ -12,7 +13,7 @@ class NvidiaResourceSliceTest {
 
   private static final GpuProduct H100 = GpuProduct.H100_80GB_HBM3;
 
-  private final io.fabric8.kubernetes.api.model.Node node =
+  private final Node node =
       new NodeBuilder()
           .withNewMetadata()
           .withName("gpu-node-0007")

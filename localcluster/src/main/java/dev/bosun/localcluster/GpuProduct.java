@@ -1,4 +1,4 @@
-package dev.bosun.testkit;
+package dev.bosun.localcluster;
 
 import java.util.List;
 import java.util.Locale;

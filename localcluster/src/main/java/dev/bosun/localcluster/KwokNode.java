@@ -1,4 +1,4 @@
-package dev.bosun.testkit;
+package dev.bosun.localcluster;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A GPU node that KWOK plays the kubelet of: the labels GPU feature discovery and the cloud would
- * put on it, and the capacity of a host with that many GPUs.
+ * A node that KWOK plays the kubelet of, with the labels and capacity the cloud and (on GPU nodes)
+ * GPU feature discovery would give it: a general-purpose CPU host, or a GPU host.
  *
- * <p>The GPUs themselves are not in the node's capacity: with DRA they are devices in the node's
- * ResourceSlice, and counting them twice would let the scheduler place pods that DRA refuses.
+ * <p>A GPU node's GPUs are not in its capacity: with DRA they are devices in the node's
+ * ResourceSlice, and counting them twice would let the scheduler place pods that DRA refuses. GPU
+ * nodes carry the taint GPU node pools carry on GKE and elsewhere, so only pods that tolerate it
+ * (the GPU tiers do) take a GPU node's room.
  */
-final class KwokGpuNode {
+final class KwokNode {
 
   /** KWOK's controller manages the nodes with this annotation (kwokctl's default selector). */
   static final String KWOK_ANNOTATION = "kwok.x-k8s.io/node";
@@ -26,19 +28,36 @@ final class KwokGpuNode {
   // Per GPU, an HGX H100 host has 24 CPUs and 256 GiB of memory (192 and 2 TiB for eight).
   private static final int CPUS_PER_GPU = 24;
   private static final int MEMORY_GIB_PER_GPU = 256;
+  // A general-purpose 64-vCPU host with 4 GiB per vCPU (n2-standard-64, m6i.16xlarge): with the
+  // 500m of the smallest tier it holds the 110 pods a node may run.
+  private static final int CPU_HOST_CPUS = 64;
+  private static final int CPU_HOST_MEMORY_GIB = 256;
   // What the system and the kubelet keep for themselves.
   private static final int RESERVED_CPUS = 2;
   private static final int RESERVED_MEMORY_GIB = 16;
 
-  private KwokGpuNode() {}
+  private KwokNode() {}
 
-  static Node build(String fleet, String name, int index, GpuProduct product, int gpus) {
-    int cpus = CPUS_PER_GPU * Math.max(gpus, 1);
-    int memoryGib = MEMORY_GIB_PER_GPU * Math.max(gpus, 1);
+  static Node gpu(String fleet, String name, int index, GpuProduct product, int gpus) {
+    Node node =
+        node(
+            name,
+            gpuLabels(fleet, name, index, product, gpus),
+            CPUS_PER_GPU * Math.max(gpus, 1),
+            MEMORY_GIB_PER_GPU * Math.max(gpus, 1));
+    node.getSpec().setTaints(List.of(GpuFleet.taint()));
+    return node;
+  }
+
+  static Node cpu(String fleet, String name, int index) {
+    return node(name, hostLabels(fleet, name, index), CPU_HOST_CPUS, CPU_HOST_MEMORY_GIB);
+  }
+
+  private static Node node(String name, Map<String, String> labels, int cpus, int memoryGib) {
     return new NodeBuilder()
         .withNewMetadata()
         .withName(name)
-        .withLabels(labels(fleet, name, index, product, gpus))
+        .withLabels(labels)
         .addToAnnotations(KWOK_ANNOTATION, "fake")
         .addToAnnotations("node.alpha.kubernetes.io/ttl", "0")
         .endMetadata()
@@ -65,8 +84,8 @@ final class KwokGpuNode {
         .build();
   }
 
-  private static Map<String, String> labels(
-      String fleet, String name, int index, GpuProduct product, int gpus) {
+  /** What every node carries: KWOK's, the fleet's and the well-known labels of the kubelet. */
+  private static Map<String, String> hostLabels(String fleet, String name, int index) {
     var labels = new LinkedHashMap<String, String>();
     labels.put("type", "kwok");
     labels.put(FLEET_LABEL, fleet);
@@ -74,6 +93,12 @@ final class KwokGpuNode {
     labels.put("kubernetes.io/os", "linux");
     labels.put("kubernetes.io/arch", "amd64");
     labels.put("topology.kubernetes.io/zone", ZONES.get(index % ZONES.size()));
+    return labels;
+  }
+
+  private static Map<String, String> gpuLabels(
+      String fleet, String name, int index, GpuProduct product, int gpus) {
+    var labels = hostLabels(fleet, name, index);
     // GPU feature discovery's labels, as on a real node with this driver and GPU.
     labels.put("nvidia.com/gpu.present", "true");
     labels.put("nvidia.com/gpu.product", product.productLabel());

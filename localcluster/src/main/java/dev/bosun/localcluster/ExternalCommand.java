@@ -1,4 +1,4 @@
-package dev.bosun.testkit;
+package dev.bosun.localcluster;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.bosun.testkit;
+package dev.bosun.localcluster;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Quantity;

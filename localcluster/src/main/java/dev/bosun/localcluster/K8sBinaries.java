@@ -1,4 +1,4 @@
-package dev.bosun.testkit;
+package dev.bosun.localcluster;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ public record K8sBinaries(Path directory) {
   /** The Kubernetes release the script builds by default; the cache is keyed by it. */
   public static final String KUBERNETES_VERSION = "1.36.3";
 
-  static final List<String> COMPONENTS =
+  public static final List<String> COMPONENTS =
       List.of(
           "etcd",
           "kube-apiserver",

@@ -1,4 +1,4 @@
-package dev.bosun.testkit;
+package dev.bosun.localcluster;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -29,8 +29,7 @@ public final class KubeClients {
             () -> {
               var nowhere = new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").build();
               try (var client = new KubernetesClientBuilder().withConfig(nowhere).build()) {
-                var node =
-                    KwokGpuNode.build("preload", "preload-0", 0, GpuProduct.H100_80GB_HBM3, 8);
+                var node = KwokNode.gpu("preload", "preload-0", 0, GpuProduct.H100_80GB_HBM3, 8);
                 client
                     .getKubernetesSerialization()
                     .asJson(NvidiaResourceSlice.forNode(node, GpuProduct.H100_80GB_HBM3, 8));

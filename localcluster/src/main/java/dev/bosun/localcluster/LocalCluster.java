@@ -1,6 +1,4 @@
-package dev.bosun.testkit;
-
-import static org.awaitility.Awaitility.await;
+package dev.bosun.localcluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Kubernetes cluster on 127.0.0.1 made of real components (etcd, kube-apiserver,
@@ -149,15 +146,15 @@ public final class LocalCluster {
    */
   private void awaitLeaders() {
     try {
-      await("kube-scheduler and kube-controller-manager to take their leases")
-          .atMost(LEADER_TIMEOUT)
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () -> {
-                failIfAComponentExited();
-                return leaseHolders().size() == LEADERS.size();
-              });
-    } catch (ConditionTimeoutException e) {
+      Poll.until(
+          "kube-scheduler and kube-controller-manager taking their leases",
+          LEADER_TIMEOUT,
+          Duration.ofMillis(200),
+          () -> {
+            failIfAComponentExited();
+            return leaseHolders().size() == LEADERS.size();
+          });
+    } catch (Poll.TimeoutException e) {
       throw new ClusterStartException(
           "kube-scheduler or kube-controller-manager did not start working within "
               + LEADER_TIMEOUT.toSeconds()
@@ -202,7 +199,7 @@ public final class LocalCluster {
             + " exited during start; see its log at "
             + log
             + "\n"
-            + indent(tail(log, 10))
+            + indent(LogFiles.tail(log, 10))
             + more);
   }
 
@@ -464,15 +461,6 @@ public final class LocalCluster {
                 "KWOK_WORKDIR", workDirectory().toString(),
                 "KWOK_KUBECTL_BINARY", binaries.kubectl().toString(),
                 "KWOK_KUBE_VERSION", "v" + K8sBinaries.KUBERNETES_VERSION));
-  }
-
-  private static String tail(Path file, int lines) {
-    try (Stream<String> all = Files.lines(file)) {
-      List<String> kept = all.toList();
-      return String.join("\n", kept.subList(Math.max(0, kept.size() - lines), kept.size()));
-    } catch (IOException | UncheckedIOException e) {
-      return "(cannot read " + file + ": " + e.getMessage() + ")";
-    }
   }
 
   private static String indent(String text) {

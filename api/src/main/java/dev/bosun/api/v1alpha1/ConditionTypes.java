@@ -1,0 +1,27 @@
+package dev.bosun.api.v1alpha1;
+
+/**
+ * The types of the conditions Bosun writes, on its own objects and on the Nodes and pods it looks
+ * after. The reasons they carry are in {@link Reasons}.
+ */
+public final class ConditionTypes {
+  /** On a Workload and an Environment: whether it does what its spec asks, now. */
+  public static final String READY = "Ready";
+
+  /** On a Workload: whether a rollout or a run is under way and moving. */
+  public static final String PROGRESSING = "Progressing";
+
+  /** On a Workload and an Environment: True when something blocks it that a human must act on. */
+  public static final String DEGRADED = "Degraded";
+
+  /**
+   * On a GPU Node and in its GpuNodeHealth, with the same status and reason, set by the node agent:
+   * whether the node's GPUs can serve.
+   */
+  public static final String GPU_HEALTHY = "GpuHealthy";
+
+  /** On a GPU pod, as its readiness gate: the pod is Ready only once Bosun vouches for its GPUs. */
+  public static final String GPU_HEALTHY_GATE = "bosun.dev/gpu-healthy";
+
+  private ConditionTypes() {}
+}

@@ -1,0 +1,93 @@
+package dev.bosun.api.v1alpha1;
+
+/**
+ * The reasons of the conditions in {@link ConditionTypes}: one CamelCase word that a program can
+ * match on, beside the message a human reads. Grouped by the condition that carries them; one
+ * reason may serve several.
+ */
+public final class Reasons {
+  // Ready of a Workload.
+
+  /** Ready: a serving Workload has all its replicas of the current version ready. */
+  public static final String REPLICAS_READY = "ReplicasReady";
+
+  /** Ready is False: a serving Workload has fewer ready replicas of its current version. */
+  public static final String REPLICAS_NOT_READY = "ReplicasNotReady";
+
+  /** Ready: a Training or Batch Workload's Job completed. */
+  public static final String SUCCEEDED = "Succeeded";
+
+  /** Ready is False: a Training or Batch Workload's Job has not finished yet. */
+  public static final String RUNNING = "Running";
+
+  /** Ready is False: a Training or Batch Workload's Job failed. */
+  public static final String FAILED = "Failed";
+
+  /** Ready is False: a Workload has no Deployment or Job yet, and nothing says why. */
+  public static final String NOT_READY = "NotReady";
+
+  // Ready of an Environment.
+
+  /** Ready: an Environment's namespace, quota, limits and network policy are applied. */
+  public static final String APPLIED = "Applied";
+
+  // Progressing of a Workload.
+
+  /** Progressing: replicas are being replaced or started, or a Job is running. */
+  public static final String ROLLING_OUT = "RollingOut";
+
+  /** Progressing is False: a rollout would go on but something Degraded names stops it. */
+  public static final String BLOCKED = "Blocked";
+
+  /** Progressing is False: nothing is left to do for the current spec. */
+  public static final String COMPLETE = "Complete";
+
+  // Degraded of a Workload or an Environment: the reason names what to fix.
+
+  /** Degraded is False: nothing is wrong (Workloads and Environments). */
+  public static final String AS_EXPECTED = "AsExpected";
+
+  /** Degraded: the Workload's size names a Tier that does not exist. */
+  public static final String TIER_NOT_FOUND = "TierNotFound";
+
+  /**
+   * Degraded: the Workload breaks a rule of its Tier or Environment; the message names the field.
+   */
+  public static final String INVALID_SPEC = "InvalidSpec";
+
+  /** Degraded: the scheduler cannot place a pod; the message is the scheduler's. */
+  public static final String UNSCHEDULABLE = "Unschedulable";
+
+  /** Degraded: a quota of the namespace refuses a pod or a ResourceClaim. */
+  public static final String QUOTA_EXCEEDED = "QuotaExceeded";
+
+  /** Degraded: a Training or Batch Workload's Job failed; the message is the Job's. */
+  public static final String JOB_FAILED = "JobFailed";
+
+  /** Degraded: the operator could not apply the objects (Workloads and Environments). */
+  public static final String APPLY_FAILED = "ApplyFailed";
+
+  /** Degraded: pods cannot be created for a reason other than quota, such as admission. */
+  public static final String FAILED_CREATE = "FailedCreate";
+
+  // GpuHealthy of a Node and its GpuNodeHealth, written by the node agent.
+
+  /** GpuHealthy: every GPU of the node is healthy. */
+  public static final String GPUS_HEALTHY = "GpusHealthy";
+
+  /** GpuHealthy, still True: some GPUs are slowed down (heat, power) but not broken. */
+  public static final String GPUS_DEGRADED = "GpusDegraded";
+
+  /** GpuHealthy is False: at least one GPU is unhealthy; the message names it. */
+  public static final String GPU_UNHEALTHY = "GpuUnhealthy";
+
+  /** GpuHealthy is Unknown: the agent finds no GPU on the node, or cannot read its GPU source. */
+  public static final String NO_GPUS = "NoGpus";
+
+  // The GPU readiness gate of a pod.
+
+  /** The gate is True: no fault of the pod's GPUs is known (set until GPU remediation runs). */
+  public static final String NO_FAULT_KNOWN = "NoFaultKnown";
+
+  private Reasons() {}
+}

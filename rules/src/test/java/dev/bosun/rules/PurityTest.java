@@ -1,0 +1,48 @@
+package dev.bosun.rules;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.bosun.operator.Conditions;
+import dev.bosun.operator.EnvironmentObjects;
+import dev.bosun.operator.WorkloadObservation;
+import org.junit.jupiter.api.Test;
+
+/** The pure parts of Bosun stay pure: see {@link PureCode} for what that forbids. */
+class PurityTest {
+  @Test
+  void compilerClassificationAndStatusFunctionsArePure() {
+    JavaClasses bosun =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.bosun");
+    PureCode.rule(
+            bosun,
+            resideInAnyPackage("dev.bosun.compiler..", "dev.bosun.gpu.classify..")
+                .or(
+                    belongToAnyOf(
+                        WorkloadObservation.class, Conditions.class, EnvironmentObjects.class))
+                .as(
+                    "are the compiler, GPU classification or the status functions, or Bosun code"
+                        + " they use"))
+        .check(bosun);
+  }
+
+  @Test
+  void ruleCatchesEachKindOfImpurity() {
+    JavaClasses impure = new ClassFileImporter().importClasses(Impure.class);
+    assertThatThrownBy(
+            () -> PureCode.rule(impure, belongToAnyOf(Impure.class).as("are Impure")).check(impure))
+        .hasMessageContaining("calls method <java.time.Instant.now()>")
+        .hasMessageContaining("calls method <java.lang.System.getenv(java.lang.String)>")
+        .hasMessageContaining("io.fabric8.kubernetes.client.KubernetesClient")
+        .hasMessageContaining("calls method <java.nio.file.Files.readString(java.nio.file.Path)>")
+        .hasMessageContaining("calls constructor <java.lang.Thread.<init>(java.lang.Runnable)>")
+        .hasMessageContaining("calls method <java.util.concurrent.ExecutorService.shutdown()>")
+        .hasMessageContaining("calls method <java.util.UUID.randomUUID()>");
+  }
+}
