@@ -1,15 +1,11 @@
 package dev.bosun.operator;
 
+import dev.bosun.api.v1alpha1.ChildReference;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.EnvironmentStatus;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -34,11 +30,11 @@ import java.util.stream.Collectors;
 public final class EnvironmentReconciler implements Reconciler<Environment> {
   public static final String NAME = "environment";
 
-  private final KubernetesClient client;
+  private final Children children;
   private InformerEventSource<Tier, Environment> tiers;
 
   public EnvironmentReconciler(KubernetesClient client) {
-    this.client = client;
+    this.children = new Children(client);
   }
 
   @Override
@@ -67,33 +63,11 @@ public final class EnvironmentReconciler implements Reconciler<Environment> {
         tiers
             .list(t -> true)
             .collect(Collectors.toMap(t -> t.getMetadata().getName(), Function.identity()));
-    List<HasMetadata> objects = EnvironmentObjects.build(environment, catalog);
-    var owner =
-        new OwnerReferenceBuilder()
-            .withApiVersion(environment.getApiVersion())
-            .withKind(environment.getKind())
-            .withName(environment.getMetadata().getName())
-            .withUid(environment.getMetadata().getUid())
-            .withController(true)
-            .build();
-    for (HasMetadata object : objects) {
-      // The namespace outlives its Environment: deleting a stage must not delete what runs there.
-      if (!(object instanceof Namespace)) {
-        object.getMetadata().setOwnerReferences(List.of(owner));
-      }
-      client
-          .resource(object)
-          .fieldManager(Children.FIELD_MANAGER)
-          .forceConflicts()
-          .serverSideApply();
-    }
-    if (objects.stream().noneMatch(o -> o instanceof ResourceQuota)) {
-      client
-          .resources(ResourceQuota.class)
-          .inNamespace(environment.getSpec().namespace())
-          .withName(EnvironmentObjects.QUOTA_NAME)
-          .delete();
-    }
+    // The namespace outlives its Environment (Children owns only namespaced objects): deleting a
+    // stage must not delete what runs there.
+    Children.Applied applied =
+        children.reconcile(
+            environment, EnvironmentObjects.build(environment, catalog), inventoryOf(environment));
     return patchIfChanged(
         environment,
         status(
@@ -102,24 +76,39 @@ public final class EnvironmentReconciler implements Reconciler<Environment> {
             Reasons.APPLIED,
             "namespace "
                 + environment.getSpec().namespace()
-                + " enforces the restricted Pod Security Standard"));
+                + " enforces the restricted Pod Security Standard",
+            applied.inventory()));
   }
 
   @Override
   public ErrorStatusUpdateControl<Environment> updateErrorStatus(
       Environment environment, Context<Environment> context, Exception e) {
     return ErrorStatusUpdateControl.patchStatus(
-        withStatus(
+        StatusPatch.of(
             environment,
+            new Environment(),
             status(
                 environment,
                 false,
                 Reasons.APPLY_FAILED,
-                Optional.ofNullable(e.getMessage()).orElse(e.toString()))));
+                Optional.ofNullable(e.getMessage()).orElse(e.toString()),
+                inventoryOf(environment))));
   }
 
+  /** What the last successful reconcile applied, as the Environment's status keeps it. */
+  private static List<ChildReference> inventoryOf(Environment environment) {
+    return environment.getStatus() == null || environment.getStatus().children() == null
+        ? List.of()
+        : environment.getStatus().children();
+  }
+
+  /** The status to write; it always carries the inventory, since an apply without it drops it. */
   private static EnvironmentStatus status(
-      Environment environment, boolean ready, String reason, String message) {
+      Environment environment,
+      boolean ready,
+      String reason,
+      String message,
+      List<ChildReference> inventory) {
     long generation = Optional.ofNullable(environment.getMetadata().getGeneration()).orElse(0L);
     var previous = environment.getStatus() == null ? null : environment.getStatus().conditions();
     return new EnvironmentStatus(
@@ -134,21 +123,14 @@ public final class EnvironmentReconciler implements Reconciler<Environment> {
                     ready ? Reasons.AS_EXPECTED : reason,
                     ready ? null : message)),
             generation,
-            Instant.now()));
+            Instant.now()),
+        inventory);
   }
 
   private static UpdateControl<Environment> patchIfChanged(
       Environment environment, EnvironmentStatus status) {
     return Objects.equals(status, environment.getStatus())
         ? UpdateControl.noUpdate()
-        : UpdateControl.patchStatus(withStatus(environment, status));
-  }
-
-  private static Environment withStatus(Environment environment, EnvironmentStatus status) {
-    var fresh = new Environment();
-    fresh.setMetadata(
-        new ObjectMetaBuilder().withName(environment.getMetadata().getName()).build());
-    fresh.setStatus(status);
-    return fresh;
+        : UpdateControl.patchStatus(StatusPatch.of(environment, new Environment(), status));
   }
 }

@@ -116,7 +116,7 @@ public final class OperatorMain implements AutoCloseable {
               }
             });
     operator.register(
-        new WorkloadReconciler(client),
+        new WorkloadReconciler(client, registry),
         o -> o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields)));
     operator.register(new EnvironmentReconciler(client));
     HttpEndpoints endpoints =

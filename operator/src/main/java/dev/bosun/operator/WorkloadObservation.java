@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,6 +42,9 @@ public final class WorkloadObservation {
   static final String POD_SCHEDULED = "PodScheduled";
 
   static final String POD_UNSCHEDULABLE = "Unschedulable";
+
+  /** How long a pod waits before its Events are read for a reason (see {@link #podBlocker}). */
+  static final Duration PENDING_BEFORE_EVENTS = Duration.ofSeconds(10);
 
   private WorkloadObservation() {}
 
@@ -127,7 +131,7 @@ public final class WorkloadObservation {
       }
     }
     if (blocker == null && !isReady) {
-      blocker = podBlocker(pods, eventsOfPod).orElse(null);
+      blocker = podBlocker(pods, eventsOfPod, now).orElse(null);
     }
     if (blocker != null && deployment == null && job == null) {
       readyReason = blocker.reason();
@@ -158,7 +162,9 @@ public final class WorkloadObservation {
         ready,
         completions,
         succeeded,
-        failed);
+        failed,
+        // The inventory is what the reconciler applied, not something observed here.
+        null);
   }
 
   private static int minimumReplicas(Workload workload) {
@@ -189,9 +195,11 @@ public final class WorkloadObservation {
 
   /**
    * The scheduler's own words for a pod it cannot place, or a quota Event that keeps it pending.
+   * Events are asked for only once a pod has waited {@link #PENDING_BEFORE_EVENTS}: a younger pod
+   * is most likely still in the scheduler's queue.
    */
   static Optional<Blocker> podBlocker(
-      Collection<Pod> pods, Function<Pod, List<Event>> eventsOfPod) {
+      Collection<Pod> pods, Function<Pod, List<Event>> eventsOfPod, Instant now) {
     List<Pod> pending =
         pods.stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
@@ -217,6 +225,9 @@ public final class WorkloadObservation {
       }
     }
     for (Pod pod : pending) {
+      if (!pendingSince(pod, now.minus(PENDING_BEFORE_EVENTS))) {
+        continue;
+      }
       Optional<Blocker> fromEvents =
           eventsOfPod.apply(pod).stream()
               .filter(e -> "Warning".equals(e.getType()) && e.getMessage() != null)
@@ -234,5 +245,11 @@ public final class WorkloadObservation {
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether the pod was made before {@code instant}; a pod with no creation time counts as old. */
+  private static boolean pendingSince(Pod pod, Instant instant) {
+    String created = pod.getMetadata().getCreationTimestamp();
+    return created == null || !Instant.parse(created).isAfter(instant);
   }
 }

@@ -1,5 +1,6 @@
 package dev.bosun.operator;
 
+import dev.bosun.api.v1alpha1.ChildReference;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Reasons;
@@ -11,7 +12,6 @@ import dev.bosun.compiler.InvalidWorkloadException;
 import dev.bosun.compiler.Labels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -26,9 +26,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -37,20 +37,31 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
  * Keeps a Workload's objects equal to what the compiler makes of it with its current Tier and
  * Environment, and tells in its status how they are doing.
+ *
+ * <p>A Workload is meant to reach Ready in two reconciliations: the first applies its objects and
+ * reports them rolling out, the second sees them ready. In between, only a child change that can
+ * change the Workload's status or needs a re-apply wakes it ({@link ChildChanges}), and the objects
+ * it applied are in the caches at once, not after the watch has brought them back.
  */
-@ControllerConfiguration(name = WorkloadReconciler.NAME, fieldManager = Children.FIELD_MANAGER)
+@ControllerConfiguration(
+    name = WorkloadReconciler.NAME,
+    fieldManager = Children.FIELD_MANAGER,
+    // Delete events too, so that what is remembered of a Workload goes with it.
+    triggerReconcilerOnAllEvents = true)
 public final class WorkloadReconciler implements Reconciler<Workload> {
   public static final String NAME = "workload";
 
+  /** The Workloads whose last apply the operator remembers (Prometheus: with {@code _}). */
+  static final String REMEMBERED_METRIC = "bosun.operator.workloads.remembered";
+
   /**
-   * How soon a Workload with a pending pod is looked at again when nothing it watches changes
-   * (quota Events).
+   * How soon a Workload whose pods are pending, or not there yet, is looked at again when nothing
+   * it watches changes (a claim refused by quota leaves only an Event behind).
    */
   private static final Duration NOT_READY_RECHECK = Duration.ofSeconds(20);
 
@@ -60,34 +71,46 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
 
   /**
    * What was last applied per Workload uid, so that a status change of a child does not re-apply
-   * everything.
+   * everything. A cache: an operator that starts without it applies each Workload once.
    */
-  private final Map<String, Applied> applied = new ConcurrentHashMap<>();
+  private final Map<String, LastApply> lastApplies = new ConcurrentHashMap<>();
 
-  private IndexerResourceCache<Workload> workloads;
-  private final AtomicLong applies = new AtomicLong();
   private InformerEventSource<Tier, Workload> tiers;
   private InformerEventSource<Environment, Workload> environments;
 
-  private record Applied(int desiredHash, Set<String> keys, Long childGeneration) {}
+  /**
+   * @param desiredHash the compiled objects' hash
+   * @param inventory what the apply left owned
+   * @param anchorGeneration the Deployment's or Job's generation right after the apply: a later one
+   *     means someone edited it
+   */
+  private record LastApply(
+      int desiredHash, List<ChildReference> inventory, Long anchorGeneration) {}
 
-  public WorkloadReconciler(KubernetesClient client) {
+  /**
+   * @param metrics where the number of remembered Workloads is published ({@value
+   *     #REMEMBERED_METRIC}): it follows the Workloads, since a deleted one is forgotten at once
+   */
+  public WorkloadReconciler(KubernetesClient client, MeterRegistry metrics) {
     this.client = client;
     this.children = new Children(client);
     this.gpuGate = new GpuHealthyGate(client);
+    metrics.gaugeMapSize(REMEMBERED_METRIC, List.of(), lastApplies);
   }
 
   @Override
   public List<EventSource<?, Workload>> prepareEventSources(EventSourceContext<Workload> context) {
     var workloads = context.getPrimaryCache();
-    this.workloads = workloads;
     // Children carry the Workload label; only they are cached, not every Deployment of the cluster.
-    // Each cache keeps only what this class reads of its objects (CachedShapes).
+    // Each cache keeps only what this class reads of its objects (CachedShapes), and each passes on
+    // only the changes that matter to a Workload (ChildChanges).
     var deployments =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Deployment.class, Workload.class)
                 .withLabelSelector(Labels.WORKLOAD)
                 .withItemStore(CachedShapes.store(CachedShapes::deployment))
+                .withOnAddFilter(ChildChanges::created)
+                .withOnUpdateFilter(ChildChanges::deployment)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Workload.class))
                 .build(),
             context);
@@ -96,6 +119,8 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
             InformerEventSourceConfiguration.from(Job.class, Workload.class)
                 .withLabelSelector(Labels.WORKLOAD)
                 .withItemStore(CachedShapes.store(CachedShapes::job))
+                .withOnAddFilter(ChildChanges::created)
+                .withOnUpdateFilter(ChildChanges::job)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Workload.class))
                 .build(),
             context);
@@ -105,6 +130,8 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
             InformerEventSourceConfiguration.from(Pod.class, Workload.class)
                 .withLabelSelector(Labels.WORKLOAD)
                 .withItemStore(CachedShapes.store(CachedShapes::pod))
+                .withOnAddFilter(ChildChanges::podAdded)
+                .withOnUpdateFilter(ChildChanges::pod)
                 .withSecondaryToPrimaryMapper(WorkloadReconciler::workloadOfPod)
                 .build(),
             context);
@@ -151,15 +178,17 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
 
   @Override
   public UpdateControl<Workload> reconcile(Workload workload, Context<Workload> context) {
-    String namespace = workload.getMetadata().getNamespace();
-    Environment environment =
-        environments
-            .list(e -> e.getSpec() != null && namespace.equals(e.getSpec().namespace()))
-            .min(Comparator.comparing(e -> e.getMetadata().getName()))
-            .orElse(null);
+    if (context.isPrimaryResourceDeleted()) {
+      lastApplies.remove(workload.getMetadata().getUid());
+      return UpdateControl.noUpdate();
+    }
+    Environment environment = environmentOf(workload.getMetadata().getNamespace());
     String environmentName = environment == null ? null : environment.getMetadata().getName();
     String tierName = workload.getSpec().size();
     Tier tier = tiers.get(new ResourceID(tierName)).orElse(null);
+    Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
+    Job job = context.getSecondaryResource(Job.class).orElse(null);
+    List<ChildReference> inventory = inventoryOf(workload);
 
     WorkloadObservation.Blocker blocker = null;
     if (tier == null) {
@@ -172,95 +201,120 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     } else {
       try {
         List<HasMetadata> desired = Compiler.compile(workload, tier, environment);
-        applyIfChanged(workload, desired, context);
+        Children.Applied applied = applyIfChanged(workload, desired, deployment, job);
+        if (applied != null) {
+          inventory = applied.inventory();
+          deployment = stored(applied, Deployment.class, deployment);
+          job = stored(applied, Job.class, job);
+        }
       } catch (InvalidWorkloadException e) {
         // The objects of the last valid spec keep running; the status says what to fix.
         blocker = new WorkloadObservation.Blocker(Reasons.INVALID_SPEC, e.getMessage());
       }
     }
 
-    Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
-    Job job = context.getSecondaryResource(Job.class).orElse(null);
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
     if (tier != null && tier.getSpec().gpu() != null) {
       gpuGate.open(pods);
     }
     WorkloadStatus status =
         WorkloadObservation.status(
-            workload,
-            tierName,
-            environmentName,
-            blocker,
-            deployment,
-            job,
-            pods,
-            this::eventsOf,
-            Instant.now());
+                workload,
+                tierName,
+                environmentName,
+                blocker,
+                deployment,
+                job,
+                pods,
+                this::eventsOf,
+                Instant.now())
+            .withChildren(inventory);
 
     UpdateControl<Workload> control =
         Objects.equals(status, workload.getStatus())
             ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(withStatus(workload, status));
-    // Only a pending pod can be waiting on something no watch reports (a quota Event); running,
-    // ready or finished pods change through the watches, so nothing polls once things are steady.
+            : UpdateControl.patchStatus(StatusPatch.of(workload, new Workload(), status));
+    return needsRecheck(status, pods) ? control.rescheduleAfter(NOT_READY_RECHECK) : control;
+  }
+
+  /**
+   * Only a pod that is pending, or not made yet, can be waiting on something no watch reports (a
+   * quota Event); running, ready or finished pods change through the watches, so nothing polls once
+   * things are steady.
+   */
+  private static boolean needsRecheck(WorkloadStatus status, Set<Pod> pods) {
+    if (Conditions.isTrue(status.conditions(), ConditionTypes.READY)) {
+      return false;
+    }
     boolean podPending =
         pods.stream()
             .anyMatch(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()));
-    boolean ready = Conditions.isTrue(status.conditions(), ConditionTypes.READY);
-    return podPending && !ready ? control.rescheduleAfter(NOT_READY_RECHECK) : control;
+    return podPending
+        || (pods.isEmpty() && Conditions.isTrue(status.conditions(), ConditionTypes.PROGRESSING));
+  }
+
+  /** The Environment whose namespace holds the Workload; by name when several claim it. */
+  private Environment environmentOf(String namespace) {
+    return environments
+        .list(e -> e.getSpec() != null && namespace.equals(e.getSpec().namespace()))
+        .min(Comparator.comparing(e -> e.getMetadata().getName()))
+        .orElse(null);
   }
 
   /**
-   * Applies the compiled objects unless exactly these were applied already and the Deployment or
-   * Job has not been edited since (its generation moves with every spec change, a hand edit
-   * included). Prunes (a list per child kind) when an object was dropped from the set, and once
-   * after every operator start, unless the Workload is new: no status yet and no Deployment or Job.
+   * What this operator last applied for the Workload, or else what its status says was: after an
+   * operator start, pruning works from the inventory the Workload itself keeps.
    */
-  private void applyIfChanged(
-      Workload workload, List<HasMetadata> desired, Context<Workload> context) {
+  private List<ChildReference> inventoryOf(Workload workload) {
+    LastApply last = lastApplies.get(workload.getMetadata().getUid());
+    if (last != null) {
+      return last.inventory();
+    }
+    return workload.getStatus() == null || workload.getStatus().children() == null
+        ? List.of()
+        : workload.getStatus().children();
+  }
+
+  /**
+   * Applies the compiled objects and prunes what they no longer include, unless exactly these were
+   * applied already and the Deployment or Job has not been edited since (its generation moves with
+   * every spec change, a hand edit included).
+   *
+   * @return what was applied, or null when nothing was
+   */
+  private Children.Applied applyIfChanged(
+      Workload workload, List<HasMetadata> desired, Deployment deployment, Job job) {
     String uid = workload.getMetadata().getUid();
     int hash = Serialization.asJson(desired).hashCode();
-    HasMetadata child =
-        context
-            .getSecondaryResource(Deployment.class)
-            .map(HasMetadata.class::cast)
-            .or(() -> context.getSecondaryResource(Job.class))
-            .orElse(null);
-    Applied last = applied.get(uid);
+    HasMetadata anchor = deployment != null ? deployment : job;
+    LastApply last = lastApplies.get(uid);
     if (last != null
         && last.desiredHash() == hash
-        && child != null
-        && Objects.equals(last.childGeneration(), child.getMetadata().getGeneration())) {
-      return;
+        && anchor != null
+        && Objects.equals(last.anchorGeneration(), anchor.getMetadata().getGeneration())) {
+      return null;
     }
-    List<HasMetadata> stored = children.apply(workload, desired);
-    Set<String> keys = desired.stream().map(ChildKinds::key).collect(Collectors.toSet());
-    boolean mayHaveStaleChildren =
-        last == null
-            ? workload.getStatus() != null || child != null
-            : !keys.containsAll(last.keys());
-    if (mayHaveStaleChildren) {
-      children.prune(workload, desired);
-    }
-    Long generation =
-        stored.stream()
+    Children.Applied applied = children.reconcile(workload, desired, inventoryOf(workload));
+    HasMetadata storedAnchor =
+        applied.stored().stream()
             .filter(o -> o instanceof Deployment || o instanceof Job)
             .findFirst()
-            .map(o -> o.getMetadata().getGeneration())
             .orElse(null);
-    applied.put(uid, new Applied(hash, keys, generation));
-    forgetDeletedWorkloads();
+    lastApplies.put(
+        uid,
+        new LastApply(
+            hash,
+            applied.inventory(),
+            storedAnchor == null ? null : storedAnchor.getMetadata().getGeneration()));
+    return applied;
   }
 
-  /**
-   * Deleted Workloads are never reconciled again; now and then, drop what was remembered of them.
-   */
-  private void forgetDeletedWorkloads() {
-    if (workloads != null && applies.incrementAndGet() % 1000 == 0) {
-      Set<String> live =
-          workloads.list().map(w -> w.getMetadata().getUid()).collect(Collectors.toSet());
-      applied.keySet().retainAll(live);
-    }
+  private static <R> R stored(Children.Applied applied, Class<R> kind, R otherwise) {
+    return applied.stored().stream()
+        .filter(kind::isInstance)
+        .map(kind::cast)
+        .findFirst()
+        .orElse(otherwise);
   }
 
   private List<Event> eventsOf(Pod pod) {
@@ -280,27 +334,17 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     var blocker = new WorkloadObservation.Blocker(Reasons.APPLY_FAILED, message);
     WorkloadStatus status =
         WorkloadObservation.status(
-            workload,
-            workload.getSpec().size(),
-            workload.getStatus() == null ? null : workload.getStatus().environment(),
-            blocker,
-            null,
-            null,
-            List.of(),
-            pod -> List.of(),
-            Instant.now());
-    return ErrorStatusUpdateControl.patchStatus(withStatus(workload, status));
-  }
-
-  /** Only name, namespace and status: a server-side apply of the status owns nothing else. */
-  private static Workload withStatus(Workload workload, WorkloadStatus status) {
-    var fresh = new Workload();
-    fresh.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(workload.getMetadata().getName())
-            .withNamespace(workload.getMetadata().getNamespace())
-            .build());
-    fresh.setStatus(status);
-    return fresh;
+                workload,
+                workload.getSpec().size(),
+                workload.getStatus() == null ? null : workload.getStatus().environment(),
+                blocker,
+                null,
+                null,
+                List.of(),
+                pod -> List.of(),
+                Instant.now())
+            // Every status apply carries the inventory: one without it would drop it.
+            .withChildren(inventoryOf(workload));
+    return ErrorStatusUpdateControl.patchStatus(StatusPatch.of(workload, new Workload(), status));
   }
 }

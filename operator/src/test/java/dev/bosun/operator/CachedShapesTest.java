@@ -59,8 +59,8 @@ class CachedShapesTest {
     assertThat(WorkloadReconciler.workloadOfPod(cached))
         .isEqualTo(WorkloadReconciler.workloadOfPod(full))
         .isNotEmpty();
-    assertThat(WorkloadObservation.podBlocker(List.of(cached), p -> List.of()))
-        .isEqualTo(WorkloadObservation.podBlocker(List.of(full), p -> List.of()));
+    assertThat(WorkloadObservation.podBlocker(List.of(cached), p -> List.of(), NOW))
+        .isEqualTo(WorkloadObservation.podBlocker(List.of(full), p -> List.of(), NOW));
     assertThat(observe(null, null, List.of(cached))).isEqualTo(observe(null, null, List.of(full)));
   }
 

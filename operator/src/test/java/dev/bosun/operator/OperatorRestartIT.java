@@ -3,11 +3,15 @@ package dev.bosun.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.testing.Workloads;
+import dev.bosun.api.v1alpha1.ChildReference;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.compiler.Labels;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operator stopped in the middle of a rollout and started again converges: nothing twice,
- * nothing orphaned.
+ * nothing orphaned, nothing left that the spec dropped meanwhile.
  */
 @ExtendWith(LocalClusterExtension.class)
 class OperatorRestartIT {
@@ -99,5 +103,40 @@ class OperatorRestartIT {
                         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                         .count()
                     == WORKLOADS - 1);
+  }
+
+  /**
+   * A new operator knows nothing of what the last one applied but what each Workload's status
+   * lists: an object the Workload stopped compiling to while no operator ran is still deleted.
+   */
+  @Test
+  void whatLeftTheSpecWhileStoppedIsPrunedFromTheInventory(KubernetesClient client) {
+    client.resource(Workloads.service("scaled", "cpu-s", 1, 3)).create();
+    Workload ready =
+        ClusterWorkloads.awaitStatus(
+            client, "scaled", w -> ClusterWorkloads.is(w, ConditionTypes.READY, "True", null));
+    assertThat(ready.getStatus().children())
+        .extracting(ChildReference::kind)
+        .contains("HorizontalPodAutoscaler", "Deployment");
+
+    RunningOperator.stop();
+    ClusterWorkloads.patchSpec(client, "scaled", "{\"replicas\":{\"min\":2,\"max\":2}}");
+    RunningOperator.ensureStarted(cluster);
+
+    await()
+        .atMost(ClusterWorkloads.CONVERGE)
+        .until(
+            () -> client.resources(HorizontalPodAutoscaler.class).withName("scaled").get() == null);
+    Workload pruned =
+        ClusterWorkloads.awaitStatus(
+            client,
+            "scaled",
+            w ->
+                w.getStatus().children().stream()
+                    .noneMatch(c -> c.kind().equals("HorizontalPodAutoscaler")));
+    assertThat(pruned.getStatus().children())
+        .extracting(ChildReference::kind)
+        .containsExactlyInAnyOrder(
+            "ServiceAccount", "NetworkPolicy", "Service", "Deployment", "PodDisruptionBudget");
   }
 }

@@ -142,6 +142,39 @@ class WorkloadConditionsIT {
               assertThat(Conditions.isTrue(env.getStatus().conditions(), ConditionTypes.READY))
                   .isTrue();
             });
+
+    // No quota any more: the quota leaves the inventory and is deleted; the namespace stays.
+    admin
+        .resources(Environment.class)
+        .withName("env-" + namespace.name())
+        .edit(
+            e -> {
+              e.setSpec(new EnvironmentSpecBuilder().withNamespace(namespace.name()).build());
+              return e;
+            });
+    await()
+        .atMost(ClusterWorkloads.CONVERGE)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      client
+                          .resources(ResourceQuota.class)
+                          .withName(EnvironmentObjects.QUOTA_NAME)
+                          .get())
+                  .isNull();
+              assertThat(
+                      admin
+                          .resources(Environment.class)
+                          .withName("env-" + namespace.name())
+                          .get()
+                          .getStatus()
+                          .children())
+                  .extracting(c -> c.kind() + "/" + c.name())
+                  .containsExactlyInAnyOrder(
+                      "LimitRange/" + EnvironmentObjects.LIMIT_RANGE_NAME,
+                      "NetworkPolicy/" + EnvironmentObjects.DEFAULT_DENY_NAME);
+            });
+    assertThat(client.namespaces().withName(namespace.name()).get()).isNotNull();
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,14 +25,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LocalClusterExtension.class)
 class WorkloadLifecycleIT {
+  private static OperatorMain operator;
 
   @BeforeAll
   static void operator(SharedCluster cluster) {
-    RunningOperator.ensureStarted(cluster);
+    operator = RunningOperator.ensureStarted(cluster);
   }
 
   @Test
-  void createReadyChangeTierAutoscaleAndDelete(KubernetesClient client) {
+  void createReadyChangeTierAutoscaleAndDelete(KubernetesClient client) throws Exception {
     client.resource(Workloads.service("web", "cpu-s", 2, 2)).create();
 
     // Created: every child exists, owned by the Workload, and the KWOK pods make it Ready.
@@ -50,6 +52,10 @@ class WorkloadLifecycleIT {
             "Service/web",
             "Deployment/web",
             "PodDisruptionBudget/web");
+    // The status lists what was applied: what pruning will work from.
+    assertThat(ready.getStatus().children())
+        .extracting(c -> c.kind() + "/" + c.name())
+        .containsExactlyInAnyOrderElementsOf(kinds(client));
     assertThat(ownedChildren(client))
         .allSatisfy(
             child ->
@@ -101,8 +107,11 @@ class WorkloadLifecycleIT {
         "web",
         w -> is(w, ConditionTypes.READY, "True", null) && w.getStatus().desiredReplicas() == 3);
 
-    // Deleted: the garbage collector removes every child through the owner references.
+    // Deleted: the garbage collector removes every child through the owner references, and the
+    // operator forgets the Workload on its delete event.
+    double remembered = remembered();
     client.resources(Workload.class).withName("web").delete();
+    await().atMost(ClusterWorkloads.CONVERGE).until(() -> remembered() == remembered - 1);
     await()
         .atMost(ClusterWorkloads.CONVERGE)
         .until(
@@ -128,5 +137,9 @@ class WorkloadLifecycleIT {
     return ownedChildren(client).stream()
         .map(o -> o.getKind() + "/" + o.getMetadata().getName())
         .collect(Collectors.toList());
+  }
+
+  private static double remembered() throws IOException, InterruptedException {
+    return OperatorHttp.sum(operator, "bosun_operator_workloads_remembered");
   }
 }

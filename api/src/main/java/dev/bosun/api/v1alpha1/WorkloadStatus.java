@@ -21,4 +21,24 @@ public record WorkloadStatus(
         Integer readyReplicas,
     @JsonPropertyDescription("Pods that must succeed (Training and Batch).") Integer completions,
     @JsonPropertyDescription("Pods that succeeded (Training and Batch).") Integer succeeded,
-    @JsonPropertyDescription("Pods that failed (Training and Batch).") Integer failed) {}
+    @JsonPropertyDescription("Pods that failed (Training and Batch).") Integer failed,
+    @JsonPropertyDescription(
+            "The objects Bosun applied for this Workload; one the Workload no longer compiles to"
+                + " is deleted.")
+        List<ChildReference> children) {
+
+  /** This status with the given inventory of applied objects. */
+  public WorkloadStatus withChildren(List<ChildReference> children) {
+    return new WorkloadStatus(
+        observedGeneration,
+        conditions,
+        tier,
+        environment,
+        desiredReplicas,
+        readyReplicas,
+        completions,
+        succeeded,
+        failed,
+        children);
+  }
+}

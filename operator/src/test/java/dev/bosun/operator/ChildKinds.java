@@ -12,9 +12,8 @@ import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimTemplate;
 import java.util.List;
 
 /**
- * Every kind the compiler can make. Pruning looks only here: a kind missing from this list would
- * leave orphans behind when the compiler stops making it, so a test keeps it in step with the
- * compiler.
+ * Every kind the compiler can make: where the tests look for a Workload's children. {@link
+ * ChildKindsTest} keeps it in step with the compiler, and {@link RbacIT} with the operator's rules.
  */
 public final class ChildKinds {
   public static final List<Class<? extends HasMetadata>> ALL =
@@ -29,13 +28,4 @@ public final class ChildKinds {
           HorizontalPodAutoscaler.class);
 
   private ChildKinds() {}
-
-  /** {@code apiVersion/kind/name}: what identifies a child within its Workload's namespace. */
-  public static String key(HasMetadata object) {
-    return HasMetadata.getApiVersion(object.getClass())
-        + "/"
-        + object.getKind()
-        + "/"
-        + object.getMetadata().getName();
-  }
 }

@@ -1,0 +1,157 @@
+package dev.bosun.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Which changes of a Workload's children are worth a reconciliation: those that can change the
+ * Workload's status (what {@link WorkloadObservation} reads) or call for a re-apply (a new
+ * generation: someone edited the object). The Deployment controller, the Job controller and the
+ * kubelet update their objects several times on the way to ready; most of those updates change
+ * nothing a Workload reports. Pure: each filter compares two versions of an object.
+ */
+final class ChildChanges {
+  private ChildChanges() {}
+
+  /** A Deployment, as far as a Workload's status and re-apply care. */
+  private record DeploymentView(
+      Long generation,
+      boolean deleting,
+      Integer replicas,
+      int readyUpdated,
+      boolean rolledOut,
+      List<String> replicaFailures) {}
+
+  /** A Job, likewise. */
+  private record JobView(
+      Long generation,
+      boolean deleting,
+      Integer completions,
+      Integer succeeded,
+      Integer failed,
+      List<String> finished) {}
+
+  /** A Pod: why the scheduler cannot place it, if it cannot. */
+  private record PodView(boolean deleting, List<String> unschedulable) {}
+
+  /**
+   * A Deployment or Job that appears is one the operator has just applied, and the reconcile that
+   * applied it reports on it. Its watch event, which often arrives before that reconcile ends,
+   * would only make it run again.
+   */
+  static boolean created(HasMetadata anchor) {
+    return false;
+  }
+
+  static boolean deployment(Deployment now, Deployment before) {
+    return !view(now).equals(view(before));
+  }
+
+  static boolean job(Job now, Job before) {
+    return !view(now).equals(view(before));
+  }
+
+  /** A new pod matters only when its GPU readiness gate has to be opened. */
+  static boolean podAdded(Pod pod) {
+    return gateToOpen(pod);
+  }
+
+  /** A gate that still needs opening always matters; one that was just opened does not. */
+  static boolean pod(Pod now, Pod before) {
+    return gateToOpen(now) || !view(now).equals(view(before));
+  }
+
+  private static boolean gateToOpen(Pod pod) {
+    return pod.getMetadata().getDeletionTimestamp() == null
+        && GpuHealthyGate.hasGate(pod)
+        && !GpuHealthyGate.gateIsTrue(pod);
+  }
+
+  private static DeploymentView view(Deployment deployment) {
+    var spec = deployment.getSpec();
+    var status = deployment.getStatus();
+    int replicas = spec == null || spec.getReplicas() == null ? 1 : spec.getReplicas();
+    int updated = count(status == null ? null : status.getUpdatedReplicas());
+    int ready = count(status == null ? null : status.getReadyReplicas());
+    int total = count(status == null ? null : status.getReplicas());
+    Long generation = deployment.getMetadata().getGeneration();
+    long observed =
+        status == null || status.getObservedGeneration() == null
+            ? 0
+            : status.getObservedGeneration();
+    boolean current = generation == null || observed >= generation;
+    List<String> failures =
+        status == null
+            ? List.of()
+            : status.getConditions().stream()
+                .filter(c -> WorkloadObservation.DEPLOYMENT_REPLICA_FAILURE.equals(c.getType()))
+                .map(DeploymentCondition::getMessage)
+                .filter(Objects::nonNull)
+                .toList();
+    return new DeploymentView(
+        generation,
+        deployment.getMetadata().getDeletionTimestamp() != null,
+        spec == null ? null : spec.getReplicas(),
+        Math.min(ready, updated),
+        current && updated >= replicas && ready >= replicas && total <= replicas,
+        failures);
+  }
+
+  private static JobView view(Job job) {
+    var status = job.getStatus();
+    List<String> finished =
+        status == null
+            ? List.of()
+            : status.getConditions().stream()
+                .filter(
+                    c ->
+                        WorkloadObservation.JOB_CONDITION_COMPLETE.equals(c.getType())
+                            || WorkloadObservation.JOB_CONDITION_FAILED.equals(c.getType()))
+                .map(ChildChanges::describe)
+                .toList();
+    return new JobView(
+        job.getMetadata().getGeneration(),
+        job.getMetadata().getDeletionTimestamp() != null,
+        job.getSpec() == null ? null : job.getSpec().getCompletions(),
+        status == null ? null : status.getSucceeded(),
+        status == null ? null : status.getFailed(),
+        finished);
+  }
+
+  private static PodView view(Pod pod) {
+    List<PodCondition> conditions =
+        pod.getStatus() == null ? List.of() : pod.getStatus().getConditions();
+    // Only a pod the scheduler could not place has something to say: that it is placed is news
+    // the Deployment or Job brings anyway.
+    List<String> unschedulable =
+        conditions.stream()
+            .filter(
+                c ->
+                    WorkloadObservation.POD_SCHEDULED.equals(c.getType())
+                        && "False".equals(c.getStatus()))
+            .map(c -> c.getReason() + " " + c.getMessage())
+            .toList();
+    return new PodView(pod.getMetadata().getDeletionTimestamp() != null, unschedulable);
+  }
+
+  private static String describe(JobCondition condition) {
+    return condition.getType()
+        + " "
+        + condition.getStatus()
+        + " "
+        + condition.getReason()
+        + " "
+        + condition.getMessage();
+  }
+
+  private static int count(Integer value) {
+    return value == null ? 0 : value;
+  }
+}
