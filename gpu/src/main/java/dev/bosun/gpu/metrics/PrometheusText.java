@@ -1,5 +1,6 @@
 package dev.bosun.gpu.metrics;
 
+import dev.bosun.gpu.text.Utf16;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -63,9 +64,7 @@ public final class PrometheusText {
         case '"' -> b.append("\\\"");
         case '\n' -> b.append("\\n");
         default -> {
-          if (Character.isHighSurrogate(c)
-              && i + 1 < value.length()
-              && Character.isLowSurrogate(value.charAt(i + 1))) {
+          if (Utf16.isPairAt(value, i)) {
             b.append(c).append(value.charAt(++i));
           } else {
             b.append(Character.isSurrogate(c) ? '\uFFFD' : c);

@@ -34,9 +34,7 @@ public final class Json {
         case '\b' -> b.append("\\b");
         case '\f' -> b.append("\\f");
         default -> {
-          if (Character.isHighSurrogate(c)
-              && i + 1 < s.length()
-              && Character.isLowSurrogate(s.charAt(i + 1))) {
+          if (Utf16.isPairAt(s, i)) {
             b.append(c).append(s.charAt(++i)); // a well-formed pair
           } else if (needsEscape(c)) {
             b.append("\\u%04x".formatted((int) c));
