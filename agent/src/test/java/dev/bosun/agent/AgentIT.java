@@ -72,7 +72,7 @@ class AgentIT {
   void publishesHealthAndTheNodeConditionAndTurnsThemOnAXid79(@TempDir Path state)
       throws Exception {
     var options =
-        new AgentMain.Options(
+        new AgentOptions(
             node, null, 0, Duration.ofMillis(500), Duration.ofSeconds(60), 8, null, state, false);
     try (NodeAgent agent = AgentMain.build(options, log::add, client.getConfiguration()).start()) {
       SimulatedGpuNode sim = ((GpuSource.SimulatedSource) agent.source()).node();

@@ -34,7 +34,7 @@ class NodeAgentTest {
 
   NodeAgent offline(Path state, Path kmsg) throws IOException {
     return AgentMain.build(
-        new AgentMain.Options(
+        new AgentOptions(
             NODE, null, 0, Duration.ofMillis(200), Duration.ofSeconds(60), 8, kmsg, state, true),
         log::add,
         null);

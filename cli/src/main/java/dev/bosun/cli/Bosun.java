@@ -1,6 +1,6 @@
 package dev.bosun.cli;
 
-import dev.bosun.cli.agent.AgentCommand;
+import dev.bosun.agent.AgentCommand;
 import dev.bosun.cli.deploy.DeleteCommand;
 import dev.bosun.cli.deploy.DeployCommand;
 import dev.bosun.cli.deploy.PromoteCommand;
@@ -9,6 +9,7 @@ import dev.bosun.cli.dev.DevCommand;
 import dev.bosun.cli.gpu.GpuCommand;
 import dev.bosun.cli.operator.OperatorCommand;
 import dev.bosun.compiler.manifest.ManifestReader;
+import dev.bosun.gpu.ExitCodes;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -99,7 +100,7 @@ public final class Bosun {
           if (System.getenv("BOSUN_DEBUG") != null) {
             exception.printStackTrace(failed.getErr());
           }
-          return ExitCodes.INTERNAL_ERROR;
+          return ExitCodes.FAILED;
         });
   }
 

@@ -1,6 +1,7 @@
 package dev.bosun.cli;
 
 import dev.bosun.compiler.manifest.ManifestProblem;
+import dev.bosun.gpu.ExitCodes;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -2,6 +2,7 @@ package dev.bosun.cli;
 
 import dev.bosun.compiler.manifest.Output;
 import dev.bosun.compiler.manifest.Renderer;
+import dev.bosun.gpu.ExitCodes;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

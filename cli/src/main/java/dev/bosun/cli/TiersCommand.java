@@ -6,6 +6,7 @@ import dev.bosun.api.v1alpha1.TierGpu;
 import dev.bosun.compiler.manifest.ManifestProblem;
 import dev.bosun.compiler.manifest.Output;
 import dev.bosun.compiler.manifest.TierCatalog;
+import dev.bosun.gpu.ExitCodes;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.bosun.cli;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.compiler.manifest.Renderer;
 import dev.bosun.compiler.manifest.TierCatalog;
+import dev.bosun.gpu.ExitCodes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

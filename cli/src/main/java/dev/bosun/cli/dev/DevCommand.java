@@ -1,6 +1,7 @@
 package dev.bosun.cli.dev;
 
 import dev.bosun.cli.Bosun;
+import dev.bosun.gpu.ExitCodes;
 import dev.bosun.localcluster.BackgroundProcesses;
 import dev.bosun.localcluster.CpuFleet;
 import dev.bosun.localcluster.GpuFleet;
@@ -101,11 +102,11 @@ public final class DevCommand {
                 + GpuProduct.KNOWN.stream()
                     .map(GpuProduct::productName)
                     .collect(Collectors.joining(", ")));
-        return 2;
+        return ExitCodes.INVALID_INPUT;
       }
       if (cpuNodes < 0) {
         PROGRESS.println("--cpu-nodes: must be 0 or more, not " + cpuNodes);
-        return 2;
+        return ExitCodes.INVALID_INPUT;
       }
       long begin = System.nanoTime();
       KubeClients.preloadInBackground();
@@ -147,7 +148,7 @@ public final class DevCommand {
       }
       System.out.println("export KUBECONFIG=" + cluster.kubeconfig());
       PROGRESS.println("Use it with: eval \"$(./bosun dev env)\"; kubectl get nodes");
-      return 0;
+      return ExitCodes.OK;
     }
   }
 
@@ -174,7 +175,7 @@ public final class DevCommand {
       Path kubeconfig = LocalCluster.defaultKubeconfig();
       if (!Files.exists(kubeconfig)) {
         PROGRESS.println("The local cluster is not running: start it with `bosun dev up`.");
-        return 3;
+        return ExitCodes.UNAVAILABLE;
       }
       var processes = BackgroundProcesses.atDefaultHome();
       var running = processes.running(NAME);
@@ -182,7 +183,7 @@ public final class DevCommand {
         PROGRESS.printf(
             "The operator already runs, pid %d (log: %s)%n",
             running.get().pid(), running.get().log());
-        return 0;
+        return ExitCodes.OK;
       }
       var started = processes.start(NAME, operatorCommand(kubeconfig));
       try (var http = HttpClient.newHttpClient()) {
@@ -205,12 +206,12 @@ public final class DevCommand {
                 + started.log()
                 + ":\n"
                 + LogFiles.tail(started.log(), 10));
-        return 1;
+        return ExitCodes.FAILED;
       }
       PROGRESS.printf(
           "The operator runs, pid %d (log: %s, metrics: http://127.0.0.1:%d/metrics)%n",
           started.pid(), started.log(), httpPort);
-      return 0;
+      return ExitCodes.OK;
     }
 
     /** This CLI's own JVM, options and class path, running {@code bosun operator}. */
@@ -263,11 +264,11 @@ public final class DevCommand {
       var binaries = K8sBinaries.cached();
       if (binaries.isEmpty()) {
         PROGRESS.println("No Kubernetes binaries are built, so no local cluster can be running.");
-        return 0;
+        return ExitCodes.OK;
       }
       LocalCluster.atDefaultHome(binaries.get()).stop();
       PROGRESS.println("The local cluster is stopped.");
-      return 0;
+      return ExitCodes.OK;
     }
   }
 
@@ -281,7 +282,7 @@ public final class DevCommand {
       var binaries = K8sBinaries.cached();
       if (binaries.isEmpty()) {
         System.out.println("Kubernetes binaries: not built (the first `bosun dev up` builds them)");
-        return 3;
+        return ExitCodes.UNAVAILABLE;
       }
       var cluster = LocalCluster.atDefaultHome(binaries.get());
       System.out.println("Kubernetes binaries: " + binaries.get().directory());
@@ -299,7 +300,7 @@ public final class DevCommand {
       }
       if (!cluster.isRunning()) {
         System.out.println("The local cluster is not running.");
-        return 3;
+        return ExitCodes.UNAVAILABLE;
       }
       try (var client = KubeClients.forKubeconfig(cluster.kubeconfig())) {
         var fleet = GpuFleet.h100(client);
@@ -308,7 +309,7 @@ public final class DevCommand {
             fleet.readyNodes(), fleet.publishedSlices(), CpuFleet.of(client).readyNodes());
       }
       System.out.println("KUBECONFIG=" + cluster.kubeconfig());
-      return 0;
+      return ExitCodes.OK;
     }
   }
 
@@ -320,7 +321,7 @@ public final class DevCommand {
     @Override
     public Integer call() {
       System.out.println("export KUBECONFIG=" + LocalCluster.defaultKubeconfig());
-      return 0;
+      return ExitCodes.OK;
     }
   }
 

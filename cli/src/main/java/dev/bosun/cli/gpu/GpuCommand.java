@@ -1,5 +1,6 @@
 package dev.bosun.cli.gpu;
 
+import dev.bosun.gpu.ExitCodes;
 import dev.bosun.gpu.classify.XidClassifier;
 import dev.bosun.gpu.explain.Explain;
 import dev.bosun.gpu.inspect.Inspect;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
  * {@code bosun gpu}: look at GPUs and their faults from the node's side.
  *
  * <p>Exit codes: 0 ok, 1 internal error, 2 invalid input (usage, unreadable file), 3 no GPU to
- * inspect ({@link Inspect#EXIT_NO_GPU}).
+ * inspect ({@link ExitCodes}).
  */
 @Command(
     name = "gpu",
@@ -33,9 +34,6 @@ import picocli.CommandLine.Spec;
     description = "Explain GPU faults in a kernel log; inspect the local GPUs.",
     subcommands = {GpuCommand.ExplainCommand.class, GpuCommand.InspectCommand.class})
 public final class GpuCommand {
-
-  static final int OK = 0;
-  static final int INVALID_INPUT = 2;
 
   /** {@code bosun gpu explain [FILE|-]}. */
   @Command(
@@ -63,7 +61,7 @@ public final class GpuCommand {
         summary = Explain.run(in, out, XidClassifier.withDefaults(), Instant.EPOCH);
       } catch (NoSuchFileException e) {
         spec.commandLine().getErr().println("bosun gpu explain: no such file: " + file);
-        return INVALID_INPUT;
+        return ExitCodes.INVALID_INPUT;
       }
       if (summary.unparsed() > 0) {
         spec.commandLine()
@@ -72,7 +70,7 @@ public final class GpuCommand {
                 "bosun gpu explain: %d of %d lines were not kernel log lines and were skipped%n",
                 summary.unparsed(), summary.lines());
       }
-      return OK;
+      return ExitCodes.OK;
     }
 
     /** Bytes that are not UTF-8 (binary junk in a log) become U+FFFD and are counted, not fatal. */
@@ -125,11 +123,11 @@ public final class GpuCommand {
                         + " values could not be read and were left out: "
                         + found.problems());
           }
-          yield OK;
+          yield ExitCodes.OK;
         }
         case Inspect.NoGpu none -> {
           spec.commandLine().getErr().println("bosun gpu inspect: " + none.message());
-          yield Inspect.EXIT_NO_GPU;
+          yield ExitCodes.UNAVAILABLE;
         }
       };
     }

@@ -1,5 +1,6 @@
 package dev.bosun.cli.operator;
 
+import dev.bosun.gpu.ExitCodes;
 import dev.bosun.operator.OperatorMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class OperatorCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
       spec.commandLine().getErr().println("bosun: --kubeconfig: cannot read " + kubeconfig);
-      return 2;
+      return ExitCodes.INVALID_INPUT;
     }
     String namespace =
         leaseNamespace != null
@@ -58,8 +59,8 @@ public final class OperatorCommand implements Callable<Integer> {
       OperatorMain.run(new OperatorMain.Settings(kubeconfig, httpPort, leaderElect, namespace));
     } catch (OperatorMain.MissingCrdsException e) {
       spec.commandLine().getErr().println("bosun: " + e.getMessage());
-      return 2;
+      return ExitCodes.INVALID_INPUT;
     }
-    return 0;
+    return ExitCodes.OK;
   }
 }

@@ -1,5 +1,6 @@
 package dev.bosun.compiler.manifest;
 
+import dev.bosun.gpu.text.Json;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,7 +76,7 @@ final class YamlWriter {
   }
 
   static String scalar(String text) {
-    return isPlain(text) ? text : quoted(text);
+    return isPlain(text) ? text : Json.string(text);
   }
 
   /**
@@ -153,38 +154,6 @@ final class YamlWriter {
           case "y", "n", "yes", "no", "true", "false", "on", "off", "null", "nan", "inf" -> true;
           default -> false;
         };
-  }
-
-  private static String quoted(String text) {
-    StringBuilder quoted = new StringBuilder(text.length() + 2).append('"');
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '"' -> quoted.append("\\\"");
-        case '\\' -> quoted.append("\\\\");
-        case '\n' -> quoted.append("\\n");
-        case '\t' -> quoted.append("\\t");
-        case '\r' -> quoted.append("\\r");
-        default -> {
-          if (c < 0x20
-              || c == 0x7f
-              || (c >= 0x80 && c <= 0x9f)
-              || Character.isSurrogate(c) && !validSurrogate(text, i)) {
-            quoted.append(String.format("\\u%04x", (int) c));
-          } else {
-            quoted.append(c);
-          }
-        }
-      }
-    }
-    return quoted.append('"').toString();
-  }
-
-  private static boolean validSurrogate(String text, int i) {
-    char c = text.charAt(i);
-    return Character.isHighSurrogate(c)
-        ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
-        : i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
   }
 
   private void pad(int indent) {

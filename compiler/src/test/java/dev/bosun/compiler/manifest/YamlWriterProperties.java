@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Chars;
 import net.jqwik.api.constraints.StringLength;
 import org.snakeyaml.engine.v2.api.Load;
@@ -21,6 +24,20 @@ class YamlWriterProperties {
 
   @Property(tries = 2000)
   void everyStringReadsBackAsTheSameString(@ForAll String text) {
+    Object read =
+        new Load(LoadSettings.builder().build())
+            .loadFromString("key: " + YamlWriter.scalar(text) + "\n");
+    assertThat(read).isEqualTo(Map.of("key", text));
+  }
+
+  /** Any UTF-16 code unit: C0 and C1 controls, DEL, lone surrogates, U+2028, U+FFFE, U+FFFF. */
+  @Provide
+  static Arbitrary<String> anyChars() {
+    return Arbitraries.strings().withCharRange('\u0000', '\uffff').ofMaxLength(40);
+  }
+
+  @Property(tries = 3000)
+  void everyCharacterReadsBackAsItself(@ForAll("anyChars") String text) {
     Object read =
         new Load(LoadSettings.builder().build())
             .loadFromString("key: " + YamlWriter.scalar(text) + "\n");

@@ -5,6 +5,7 @@ import dev.bosun.gpu.classify.XidHistory;
 import dev.bosun.gpu.kernel.BoundedLineReader;
 import dev.bosun.gpu.kernel.DriverFault;
 import dev.bosun.gpu.kernel.KernelLogParser;
+import dev.bosun.gpu.text.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.bosun.gpu.inspect;
 
+import dev.bosun.gpu.ExitCodes;
 import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.model.Parsed;
@@ -19,8 +20,8 @@ import java.util.Objects;
  * (temperature, power, utilisation, used memory) are compared with a tolerance.
  *
  * <p>{@code java -cp bosun-gpu.jar dev.bosun.gpu.inspect.Compare nvidia-smi-q.xml}: prints one line
- * per field, exit 0 when every field agrees, 1 when one does not, {@value Inspect#EXIT_NO_GPU} when
- * NVML cannot be used.
+ * per field, exit 0 when every field agrees, 1 when one does not, {@value ExitCodes#UNAVAILABLE}
+ * when NVML cannot be used.
  */
 public final class Compare {
 
@@ -112,19 +113,19 @@ public final class Compare {
   public static void main(String[] args) throws IOException {
     if (args.length != 1) {
       System.err.println("usage: Compare <nvidia-smi -q -x output file>");
-      System.exit(2);
+      System.exit(ExitCodes.INVALID_INPUT);
     }
     Instant now = Instant.now();
     Parsed<NodeSnapshot> smi = SmiXmlParser.parse(Files.readString(Path.of(args[0])), now);
     if (smi.value().isEmpty()) {
       System.err.println("cannot read " + args[0] + ": " + smi.problems());
-      System.exit(1);
+      System.exit(ExitCodes.FAILED);
     }
     NodeSnapshot nvml;
     switch (Nvml.open()) {
       case Nvml.Unavailable u -> {
         System.err.println("NVML: " + u.reason());
-        System.exit(Inspect.EXIT_NO_GPU);
+        System.exit(ExitCodes.UNAVAILABLE);
         return;
       }
       case Nvml.Opened(Nvml lib) -> {
@@ -132,7 +133,7 @@ public final class Compare {
           Parsed<NodeSnapshot> s = lib.snapshot(now);
           if (s.value().isEmpty()) {
             System.err.println("NVML snapshot failed: " + s.problems());
-            System.exit(1);
+            System.exit(ExitCodes.FAILED);
           }
           if (s.unparsed() > 0) System.err.println("NVML unreadable values: " + s.problems());
           nvml = s.value().get();
@@ -155,6 +156,6 @@ public final class Compare {
           r.agrees() ? "ok" : "DIFFERS");
     }
     System.out.println(all ? "ALL FIELDS AGREE" : "SOME FIELDS DIFFER");
-    System.exit(all ? 0 : 1);
+    System.exit(all ? ExitCodes.OK : ExitCodes.FAILED);
   }
 }

@@ -1,5 +1,6 @@
 package dev.bosun.gpu.inspect;
 
+import dev.bosun.gpu.ExitCodes;
 import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.model.Parsed;
 import dev.bosun.gpu.nvml.Nvml;
@@ -15,13 +16,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code bosun gpu inspect}: the local GPUs from NVML, or from {@code nvidia-smi -q -x} when NVML
- * cannot be used; a clear sentence and exit code {@value #EXIT_NO_GPU} when neither works. Also a
- * standalone main (the jar's Main-Class) for machines that have a JVM but no bosun CLI.
+ * cannot be used; a clear sentence and exit code {@value ExitCodes#UNAVAILABLE} when neither works.
+ * Also a standalone main (the jar's Main-Class) for machines that have a JVM but no bosun CLI.
  */
 public final class Inspect {
-
-  /** Exit code when there is no GPU to inspect. Not 2: picocli uses 2 for usage errors. */
-  public static final int EXIT_NO_GPU = 3;
 
   /** What inspect found. */
   public sealed interface Outcome permits Found, NoGpu {}
@@ -122,12 +120,12 @@ public final class Inspect {
       else if (args[i].startsWith("-o")) format = args[i].substring(2);
       else {
         System.err.println("usage: inspect [-o json|table]");
-        System.exit(2);
+        System.exit(ExitCodes.INVALID_INPUT);
       }
     }
     if (!format.equals("json") && !format.equals("table")) {
       System.err.println("unknown output format " + format + " (json or table)");
-      System.exit(2);
+      System.exit(ExitCodes.INVALID_INPUT);
     }
     Outcome outcome = inspect(Instant.now());
     switch (outcome) {
@@ -138,7 +136,7 @@ public final class Inspect {
       }
       case NoGpu n -> {
         System.err.println(n.message());
-        System.exit(EXIT_NO_GPU);
+        System.exit(ExitCodes.UNAVAILABLE);
       }
     }
   }

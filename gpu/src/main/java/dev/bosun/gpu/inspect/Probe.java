@@ -1,5 +1,6 @@
 package dev.bosun.gpu.inspect;
 
+import dev.bosun.gpu.ExitCodes;
 import dev.bosun.gpu.kernel.DriverFault;
 import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.model.Parsed;
@@ -21,13 +22,13 @@ public final class Probe {
   public static void main(String[] args) {
     if (args.length != 2 || !(args[0].equals("events") || args[0].equals("timing"))) {
       System.err.println("usage: Probe events <wait-ms> | Probe timing <rounds>");
-      System.exit(2);
+      System.exit(ExitCodes.INVALID_INPUT);
     }
     int n = Integer.parseInt(args[1]);
     switch (Nvml.open()) {
       case Nvml.Unavailable u -> {
         System.out.println("nvml: unavailable: " + u.reason());
-        System.exit(Inspect.EXIT_NO_GPU);
+        System.exit(ExitCodes.UNAVAILABLE);
       }
       case Nvml.Opened(Nvml nvml) -> {
         try (nvml) {

@@ -1,11 +1,11 @@
 package dev.bosun.gpu.inspect;
 
-import static dev.bosun.gpu.explain.Json.number;
-import static dev.bosun.gpu.explain.Json.string;
+import static dev.bosun.gpu.text.Json.number;
+import static dev.bosun.gpu.text.Json.string;
 
-import dev.bosun.gpu.explain.Json;
 import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
+import dev.bosun.gpu.text.Json;
 import java.util.Locale;
 
 /** A node snapshot as JSON (hand-written: this module has no JSON library). */

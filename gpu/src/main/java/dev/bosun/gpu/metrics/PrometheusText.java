@@ -1,5 +1,6 @@
 package dev.bosun.gpu.metrics;
 
+import dev.bosun.gpu.text.Utf16;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +47,13 @@ public final class PrometheusText {
     return out.toString();
   }
 
+  /**
+   * The format's own escapes, and only those: a label value is UTF-8 in which {@code \\}, {@code
+   * \"} and a line feed must be escaped, and Prometheus rejects any other escape ({@code \t},
+   * {@code \\uXXXX}), so the JSON escaper ({@code Json.string}) cannot serve; other control
+   * characters are allowed raw. A lone surrogate (broken input) has no UTF-8 form and no escape
+   * here: it becomes U+FFFD, as the UTF-8 encoder would make it '?'.
+   */
   static String escapeLabelValue(String value) {
     if (value == null) return "";
     StringBuilder b = new StringBuilder(value.length() + 8);
@@ -55,12 +63,19 @@ public final class PrometheusText {
         case '\\' -> b.append("\\\\");
         case '"' -> b.append("\\\"");
         case '\n' -> b.append("\\n");
-        default -> b.append(c);
+        default -> {
+          if (Utf16.isPairAt(value, i)) {
+            b.append(c).append(value.charAt(++i));
+          } else {
+            b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+          }
+        }
       }
     }
     return b.toString();
   }
 
+  /** HELP text escapes only the backslash and the line feed; a quote is plain text there. */
   static String escapeHelp(String help) {
     return help.replace("\\", "\\\\").replace("\n", "\\n");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.gpu.Fixtures;
 import dev.bosun.gpu.classify.XidClassifier;
+import dev.bosun.gpu.text.Json;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;

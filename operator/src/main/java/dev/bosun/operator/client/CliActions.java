@@ -1,5 +1,9 @@
 package dev.bosun.operator.client;
 
+import static dev.bosun.gpu.ExitCodes.FAILED;
+import static dev.bosun.gpu.ExitCodes.INVALID_INPUT;
+import static dev.bosun.gpu.ExitCodes.OK;
+
 import dev.bosun.api.v1alpha1.Condition;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
@@ -31,10 +35,6 @@ import java.util.stream.Collectors;
  * refused request, 1 an internal or cluster error). The picocli classes only parse options.
  */
 public final class CliActions {
-  public static final int OK = 0;
-  public static final int FAILED = 1;
-  public static final int INVALID_INPUT = 2;
-
   private final Supplier<KubernetesClient> clients;
   private final PrintWriter out;
   private final PrintWriter err;

@@ -1,19 +1,20 @@
-package dev.bosun.cli.agent;
+package dev.bosun.agent;
 
-import dev.bosun.agent.AgentMain;
+import dev.bosun.gpu.ExitCodes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code bosun agent}: the node agent, as the DaemonSet runs it on every GPU node, or with
- * simulated GPUs on a laptop. It runs until stopped (SIGTERM, Ctrl-C).
+ * {@code bosun agent}, and the agent's own main: the node agent, as the DaemonSet runs it on every
+ * GPU node, or with simulated GPUs on a laptop. It runs until stopped (SIGTERM, Ctrl-C). The one
+ * parser of the agent's options; their defaults and rules are {@link AgentOptions}'.
  *
  * <p>Exit codes: 0 stopped, 1 could not start (no GPU, unreachable port, bad kubeconfig), 2 invalid
  * options.
@@ -33,7 +34,7 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(
       names = "--node",
       paramLabel = "NAME",
-      defaultValue = "${env:NODE_NAME}",
+      defaultValue = "${env:" + AgentOptions.NODE_NAME_ENV + "}",
       description = "The Node to publish for; $NODE_NAME when absent (the DaemonSet sets it).")
   String node;
 
@@ -46,7 +47,7 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--port",
-      defaultValue = "9400",
+      defaultValue = AgentOptions.DEFAULT_PORT,
       paramLabel = "PORT",
       description =
           "Port of /metrics and /healthz (dcgm-exporter's); 0 picks a free one; default ${DEFAULT-VALUE}.")
@@ -54,7 +55,7 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--interval",
-      defaultValue = "1s",
+      defaultValue = AgentOptions.DEFAULT_INTERVAL,
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "Sampling period (500ms, 1s, 2m); default ${DEFAULT-VALUE}.")
@@ -62,7 +63,7 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--heartbeat",
-      defaultValue = "60s",
+      defaultValue = AgentOptions.DEFAULT_HEARTBEAT,
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "Longest time between writes when nothing changes; default ${DEFAULT-VALUE}.")
@@ -96,20 +97,29 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return AgentMain.run(
-        new AgentMain.Options(
-            node, kubeconfig, port, interval, heartbeat, simulate, kmsg, stateDir, offline),
-        System.err);
+    AgentOptions options;
+    try {
+      options =
+          new AgentOptions(
+              node, kubeconfig, port, interval, heartbeat, simulate, kmsg, stateDir, offline);
+    } catch (AgentOptions.InvalidOption e) {
+      spec.commandLine().getErr().println("bosun agent: " + e.getMessage());
+      return ExitCodes.INVALID_INPUT;
+    }
+    return AgentMain.run(options, spec.commandLine().getErr());
   }
 
-  /** Reads 500ms, 1s, 2m or PT1S; a bad value is a usage error (exit 2) with picocli's message. */
+  /**
+   * Reads 500ms, 1s, 2m or PT1S; a bad value is a usage error (exit 2), which picocli reports with
+   * the option's name.
+   */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       try {
-        return AgentMain.duration(value);
-      } catch (AgentMain.InvalidOptions e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
+        return AgentOptions.duration(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
       }
     }
   }
