@@ -25,7 +25,7 @@ import picocli.CommandLine.TypeConversionException;
     description = {
       "Watch this node's GPUs (NVML, else nvidia-smi) and kernel log (/dev/kmsg); keep the GpuNodeHealth named after"
           + " the node and the Node condition GpuHealthy up to date; serve /metrics (dcgm-exporter names) and /healthz.",
-      "Example: bosun agent --simulate 8 --node gpu-node-0000 --kubeconfig ~/.bosun/kubeconfig"
+      "Example: bosun agent --simulate 8 --node gpu-node-0000 --kubeconfig ~/.bosun/dev/kubeconfig"
     })
 public final class AgentCommand implements Callable<Integer> {
 

@@ -6,8 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The real H100 output of the project's shared GPU fixtures (h100-80gb-hbm3), copied unchanged into the test
- * resources so the tests need nothing outside the module.
+ * The real H100 output of the project's shared GPU fixtures (h100-80gb-hbm3), copied unchanged into
+ * the test resources so the tests need nothing outside the module.
  */
 public final class Fixtures {
   private Fixtures() {}

@@ -26,9 +26,9 @@ public record GpuProduct(
     List<String> pciBusIds) {
 
   /**
-   * The H100 of the captured fixtures ({@code gpu/src/test/resources/fixtures/h100-80gb-hbm3}, {@code nvidia-smi -q}: driver
-   * 580.159.04, CUDA 13.0, 81559 MiB, Hopper, addressing mode None). The bus ids are those of the
-   * eight GPUs of an HGX H100 board.
+   * The H100 of the captured fixtures ({@code gpu/src/test/resources/fixtures/h100-80gb-hbm3},
+   * {@code nvidia-smi -q}: driver 580.159.04, CUDA 13.0, 81559 MiB, Hopper, addressing mode None).
+   * The bus ids are those of the eight GPUs of an HGX H100 board.
    */
   public static final GpuProduct H100_80GB_HBM3 =
       new GpuProduct(

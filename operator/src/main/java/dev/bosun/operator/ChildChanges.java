@@ -1,5 +1,6 @@
 package dev.bosun.operator;
 
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -68,10 +69,24 @@ final class ChildChanges {
     return gateToOpen(now) || !view(now).equals(view(before));
   }
 
-  private static boolean gateToOpen(Pod pod) {
-    return pod.getMetadata().getDeletionTimestamp() == null
-        && GpuHealthyGate.hasGate(pod)
-        && !GpuHealthyGate.gateIsTrue(pod);
+  /** Whether the pod has the GPU readiness gate and it is not open yet (nor will be: deleting). */
+  static boolean gateToOpen(Pod pod) {
+    return pod.getMetadata().getDeletionTimestamp() == null && hasGate(pod) && !gateIsTrue(pod);
+  }
+
+  static boolean hasGate(Pod pod) {
+    return pod.getSpec() != null
+        && pod.getSpec().getReadinessGates().stream()
+            .anyMatch(g -> ConditionTypes.GPU_HEALTHY_GATE.equals(g.getConditionType()));
+  }
+
+  static boolean gateIsTrue(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(
+                c ->
+                    ConditionTypes.GPU_HEALTHY_GATE.equals(c.getType())
+                        && "True".equals(c.getStatus()));
   }
 
   private static DeploymentView view(Deployment deployment) {

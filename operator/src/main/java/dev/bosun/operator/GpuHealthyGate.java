@@ -26,7 +26,7 @@ final class GpuHealthyGate {
 
   void open(Collection<Pod> pods) {
     for (Pod pod : pods) {
-      if (hasGate(pod) && !gateIsTrue(pod) && pod.getMetadata().getDeletionTimestamp() == null) {
+      if (ChildChanges.gateToOpen(pod)) {
         // A strategic merge patch merges pod conditions by type, leaving the kubelet's alone.
         String patch =
             """
@@ -58,20 +58,5 @@ final class GpuHealthyGate {
         }
       }
     }
-  }
-
-  static boolean hasGate(Pod pod) {
-    return pod.getSpec() != null
-        && pod.getSpec().getReadinessGates().stream()
-            .anyMatch(g -> ConditionTypes.GPU_HEALTHY_GATE.equals(g.getConditionType()));
-  }
-
-  static boolean gateIsTrue(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(
-                c ->
-                    ConditionTypes.GPU_HEALTHY_GATE.equals(c.getType())
-                        && "True".equals(c.getStatus()));
   }
 }

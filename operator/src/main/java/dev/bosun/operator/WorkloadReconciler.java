@@ -241,8 +241,8 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
    * Only a pending pod can be waiting on something no watch reports: a claim refused by quota
    * leaves only an Event on the pod. Such pods need a claim, so they have the GPU readiness gate,
    * and their arrival wakes the Workload ({@link ChildChanges#podAdded}); a pod that cannot be
-   * created at all shows in its Deployment's status. Running, ready or finished pods change
-   * through the watches, so nothing polls once things are steady.
+   * created at all shows in its Deployment's status. Running, ready or finished pods change through
+   * the watches, so nothing polls once things are steady.
    */
   private static boolean needsRecheck(WorkloadStatus status, Set<Pod> pods) {
     return !Conditions.isTrue(status.conditions(), ConditionTypes.READY)

@@ -54,8 +54,8 @@ class CachedShapesTest {
 
     assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
     assertThat(cached.getSpec().getContainers()).isEmpty();
-    assertThat(GpuHealthyGate.hasGate(cached)).isEqualTo(GpuHealthyGate.hasGate(full));
-    assertThat(GpuHealthyGate.gateIsTrue(cached)).isEqualTo(GpuHealthyGate.gateIsTrue(full));
+    assertThat(ChildChanges.hasGate(cached)).isEqualTo(ChildChanges.hasGate(full));
+    assertThat(ChildChanges.gateIsTrue(cached)).isEqualTo(ChildChanges.gateIsTrue(full));
     assertThat(WorkloadReconciler.workloadOfPod(cached))
         .isEqualTo(WorkloadReconciler.workloadOfPod(full))
         .isNotEmpty();
