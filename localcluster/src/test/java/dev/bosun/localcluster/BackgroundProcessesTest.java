@@ -3,6 +3,7 @@ package dev.bosun.localcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,11 +40,17 @@ class BackgroundProcessesTest {
 
     assertThat(processes.running("sleeper")).contains(started);
     assertThat(new BackgroundProcesses(home).running()).containsExactly(started);
+    // The shell may not have written yet: stopping it first would leave an empty log.
+    Poll.until(
+        "the sleeper's first line",
+        Duration.ofMinutes(1),
+        Duration.ofMillis(20),
+        () -> logOf(started).contains("sleeping"));
 
     assertThat(processes.stopAll(GRACE)).containsExactly(started);
     awaitExit(started.pid());
     assertThat(processes.running()).isEmpty();
-    assertThat(Files.readString(started.log())).contains("sleeping");
+    assertThat(logOf(started)).contains("sleeping");
   }
 
   @Test
@@ -80,6 +87,14 @@ class BackgroundProcessesTest {
 
     assertThat(processes.running("quick")).isEmpty();
     assertThat(processes.stopAll(GRACE)).isEmpty();
+  }
+
+  private static String logOf(BackgroundProcesses.Running process) {
+    try {
+      return Files.readString(process.log());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static void awaitExit(long pid)
