@@ -4,6 +4,7 @@ import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +40,12 @@ final class ManyWorkloads {
   }
 
   static long ready(KubernetesClient client) {
-    return client.resources(Workload.class).list().getItems().stream()
+    return ready(client.resources(Workload.class).list().getItems());
+  }
+
+  /** How many of these Workloads are Ready for their current generation. */
+  static long ready(Collection<Workload> workloads) {
+    return workloads.stream()
         .filter(
             w ->
                 w.getStatus() != null

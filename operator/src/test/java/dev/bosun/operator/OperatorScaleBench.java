@@ -69,6 +69,11 @@ class OperatorScaleBench {
         .resource(new NamespaceBuilder().withNewMetadata().withName(direct).endMetadata().build())
         .create();
     Map<String, Double> requestsBefore = apiRequests(cluster.client());
+    // Each run waits on a watch, not on a list a second: listing 1,000 custom resources every
+    // second cost the API server more than the operator's own requests (see docs/benchmarks.md).
+    var deployments = cluster.client().apps().deployments().inNamespace(direct).inform();
+    var directCpu = new CpuWindow();
+    double apiServerCpuBefore = apiServerCpu(cluster.client());
     long start = System.nanoTime();
     parallel(
         WORKLOADS,
@@ -86,10 +91,10 @@ class OperatorScaleBench {
         });
     await()
         .atMost(Duration.ofMinutes(20))
-        .pollInterval(Duration.ofSeconds(1))
+        .pollInterval(Duration.ofMillis(200))
         .until(
             () ->
-                cluster.client().apps().deployments().inNamespace(direct).list().getItems().stream()
+                deployments.getStore().list().stream()
                         .filter(
                             d ->
                                 d.getStatus() != null
@@ -98,6 +103,11 @@ class OperatorScaleBench {
                         .count()
                     == WORKLOADS);
     double directSeconds = (System.nanoTime() - start) / 1e9;
+    deployments.close();
+    String directCpuUse =
+        directCpu.close("direct run")
+            + "; kube-apiserver %.1f CPU s"
+                .formatted(apiServerCpu(cluster.client()) - apiServerCpuBefore);
     Map<String, Double> directRequestCounts =
         difference(apiRequests(cluster.client()), requestsBefore);
     cluster.client().namespaces().withName(direct).delete();
@@ -112,20 +122,28 @@ class OperatorScaleBench {
     long heapBefore = usedHeapAfterGc();
     OperatorMain operator = RunningOperator.ensureStarted(cluster);
     requestsBefore = apiRequests(cluster.client());
+    var workloads = client.resources(Workload.class).inform();
+    var operatorCpu = new CpuWindow();
+    apiServerCpuBefore = apiServerCpu(cluster.client());
     start = System.nanoTime();
     ManyWorkloads.create(client, WORKLOADS, "cpu-s");
     await()
         .atMost(Duration.ofMinutes(20))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(() -> ManyWorkloads.ready(client) == WORKLOADS);
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> ManyWorkloads.ready(workloads.getStore().list()) == WORKLOADS);
     double operatorSeconds = (System.nanoTime() - start) / 1e9;
+    workloads.close();
+    String operatorCpuUse =
+        operatorCpu.close("operator run")
+            + "; kube-apiserver %.1f CPU s"
+                .formatted(apiServerCpu(cluster.client()) - apiServerCpuBefore);
     Map<String, Double> operatorRequestCounts =
         difference(apiRequests(cluster.client()), requestsBefore);
     double reconciliations = OperatorHttp.sum(operator, RECONCILIATIONS);
     long heapAfter = usedHeapAfterGc();
 
     // 3. Idle: nothing changes for 30 s.
-    Idle idle = idleFor30Seconds(operator);
+    String idle = idleFor30Seconds(operator);
 
     String report =
         """
@@ -133,6 +151,8 @@ class OperatorScaleBench {
         direct (children applied with no operator) to all pods ready: %.1f s
         operator (Workloads created) to all Ready:                   %.1f s  (%.2fx the direct time)
         operator heap after GC, with every Workload reconciled:      %.0f MiB (used heap after GC, minus before the operator started)
+        %s
+        %s
         %s
         API requests (all clients: the test, the operator, the control plane, KWOK), busiest kinds:
           direct:   %s
@@ -146,6 +166,8 @@ class OperatorScaleBench {
                 operatorSeconds,
                 operatorSeconds / directSeconds,
                 (heapAfter - heapBefore) / 1048576.0,
+                directCpuUse,
+                operatorCpuUse,
                 idle,
                 busiest(directRequestCounts),
                 busiest(operatorRequestCounts),
@@ -193,7 +215,7 @@ class OperatorScaleBench {
         .until(() -> ManyWorkloads.ready(client) == count);
     double seconds = (System.nanoTime() - start) / 1e9;
     long heapAfter = usedHeapAfterGc();
-    Idle idle = idleFor30Seconds(operator);
+    String idle = idleFor30Seconds(operator);
     String report =
         """
         workloads: %d (Batch, cpu-s, one Job and pod each), %d KWOK nodes
@@ -226,6 +248,13 @@ class OperatorScaleBench {
       requests.merge(key, sample.value(), Double::sum);
     }
     return requests;
+  }
+
+  /** The CPU seconds kube-apiserver has used since it started. */
+  private static double apiServerCpu(KubernetesClient admin) {
+    return OperatorHttp.samples(admin.raw("/metrics"), "process_cpu_seconds_total").stream()
+        .mapToDouble(OperatorHttp.Sample::value)
+        .sum();
   }
 
   private static Map<String, Double> difference(
@@ -289,70 +318,71 @@ class OperatorScaleBench {
   }
 
   /**
-   * What the operator does while nothing changes: CPU of this JVM, split into its Java threads (by
-   * name, numbers dropped) and the rest (garbage collector and JIT compiler threads, which the
-   * thread MXBean does not list), and whether anything made it reconcile.
+   * The CPU this JVM (the test and the operator in it) used over a window: the whole process, and
+   * its Java threads by name (numbers dropped). The rest is the garbage collector and the JIT
+   * compiler, whose threads the thread MXBean does not list.
    */
-  private record Idle(
-      double cores,
-      Map<String, Double> coresByThread,
-      double eventsReceived,
-      double reconciliationsStarted) {
-    @Override
-    public String toString() {
-      double java = coresByThread.values().stream().mapToDouble(Double::doubleValue).sum();
-      String busiest =
-          largestFirst(coresByThread)
-              .limit(4)
-              .map(e -> "%s %.3f".formatted(e.getKey(), e.getValue()))
-              .collect(Collectors.joining(", "));
-      return """
-          idle, 30 s with nothing changing: %.3f cores (whole test JVM), %.0f events received, %.0f reconciliations started
-            Java threads %.3f cores (busiest: %s); GC and JIT threads %.3f cores"""
-          .formatted(cores, eventsReceived, reconciliationsStarted, java, busiest, cores - java);
+  private static final class CpuWindow {
+    private final OperatingSystemMXBean os =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final Map<Long, Long> threadsBefore = cpuByThread();
+    private final long processBefore = os.getProcessCpuTime();
+    private final long wallBefore = System.nanoTime();
+
+    /** {@code cores} over the window; {@code seconds} of CPU with the busiest threads. */
+    String close(String what) {
+      long wall = System.nanoTime() - wallBefore;
+      double process = (os.getProcessCpuTime() - processBefore) / 1e9;
+      Map<String, Double> byName = new TreeMap<>();
+      cpuByThread()
+          .forEach(
+              (id, cpu) -> {
+                ThreadInfo info = threads.getThreadInfo(id);
+                if (info != null) {
+                  byName.merge(
+                      info.getThreadName().replaceAll("[0-9]+", "N"),
+                      (cpu - threadsBefore.getOrDefault(id, 0L)) / 1e9,
+                      Double::sum);
+                }
+              });
+      double java = byName.values().stream().mapToDouble(Double::doubleValue).sum();
+      return "%s: %.3f cores (%.1f CPU s, whole test JVM); Java threads %.1f s (busiest: %s); GC and JIT %.1f s"
+          .formatted(
+              what,
+              process / (wall / 1e9),
+              process,
+              java,
+              largestFirst(byName)
+                  .limit(4)
+                  .map(e -> "%s %.1f".formatted(e.getKey(), e.getValue()))
+                  .collect(Collectors.joining(", ")),
+              process - java);
+    }
+
+    private Map<Long, Long> cpuByThread() {
+      Map<Long, Long> cpu = new HashMap<>();
+      for (long id : threads.getAllThreadIds()) {
+        long nanos = threads.getThreadCpuTime(id);
+        if (nanos >= 0) {
+          cpu.put(id, nanos);
+        }
+      }
+      return cpu;
     }
   }
 
-  private static Idle idleFor30Seconds(OperatorMain operator) throws Exception {
+  /** What the operator does while nothing changes for 30 s: CPU, and whether anything woke it. */
+  private static String idleFor30Seconds(OperatorMain operator) throws Exception {
     Thread.sleep(5_000); // let the last status patches settle before measuring idleness
-    var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     double events = OperatorHttp.sum(operator, EVENTS),
         reconciliations = OperatorHttp.sum(operator, RECONCILIATIONS);
-    Map<Long, Long> threadsBefore = cpuByThread();
-    long cpuBefore = os.getProcessCpuTime();
-    long wallBefore = System.nanoTime();
+    var window = new CpuWindow();
     Thread.sleep(30_000); // a measurement window, not a wait for a condition
-    long wall = System.nanoTime() - wallBefore;
-    double cores = (os.getProcessCpuTime() - cpuBefore) / (double) wall;
-    Map<String, Double> byName = new TreeMap<>();
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    cpuByThread()
-        .forEach(
-            (id, cpu) -> {
-              ThreadInfo info = threads.getThreadInfo(id);
-              if (info != null) {
-                byName.merge(
-                    info.getThreadName().replaceAll("[0-9]+", "N"),
-                    (cpu - threadsBefore.getOrDefault(id, 0L)) / (double) wall,
-                    Double::sum);
-              }
-            });
-    return new Idle(
-        cores,
-        byName,
-        OperatorHttp.sum(operator, EVENTS) - events,
-        OperatorHttp.sum(operator, RECONCILIATIONS) - reconciliations);
-  }
-
-  private static Map<Long, Long> cpuByThread() {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    Map<Long, Long> cpu = new HashMap<>();
-    for (long id : threads.getAllThreadIds()) {
-      long nanos = threads.getThreadCpuTime(id);
-      if (nanos >= 0) {
-        cpu.put(id, nanos);
-      }
-    }
-    return cpu;
+    return window.close("idle, 30 s with nothing changing")
+        + "; %.0f events received, %.0f reconciliations started"
+            .formatted(
+                OperatorHttp.sum(operator, EVENTS) - events,
+                OperatorHttp.sum(operator, RECONCILIATIONS) - reconciliations);
   }
 }
