@@ -1,5 +1,7 @@
 package dev.bosun.operator;
 
+import dev.bosun.api.v1alpha1.ChildReference;
+import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
@@ -36,6 +38,30 @@ final class CachedShapes {
   static <R extends HasMetadata> R withoutManagedFields(R object) {
     object.getMetadata().setManagedFields(null);
     return object;
+  }
+
+  /**
+   * A Workload without its managed fields, its inventory sharing one copy of each apiVersion, kind
+   * and namespace string: thousands of Workloads list the same few, and the watch decodes each
+   * anew.
+   */
+  static Workload workload(Workload workload) {
+    withoutManagedFields(workload);
+    var status = workload.getStatus();
+    if (status != null && status.children() != null) {
+      workload.setStatus(
+          status.withChildren(
+              status.children().stream()
+                  .map(
+                      c ->
+                          new ChildReference(
+                              c.apiVersion().intern(),
+                              c.kind().intern(),
+                              c.namespace() == null ? null : c.namespace().intern(),
+                              c.name()))
+                  .toList()));
+    }
+    return workload;
   }
 
   /**

@@ -117,7 +117,7 @@ public final class OperatorMain implements AutoCloseable {
             });
     operator.register(
         new WorkloadReconciler(client, registry),
-        o -> o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields)));
+        o -> o.withItemStore(CachedShapes.store(CachedShapes::workload)));
     operator.register(new EnvironmentReconciler(client));
     HttpEndpoints endpoints =
         settings.httpPort() < 0

@@ -3,9 +3,11 @@ package dev.bosun.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.api.testing.Workloads;
+import dev.bosun.api.v1alpha1.ChildReference;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.api.v1alpha1.WorkloadStatus;
 import dev.bosun.compiler.Labels;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -45,6 +48,26 @@ class CachedShapesTest {
         pod("Pending", ConditionTypes.GPU_HEALTHY_GATE, "False", null, true),
         pod("Running", ConditionTypes.GPU_HEALTHY_GATE, "True", Reasons.NO_FAULT_KNOWN, true),
         pod("Running", POD_READY, "True", null, false));
+  }
+
+  @Test
+  void aCachedWorkloadKeepsItsWholeInventoryWithSharedStrings() {
+    Workload full = Workloads.service("web", "cpu-s", 1, 1);
+    full.getMetadata().setManagedFields(List.of(MANAGED));
+    List<ChildReference> inventory =
+        List.of(
+            new ChildReference(new String("apps/v1"), new String("Deployment"), "team", "web"),
+            new ChildReference("v1", new String("Service"), new String("team"), "web"));
+    full.setStatus(
+        new WorkloadStatus(1L, List.of(), "cpu-s", null, 1, 0, null, null, null, inventory));
+
+    Workload cached = CachedShapes.workload(Serialization.clone(full));
+
+    assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(cached.getSpec()).isEqualTo(full.getSpec());
+    assertThat(cached.getStatus()).isEqualTo(full.getStatus());
+    assertThat(cached.getStatus().children().getFirst().apiVersion()).isSameAs("apps/v1");
+    assertThat(cached.getStatus().children().getLast().namespace()).isSameAs("team");
   }
 
   @ParameterizedTest
