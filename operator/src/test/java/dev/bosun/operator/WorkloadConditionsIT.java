@@ -96,6 +96,8 @@ class WorkloadConditionsIT {
 
     await()
         .atMost(ClusterWorkloads.CONVERGE)
+        // An object not made yet reads as null until the reconciler has applied it.
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               assertThat(
@@ -154,6 +156,8 @@ class WorkloadConditionsIT {
             });
     await()
         .atMost(ClusterWorkloads.CONVERGE)
+        // An object not made yet reads as null until the reconciler has applied it.
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               assertThat(
