@@ -5,11 +5,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.util.List;
-import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Which changes of a Workload's children are worth a reconciliation: those that can change the
@@ -28,7 +27,7 @@ final class ChildChanges {
       Integer replicas,
       int readyUpdated,
       boolean rolledOut,
-      List<String> replicaFailures) {}
+      Optional<WorkloadObservation.Blocker> replicaFailure) {}
 
   /** A Job, likewise. */
   private record JobView(
@@ -37,7 +36,7 @@ final class ChildChanges {
       Integer completions,
       Integer succeeded,
       Integer failed,
-      List<String> finished) {}
+      Optional<String> finished) {}
 
   /** A Pod: why the scheduler cannot place it, if it cannot. */
   private record PodView(boolean deleting, List<String> unschedulable) {}
@@ -91,53 +90,26 @@ final class ChildChanges {
 
   private static DeploymentView view(Deployment deployment) {
     var spec = deployment.getSpec();
-    var status = deployment.getStatus();
     int replicas = spec == null || spec.getReplicas() == null ? 1 : spec.getReplicas();
-    int updated = count(status == null ? null : status.getUpdatedReplicas());
-    int ready = count(status == null ? null : status.getReadyReplicas());
-    int total = count(status == null ? null : status.getReplicas());
-    Long generation = deployment.getMetadata().getGeneration();
-    long observed =
-        status == null || status.getObservedGeneration() == null
-            ? 0
-            : status.getObservedGeneration();
-    boolean current = generation == null || observed >= generation;
-    List<String> failures =
-        status == null
-            ? List.of()
-            : status.getConditions().stream()
-                .filter(c -> WorkloadObservation.DEPLOYMENT_REPLICA_FAILURE.equals(c.getType()))
-                .map(DeploymentCondition::getMessage)
-                .filter(Objects::nonNull)
-                .toList();
+    var rollout = WorkloadObservation.Rollout.of(deployment, replicas);
     return new DeploymentView(
-        generation,
+        deployment.getMetadata().getGeneration(),
         deployment.getMetadata().getDeletionTimestamp() != null,
         spec == null ? null : spec.getReplicas(),
-        Math.min(ready, updated),
-        current && updated >= replicas && ready >= replicas && total <= replicas,
-        failures);
+        rollout.ready(),
+        rollout.complete(),
+        WorkloadObservation.quotaBlocker(deployment));
   }
 
   private static JobView view(Job job) {
     var status = job.getStatus();
-    List<String> finished =
-        status == null
-            ? List.of()
-            : status.getConditions().stream()
-                .filter(
-                    c ->
-                        WorkloadObservation.JOB_CONDITION_COMPLETE.equals(c.getType())
-                            || WorkloadObservation.JOB_CONDITION_FAILED.equals(c.getType()))
-                .map(ChildChanges::describe)
-                .toList();
     return new JobView(
         job.getMetadata().getGeneration(),
         job.getMetadata().getDeletionTimestamp() != null,
         job.getSpec() == null ? null : job.getSpec().getCompletions(),
         status == null ? null : status.getSucceeded(),
         status == null ? null : status.getFailed(),
-        finished);
+        WorkloadObservation.finished(job).map(ChildChanges::describe));
   }
 
   private static PodView view(Pod pod) {
@@ -164,9 +136,5 @@ final class ChildChanges {
         + condition.getReason()
         + " "
         + condition.getMessage();
-  }
-
-  private static int count(Integer value) {
-    return value == null ? 0 : value;
   }
 }

@@ -82,20 +82,13 @@ public final class WorkloadObservation {
     if (deployment != null) {
       var spec = deployment.getSpec();
       var st = deployment.getStatus();
-      // Under an autoscaler the Deployment starts at one replica until the HPA's first sync raises
-      // it:
-      // the Workload's own minimum is what "ready" has to mean.
+      // Under an autoscaler the Deployment starts at one replica until the HPA's first sync
+      // raises it: the Workload's own minimum is what "ready" has to mean.
       desired =
           Math.max(spec.getReplicas() == null ? 1 : spec.getReplicas(), minimumReplicas(workload));
-      int updated = st == null || st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas();
-      int readyNow = st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
-      int total = st == null || st.getReplicas() == null ? 0 : st.getReplicas();
-      long observed =
-          st == null || st.getObservedGeneration() == null ? 0 : st.getObservedGeneration();
-      boolean current =
-          observed >= Optional.ofNullable(deployment.getMetadata().getGeneration()).orElse(0L);
-      ready = Math.min(readyNow, updated);
-      isReady = current && updated >= desired && readyNow >= desired && total <= desired;
+      Rollout rollout = Rollout.of(deployment, desired);
+      ready = rollout.ready();
+      isReady = rollout.complete();
       progressing = !isReady;
       readyReason = isReady ? Reasons.REPLICAS_READY : Reasons.REPLICAS_NOT_READY;
       readyMessage = ready + " of " + desired + " replicas ready";
@@ -107,16 +100,7 @@ public final class WorkloadObservation {
       completions = job.getSpec().getCompletions() == null ? 1 : job.getSpec().getCompletions();
       succeeded = st == null || st.getSucceeded() == null ? 0 : st.getSucceeded();
       failed = st == null || st.getFailed() == null ? 0 : st.getFailed();
-      Optional<JobCondition> finished =
-          st == null
-              ? Optional.empty()
-              : st.getConditions().stream()
-                  .filter(
-                      c ->
-                          "True".equals(c.getStatus())
-                              && (JOB_CONDITION_COMPLETE.equals(c.getType())
-                                  || JOB_CONDITION_FAILED.equals(c.getType())))
-                  .findFirst();
+      Optional<JobCondition> finished = finished(job);
       isReady = finished.map(c -> JOB_CONDITION_COMPLETE.equals(c.getType())).orElse(false);
       progressing = finished.isEmpty();
       readyReason = isReady ? Reasons.SUCCEEDED : progressing ? Reasons.RUNNING : Reasons.FAILED;
@@ -167,6 +151,48 @@ public final class WorkloadObservation {
         null);
   }
 
+  /**
+   * What a Deployment says of its rollout to {@code desired} pods.
+   *
+   * @param ready pods of the current version that are ready
+   * @param complete whether the controller has seen the current generation and exactly {@code
+   *     desired} pods of it are ready, none of an older version left
+   */
+  record Rollout(int ready, boolean complete) {
+    static Rollout of(Deployment deployment, int desired) {
+      var st = deployment.getStatus();
+      int updated = st == null || st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas();
+      int readyNow = st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
+      int total = st == null || st.getReplicas() == null ? 0 : st.getReplicas();
+      long observed =
+          st == null || st.getObservedGeneration() == null ? 0 : st.getObservedGeneration();
+      boolean current =
+          observed >= Optional.ofNullable(deployment.getMetadata().getGeneration()).orElse(0L);
+      return new Rollout(
+          Math.min(readyNow, updated),
+          current && updated >= desired && readyNow >= desired && total <= desired);
+    }
+  }
+
+  /** The Job's Complete or Failed condition, once it has one. */
+  static Optional<JobCondition> finished(Job job) {
+    var st = job.getStatus();
+    return st == null
+        ? Optional.empty()
+        : st.getConditions().stream()
+            .filter(
+                c ->
+                    "True".equals(c.getStatus())
+                        && (JOB_CONDITION_COMPLETE.equals(c.getType())
+                            || JOB_CONDITION_FAILED.equals(c.getType())))
+            .findFirst();
+  }
+
+  /** A pod not yet running: unscheduled, or waiting for what it needs to start. */
+  static boolean isPending(Pod pod) {
+    return pod.getStatus() == null || "Pending".equals(pod.getStatus().getPhase());
+  }
+
   private static int minimumReplicas(Workload workload) {
     var replicas = workload.getSpec() == null ? null : workload.getSpec().replicas();
     return replicas == null || replicas.min() == null ? 1 : replicas.min();
@@ -203,7 +229,7 @@ public final class WorkloadObservation {
     List<Pod> pending =
         pods.stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-            .filter(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()))
+            .filter(WorkloadObservation::isPending)
             .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getName()))
             .toList();
     for (Pod pod : pending) {

@@ -201,7 +201,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     } else {
       try {
         List<HasMetadata> desired = Compiler.compile(workload, tier, environment);
-        Children.Applied applied = applyIfChanged(workload, desired, deployment, job);
+        Children.Applied applied = applyIfChanged(workload, desired, inventory, deployment, job);
         if (applied != null) {
           inventory = applied.inventory();
           deployment = stored(applied, Deployment.class, deployment);
@@ -246,8 +246,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
    */
   private static boolean needsRecheck(WorkloadStatus status, Set<Pod> pods) {
     return !Conditions.isTrue(status.conditions(), ConditionTypes.READY)
-        && pods.stream()
-            .anyMatch(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()));
+        && pods.stream().anyMatch(WorkloadObservation::isPending);
   }
 
   /** The Environment whose namespace holds the Workload; by name when several claim it. */
@@ -280,7 +279,11 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
    * @return what was applied, or null when nothing was
    */
   private Children.Applied applyIfChanged(
-      Workload workload, List<HasMetadata> desired, Deployment deployment, Job job) {
+      Workload workload,
+      List<HasMetadata> desired,
+      List<ChildReference> inventory,
+      Deployment deployment,
+      Job job) {
     String uid = workload.getMetadata().getUid();
     int hash = Serialization.asJson(desired).hashCode();
     HasMetadata anchor = deployment != null ? deployment : job;
@@ -291,7 +294,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
         && Objects.equals(last.anchorGeneration(), anchor.getMetadata().getGeneration())) {
       return null;
     }
-    Children.Applied applied = children.reconcile(workload, desired, inventoryOf(workload));
+    Children.Applied applied = children.reconcile(workload, desired, inventory);
     HasMetadata storedAnchor =
         applied.stored().stream()
             .filter(o -> o instanceof Deployment || o instanceof Job)
