@@ -10,6 +10,7 @@ import dev.bosun.cli.gpu.GpuCommand;
 import dev.bosun.cli.operator.OperatorCommand;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.gpu.ExitCodes;
+import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,7 +61,8 @@ public final class Bosun {
     if (args.length > 0 && (args[0].equals("render") || args[0].equals("validate"))) {
       Thread.ofPlatform().daemon().name("bosun-schema-preload").start(Bosun::preloadWorkloadSchema);
     }
-    System.exit(run(args));
+    StandardStreams streams = StandardStreams.install();
+    System.exit(streams.exitCode(run(args)));
   }
 
   private static void preloadWorkloadSchema() {
@@ -73,7 +75,17 @@ public final class Bosun {
 
   /** Runs the CLI and returns its exit code (0 ok, 2 invalid input, 1 internal error). */
   public static int run(String... args) {
-    return commandLine(args).execute(args);
+    CommandLine commandLine = commandLine(args);
+    try {
+      return commandLine.execute(args);
+    } catch (RuntimeException | Error e) {
+      // picocli hands exceptions to the handler below; an Error (out of memory, stack overflow)
+      // passes by it.
+      return internalError(commandLine.getErr(), e);
+    } finally {
+      commandLine.getOut().flush();
+      commandLine.getErr().flush();
+    }
   }
 
   /** The command line with every subcommand, as help and tests see it. */
@@ -95,13 +107,16 @@ public final class Bosun {
       }
     }
     return commandLine.setExecutionExceptionHandler(
-        (exception, failed, parseResult) -> {
-          failed.getErr().println("bosun: internal error: " + exception);
-          if (System.getenv("BOSUN_DEBUG") != null) {
-            exception.printStackTrace(failed.getErr());
-          }
-          return ExitCodes.FAILED;
-        });
+        (exception, failed, parseResult) -> internalError(failed.getErr(), exception));
+  }
+
+  /** One line, and the stack trace only with BOSUN_DEBUG set. */
+  private static int internalError(PrintWriter err, Throwable failure) {
+    err.println("bosun: internal error: " + failure);
+    if (System.getenv("BOSUN_DEBUG") != null) {
+      failure.printStackTrace(err);
+    }
+    return ExitCodes.FAILED;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

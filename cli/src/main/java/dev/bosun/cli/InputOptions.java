@@ -39,7 +39,7 @@ final class InputOptions {
       List<ManifestProblem> problems) {}
 
   Read read() {
-    Inputs inputs = new Inputs(System.in);
+    Inputs inputs = new Inputs();
     List<ManifestProblem> problems = new ArrayList<>();
     TierCatalog catalog = inputs.tiers(tiers, problems);
     Environment env = inputs.environment(environment, problems);

@@ -10,8 +10,9 @@ import dev.bosun.compiler.manifest.TierCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,21 +21,22 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Files named on the command line, read into Bosun objects: the CLI's one place that touches input
- * files.
+ * Manifests named on the command line, read into Bosun objects, together no more than {@link
+ * InputLimits#MAX_INPUT_BYTES} in one call.
  */
 final class Inputs {
-  private final InputStream stdin;
+  private static final ReadResult NOTHING = new ReadResult(List.of(), List.of());
 
-  Inputs(InputStream stdin) {
-    this.stdin = stdin;
-  }
+  /** What one call may still read: every input counts, so that memory stays bounded. */
+  private int budgetLeft = InputLimits.MAX_INPUT_BYTES;
+
+  private boolean budgetSpent;
 
   /**
    * Every document of every path: a file, a directory of .yaml/.yml files, or - for standard input.
    */
   ReadResult read(List<String> paths) {
-    ReadResult result = new ReadResult(List.of(), List.of());
+    ReadResult result = NOTHING;
     for (String path : paths) {
       result = result.plus(readOne(path));
     }
@@ -42,44 +44,70 @@ final class Inputs {
   }
 
   private ReadResult readOne(String name) {
-    if (name.equals("-")) {
-      try {
-        return ManifestReader.read("<stdin>", decode(stdin.readAllBytes()));
-      } catch (IOException e) {
-        return failed("<stdin>", "cannot be read: " + e.getMessage());
-      }
-    }
-    Path path = Path.of(name);
-    if (Files.isDirectory(path)) {
-      List<Path> files;
-      try (Stream<Path> listing = Files.list(path)) {
-        files = listing.filter(Inputs::isYaml).sorted().toList();
-      } catch (IOException e) {
-        return failed(name, "cannot be listed: " + e.getMessage());
-      }
-      if (files.isEmpty()) {
-        return failed(name, "is a directory with no .yaml or .yml files");
-      }
-      ReadResult result = new ReadResult(List.of(), List.of());
-      for (Path file : files) {
-        result = result.plus(readFile(file.toString(), file));
-      }
-      return result;
-    }
-    return readFile(name, path);
-  }
-
-  private static ReadResult readFile(String name, Path path) {
-    if (!Files.exists(path)) {
-      return failed(name, "no such file");
+    if (budgetSpent) {
+      return NOTHING;
     }
     try {
-      return ManifestReader.read(name, decode(Files.readAllBytes(path)));
-    } catch (CharacterCodingException e) {
-      return failed(name, "is not UTF-8 text");
-    } catch (IOException e) {
-      return failed(name, "cannot be read: " + e.getMessage());
+      if (name.equals("-")) {
+        return readText(InputFiles.STANDARD_INPUT, InputFiles.open(name));
+      }
+      Path path = InputFiles.path(name);
+      return Files.isDirectory(path) ? readDirectory(name, path) : readFile(name, path);
+    } catch (InputFiles.Unreadable e) {
+      return failed(e.source(), e.reason());
     }
+  }
+
+  private ReadResult readDirectory(String name, Path directory) {
+    List<Path> files;
+    try (Stream<Path> listing = Files.list(directory)) {
+      files = listing.filter(Inputs::isYaml).sorted().toList();
+    } catch (IOException e) {
+      return failed(name, "cannot be listed: " + InputFiles.reason(directory, e));
+    }
+    if (files.isEmpty()) {
+      return failed(name, "is a directory with no .yaml or .yml files");
+    }
+    ReadResult result = NOTHING;
+    for (Path file : files) {
+      if (budgetSpent) {
+        break;
+      }
+      // The listed path, not its name: a name the locale cannot spell still opens by its bytes.
+      result = result.plus(readFile(file.toString(), file));
+    }
+    return result;
+  }
+
+  private ReadResult readFile(String name, Path path) {
+    try {
+      return readText(name, InputFiles.open(path, name));
+    } catch (InputFiles.Unreadable e) {
+      return failed(e.source(), e.reason());
+    }
+  }
+
+  /**
+   * One input, read no further than what is left of the call's budget: a stream need not end
+   * (/dev/zero through a pipe), and a file can be any size.
+   */
+  private ReadResult readText(String source, InputStream input) throws InputFiles.Unreadable {
+    byte[] bytes;
+    try (input) {
+      bytes = input.readNBytes(budgetLeft + 1);
+    } catch (IOException e) {
+      return failed(source, "cannot be read: " + e.getMessage());
+    }
+    if (bytes.length > budgetLeft) {
+      budgetSpent = true;
+      return failed(
+          source,
+          "takes the input past "
+              + InputLimits.MAX_INPUT_BYTES / (1024 * 1024)
+              + " MiB, the most one call reads (all files together); split it across calls");
+    }
+    budgetLeft -= bytes.length;
+    return ManifestReader.read(source, decode(source, bytes));
   }
 
   /** The tier catalog: the files of {@code --tiers}, or the default catalog in the jar. */
@@ -120,13 +148,29 @@ final class Inputs {
     return Files.isRegularFile(path) && (file.endsWith(".yaml") || file.endsWith(".yml"));
   }
 
-  private static String decode(byte[] bytes) throws CharacterCodingException {
-    return StandardCharsets.UTF_8
-        .newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(bytes))
-        .toString();
+  /** The text of UTF-8 bytes, or where the first byte that is not UTF-8 is. */
+  private static String decode(String source, byte[] bytes) throws InputFiles.Unreadable {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    // UTF-8 never decodes to more chars than it has bytes.
+    CharBuffer text = CharBuffer.allocate(bytes.length);
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+    CoderResult result = decoder.decode(in, text, true);
+    if (!result.isError()) {
+      result = decoder.flush(text);
+    }
+    text.flip();
+    if (!result.isError()) {
+      return text.toString();
+    }
+    String before = text.toString();
+    int lineStart = before.lastIndexOf('\n') + 1;
+    throw new InputFiles.Unreadable(
+        source,
+        String.format(
+            "is not UTF-8: byte 0x%02X at line %d, column %d",
+            bytes[in.position()],
+            before.chars().filter(c -> c == '\n').count() + 1,
+            before.codePointCount(lineStart, before.length()) + 1));
   }
 
   private static ReadResult failed(String source, String message) {

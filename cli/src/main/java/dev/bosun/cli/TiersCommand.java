@@ -41,7 +41,7 @@ final class TiersCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<ManifestProblem> problems = new ArrayList<>();
-    TierCatalog catalog = new Inputs(System.in).tiers(tiers, problems);
+    TierCatalog catalog = new Inputs().tiers(tiers, problems);
     if (!problems.isEmpty()) {
       return Problems.report(spec.commandLine().getErr(), problems);
     }

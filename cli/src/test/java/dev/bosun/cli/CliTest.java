@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -100,7 +103,46 @@ class CliTest {
         Files.write(temp.resolve("binary.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2});
     Run garbage = bosun("validate", "-f", binary.toString());
     assertThat(garbage.exitCode()).isEqualTo(2);
-    assertThat(garbage.err()).isEqualTo(binary + ": is not UTF-8 text\n");
+    assertThat(garbage.err()).isEqualTo(binary + ": is not UTF-8: byte 0xFF at line 1, column 1\n");
+  }
+
+  @Test
+  void aByteThatIsNotUtf8IsFoundByLineAndCharacter(@TempDir Path temp) throws IOException {
+    // "€" is three bytes and "😀" two Java chars, yet each is one column: the bad byte is the 6th.
+    byte[] prefix = "kind: Workload\n# ok\n€ 😀 x".getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = Arrays.copyOf(prefix, prefix.length + 2);
+    bytes[prefix.length] = (byte) 0xc3; // a two-byte sequence cut short by the newline
+    bytes[prefix.length + 1] = '\n';
+    Path file = Files.write(temp.resolve("mixed.yaml"), bytes);
+    Run run = bosun("validate", "-f", file.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo(file + ": is not UTF-8: byte 0xC3 at line 3, column 6\n");
+  }
+
+  @Test
+  void theInputLimitCountsEveryFileOfACall(@TempDir Path temp) throws IOException {
+    // A Workload with 9 MiB of comments: one is within the limit, two together are not.
+    String comment = "#" + "x".repeat(1023) + "\n";
+    Path workload = Files.copy(EXAMPLES.resolve("chat.yaml"), temp.resolve("chat.yaml"));
+    Files.writeString(workload, comment.repeat(9 * 1024), StandardOpenOption.APPEND);
+    Path second = Files.copy(workload, temp.resolve("second.yaml"));
+
+    assertThat(bosun("validate", "-f", workload.toString()).exitCode()).isZero();
+    Run both = bosun("validate", "-f", workload.toString(), "-f", second.toString());
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err())
+        .isEqualTo(
+            second
+                + ": takes the input past 16 MiB, the most one call reads (all files together);"
+                + " split it across calls\n");
+  }
+
+  @Test
+  void explainSaysWhyAFileCannotBeRead(@TempDir Path temp) {
+    Run missing = bosun("gpu", "explain", temp.resolve("kern.log").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err())
+        .isEqualTo("bosun gpu explain: " + temp.resolve("kern.log") + ": no such file\n");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.bosun.cli.deploy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ public final class DeployCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE",
       description = "A file of Workloads.")
-  String file;
+  Path file;
 
   @Option(
       names = "--env",
@@ -48,6 +49,6 @@ public final class DeployCommand implements Callable<Integer> {
   public Integer call() {
     return cluster
         .actions(spec)
-        .deploy(file, environment, wait, Duration.ofSeconds(timeoutSeconds));
+        .deploy(file.toString(), environment, wait, Duration.ofSeconds(timeoutSeconds));
   }
 }

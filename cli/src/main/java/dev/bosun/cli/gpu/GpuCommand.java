@@ -1,5 +1,6 @@
 package dev.bosun.cli.gpu;
 
+import dev.bosun.cli.InputFiles;
 import dev.bosun.gpu.ExitCodes;
 import dev.bosun.gpu.classify.XidClassifier;
 import dev.bosun.gpu.explain.Explain;
@@ -7,13 +8,10 @@ import dev.bosun.gpu.inspect.Inspect;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,29 +52,36 @@ public final class GpuCommand {
     String file;
 
     @Override
-    public Integer call() throws IOException {
-      Writer out = spec.commandLine().getOut();
+    public Integer call() {
+      String name = file == null ? "-" : file;
+      PrintWriter err = spec.commandLine().getErr();
       Explain.Summary summary;
-      try (Reader in = open(file)) {
-        summary = Explain.run(in, out, XidClassifier.withDefaults(), Instant.EPOCH);
-      } catch (NoSuchFileException e) {
-        spec.commandLine().getErr().println("bosun gpu explain: no such file: " + file);
+      try (Reader in = lenientUtf8(InputFiles.open(name))) {
+        summary =
+            Explain.run(
+                in, spec.commandLine().getOut(), XidClassifier.withDefaults(), Instant.EPOCH);
+      } catch (InputFiles.Unreadable e) {
+        err.println("bosun gpu explain: " + e.getMessage());
+        return ExitCodes.INVALID_INPUT;
+      } catch (IOException e) {
+        // The output is a PrintWriter, which does not throw: this is the input failing mid-way.
+        err.println(
+            "bosun gpu explain: "
+                + InputFiles.sourceName(name)
+                + ": cannot be read: "
+                + e.getMessage());
         return ExitCodes.INVALID_INPUT;
       }
       if (summary.unparsed() > 0) {
-        spec.commandLine()
-            .getErr()
-            .printf(
-                "bosun gpu explain: %d of %d lines were not kernel log lines and were skipped%n",
-                summary.unparsed(), summary.lines());
+        err.printf(
+            "bosun gpu explain: %d of %d lines were not kernel log lines and were skipped%n",
+            summary.unparsed(), summary.lines());
       }
       return ExitCodes.OK;
     }
 
     /** Bytes that are not UTF-8 (binary junk in a log) become U+FFFD and are counted, not fatal. */
-    private static Reader open(String file) throws IOException {
-      InputStream in =
-          file == null || file.equals("-") ? System.in : Files.newInputStream(Path.of(file));
+    private static Reader lenientUtf8(InputStream in) {
       return new InputStreamReader(
           in,
           StandardCharsets.UTF_8
