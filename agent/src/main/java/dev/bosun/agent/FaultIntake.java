@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  *
  * <p>Owned by the loop thread: it opens, drains, teaches and closes it. The event queue is the one
  * thing another thread touches. A kernel log that cannot be read is retried by {@link KernelLog}
- * itself; this class says so in the log when it starts and when it ends.
+ * itself; this class logs each change of such an outage and its end.
  */
 final class FaultIntake implements AutoCloseable {
 

@@ -83,14 +83,14 @@ public final class Explain {
    * gpu explain}, for machines without the CLI (GPU validation).
    */
   public static void main(String[] args) {
-    System.exit(main(List.of(args), System.in, System.out, System.err));
+    System.exit(command(List.of(args), System.in, System.out, System.err));
   }
 
   /**
    * {@link #main(String[])} with its streams passed in; returns the exit code. It closes the file
    * it opens and nothing else: standard input and output belong to the process.
    */
-  static int main(List<String> args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
+  static int command(List<String> args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
     String name = args.isEmpty() ? "-" : args.getFirst();
     InputStream opened = null;
     if (!name.equals("-")) {

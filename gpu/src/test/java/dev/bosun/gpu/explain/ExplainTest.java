@@ -132,7 +132,7 @@ class ExplainTest {
   }
 
   @Test
-  void mainLeavesStandardInputOpenAndReportsWhatItSkipped() {
+  void theCommandLeavesStandardInputOpenAndReportsWhatItSkipped() {
     AtomicBoolean stdinClosed = new AtomicBoolean();
     InputStream stdin =
         new ByteArrayInputStream(
@@ -145,7 +145,7 @@ class ExplainTest {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
-    int exit = Explain.main(List.of(), stdin, new PrintStream(stdout), new PrintStream(stderr));
+    int exit = Explain.command(List.of(), stdin, new PrintStream(stdout), new PrintStream(stderr));
 
     assertThat(exit).isEqualTo(ExitCodes.OK);
     assertThat(stdinClosed).isFalse();
@@ -154,21 +154,21 @@ class ExplainTest {
   }
 
   @Test
-  void mainRefusesWhatIsNotAReadableFile(@TempDir Path dir) {
+  void theCommandRefusesWhatIsNotAReadableFile(@TempDir Path dir) {
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     PrintStream err = new PrintStream(stderr);
     InputStream noInput = InputStream.nullInputStream();
     PrintStream noOutput = new PrintStream(OutputStream.nullOutputStream());
 
-    assertThat(Explain.main(List.of(dir.toString()), noInput, noOutput, err))
+    assertThat(Explain.command(List.of(dir.toString()), noInput, noOutput, err))
         .isEqualTo(ExitCodes.INVALID_INPUT);
-    assertThat(Explain.main(List.of(dir.resolve("absent").toString()), noInput, noOutput, err))
+    assertThat(Explain.command(List.of(dir.resolve("absent").toString()), noInput, noOutput, err))
         .isEqualTo(ExitCodes.INVALID_INPUT);
     assertThat(stderr.toString(UTF_8)).contains("is a directory", "cannot read");
   }
 
   @Test
-  void mainFailsWhenItsOutputCannotBeWritten() {
+  void theCommandFailsWhenItsOutputCannotBeWritten() {
     OutputStream full =
         new OutputStream() {
           @Override
@@ -180,7 +180,7 @@ class ExplainTest {
     InputStream stdin =
         new ByteArrayInputStream("[ 1.0] NVRM: Xid (PCI:0000:00:06): 79, x\n".getBytes(UTF_8));
 
-    int exit = Explain.main(List.of("-"), stdin, new PrintStream(full), new PrintStream(stderr));
+    int exit = Explain.command(List.of("-"), stdin, new PrintStream(full), new PrintStream(stderr));
 
     assertThat(exit).isEqualTo(ExitCodes.FAILED);
     assertThat(stderr.toString(UTF_8)).contains("could not be written");
