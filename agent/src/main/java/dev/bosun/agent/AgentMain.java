@@ -146,7 +146,7 @@ public final class AgentMain {
       SimulatedGpuNode node = sim.node();
       return wake ->
           KernelLog.polled(
-              node.kmsg(), cursor, "simulated:" + node.nodeName(), "of the simulated node");
+              node::kmsg, cursor, "simulated:" + node.nodeName(), "of the simulated node");
     }
     if (path == null) {
       if (!Files.isReadable(DEV_KMSG)) {
@@ -162,7 +162,10 @@ public final class AgentMain {
     if (Files.isRegularFile(file)) {
       return wake ->
           KernelLog.polled(
-              new FileRecordSource(file), cursor, "file:" + file.toAbsolutePath(), file.toString());
+              () -> new FileRecordSource(file),
+              cursor,
+              "file:" + file.toAbsolutePath(),
+              file.toString());
     }
     return wake -> KernelLog.devKmsg(file, cursor, wake);
   }

@@ -24,17 +24,23 @@ import java.util.Map;
  * @param snapshot the last sample, with the GPUs that are gone; {@code null} before the first
  * @param state the health and counters /metrics shows beside the sample; {@code null} before the
  *     first
+ * @param kernelLogOutage why the kernel log could not be read at the last sample; {@code null} when
+ *     it could, or there is none
  */
 record AgentView(
-    Instant startedAt, Instant sampledAt, NodeSnapshot snapshot, GpuMetrics.State state) {
+    Instant startedAt,
+    Instant sampledAt,
+    NodeSnapshot snapshot,
+    GpuMetrics.State state,
+    KernelLog.Outage kernelLogOutage) {
 
-  static final AgentView NOT_STARTED = new AgentView(null, null, null, null);
+  static final AgentView NOT_STARTED = new AgentView(null, null, null, null, null);
 
   /** The shortest time without a sample that makes the agent unhealthy, whatever the interval. */
   static final Duration MIN_SILENCE = Duration.ofSeconds(10);
 
   AgentView started(Instant at) {
-    return new AgentView(at, sampledAt, snapshot, state);
+    return new AgentView(at, sampledAt, snapshot, state, kernelLogOutage);
   }
 
   /** After a sample taken at {@code at}, judged into {@code health}. */
@@ -43,14 +49,16 @@ record AgentView(
       NodeSnapshot sample,
       NodeHealth health,
       String nodeName,
-      Map<String, Long> unparsed) {
+      Map<String, Long> unparsed,
+      KernelLog.Outage kernelLogOutage) {
     Map<String, GpuHealth> byUuid = new HashMap<>();
     for (String uuid : health.expectedGpus()) byUuid.put(uuid, health.healthOf(uuid));
     return new AgentView(
         startedAt,
         at,
         withLostGpus(sample, health),
-        new GpuMetrics.State(nodeName, byUuid, health.xids(), unparsed));
+        new GpuMetrics.State(nodeName, byUuid, health.xids(), unparsed),
+        kernelLogOutage);
   }
 
   /**
@@ -89,6 +97,17 @@ record AgentView(
         "bosun_agent_publish_errors_total", "counter", "Writes to the API server that failed.");
     own.sample("bosun_agent_publish_errors_total", Map.of(), writes.errors());
     return gpus + own;
+  }
+
+  /**
+   * What /healthz says at {@code now}: unhealthy ({@link #healthProblem}) or not, and what works
+   * only in part: a kernel log that cannot be read is retried by the agent (a restart would do no
+   * more, and would forget the node's state), so it is a warning, not a failed probe.
+   */
+  HttpEndpoints.Health health(Instant now, Duration interval) {
+    return new HttpEndpoints.Health(
+        healthProblem(now, interval),
+        kernelLogOutage == null ? List.of() : List.of(kernelLogOutage.describe()));
   }
 
   /**

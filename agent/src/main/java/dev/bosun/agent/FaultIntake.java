@@ -5,7 +5,7 @@ import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.nvml.Nvml;
 import dev.bosun.gpu.nvml.Reading;
-import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,14 +23,15 @@ import java.util.function.Consumer;
  * classifies the fault at once instead of at the next sample.
  *
  * <p>Owned by the loop thread: it opens, drains, teaches and closes it. The event queue is the one
- * thing another thread touches.
+ * thing another thread touches. A kernel log that cannot be read is retried by {@link KernelLog}
+ * itself; this class logs each change of such an outage and its end.
  */
 final class FaultIntake implements AutoCloseable {
 
-  /** Opens the kernel log once the loop exists; {@code onRecord} wakes the loop. */
+  /** Makes the kernel log once the loop exists; {@code onRecord} wakes the loop. */
   @FunctionalInterface
   interface KernelLogOpener {
-    KernelLog open(Runnable onRecord) throws IOException;
+    KernelLog open(Runnable onRecord);
   }
 
   private static final int EVENT_WAIT_MILLIS = 1000;
@@ -57,8 +58,7 @@ final class FaultIntake implements AutoCloseable {
    * nothing. {@code wake} is called from the producers' threads.
    */
   static FaultIntake open(
-      KernelLogOpener kernelLog, Optional<Nvml> nvml, Runnable wake, Consumer<String> log)
-      throws IOException {
+      KernelLogOpener kernelLog, Optional<Nvml> nvml, Runnable wake, Consumer<String> log) {
     FaultIntake intake = new FaultIntake(log);
     if (kernelLog != null) {
       intake.kernelLog = kernelLog.open(wake);
@@ -69,25 +69,30 @@ final class FaultIntake implements AutoCloseable {
     return intake;
   }
 
-  /**
-   * The faults since the last call, oldest first. A kernel log that fails is closed, and the agent
-   * goes on with telemetry alone rather than stopping.
-   */
-  List<DriverFault> drain() {
+  /** The faults since the last call, oldest first. */
+  List<DriverFault> drain(Instant now) {
     List<DriverFault> drained = new ArrayList<>();
     if (kernelLog != null) {
-      try {
-        drained.addAll(kernelLog.drain());
-      } catch (IOException | RuntimeException e) {
-        log.accept(
-            "the kernel log cannot be read ("
-                + e.getMessage()
-                + "); going on with telemetry alone");
-        closeKernelLog();
-      }
+      KernelLog.Outage before = kernelLog.outage();
+      drained.addAll(kernelLog.drain(now));
+      logOutage(before, kernelLog.outage());
     }
     for (DriverFault f; (f = nvmlEvents.poll()) != null; ) drained.add(f);
     return drained;
+  }
+
+  /** Why the kernel log is not being read now; {@code null} while it is, or without one. */
+  KernelLog.Outage kernelLogOutage() {
+    return kernelLog == null ? null : kernelLog.outage();
+  }
+
+  private void logOutage(KernelLog.Outage before, KernelLog.Outage after) {
+    if (after == null) {
+      if (before != null)
+        log.accept("reading the kernel log " + kernelLog.description() + " again");
+    } else if (!after.equals(before)) {
+      log.accept(after.describe());
+    }
   }
 
   /** Teaches the kernel log the GPUs' UUIDs, so that its faults name the GPU from the first one. */
@@ -139,7 +144,7 @@ final class FaultIntake implements AutoCloseable {
     if (kernelLog == null) return;
     try {
       kernelLog.close();
-    } catch (IOException | RuntimeException ignored) {
+    } catch (RuntimeException ignored) {
       // Shutting it down; the cursor was saved after the last fault.
     }
     kernelLog = null;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -18,14 +19,27 @@ import java.util.function.Supplier;
  */
 final class HttpEndpoints implements AutoCloseable {
 
-  /** {@code null} body means healthy; otherwise why not. */
-  interface Health {
-    String problem();
+  /**
+   * What /healthz says: 503 and {@code problem} when the agent is not healthy (a restart may help),
+   * else 200; either way the {@code warnings}, what works only in part (a restart would not help).
+   */
+  record Health(String problem, List<String> warnings) {
+    public Health {
+      warnings = List.copyOf(warnings);
+    }
+
+    String body() {
+      StringBuilder body =
+          new StringBuilder(problem != null ? problem : warnings.isEmpty() ? "ok" : "degraded");
+      body.append('\n');
+      for (String w : warnings) body.append(w).append('\n');
+      return body.toString();
+    }
   }
 
   private final HttpServer server;
 
-  HttpEndpoints(InetSocketAddress address, Supplier<String> metrics, Health health)
+  HttpEndpoints(InetSocketAddress address, Supplier<String> metrics, Supplier<Health> health)
       throws IOException {
     server = HttpServer.create(address, 16);
     server.setExecutor(
@@ -41,12 +55,9 @@ final class HttpEndpoints implements AutoCloseable {
         "/healthz",
         exchange -> {
           if (!allowed(exchange)) return;
-          String problem = health.problem();
+          Health now = health.get();
           respond(
-              exchange,
-              problem == null ? 200 : 503,
-              "text/plain; charset=utf-8",
-              problem == null ? "ok\n" : problem + "\n");
+              exchange, now.problem() == null ? 200 : 503, "text/plain; charset=utf-8", now.body());
         });
     server.createContext(
         "/",

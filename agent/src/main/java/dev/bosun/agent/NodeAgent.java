@@ -100,17 +100,12 @@ public final class NodeAgent implements AutoCloseable {
   public NodeAgent start() throws IOException {
     view = view.started(clock.instant());
     if (settings.listen() != null)
-      http = new HttpEndpoints(settings.listen(), this::metrics, this::healthProblem);
-    try {
-      onLoop(
-          () -> {
-            intake = FaultIntake.open(kernelLogOpener, source.nvml(), this::wake, log);
-            return null;
-          });
-    } catch (IOException e) {
-      close();
-      throw e;
-    }
+      http = new HttpEndpoints(settings.listen(), this::metrics, this::healthz);
+    onLoopNoIo(
+        () -> {
+          intake = FaultIntake.open(kernelLogOpener, source.nvml(), this::wake, log);
+          return null;
+        });
     loop.scheduleWithFixedDelay(
         this::tickSafely, 0, settings.interval().toNanos(), TimeUnit.NANOSECONDS);
     return this;
@@ -154,9 +149,9 @@ public final class NodeAgent implements AutoCloseable {
     return view.metrics(writes());
   }
 
-  /** What /healthz says: {@code null} when healthy, else why not. */
-  String healthProblem() {
-    return view.healthProblem(clock.instant(), settings.interval());
+  /** What /healthz says. */
+  HttpEndpoints.Health healthz() {
+    return view.health(clock.instant(), settings.interval());
   }
 
   private ClusterReporter.Writes writes() {
@@ -184,7 +179,13 @@ public final class NodeAgent implements AutoCloseable {
     intake.learnUuids(sampled.effective());
     Map<String, Long> unparsed = knowledge.unparsed(source.name(), intake.unparsed());
     view =
-        view.sampled(now, sampled.effective(), knowledge.health(), settings.nodeName(), unparsed);
+        view.sampled(
+            now,
+            sampled.effective(),
+            knowledge.health(),
+            settings.nodeName(),
+            unparsed,
+            intake.kernelLogOutage());
     if (reporter != null)
       reporter.publish(source.name(), sampled.snapshot(), knowledge, unparsed, now);
   }
@@ -197,7 +198,7 @@ public final class NodeAgent implements AutoCloseable {
 
   /** The faults that arrived since the last call, classified now. */
   private NodeKnowledge.AfterFaults takeFaults(Instant now) {
-    NodeKnowledge.AfterFaults taken = knowledge.withFaults(tracker, intake.drain(), now);
+    NodeKnowledge.AfterFaults taken = knowledge.withFaults(tracker, intake.drain(now), now);
     knowledge = taken.knowledge();
     return taken;
   }

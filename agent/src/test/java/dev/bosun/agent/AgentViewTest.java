@@ -26,13 +26,34 @@ class AgentViewTest {
     assertThat(started.healthProblem(T0.plusSeconds(10), second)).isNull();
     assertThat(started.healthProblem(T0.plusSeconds(11), second))
         .isEqualTo("no sample yet after 11 s ago");
-    AgentView sampled = new AgentView(T0, T0.plusSeconds(5), null, null);
+    AgentView sampled = new AgentView(T0, T0.plusSeconds(5), null, null, null);
     assertThat(sampled.healthProblem(T0.plusSeconds(16), second)).isEqualTo("last sample 11 s ago");
     assertThat(sampled.healthProblem(T0.plusSeconds(20), Duration.ofSeconds(5)))
         .as("three 5 s intervals")
         .isNull();
     assertThat(sampled.healthProblem(T0.plusSeconds(21), Duration.ofSeconds(5)))
         .isEqualTo("last sample 16 s ago");
+  }
+
+  @Test
+  void aKernelLogThatCannotBeReadIsAWarningNotAFailedProbe() {
+    var outage = new KernelLog.Outage("/dev/kmsg", T0, "Permission denied", 3, T0.plusSeconds(7));
+    var view = new AgentView(T0, T0.plusSeconds(5), null, null, outage);
+
+    HttpEndpoints.Health health = view.health(T0.plusSeconds(6), Duration.ofSeconds(1));
+
+    assertThat(health.problem()).isNull();
+    assertThat(health.body())
+        .isEqualTo(
+            """
+            degraded
+            cannot read the kernel log /dev/kmsg since 2026-11-28T10:00:00Z (Permission denied; \
+            3 tries failed); next try at 2026-11-28T10:00:07Z
+            """);
+    assertThat(view.health(T0.plusSeconds(30), Duration.ofSeconds(1)).body())
+        .startsWith("last sample 25 s ago\ncannot read the kernel log");
+    assertThat(new AgentView(T0, T0, null, null, null).health(T0, Duration.ofSeconds(1)).body())
+        .isEqualTo("ok\n");
   }
 
   @Test
@@ -59,7 +80,8 @@ class AgentViewTest {
                 after.effective(),
                 after.knowledge().health(),
                 NODE,
-                Map.of("simulated", 0L));
+                Map.of("simulated", 0L),
+                null);
 
     assertThat(after.effective().gpus()).hasSize(1);
     assertThat(view.snapshot().gpus()).hasSize(2);

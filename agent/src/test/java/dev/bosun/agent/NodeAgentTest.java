@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.bosun.gpu.classify.GpuHealth;
 import dev.bosun.gpu.classify.NodeHealthTracker;
 import dev.bosun.gpu.classify.XidClassifier;
+import dev.bosun.gpu.kernel.KmsgCursorStore;
 import dev.bosun.gpu.sim.SimulatedGpuNode;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +25,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -200,14 +204,67 @@ class NodeAgentTest {
             new NodeHealthTracker(XidClassifier.withDefaults()),
             clock,
             log::add)) {
-      assertThat(agent.healthProblem()).isEqualTo("not started");
+      assertThat(agent.healthz().problem()).isEqualTo("not started");
       agent.sampleNow();
       clock.now = clock.now.plusSeconds(10);
-      assertThat(agent.healthProblem()).as("10 s is within max(3 intervals, 10 s)").isNull();
+      assertThat(agent.healthz().problem()).as("10 s is within max(3 intervals, 10 s)").isNull();
       clock.now = clock.now.plusSeconds(1);
-      assertThat(agent.healthProblem()).isEqualTo("last sample 11 s ago");
+      assertThat(agent.healthz().problem()).isEqualTo("last sample 11 s ago");
       agent.sampleNow();
-      assertThat(agent.healthProblem()).isNull();
+      assertThat(agent.healthz().problem()).isNull();
+    }
+  }
+
+  @Test
+  void aKernelLogThatCannotBeReadIsRetriedAndSaidOnHealthz(@TempDir Path state) throws Exception {
+    var clock = new ManualClock();
+    var sim = new SimulatedGpuNode(NODE, 2, clock.now.minusSeconds(60), 1);
+    var readable = new AtomicBoolean();
+    FaultIntake.KernelLogOpener kernelLog =
+        wake ->
+            KernelLog.polled(
+                () -> {
+                  if (!readable.get()) throw new IOException("Permission denied");
+                  return sim.kmsg();
+                },
+                new KmsgCursorStore(state.resolve("kmsg.cursor")),
+                "boot",
+                "kmsg.log");
+    try (var agent =
+        new NodeAgent(
+                new NodeAgent.Settings(
+                    NODE,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(60),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                new GpuSource.SimulatedSource(sim),
+                kernelLog,
+                null,
+                new NodeHealthTracker(XidClassifier.withDefaults()),
+                clock,
+                log::add)
+            .start()) {
+      agent.sampleNow();
+      var healthz = get(agent, "/healthz");
+      assertThat(healthz.statusCode()).as("a restart would not help").isEqualTo(200);
+      assertThat(healthz.body())
+          .isEqualTo(
+              """
+              degraded
+              cannot read the kernel log kmsg.log since 2026-11-28T10:00:00Z (Permission denied; \
+              1 tries failed); next try at 2026-11-28T10:00:01Z
+              """);
+      assertThat(log).anySatisfy(l -> assertThat(l).startsWith("cannot read the kernel log"));
+
+      sim.injectXid(0, 48, clock.now);
+      readable.set(true);
+      clock.now = clock.now.plusSeconds(1);
+      agent.sampleNow();
+
+      assertThat(get(agent, "/healthz").body()).isEqualTo("ok\n");
+      assertThat(log).contains("reading the kernel log kmsg.log again");
+      assertThat(agent.health().healthOf(SimulatedGpuNode.uuidFor(NODE, 0)))
+          .isEqualTo(GpuHealth.UNHEALTHY);
     }
   }
 

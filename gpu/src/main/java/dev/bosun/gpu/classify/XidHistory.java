@@ -24,6 +24,12 @@ public record XidHistory(Map<String, List<Seen>> byGpu) {
   /** Bounds memory on a GPU that spews Xids: older entries matter less than the newest. */
   static final int MAX_PER_GPU = 64;
 
+  /**
+   * More GPUs than a node has; beyond it (a hostile or merged log) the GPU quiet for longest is
+   * forgotten, so memory and the cost of each call stay bounded.
+   */
+  static final int MAX_GPUS = 64;
+
   public XidHistory {
     byGpu = Map.copyOf(byGpu);
   }
@@ -40,6 +46,21 @@ public record XidHistory(Map<String, List<Seen>> byGpu) {
     if (kept.size() > MAX_PER_GPU) kept = kept.subList(kept.size() - MAX_PER_GPU, kept.size());
     Map<String, List<Seen>> next = new HashMap<>(byGpu);
     next.put(gpuKey, List.copyOf(kept));
+    if (next.size() > MAX_GPUS) next.remove(quietest()); // gpuKey is new, so not among byGpu
     return new XidHistory(next);
+  }
+
+  /** The GPU whose last Xid is the oldest. */
+  private String quietest() {
+    String quietest = null;
+    Instant quietestLast = Instant.MAX;
+    for (Map.Entry<String, List<Seen>> e : byGpu.entrySet()) {
+      Instant last = e.getValue().isEmpty() ? Instant.MIN : e.getValue().getLast().at();
+      if (last.isBefore(quietestLast)) {
+        quietest = e.getKey();
+        quietestLast = last;
+      }
+    }
+    return quietest;
   }
 }

@@ -1,5 +1,6 @@
 package dev.bosun.gpu.explain;
 
+import dev.bosun.gpu.ExitCodes;
 import dev.bosun.gpu.classify.XidClassifier;
 import dev.bosun.gpu.classify.XidHistory;
 import dev.bosun.gpu.kernel.BoundedLineReader;
@@ -11,14 +12,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -40,27 +44,36 @@ public final class Explain {
 
   private Explain() {}
 
+  /**
+   * Reads {@code in} to its end, a line at a time (at most {@link KernelLogParser#MAX_LINE_CHARS}
+   * held), and writes each fault as it is found. No line ends the run: what the parser cannot read
+   * is counted in the summary. Neither stream is closed; {@code out} is flushed, also when reading
+   * fails, so every fault found before the failure is written.
+   */
   public static Summary run(Reader in, Writer out, XidClassifier classifier, Instant base)
       throws IOException {
     KernelLogParser parser = new KernelLogParser();
     BoundedLineReader lines = new BoundedLineReader(in, KernelLogParser.MAX_LINE_CHARS);
     XidHistory history = XidHistory.EMPTY;
     Instant clock = base;
-    String line;
-    while ((line = lines.readLine()) != null) {
-      List<DriverFault> faults = parser.acceptLine(line);
-      for (DriverFault fault : faults) {
-        if (fault.uptimeMicros() != null) {
-          Instant at = base.plusNanos(fault.uptimeMicros() * 1000);
-          if (at.isAfter(clock)) clock = at; // a mixed file may go back in time; the clock does not
+    try {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        for (DriverFault fault : parser.acceptLine(line)) {
+          if (fault.uptimeMicros() != null) {
+            Instant at = base.plus(fault.uptimeMicros(), ChronoUnit.MICROS);
+            if (at.isAfter(clock))
+              clock = at; // a mixed file may go back in time; the clock does not
+          }
+          XidClassifier.Result r = classifier.classify(fault, history, clock);
+          history = r.history();
+          out.write(json(fault, r.verdict()));
+          out.write('\n');
         }
-        XidClassifier.Result r = classifier.classify(fault, history, clock);
-        history = r.history();
-        out.write(json(fault, r.verdict()));
-        out.write('\n');
       }
+    } finally {
+      out.flush();
     }
-    out.flush();
     KernelLogParser.Counters c = parser.counters();
     return new Summary(c.lines(), c.faults(), c.unparsed());
   }
@@ -69,22 +82,54 @@ public final class Explain {
    * {@code java -cp bosun-gpu.jar dev.bosun.gpu.explain.Explain [FILE|-]}: the same as {@code bosun
    * gpu explain}, for machines without the CLI (GPU validation).
    */
-  public static void main(String[] args) throws IOException {
-    InputStream in =
-        args.length == 0 || args[0].equals("-")
-            ? System.in
-            : Files.newInputStream(Path.of(args[0]));
+  public static void main(String[] args) {
+    System.exit(command(List.of(args), System.in, System.out, System.err));
+  }
+
+  /**
+   * {@link #main(String[])} with its streams passed in; returns the exit code. It closes the file
+   * it opens and nothing else: standard input and output belong to the process.
+   */
+  static int command(List<String> args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
+    String name = args.isEmpty() ? "-" : args.getFirst();
+    InputStream opened = null;
+    if (!name.equals("-")) {
+      try {
+        Path file = Path.of(name);
+        if (Files.isDirectory(file)) {
+          stderr.println("explain: " + name + " is a directory, not a kernel log");
+          return ExitCodes.INVALID_INPUT;
+        }
+        opened = Files.newInputStream(file);
+      } catch (IOException | InvalidPathException e) {
+        stderr.println("explain: cannot read " + name + ": " + e.getMessage());
+        return ExitCodes.INVALID_INPUT;
+      }
+    }
     // Bytes that are not UTF-8 become U+FFFD: the line is counted as unparsed, not fatal.
     CharsetDecoder utf8 =
         StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
-    Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-    Summary s =
-        run(new InputStreamReader(in, utf8), out, XidClassifier.withDefaults(), Instant.EPOCH);
-    System.err.printf(
-        "explain: %d lines, %d faults, %d unparsed%n", s.lines(), s.faults(), s.unparsed());
+    Writer out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8));
+    Summary s;
+    try (InputStream file = opened) {
+      InputStream in = file != null ? file : stdin;
+      s = run(new InputStreamReader(in, utf8), out, XidClassifier.withDefaults(), Instant.EPOCH);
+    } catch (IOException e) {
+      stderr.println("explain: reading " + name + " failed: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    if (stdout.checkError()) {
+      stderr.println("explain: the output could not be written");
+      return ExitCodes.FAILED;
+    }
+    stderr.printf(
+        "explain: %d lines, %d faults, %d lines skipped (not kernel log lines, or driver lines"
+            + " without what identifies a fault)%n",
+        s.lines(), s.faults(), s.unparsed());
+    return ExitCodes.OK;
   }
 
   public static String json(DriverFault fault, XidClassifier.Verdict verdict) {

@@ -85,7 +85,12 @@ public final class Inspect {
       p.getOutputStream().close();
       byte[] out;
       try (InputStream in = p.getInputStream()) {
-        out = in.readNBytes(64 * 1024 * 1024);
+        out = in.readNBytes(SmiXmlParser.MAX_CHARS + 1);
+      }
+      if (out.length > SmiXmlParser.MAX_CHARS) {
+        p.destroyForcibly();
+        return Parsed.failed(
+            "printed more than the %d bytes read".formatted(SmiXmlParser.MAX_CHARS));
       }
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();

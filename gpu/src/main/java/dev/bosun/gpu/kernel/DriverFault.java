@@ -24,10 +24,25 @@ public record DriverFault(
     XidDetail detail,
     String text) {
 
+  /**
+   * The Xid codes a driver can write. NVIDIA's catalog (shared/reference/nvidia-xid-catalog, driver
+   * 580) numbers them from 1 to 172 and adds a few per driver branch; NVML reserves 999 for "a Xid
+   * it does not know", so a real code stays below it. 0 is no Xid at all. A line with a code
+   * outside this range is not a fault the parser can stand behind; a code inside it that the
+   * catalog does not list is a fault of an unknown kind (class {@code support}).
+   */
+  public static final int MIN_XID = 1;
+
+  public static final int MAX_XID = 998;
+
   public enum Origin {
     KERNEL_LOG,
     NVML_EVENT,
     SIMULATED
+  }
+
+  public static boolean plausibleXid(long code) {
+    return code >= MIN_XID && code <= MAX_XID;
   }
 
   public boolean fellOffTheBus() {

@@ -1,17 +1,18 @@
 package dev.bosun.gpu.kernel;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One kernel log message with the prefix its transport added taken off. The same driver message
- * reaches us in three dresses, sometimes mixed in one file:
+ * reaches us in several dresses, sometimes mixed in one file:
  *
  * <ul>
  *   <li>{@code /dev/kmsg}: {@code PRIORITY,SEQUENCE,TIMESTAMP_US,FLAGS;MESSAGE}
  *   <li>{@code dmesg}: {@code [ 5123.004211] MESSAGE} (or {@code dmesg -T}'s {@code [Sat Nov 28
- *       ...] })
+ *       ...] }), with {@code dmesg -x}'s {@code kern :warn : } in front or not
  *   <li>syslog / journald: {@code Nov 02 11:20:31 host kernel: MESSAGE}, with fractional seconds
  *       ({@code -o short-precise}), an ISO timestamp ({@code -o short-iso}) or the uptime ({@code
  *       -o short-monotonic: [ 5123.004211] host kernel: MESSAGE})
@@ -19,10 +20,16 @@ import java.util.regex.Pattern;
  *
  * A bare {@code NVRM: ...} message (no prefix) is accepted too.
  *
+ * <p>Every pattern here is anchored and uses bounded, possessive quantifiers only, so a line costs
+ * time linear in its length whatever it holds.
+ *
  * @param sequence kmsg sequence number, {@code null} for other shapes
  * @param uptimeMicros microseconds since boot when the shape carries it, else {@code null}
+ * @param facility the syslog facility when the shape carries it (kmsg, {@code dmesg -x}), else
+ *     {@code null}; 0 is the kernel, anything else was written by user space
  */
-public record KernelLine(Shape shape, Long sequence, Long uptimeMicros, String message) {
+public record KernelLine(
+    Shape shape, Long sequence, Long uptimeMicros, Integer facility, String message) {
 
   public enum Shape {
     KMSG,
@@ -31,27 +38,47 @@ public record KernelLine(Shape shape, Long sequence, Long uptimeMicros, String m
     BARE
   }
 
+  /** The facility of the kernel's own messages; user space cannot write it to /dev/kmsg. */
+  public static final int KERNEL_FACILITY = 0;
+
+  /** syslog's facility names in number order, as {@code dmesg -x} prints them. */
+  private static final List<String> FACILITIES =
+      List.of(
+          ("kern user mail daemon auth syslog lpr news uucp cron authpriv ftp res0 res1 res2 res3"
+                  + " local0 local1 local2 local3 local4 local5 local6 local7")
+              .split(" "));
+
   private static final Pattern KMSG =
-      Pattern.compile("(\\d{1,4}),(\\d{1,20}),(\\d{1,20}),([^;]{0,16});(.*)", Pattern.DOTALL);
-  private static final Pattern DMESG =
-      Pattern.compile("\\[\\s*(\\d{1,12})\\.(\\d{1,9})\\]\\s?(.*)", Pattern.DOTALL);
+      Pattern.compile("(\\d{1,4}+),(\\d{1,20}+),(\\d{1,20}+),([^;]{0,16}+);(.*+)", Pattern.DOTALL);
+  private static final Pattern DMESG_DECODED =
+      Pattern.compile("([a-z0-9]{3,8}+) {0,8}+:([a-z]{3,6}+) {0,8}+: (.*+)", Pattern.DOTALL);
+  private static final Pattern UPTIME =
+      Pattern.compile("\\[\\s{0,16}+(\\d{1,12}+)\\.(\\d{1,9}+)\\]\\s?+(.*+)", Pattern.DOTALL);
   private static final Pattern DMESG_HUMAN =
-      Pattern.compile("\\[[A-Z][a-z]{2} [^\\]]{1,40}\\]\\s?(.*)", Pattern.DOTALL);
+      Pattern.compile("\\[[A-Z][a-z]{2} [^\\]]{1,40}+\\]\\s?+(.*+)", Pattern.DOTALL);
   private static final Pattern SYSLOG =
       Pattern.compile(
-          "(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?|\\d{4}-\\d\\d-\\d\\dT[0-9:.+\\-Z]{8,32})"
-              + " \\S{1,255} kernel: (?:\\[\\s*(\\d{1,12})\\.(\\d{1,9})\\]\\s?)?(.*)",
+          "(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9}+)?+|\\d{4}-\\d\\d-\\d\\dT[0-9:.+\\-Z]{8,32}+)"
+              + " \\S{1,255}+ kernel: (.*+)",
           Pattern.DOTALL);
 
   /** journalctl -o short-monotonic: {@code [ 5123.004211] host kernel: MESSAGE}. */
   private static final Pattern HOST_KERNEL =
-      Pattern.compile("\\S{1,255} kernel: (.*)", Pattern.DOTALL);
+      Pattern.compile("\\S{1,255}+ kernel: (.*+)", Pattern.DOTALL);
 
-  private static final Pattern BARE = Pattern.compile("(?:NVRM|nvidia[\\w-]*): .*", Pattern.DOTALL);
+  private static final Pattern BARE =
+      Pattern.compile("(?:NVRM|nvidia[\\w-]{0,32}+): .*+", Pattern.DOTALL);
+
+  /** Whether the kernel wrote this line, as far as its shape tells ({@code null}: it does not). */
+  public boolean fromKernel() {
+    return facility == null || facility == KERNEL_FACILITY;
+  }
 
   /**
    * Takes the transport prefix off one line; empty when the line has none of the shapes (the caller
-   * counts it as unparsed). Never throws.
+   * counts it as unparsed). Never throws: a number too large for its field makes the line unparsed,
+   * since a kernel never writes one (2^63 microseconds is 292,000 years of uptime) and a record
+   * whose sequence cannot be read cannot be placed after the kmsg cursor.
    */
   public static Optional<KernelLine> parse(String line) {
     if (line == null || line.isEmpty()) return Optional.empty();
@@ -60,45 +87,63 @@ public record KernelLine(Shape shape, Long sequence, Long uptimeMicros, String m
       Long seq = parseLongOrNull(m.group(2));
       Long ts = parseLongOrNull(m.group(3));
       if (seq == null || ts == null) return Optional.empty();
-      return Optional.of(new KernelLine(Shape.KMSG, seq, ts, unescapeKmsg(m.group(5))));
+      int facility = Integer.parseInt(m.group(1)) >> 3; // PRIORITY is facility * 8 + level
+      return Optional.of(new KernelLine(Shape.KMSG, seq, ts, facility, unescapeKmsg(m.group(5))));
     }
-    m = DMESG.matcher(line);
+    m = DMESG_DECODED.matcher(line);
+    if (m.matches() && FACILITIES.contains(m.group(1))) {
+      return dmesg(m.group(3), FACILITIES.indexOf(m.group(1)));
+    }
+    return dmesg(line, null);
+  }
+
+  /** The shapes after kmsg, with the facility {@code dmesg -x} gave or {@code null}. */
+  private static Optional<KernelLine> dmesg(String line, Integer facility) {
+    Matcher m = UPTIME.matcher(line);
     if (m.matches()) {
+      Long us = micros(m.group(1), m.group(2));
       String message = m.group(3);
       Matcher journal = HOST_KERNEL.matcher(message);
       if (journal.matches())
-        return Optional.of(
-            new KernelLine(Shape.SYSLOG, null, micros(m.group(1), m.group(2)), journal.group(1)));
-      return Optional.of(
-          new KernelLine(Shape.DMESG, null, micros(m.group(1), m.group(2)), message));
+        return Optional.of(new KernelLine(Shape.SYSLOG, null, us, facility, journal.group(1)));
+      return Optional.of(new KernelLine(Shape.DMESG, null, us, facility, message));
     }
     m = DMESG_HUMAN.matcher(line);
-    if (m.matches()) return Optional.of(new KernelLine(Shape.DMESG, null, null, m.group(1)));
+    if (m.matches())
+      return Optional.of(new KernelLine(Shape.DMESG, null, null, facility, m.group(1)));
     m = SYSLOG.matcher(line);
     if (m.matches()) {
-      Long us = m.group(1) == null ? null : micros(m.group(1), m.group(2));
-      return Optional.of(new KernelLine(Shape.SYSLOG, null, us, m.group(3)));
+      String message = m.group(1);
+      Matcher uptime = UPTIME.matcher(message); // journalctl -k adds the kernel's own stamp
+      if (uptime.matches())
+        return Optional.of(
+            new KernelLine(
+                Shape.SYSLOG,
+                null,
+                micros(uptime.group(1), uptime.group(2)),
+                facility,
+                uptime.group(3)));
+      return Optional.of(new KernelLine(Shape.SYSLOG, null, null, facility, message));
     }
     if (BARE.matcher(line).matches())
-      return Optional.of(new KernelLine(Shape.BARE, null, null, line));
+      return Optional.of(new KernelLine(Shape.BARE, null, null, facility, line));
     return Optional.empty();
   }
 
+  /** At most 12 digits of seconds (the pattern's bound), so the product fits in a long. */
   private static Long micros(String seconds, String fraction) {
-    Long s = parseLongOrNull(seconds);
-    if (s == null) return null;
     String f = (fraction + "000000").substring(0, 6);
-    return s * 1_000_000 + Long.parseLong(f);
+    return Long.parseLong(seconds) * 1_000_000 + Long.parseLong(f);
   }
 
   private static Long parseLongOrNull(String digits) {
-    if (digits.length() > 18) return null; // would overflow; a real kernel never gets there
+    if (digits.length() > 18) return null; // might not fit in a long
     return Long.parseLong(digits);
   }
 
   /**
    * /dev/kmsg escapes non-printable bytes (newlines included) as {@code \xNN}; undo that so a
-   * multi-line message can be split. Anything malformed is left as it is.
+   * multi-line message can be read line by line. Anything malformed is left as it is.
    */
   static String unescapeKmsg(String text) {
     if (text.indexOf("\\x") < 0) return text;

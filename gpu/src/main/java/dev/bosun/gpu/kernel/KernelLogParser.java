@@ -16,9 +16,29 @@ import java.util.regex.Pattern;
  * and "fallen off the bus" without a Xid is spread over several lines. One instance per log stream;
  * not thread-safe.
  *
- * <p>Bad input (garbage, binary, cut or overlong lines) is counted in {@link #counters()} and never
- * yields a fault: a line is a fault only when every part that identifies it (the full {@code Xid
- * (PCI:...): <code>,} head, the whole "fallen off the bus" phrase) is present.
+ * <p>A fault is only what the parser can stand behind; anything less is counted in {@link
+ * #counters()} as unparsed and never yields a fault, and no input makes it throw:
+ *
+ * <ul>
+ *   <li>a Xid needs its whole head, {@code Xid (PCI:<pci>): <code>,}, at the start of a record's
+ *       message, with a code between {@link DriverFault#MIN_XID} and {@link DriverFault#MAX_XID};
+ *   <li>a GPU that fell off the bus without a Xid needs its address: either the message names it
+ *       ({@code NVRM: GPU <pci>: GPU has fallen off the bus.}) or "fallen off the bus" comes at
+ *       most {@link #FALLEN_LINES_AFTER_ANNOUNCEMENT} driver lines after {@code NVRM: The NVIDIA
+ *       GPU <pci>}, with nothing else between: the driver prints the three lines {@code The NVIDIA
+ *       GPU <pci>} / {@code (PCI ID: <id>) installed in this system has} / {@code fallen off the
+ *       bus and is not responding to commands.} in one call;
+ *   <li>a driver line comes from the kernel: a kmsg record (or {@code dmesg -x} line) of another
+ *       facility was written to {@code /dev/kmsg} by user space and is refused.
+ * </ul>
+ *
+ * A record is one message. The further lines of a multi-line record (kmsg's escaped newlines, the
+ * indented lines dmesg and journalctl print under it) continue that message and never start a Xid
+ * or a UUID line of their own, so text inside a message cannot pose as a second one.
+ *
+ * <p>Every pattern is bounded and possessive, so a line costs time linear in its length (no
+ * backtracking); numbers are read from at most ten digits and checked against their range before
+ * use.
  */
 public final class KernelLogParser {
 
@@ -28,33 +48,75 @@ public final class KernelLogParser {
    */
   public static final int MAX_LINE_CHARS = 16 * 1024;
 
-  private static final Pattern XID =
-      Pattern.compile(
-          "Xid \\((?:PCI:)?([0-9A-Fa-f:.]{5,20})\\): (\\d{1,4}),\\s?(.*)", Pattern.DOTALL);
-  private static final Pattern GPU_AT =
-      Pattern.compile(
-          "GPU at PCI:([0-9A-Fa-f:.]{5,20}): (GPU-\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12})\\s*");
-  private static final Pattern THE_GPU = Pattern.compile("The NVIDIA GPU ([0-9A-Fa-f:.]{5,20})\\b");
-  private static final Pattern PCI_ANYWHERE =
-      Pattern.compile("\\b(\\p{XDigit}{4,8}:\\p{XDigit}{2}:\\p{XDigit}{2}(?:\\.\\p{XDigit})?)\\b");
+  /**
+   * More GPUs than a node has: PCI-to-UUID mappings beyond this are counted, not learned, so a
+   * hostile log cannot grow the map without end.
+   */
+  public static final int MAX_KNOWN_GPUS = 256;
+
+  /** The driver's fall-off-the-bus message: the line naming the GPU, then two more. */
+  static final int FALLEN_LINES_AFTER_ANNOUNCEMENT = 2;
+
+  /** Linux's {@code PID_MAX_LIMIT} on 64-bit: no process id reaches it. */
+  static final int PID_LIMIT = 4 * 1024 * 1024;
+
+  private static final String NVRM = "NVRM: ";
   private static final String FALLEN = "fallen off the bus";
 
-  /** {@code cat /dev/kmsg} prints a record's dictionary as indented {@code KEY=value} lines. */
-  private static final Pattern KMSG_DICTIONARY = Pattern.compile(" [A-Z0-9_]{1,32}=.*");
+  /** domain:bus:device[.function], as every driver line writes it; PciAddress checks the values. */
+  private static final String PCI =
+      "(\\p{XDigit}{1,8}+:\\p{XDigit}{1,2}+:\\p{XDigit}{1,2}+(?:\\.\\p{XDigit})?+)";
 
-  private static final Pattern PID = Pattern.compile("\\bpid=('?<unknown>'?|\\d{1,10})");
-  private static final Pattern NAME = Pattern.compile("\\bname=([^,]{1,64})");
+  private static final Pattern XID =
+      Pattern.compile("Xid \\((?:PCI:)?+" + PCI + "\\): (\\d{1,4}+),\\s?+(.*+)", Pattern.DOTALL);
+  private static final Pattern GPU_AT =
+      Pattern.compile(
+          "GPU at PCI:"
+              + PCI
+              + ": (GPU-\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12})\\s*+");
+  private static final Pattern THE_GPU = Pattern.compile("The NVIDIA GPU " + PCI);
+
+  /** The prefix of the driver's per-GPU messages ({@code NV_DEV_PRINTF}). */
+  private static final Pattern GPU_PREFIX = Pattern.compile("GPU " + PCI + ": ");
+
+  /** {@code cat /dev/kmsg} prints a record's dictionary as indented {@code KEY=value} lines. */
+  private static final Pattern KMSG_DICTIONARY = Pattern.compile(" [A-Z0-9_]{1,32}+=.*+");
+
+  private static final Pattern PID = Pattern.compile("\\bpid=(\\d{1,10}+)(?!\\d)");
+  private static final Pattern NAME = Pattern.compile("\\bname=([^,]{1,64}+)");
   private static final Pattern CHANNEL =
-      Pattern.compile("\\b(?:Ch |channel 0x)(\\p{XDigit}{1,16})\\b");
-  private static final Pattern CAUSED_BY = Pattern.compile("caused by previous Xid (\\d{1,4})\\b");
+      Pattern.compile("\\b(?:Ch |channel 0x)(\\p{XDigit}{1,16}+)\\b");
+  private static final Pattern CAUSED_BY =
+      Pattern.compile("caused by previous Xid (\\d{1,4}+)(?!\\d)");
+
+  /**
+   * {@code (GPC 1, TPC 0, SM 1)}, without a group: a pattern that starts with a literal is searched
+   * for with Boyer-Moore, ten times faster on a long line.
+   */
   private static final Pattern SM_LOCATION =
-      Pattern.compile("\\((GPC \\d{1,3}, TPC \\d{1,3}, SM \\d{1,3})\\)");
+      Pattern.compile("\\(GPC \\d{1,3}+, TPC \\d{1,3}+, SM \\d{1,3}+\\)");
+
+  /**
+   * {@code <subcode> <Fatal|Nonfatal> XC<n> i<n> Link <n> (<hex registers>)}, where the driver
+   * writes it: straight after the code. Numbers longer than four digits do not match: the Xid
+   * stays, without NVLink detail.
+   */
   private static final Pattern NVLINK5 =
       Pattern.compile(
-          "(\\S{1,64}) (Fatal|Nonfatal) XC(\\d{1,4}) i(\\d{1,4}) Link (-?\\d{1,4}) \\(([^)]{0,512})\\)");
+          "(\\S{1,64}+) {1,16}+(Fatal|Nonfatal) {1,16}+XC(\\d{1,4}+) i(\\d{1,4}+) Link (-?\\d{1,4}+)"
+              + " \\(([0-9A-Fa-fxX ]{0,512}+)\\)");
+
+  private static final char ESC = '\u001b';
 
   private final Map<PciAddress, String> uuidByPci = new HashMap<>();
-  private PciAddress fallingOffTheBus;
+
+  /** The record the last line belonged to: indented lines continue it. */
+  private KernelLine record;
+
+  /** The GPU in "The NVIDIA GPU <pci>", for the lines of the same message that follow it. */
+  private PciAddress announcedGpu;
+
+  private int linesSinceAnnouncement;
   private long lines;
   private long unparsed;
   private long faults;
@@ -65,9 +127,12 @@ public final class KernelLogParser {
    */
   public record Counters(long lines, long unparsed, long faults) {}
 
-  /** Teaches the parser a UUID learned elsewhere (NVML, a persisted cursor). */
+  /**
+   * Teaches the parser a UUID learned elsewhere (NVML, a persisted cursor); ignored once {@link
+   * #MAX_KNOWN_GPUS} GPUs are known.
+   */
   public void knowUuid(PciAddress pci, String uuid) {
-    if (!uuid.equals(uuidByPci.put(pci, uuid))) uuidChanges++;
+    remember(pci, uuid);
   }
 
   /** Grows whenever a PCI-to-UUID mapping is added or changed; cheaper to watch than the map. */
@@ -86,90 +151,116 @@ public final class KernelLogParser {
   /** One raw line in any of the accepted shapes. */
   public List<DriverFault> acceptLine(String rawLine) {
     lines++;
-    if (rawLine == null || rawLine.length() > MAX_LINE_CHARS || hasBinary(rawLine)) {
-      unparsed++;
+    if (rawLine == null || rawLine.length() > MAX_LINE_CHARS) return unreadable();
+    String text = withoutAnsiEscapes(stripLineEnd(rawLine));
+    if (hasBinary(text)) return unreadable();
+    if (text.isBlank()) {
+      record = null;
+      announcedGpu = null;
       return List.of();
     }
-    Optional<KernelLine> line = KernelLine.parse(stripLineEnd(rawLine));
-    if (line.isEmpty()) {
-      if (!rawLine.isBlank() && !KMSG_DICTIONARY.matcher(rawLine).matches()) unparsed++;
-      return List.of();
-    }
+    if (Character.isWhitespace(text.charAt(0))) return furtherLine(text);
+    Optional<KernelLine> line = KernelLine.parse(text);
+    if (line.isEmpty()) return unreadable();
     return accept(line.get());
   }
 
-  /** A line whose prefix is already off (the kmsg follower uses this). */
+  /**
+   * A record whose transport prefix is already off (the kmsg follower uses this). Its message is
+   * one message: the lines after the first continue it.
+   */
   public List<DriverFault> accept(KernelLine line) {
+    record = line;
     String message = line.message();
-    if (message.indexOf('\n') < 0) return acceptMessage(line, message);
-    List<DriverFault> found = new ArrayList<>();
-    for (String part : message.split("\n")) found.addAll(acceptMessage(line, part));
+    int newline = message.indexOf('\n');
+    if (newline < 0) return messageLine(line, message, true);
+    List<DriverFault> found =
+        new ArrayList<>(messageLine(line, message.substring(0, newline), true));
+    for (String further : message.substring(newline + 1).split("\n"))
+      found.addAll(messageLine(line, further, false));
     return found;
   }
 
-  private List<DriverFault> acceptMessage(KernelLine line, String rawMessage) {
-    String message = rawMessage.strip();
-    if (hasBinary(message)) {
-      unparsed++;
-      return List.of();
-    }
-    if (!message.startsWith("NVRM: ")) return List.of();
-    String body = message.substring("NVRM: ".length());
+  /** An indented line: a kmsg dictionary entry, or the next line of the record before it. */
+  private List<DriverFault> furtherLine(String text) {
+    if (KMSG_DICTIONARY.matcher(text).matches()) return List.of();
+    if (record == null) return unreadable();
+    return messageLine(record, text, false);
+  }
 
-    if (body.startsWith("Xid ")) {
-      Matcher xid = XID.matcher(body);
-      Optional<PciAddress> pci = xid.matches() ? PciAddress.parse(xid.group(1)) : Optional.empty();
-      if (pci.isEmpty()) {
-        unparsed++; // looks like a Xid but is cut or mangled: count it, never guess
-        return List.of();
-      }
-      int code = Integer.parseInt(xid.group(2));
-      String rest = xid.group(3);
-      return found(
-          new DriverFault(
-              DriverFault.Origin.KERNEL_LOG,
-              line.sequence(),
-              line.uptimeMicros(),
-              pci.get(),
-              uuidByPci.get(pci.get()),
-              code,
-              detail(code, rest),
-              message));
-    }
-    if (body.startsWith("GPU at PCI:")) {
-      Matcher at = GPU_AT.matcher(body);
-      Optional<PciAddress> pci = at.matches() ? PciAddress.parse(at.group(1)) : Optional.empty();
-      if (pci.isEmpty()) {
-        unparsed++;
-      } else {
-        knowUuid(pci.get(), "GPU-" + at.group(2).substring(4).toLowerCase(Locale.ROOT));
-      }
+  /** One line of a record's message: its {@code first} line, or one that continues it. */
+  private List<DriverFault> messageLine(KernelLine line, String rawMessage, boolean first) {
+    String message = rawMessage.strip();
+    if (hasBinary(message)) return unreadable();
+    if (++linesSinceAnnouncement > FALLEN_LINES_AFTER_ANNOUNCEMENT) announcedGpu = null;
+    if (!message.startsWith(NVRM)) {
+      announcedGpu = null;
       return List.of();
     }
-    Matcher theGpu = THE_GPU.matcher(body);
-    if (theGpu.find()) {
-      fallingOffTheBus = PciAddress.parse(theGpu.group(1)).orElse(null);
+    if (!line.fromKernel()) return unreadable(); // user space posing as the driver
+    String body = message.substring(NVRM.length());
+    if (first && body.startsWith("Xid ")) {
+      announcedGpu = null;
+      return xid(line, message, body);
     }
-    if (body.contains(FALLEN)) {
-      PciAddress pci = fallingOffTheBus;
-      fallingOffTheBus = null;
-      if (pci == null) { // a one-line variant, e.g. "NVRM: GPU 0000:3b:00.0: GPU has fallen off the
-        // bus."
-        Matcher any = PCI_ANYWHERE.matcher(body);
-        if (any.find()) pci = PciAddress.parse(any.group(1)).orElse(null);
-      }
-      return found(
-          new DriverFault(
-              DriverFault.Origin.KERNEL_LOG,
-              line.sequence(),
-              line.uptimeMicros(),
-              pci,
-              pci == null ? null : uuidByPci.get(pci),
-              null,
-              XidDetail.NONE,
-              message));
+    if (first && body.startsWith("GPU at PCI:")) {
+      announcedGpu = null;
+      return learnUuid(body);
     }
+    return fallenOffTheBus(line, message, body);
+  }
+
+  private List<DriverFault> xid(KernelLine line, String message, String body) {
+    Matcher xid = XID.matcher(body);
+    if (!xid.matches()) return unreadable(); // looks like a Xid but is cut or mangled: never guess
+    Optional<PciAddress> pci = PciAddress.parse(xid.group(1));
+    int code = Integer.parseInt(xid.group(2)); // at most four digits
+    if (pci.isEmpty() || !DriverFault.plausibleXid(code)) return unreadable();
+    return found(
+        new DriverFault(
+            DriverFault.Origin.KERNEL_LOG,
+            line.sequence(),
+            line.uptimeMicros(),
+            pci.get(),
+            uuidByPci.get(pci.get()),
+            code,
+            detail(code, xid.group(3)),
+            message));
+  }
+
+  private List<DriverFault> learnUuid(String body) {
+    Matcher at = GPU_AT.matcher(body);
+    Optional<PciAddress> pci = at.matches() ? PciAddress.parse(at.group(1)) : Optional.empty();
+    if (pci.isEmpty()
+        || !remember(pci.get(), "GPU-" + at.group(2).substring(4).toLowerCase(Locale.ROOT)))
+      return unreadable();
     return List.of();
+  }
+
+  private List<DriverFault> fallenOffTheBus(KernelLine line, String message, String body) {
+    Matcher theGpu = THE_GPU.matcher(body);
+    if (theGpu.lookingAt()) {
+      announcedGpu = PciAddress.parse(theGpu.group(1)).orElse(null);
+      linesSinceAnnouncement = 0;
+    }
+    if (!body.contains(FALLEN)) return List.of();
+    PciAddress pci = announcedGpu;
+    announcedGpu = null;
+    if (pci == null) {
+      Matcher prefix = GPU_PREFIX.matcher(body);
+      if (prefix.lookingAt()) pci = PciAddress.parse(prefix.group(1)).orElse(null);
+    }
+    if (pci == null) return unreadable(); // which GPU? never guess
+    return found(
+        new DriverFault(
+            DriverFault.Origin.KERNEL_LOG,
+            line.sequence(),
+            line.uptimeMicros(),
+            pci,
+            uuidByPci.get(pci),
+            null,
+            XidDetail.NONE,
+            message));
   }
 
   private List<DriverFault> found(DriverFault fault) {
@@ -177,25 +268,38 @@ public final class KernelLogParser {
     return List.of(fault);
   }
 
+  /** Counts a line that is not what it claims to be, and forgets the message it may continue. */
+  private List<DriverFault> unreadable() {
+    unparsed++;
+    record = null;
+    announcedGpu = null;
+    return List.of();
+  }
+
+  private boolean remember(PciAddress pci, String uuid) {
+    if (uuidByPci.size() >= MAX_KNOWN_GPUS && !uuidByPci.containsKey(pci)) return false;
+    if (!uuid.equals(uuidByPci.put(pci, uuid))) uuidChanges++;
+    return true;
+  }
+
+  /**
+   * What a Xid line says after its code. A number outside its range drops that field only: the
+   * fault is real, the field was just detail.
+   */
   static XidDetail detail(int code, String rest) {
-    Integer pid = null;
-    String process = null;
-    Matcher m = PID.matcher(rest);
-    if (m.find() && Character.isDigit(m.group(1).charAt(0))) pid = Integer.valueOf(m.group(1));
-    m = NAME.matcher(rest);
-    if (m.find() && !m.group(1).contains("<unknown>")) process = m.group(1).strip();
+    Integer pid = number(PID, rest, 0, PID_LIMIT - 1);
+    Matcher m = NAME.matcher(rest);
+    String process = m.find() && !m.group(1).contains("<unknown>") ? m.group(1).strip() : null;
     m = CHANNEL.matcher(rest);
     String channel = m.find() ? m.group(1).toLowerCase(Locale.ROOT) : null;
-    m = CAUSED_BY.matcher(rest);
-    Integer causedBy = m.find() ? Integer.valueOf(m.group(1)) : null;
+    Integer causedBy = number(CAUSED_BY, rest, DriverFault.MIN_XID, DriverFault.MAX_XID);
     m = SM_LOCATION.matcher(rest);
-    String location = m.find() ? m.group(1) : null;
+    String location = m.find() ? rest.substring(m.start() + 1, m.end() - 1) : null;
     NvLinkDetail nvlink = null;
     if (code >= 144 && code <= 150) {
       m = NVLINK5.matcher(rest);
-      if (m.find()) {
-        List<String> registers =
-            m.group(6).isBlank() ? List.of() : List.of(m.group(6).strip().split("\\s+"));
+      if (m.lookingAt()) {
+        String registers = m.group(6).strip();
         nvlink =
             new NvLinkDetail(
                 m.group(1),
@@ -203,16 +307,59 @@ public final class KernelLogParser {
                 Integer.parseInt(m.group(3)),
                 Integer.parseInt(m.group(4)),
                 Integer.parseInt(m.group(5)),
-                registers);
+                registers.isEmpty() ? List.of() : List.of(registers.split(" ++")));
       }
     }
     return new XidDetail(pid, process, channel, causedBy, location, nvlink);
+  }
+
+  /** Group 1 of {@code pattern}'s first match (at most ten digits), when in {@code [min, max]}. */
+  private static Integer number(Pattern pattern, String text, int min, int max) {
+    Matcher m = pattern.matcher(text);
+    if (!m.find()) return null;
+    long value = Long.parseLong(m.group(1));
+    return value >= min && value <= max ? (int) value : null;
   }
 
   private static String stripLineEnd(String line) {
     int end = line.length();
     while (end > 0 && (line.charAt(end - 1) == '\n' || line.charAt(end - 1) == '\r')) end--;
     return line.substring(0, end);
+  }
+
+  /**
+   * {@code dmesg --color=always} wraps the timestamp, the facility and level, the subsystem and the
+   * message in SGR sequences ({@code ESC[32m ... ESC[0m}). Every well-formed CSI sequence ({@code
+   * ESC [ parameters intermediates final}) is dropped, so the line reads as the kernel wrote it;
+   * any other escape stays and makes the line binary.
+   */
+  static String withoutAnsiEscapes(String text) {
+    int esc = text.indexOf(ESC);
+    if (esc < 0) return text;
+    StringBuilder out = new StringBuilder(text.length());
+    int from = 0;
+    while (esc >= 0) {
+      out.append(text, from, esc);
+      int end = csiEnd(text, esc);
+      if (end < 0) {
+        out.append(ESC);
+        from = esc + 1;
+      } else {
+        from = end;
+      }
+      esc = text.indexOf(ESC, from);
+    }
+    return out.append(text, from, text.length()).toString();
+  }
+
+  /** Where the CSI sequence starting at {@code esc} ends, or -1 when there is none. */
+  private static int csiEnd(String text, int esc) {
+    int i = esc + 1;
+    if (i == text.length() || text.charAt(i) != '[') return -1;
+    i++;
+    while (i < text.length() && text.charAt(i) >= 0x30 && text.charAt(i) <= 0x3F) i++;
+    while (i < text.length() && text.charAt(i) >= 0x20 && text.charAt(i) <= 0x2F) i++;
+    return i < text.length() && text.charAt(i) >= 0x40 && text.charAt(i) <= 0x7E ? i + 1 : -1;
   }
 
   /**

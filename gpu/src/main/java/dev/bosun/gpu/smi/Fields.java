@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 final class Fields {
 
   private static final Pattern NUMBER_WITH_UNIT =
-      Pattern.compile("(-?\\d{1,18}(?:\\.\\d{1,9})?)\\s*(?:[A-Za-z%]{1,5})?");
+      Pattern.compile("(-?+\\d{1,18}+(?:\\.\\d{1,9}+)?+)\\s{0,8}+(?:[A-Za-z%]{1,5}+)?+");
   private static final int MAX_PROBLEMS = 20;
 
   private long unparsed;

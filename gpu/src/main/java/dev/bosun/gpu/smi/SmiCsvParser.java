@@ -7,6 +7,7 @@ import dev.bosun.gpu.model.MigMode;
 import dev.bosun.gpu.model.Parsed;
 import dev.bosun.gpu.model.PciAddress;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,22 @@ import java.util.Map;
  * Parses {@code nvidia-smi --query-gpu=... --format=csv[,noheader][,nounits]}. With a header the
  * fields are named by it (units such as {@code [MiB]} are dropped from the names); without one the
  * caller says which fields it asked for. Values may carry units ({@code 81559 MiB}) or not.
+ *
+ * <p>Limits, checked before the work they bound: a CSV over {@link #MAX_CHARS} or a header of more
+ * than {@link #MAX_COLUMNS} fields is refused; rows after {@link #MAX_ROWS} good ones are counted,
+ * not read; a row with the wrong number of values is counted before it is split.
  */
 public final class SmiCsvParser {
+
+  /**
+   * A sample of 34 fields on 8 GPUs is about 1 KiB; a minute's trace at 4 samples a second fits.
+   */
+  public static final int MAX_CHARS = 4 * 1024 * 1024;
+
+  public static final int MAX_ROWS = 16 * 1024;
+
+  /** More than twice the 218 fields {@code nvidia-smi --help-query-gpu} lists (driver 580). */
+  public static final int MAX_COLUMNS = 512;
 
   /** The field list of {@code query-gpu-nounits.csv}: a compact health query. */
   public static final List<String> HEALTH_QUERY =
@@ -40,34 +55,51 @@ public final class SmiCsvParser {
 
   /** Rows of a CSV whose first line is the header. */
   public static Parsed<Table> parseWithHeader(String csv) {
-    List<String> lines = lines(csv);
-    if (lines.isEmpty()) return Parsed.failed("empty CSV");
-    List<String> fields = split(lines.getFirst()).stream().map(SmiCsvParser::fieldName).toList();
-    return rows(fields, lines.subList(1, lines.size()));
+    if (csv.length() > MAX_CHARS) return tooLong(csv);
+    Iterator<String> lines = lines(csv);
+    if (!lines.hasNext()) return Parsed.failed("empty CSV");
+    String header = lines.next();
+    if (values(header) > MAX_COLUMNS)
+      return Parsed.failed("CSV header of more than %d fields".formatted(MAX_COLUMNS));
+    return rows(split(header).stream().map(SmiCsvParser::fieldName).toList(), lines);
   }
 
   /** Rows of a CSV without header, for the fields given (in the order they were asked for). */
   public static Parsed<Table> parseNoHeader(String csv, List<String> fields) {
+    if (csv.length() > MAX_CHARS) return tooLong(csv);
     return rows(List.copyOf(fields), lines(csv));
   }
 
-  private static Parsed<Table> rows(List<String> fields, List<String> lines) {
+  private static Parsed<Table> tooLong(String csv) {
+    return Parsed.failed(
+        "CSV of %d characters is over the limit of %d".formatted(csv.length(), MAX_CHARS));
+  }
+
+  private static Parsed<Table> rows(List<String> fields, Iterator<String> lines) {
     List<Map<String, String>> rows = new ArrayList<>();
     long unparsed = 0;
+    long beyond = 0;
     List<String> problems = new ArrayList<>();
-    for (String line : lines) {
-      List<String> values = split(line);
-      if (values.size() != fields.size()) {
-        unparsed++;
-        if (problems.size() < 20)
-          problems.add("row with %d values, want %d".formatted(values.size(), fields.size()));
+    while (lines.hasNext()) {
+      String line = lines.next();
+      if (rows.size() == MAX_ROWS) {
+        beyond++;
         continue;
       }
+      int count = values(line);
+      if (count != fields.size()) {
+        unparsed++;
+        if (problems.size() < 20)
+          problems.add("row with %d values, want %d".formatted(count, fields.size()));
+        continue;
+      }
+      List<String> values = split(line);
       Map<String, String> row = new LinkedHashMap<>();
       for (int i = 0; i < fields.size(); i++) row.put(fields.get(i), values.get(i));
       rows.add(row);
     }
-    return Parsed.of(new Table(fields, rows), unparsed, problems);
+    if (beyond > 0) problems.add("%d rows after the first %d not read".formatted(beyond, MAX_ROWS));
+    return Parsed.of(new Table(fields, rows), unparsed + beyond, problems);
   }
 
   /**
@@ -162,9 +194,13 @@ public final class SmiCsvParser {
     return out;
   }
 
-  private static List<String> lines(String csv) {
-    List<String> out = new ArrayList<>();
-    for (String l : csv.split("\\R")) if (!l.isBlank()) out.add(l);
-    return out;
+  /** How many values {@link #split} would make of {@code line}, without making them. */
+  private static int values(String line) {
+    return 1 + (int) line.chars().filter(c -> c == ',').count();
+  }
+
+  /** The non-blank lines, one at a time: a huge CSV is never held as a list of lines. */
+  private static Iterator<String> lines(String csv) {
+    return csv.lines().filter(l -> !l.isBlank()).iterator();
   }
 }

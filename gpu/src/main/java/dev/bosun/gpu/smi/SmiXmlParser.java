@@ -29,18 +29,38 @@ import org.xml.sax.SAXParseException;
  * power_readings/power_draw}, {@code ecc_errors/volatile/double_bit/total}).
  *
  * <p>The document names a DTD file that is not there; it is never fetched, and no entity is
- * expanded. Truncated or malformed XML yields an empty result with one problem, not an exception.
+ * expanded. A document over {@link #MAX_CHARS}, nested deeper than {@link #MAX_DEPTH}, or with a
+ * DTD of its own (entity declarations: external entities, "billion laughs") is refused. Truncated
+ * or malformed XML yields an empty result with one problem, not an exception.
  */
 public final class SmiXmlParser {
+
+  /**
+   * Refused before parsing: one H100 takes 27 KB, so this holds 16 GPUs with room to spare, and
+   * keeps the DOM of the worst document within a small agent heap.
+   */
+  public static final int MAX_CHARS = 1024 * 1024;
+
+  /** nvidia-smi nests 6 deep; the parser stops at this depth. */
+  public static final int MAX_DEPTH = 32;
 
   private SmiXmlParser() {}
 
   public static Parsed<NodeSnapshot> parse(String xml, Instant takenAt) {
+    if (xml.length() > MAX_CHARS) {
+      return Parsed.failed(
+          "nvidia-smi XML of %d characters is over the limit of %d"
+              .formatted(xml.length(), MAX_CHARS));
+    }
     Document doc;
     try {
       doc = builder().parse(new InputSource(new StringReader(xml)));
     } catch (Exception e) { // SAXException, IOException, or a limit hit: bad input either way
       return Parsed.failed("nvidia-smi XML unreadable: " + e.getClass().getSimpleName());
+    }
+    if (doc.getDoctype() != null && doc.getDoctype().getInternalSubset() != null) {
+      // nvidia-smi only names its DTD; declarations of one's own are how entity tricks start
+      return Parsed.failed("nvidia-smi XML declares a DTD of its own: refused");
     }
     Element root = doc.getDocumentElement();
     if (root == null || !root.getTagName().equals("nvidia_smi_log")) {
@@ -204,6 +224,7 @@ public final class SmiXmlParser {
     f.setExpandEntityReferences(false);
     f.setXIncludeAware(false);
     f.setNamespaceAware(false);
+    f.setAttribute("jdk.xml.maxElementDepth", MAX_DEPTH);
     DocumentBuilder b = f.newDocumentBuilder();
     b.setErrorHandler(
         new ErrorHandler() { // the default one prints to stderr; we return a problem instead

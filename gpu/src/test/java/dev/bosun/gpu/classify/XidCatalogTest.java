@@ -3,6 +3,7 @@ package dev.bosun.gpu.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bosun.gpu.kernel.DriverFault;
 import java.io.StringReader;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,13 @@ class XidCatalogTest {
     assertThat(catalog.knows(999)).isFalse();
     long listed = IntStream.rangeClosed(1, 170).filter(catalog::knows).count();
     assertThat(listed).isEqualTo(catalog.entries().size());
+  }
+
+  @Test
+  void everyCatalogCodeIsOneTheKernelLogParserAccepts() {
+    assertThat(catalog.entries().keySet()).allMatch(DriverFault::plausibleXid);
+    assertThat(DriverFault.plausibleXid(0)).isFalse();
+    assertThat(DriverFault.plausibleXid(999)).isFalse(); // NVML's "unknown Xid"
   }
 
   @Test

@@ -190,4 +190,16 @@ class XidClassifierTest {
     for (int i = 0; i < 1000; i++) classify(GPU_A, 43, T0.plusMillis(i));
     assertThat(history.on(GPU_A.toString())).hasSize(XidHistory.MAX_PER_GPU);
   }
+
+  @Test
+  void historyForgetsTheQuietestGpusBeyondItsBound() {
+    classify(GPU_A, 48, T0.plusSeconds(500)); // the newest of all, though classified first
+    for (int bus = 1; bus <= 2 * XidHistory.MAX_GPUS; bus++)
+      classify(new PciAddress(1, bus, 0, 0), 43, T0.plusSeconds(bus));
+    assertThat(history.byGpu()).hasSize(XidHistory.MAX_GPUS);
+    assertThat(history.on(GPU_A.toString())).isNotEmpty();
+    assertThat(history.on(new PciAddress(1, 2 * XidHistory.MAX_GPUS, 0, 0).toString()))
+        .isNotEmpty();
+    assertThat(history.on(new PciAddress(1, 1, 0, 0).toString())).isEmpty();
+  }
 }

@@ -1,15 +1,30 @@
 package dev.bosun.gpu.explain;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bosun.gpu.ExitCodes;
 import dev.bosun.gpu.Fixtures;
 import dev.bosun.gpu.classify.XidClassifier;
 import dev.bosun.gpu.text.Json;
+import java.io.BufferedWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ExplainTest {
 
@@ -66,6 +81,109 @@ class ExplainTest {
     assertThat(out.lines().toList()).hasSize(3);
     assertThat(out.lines().toList().get(1)).contains("\"class\": \"gpu\"", "drain");
     assertThat(out.lines().toList().get(2)).contains("\"class\": \"ignore\"");
+  }
+
+  @Test
+  void aBadLineEndsNothing() throws IOException {
+    StringWriter out = new StringWriter();
+    Explain.Summary s =
+        Explain.run(
+            new StringReader(
+                """
+                [ 1.0] NVRM: Xid (PCI:0000:00:06): 79, ok
+                [ 2.0] NVRM: Xid (PCI:0000:00:06): 31, pid=4294967296
+                [ 3.0] NVRM: Xid (PCI:0000:00:06): 0, pid=1
+                [ 4.0] NVRM: Xid (PCI:0000:00:06): 13, pid=2, name=after
+                """),
+            out,
+            XidClassifier.withDefaults(),
+            Instant.EPOCH);
+    assertThat(out.toString().lines())
+        .extracting(l -> l.substring(0, l.indexOf(", \"class\"")))
+        .containsExactly(
+            "{\"pci\": \"0000:00:06.0\", \"uuid\": null, \"xid\": 79",
+            "{\"pci\": \"0000:00:06.0\", \"uuid\": null, \"xid\": 31",
+            "{\"pci\": \"0000:00:06.0\", \"uuid\": null, \"xid\": 13");
+    assertThat(s).isEqualTo(new Explain.Summary(4, 3, 1));
+  }
+
+  @Test
+  void faultsFoundBeforeAReadFailureAreWritten() {
+    Reader failing =
+        new Reader() {
+          private final Reader lines =
+              new StringReader("[ 1.0] NVRM: Xid (PCI:0000:00:06): 79, x\n");
+
+          @Override
+          public int read(char[] buf, int off, int len) throws IOException {
+            int n = lines.read(buf, off, len);
+            if (n < 0) throw new IOException("Input/output error");
+            return n;
+          }
+
+          @Override
+          public void close() {}
+        };
+    StringWriter sink = new StringWriter();
+    Writer out = new BufferedWriter(sink);
+    assertThatThrownBy(() -> Explain.run(failing, out, XidClassifier.withDefaults(), Instant.EPOCH))
+        .hasMessage("Input/output error");
+    assertThat(sink.toString()).contains("\"xid\": 79");
+  }
+
+  @Test
+  void theCommandLeavesStandardInputOpenAndReportsWhatItSkipped() {
+    AtomicBoolean stdinClosed = new AtomicBoolean();
+    InputStream stdin =
+        new ByteArrayInputStream(
+            "garbage\n[ 1.0] NVRM: Xid (PCI:0000:00:06): 79, x\n".getBytes(UTF_8)) {
+          @Override
+          public void close() {
+            stdinClosed.set(true);
+          }
+        };
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+
+    int exit = Explain.command(List.of(), stdin, new PrintStream(stdout), new PrintStream(stderr));
+
+    assertThat(exit).isEqualTo(ExitCodes.OK);
+    assertThat(stdinClosed).isFalse();
+    assertThat(stdout.toString(UTF_8)).contains("\"xid\": 79");
+    assertThat(stderr.toString(UTF_8)).startsWith("explain: 2 lines, 1 faults, 1 lines skipped");
+  }
+
+  @Test
+  void theCommandRefusesWhatIsNotAReadableFile(@TempDir Path dir) {
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(stderr);
+    InputStream noInput = InputStream.nullInputStream();
+    PrintStream noOutput = new PrintStream(OutputStream.nullOutputStream());
+
+    assertThat(Explain.command(List.of(dir.toString()), noInput, noOutput, err))
+        .isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(Explain.command(List.of(dir.resolve("absent").toString()), noInput, noOutput, err))
+        .isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(stderr.toString(UTF_8)).contains("is a directory", "cannot read");
+  }
+
+  @Test
+  void theCommandFailsWhenItsOutputCannotBeWritten() {
+    OutputStream full =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("No space left on device");
+          }
+        };
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    InputStream stdin =
+        new ByteArrayInputStream("[ 1.0] NVRM: Xid (PCI:0000:00:06): 79, x\n".getBytes(UTF_8));
+
+    int exit = Explain.command(List.of("-"), stdin, new PrintStream(full), new PrintStream(stderr));
+
+    assertThat(exit).isEqualTo(ExitCodes.FAILED);
+    assertThat(stderr.toString(UTF_8)).contains("could not be written");
   }
 
   @Test

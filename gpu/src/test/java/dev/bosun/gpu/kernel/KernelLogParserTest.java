@@ -200,13 +200,15 @@ class KernelLogParserTest {
   }
 
   @Test
-  void fallenOffTheBusOnOneLineOrWithoutAnAddress() {
+  void fallenOffTheBusOnOneLineNamesItsGpu() {
     assertThat(parse("[ 9.1] NVRM: GPU 0000:3b:00.0: GPU has fallen off the bus.").getFirst().pci())
         .isEqualTo(PciAddress.of("0000:3b:00.0"));
-    DriverFault unknown =
-        parse("[ 9.1] NVRM: fallen off the bus and is not responding to commands.").getFirst();
-    assertThat(unknown.pci()).isNull();
-    assertThat(unknown.xid()).isNull();
+    assertThat(
+            parse(
+                    "[ 9.1] NVRM: The NVIDIA GPU 0000:05:00.0 installed in this system has fallen off the bus and is not responding to commands.")
+                .getFirst()
+                .pci())
+        .isEqualTo(PciAddress.of("0000:05:00.0"));
   }
 
   @Test
