@@ -3,6 +3,7 @@ package dev.bosun.cli;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.compiler.FieldError;
+import dev.bosun.compiler.manifest.ManifestLimits;
 import dev.bosun.compiler.manifest.ManifestProblem;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.compiler.manifest.ReadResult;
@@ -26,6 +27,9 @@ import java.util.stream.Stream;
 final class Inputs {
   private final InputStream stdin;
 
+  /** What this call's inputs read so far used of its limits, which count every input. */
+  private ManifestLimits.Usage used = ManifestLimits.Usage.NONE;
+
   Inputs(InputStream stdin) {
     this.stdin = stdin;
   }
@@ -44,7 +48,7 @@ final class Inputs {
   private ReadResult readOne(String name) {
     if (name.equals("-")) {
       try {
-        return ManifestReader.read("<stdin>", decode(stdin.readAllBytes()));
+        return parse("<stdin>", decode(stdin.readAllBytes()));
       } catch (IOException e) {
         return failed("<stdin>", "cannot be read: " + e.getMessage());
       }
@@ -69,17 +73,23 @@ final class Inputs {
     return readFile(name, path);
   }
 
-  private static ReadResult readFile(String name, Path path) {
+  private ReadResult readFile(String name, Path path) {
     if (!Files.exists(path)) {
       return failed(name, "no such file");
     }
     try {
-      return ManifestReader.read(name, decode(Files.readAllBytes(path)));
+      return parse(name, decode(Files.readAllBytes(path)));
     } catch (CharacterCodingException e) {
       return failed(name, "is not UTF-8 text");
     } catch (IOException e) {
       return failed(name, "cannot be read: " + e.getMessage());
     }
+  }
+
+  private ReadResult parse(String source, String text) {
+    ReadResult read = ManifestReader.read(source, text, used);
+    used = used.plus(read.usage());
+    return read;
   }
 
   /** The tier catalog: the files of {@code --tiers}, or the default catalog in the jar. */

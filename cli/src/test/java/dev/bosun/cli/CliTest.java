@@ -22,7 +22,7 @@ class CliTest {
 
   record Run(int exitCode, String out, String err) {}
 
-  private static Run bosun(String... args) {
+  static Run bosun(String... args) {
     CommandLine cli = Bosun.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -1,0 +1,63 @@
+package dev.bosun.cli;
+
+import static dev.bosun.cli.CliTest.bosun;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bosun.cli.CliTest.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 10's hostile manifests through the commands: exit code 2 and a located message naming the
+ * limit, never a stack trace.
+ */
+class HostileManifestsCliTest {
+  private static final String CHAT =
+      """
+      apiVersion: bosun.dev/v1alpha1
+      kind: Workload
+      metadata: {name: chat}
+      spec: {type: Batch, image: "registry.example.com/acme/batch:1", size: cpu-m}
+      """;
+
+  private static void refused(Run run, String message) {
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo(message + "\n");
+  }
+
+  @Test
+  void deepNestingIsRefusedInEveryInput(@TempDir Path temp) throws IOException {
+    Path deep = Files.writeString(temp.resolve("deep.yaml"), "x: " + "[".repeat(1500) + "\n");
+    String refusal =
+        deep
+            + ":1:67: document 1: nested deeper than 64 levels (aliases expanded), the limit,"
+            + " which cannot be raised; Bosun objects are a few levels deep";
+    Path chat = Files.writeString(temp.resolve("chat.yaml"), CHAT);
+    refused(bosun("render", "-f", deep.toString()), refusal);
+    refused(bosun("validate", "-f", deep.toString()), refusal);
+    refused(bosun("render", "-f", chat.toString(), "--env", deep.toString()), refusal);
+    // Without its tiers, the Workload's tier is missing too.
+    Run withoutTiers = bosun("render", "-f", chat.toString(), "--tiers", deep.toString());
+    assertThat(withoutTiers.exitCode()).isEqualTo(2);
+    assertThat(withoutTiers.err().lines())
+        .containsExactly(
+            refusal, chat + ": Workload/chat: spec.size: tier \"cpu-m\" does not exist");
+  }
+
+  @Test
+  void documentsAreCountedOverAllInputsOfACall(@TempDir Path temp) throws IOException {
+    Path first = Files.writeString(temp.resolve("a.yaml"), "--- {}\n".repeat(3000));
+    Path second = Files.writeString(temp.resolve("b.yaml"), "--- {}\n".repeat(3000));
+    Run run = bosun("validate", "-f", first.toString(), "-f", second.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains(
+            second
+                + ":2001:1: document 2001: more than 5,000 YAML documents in one call, the limit;"
+                + " split the input over several calls");
+  }
+}
