@@ -60,4 +60,21 @@ class HostileManifestsCliTest {
                 + ":2001:1: document 2001: more than 5,000 YAML documents in one call, the limit;"
                 + " split the input over several calls");
   }
+
+  @Test
+  void renderStopsAtTheOutputLimit(@TempDir Path temp) throws IOException {
+    // 300 aliases of a 250,000-character argument: 75 MB in the Deployment.
+    Path big =
+        Files.writeString(
+            temp.resolve("big.yaml"),
+            CHAT.replace(
+                "size: cpu-m}",
+                "size: cpu-m, args: [&arg " + "a".repeat(250_000) + ", *arg".repeat(299) + "]}"));
+    for (String format : new String[] {"yaml", "json"}) {
+      refused(
+          bosun("render", "-f", big.toString(), "-o", format),
+          "<stdout>: the rendered objects pass the output limit of 64 MiB, which cannot be"
+              + " raised; render fewer Workloads per call");
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.bosun.compiler.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
@@ -206,5 +207,32 @@ class HostileManifestsTest {
     assertThat(problems(yaml.toString()))
         .hasSize(60)
         .allMatch(problem -> problem.contains(": unknown field"));
+  }
+
+  @Test
+  void renderingMoreThanTheOutputLimitStopsWhileWriting() {
+    // 300 aliases of a 250,000-character argument: 75 MB in the Deployment.
+    String args = "&arg " + "a".repeat(250_000) + ", *arg".repeat(299);
+    ReadResult read =
+        read(
+            """
+            apiVersion: bosun.dev/v1alpha1
+            kind: Workload
+            metadata: {name: batch}
+            spec: {type: Batch, image: "r.example.com/a:1", size: cpu-m, args: [%s]}
+            """
+                .formatted(args));
+    Renderer.Rendered rendered = Renderer.render(read.manifests(), TierCatalog.defaults(), null);
+    assertThat(rendered.problems()).isEmpty();
+
+    List<Runnable> formats =
+        List.of(() -> Output.yaml(rendered.objects()), () -> Output.jsonList(rendered.objects()));
+    for (Runnable format : formats) {
+      assertThatThrownBy(format::run)
+          .isInstanceOf(LimitExceededException.class)
+          .hasMessage(
+              "the rendered objects pass the output limit of 64 MiB, which cannot be raised;"
+                  + " render fewer Workloads per call");
+    }
   }
 }
