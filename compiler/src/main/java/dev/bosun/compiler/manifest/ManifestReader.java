@@ -326,12 +326,13 @@ public final class ManifestReader {
               source, document, where, new FieldError("", "cannot be read: " + e.getMessage())));
       return new ReadResult(List.of(), problems);
     }
-    List<FieldError> ruleProblems =
+    List<FieldError> ruleProblems = new ArrayList<>(Rules.checkMetadata(object.getMetadata()));
+    ruleProblems.addAll(
         switch (object) {
           case Workload workload -> Rules.checkWorkload(workload);
           case Tier tier -> Rules.checkTier(tier);
           default -> List.of();
-        };
+        });
     if (!ruleProblems.isEmpty()) {
       final String object2 = where;
       ruleProblems.forEach(

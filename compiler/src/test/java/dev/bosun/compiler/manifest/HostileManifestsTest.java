@@ -235,4 +235,76 @@ class HostileManifestsTest {
                   + " render fewer Workloads per call");
     }
   }
+
+  private static final String WORKLOAD =
+      """
+      apiVersion: bosun.dev/v1alpha1
+      kind: Workload
+      metadata: {name: chat, labels: %s, annotations: %s}
+      spec:
+        type: Inference
+        image: %s
+        size: gpu-m
+        port: 8000
+        env: [{name: A, value: "1"}, {name: A, value: "2"}]
+      """;
+
+  @Test
+  void anImageIsToldWhichPartIsWrong() {
+    assertThat(problems(WORKLOAD.formatted("{}", "{}", "Registry.Example.com/Acme/Chat:1.0")))
+        .contains(
+            "hostile.yaml: Workload/chat: spec.image: \"Registry.Example.com/Acme/Chat:1.0\" has"
+                + " upper-case letters in \"Registry.Example.com/Acme/Chat\": registry and"
+                + " repository are lower case, only the tag may have capitals");
+    assertThat(problems(WORKLOAD.formatted("{}", "{}", "'registry.example.com/acme chat:1.0'")))
+        .contains(
+            "hostile.yaml: Workload/chat: spec.image: \"registry.example.com/acme chat:1.0\" has a"
+                + " space or a control character at position 26, which no image reference has");
+    assertThat(problems(WORKLOAD.formatted("{}", "{}", "registry.example.com/acme/chat@sha256:1")))
+        .contains(
+            "hostile.yaml: Workload/chat: spec.image: \"registry.example.com/acme/chat@sha256:1\""
+                + " has the digest \"sha256:1\", which must be sha256: and 64 lower-case hex"
+                + " digits");
+    assertThat(problems(WORKLOAD.formatted("{}", "{}", "registry.example.com:5000/acme/chat")))
+        .contains(
+            "hostile.yaml: Workload/chat: spec.image: \"registry.example.com:5000/acme/chat\" must"
+                + " name a tag or a digest, such as registry.example.com/team/app:1.4.2 or"
+                + " ...@sha256:<64 hex digits>");
+  }
+
+  @Test
+  void labelsAnnotationsAndEnvNamesTheApiServerWouldRefuseAreRefusedHere() {
+    String labels =
+        "{'Bad Key!': 'x y', 'Example.com/a': b, a/b/c: d, long: %s}".formatted("v".repeat(64));
+    assertThat(problems(WORKLOAD.formatted(labels, "{/x: y}", "registry.example.com/acme/chat:1")))
+        .containsExactlyInAnyOrder(
+            "hostile.yaml: Workload/chat: metadata.labels[Bad Key!]: is not a valid label key: has"
+                + " the name \"Bad Key!\", which must be letters, digits, '-', '_' or '.',"
+                + " starting and ending with a letter or digit",
+            "hostile.yaml: Workload/chat: metadata.labels[Bad Key!]: \"x y\" is not a valid label"
+                + " value: it must be empty or letters, digits, '-', '_' or '.', starting and"
+                + " ending with a letter or digit",
+            "hostile.yaml: Workload/chat: metadata.labels[Example.com/a]: is not a valid label"
+                + " key: the prefix \"Example.com\" must be a DNS subdomain: at most 253"
+                + " lower-case letters, digits, '-' and '.', starting and ending with a letter or"
+                + " digit",
+            "hostile.yaml: Workload/chat: metadata.labels[a/b/c]: is not a valid label key: has"
+                + " more than one '/': a key is [prefix/]name",
+            "hostile.yaml: Workload/chat: metadata.labels[long]: \"%s\" is not a valid label value:"
+                    .formatted("v".repeat(64))
+                + " it is 64 characters long; a label value is at most 63",
+            "hostile.yaml: Workload/chat: metadata.annotations[/x]: is not a valid annotation key:"
+                + " the prefix \"\" must be a DNS subdomain: at most 253 lower-case letters,"
+                + " digits, '-' and '.', starting and ending with a letter or digit",
+            "hostile.yaml: Workload/chat: spec.env[1].name: \"A\" is set more than once");
+  }
+
+  @Test
+  void annotationsPastTheApiServersBudgetAreRefused() {
+    String annotations = "{a: %s, b: %s}".formatted("x".repeat(200_000), "y".repeat(200_000));
+    assertThat(problems(WORKLOAD.formatted("{}", annotations, "registry.example.com/acme/chat:1")))
+        .contains(
+            "hostile.yaml: Workload/chat: metadata.annotations: take 400002 bytes together; the"
+                + " API server takes at most 262144 (256 KiB)");
+  }
 }
