@@ -1,6 +1,7 @@
 package dev.bosun.cli;
 
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.compiler.manifest.DuplicateObjects;
 import dev.bosun.compiler.manifest.ManifestProblem;
 import dev.bosun.compiler.manifest.ReadResult;
 import dev.bosun.compiler.manifest.TierCatalog;
@@ -45,6 +46,7 @@ final class InputOptions {
     Environment env = inputs.environment(environment, problems);
     ReadResult objects = inputs.read(files);
     problems.addAll(objects.problems());
+    problems.addAll(DuplicateObjects.find(objects.manifests()));
     return new Read(catalog, env, objects, problems);
   }
 }

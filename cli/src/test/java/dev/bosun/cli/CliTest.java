@@ -126,7 +126,11 @@ class CliTest {
             bad
                 + ": Workload/chat: spec.size: tier \"gpu-mm\" does not exist (did you mean gpu-m?)",
             bad
-                + ": Workload/train: spec.port: port applies to Service and Inference only (this Workload is of type Training)");
+                + ": Workload/train: spec.port: port applies to Service and Inference only (this Workload is of type Training)",
+            EXAMPLES.resolve("chat.yaml")
+                + ": Workload/chat: is also given in "
+                + bad
+                + " document 1; give each object once per call");
   }
 
   @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10's hostile manifests through the commands: exit code 2 and a located message naming the
- * limit, never a stack trace.
+ * limit, never a stack trace; objects given twice in one call are refused.
  */
 class HostileManifestsCliTest {
   private static final String CHAT =
@@ -59,6 +59,29 @@ class HostileManifestsCliTest {
             second
                 + ":2001:1: document 2001: more than 5,000 YAML documents in one call, the limit;"
                 + " split the input over several calls");
+  }
+
+  @Test
+  void anObjectGivenTwiceInOneCallIsRefusedNamingBothPlaces(@TempDir Path temp) throws IOException {
+    Path one = Files.writeString(temp.resolve("one.yaml"), CHAT + "---\n" + CHAT);
+    refused(
+        bosun("validate", "-f", one.toString()),
+        one
+            + ": Workload/chat: is also given in document 1 of the same file; give each object"
+            + " once per call");
+
+    Path a = Files.writeString(temp.resolve("a.yaml"), CHAT);
+    Path b = Files.writeString(temp.resolve("b.yaml"), CHAT);
+    refused(
+        bosun("render", "-f", a.toString(), "-f", b.toString()),
+        b
+            + ": Workload/chat: is also given in "
+            + a
+            + " document 1; give each object once per call");
+
+    refused(
+        bosun("render", "-f", a.toString(), "-f", a.toString()),
+        a + ": Workload/chat: is given twice: " + a + " is named twice in this call");
   }
 
   @Test

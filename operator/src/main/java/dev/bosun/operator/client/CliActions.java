@@ -11,6 +11,7 @@ import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.compiler.Compiler;
 import dev.bosun.compiler.InvalidWorkloadException;
+import dev.bosun.compiler.manifest.DuplicateObjects;
 import dev.bosun.compiler.manifest.ManifestProblem;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.compiler.manifest.ReadResult;
@@ -140,11 +141,11 @@ public final class CliActions {
       throw new UserError(file + ": no such file");
     }
     ReadResult read = ManifestReader.read(file, text);
-    if (!read.problems().isEmpty()) {
+    List<ManifestProblem> problems = new ArrayList<>(read.problems());
+    problems.addAll(DuplicateObjects.find(read.manifests()));
+    if (!problems.isEmpty()) {
       throw new UserError(
-          read.problems().stream()
-              .map(ManifestProblem::toString)
-              .collect(Collectors.joining("\n")));
+          problems.stream().map(ManifestProblem::toString).collect(Collectors.joining("\n")));
     }
     List<Workload> workloads = read.objectsOf(Workload.class);
     if (workloads.isEmpty() || workloads.size() != read.manifests().size()) {
