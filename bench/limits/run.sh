@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Wall time and peak resident memory of `./bosun validate` and `./bosun gpu explain` at each input
-# limit and PAST times past it (refused quickly, memory flat), and of gpu explain over a long
-# kernel log streamed through a pipe. Linux, GNU time (/usr/bin/time).
+# Wall time and peak resident memory of `./bosun validate`, `render` and `gpu explain` at each input
+# limit (README, "Limits"; ManifestLimits in the compiler) and PAST times past it (refused quickly,
+# memory flat), and of gpu explain over a long kernel log streamed through a pipe. Linux, GNU time
+# (/usr/bin/time). The CLI runs with the launcher's 512 MiB heap.
 #
 #   bench/limits/run.sh
 #
@@ -14,9 +15,11 @@ cd "$(dirname "$0")/../.."
 # The documented limits (README, reference section), in one place: override one to measure another.
 INPUT_BYTES=${INPUT_BYTES:-$((16 * 1024 * 1024))}
 DOCUMENTS=${DOCUMENTS:-5000}
+NODES=${NODES:-500000}
 DEPTH=${DEPTH:-64}
 SCALAR_BYTES=${SCALAR_BYTES:-$((256 * 1024))}
-ALIASES=${ALIASES:-50}
+ALIASES=${ALIASES:-1000}
+OUTPUT_BYTES=${OUTPUT_BYTES:-$((64 * 1024 * 1024))}
 LOG_LINE_BYTES=${LOG_LINE_BYTES:-$((16 * 1024))}
 # How far past each limit the second run goes, and how long a log explain streams.
 PAST=${PAST:-10}
@@ -49,6 +52,15 @@ scalar() {
 aliases() {
   workload aliased ", args: [&a \"--flag\"$(for _ in $(seq 1 "$1"); do printf ', *a'; done)]"
 }
+nodes() { # A Workload, then a flow list of N-10 one-letter scalars (the Workload has 10 nodes).
+  workload many
+  printf 'x: ['
+  yes 'a,' | head -n $(($1 - 10)) | tr -d '\n'
+  printf ']\n'
+}
+output() { # Rendered output of about N bytes: aliases of one 256 KiB argument.
+  workload wide ", args: [&a \"$(head -c 262144 /dev/zero | tr '\0' x)\"$(for _ in $(seq 2 $(($1 / 262144))); do printf ', *a'; done)]"
+}
 log_lines() { # 1,000 NVLink-shaped Xid lines of N bytes: registers, as an NVLink5 Xid lists them.
   local head='[ 1.0] NVRM: Xid (PCI:0000:18:00): 145, RLW_SRC_TRACK Nonfatal XC0 i0 Link 3 ('
   local registers
@@ -80,12 +92,19 @@ for times in 1 "$PAST"; do
   row "validate: input size" "$(mib $((INPUT_BYTES * times)))" -- ./bosun validate -f "$work/input.yaml"
   documents $((DOCUMENTS * times)) > "$work/documents.yaml"
   row "validate: documents" "$((DOCUMENTS * times))" -- ./bosun validate -f "$work/documents.yaml"
+  row "render: documents" "$((DOCUMENTS * times))" -- ./bosun render -f "$work/documents.yaml"
+  nodes $((NODES * times)) > "$work/nodes.yaml"
+  row "validate: nodes" "$((NODES * times))" -- ./bosun validate -f "$work/nodes.yaml"
   depth $((DEPTH * times)) > "$work/depth.yaml"
   row "validate: nesting depth" "$((DEPTH * times))" -- ./bosun validate -f "$work/depth.yaml"
   scalar $((SCALAR_BYTES * times)) > "$work/scalar.yaml"
   row "validate: scalar" "$(kib $((SCALAR_BYTES * times)))" -- ./bosun validate -f "$work/scalar.yaml"
   aliases $((ALIASES * times)) > "$work/aliases.yaml"
   row "validate: aliases" "$((ALIASES * times))" -- ./bosun validate -f "$work/aliases.yaml"
+  # Aliases are limited too: past the output limit goes as far as the most aliases allowed.
+  size=$((times == 1 ? OUTPUT_BYTES - 4 * 1024 * 1024 : (ALIASES - 1) * 262144))
+  output "$size" > "$work/output.yaml"
+  row "render: output" "$(mib "$size")" -- ./bosun render -f "$work/output.yaml"
   log_lines $((LOG_LINE_BYTES * times)) > "$work/lines.log"
   row "gpu explain: 1,000 lines of" "$(kib $((LOG_LINE_BYTES * times)))" -- ./bosun gpu explain "$work/lines.log"
   rm -f "$work"/*.yaml "$work/lines.log"

@@ -43,7 +43,7 @@ final class InputOptions {
     List<ManifestProblem> problems = new ArrayList<>();
     TierCatalog catalog = inputs.tiers(tiers, problems);
     Environment env = inputs.environment(environment, problems);
-    ReadResult objects = inputs.read(files);
+    ReadResult objects = inputs.objects(files);
     problems.addAll(objects.problems());
     return new Read(catalog, env, objects, problems);
   }

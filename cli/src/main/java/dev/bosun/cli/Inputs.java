@@ -3,6 +3,8 @@ package dev.bosun.cli;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.compiler.FieldError;
+import dev.bosun.compiler.manifest.DuplicateObjects;
+import dev.bosun.compiler.manifest.ManifestLimits;
 import dev.bosun.compiler.manifest.ManifestProblem;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.compiler.manifest.ReadResult;
@@ -22,25 +24,34 @@ import java.util.stream.Stream;
 
 /**
  * Manifests named on the command line, read into Bosun objects, together no more than {@link
- * InputLimits#MAX_INPUT_BYTES} in one call.
+ * ManifestLimits#MAX_INPUT_BYTES} in one call.
  */
-final class Inputs {
+public final class Inputs {
   private static final ReadResult NOTHING = new ReadResult(List.of(), List.of());
 
   /** What one call may still read: every input counts, so that memory stays bounded. */
-  private int budgetLeft = InputLimits.MAX_INPUT_BYTES;
+  private int budgetLeft = ManifestLimits.MAX_INPUT_BYTES;
 
   private boolean budgetSpent;
+
+  /** What this call's inputs read so far used of the reader's limits, which count every input. */
+  private ManifestLimits.Usage used = ManifestLimits.Usage.NONE;
 
   /**
    * Every document of every path: a file, a directory of .yaml/.yml files, or - for standard input.
    */
-  ReadResult read(List<String> paths) {
+  public ReadResult read(List<String> paths) {
     ReadResult result = NOTHING;
     for (String path : paths) {
       result = result.plus(readOne(path));
     }
     return result;
+  }
+
+  /** {@link #read}, with objects named twice across the paths reported as problems too. */
+  public ReadResult objects(List<String> paths) {
+    ReadResult read = read(paths);
+    return read.plus(new ReadResult(List.of(), DuplicateObjects.find(read.manifests())));
   }
 
   private ReadResult readOne(String name) {
@@ -103,11 +114,13 @@ final class Inputs {
       return failed(
           source,
           "takes the input past "
-              + InputLimits.MAX_INPUT_BYTES / (1024 * 1024)
+              + ManifestLimits.MAX_INPUT_BYTES / (1024 * 1024)
               + " MiB, the most one call reads (all files together); split it across calls");
     }
     budgetLeft -= bytes.length;
-    return ManifestReader.read(source, decode(source, bytes));
+    ReadResult read = ManifestReader.read(source, decode(source, bytes), used);
+    used = used.plus(read.usage());
+    return read;
   }
 
   /** The tier catalog: the files of {@code --tiers}, or the default catalog in the jar. */

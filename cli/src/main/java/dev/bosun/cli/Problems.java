@@ -12,10 +12,10 @@ import java.util.Map;
 /**
  * Prints problems, one a line in the order of the inputs, and gives the exit code of invalid input.
  */
-final class Problems {
+public final class Problems {
   private Problems() {}
 
-  static int report(PrintWriter err, List<ManifestProblem> problems) {
+  public static int report(PrintWriter err, List<ManifestProblem> problems) {
     // Reading and compiling find problems in two passes; a reader wants them file by file, document
     // by document.
     Map<String, List<ManifestProblem>> bySource = new LinkedHashMap<>();

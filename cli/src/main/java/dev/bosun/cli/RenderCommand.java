@@ -1,9 +1,13 @@
 package dev.bosun.cli;
 
+import dev.bosun.compiler.FieldError;
+import dev.bosun.compiler.manifest.LimitExceededException;
+import dev.bosun.compiler.manifest.ManifestProblem;
 import dev.bosun.compiler.manifest.Output;
 import dev.bosun.compiler.manifest.Renderer;
 import dev.bosun.gpu.ExitCodes;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,11 +46,19 @@ final class RenderCommand implements Callable<Integer> {
     if (!read.problems().isEmpty()) {
       return Problems.report(spec.commandLine().getErr(), read.problems());
     }
+    String text;
+    try {
+      text =
+          format == Format.json
+              ? Output.jsonList(rendered.objects())
+              : Output.yaml(rendered.objects());
+    } catch (LimitExceededException e) {
+      return Problems.report(
+          spec.commandLine().getErr(),
+          List.of(ManifestProblem.of("<stdout>", null, new FieldError("", e.getMessage()))));
+    }
     PrintWriter out = spec.commandLine().getOut();
-    out.print(
-        format == Format.json
-            ? Output.jsonList(rendered.objects())
-            : Output.yaml(rendered.objects()));
+    out.print(text);
     out.flush();
     return ExitCodes.OK;
   }

@@ -25,7 +25,7 @@ class CliTest {
 
   record Run(int exitCode, String out, String err) {}
 
-  private static Run bosun(String... args) {
+  static Run bosun(String... args) {
     CommandLine cli = Bosun.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -107,6 +107,32 @@ class CliTest {
   }
 
   @Test
+  void deployReadsItsFileLikeRenderBeforeItCallsTheCluster(@TempDir Path temp) throws IOException {
+    // No cluster is reachable from here: each refusal comes from reading alone.
+    Run missing = bosun("deploy", "-f", temp.resolve("nope.yaml").toString(), "--env", "staging");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).isEqualTo(temp.resolve("nope.yaml") + ": no such file\n");
+
+    Run device = bosun("deploy", "-f", "/dev/zero", "--env", "staging");
+    assertThat(device.exitCode()).isEqualTo(2);
+    assertThat(device.err()).isEqualTo("/dev/zero: is a character device, not a file or a pipe\n");
+
+    Path environment = EXAMPLES.resolve("environments/staging.yaml");
+    Run notWorkloads = bosun("deploy", "-f", environment.toString(), "--env", "staging");
+    assertThat(notWorkloads.exitCode()).isEqualTo(2);
+    assertThat(notWorkloads.err()).isEqualTo(environment + ": bosun deploy takes Workloads only\n");
+
+    Path chat = EXAMPLES.resolve("chat.yaml");
+    Path twice =
+        Files.writeString(
+            temp.resolve("twice.yaml"),
+            Files.readString(chat) + "\n---\n" + Files.readString(chat));
+    Run duplicate = bosun("deploy", "-f", twice.toString(), "--env", "staging");
+    assertThat(duplicate.exitCode()).isEqualTo(2);
+    assertThat(duplicate.err()).contains("Workload/chat").doesNotContain("\tat ");
+  }
+
+  @Test
   void aByteThatIsNotUtf8IsFoundByLineAndCharacter(@TempDir Path temp) throws IOException {
     // "€" is three bytes and "😀" two Java chars, yet each is one column: the bad byte is the 6th.
     byte[] prefix = "kind: Workload\n# ok\n€ 😀 x".getBytes(StandardCharsets.UTF_8);
@@ -168,7 +194,11 @@ class CliTest {
             bad
                 + ": Workload/chat: spec.size: tier \"gpu-mm\" does not exist (did you mean gpu-m?)",
             bad
-                + ": Workload/train: spec.port: port applies to Service and Inference only (this Workload is of type Training)");
+                + ": Workload/train: spec.port: port applies to Service and Inference only (this Workload is of type Training)",
+            EXAMPLES.resolve("chat.yaml")
+                + ": Workload/chat: is also given in "
+                + bad
+                + " document 1; give each object once per call");
   }
 
   @Test

@@ -14,6 +14,8 @@ import dev.bosun.api.v1alpha1.TierGpu;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
 import dev.bosun.api.v1alpha1.WorkloadType;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,14 +37,11 @@ public final class Rules {
   private static final Pattern WORKLOAD_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
 
   private static final int MAX_NAME = 253;
-  private static final Pattern LABEL_NAME =
-      Pattern.compile("^([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$");
-  private static final Pattern LABEL_PREFIX =
-      Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
-  private static final Pattern LABEL_VALUE =
-      Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$");
   private static final Pattern DIGEST = Pattern.compile(Patterns.IMAGE_DIGEST);
-  private static final Pattern IMAGE = Pattern.compile(Patterns.IMAGE);
+
+  /** The API server's budget for all annotations of an object, keys and values, in bytes. */
+  private static final int MAX_ANNOTATION_BYTES = 256 * 1024;
+
   private static final Set<String> RESERVED_LABEL_PREFIXES =
       Set.of("bosun.dev", "app.kubernetes.io", "kubernetes.io", "k8s.io");
 
@@ -140,13 +139,12 @@ public final class Rules {
     } else {
       checkTypedFields(spec, problems);
     }
-    if (spec.image() != null && !spec.image().isEmpty() && !IMAGE.matcher(spec.image()).matches()) {
-      problems.add(
-          new FieldError(
-              "spec.image",
-              "\""
-                  + spec.image()
-                  + "\" must name a tag or a digest, such as registry.example.com/team/app:1.4.2 or ...@sha256:<64 hex digits>"));
+    if (spec.image() != null && !spec.image().isEmpty()) {
+      ImageReferences.problem(spec.image())
+          .ifPresent(
+              problem ->
+                  problems.add(
+                      new FieldError("spec.image", "\"" + spec.image() + "\" " + problem)));
     }
     if (spec.replicas() != null
         && spec.replicas().min() != null
@@ -160,7 +158,8 @@ public final class Rules {
       problems.add(new FieldError("spec.parallelism", PARALLELISM_ABOVE_COMPLETIONS));
     }
     checkEnv(spec.env(), problems);
-    checkLabels(spec.labels(), problems);
+    checkLabels("spec.labels", spec.labels(), problems);
+    checkReservedPrefixes(spec.labels(), problems);
     checkEgress(spec.egress(), problems);
     checkModelCache(spec.modelCache(), problems);
     return problems;
@@ -233,34 +232,82 @@ public final class Rules {
     }
   }
 
-  private static void checkLabels(Map<String, String> labels, List<FieldError> problems) {
+  /**
+   * Problems of any Bosun object's metadata that the API server would refuse: label keys and
+   * values, annotation keys, and the annotations' total size.
+   */
+  public static List<FieldError> checkMetadata(ObjectMeta metadata) {
+    List<FieldError> problems = new ArrayList<>();
+    if (metadata == null) {
+      return problems;
+    }
+    checkLabels("metadata.labels", metadata.getLabels(), problems);
+    Map<String, String> annotations = metadata.getAnnotations();
+    if (annotations != null) {
+      long bytes = 0;
+      for (Map.Entry<String, String> annotation : annotations.entrySet()) {
+        String path = "metadata.annotations[" + annotation.getKey() + "]";
+        LabelSyntax.keyProblem(annotation.getKey())
+            .ifPresent(
+                problem ->
+                    problems.add(
+                        new FieldError(path, "is not a valid annotation key: " + problem)));
+        bytes += utf8Length(annotation.getKey()) + utf8Length(annotation.getValue());
+      }
+      if (bytes > MAX_ANNOTATION_BYTES) {
+        problems.add(
+            new FieldError(
+                "metadata.annotations",
+                "take "
+                    + bytes
+                    + " bytes together; the API server takes at most "
+                    + MAX_ANNOTATION_BYTES
+                    + " (256 KiB)"));
+      }
+    }
+    return problems;
+  }
+
+  private static long utf8Length(String text) {
+    return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static void checkLabels(
+      String field, Map<String, String> labels, List<FieldError> problems) {
     if (labels == null) {
       return;
     }
     for (Map.Entry<String, String> label : labels.entrySet()) {
-      String path = "spec.labels[" + label.getKey() + "]";
-      String key = label.getKey();
+      String path = field + "[" + label.getKey() + "]";
+      LabelSyntax.keyProblem(label.getKey())
+          .ifPresent(
+              problem ->
+                  problems.add(new FieldError(path, "is not a valid label key: " + problem)));
+      String value = label.getValue() == null ? "" : label.getValue();
+      LabelSyntax.valueProblem(value)
+          .ifPresent(
+              problem ->
+                  problems.add(
+                      new FieldError(
+                          path, "\"" + value + "\" is not a valid label value: it " + problem)));
+    }
+  }
+
+  /** Labels of a Workload's spec go on every object made for it, beside Bosun's own. */
+  private static void checkReservedPrefixes(Map<String, String> labels, List<FieldError> problems) {
+    if (labels == null) {
+      return;
+    }
+    for (String key : labels.keySet()) {
       int slash = key.indexOf('/');
       String prefix = slash < 0 ? null : key.substring(0, slash);
-      String name = slash < 0 ? key : key.substring(slash + 1);
-      if (!LABEL_NAME.matcher(name).matches()
-          || (prefix != null
-              && (prefix.length() > 253 || !LABEL_PREFIX.matcher(prefix).matches()))) {
-        problems.add(new FieldError(path, "is not a valid label key"));
-      } else if (prefix != null
+      if (prefix != null
           && RESERVED_LABEL_PREFIXES.stream()
               .anyMatch(r -> prefix.equals(r) || prefix.endsWith("." + r))) {
         problems.add(
             new FieldError(
-                path, "the prefix " + prefix + "/ is reserved for Bosun and Kubernetes"));
-      }
-      if (label.getValue() == null || !LABEL_VALUE.matcher(label.getValue()).matches()) {
-        problems.add(
-            new FieldError(
-                path,
-                "\""
-                    + label.getValue()
-                    + "\" is not a valid label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"));
+                "spec.labels[" + key + "]",
+                "the prefix " + prefix + "/ is reserved for Bosun and Kubernetes"));
       }
     }
   }

@@ -1,7 +1,13 @@
 package dev.bosun.cli.deploy;
 
-import java.nio.file.Path;
+import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.cli.Inputs;
+import dev.bosun.cli.Problems;
+import dev.bosun.compiler.FieldError;
+import dev.bosun.compiler.manifest.ManifestProblem;
+import dev.bosun.compiler.manifest.ReadResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,8 +29,8 @@ public final class DeployCommand implements Callable<Integer> {
       names = {"-f", "--filename"},
       required = true,
       paramLabel = "FILE",
-      description = "A file of Workloads.")
-  Path file;
+      description = "A file of Workloads, or - for standard input.")
+  String file;
 
   @Option(
       names = "--env",
@@ -47,8 +53,24 @@ public final class DeployCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    ReadResult read = new Inputs().objects(List.of(file));
+    List<Workload> workloads = read.objectsOf(Workload.class);
+    if (read.problems().isEmpty() && workloads.size() != read.manifests().size()) {
+      read = read.plus(notOnlyWorkloads());
+    }
+    if (!read.problems().isEmpty()) {
+      return Problems.report(spec.commandLine().getErr(), read.problems());
+    }
     return cluster
         .actions(spec)
-        .deploy(file.toString(), environment, wait, Duration.ofSeconds(timeoutSeconds));
+        .deploy(file, workloads, environment, wait, Duration.ofSeconds(timeoutSeconds));
+  }
+
+  private ReadResult notOnlyWorkloads() {
+    return new ReadResult(
+        List.of(),
+        List.of(
+            ManifestProblem.of(
+                file, null, new FieldError("", "bosun deploy takes Workloads only"))));
   }
 }

@@ -22,8 +22,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.common.CharConstants;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -92,9 +94,20 @@ public final class ManifestReader {
     specSchema(KINDS.get("Workload"));
   }
 
-  /** Reads every document of {@code text}; {@code source} names it in problems. */
+  /**
+   * Reads every document of {@code text}, a call's only input; {@code source} names it in problems.
+   */
   public static ReadResult read(String source, String text) {
-    return read(source, text, true);
+    return read(source, text, ManifestLimits.Usage.NONE);
+  }
+
+  /**
+   * Reads every document of {@code text}, one of a call's inputs: {@code before} is what the inputs
+   * read before it used of the call's limits. Once an input has passed one of them, later ones are
+   * not read (the refusal names the input that passed it).
+   */
+  public static ReadResult read(String source, String text, ManifestLimits.Usage before) {
+    return read(source, text, before, true);
   }
 
   /**
@@ -103,19 +116,44 @@ public final class ManifestReader {
    * costs a short command a noticeable part of its run. The rules are still checked.
    */
   static ReadResult readBuiltIn(String source, String text) {
-    return read(source, text, false);
+    return read(source, text, ManifestLimits.Usage.NONE, false);
   }
 
-  private static ReadResult read(String source, String text, boolean checkSchema) {
+  private static ReadResult read(
+      String source, String text, ManifestLimits.Usage before, boolean checkSchema) {
+    if (before.passed()) {
+      return new ReadResult(List.of(), List.of());
+    }
+    if (text.length() > ManifestLimits.MAX_INPUT_BYTES) {
+      return new ReadResult(
+          List.of(),
+          List.of(
+              ManifestProblem.of(
+                  source,
+                  null,
+                  new FieldError(
+                      "",
+                      "is larger than the limit of "
+                          + ManifestLimits.mebibytes(ManifestLimits.MAX_INPUT_BYTES)
+                          + " of input per call, which cannot be raised; split the input over"
+                          + " several calls"))));
+    }
     LoadSettings settings =
         LoadSettings.builder()
             .setLabel(source)
-            .setMaxAliasesForCollections(50)
             .setAllowDuplicateKeys(true)
-            .setCodePointLimit(16 * 1024 * 1024)
+            // The library copies its look-ahead window at every refill of its buffer, which
+            // makes a long token cost quadratic time (8 MB: 33 s); one buffer for the whole
+            // text is read once.
+            .setBufferSize(text.length() + 1)
+            // Its own limits, per document, would refuse within the call's limits, without a
+            // location: BoundedParser counts every alias, and the text is within the input limit.
+            .setCodePointLimit(ManifestLimits.MAX_INPUT_BYTES)
+            .setMaxAliasesForCollections(ManifestLimits.MAX_ALIASES)
             .build();
-    Composer composer =
-        new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)));
+    BoundedParser parser =
+        new BoundedParser(new ParserImpl(settings, new StreamReader(settings, text)), before);
+    Composer composer = new Composer(settings, parser);
     List<Document> documents = new ArrayList<>();
     ManifestProblem unreadable = null;
     int number = 0;
@@ -127,6 +165,15 @@ public final class ManifestReader {
           documents.add(new Document(number, node));
         }
       }
+    } catch (LimitExceededException e) {
+      unreadable =
+          new ManifestProblem(
+              source,
+              number + 1,
+              "document " + (number + 1),
+              e.line(),
+              e.column(),
+              new FieldError("", e.getMessage()));
     } catch (MarkedYamlEngineException e) {
       var mark = e.getProblemMark().or(e::getContextMark);
       int line = mark.map(m -> m.getLine() + 1).orElse(0);
@@ -142,6 +189,8 @@ public final class ManifestReader {
                   "",
                   "YAML syntax error: "
                       + Optional.ofNullable(e.getProblem()).orElse(e.getMessage())));
+    } catch (ReaderException e) {
+      unreadable = refusedCharacter(source, text, e);
     } catch (YamlEngineException e) {
       unreadable =
           ManifestProblem.of(source, null, new FieldError("", "YAML error: " + e.getMessage()));
@@ -161,7 +210,45 @@ public final class ManifestReader {
     } else if (documents.isEmpty()) {
       problems.add(ManifestProblem.of(source, null, new FieldError("", "has no YAML documents")));
     }
-    return new ReadResult(manifests, problems);
+    return new ReadResult(manifests, problems, parser.used());
+  }
+
+  /**
+   * A character YAML does not allow (a control character such as NUL, a lone surrogate, U+FFFE), at
+   * its line and column: the library gives only its index, in code points, in the whole text. Lines
+   * and columns are counted as the library counts them for its other errors.
+   */
+  private static ManifestProblem refusedCharacter(String source, String text, ReaderException e) {
+    int line = 1;
+    int column = 1;
+    for (int i = 0, index = 0; index < e.getPosition() && i < text.length(); index++) {
+      int c = text.codePointAt(i);
+      i += Character.charCount(c);
+      boolean crAlone = c == '\r' && !(i < text.length() && text.charAt(i) == '\n');
+      if (CharConstants.LINEBR.has(c) || crAlone) {
+        line++;
+        column = 1;
+      } else if (c != '\uFEFF') {
+        column++;
+      }
+    }
+    String character =
+        "U+%04X".formatted(e.getCodePoint())
+            + Optional.ofNullable(Character.getName(e.getCodePoint()))
+                .map(name -> " (" + name + ")")
+                .orElse("");
+    return new ManifestProblem(
+        source,
+        0,
+        null,
+        line,
+        column,
+        new FieldError(
+            "",
+            "YAML syntax error: the character "
+                + character
+                + " is not allowed in YAML (control characters other than tab and line breaks"
+                + " are not, nor U+FFFE, U+FFFF or a lone surrogate)"));
   }
 
   /** A document of a YAML stream, numbered from 1 in the stream. */
@@ -239,12 +326,13 @@ public final class ManifestReader {
               source, document, where, new FieldError("", "cannot be read: " + e.getMessage())));
       return new ReadResult(List.of(), problems);
     }
-    List<FieldError> ruleProblems =
+    List<FieldError> ruleProblems = new ArrayList<>(Rules.checkMetadata(object.getMetadata()));
+    ruleProblems.addAll(
         switch (object) {
           case Workload workload -> Rules.checkWorkload(workload);
           case Tier tier -> Rules.checkTier(tier);
           default -> List.of();
-        };
+        });
     if (!ruleProblems.isEmpty()) {
       final String object2 = where;
       ruleProblems.forEach(

@@ -29,12 +29,11 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *
  * <p>Why not Jackson: building its deserialisers costs more start-up time than everything else
  * {@code bosun render} does for one Workload. A mismatch with the schema that validation let
- * through (a bug, not bad input) is an {@link IllegalArgumentException} naming the field.
+ * through (a bug, not bad input) is an {@link IllegalArgumentException} naming the field. The
+ * recursion is as deep as the tree, which {@link BoundedParser} keeps within {@link
+ * ManifestLimits#MAX_NESTING_DEPTH}.
  */
 final class ObjectBinder {
-  /** Deeper than any real manifest; stops runaway nesting. */
-  private static final int MAX_DEPTH = 64;
-
   private static final Map<Class<?>, Constructor<?>> CANONICAL = new ConcurrentHashMap<>();
 
   /** The one-argument setters of a bean class, by property name. */
@@ -47,13 +46,6 @@ final class ObjectBinder {
    * scalar.
    */
   static Object bind(Node node, Type type, String path) {
-    return bind(node, type, path, 0);
-  }
-
-  private static Object bind(Node node, Type type, String path, int depth) {
-    if (depth > MAX_DEPTH) {
-      throw new IllegalArgumentException(path + ": nesting deeper than " + MAX_DEPTH + " levels");
-    }
     if (SchemaValidator.isNull(node)) {
       return null;
     }
@@ -62,7 +54,7 @@ final class ObjectBinder {
       if (generic.getRawType() == List.class && node instanceof SequenceNode sequence) {
         List<Object> list = new ArrayList<>(sequence.getValue().size());
         for (Node item : sequence.getValue()) {
-          list.add(bind(item, arguments[0], path + "[" + list.size() + "]", depth + 1));
+          list.add(bind(item, arguments[0], path + "[" + list.size() + "]"));
         }
         return list;
       }
@@ -70,7 +62,7 @@ final class ObjectBinder {
         Map<String, Object> map = new LinkedHashMap<>();
         for (NodeTuple entry : mapping.getValue()) {
           String key = key(entry);
-          map.put(key, bind(entry.getValueNode(), arguments[1], path + "." + key, depth + 1));
+          map.put(key, bind(entry.getValueNode(), arguments[1], path + "." + key));
         }
         return map;
       }
@@ -79,12 +71,12 @@ final class ObjectBinder {
         return scalar(scalar, target, path);
       }
       if (node instanceof MappingNode mapping && target.isRecord()) {
-        return record(mapping, target, path, depth);
+        return record(mapping, target, path);
       }
       if (node instanceof MappingNode mapping
           && !target.isInterface()
           && target.getName().startsWith("io.fabric8.")) {
-        return bean(mapping, target, path, depth);
+        return bean(mapping, target, path);
       }
     }
     throw new IllegalArgumentException(
@@ -95,7 +87,7 @@ final class ObjectBinder {
             + type.getTypeName());
   }
 
-  private static Object record(MappingNode mapping, Class<?> type, String path, int depth) {
+  private static Object record(MappingNode mapping, Class<?> type, String path) {
     RecordComponent[] components = type.getRecordComponents();
     Map<String, Node> values = new HashMap<>();
     for (NodeTuple entry : mapping.getValue()) {
@@ -106,9 +98,7 @@ final class ObjectBinder {
       String name = propertyName(components[i]);
       Node value = values.remove(name);
       arguments[i] =
-          value == null
-              ? null
-              : bind(value, components[i].getGenericType(), path + "." + name, depth + 1);
+          value == null ? null : bind(value, components[i].getGenericType(), path + "." + name);
     }
     if (!values.isEmpty()) {
       throw new IllegalArgumentException(
@@ -147,7 +137,7 @@ final class ObjectBinder {
   }
 
   /** A fabric8 model object (a toleration, say), filled through its setters. */
-  private static Object bean(MappingNode mapping, Class<?> type, String path, int depth) {
+  private static Object bean(MappingNode mapping, Class<?> type, String path) {
     try {
       Object bean = type.getConstructor().newInstance();
       for (NodeTuple entry : mapping.getValue()) {
@@ -159,11 +149,7 @@ final class ObjectBinder {
         }
         setter.invoke(
             bean,
-            bind(
-                entry.getValueNode(),
-                setter.getGenericParameterTypes()[0],
-                path + "." + name,
-                depth + 1));
+            bind(entry.getValueNode(), setter.getGenericParameterTypes()[0], path + "." + name));
       }
       return bean;
     } catch (InvocationTargetException e) {

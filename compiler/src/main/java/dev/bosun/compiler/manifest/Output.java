@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,22 +34,64 @@ public final class Output {
 
   private Output() {}
 
+  /**
+   * The objects as YAML documents. Past {@link ManifestLimits#MAX_OUTPUT_CHARS}, a {@link
+   * LimitExceededException} while writing.
+   */
   public static String yaml(List<? extends HasMetadata> objects) {
-    return Streams.of(objects).map(Output::yamlDocument).collect(Collectors.joining());
+    OutputBudget budget = new OutputBudget();
+    return Streams.of(objects)
+        .map(object -> yamlDocument(object, budget))
+        .collect(Collectors.joining());
   }
 
-  private static String yamlDocument(HasMetadata object) {
+  private static String yamlDocument(HasMetadata object, OutputBudget budget) {
     StringBuilder out = new StringBuilder(2048).append("---\n");
-    YamlWriter.write(tree(object), out);
+    YamlWriter.write(tree(object), out, budget);
     return out.toString();
   }
 
+  /**
+   * The objects as one JSON {@code v1/List}. Past {@link ManifestLimits#MAX_OUTPUT_CHARS}, a {@link
+   * LimitExceededException} while writing.
+   */
   public static String jsonList(List<? extends HasMetadata> objects) {
     Map<String, Object> list = new LinkedHashMap<>();
     list.put("apiVersion", "v1");
     list.put("kind", "List");
     list.put("items", objects.stream().map(Output::tree).toList());
-    return write(Json.TREES, list) + "\n";
+    BudgetedWriter out = new BudgetedWriter(new OutputBudget());
+    try {
+      Json.TREES.writeValue(out, list);
+    } catch (IOException e) {
+      // Jackson wraps what the writer throws while it serialises.
+      throw e.getCause() instanceof LimitExceededException limit
+          ? limit
+          : new UncheckedIOException(e);
+    }
+    return out.text.append('\n').toString();
+  }
+
+  /** Text kept in memory, spent from a budget as Jackson writes it. */
+  private static final class BudgetedWriter extends Writer {
+    final StringBuilder text = new StringBuilder();
+    private final OutputBudget budget;
+
+    BudgetedWriter(OutputBudget budget) {
+      this.budget = budget;
+    }
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      budget.spend(length);
+      text.append(chars, offset, length);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 
   /**

@@ -3,12 +3,21 @@ package dev.bosun.compiler.manifest;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What reading sources gave: the objects that passed, and every problem of those that did not. */
-public record ReadResult(List<Manifest> manifests, List<ManifestProblem> problems) {
+/**
+ * What reading sources gave: the objects that passed, every problem of those that did not, and what
+ * the reading used of the call's limits.
+ */
+public record ReadResult(
+    List<Manifest> manifests, List<ManifestProblem> problems, ManifestLimits.Usage usage) {
 
   public ReadResult {
     manifests = List.copyOf(manifests);
     problems = List.copyOf(problems);
+  }
+
+  /** A result that used nothing of the call's limits, such as an input that could not be opened. */
+  public ReadResult(List<Manifest> manifests, List<ManifestProblem> problems) {
+    this(manifests, problems, ManifestLimits.Usage.NONE);
   }
 
   public ReadResult plus(ReadResult other) {
@@ -16,7 +25,7 @@ public record ReadResult(List<Manifest> manifests, List<ManifestProblem> problem
     allManifests.addAll(other.manifests);
     List<ManifestProblem> allProblems = new ArrayList<>(problems);
     allProblems.addAll(other.problems);
-    return new ReadResult(allManifests, allProblems);
+    return new ReadResult(allManifests, allProblems, usage.plus(other.usage));
   }
 
   public <T> List<T> objectsOf(Class<T> type) {

@@ -2,6 +2,7 @@ package dev.bosun.compiler.manifest;
 
 import dev.bosun.api.v1alpha1.Patterns;
 import dev.bosun.compiler.FieldError;
+import dev.bosun.compiler.ImageReferences;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -145,7 +146,11 @@ final class SchemaValidator {
     }
     String pattern = (String) schema.get("pattern");
     if (pattern != null && !compiled(pattern).matcher(value).find()) {
-      String expected = Patterns.DESCRIPTIONS.getOrDefault(pattern, "does not match " + pattern);
+      // An image reference has several parts; the user is told which one is wrong.
+      String expected =
+          pattern.equals(Patterns.IMAGE)
+              ? ImageReferences.problem(value).orElseThrow()
+              : Patterns.DESCRIPTIONS.getOrDefault(pattern, "does not match " + pattern);
       problems.add(new FieldError(path, "\"" + value + "\" " + expected));
     }
   }

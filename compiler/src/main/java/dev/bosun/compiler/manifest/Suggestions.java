@@ -2,6 +2,7 @@ package dev.bosun.compiler.manifest;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Optional;
 
 /** "Did you mean ...?" for a misspelt name: the closest candidate within a small edit distance. */
@@ -9,12 +10,16 @@ public final class Suggestions {
   private Suggestions() {}
 
   public static Optional<String> closest(String typed, Collection<String> candidates) {
-    int allowed = Math.max(1, Math.min(3, typed.length() / 3));
+    String word = typed.toLowerCase(Locale.ROOT);
+    int allowed = Math.max(1, Math.min(3, word.length() / 3));
+    // A name whose length differs by more than the edits allowed is not compared: the distance to
+    // a long key (up to 256 KiB) costs its length times the name's, in time and in memory.
     return candidates.stream()
-        .filter(candidate -> distance(typed.toLowerCase(), candidate.toLowerCase()) <= allowed)
+        .filter(candidate -> Math.abs(candidate.length() - word.length()) <= allowed)
+        .filter(candidate -> distance(word, candidate.toLowerCase(Locale.ROOT)) <= allowed)
         .min(
             Comparator.comparingInt(
-                    (String candidate) -> distance(typed.toLowerCase(), candidate.toLowerCase()))
+                    (String candidate) -> distance(word, candidate.toLowerCase(Locale.ROOT)))
                 .thenComparing(Comparator.naturalOrder()));
   }
 

@@ -13,14 +13,22 @@ import java.util.Map;
  */
 final class YamlWriter {
   private final StringBuilder out;
+  private final OutputBudget budget;
 
-  private YamlWriter(StringBuilder out) {
+  /** How much of {@code out} has been spent from the budget. */
+  private int spent;
+
+  private YamlWriter(StringBuilder out, OutputBudget budget) {
     this.out = out;
+    this.budget = budget;
   }
 
-  /** Appends {@code tree} (a mapping) as a YAML document body. */
-  static void write(Map<String, ?> tree, StringBuilder out) {
-    new YamlWriter(out).mapping(tree, 0);
+  /**
+   * Appends {@code tree} (a mapping) as a YAML document body, spending {@code out} (what it held
+   * before too) from {@code budget} as it grows.
+   */
+  static void write(Map<String, ?> tree, StringBuilder out, OutputBudget budget) {
+    new YamlWriter(out, budget).mapping(tree, 0);
   }
 
   private void mapping(Map<?, ?> node, int indent) {
@@ -32,7 +40,13 @@ final class YamlWriter {
       first = false;
       out.append(scalar(String.valueOf(field.getKey()))).append(':');
       value(field.getValue(), indent, true);
+      spend();
     }
+  }
+
+  private void spend() {
+    budget.spend(out.length() - spent);
+    spent = out.length();
   }
 
   /** The value after "key:"; nested blocks go on the next lines, sequences at the key's indent. */
@@ -61,6 +75,7 @@ final class YamlWriter {
       } else {
         out.append(inline(item)).append('\n');
       }
+      spend();
     }
   }
 

@@ -11,17 +11,11 @@ import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.compiler.Compiler;
 import dev.bosun.compiler.InvalidWorkloadException;
-import dev.bosun.compiler.manifest.ManifestProblem;
-import dev.bosun.compiler.manifest.ManifestReader;
-import dev.bosun.compiler.manifest.ReadResult;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,11 +65,18 @@ public final class CliActions {
     }
   }
 
-  /** {@code bosun deploy -f FILE --env NAME [--wait]}. */
-  public int deploy(String file, String environmentName, boolean wait, Duration timeout) {
+  /**
+   * {@code bosun deploy -f FILE --env NAME [--wait]}: the Workloads the CLI read from {@code file},
+   * which names them in messages.
+   */
+  public int deploy(
+      String file,
+      List<Workload> workloads,
+      String environmentName,
+      boolean wait,
+      Duration timeout) {
     return guarded(
         client -> {
-          List<Workload> workloads = readWorkloads(file);
           var workloadClient = new WorkloadClient(client);
           Environment environment = workloadClient.environment(environmentName);
           checkCompiles(client, file, workloads, environment);
@@ -130,30 +131,6 @@ public final class CliActions {
           }
           return exit;
         });
-  }
-
-  private static List<Workload> readWorkloads(String file) throws IOException {
-    String text;
-    try {
-      text = Files.readString(Path.of(file));
-    } catch (NoSuchFileException e) {
-      throw new UserError(file + ": no such file");
-    }
-    ReadResult read = ManifestReader.read(file, text);
-    if (!read.problems().isEmpty()) {
-      throw new UserError(
-          read.problems().stream()
-              .map(ManifestProblem::toString)
-              .collect(Collectors.joining("\n")));
-    }
-    List<Workload> workloads = read.objectsOf(Workload.class);
-    if (workloads.isEmpty() || workloads.size() != read.manifests().size()) {
-      throw new UserError(
-          file
-              + ": bosun deploy takes Workloads only"
-              + (workloads.isEmpty() ? "; found none" : ""));
-    }
-    return workloads;
   }
 
   /**
