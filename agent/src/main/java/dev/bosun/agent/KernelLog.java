@@ -292,10 +292,15 @@ final class KernelLog implements AutoCloseable {
         dropped.decrementAndGet();
         return new Lost();
       }
+      // The failure first, then the queue: the thread queues every record before it leaves its
+      // failure, so once the failure is seen, the records read before it are all in the queue.
+      IOException e = failure.get();
       Read r = queue.poll();
       if (r != null) return r;
-      IOException e = failure.getAndSet(null);
-      if (e != null) throw e;
+      if (e != null) {
+        failure.compareAndSet(e, null);
+        throw e;
+      }
       return new End();
     }
 
