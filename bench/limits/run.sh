@@ -52,10 +52,10 @@ scalar() {
 aliases() {
   workload aliased ", args: [&a \"--flag\"$(for _ in $(seq 1 "$1"); do printf ', *a'; done)]"
 }
-nodes() { # A Workload, then a flow list of N-10 one-letter scalars (the Workload has 10 nodes).
+nodes() { # A Workload, then a flow list of N-50 one-letter scalars (the Workload and the list take the rest).
   workload many
   printf 'x: ['
-  yes 'a,' | head -n $(($1 - 10)) | tr -d '\n'
+  yes 'a,' | head -n $(($1 - 50)) | tr -d '\n'
   printf ']\n'
 }
 output() { # Rendered output of about N bytes: aliases of one 256 KiB argument.
