@@ -41,7 +41,7 @@ public final class LocalCluster {
    * The simulated kubelet's stages, a resource beside this class: readiness gates honoured as the
    * kubelet does, and Job pods that run until told to exit.
    */
-  static final String KWOK_STAGES = "kwok-stages.yaml";
+  private static final String KWOK_STAGES = "kwok-stages.yaml";
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(60);
