@@ -45,8 +45,10 @@ for workload in examples/*.yaml; do
   ./bosun deploy -f "$workload" --env staging --kubeconfig "$KUBECONFIG"
 done
 
-step "Waiting until every Workload is Ready (the autoscalers raise chat and web-api to their minimum within 15 s)"
-kubectl wait --for condition=Ready workloads --all -n staging --timeout=120s ||
+# finetune (Training) is Ready when its Job completes; the local cluster's Job pods train until
+# told to exit (kubectl annotate pod POD bosun.dev/simulated-exit=0, localcluster/README.md).
+step "Waiting until every serving Workload is Ready (the autoscalers raise chat and web-api to their minimum within 15 s); finetune keeps training"
+kubectl wait --for condition=Ready workloads chat embeddings web-api -n staging --timeout=120s ||
   echo "not all Ready after 120 s; bosun status below says why"
 
 step "bosun status"

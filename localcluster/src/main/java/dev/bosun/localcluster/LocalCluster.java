@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,6 +36,12 @@ public final class LocalCluster {
   static final List<String> COMPONENTS =
       List.of(
           "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller");
+
+  /**
+   * The simulated kubelet's stages, a resource beside this class: readiness gates honoured as the
+   * kubelet does, and Job pods that run until told to exit.
+   */
+  private static final String KWOK_STAGES = "kwok-stages.yaml";
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(60);
@@ -228,7 +235,9 @@ public final class LocalCluster {
 
   /**
    * kwokctl reads {@code <workdir>/kwok.yaml} on every command. Without it the components listen on
-   * every interface, etcd unauthenticated among them; this keeps them on loopback.
+   * every interface, etcd unauthenticated among them; this keeps them on loopback. The file also
+   * carries the simulated kubelet's stages (see {@value #KWOK_STAGES}), which kwokctl hands to the
+   * KWOK controller in place of its defaults.
    */
   private void writeKwokctlConfiguration() {
     try {
@@ -240,10 +249,21 @@ public final class LocalCluster {
                     kind: KwokctlConfiguration
                     options:
                       bindAddress: 127.0.0.1
-                    """);
+                    ---
+                    """
+              + kwokStages());
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write kwokctl's configuration in " + workDirectory(), e);
+    }
+  }
+
+  private static String kwokStages() throws IOException {
+    try (var stages = LocalCluster.class.getResourceAsStream(KWOK_STAGES)) {
+      if (stages == null) {
+        throw new IOException(KWOK_STAGES + " is missing from the classpath");
+      }
+      return new String(stages.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 

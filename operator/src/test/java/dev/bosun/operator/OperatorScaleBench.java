@@ -11,6 +11,7 @@ import dev.bosun.compiler.Compiler;
 import dev.bosun.localcluster.CpuFleet;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
+import dev.bosun.testkit.SimulatedJobs;
 import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -180,8 +181,9 @@ class OperatorScaleBench {
   }
 
   /**
-   * The operator's heap with many Workloads: Batch Workloads (a Job each), each run to completion,
-   * so that nothing moves in the idle window after. {@code -Dbosun.bench.heapWorkloads=5000}.
+   * The operator's heap with many Workloads: Batch Workloads (a Job each), each run to completion
+   * (its pod told to exit 0), so that nothing moves in the idle window after. {@code
+   * -Dbosun.bench.heapWorkloads=5000}.
    */
   @Test
   @EnabledIfSystemProperty(named = "bosun.bench.heapWorkloads", matches = "[0-9]+")
@@ -208,11 +210,16 @@ class OperatorScaleBench {
                             .build()))
                 .create());
     // Ready for a Batch Workload is its Job complete: by then nothing moves any more, so the idle
-    // window below measures the operator alone.
+    // window below measures the operator alone. The local cluster's Job pods run until told to
+    // exit: each is told as soon as it runs.
     await()
         .atMost(Duration.ofMinutes(40))
         .pollInterval(Duration.ofSeconds(5))
-        .until(() -> ManyWorkloads.ready(client) == count);
+        .until(
+            () -> {
+              SimulatedJobs.finishRunning(client);
+              return ManyWorkloads.ready(client) == count;
+            });
     double seconds = (System.nanoTime() - start) / 1e9;
     long heapAfter = usedHeapAfterGc();
     String idle = idleFor30Seconds(operator);

@@ -171,8 +171,7 @@ class CompiledExamplesIT {
 
   @Test
   void theGpuXlTrainingJobGetsEightGpusOfOneNodePerPod() throws IOException {
-    // KWOK completes Job pods at once and their claims go with them: record allocations as they
-    // happen.
+    // Record allocations as they happen: a claim goes with its pod once the pod has finished.
     Map<String, List<DeviceRequestAllocationResult>> allocations = new ConcurrentHashMap<>();
     Watcher<ResourceClaim> recorder =
         new Watcher<>() {
