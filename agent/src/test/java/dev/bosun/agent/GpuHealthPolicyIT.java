@@ -3,7 +3,6 @@ package dev.bosun.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bosun.api.v1alpha1.GpuHealthPolicySpec;
 import dev.bosun.gpu.classify.GpuHealthPolicy;
 import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
@@ -48,7 +47,8 @@ class GpuHealthPolicyIT {
 
   @AfterEach
   void deletePolicies() {
-    policies().withName(NAME).delete();
+    // Cluster-scoped, and only this test writes them.
+    policies().delete();
   }
 
   static Stream<Arguments> badSpecsAndTheFieldNamed() {
@@ -108,16 +108,21 @@ class GpuHealthPolicyIT {
   }
 
   @Test
-  void theShippedDefaultIsAcceptedWholeAndIsTheAgentsDefault() throws IOException {
+  void theShippedDefaultIsAcceptedWholeAndTheAgentReadsItAsItsDefaults() throws IOException {
     GenericKubernetesResource shipped = load(DEFAULT_POLICY);
-    shipped.getMetadata().setName(NAME);
     client.resource(shipped).create();
 
-    Object stored = policies().withName(NAME).get().getAdditionalProperties().get("spec");
+    Object stored =
+        policies()
+            .withName(shipped.getMetadata().getName())
+            .get()
+            .getAdditionalProperties()
+            .get("spec");
     // A field the schema does not know would be pruned without an error.
     assertThat(stored).isEqualTo(shipped.getAdditionalProperties().get("spec"));
-    var spec = client.getKubernetesSerialization().convertValue(stored, GpuHealthPolicySpec.class);
-    assertThat(NodeSidePolicy.from(spec)).isEqualTo(GpuHealthPolicy.defaults());
+    var read = new PolicyReader(new KubeApi(client.getConfiguration())).read();
+    assertThat(read).as("the agent reads the object deploy/ ships").isNotNull();
+    assertThat(NodeSidePolicy.from(read)).isEqualTo(GpuHealthPolicy.defaults());
   }
 
   private GenericKubernetesResource policy(String spec) {

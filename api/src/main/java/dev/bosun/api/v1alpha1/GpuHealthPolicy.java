@@ -26,4 +26,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(
     name = "Breaker",
     jsonPath = ".status.conditions[?(@.type==\"" + ConditionTypes.BREAKER_TRIPPED + "\")].status")
-public class GpuHealthPolicy extends CustomResource<GpuHealthPolicySpec, GpuHealthPolicyStatus> {}
+public class GpuHealthPolicy extends CustomResource<GpuHealthPolicySpec, GpuHealthPolicyStatus> {
+  /** The name of the policy the agents and the operator follow; deploy/ ships it. */
+  public static final String DEFAULT = "default";
+}
