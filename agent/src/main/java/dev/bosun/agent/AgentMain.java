@@ -118,10 +118,11 @@ public final class AgentMain {
     FaultIntake.KernelLogOpener kernelLog = kernelLog(o, source, cursor, log);
 
     KubePublisher publisher = null;
+    PolicyReader policy = null;
     if (!o.offline()) {
-      publisher =
-          new KubePublisher(
-              new KubeApi(cluster != null ? cluster : configFor(o.kubeconfig())), o.nodeName());
+      KubeApi api = new KubeApi(cluster != null ? cluster : configFor(o.kubeconfig()));
+      publisher = new KubePublisher(api, o.nodeName());
+      policy = new PolicyReader(api);
       log.accept(
           "publishing GpuNodeHealth/"
               + o.nodeName()
@@ -135,6 +136,7 @@ public final class AgentMain {
         kernelLog,
         publisher,
         new NodeHealthTracker(XidClassifier.withDefaults()),
+        policy == null ? null : policy::read,
         Clock.systemUTC(),
         log);
   }

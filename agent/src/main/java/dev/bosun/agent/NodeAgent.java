@@ -1,5 +1,7 @@
 package dev.bosun.agent;
 
+import dev.bosun.api.v1alpha1.GpuHealthPolicySpec;
+import dev.bosun.gpu.classify.GpuHealthPolicy;
 import dev.bosun.gpu.classify.NodeHealth;
 import dev.bosun.gpu.classify.NodeHealthTracker;
 import java.io.IOException;
@@ -21,9 +23,11 @@ import java.util.function.Consumer;
 /**
  * The node agent's loop: every sampling period it takes in the faults that arrived ({@link
  * FaultIntake}), reads the GPUs, moves what it knows on ({@link NodeKnowledge}, pure), hands the
- * HTTP endpoints a new {@link AgentView}, and publishes what changed ({@link ClusterReporter}). A
- * fault does not wait for the next period: the intake wakes the loop, the fault is classified at
- * once, and if it breaks a GPU the loop samples and publishes straight away.
+ * HTTP endpoints a new {@link AgentView}, and publishes what changed ({@link ClusterReporter}).
+ * Every {@link #POLICY_READ_EVERY} it reads the cluster's GpuHealthPolicy, so that an edit changes
+ * how the next fault is classified without a restart. A fault does not wait for the next period:
+ * the intake wakes the loop, the fault is classified at once, and if it breaks a GPU the loop
+ * samples and publishes straight away.
  *
  * <p>Threads: the loop thread ({@code bosun-agent-loop}) owns this object's state, the intake and
  * the reporter, and runs every step one at a time, so none of them needs a lock. The HTTP thread
@@ -47,13 +51,20 @@ public final class NodeAgent implements AutoCloseable {
     }
   }
 
+  /** Reads the cluster's GpuHealthPolicy spec; {@code null} when there is none (the defaults). */
+  @FunctionalInterface
+  interface PolicySource {
+    GpuHealthPolicySpec read();
+  }
+
+  static final Duration POLICY_READ_EVERY = Duration.ofSeconds(30);
   private static final long STOP_WAIT_SECONDS = 5;
 
   private final Settings settings;
   private final GpuSource source;
   private final FaultIntake.KernelLogOpener kernelLogOpener;
   private final ClusterReporter reporter;
-  private final NodeHealthTracker tracker;
+  private final PolicySource policySource;
   private final Clock clock;
   private final Consumer<String> log;
   private final ScheduledExecutorService loop;
@@ -62,6 +73,9 @@ public final class NodeAgent implements AutoCloseable {
   // Loop thread only.
   private FaultIntake intake;
   private NodeKnowledge knowledge = NodeKnowledge.INITIAL;
+  private NodeHealthTracker tracker;
+  private Instant nextPolicyRead = Instant.MIN;
+  private String policyProblem;
 
   // Written by the loop, read by the HTTP thread.
   private volatile AgentView view = AgentView.NOT_STARTED;
@@ -71,6 +85,7 @@ public final class NodeAgent implements AutoCloseable {
   /**
    * @param kernelLog {@code null}: no kernel log (NVML's events, when the source has them)
    * @param publisher {@code null}: offline, publish nothing
+   * @param policySource {@code null}: offline, keep {@code tracker}'s policy
    */
   NodeAgent(
       Settings settings,
@@ -78,6 +93,7 @@ public final class NodeAgent implements AutoCloseable {
       FaultIntake.KernelLogOpener kernelLog,
       KubePublisher publisher,
       NodeHealthTracker tracker,
+      PolicySource policySource,
       Clock clock,
       Consumer<String> log) {
     this.settings = settings;
@@ -88,6 +104,7 @@ public final class NodeAgent implements AutoCloseable {
             ? null
             : new ClusterReporter(publisher, settings.heartbeat(), settings.interval(), log);
     this.tracker = tracker;
+    this.policySource = policySource;
     this.clock = clock;
     this.log = log;
     this.intake = FaultIntake.none(log);
@@ -131,6 +148,11 @@ public final class NodeAgent implements AutoCloseable {
     return onLoopNoIo(() -> knowledge.health());
   }
 
+  /** The classification and recovery knobs in force (taken on the loop). */
+  public GpuHealthPolicy policy() {
+    return onLoopNoIo(() -> tracker.policy());
+  }
+
   /** The GPU source; a test injects faults through a simulated one. */
   GpuSource source() {
     return source;
@@ -171,6 +193,7 @@ public final class NodeAgent implements AutoCloseable {
 
   private void tick() {
     Instant now = clock.instant();
+    followPolicy(now);
     takeFaults(now);
     NodeKnowledge.AfterSample sampled =
         knowledge.withSample(tracker, source.name(), source.sample(now), now);
@@ -194,6 +217,27 @@ public final class NodeAgent implements AutoCloseable {
     if (after != null && !after.equals(before)) log.accept("cannot read the GPUs: " + after);
     if (after == null && before != null)
       log.accept("reading the GPUs again through " + source.name());
+  }
+
+  /** Reads the policy when it is due; a change applies from the next fault on. */
+  private void followPolicy(Instant now) {
+    if (policySource == null || now.isBefore(nextPolicyRead)) return;
+    nextPolicyRead = now.plus(POLICY_READ_EVERY);
+    GpuHealthPolicy policy;
+    try {
+      policy = NodeSidePolicy.from(policySource.read());
+    } catch (RuntimeException e) {
+      // The API server may be away for a while: keep the last policy read, and say so once.
+      String problem = AgentMain.describe(e);
+      if (!problem.equals(policyProblem)) log.accept(problem + "; keeping the policy in force");
+      policyProblem = problem;
+      return;
+    }
+    policyProblem = null;
+    if (!policy.equals(tracker.policy())) {
+      tracker = tracker.withPolicy(policy);
+      log.accept("GPU health policy now " + policy);
+    }
   }
 
   /** The faults that arrived since the last call, classified now. */

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * deploy/agent's RBAC and admission policy, applied to the local cluster and exercised with the
  * token a real agent pod gets (bound to a pod on a node): the agent may write its own node's
- * condition and GpuNodeHealth, and nothing of another node's, and nothing else.
+ * condition and GpuNodeHealth, and nothing of another node's; it may read the GpuHealthPolicy it
+ * follows; and nothing else.
  */
 @ExtendWith(LocalClusterExtension.class)
 class AgentRbacIT {
@@ -55,7 +56,11 @@ class AgentRbacIT {
   @Test
   void anAgentWritesItsOwnNodeAndNoOtherOne(KubernetesClient admin) throws Exception {
     for (String file :
-        List.of("../crds/gpunodehealths.bosun.dev-v1.yml", "namespace.yaml", "rbac.yaml")) {
+        List.of(
+            "../crds/gpunodehealths.bosun.dev-v1.yml",
+            "../crds/gpuhealthpolicies.bosun.dev-v1.yml",
+            "namespace.yaml",
+            "rbac.yaml")) {
       try (InputStream in = Files.newInputStream(DEPLOY.resolve(file))) {
         for (HasMetadata o : admin.load(in).items()) {
           // The extension's client defaults to the test's namespace; these objects name their own.
@@ -67,6 +72,7 @@ class AgentRbacIT {
       }
     }
     Crds.awaitEstablished(admin, "gpunodehealths.bosun.dev");
+    Crds.awaitEstablished(admin, "gpuhealthpolicies.bosun.dev");
     fleet =
         new GpuFleet(
             admin,
@@ -176,6 +182,16 @@ class AgentRbacIT {
         assertThatThrownBy(foreign::ensure).hasMessageContaining("may write only its own node");
         assertThat(admin.nodes().withName(other).get().getStatus().getConditions())
             .noneSatisfy(c -> assertThat(c.getType()).isEqualTo(ConditionTypes.GPU_HEALTHY));
+
+        // It may read the policy it follows (none here: a 404, not a 403), and no other.
+        assertThat(new PolicyReader(new KubeApi(config)).read()).isNull();
+        var policies = asAgent.genericKubernetesResources("bosun.dev/v1alpha1", "GpuHealthPolicy");
+        assertThatThrownBy(() -> policies.withName("another").get())
+            .isInstanceOfSatisfying(
+                KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        assertThatThrownBy(policies::list)
+            .isInstanceOfSatisfying(
+                KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
 
         assertThatThrownBy(() -> asAgent.nodes().withName(other).delete())
             .isInstanceOfSatisfying(

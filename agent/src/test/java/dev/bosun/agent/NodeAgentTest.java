@@ -3,7 +3,13 @@ package dev.bosun.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.v1alpha1.GpuClassification;
+import dev.bosun.api.v1alpha1.GpuFaultClass;
+import dev.bosun.api.v1alpha1.GpuHealthPolicySpec;
+import dev.bosun.api.v1alpha1.XidOverride;
+import dev.bosun.gpu.classify.FaultClass;
 import dev.bosun.gpu.classify.GpuHealth;
+import dev.bosun.gpu.classify.GpuHealthPolicy;
 import dev.bosun.gpu.classify.NodeHealthTracker;
 import dev.bosun.gpu.classify.XidClassifier;
 import dev.bosun.gpu.kernel.KmsgCursorStore;
@@ -24,8 +30,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -202,6 +210,7 @@ class NodeAgentTest {
             null,
             null,
             new NodeHealthTracker(XidClassifier.withDefaults()),
+            null,
             clock,
             log::add)) {
       assertThat(agent.healthz().problem()).isEqualTo("not started");
@@ -241,6 +250,7 @@ class NodeAgentTest {
                 kernelLog,
                 null,
                 new NodeHealthTracker(XidClassifier.withDefaults()),
+                null,
                 clock,
                 log::add)
             .start()) {
@@ -276,5 +286,66 @@ class NodeAgentTest {
                     && "48".equals(s.labels().get("code")))
         .mapToDouble(PrometheusParser.Sample::value)
         .sum();
+  }
+
+  @Test
+  void followsThePolicyEveryReadPeriodAndKeepsItWhileTheApiServerIsAway() {
+    var clock = new ManualClock();
+    var overrides =
+        new GpuHealthPolicySpec(
+            new GpuClassification(
+                List.of(new XidOverride(79, GpuFaultClass.IGNORE)), null, null, null, null),
+            null,
+            null,
+            null,
+            null,
+            null);
+    var withOverride = GpuHealthPolicy.defaults().withXidOverrides(Map.of(79, FaultClass.IGNORE));
+    var inCluster = new AtomicReference<>(overrides);
+    var reachable = new AtomicBoolean(true);
+    NodeAgent.PolicySource policies =
+        () -> {
+          if (!reachable.get())
+            throw new KubePublisher.PublishException("cannot reach the API server", null);
+          return inCluster.get();
+        };
+    try (var agent =
+        new NodeAgent(
+            new NodeAgent.Settings(NODE, Duration.ofSeconds(1), Duration.ofSeconds(60), null),
+            new GpuSource.SimulatedSource(
+                new SimulatedGpuNode(NODE, 2, clock.now.minusSeconds(60), 1)),
+            null,
+            null,
+            new NodeHealthTracker(XidClassifier.withDefaults()),
+            policies,
+            clock,
+            log::add)) {
+      agent.sampleNow();
+      assertThat(agent.policy()).as("read at the first pass").isEqualTo(withOverride);
+
+      inCluster.set(null);
+      clock.now = clock.now.plus(NodeAgent.POLICY_READ_EVERY).minusSeconds(1);
+      agent.sampleNow();
+      assertThat(agent.policy()).as("not read again before its period").isEqualTo(withOverride);
+      clock.now = clock.now.plusSeconds(1);
+      agent.sampleNow();
+      assertThat(agent.policy()).as("the policy deleted").isEqualTo(GpuHealthPolicy.defaults());
+
+      reachable.set(false);
+      inCluster.set(overrides);
+      for (int i = 0; i < 3; i++) {
+        clock.now = clock.now.plus(NodeAgent.POLICY_READ_EVERY);
+        agent.sampleNow();
+      }
+      assertThat(agent.policy()).isEqualTo(GpuHealthPolicy.defaults());
+      assertThat(log)
+          .as("said once, not every period")
+          .containsOnlyOnce("cannot reach the API server; keeping the policy in force");
+
+      reachable.set(true);
+      clock.now = clock.now.plus(NodeAgent.POLICY_READ_EVERY);
+      agent.sampleNow();
+      assertThat(agent.policy()).isEqualTo(withOverride);
+    }
   }
 }

@@ -23,6 +23,7 @@ class CrdsUpToDateTest {
     assertThat(generated)
         .containsExactlyInAnyOrder(
             "environments.bosun.dev-v1.yml",
+            "gpuhealthpolicies.bosun.dev-v1.yml",
             "gpunodehealths.bosun.dev-v1.yml",
             "tiers.bosun.dev-v1.yml",
             "workloads.bosun.dev-v1.yml");

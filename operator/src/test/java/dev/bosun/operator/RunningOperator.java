@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One operator per test run, started in this JVM on the local cluster after {@code kubectl apply -k
- * deploy/} installed the CRDs, the default tiers and the operator's RBAC. The operator runs as its
- * ServiceAccount (impersonated), so every integration test also proves that the ClusterRole grants
- * what the reconcilers need.
+ * deploy/} installed the CRDs, the default tiers and GpuHealthPolicy and the operator's RBAC. The
+ * operator runs as its ServiceAccount (impersonated), so every integration test also proves that
+ * the ClusterRole grants what the reconcilers need.
  */
 final class RunningOperator {
   static final Path DEPLOY =
@@ -81,7 +81,8 @@ final class RunningOperator {
                               "--for=condition=Established",
                               "crd/workloads.bosun.dev",
                               "crd/tiers.bosun.dev",
-                              "crd/environments.bosun.dev")
+                              "crd/environments.bosun.dev",
+                              "crd/gpuhealthpolicies.bosun.dev")
                           .exit()
                       == 0);
       var again =

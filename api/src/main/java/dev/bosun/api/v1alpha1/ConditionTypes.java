@@ -23,5 +23,11 @@ public final class ConditionTypes {
   /** On a GPU pod, as its readiness gate: the pod is Ready only once Bosun vouches for its GPUs. */
   public static final String GPU_HEALTHY_GATE = "bosun.dev/gpu-healthy";
 
+  /**
+   * On a GpuHealthPolicy, set by the operator: True while it quarantines nothing more because the
+   * circuit breaker's budget is spent, until a person resets it.
+   */
+  public static final String BREAKER_TRIPPED = "BreakerTripped";
+
   private ConditionTypes() {}
 }

@@ -33,6 +33,12 @@ public final class Patterns {
   /** An environment variable name. */
   public static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_.-]*$";
 
+  /**
+   * A positive duration in one unit of seconds, minutes or hours, such as 90s, 10m or 1h. One unit
+   * keeps it readable and lets the pattern alone reject zero, negative and malformed values.
+   */
+  public static final String DURATION = "^[1-9][0-9]{0,5}(s|m|h)$";
+
   /** What each pattern asks for, in words, for error messages. */
   public static final Map<String, String> DESCRIPTIONS =
       Map.of(
@@ -44,6 +50,7 @@ public final class Patterns {
           MONEY, "must be a decimal amount such as 2.50",
           CIDR, "must be a CIDR block such as 203.0.113.0/24",
           HTTP_PATH, "must be an HTTP path starting with /",
+          DURATION, "must be a positive duration in s, m or h, such as 90s, 10m or 1h",
           ENV_NAME,
               "must be a variable name: letters, digits, '_', '.' or '-', not starting with a digit");
 

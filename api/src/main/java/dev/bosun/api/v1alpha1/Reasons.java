@@ -89,5 +89,16 @@ public final class Reasons {
   /** The gate is True: no fault of the pod's GPUs is known (set until GPU remediation runs). */
   public static final String NO_FAULT_KNOWN = "NoFaultKnown";
 
+  // BreakerTripped of a GpuHealthPolicy, written by the operator.
+
+  /** BreakerTripped is False: quarantines within the window stay within maxQuarantined. */
+  public static final String WITHIN_BUDGET = "WithinBudget";
+
+  /**
+   * BreakerTripped: one more quarantine would exceed maxQuarantined within the window; the message
+   * names the count, the budget and the fault that tripped it.
+   */
+  public static final String BUDGET_EXCEEDED = "BudgetExceeded";
+
   private Reasons() {}
 }

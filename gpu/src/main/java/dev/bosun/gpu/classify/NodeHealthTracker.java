@@ -36,6 +36,11 @@ public final class NodeHealthTracker {
     return classifier.policy();
   }
 
+  /** The same tracker under another policy; the state it reduces is the caller's and carries on. */
+  public NodeHealthTracker withPolicy(GpuHealthPolicy policy) {
+    return new NodeHealthTracker(classifier.withPolicy(policy));
+  }
+
   /** A driver fault: classified now, applied to health at the next snapshot. */
   public Step onFault(NodeHealth state, DriverFault fault, Instant now) {
     XidClassifier.Result r = classifier.classify(fault, state.xidHistory(), now);

@@ -35,6 +35,11 @@ public final class XidClassifier {
     return policy;
   }
 
+  /** The same catalog under another policy. */
+  public XidClassifier withPolicy(GpuHealthPolicy other) {
+    return new XidClassifier(catalog, other);
+  }
+
   public Result classify(DriverFault fault, XidHistory history, Instant now) {
     String gpu = gpuKey(fault);
     if (fault.xid() == null) {
