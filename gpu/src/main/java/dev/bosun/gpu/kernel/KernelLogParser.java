@@ -67,8 +67,16 @@ public final class KernelLogParser {
   private static final String PCI =
       "(\\p{XDigit}{1,8}+:\\p{XDigit}{1,2}+:\\p{XDigit}{1,2}+(?:\\.\\p{XDigit})?+)";
 
+  /**
+   * On a MIG GPU the driver (kernel_rc.c) adds the instances the Xid belongs to inside the
+   * parenthesis: {@code (PCI:0000:3b:00 GPU-I:01 GPU-CI:00)}. The fault is still the GPU's.
+   */
+  private static final String MIG_ATTRIBUTION = "(?: GPU-I:\\d{1,3}+(?: GPU-CI:\\d{1,3}+)?+)?+";
+
   private static final Pattern XID =
-      Pattern.compile("Xid \\((?:PCI:)?+" + PCI + "\\): (\\d{1,4}+),\\s?+(.*+)", Pattern.DOTALL);
+      Pattern.compile(
+          "Xid \\((?:PCI:)?+" + PCI + MIG_ATTRIBUTION + "\\): (\\d{1,4}+),\\s?+(.*+)",
+          Pattern.DOTALL);
   private static final Pattern GPU_AT =
       Pattern.compile(
           "GPU at PCI:"

@@ -1,6 +1,7 @@
 package dev.bosun.gpu.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.bosun.gpu.Fixtures;
 import dev.bosun.gpu.model.PciAddress;
@@ -248,6 +249,99 @@ class KernelLogParserTest {
     assertThat(faults).extracting(DriverFault::xid).containsExactly(48, 63, 64, 92, 94, 95);
     assertThat(faults.get(3).uptimeMicros()).isEqualTo(3_000_000L);
     assertThat(faults.get(5).uptimeMicros()).isEqualTo(4_500_000L);
+  }
+
+  /**
+   * journald exports and log shippers that cut the time and host off, as in NVIDIA's issue tracker.
+   */
+  @Test
+  void onlyTheKernelTagInFront() {
+    KernelLogParser parser = new KernelLogParser();
+    List<DriverFault> faults =
+        parse(
+            parser,
+            """
+        kernel: NVRM: Xid (PCI:0000:dc:00): 45, pid=1818990, name=python3, Ch 00000001 caused by previous Xid 149
+        kernel: [ 5123.004211] NVRM: Xid (PCI:0000:ed:00): 45, pid=1818992, name=python3, Ch 0000000c caused by previous Xid 145""");
+    assertThat(faults).extracting(DriverFault::xid).containsExactly(45, 45);
+    assertThat(faults.get(0).pci()).isEqualTo(PciAddress.of("0000:dc:00.0"));
+    assertThat(faults.get(0).detail().causedByXid()).isEqualTo(149);
+    assertThat(faults.get(1).uptimeMicros()).isEqualTo(5_123_004_211L);
+    assertThat(parser.counters().unparsed()).isZero();
+  }
+
+  /** {@code dmesg --decode}, with its ISO time ({@code --time-format iso}) or the uptime. */
+  @Test
+  void dmesgDecodeWithIsoTimeOrUptime() {
+    KernelLogParser parser = new KernelLogParser();
+    List<DriverFault> faults =
+        parse(
+            parser,
+            """
+        kern  :warn  : 2025-01-25T10:34:54,859532+00:00 NVRM: Xid (PCI:0000:2a:00): 120, GSP task exception
+        kern  :warn  : [ 5123.004211] NVRM: Xid (PCI:0000:2a:00): 154, GPU recovery action changed from 0x0 (None) to 0x1 (GPU Reset Required)
+        user  :warn  : 2025-01-25T10:34:55,000001+00:00 NVRM: Xid (PCI:0000:2a:00): 79, pid=1, name=x, GPU has fallen off the bus.""");
+    assertThat(faults).extracting(DriverFault::xid).containsExactly(120, 154);
+    assertThat(faults.get(1).uptimeMicros()).isEqualTo(5_123_004_211L);
+    assertThat(parser.counters().unparsed()).isEqualTo(1); // user space posing as the driver
+  }
+
+  /** dmesg and journalctl print the further lines of a multi-line record indented under it. */
+  @Test
+  void fallenOffTheBusWithIndentedContinuationLines() {
+    String dmesg =
+        """
+        [ 7001.100000] NVRM: The NVIDIA GPU 0000:3b:00.0
+                       NVRM: (PCI ID: 10de:2330) installed in this system has
+                       NVRM: fallen off the bus and is not responding to commands.""";
+    String decoded =
+        """
+        kern  :err   : [ 7001.100000] NVRM: The NVIDIA GPU 0000:3b:00.0
+                                      NVRM: (PCI ID: 10de:2330) installed in this system has
+                                      NVRM: fallen off the bus and is not responding to commands.""";
+    for (String log : List.of(dmesg, decoded)) {
+      KernelLogParser parser = new KernelLogParser();
+      assertThat(parse(parser, log))
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.xid()).isNull();
+                assertThat(f.pci()).isEqualTo(PciAddress.of("0000:3b:00.0"));
+                assertThat(f.uptimeMicros()).isEqualTo(7_001_100_000L);
+              });
+      assertThat(parser.counters().unparsed()).isZero();
+    }
+  }
+
+  /** The driver always writes the comma; the text after it may be empty. */
+  @Test
+  void aXidWithNothingAfterItsCode() {
+    assertThat(
+            parse(
+                "[ 1.0] NVRM: Xid (PCI:0000:18:00): 79, \n[ 1.0] NVRM: Xid (PCI:0000:18:00): 43,"))
+        .extracting(DriverFault::xid)
+        .containsExactly(79, 43);
+  }
+
+  @Test
+  void aPciAddressWithItsFunction() {
+    assertThat(
+            parse(
+                "[ 1.0] NVRM: Xid (PCI:0000:3b:00.0): 79, pid=1, name=x, GPU has fallen off the bus."))
+        .singleElement()
+        .satisfies(f -> assertThat(f.pci()).isEqualTo(PciAddress.of("0000:3b:00.0")));
+  }
+
+  /** A MIG GPU's Xid names its GPU and compute instance in the parenthesis (kernel_rc.c). */
+  @Test
+  void aXidAttributedToMigInstances() {
+    assertThat(
+            parse(
+                """
+        [ 1.0] NVRM: Xid (PCI:0000:3b:00 GPU-I:01 GPU-CI:00): 31, pid=7, name=python3, MMU Fault
+        [ 1.0] NVRM: Xid (PCI:0000:3b:00 GPU-I:02): 43, pid=8, name=python3, channel 0x00000003"""))
+        .extracting(DriverFault::xid, f -> f.pci().toString())
+        .containsExactly(tuple(31, "0000:3b:00.0"), tuple(43, "0000:3b:00.0"));
   }
 
   @Test
