@@ -1,5 +1,6 @@
 package dev.bosun.gpu.classify;
 
+import dev.bosun.gpu.kernel.NvLinkDetail;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,22 +8,33 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
- * NVIDIA's Xid catalog as data: code, class, recommended action. Loaded from {@code
- * xid-catalog.tsv} beside this class, so that changing what a code means is a data change reviewed
- * as such. Codes not in the file are {@link FaultClass#SUPPORT}.
+ * NVIDIA's Xid catalog as data: code, class, recommended action and the catalog row it comes from.
+ * Loaded from TSV files beside this class, so that changing what a code means is a data change
+ * reviewed as such: {@code xid-catalog.tsv} (one row per code; codes not in it are {@link
+ * FaultClass#SUPPORT}), {@code xid-154-recovery.tsv} (the recovery a Xid 154 states) and {@code
+ * nvlink5-decode.tsv} (Xids 144-150 by unit, IntrInfo and error status).
  */
 public final class XidCatalog {
 
-  /** One row of the catalog. */
-  public record Entry(int code, FaultClass faultClass, String action) {
+  /** One row of the catalog, or the rule that decided a Xid's class. */
+  public record Entry(int code, FaultClass faultClass, String action, String source) {
     public Entry {
       Objects.requireNonNull(faultClass);
       Objects.requireNonNull(action);
+      Objects.requireNonNull(source);
     }
   }
 
@@ -32,9 +44,16 @@ public final class XidCatalog {
   private static final XidCatalog BUILT_IN = load();
 
   private final Map<Integer, Entry> entries;
+  private final Map<String, Entry> recoveryActions;
+  private final List<NvLink5Rule> nvlink5Rules;
 
-  private XidCatalog(Map<Integer, Entry> entries) {
+  private XidCatalog(
+      Map<Integer, Entry> entries,
+      Map<String, Entry> recoveryActions,
+      List<NvLink5Rule> nvlink5Rules) {
     this.entries = Map.copyOf(entries);
+    this.recoveryActions = Map.copyOf(recoveryActions);
+    this.nvlink5Rules = List.copyOf(nvlink5Rules);
   }
 
   public static XidCatalog builtIn() {
@@ -43,7 +62,9 @@ public final class XidCatalog {
 
   public Entry lookup(int code) {
     Entry e = entries.get(code);
-    return e != null ? e : new Entry(code, FaultClass.SUPPORT, UNKNOWN_ACTION);
+    return e != null
+        ? e
+        : new Entry(code, FaultClass.SUPPORT, UNKNOWN_ACTION, "not in the catalog");
   }
 
   public boolean knows(int code) {
@@ -54,44 +75,160 @@ public final class XidCatalog {
     return new TreeMap<>(entries);
   }
 
+  /** What the recovery action a Xid 154 states ({@code Node Reboot Required}) asks for. */
+  public Optional<Entry> recoveryAction(String stated) {
+    return Optional.ofNullable(recoveryActions.get(stated.strip().toLowerCase(Locale.ROOT)));
+  }
+
+  /**
+   * The decode-table row for an NVLink5 Xid, empty when none applies (unknown unit, bit pattern or
+   * error status, or fewer than two registers).
+   */
+  public Optional<Entry> nvlink5(int code, NvLinkDetail detail) {
+    if (detail.registers().size() < 2) return Optional.empty();
+    Long intrInfo = register(detail.registers().get(0));
+    Long status = register(detail.registers().get(1));
+    if (intrInfo == null || status == null) return Optional.empty();
+    return nvlink5Rules.stream()
+        .filter(r -> r.applies(code, detail.subcode(), intrInfo, status))
+        .map(NvLink5Rule::entry)
+        .findFirst();
+  }
+
+  /** A 32-bit register as the driver writes it, {@code 0x025001c6}; null when it is not one. */
+  private static Long register(String hex) {
+    String digits = hex.startsWith("0x") || hex.startsWith("0X") ? hex.substring(2) : hex;
+    if (digits.isEmpty() || digits.length() > 8) return null;
+    for (int i = 0; i < digits.length(); i++)
+      if (Character.digit(digits.charAt(i), 16) < 0) return null;
+    return Long.parseLong(digits, 16);
+  }
+
+  /** A row of {@code nvlink5-decode.tsv}; {@code statuses} empty means any error status. */
+  private record NvLink5Rule(
+      int code, Set<String> units, BitPattern v1, BitPattern v2, Set<Long> statuses, Entry entry) {
+    boolean applies(int xid, String unit, long intrInfo, long status) {
+      return xid == code
+          && units.contains(unit)
+          && (v1.matches(intrInfo) || v2.matches(intrInfo))
+          && (statuses.isEmpty() || statuses.contains(status));
+    }
+  }
+
+  /** The catalog's IntrInfo decode: 32 characters, most significant bit first, {@code -} any. */
+  private record BitPattern(long care, long value) {
+    static BitPattern parse(String bits) {
+      if (bits.length() != 32) throw new IllegalArgumentException("want 32 bits: " + bits);
+      long care = 0;
+      long value = 0;
+      for (char c : bits.toCharArray()) {
+        if (c != '0' && c != '1' && c != '-')
+          throw new IllegalArgumentException("want 0, 1 or -: " + bits);
+        care = care << 1 | (c == '-' ? 0 : 1);
+        value = value << 1 | (c == '1' ? 1 : 0);
+      }
+      return new BitPattern(care, value);
+    }
+
+    boolean matches(long register) {
+      return (register & care) == value;
+    }
+  }
+
   private static XidCatalog load() {
-    try (InputStream in = XidCatalog.class.getResourceAsStream("xid-catalog.tsv")) {
-      if (in == null)
-        throw new IllegalStateException("xid-catalog.tsv is missing from the classpath");
-      return parse(new InputStreamReader(in, StandardCharsets.UTF_8));
+    try (Reader codes = resource("xid-catalog.tsv");
+        Reader recovery = resource("xid-154-recovery.tsv");
+        Reader nvlink5 = resource("nvlink5-decode.tsv")) {
+      return parse(codes, recovery, nvlink5);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  private static Reader resource(String name) {
+    InputStream in = XidCatalog.class.getResourceAsStream(name);
+    if (in == null) throw new IllegalStateException(name + " is missing from the classpath");
+    return new InputStreamReader(in, StandardCharsets.UTF_8);
+  }
+
   /**
-   * Parses the TSV: {@code code<TAB>class<TAB>action}, where code may be a range {@code 39-41};
-   * {@code #} starts a comment. A malformed row is a build-time error, so this throws rather than
-   * skipping it.
+   * Parses the three tables (see the files' headers). A malformed row is a build-time error, so
+   * this throws rather than skipping it.
+   *
+   * <ul>
+   *   <li>codes: {@code code<TAB>class<TAB>action<TAB>source}, where code may be a range {@code
+   *       39-41};
+   *   <li>recovery: {@code text<TAB>class<TAB>action<TAB>source};
+   *   <li>NVLink5: {@code xid<TAB>unit[/unit]<TAB>V1 bits<TAB>V2 bits<TAB>status[/status]|*<TAB>
+   *       class<TAB>action<TAB>source}.
+   * </ul>
    */
-  public static XidCatalog parse(Reader reader) throws IOException {
+  public static XidCatalog parse(Reader codes, Reader recovery, Reader nvlink5) throws IOException {
     Map<Integer, Entry> entries = new TreeMap<>();
+    for (Row row : rows("xid catalog", codes, 4)) {
+      String[] range = row.cols[0].strip().split("-");
+      int from = Integer.parseInt(range[0]);
+      int to = range.length == 2 ? Integer.parseInt(range[1]) : from;
+      for (int code = from; code <= to; code++) {
+        if (entries.put(code, row.entry(code, 1)) != null)
+          throw row.problem("code " + code + " listed twice");
+      }
+    }
+    Map<String, Entry> recoveryActions = new HashMap<>();
+    for (Row row : rows("xid 154 recovery", recovery, 4)) {
+      String text = row.cols[0].strip().toLowerCase(Locale.ROOT);
+      if (recoveryActions.put(text, row.entry(154, 1)) != null)
+        throw row.problem("action " + text + " listed twice");
+    }
+    List<NvLink5Rule> nvlink5Rules = new ArrayList<>();
+    for (Row row : rows("nvlink5 decode", nvlink5, 8)) {
+      int code = Integer.parseInt(row.cols[0].strip());
+      String statuses = row.cols[4].strip();
+      nvlink5Rules.add(
+          new NvLink5Rule(
+              code,
+              Set.of(row.cols[1].strip().split("/")),
+              BitPattern.parse(row.cols[2].strip()),
+              BitPattern.parse(row.cols[3].strip()),
+              statuses.equals("*")
+                  ? Set.of()
+                  : Arrays.stream(statuses.split("/"))
+                      .map(s -> Objects.requireNonNull(register(s), () -> "not a register: " + s))
+                      .collect(Collectors.toUnmodifiableSet()),
+              row.entry(code, 5)));
+    }
+    return new XidCatalog(entries, recoveryActions, nvlink5Rules);
+  }
+
+  /** A data row: its columns and where it is, for errors that name the file and line. */
+  private record Row(String table, int number, String[] cols) {
+    /** The class, action and source in the row's last three columns, from {@code from}. */
+    Entry entry(int code, int from) {
+      return new Entry(
+          code,
+          FaultClass.fromWireName(cols[from]),
+          cols[from + 1].strip(),
+          cols[from + 2].strip());
+    }
+
+    IllegalArgumentException problem(String what) {
+      return new IllegalArgumentException(table + " line " + number + ": " + what);
+    }
+  }
+
+  private static List<Row> rows(String table, Reader reader, int columns) throws IOException {
+    List<Row> rows = new ArrayList<>();
     BufferedReader in = new BufferedReader(reader);
     String line;
     int number = 0;
     while ((line = in.readLine()) != null) {
       number++;
       if (line.isBlank() || line.startsWith("#")) continue;
-      String[] cols = line.split("\t");
-      if (cols.length != 3)
-        throw new IllegalArgumentException(
-            "xid catalog line " + number + ": want 3 tab-separated columns");
-      String[] range = cols[0].strip().split("-");
-      int from = Integer.parseInt(range[0]);
-      int to = range.length == 2 ? Integer.parseInt(range[1]) : from;
-      FaultClass cls = FaultClass.fromWireName(cols[1]);
-      for (int code = from; code <= to; code++) {
-        if (entries.put(code, new Entry(code, cls, cols[2].strip())) != null) {
-          throw new IllegalArgumentException(
-              "xid catalog line " + number + ": code " + code + " listed twice");
-        }
-      }
+      Row row = new Row(table, number, line.split("\t"));
+      if (row.cols.length != columns)
+        throw row.problem("want " + columns + " tab-separated columns");
+      rows.add(row);
     }
-    return new XidCatalog(entries);
+    return rows;
   }
 }

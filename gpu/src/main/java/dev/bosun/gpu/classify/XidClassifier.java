@@ -1,10 +1,12 @@
 package dev.bosun.gpu.classify;
 
 import dev.bosun.gpu.kernel.DriverFault;
+import dev.bosun.gpu.kernel.NvLinkDetail;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Classifies driver faults: the catalog, then the context rules that need the GPU's recent Xids,
@@ -115,16 +117,35 @@ public final class XidClassifier {
                     code, count, location == null ? "" : " at " + location, policy.repeatWindow()));
       }
     }
-    if (code >= 144
-        && code <= 150
-        && fault.detail() != null
-        && fault.detail().nvlink() != null
-        && !fault.detail().nvlink().fatal()) {
+    if (code == 154) {
+      String stated = fault.detail() == null ? null : fault.detail().recoveryAction();
+      Optional<XidCatalog.Entry> rule =
+          stated == null ? Optional.empty() : catalog.recoveryAction(stated);
+      if (rule.isPresent())
+        return new Verdict(
+            rule.get().faultClass(),
+            rule.get().action(),
+            "Xid 154: the driver asks for \"%s\" (%s)".formatted(stated, rule.get().source()));
+    }
+    NvLinkDetail nvlink = fault.detail() == null ? null : fault.detail().nvlink();
+    if (code >= 144 && code <= 150 && nvlink != null) {
+      String what =
+          "Xid %d %s %s on link %d"
+              .formatted(
+                  code, nvlink.subcode(), nvlink.fatal() ? "Fatal" : "Nonfatal", nvlink.link());
+      Optional<XidCatalog.Entry> row = catalog.nvlink5(code, nvlink);
+      if (row.isPresent())
+        return new Verdict(
+            row.get().faultClass(),
+            row.get().action(),
+            what + ", decoded by NVIDIA's table (" + row.get().source() + ")");
+      if (!nvlink.fatal())
+        return new Verdict(
+            FaultClass.IGNORE,
+            "none (non-fatal NVLink5 error; watch for repeats)",
+            what + ", not in NVIDIA's decode table");
       return new Verdict(
-          FaultClass.IGNORE,
-          "none (non-fatal NVLink5 error; watch for repeats)",
-          "Xid %d %s Nonfatal on link %d"
-              .formatted(code, fault.detail().nvlink().subcode(), fault.detail().nvlink().link()));
+          entry.faultClass(), entry.action(), what + ", not in NVIDIA's decode table");
     }
     String reason = catalog.knows(code) ? "Xid " + code : "Xid " + code + " is not in the catalog";
     return new Verdict(entry.faultClass(), entry.action(), reason);

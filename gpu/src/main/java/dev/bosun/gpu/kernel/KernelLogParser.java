@@ -114,6 +114,15 @@ public final class KernelLogParser {
           "(\\S{1,64}+) {1,16}+(Fatal|Nonfatal) {1,16}+XC(\\d{1,4}+) i(\\d{1,4}+) Link (-?\\d{1,4}+)"
               + " \\(([0-9A-Fa-fxX ]{0,512}+)\\)");
 
+  /**
+   * Xid 154's {@code GPU recovery action changed from 0x0 (None) to 0x2 (Node Reboot Required)}:
+   * the action after "to".
+   */
+  private static final Pattern RECOVERY_ACTION =
+      Pattern.compile(
+          "GPU recovery action changed from 0x\\p{XDigit}{1,8}+ \\([^)]{0,64}+\\) to"
+              + " 0x\\p{XDigit}{1,8}+ \\(([^)]{1,64}+)\\)");
+
   private static final char ESC = '\u001b';
 
   private final Map<PciAddress, String> uuidByPci = new HashMap<>();
@@ -318,7 +327,12 @@ public final class KernelLogParser {
                 registers.isEmpty() ? List.of() : List.of(registers.split(" ++")));
       }
     }
-    return new XidDetail(pid, process, channel, causedBy, location, nvlink);
+    String recoveryAction = null;
+    if (code == 154) {
+      m = RECOVERY_ACTION.matcher(rest);
+      if (m.lookingAt()) recoveryAction = m.group(1).strip();
+    }
+    return new XidDetail(pid, process, channel, causedBy, location, nvlink, recoveryAction);
   }
 
   /** Group 1 of {@code pattern}'s first match (at most ten digits), when in {@code [min, max]}. */

@@ -91,7 +91,7 @@ class KernelLogParserTest {
         parse("[  12.000001] NVRM: Xid (PCI:0000:07:00): 62, 0cad(2d50) 00000000 00000000")
             .getFirst();
     assertThat(f.xid()).isEqualTo(62);
-    assertThat(f.detail()).isEqualTo(new XidDetail(null, null, null, null, null, null));
+    assertThat(f.detail()).isEqualTo(XidDetail.NONE);
   }
 
   @Test
