@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
  * NVIDIA's Xid catalog as data: code, class, recommended action and the catalog row it comes from.
  * Loaded from TSV files beside this class, so that changing what a code means is a data change
  * reviewed as such: {@code xid-catalog.tsv} (one row per code; codes not in it are {@link
- * FaultClass#SUPPORT}), {@code xid-154-recovery.tsv} (the recovery a Xid 154 states) and {@code
- * nvlink5-decode.tsv} (Xids 144-150 by unit, IntrInfo and error status).
+ * FaultClass#SUPPORT}), {@code xid-154-recovery.tsv} (the recovery a Xid 154 states), {@code
+ * nvlink5-decode.tsv} (Xids 144-150 by unit, IntrInfo and error status) and {@code
+ * sxid-catalog.tsv} (NVSwitch SXids, by code or by the severity the driver writes).
  */
 public final class XidCatalog {
 
@@ -47,13 +48,21 @@ public final class XidCatalog {
   private final Map<String, Entry> recoveryActions;
   private final List<NvLink5Rule> nvlink5Rules;
 
+  /** SXid rows by code, and the two severity rows under {@link #FATAL} and {@link #NON_FATAL}. */
+  private final Map<String, Entry> sxids;
+
+  private static final String FATAL = "fatal";
+  private static final String NON_FATAL = "non-fatal";
+
   private XidCatalog(
       Map<Integer, Entry> entries,
       Map<String, Entry> recoveryActions,
-      List<NvLink5Rule> nvlink5Rules) {
+      List<NvLink5Rule> nvlink5Rules,
+      Map<String, Entry> sxids) {
     this.entries = Map.copyOf(entries);
     this.recoveryActions = Map.copyOf(recoveryActions);
     this.nvlink5Rules = List.copyOf(nvlink5Rules);
+    this.sxids = Map.copyOf(sxids);
   }
 
   public static XidCatalog builtIn() {
@@ -93,6 +102,14 @@ public final class XidCatalog {
         .filter(r -> r.applies(code, detail.subcode(), intrInfo, status))
         .map(NvLink5Rule::entry)
         .findFirst();
+  }
+
+  /** What an NVSwitch's SXid asks for: its code's row, else the row of its severity. */
+  public Entry sxid(int code, boolean fatal) {
+    Entry row = sxids.get(Integer.toString(code));
+    if (row != null) return row;
+    Entry severity = sxids.get(fatal ? FATAL : NON_FATAL);
+    return new Entry(code, severity.faultClass(), severity.action(), severity.source());
   }
 
   /** A 32-bit register as the driver writes it, {@code 0x025001c6}; null when it is not one. */
@@ -138,8 +155,9 @@ public final class XidCatalog {
   private static XidCatalog load() {
     try (Reader codes = resource("xid-catalog.tsv");
         Reader recovery = resource("xid-154-recovery.tsv");
-        Reader nvlink5 = resource("nvlink5-decode.tsv")) {
-      return parse(codes, recovery, nvlink5);
+        Reader nvlink5 = resource("nvlink5-decode.tsv");
+        Reader sxids = resource("sxid-catalog.tsv")) {
+      return parse(codes, recovery, nvlink5, sxids);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -152,18 +170,21 @@ public final class XidCatalog {
   }
 
   /**
-   * Parses the three tables (see the files' headers). A malformed row is a build-time error, so
-   * this throws rather than skipping it.
+   * Parses the four tables (see the files' headers). A malformed row is a build-time error, so this
+   * throws rather than skipping it.
    *
    * <ul>
    *   <li>codes: {@code code<TAB>class<TAB>action<TAB>source}, where code may be a range {@code
    *       39-41};
    *   <li>recovery: {@code text<TAB>class<TAB>action<TAB>source};
    *   <li>NVLink5: {@code xid<TAB>unit[/unit]<TAB>V1 bits<TAB>V2 bits<TAB>status[/status]|*<TAB>
-   *       class<TAB>action<TAB>source}.
+   *       class<TAB>action<TAB>source};
+   *   <li>SXids: {@code code|fatal|non-fatal<TAB>class<TAB>action<TAB>source}, both severity rows
+   *       required.
    * </ul>
    */
-  public static XidCatalog parse(Reader codes, Reader recovery, Reader nvlink5) throws IOException {
+  public static XidCatalog parse(Reader codes, Reader recovery, Reader nvlink5, Reader sxids)
+      throws IOException {
     Map<Integer, Entry> entries = new TreeMap<>();
     for (Row row : rows("xid catalog", codes, 4)) {
       String[] range = row.cols[0].strip().split("-");
@@ -197,7 +218,15 @@ public final class XidCatalog {
                       .collect(Collectors.toUnmodifiableSet()),
               row.entry(code, 5)));
     }
-    return new XidCatalog(entries, recoveryActions, nvlink5Rules);
+    Map<String, Entry> sxidRows = new HashMap<>();
+    for (Row row : rows("sxid catalog", sxids, 4)) {
+      String key = row.cols[0].strip().toLowerCase(Locale.ROOT);
+      int code = key.equals(FATAL) || key.equals(NON_FATAL) ? 0 : Integer.parseInt(key);
+      if (sxidRows.put(key, row.entry(code, 1)) != null) throw row.problem(key + " listed twice");
+    }
+    if (!sxidRows.containsKey(FATAL) || !sxidRows.containsKey(NON_FATAL))
+      throw new IllegalArgumentException("sxid catalog: want a fatal and a non-fatal row");
+    return new XidCatalog(entries, recoveryActions, nvlink5Rules, sxidRows);
   }
 
   /** A data row: its columns and where it is, for errors that name the file and line. */

@@ -2,6 +2,7 @@ package dev.bosun.gpu.classify;
 
 import dev.bosun.gpu.kernel.DriverFault;
 import dev.bosun.gpu.kernel.NvLinkDetail;
+import dev.bosun.gpu.kernel.SwitchError;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,6 +39,13 @@ public final class XidClassifier {
   }
 
   public Result classify(DriverFault fault, XidHistory history, Instant now) {
+    if (fault.fromSwitch()) {
+      Verdict v = switchVerdict(fault);
+      // the switch is no GPU: a finding without a GPU is the node's
+      Finding f =
+          new Finding(Signal.SXID, null, null, null, v.faultClass(), v.action(), v.reason(), now);
+      return new Result(v, f, history);
+    }
     String gpu = gpuKey(fault);
     if (fault.xid() == null) {
       Verdict v =
@@ -59,6 +67,22 @@ public final class XidClassifier {
     String location = fault.detail() == null ? null : fault.detail().location();
     XidHistory next = history.with(gpu, new XidHistory.Seen(code, location, secondary, now), keep);
     return new Result(verdict, finding(fault, Signal.XID, verdict, now), next);
+  }
+
+  private Verdict switchVerdict(DriverFault fault) {
+    SwitchError e = fault.sxid();
+    XidCatalog.Entry row = catalog.sxid(e.sxid(), e.fatal());
+    return new Verdict(
+        row.faultClass(),
+        row.action(),
+        "NVSwitch %s (nvidia-nvswitch%d) SXid %d %s%s (%s)"
+            .formatted(
+                fault.pci(),
+                e.nvswitch(),
+                e.sxid(),
+                e.fatal() ? "Fatal" : "Non-fatal",
+                e.link() == null ? "" : " on link " + e.link(),
+                row.source()));
   }
 
   private Verdict overridden(int code) {

@@ -11,10 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns kernel log lines into {@link DriverFault}s. Stateful, because the driver's log is: a {@code
- * NVRM: GPU at PCI:<pci>: GPU-<uuid>} line names the GPU that later Xid lines only give by address,
- * and "fallen off the bus" without a Xid is spread over several lines. One instance per log stream;
- * not thread-safe.
+ * Turns kernel log lines into {@link DriverFault}s: the GPU driver's ({@code NVRM:}) and the
+ * NVSwitch driver's ({@code nvidia-nvswitchN: SXid ...}, a fault of the switch). Stateful, because
+ * the driver's log is: a {@code NVRM: GPU at PCI:<pci>: GPU-<uuid>} line names the GPU that later
+ * Xid lines only give by address, and "fallen off the bus" without a Xid is spread over several
+ * lines. One instance per log stream; not thread-safe.
  *
  * <p>A fault is only what the parser can stand behind; anything less is counted in {@link
  * #counters()} as unparsed and never yields a fault, and no input makes it throw:
@@ -28,6 +29,9 @@ import java.util.regex.Pattern;
  *       GPU <pci>}, with nothing else between: the driver prints the three lines {@code The NVIDIA
  *       GPU <pci>} / {@code (PCI ID: <id>) installed in this system has} / {@code fallen off the
  *       bus and is not responding to commands.} in one call;
+ *   <li>an SXid needs its head, {@code nvidia-nvswitch<n>: SXid (PCI:<pci>): <code>,}, and then
+ *       {@code Fatal,} or {@code Non-fatal,}; the {@code Data {...}} and {@code Severity ...} lines
+ *       the driver prints with the event are its detail, neither faults nor unparsed;
  *   <li>a driver line comes from the kernel: a kmsg record (or {@code dmesg -x} line) of another
  *       facility was written to {@code /dev/kmsg} by user space and is refused.
  * </ul>
@@ -61,6 +65,7 @@ public final class KernelLogParser {
   static final int PID_LIMIT = 4 * 1024 * 1024;
 
   private static final String NVRM = "NVRM: ";
+  private static final String NVSWITCH = "nvidia-nvswitch";
   private static final String FALLEN = "fallen off the bus";
 
   /** domain:bus:device[.function], as every driver line writes it; PciAddress checks the values. */
@@ -86,6 +91,26 @@ public final class KernelLogParser {
 
   /** The prefix of the driver's per-GPU messages ({@code NV_DEV_PRINTF}). */
   private static final Pattern GPU_PREFIX = Pattern.compile("GPU " + PCI + ": ");
+
+  /**
+   * The {@code nvidia-nvswitch} driver's SXid head, {@code nvidia-nvswitch3: SXid
+   * (PCI:0000:05:00.0): 12028, }, then the rest of the line.
+   */
+  private static final Pattern SXID =
+      Pattern.compile(
+          "nvidia-nvswitch(\\d{1,3}+): SXid \\(PCI:" + PCI + "\\): (\\d{1,5}+), (.*+)",
+          Pattern.DOTALL);
+
+  /** An SXid's event line after the code: {@code Non-fatal, Link 32 egress ...}. */
+  private static final Pattern SXID_EVENT =
+      Pattern.compile("(Fatal|Non-fatal),(?: Link (\\d{1,4}+)(?!\\d))?+.*+", Pattern.DOTALL);
+
+  /**
+   * The lines the driver prints with each SXid event, {@code Data {0x..., ...}} and {@code Severity
+   * 0 Engine instance 44 Sub-engine instance 00}: detail of that event, not a fault of their own.
+   */
+  private static final Pattern SXID_COMPANION =
+      Pattern.compile("(?:Data \\{|Severity \\d{1,3}+ ).*+", Pattern.DOTALL);
 
   /** {@code cat /dev/kmsg} prints a record's dictionary as indented {@code KEY=value} lines. */
   private static final Pattern KMSG_DICTIONARY = Pattern.compile(" [A-Z0-9_]{1,32}+=.*+");
@@ -210,6 +235,10 @@ public final class KernelLogParser {
     String message = rawMessage.strip();
     if (hasBinary(message)) return unreadable();
     if (++linesSinceAnnouncement > FALLEN_LINES_AFTER_ANNOUNCEMENT) announcedGpu = null;
+    if (first && message.startsWith(NVSWITCH)) {
+      announcedGpu = null;
+      return line.fromKernel() ? switchError(line, message) : unreadable();
+    }
     if (!message.startsWith(NVRM)) {
       announcedGpu = null;
       return List.of();
@@ -242,6 +271,32 @@ public final class KernelLogParser {
             uuidByPci.get(pci.get()),
             code,
             detail(code, xid.group(3)),
+            message));
+  }
+
+  /**
+   * An NVSwitch's SXid event line is a fault; the lines printed with it are detail; any other line
+   * of the switch driver is not an SXid.
+   */
+  private List<DriverFault> switchError(KernelLine line, String message) {
+    if (!message.contains(": SXid (")) return List.of();
+    Matcher sxid = SXID.matcher(message);
+    if (!sxid.matches()) return unreadable(); // cut or mangled: never guess
+    Optional<PciAddress> pci = PciAddress.parse(sxid.group(2));
+    int code = Integer.parseInt(sxid.group(3)); // at most five digits
+    if (pci.isEmpty() || code < SwitchError.MIN_SXID) return unreadable();
+    Matcher event = SXID_EVENT.matcher(sxid.group(4));
+    if (!event.matches())
+      return SXID_COMPANION.matcher(sxid.group(4)).matches() ? List.of() : unreadable();
+    Integer link = event.group(2) == null ? null : Integer.parseInt(event.group(2));
+    return found(
+        DriverFault.ofSwitch(
+            DriverFault.Origin.KERNEL_LOG,
+            line.sequence(),
+            line.uptimeMicros(),
+            pci.get(),
+            new SwitchError(
+                Integer.parseInt(sxid.group(1)), code, event.group(1).equals("Fatal"), link),
             message));
   }
 

@@ -155,10 +155,39 @@ class XidCatalogTest {
         .hasMessageContaining("not a register");
   }
 
+  private static final String SXID_SEVERITIES =
+      "fatal\tnode\treboot\ts\nnon-fatal\tignore\tnone\ts\n";
+
   private static XidCatalog parse(String codes, String recovery, String nvlink5)
       throws java.io.IOException {
     return XidCatalog.parse(
-        new StringReader(codes), new StringReader(recovery), new StringReader(nvlink5));
+        new StringReader(codes),
+        new StringReader(recovery),
+        new StringReader(nvlink5),
+        new StringReader(SXID_SEVERITIES));
+  }
+
+  @Test
+  void sxidsTakeTheirCodesRowElseTheirSeveritysAndBothSeveritiesMustBeThere() throws Exception {
+    XidCatalog withRow =
+        XidCatalog.parse(
+            new StringReader(""),
+            new StringReader(""),
+            new StringReader(""),
+            new StringReader(SXID_SEVERITIES + "20034\tgpu\treset\tguide\n"));
+    assertThat(withRow.sxid(20034, true).faultClass()).isEqualTo(FaultClass.GPU);
+    assertThat(withRow.sxid(24007, true).faultClass()).isEqualTo(FaultClass.NODE);
+    assertThat(withRow.sxid(24007, true).code()).isEqualTo(24007);
+    assertThat(catalog.sxid(12028, false).faultClass()).isEqualTo(FaultClass.IGNORE);
+    assertThat(catalog.sxid(12028, true).faultClass()).isEqualTo(FaultClass.NODE);
+    assertThatThrownBy(
+            () ->
+                XidCatalog.parse(
+                    new StringReader(""),
+                    new StringReader(""),
+                    new StringReader(""),
+                    new StringReader("fatal\tnode\treboot\ts\n")))
+        .hasMessageContaining("non-fatal");
   }
 
   private void assertClass(FaultClass cls, int... codes) {

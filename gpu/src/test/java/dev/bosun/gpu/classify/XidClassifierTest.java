@@ -217,6 +217,31 @@ class XidClassifierTest {
   }
 
   @Test
+  void aFatalSxidIsTheNodesANonFatalOneIsReportedOnly() {
+    XidClassifier.Result fatal =
+        classifier.classify(
+            new KernelLogParser()
+                .acceptLine(
+                    "[ 1108.858286] nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 24007, Fatal, Link 28 sourcetrack timeout error (First)")
+                .getFirst(),
+            history,
+            T0);
+    assertThat(fatal.verdict().faultClass()).isEqualTo(FaultClass.NODE);
+    assertThat(fatal.verdict().reason())
+        .contains("NVSwitch 0000:c3:00.0 (nvidia-nvswitch0) SXid 24007 Fatal on link 28");
+    // no GPU of the node is the switch: the finding is the node's
+    assertThat(fatal.finding().signal()).isEqualTo(Signal.SXID);
+    assertThat(fatal.finding().pci()).isNull();
+    assertThat(fatal.finding().gpuUuid()).isNull();
+    assertThat(fatal.history()).isEqualTo(history);
+    assertThat(
+            classifyLine(
+                    "nvidia-nvswitch1: SXid (PCI:0000:06:00.0): 20009, Non-fatal, Link 04 RX Short Error Rate")
+                .faultClass())
+        .isEqualTo(FaultClass.IGNORE);
+  }
+
+  @Test
   void fallingOffTheBusWithoutXidIsANodeFault() {
     XidClassifier.Result r =
         classifier.classify(

@@ -344,6 +344,56 @@ class KernelLogParserTest {
         .containsExactly(tuple(31, "0000:3b:00.0"), tuple(43, "0000:3b:00.0"));
   }
 
+  /**
+   * The nvidia-nvswitch driver's lines, from public logs (nvidia/nvtrust#124, gpud, dmesg --decode
+   * in gpud#338): the event line is a fault of the switch, the lines printed with it are not.
+   */
+  @Test
+  void nvswitchSxidsAreTheSwitchsFaults() {
+    KernelLogParser parser = new KernelLogParser();
+    List<DriverFault> faults =
+        parse(
+            parser,
+            """
+        [   38.174242] NVRM: loading NVIDIA UNIX Open Kernel Module for x86_64  570.195.03  Release Build  (dvs-builder@U22-I3-H04-03-1)  Sat Sep 20 00:47:16 UTC 2025
+        [   38.175561] nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, Data {0x0000002b, 0x0000002b, 0x00000000, 0x0000002b, 0x80005302, 0x00000000, 0x00000000, 0x00000000, 0x00000000}
+        [   38.178720] nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, Non-fatal, Link 44 Minion Link DLREQ interrupt
+        [   38.180708] nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, Severity 0 Engine instance 44 Sub-engine instance 00
+        [131453.740743] nvidia-nvswitch0: SXid (PCI:0000:00:00.0): 20034, Fatal, Link 30 LTSSM Fault Up
+        kern  :err   : 2025-01-25T10:34:54,859532+00:00 nvidia-nvswitch1: SXid (PCI:0000:84:00.0): 12028, Non-fatal, Link 61 egress non-posted PRIV error (First)""");
+    assertThat(faults)
+        .extracting(DriverFault::sxid)
+        .containsExactly(
+            new SwitchError(3, 22013, false, 44),
+            new SwitchError(0, 20034, true, 30),
+            new SwitchError(1, 12028, false, 61));
+    assertThat(faults).allSatisfy(f -> assertThat(f.fromSwitch()).isTrue());
+    assertThat(faults).allSatisfy(f -> assertThat(f.fellOffTheBus()).isFalse());
+    assertThat(faults).extracting(DriverFault::xid).containsOnlyNulls();
+    assertThat(faults.get(1).pci()).isEqualTo(PciAddress.of("0000:00:00.0"));
+    assertThat(faults.get(1).uptimeMicros()).isEqualTo(131_453_740_743L);
+    assertThat(parser.counters()).isEqualTo(new KernelLogParser.Counters(6, 0, 3));
+  }
+
+  @Test
+  void aCutOrForgedSxidIsCountedNeverGuessed() {
+    KernelLogParser parser = new KernelLogParser();
+    assertThat(
+            parse(
+                parser,
+                """
+        [ 1.0] nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 24
+        [ 1.0] nvidia-nvswitch0: SXid (PCI:0000:c3:0
+        [ 1.0] nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 0, Fatal, Link 1 x
+        [ 1.0] nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 24007, Fa
+        6,1,0,-;nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 24007, Fatal, Link 28 x
+        14,2,0,-;nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 24007, Fatal, Link 28 x
+        [ 1.0] nvidia-nvswitch0: probe of 0000:c3:00.0 succeeded"""))
+        .singleElement() // the kernel's own record; facility 1 (user) is refused
+        .satisfies(f -> assertThat(f.sequence()).isEqualTo(1));
+    assertThat(parser.counters().unparsed()).isEqualTo(5);
+  }
+
   @Test
   void aCutXidLineIsCountedNeverGuessed() {
     KernelLogParser parser = new KernelLogParser();
