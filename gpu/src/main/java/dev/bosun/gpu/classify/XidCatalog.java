@@ -1,6 +1,7 @@
 package dev.bosun.gpu.classify;
 
 import dev.bosun.gpu.kernel.NvLinkDetail;
+import dev.bosun.gpu.kernel.NvLinkError;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +26,9 @@ import java.util.stream.Collectors;
  * Loaded from TSV files beside this class, so that changing what a code means is a data change
  * reviewed as such: {@code xid-catalog.tsv} (one row per code; codes not in it are {@link
  * FaultClass#SUPPORT}), {@code xid-154-recovery.tsv} (the recovery a Xid 154 states), {@code
- * nvlink5-decode.tsv} (Xids 144-150 by unit, IntrInfo and error status) and {@code
- * sxid-catalog.tsv} (NVSwitch SXids, by code or by the severity the driver writes).
+ * nvlink5-decode.tsv} (Xids 144-150 by unit, IntrInfo and error status), {@code xid-74-bits.tsv}
+ * (Xid 74's registers, bit by bit) and {@code sxid-catalog.tsv} (NVSwitch SXids, by code or by the
+ * severity the driver writes).
  */
 public final class XidCatalog {
 
@@ -48,6 +50,9 @@ public final class XidCatalog {
   private final Map<String, Entry> recoveryActions;
   private final List<NvLink5Rule> nvlink5Rules;
 
+  /** Xid 74 rows by {@link #bitKey register and bit}. */
+  private final Map<Integer, Entry> nvlinkErrorBits;
+
   /** SXid rows by code, and the two severity rows under {@link #FATAL} and {@link #NON_FATAL}. */
   private final Map<String, Entry> sxids;
 
@@ -58,10 +63,12 @@ public final class XidCatalog {
       Map<Integer, Entry> entries,
       Map<String, Entry> recoveryActions,
       List<NvLink5Rule> nvlink5Rules,
+      Map<Integer, Entry> nvlinkErrorBits,
       Map<String, Entry> sxids) {
     this.entries = Map.copyOf(entries);
     this.recoveryActions = Map.copyOf(recoveryActions);
     this.nvlink5Rules = List.copyOf(nvlink5Rules);
+    this.nvlinkErrorBits = Map.copyOf(nvlinkErrorBits);
     this.sxids = Map.copyOf(sxids);
   }
 
@@ -102,6 +109,28 @@ public final class XidCatalog {
         .filter(r -> r.applies(code, detail.subcode(), intrInfo, status))
         .map(NvLink5Rule::entry)
         .findFirst();
+  }
+
+  /**
+   * What a Xid 74's registers ask for: the worst class of its set bits, empty when a set bit has no
+   * row (or none is set), so the code's own class stands.
+   */
+  public Optional<Entry> nvlinkError(NvLinkError error) {
+    Entry worst = null;
+    for (int r = 0; r < error.registers().size(); r++) {
+      long value = error.registers().get(r);
+      for (int bit = 0; bit < 32; bit++) {
+        if ((value >>> bit & 1) == 0) continue;
+        Entry row = nvlinkErrorBits.get(bitKey(r + 1, bit));
+        if (row == null) return Optional.empty();
+        if (worst == null || row.faultClass().compareTo(worst.faultClass()) > 0) worst = row;
+      }
+    }
+    return Optional.ofNullable(worst);
+  }
+
+  private static int bitKey(int register, int bit) {
+    return register * 32 + bit;
   }
 
   /** What an NVSwitch's SXid asks for: its code's row, else the row of its severity. */
@@ -156,8 +185,9 @@ public final class XidCatalog {
     try (Reader codes = resource("xid-catalog.tsv");
         Reader recovery = resource("xid-154-recovery.tsv");
         Reader nvlink5 = resource("nvlink5-decode.tsv");
+        Reader nvlinkErrorBits = resource("xid-74-bits.tsv");
         Reader sxids = resource("sxid-catalog.tsv")) {
-      return parse(codes, recovery, nvlink5, sxids);
+      return parse(codes, recovery, nvlink5, nvlinkErrorBits, sxids);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -170,7 +200,7 @@ public final class XidCatalog {
   }
 
   /**
-   * Parses the four tables (see the files' headers). A malformed row is a build-time error, so this
+   * Parses the five tables (see the files' headers). A malformed row is a build-time error, so this
    * throws rather than skipping it.
    *
    * <ul>
@@ -179,11 +209,14 @@ public final class XidCatalog {
    *   <li>recovery: {@code text<TAB>class<TAB>action<TAB>source};
    *   <li>NVLink5: {@code xid<TAB>unit[/unit]<TAB>V1 bits<TAB>V2 bits<TAB>status[/status]|*<TAB>
    *       class<TAB>action<TAB>source};
+   *   <li>Xid 74 bits: {@code register<TAB>bit<TAB>class<TAB>action<TAB>source}, register from 1,
+   *       bit 0-31;
    *   <li>SXids: {@code code|fatal|non-fatal<TAB>class<TAB>action<TAB>source}, both severity rows
    *       required.
    * </ul>
    */
-  public static XidCatalog parse(Reader codes, Reader recovery, Reader nvlink5, Reader sxids)
+  public static XidCatalog parse(
+      Reader codes, Reader recovery, Reader nvlink5, Reader nvlinkErrorBits, Reader sxids)
       throws IOException {
     Map<Integer, Entry> entries = new TreeMap<>();
     for (Row row : rows("xid catalog", codes, 4)) {
@@ -218,6 +251,15 @@ public final class XidCatalog {
                       .collect(Collectors.toUnmodifiableSet()),
               row.entry(code, 5)));
     }
+    Map<Integer, Entry> bits = new HashMap<>();
+    for (Row row : rows("xid 74 bits", nvlinkErrorBits, 5)) {
+      int register = Integer.parseInt(row.cols[0].strip());
+      int bit = Integer.parseInt(row.cols[1].strip());
+      if (register < 1 || bit < 0 || bit > 31)
+        throw row.problem("no register " + register + " bit " + bit);
+      if (bits.put(bitKey(register, bit), row.entry(74, 2)) != null)
+        throw row.problem("register " + register + " bit " + bit + " listed twice");
+    }
     Map<String, Entry> sxidRows = new HashMap<>();
     for (Row row : rows("sxid catalog", sxids, 4)) {
       String key = row.cols[0].strip().toLowerCase(Locale.ROOT);
@@ -226,7 +268,7 @@ public final class XidCatalog {
     }
     if (!sxidRows.containsKey(FATAL) || !sxidRows.containsKey(NON_FATAL))
       throw new IllegalArgumentException("sxid catalog: want a fatal and a non-fatal row");
-    return new XidCatalog(entries, recoveryActions, nvlink5Rules, sxidRows);
+    return new XidCatalog(entries, recoveryActions, nvlink5Rules, bits, sxidRows);
   }
 
   /** A data row: its columns and where it is, for errors that name the file and line. */

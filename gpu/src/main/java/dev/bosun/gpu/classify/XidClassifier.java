@@ -2,6 +2,7 @@ package dev.bosun.gpu.classify;
 
 import dev.bosun.gpu.kernel.DriverFault;
 import dev.bosun.gpu.kernel.NvLinkDetail;
+import dev.bosun.gpu.kernel.NvLinkError;
 import dev.bosun.gpu.kernel.SwitchError;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,6 +141,17 @@ public final class XidClassifier {
                 .formatted(
                     code, count, location == null ? "" : " at " + location, policy.repeatWindow()));
       }
+    }
+    NvLinkError nvlinkError = fault.detail() == null ? null : fault.detail().nvlinkError();
+    if (code == 74 && nvlinkError != null) {
+      Optional<XidCatalog.Entry> bits = catalog.nvlinkError(nvlinkError);
+      if (bits.isPresent())
+        return new Verdict(
+            bits.get().faultClass(),
+            bits.get().action(),
+            "Xid 74 on link %d: every register bit set is one NVIDIA's NVLink workflow classes %s (%s)"
+                .formatted(
+                    nvlinkError.link(), bits.get().faultClass().wireName(), bits.get().source()));
     }
     if (code == 154) {
       String stated = fault.detail() == null ? null : fault.detail().recoveryAction();

@@ -2,6 +2,7 @@ package dev.bosun.gpu.kernel;
 
 import dev.bosun.gpu.model.PciAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -138,6 +139,14 @@ public final class KernelLogParser {
       Pattern.compile(
           "(\\S{1,64}+) {1,16}+(Fatal|Nonfatal) {1,16}+XC(\\d{1,4}+) i(\\d{1,4}+) Link (-?\\d{1,4}+)"
               + " \\(([0-9A-Fa-fxX ]{0,512}+)\\)");
+
+  /**
+   * Xid 74's {@code NVLink: fatal error detected on link 14(0x0, 0x0, 0x10000, 0x0, 0x0, 0x0,
+   * 0x0)}: the link and the registers; at most eight registers of at most eight hex digits.
+   */
+  private static final Pattern NVLINK_ERROR =
+      Pattern.compile(
+          "NVLink: fatal error detected on link (\\d{1,4}+)\\((0x\\p{XDigit}{1,8}+(?:, 0x\\p{XDigit}{1,8}+){0,7}+)\\)");
 
   /**
    * Xid 154's {@code GPU recovery action changed from 0x0 (None) to 0x2 (Node Reboot Required)}:
@@ -382,12 +391,24 @@ public final class KernelLogParser {
                 registers.isEmpty() ? List.of() : List.of(registers.split(" ++")));
       }
     }
+    NvLinkError nvlinkError = null;
+    if (code == 74) {
+      m = NVLINK_ERROR.matcher(rest);
+      if (m.find())
+        nvlinkError =
+            new NvLinkError(
+                Integer.parseInt(m.group(1)),
+                Arrays.stream(m.group(2).split(", "))
+                    .map(r -> Long.parseLong(r.substring(2), 16))
+                    .toList());
+    }
     String recoveryAction = null;
     if (code == 154) {
       m = RECOVERY_ACTION.matcher(rest);
       if (m.lookingAt()) recoveryAction = m.group(1).strip();
     }
-    return new XidDetail(pid, process, channel, causedBy, location, nvlink, recoveryAction);
+    return new XidDetail(
+        pid, process, channel, causedBy, location, nvlink, nvlinkError, recoveryAction);
   }
 
   /** Group 1 of {@code pattern}'s first match (at most ten digits), when in {@code [min, max]}. */

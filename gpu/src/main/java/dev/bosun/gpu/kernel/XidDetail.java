@@ -9,6 +9,7 @@ package dev.bosun.gpu.kernel;
  *     0x0000000a}
  * @param causedByXid the code in "caused by previous Xid n"
  * @param location the SM location of a graphics exception, e.g. {@code GPC 1, TPC 0, SM 1}
+ * @param nvlinkError the registers of a Xid 74
  * @param recoveryAction the recovery a Xid 154 says the GPU now needs, e.g. {@code Node Reboot
  *     Required} from {@code GPU recovery action changed from 0x0 (None) to 0x2 (Node Reboot
  *     Required)}
@@ -20,6 +21,8 @@ public record XidDetail(
     Integer causedByXid,
     String location,
     NvLinkDetail nvlink,
+    NvLinkError nvlinkError,
     String recoveryAction) {
-  public static final XidDetail NONE = new XidDetail(null, null, null, null, null, null, null);
+  public static final XidDetail NONE =
+      new XidDetail(null, null, null, null, null, null, null, null);
 }

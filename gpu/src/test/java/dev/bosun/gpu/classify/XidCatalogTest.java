@@ -164,6 +164,7 @@ class XidCatalogTest {
         new StringReader(codes),
         new StringReader(recovery),
         new StringReader(nvlink5),
+        new StringReader(""),
         new StringReader(SXID_SEVERITIES));
   }
 
@@ -171,6 +172,7 @@ class XidCatalogTest {
   void sxidsTakeTheirCodesRowElseTheirSeveritysAndBothSeveritiesMustBeThere() throws Exception {
     XidCatalog withRow =
         XidCatalog.parse(
+            new StringReader(""),
             new StringReader(""),
             new StringReader(""),
             new StringReader(""),
@@ -183,6 +185,7 @@ class XidCatalogTest {
     assertThatThrownBy(
             () ->
                 XidCatalog.parse(
+                    new StringReader(""),
                     new StringReader(""),
                     new StringReader(""),
                     new StringReader(""),

@@ -91,11 +91,11 @@ class XidClassifierTest {
   @Test
   void repeatsAtDifferentSmLocationsAreDifferentBugs() {
     for (int sm = 0; sm < 4; sm++) {
-      XidDetail d = new XidDetail(1, "p", null, null, "GPC 0, TPC 0, SM " + sm, null, null);
+      XidDetail d = new XidDetail(1, "p", null, null, "GPC 0, TPC 0, SM " + sm, null, null, null);
       assertThat(classify(GPU_A, 13, d, T0.plusSeconds(sm)).faultClass())
           .isEqualTo(FaultClass.APPLICATION);
     }
-    XidDetail same = new XidDetail(1, "p", null, null, "GPC 0, TPC 0, SM 1", null, null);
+    XidDetail same = new XidDetail(1, "p", null, null, "GPC 0, TPC 0, SM 1", null, null, null);
     classify(GPU_A, 13, same, T0.plusSeconds(10));
     assertThat(classify(GPU_A, 13, same, T0.plusSeconds(11)).faultClass())
         .isEqualTo(FaultClass.GPU);
@@ -103,7 +103,7 @@ class XidClassifierTest {
 
   @Test
   void aXidCausedByAnotherDoesNotCountAsARepeat() {
-    XidDetail secondary = new XidDetail(null, null, null, 48, null, null, null);
+    XidDetail secondary = new XidDetail(null, null, null, 48, null, null, null, null);
     for (int i = 0; i < 5; i++)
       assertThat(classify(GPU_A, 13, secondary, T0.plusSeconds(i)).faultClass())
           .isEqualTo(FaultClass.APPLICATION);
@@ -122,10 +122,24 @@ class XidClassifierTest {
   void nvlink5FatalIsAGpuFaultNonfatalIsNot() {
     XidDetail fatal =
         new XidDetail(
-            null, null, null, null, null, new NvLinkDetail("RLW", true, 0, 0, 1, List.of()), null);
+            null,
+            null,
+            null,
+            null,
+            null,
+            new NvLinkDetail("RLW", true, 0, 0, 1, List.of()),
+            null,
+            null);
     XidDetail nonfatal =
         new XidDetail(
-            null, null, null, null, null, new NvLinkDetail("RLW", false, 0, 0, 1, List.of()), null);
+            null,
+            null,
+            null,
+            null,
+            null,
+            new NvLinkDetail("RLW", false, 0, 0, 1, List.of()),
+            null,
+            null);
     assertThat(classify(GPU_A, 145, fatal, T0).faultClass()).isEqualTo(FaultClass.GPU);
     assertThat(classify(GPU_A, 145, nonfatal, T0).faultClass()).isEqualTo(FaultClass.IGNORE);
   }
@@ -214,6 +228,35 @@ class XidClassifierTest {
     assertThat(fatal.faultClass()).isEqualTo(FaultClass.GPU);
     assertThat(fatal.reason()).contains("not in NVIDIA's decode table");
     assertThat(classifyLine(line.formatted("Nonfatal")).faultClass()).isEqualTo(FaultClass.IGNORE);
+  }
+
+  /**
+   * Xid 74 as NVIDIA's NVLink workflow reads its registers (the line shape of AWS's and NVIDIA's
+   * published examples): a GPU fault unless every set bit is one the workflow ignores.
+   */
+  @Test
+  void xid74IsReadBitByBit() {
+    String line =
+        "Nov 02 11:20:31 n1 kernel: NVRM: Xid (PCI:0000:b9:00): 74, pid=<unknown>, name=<unknown>, NVLink: fatal error detected on link 6(%s)";
+    // first register bit 16: possibly hardware, check the link
+    assertThat(classifyLine(line.formatted("0x10000, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0")).faultClass())
+        .isEqualTo(FaultClass.GPU);
+    // first register bits 0 and 23, fifth register bit 20: ignore, continue
+    XidClassifier.Verdict benign =
+        classifyLine(line.formatted("0x800001, 0x0, 0x0, 0x0, 0x100000, 0x0, 0x0"));
+    assertThat(benign.faultClass()).isEqualTo(FaultClass.IGNORE);
+    assertThat(benign.reason()).contains("link 6").contains("WORKFLOW_NVLINK_ERR");
+    // one bit the workflow does not ignore is enough
+    assertThat(classifyLine(line.formatted("0x800003, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0")).faultClass())
+        .isEqualTo(FaultClass.GPU);
+    // no register read, or none set: the catalog's class
+    assertThat(classifyLine(line.formatted("0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0")).faultClass())
+        .isEqualTo(FaultClass.GPU);
+    assertThat(
+            classifyLine(
+                    "[ 1.0] NVRM: Xid (PCI:0000:65:00): 74, pid=<n/a>, name=<unknown>, NVLink: fatal error detected on link 2")
+                .faultClass())
+        .isEqualTo(FaultClass.GPU);
   }
 
   @Test

@@ -395,6 +395,23 @@ class KernelLogParserTest {
   }
 
   @Test
+  void xid74sLinkAndRegisters() {
+    DriverFault f =
+        parse(
+                "[449410.332316] NVRM: Xid (PCI:0003:00:00): 74, pid='<unknown>', name=<unknown>, NVLink: fatal error detected on link 14(0x0, 0x0, 0x10000, 0x0, 0x0, 0x0, 0x0)")
+            .getFirst();
+    assertThat(f.detail().nvlinkError())
+        .isEqualTo(new NvLinkError(14, List.of(0L, 0L, 0x10000L, 0L, 0L, 0L, 0L)));
+    assertThat(
+            parse(
+                    "[ 1.0] NVRM: Xid (PCI:0000:65:00): 74, pid=1, NVLink: fatal error detected on link 2")
+                .getFirst()
+                .detail()
+                .nvlinkError())
+        .isNull();
+  }
+
+  @Test
   void aCutXidLineIsCountedNeverGuessed() {
     KernelLogParser parser = new KernelLogParser();
     assertThat(
