@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bosun.gpu.kernel.DriverFault;
+import java.io.IOException;
 import java.io.StringReader;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -159,7 +160,7 @@ class XidCatalogTest {
       "fatal\tnode\treboot\ts\nnon-fatal\tignore\tnone\ts\n";
 
   private static XidCatalog parse(String codes, String recovery, String nvlink5)
-      throws java.io.IOException {
+      throws IOException {
     return XidCatalog.parse(
         new StringReader(codes),
         new StringReader(recovery),
