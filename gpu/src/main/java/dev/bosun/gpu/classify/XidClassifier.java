@@ -73,9 +73,8 @@ public final class XidClassifier {
   private Verdict switchVerdict(DriverFault fault) {
     SwitchError e = fault.sxid();
     XidCatalog.Entry row = catalog.sxid(e.sxid(), e.fatal());
-    return new Verdict(
-        row.faultClass(),
-        row.action(),
+    return from(
+        row,
         "NVSwitch %s (nvidia-nvswitch%d) SXid %d %s%s (%s)"
             .formatted(
                 fault.pci(),
@@ -146,9 +145,8 @@ public final class XidClassifier {
     if (code == 74 && nvlinkError != null) {
       Optional<XidCatalog.Entry> bits = catalog.nvlinkError(nvlinkError);
       if (bits.isPresent())
-        return new Verdict(
-            bits.get().faultClass(),
-            bits.get().action(),
+        return from(
+            bits.get(),
             "Xid 74 on link %d: every register bit set is one NVIDIA's NVLink workflow classes %s (%s)"
                 .formatted(
                     nvlinkError.link(), bits.get().faultClass().wireName(), bits.get().source()));
@@ -158,9 +156,8 @@ public final class XidClassifier {
       Optional<XidCatalog.Entry> rule =
           stated == null ? Optional.empty() : catalog.recoveryAction(stated);
       if (rule.isPresent())
-        return new Verdict(
-            rule.get().faultClass(),
-            rule.get().action(),
+        return from(
+            rule.get(),
             "Xid 154: the driver asks for \"%s\" (%s)".formatted(stated, rule.get().source()));
     }
     NvLinkDetail nvlink = fault.detail() == null ? null : fault.detail().nvlink();
@@ -171,20 +168,21 @@ public final class XidClassifier {
                   code, nvlink.subcode(), nvlink.fatal() ? "Fatal" : "Nonfatal", nvlink.link());
       Optional<XidCatalog.Entry> row = catalog.nvlink5(code, nvlink);
       if (row.isPresent())
-        return new Verdict(
-            row.get().faultClass(),
-            row.get().action(),
-            what + ", decoded by NVIDIA's table (" + row.get().source() + ")");
+        return from(row.get(), what + ", decoded by NVIDIA's table (" + row.get().source() + ")");
       if (!nvlink.fatal())
         return new Verdict(
             FaultClass.IGNORE,
             "none (non-fatal NVLink5 error; watch for repeats)",
             what + ", not in NVIDIA's decode table");
-      return new Verdict(
-          entry.faultClass(), entry.action(), what + ", not in NVIDIA's decode table");
+      return from(entry, what + ", not in NVIDIA's decode table");
     }
-    String reason = catalog.knows(code) ? "Xid " + code : "Xid " + code + " is not in the catalog";
-    return new Verdict(entry.faultClass(), entry.action(), reason);
+    return from(
+        entry, catalog.knows(code) ? "Xid " + code : "Xid " + code + " is not in the catalog");
+  }
+
+  /** The class and action a catalog row or rule gives, for the reason given. */
+  private static Verdict from(XidCatalog.Entry row, String reason) {
+    return new Verdict(row.faultClass(), row.action(), reason);
   }
 
   private static boolean seenWithin(List<XidHistory.Seen> before, Instant since, int... codes) {
