@@ -427,9 +427,10 @@ public final class KernelLogParser {
 
   /**
    * {@code dmesg --color=always} wraps the timestamp, the facility and level, the subsystem and the
-   * message in SGR sequences ({@code ESC[32m ... ESC[0m}). Every well-formed CSI sequence ({@code
-   * ESC [ parameters intermediates final}) is dropped, so the line reads as the kernel wrote it;
-   * any other escape stays and makes the line binary.
+   * message in SGR sequences ({@code ESC[32m ... ESC[0m}). Those are dropped, so the line reads as
+   * the kernel wrote it. Any other escape stays and makes the line binary: a CSI sequence with
+   * another final byte would take a letter of the text with it ({@code ESC[} before the {@code b}
+   * of {@code 0000:3b:00} would leave another GPU's address).
    */
   static String withoutAnsiEscapes(String text) {
     int esc = text.indexOf(ESC);
@@ -438,7 +439,7 @@ public final class KernelLogParser {
     int from = 0;
     while (esc >= 0) {
       out.append(text, from, esc);
-      int end = csiEnd(text, esc);
+      int end = sgrEnd(text, esc);
       if (end < 0) {
         out.append(ESC);
         from = esc + 1;
@@ -450,14 +451,16 @@ public final class KernelLogParser {
     return out.append(text, from, text.length()).toString();
   }
 
-  /** Where the CSI sequence starting at {@code esc} ends, or -1 when there is none. */
-  private static int csiEnd(String text, int esc) {
+  /**
+   * Where the SGR sequence ({@code ESC [ parameters m}) starting at {@code esc} ends, or -1 when
+   * there is none.
+   */
+  private static int sgrEnd(String text, int esc) {
     int i = esc + 1;
     if (i == text.length() || text.charAt(i) != '[') return -1;
     i++;
     while (i < text.length() && text.charAt(i) >= 0x30 && text.charAt(i) <= 0x3F) i++;
-    while (i < text.length() && text.charAt(i) >= 0x20 && text.charAt(i) <= 0x2F) i++;
-    return i < text.length() && text.charAt(i) >= 0x40 && text.charAt(i) <= 0x7E ? i + 1 : -1;
+    return i < text.length() && text.charAt(i) == 'm' ? i + 1 : -1;
   }
 
   /**
