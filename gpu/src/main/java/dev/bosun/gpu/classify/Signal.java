@@ -3,6 +3,8 @@ package dev.bosun.gpu.classify;
 /** What kind of evidence a {@link Finding} rests on. */
 public enum Signal {
   XID,
+  /** An NVSwitch's SXid: the node's, since the switch serves all its GPUs. */
+  SXID,
   FELL_OFF_THE_BUS,
   ECC_UNCORRECTABLE,
   ROW_REMAP_PENDING,

@@ -1,10 +1,14 @@
 package dev.bosun.gpu.classify;
 
 import dev.bosun.gpu.kernel.DriverFault;
+import dev.bosun.gpu.kernel.NvLinkDetail;
+import dev.bosun.gpu.kernel.NvLinkError;
+import dev.bosun.gpu.kernel.SwitchError;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Classifies driver faults: the catalog, then the context rules that need the GPU's recent Xids,
@@ -41,6 +45,13 @@ public final class XidClassifier {
   }
 
   public Result classify(DriverFault fault, XidHistory history, Instant now) {
+    if (fault.fromSwitch()) {
+      Verdict v = switchVerdict(fault);
+      // the switch is no GPU: a finding without a GPU is the node's
+      Finding f =
+          new Finding(Signal.SXID, null, null, null, v.faultClass(), v.action(), v.reason(), now);
+      return new Result(v, f, history);
+    }
     String gpu = gpuKey(fault);
     if (fault.xid() == null) {
       Verdict v =
@@ -62,6 +73,21 @@ public final class XidClassifier {
     String location = fault.detail() == null ? null : fault.detail().location();
     XidHistory next = history.with(gpu, new XidHistory.Seen(code, location, secondary, now), keep);
     return new Result(verdict, finding(fault, Signal.XID, verdict, now), next);
+  }
+
+  private Verdict switchVerdict(DriverFault fault) {
+    SwitchError e = fault.sxid();
+    XidCatalog.Entry row = catalog.sxid(e.sxid(), e.fatal());
+    return from(
+        row,
+        "NVSwitch %s (nvidia-nvswitch%d) SXid %d %s%s (%s)"
+            .formatted(
+                fault.pci(),
+                e.nvswitch(),
+                e.sxid(),
+                e.fatal() ? "Fatal" : "Non-fatal",
+                e.link() == null ? "" : " on link " + e.link(),
+                row.source()));
   }
 
   private Verdict overridden(int code) {
@@ -120,19 +146,48 @@ public final class XidClassifier {
                     code, count, location == null ? "" : " at " + location, policy.repeatWindow()));
       }
     }
-    if (code >= 144
-        && code <= 150
-        && fault.detail() != null
-        && fault.detail().nvlink() != null
-        && !fault.detail().nvlink().fatal()) {
-      return new Verdict(
-          FaultClass.IGNORE,
-          "none (non-fatal NVLink5 error; watch for repeats)",
-          "Xid %d %s Nonfatal on link %d"
-              .formatted(code, fault.detail().nvlink().subcode(), fault.detail().nvlink().link()));
+    NvLinkError nvlinkError = fault.detail() == null ? null : fault.detail().nvlinkError();
+    if (code == 74 && nvlinkError != null) {
+      Optional<XidCatalog.Entry> bits = catalog.nvlinkError(nvlinkError);
+      if (bits.isPresent())
+        return from(
+            bits.get(),
+            "Xid 74 on link %d: every register bit set is one NVIDIA's NVLink workflow classes %s (%s)"
+                .formatted(
+                    nvlinkError.link(), bits.get().faultClass().wireName(), bits.get().source()));
     }
-    String reason = catalog.knows(code) ? "Xid " + code : "Xid " + code + " is not in the catalog";
-    return new Verdict(entry.faultClass(), entry.action(), reason);
+    if (code == 154) {
+      String stated = fault.detail() == null ? null : fault.detail().recoveryAction();
+      Optional<XidCatalog.Entry> rule =
+          stated == null ? Optional.empty() : catalog.recoveryAction(stated);
+      if (rule.isPresent())
+        return from(
+            rule.get(),
+            "Xid 154: the driver asks for \"%s\" (%s)".formatted(stated, rule.get().source()));
+    }
+    NvLinkDetail nvlink = fault.detail() == null ? null : fault.detail().nvlink();
+    if (code >= 144 && code <= 150 && nvlink != null) {
+      String what =
+          "Xid %d %s %s on link %d"
+              .formatted(
+                  code, nvlink.subcode(), nvlink.fatal() ? "Fatal" : "Nonfatal", nvlink.link());
+      Optional<XidCatalog.Entry> row = catalog.nvlink5(code, nvlink);
+      if (row.isPresent())
+        return from(row.get(), what + ", decoded by NVIDIA's table (" + row.get().source() + ")");
+      if (!nvlink.fatal())
+        return new Verdict(
+            FaultClass.IGNORE,
+            "none (non-fatal NVLink5 error; watch for repeats)",
+            what + ", not in NVIDIA's decode table");
+      return from(entry, what + ", not in NVIDIA's decode table");
+    }
+    return from(
+        entry, catalog.knows(code) ? "Xid " + code : "Xid " + code + " is not in the catalog");
+  }
+
+  /** The class and action a catalog row or rule gives, for the reason given. */
+  private static Verdict from(XidCatalog.Entry row, String reason) {
+    return new Verdict(row.faultClass(), row.action(), reason);
   }
 
   private static boolean seenWithin(List<XidHistory.Seen> before, Instant since, int... codes) {

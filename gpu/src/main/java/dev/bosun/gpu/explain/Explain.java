@@ -30,12 +30,15 @@ import java.util.List;
  * object per fault out, in input order:
  *
  * <pre>
- * {"pci": "0000:07:00.0", "uuid": null, "xid": 48, "class": "gpu", "action": "...", "text": "..."}
+ * {"device": "gpu", "pci": "0000:07:00.0", "uuid": null, "xid": 48, "sxid": null, "class": "gpu",
+ *  "action": "...", "text": "..."}
  * </pre>
  *
- * {@code xid} is {@code null} for a GPU that fell off the bus without one. Context rules (48 with
- * 63/64, repeats of 13/31) see the faults before them in the same input; their clock is the kernel
- * timestamp on the line ({@code base} + uptime), or the last one seen for lines without.
+ * {@code device} is {@code gpu} or {@code nvswitch}: an NVSwitch's SXid has the switch's {@code
+ * pci}, its code in {@code sxid} and {@code xid} {@code null}. {@code xid} is also {@code null} for
+ * a GPU that fell off the bus without one. Context rules (48 with 63/64, repeats of 13/31) see the
+ * faults before them in the same input; their clock is the kernel timestamp on the line ({@code
+ * base} + uptime), or the last one seen for lines without.
  */
 public final class Explain {
 
@@ -133,12 +136,16 @@ public final class Explain {
   }
 
   public static String json(DriverFault fault, XidClassifier.Verdict verdict) {
-    return "{\"pci\": "
+    return "{\"device\": "
+        + Json.string(fault.fromSwitch() ? "nvswitch" : "gpu")
+        + ", \"pci\": "
         + Json.string(fault.pci() == null ? null : fault.pci().toString())
         + ", \"uuid\": "
         + Json.string(fault.uuid())
         + ", \"xid\": "
         + Json.number(fault.xid())
+        + ", \"sxid\": "
+        + Json.number(fault.fromSwitch() ? fault.sxid().sxid() : null)
         + ", \"class\": "
         + Json.string(verdict.faultClass().wireName())
         + ", \"action\": "

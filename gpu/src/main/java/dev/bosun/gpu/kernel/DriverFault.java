@@ -3,8 +3,9 @@ package dev.bosun.gpu.kernel;
 import dev.bosun.gpu.model.PciAddress;
 
 /**
- * A fault the NVIDIA driver reported: a Xid, or a GPU that fell off the bus without one ({@code xid
- * == null}).
+ * A fault the NVIDIA drivers reported: a GPU's Xid, a GPU that fell off the bus without one ({@code
+ * xid == null}), or an NVSwitch's SXid ({@code sxid != null}; then {@code pci} is the switch's and
+ * {@code xid}, {@code uuid} and {@code detail} are {@code null}).
  *
  * @param origin where it was read
  * @param sequence kmsg sequence number when read from /dev/kmsg, else {@code null}
@@ -22,7 +23,32 @@ public record DriverFault(
     String uuid,
     Integer xid,
     XidDetail detail,
-    String text) {
+    String text,
+    SwitchError sxid) {
+
+  /** A GPU's fault. */
+  public DriverFault(
+      Origin origin,
+      Long sequence,
+      Long uptimeMicros,
+      PciAddress pci,
+      String uuid,
+      Integer xid,
+      XidDetail detail,
+      String text) {
+    this(origin, sequence, uptimeMicros, pci, uuid, xid, detail, text, null);
+  }
+
+  /** An NVSwitch's SXid. */
+  public static DriverFault ofSwitch(
+      Origin origin,
+      Long sequence,
+      Long uptimeMicros,
+      PciAddress pci,
+      SwitchError sxid,
+      String text) {
+    return new DriverFault(origin, sequence, uptimeMicros, pci, null, null, null, text, sxid);
+  }
 
   /**
    * The Xid codes a driver can write. NVIDIA's catalog (shared/reference/nvidia-xid-catalog, driver
@@ -46,10 +72,14 @@ public record DriverFault(
   }
 
   public boolean fellOffTheBus() {
-    return xid == null || xid == 79;
+    return sxid == null && (xid == null || xid == 79);
+  }
+
+  public boolean fromSwitch() {
+    return sxid != null;
   }
 
   public DriverFault withUuid(String newUuid) {
-    return new DriverFault(origin, sequence, uptimeMicros, pci, newUuid, xid, detail, text);
+    return new DriverFault(origin, sequence, uptimeMicros, pci, newUuid, xid, detail, text, sxid);
   }
 }

@@ -12,10 +12,12 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code /dev/kmsg}: {@code PRIORITY,SEQUENCE,TIMESTAMP_US,FLAGS;MESSAGE}
  *   <li>{@code dmesg}: {@code [ 5123.004211] MESSAGE} (or {@code dmesg -T}'s {@code [Sat Nov 28
- *       ...] }), with {@code dmesg -x}'s {@code kern :warn : } in front or not
+ *       ...] }, or {@code --time-format iso}'s {@code 2025-01-25T10:34:54,859532+00:00 }), with
+ *       {@code dmesg -x}'s ({@code --decode}) {@code kern :warn : } in front or not
  *   <li>syslog / journald: {@code Nov 02 11:20:31 host kernel: MESSAGE}, with fractional seconds
  *       ({@code -o short-precise}), an ISO timestamp ({@code -o short-iso}) or the uptime ({@code
- *       -o short-monotonic: [ 5123.004211] host kernel: MESSAGE})
+ *       -o short-monotonic: [ 5123.004211] host kernel: MESSAGE}); or only {@code kernel: MESSAGE}
+ *       (a log shipper's or {@code journalctl -o cat}-style export with time and host cut off)
  * </ul>
  *
  * A bare {@code NVRM: ...} message (no prefix) is accepted too.
@@ -61,6 +63,18 @@ public record KernelLine(
           "(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9}+)?+|\\d{4}-\\d\\d-\\d\\dT[0-9:.+\\-Z]{8,32}+)"
               + " \\S{1,255}+ kernel: (.*+)",
           Pattern.DOTALL);
+
+  /**
+   * {@code dmesg --time-format iso}: a comma before the fraction, which tells it from syslog's ISO
+   * stamp (a dot, and a host after it).
+   */
+  private static final Pattern DMESG_ISO =
+      Pattern.compile(
+          "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d,\\d{1,9}+(?:Z|[+\\-]\\d\\d:?+\\d\\d) (.*+)",
+          Pattern.DOTALL);
+
+  /** Time and host cut off: only the tag of the kernel's messages is left. */
+  private static final Pattern KERNEL_ONLY = Pattern.compile("kernel: (.*+)", Pattern.DOTALL);
 
   /** journalctl -o short-monotonic: {@code [ 5123.004211] host kernel: MESSAGE}. */
   private static final Pattern HOST_KERNEL =
@@ -111,23 +125,33 @@ public record KernelLine(
     m = DMESG_HUMAN.matcher(line);
     if (m.matches())
       return Optional.of(new KernelLine(Shape.DMESG, null, null, facility, m.group(1)));
+    m = DMESG_ISO.matcher(line);
+    if (m.matches())
+      return Optional.of(new KernelLine(Shape.DMESG, null, null, facility, m.group(1)));
     m = SYSLOG.matcher(line);
-    if (m.matches()) {
-      String message = m.group(1);
-      Matcher uptime = UPTIME.matcher(message); // journalctl -k adds the kernel's own stamp
-      if (uptime.matches())
-        return Optional.of(
-            new KernelLine(
-                Shape.SYSLOG,
-                null,
-                micros(uptime.group(1), uptime.group(2)),
-                facility,
-                uptime.group(3)));
-      return Optional.of(new KernelLine(Shape.SYSLOG, null, null, facility, message));
-    }
+    if (m.matches()) return syslog(m.group(1), facility);
+    m = KERNEL_ONLY.matcher(line);
+    if (m.matches()) return syslog(m.group(1), facility);
     if (BARE.matcher(line).matches())
       return Optional.of(new KernelLine(Shape.BARE, null, null, facility, line));
     return Optional.empty();
+  }
+
+  /**
+   * A syslog message, with the kernel's own uptime stamp in front when {@code journalctl -k} adds
+   * it.
+   */
+  private static Optional<KernelLine> syslog(String message, Integer facility) {
+    Matcher uptime = UPTIME.matcher(message);
+    if (uptime.matches())
+      return Optional.of(
+          new KernelLine(
+              Shape.SYSLOG,
+              null,
+              micros(uptime.group(1), uptime.group(2)),
+              facility,
+              uptime.group(3)));
+    return Optional.of(new KernelLine(Shape.SYSLOG, null, null, facility, message));
   }
 
   /** At most 12 digits of seconds (the pattern's bound), so the product fits in a long. */

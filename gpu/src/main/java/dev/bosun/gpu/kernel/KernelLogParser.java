@@ -2,6 +2,7 @@ package dev.bosun.gpu.kernel;
 
 import dev.bosun.gpu.model.PciAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,10 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns kernel log lines into {@link DriverFault}s. Stateful, because the driver's log is: a {@code
- * NVRM: GPU at PCI:<pci>: GPU-<uuid>} line names the GPU that later Xid lines only give by address,
- * and "fallen off the bus" without a Xid is spread over several lines. One instance per log stream;
- * not thread-safe.
+ * Turns kernel log lines into {@link DriverFault}s: the GPU driver's ({@code NVRM:}) and the
+ * NVSwitch driver's ({@code nvidia-nvswitchN: SXid ...}, a fault of the switch). Stateful, because
+ * the driver's log is: a {@code NVRM: GPU at PCI:<pci>: GPU-<uuid>} line names the GPU that later
+ * Xid lines only give by address, and "fallen off the bus" without a Xid is spread over several
+ * lines. One instance per log stream; not thread-safe.
  *
  * <p>A fault is only what the parser can stand behind; anything less is counted in {@link
  * #counters()} as unparsed and never yields a fault, and no input makes it throw:
@@ -28,6 +30,9 @@ import java.util.regex.Pattern;
  *       GPU <pci>}, with nothing else between: the driver prints the three lines {@code The NVIDIA
  *       GPU <pci>} / {@code (PCI ID: <id>) installed in this system has} / {@code fallen off the
  *       bus and is not responding to commands.} in one call;
+ *   <li>an SXid needs its head, {@code nvidia-nvswitch<n>: SXid (PCI:<pci>): <code>,}, and then
+ *       {@code Fatal,} or {@code Non-fatal,}; the {@code Data {...}} and {@code Severity ...} lines
+ *       the driver prints with the event are its detail, neither faults nor unparsed;
  *   <li>a driver line comes from the kernel: a kmsg record (or {@code dmesg -x} line) of another
  *       facility was written to {@code /dev/kmsg} by user space and is refused.
  * </ul>
@@ -61,14 +66,23 @@ public final class KernelLogParser {
   static final int PID_LIMIT = 4 * 1024 * 1024;
 
   private static final String NVRM = "NVRM: ";
+  private static final String NVSWITCH = "nvidia-nvswitch";
   private static final String FALLEN = "fallen off the bus";
 
   /** domain:bus:device[.function], as every driver line writes it; PciAddress checks the values. */
   private static final String PCI =
       "(\\p{XDigit}{1,8}+:\\p{XDigit}{1,2}+:\\p{XDigit}{1,2}+(?:\\.\\p{XDigit})?+)";
 
+  /**
+   * On a MIG GPU the driver (kernel_rc.c) adds the instances the Xid belongs to inside the
+   * parenthesis: {@code (PCI:0000:3b:00 GPU-I:01 GPU-CI:00)}. The fault is still the GPU's.
+   */
+  private static final String MIG_ATTRIBUTION = "(?: GPU-I:\\d{1,3}+(?: GPU-CI:\\d{1,3}+)?+)?+";
+
   private static final Pattern XID =
-      Pattern.compile("Xid \\((?:PCI:)?+" + PCI + "\\): (\\d{1,4}+),\\s?+(.*+)", Pattern.DOTALL);
+      Pattern.compile(
+          "Xid \\((?:PCI:)?+" + PCI + MIG_ATTRIBUTION + "\\): (\\d{1,4}+),\\s?+(.*+)",
+          Pattern.DOTALL);
   private static final Pattern GPU_AT =
       Pattern.compile(
           "GPU at PCI:"
@@ -78,6 +92,26 @@ public final class KernelLogParser {
 
   /** The prefix of the driver's per-GPU messages ({@code NV_DEV_PRINTF}). */
   private static final Pattern GPU_PREFIX = Pattern.compile("GPU " + PCI + ": ");
+
+  /**
+   * The {@code nvidia-nvswitch} driver's SXid head, {@code nvidia-nvswitch3: SXid
+   * (PCI:0000:05:00.0): 12028, }, then the rest of the line.
+   */
+  private static final Pattern SXID =
+      Pattern.compile(
+          "nvidia-nvswitch(\\d{1,3}+): SXid \\(PCI:" + PCI + "\\): (\\d{1,5}+), (.*+)",
+          Pattern.DOTALL);
+
+  /** An SXid's event line after the code: {@code Non-fatal, Link 32 egress ...}. */
+  private static final Pattern SXID_EVENT =
+      Pattern.compile("(Fatal|Non-fatal),(?: Link (\\d{1,4}+)(?!\\d))?+.*+", Pattern.DOTALL);
+
+  /**
+   * The lines the driver prints with each SXid event, {@code Data {0x..., ...}} and {@code Severity
+   * 0 Engine instance 44 Sub-engine instance 00}: detail of that event, not a fault of their own.
+   */
+  private static final Pattern SXID_COMPANION =
+      Pattern.compile("(?:Data \\{|Severity \\d{1,3}+ ).*+", Pattern.DOTALL);
 
   /** {@code cat /dev/kmsg} prints a record's dictionary as indented {@code KEY=value} lines. */
   private static final Pattern KMSG_DICTIONARY = Pattern.compile(" [A-Z0-9_]{1,32}+=.*+");
@@ -105,6 +139,23 @@ public final class KernelLogParser {
       Pattern.compile(
           "(\\S{1,64}+) {1,16}+(Fatal|Nonfatal) {1,16}+XC(\\d{1,4}+) i(\\d{1,4}+) Link (-?\\d{1,4}+)"
               + " \\(([0-9A-Fa-fxX ]{0,512}+)\\)");
+
+  /**
+   * Xid 74's {@code NVLink: fatal error detected on link 14(0x0, 0x0, 0x10000, 0x0, 0x0, 0x0,
+   * 0x0)}: the link and the registers; at most eight registers of at most eight hex digits.
+   */
+  private static final Pattern NVLINK_ERROR =
+      Pattern.compile(
+          "NVLink: fatal error detected on link (\\d{1,4}+)\\((0x\\p{XDigit}{1,8}+(?:, 0x\\p{XDigit}{1,8}+){0,7}+)\\)");
+
+  /**
+   * Xid 154's {@code GPU recovery action changed from 0x0 (None) to 0x2 (Node Reboot Required)}:
+   * the action after "to".
+   */
+  private static final Pattern RECOVERY_ACTION =
+      Pattern.compile(
+          "GPU recovery action changed from 0x\\p{XDigit}{1,8}+ \\([^)]{0,64}+\\) to"
+              + " 0x\\p{XDigit}{1,8}+ \\(([^)]{1,64}+)\\)");
 
   private static final char ESC = '\u001b';
 
@@ -193,6 +244,10 @@ public final class KernelLogParser {
     String message = rawMessage.strip();
     if (hasBinary(message)) return unreadable();
     if (++linesSinceAnnouncement > FALLEN_LINES_AFTER_ANNOUNCEMENT) announcedGpu = null;
+    if (first && message.startsWith(NVSWITCH)) {
+      announcedGpu = null;
+      return line.fromKernel() ? switchError(line, message) : unreadable();
+    }
     if (!message.startsWith(NVRM)) {
       announcedGpu = null;
       return List.of();
@@ -225,6 +280,32 @@ public final class KernelLogParser {
             uuidByPci.get(pci.get()),
             code,
             detail(code, xid.group(3)),
+            message));
+  }
+
+  /**
+   * An NVSwitch's SXid event line is a fault; the lines printed with it are detail; any other line
+   * of the switch driver is not an SXid.
+   */
+  private List<DriverFault> switchError(KernelLine line, String message) {
+    if (!message.contains(": SXid (")) return List.of();
+    Matcher sxid = SXID.matcher(message);
+    if (!sxid.matches()) return unreadable(); // cut or mangled: never guess
+    Optional<PciAddress> pci = PciAddress.parse(sxid.group(2));
+    int code = Integer.parseInt(sxid.group(3)); // at most five digits
+    if (pci.isEmpty() || code < SwitchError.MIN_SXID) return unreadable();
+    Matcher event = SXID_EVENT.matcher(sxid.group(4));
+    if (!event.matches())
+      return SXID_COMPANION.matcher(sxid.group(4)).matches() ? List.of() : unreadable();
+    Integer link = event.group(2) == null ? null : Integer.parseInt(event.group(2));
+    return found(
+        DriverFault.ofSwitch(
+            DriverFault.Origin.KERNEL_LOG,
+            line.sequence(),
+            line.uptimeMicros(),
+            pci.get(),
+            new SwitchError(
+                Integer.parseInt(sxid.group(1)), code, event.group(1).equals("Fatal"), link),
             message));
   }
 
@@ -310,7 +391,24 @@ public final class KernelLogParser {
                 registers.isEmpty() ? List.of() : List.of(registers.split(" ++")));
       }
     }
-    return new XidDetail(pid, process, channel, causedBy, location, nvlink);
+    NvLinkError nvlinkError = null;
+    if (code == 74) {
+      m = NVLINK_ERROR.matcher(rest);
+      if (m.find())
+        nvlinkError =
+            new NvLinkError(
+                Integer.parseInt(m.group(1)),
+                Arrays.stream(m.group(2).split(", "))
+                    .map(r -> Long.parseLong(r.substring(2), 16))
+                    .toList());
+    }
+    String recoveryAction = null;
+    if (code == 154) {
+      m = RECOVERY_ACTION.matcher(rest);
+      if (m.lookingAt()) recoveryAction = m.group(1).strip();
+    }
+    return new XidDetail(
+        pid, process, channel, causedBy, location, nvlink, nvlinkError, recoveryAction);
   }
 
   /** Group 1 of {@code pattern}'s first match (at most ten digits), when in {@code [min, max]}. */
@@ -329,9 +427,10 @@ public final class KernelLogParser {
 
   /**
    * {@code dmesg --color=always} wraps the timestamp, the facility and level, the subsystem and the
-   * message in SGR sequences ({@code ESC[32m ... ESC[0m}). Every well-formed CSI sequence ({@code
-   * ESC [ parameters intermediates final}) is dropped, so the line reads as the kernel wrote it;
-   * any other escape stays and makes the line binary.
+   * message in SGR sequences ({@code ESC[32m ... ESC[0m}). Those are dropped, so the line reads as
+   * the kernel wrote it. Any other escape stays and makes the line binary: a CSI sequence with
+   * another final byte would take a letter of the text with it ({@code ESC[} before the {@code b}
+   * of {@code 0000:3b:00} would leave another GPU's address).
    */
   static String withoutAnsiEscapes(String text) {
     int esc = text.indexOf(ESC);
@@ -340,7 +439,7 @@ public final class KernelLogParser {
     int from = 0;
     while (esc >= 0) {
       out.append(text, from, esc);
-      int end = csiEnd(text, esc);
+      int end = sgrEnd(text, esc);
       if (end < 0) {
         out.append(ESC);
         from = esc + 1;
@@ -352,14 +451,16 @@ public final class KernelLogParser {
     return out.append(text, from, text.length()).toString();
   }
 
-  /** Where the CSI sequence starting at {@code esc} ends, or -1 when there is none. */
-  private static int csiEnd(String text, int esc) {
+  /**
+   * Where the SGR sequence ({@code ESC [ parameters m}) starting at {@code esc} ends, or -1 when
+   * there is none.
+   */
+  private static int sgrEnd(String text, int esc) {
     int i = esc + 1;
     if (i == text.length() || text.charAt(i) != '[') return -1;
     i++;
     while (i < text.length() && text.charAt(i) >= 0x30 && text.charAt(i) <= 0x3F) i++;
-    while (i < text.length() && text.charAt(i) >= 0x20 && text.charAt(i) <= 0x2F) i++;
-    return i < text.length() && text.charAt(i) >= 0x40 && text.charAt(i) <= 0x7E ? i + 1 : -1;
+    return i < text.length() && text.charAt(i) == 'm' ? i + 1 : -1;
   }
 
   /**

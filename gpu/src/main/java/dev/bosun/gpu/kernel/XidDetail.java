@@ -9,6 +9,10 @@ package dev.bosun.gpu.kernel;
  *     0x0000000a}
  * @param causedByXid the code in "caused by previous Xid n"
  * @param location the SM location of a graphics exception, e.g. {@code GPC 1, TPC 0, SM 1}
+ * @param nvlinkError the registers of a Xid 74
+ * @param recoveryAction the recovery a Xid 154 says the GPU now needs, e.g. {@code Node Reboot
+ *     Required} from {@code GPU recovery action changed from 0x0 (None) to 0x2 (Node Reboot
+ *     Required)}
  */
 public record XidDetail(
     Integer pid,
@@ -16,6 +20,9 @@ public record XidDetail(
     String channel,
     Integer causedByXid,
     String location,
-    NvLinkDetail nvlink) {
-  public static final XidDetail NONE = new XidDetail(null, null, null, null, null, null);
+    NvLinkDetail nvlink,
+    NvLinkError nvlinkError,
+    String recoveryAction) {
+  public static final XidDetail NONE =
+      new XidDetail(null, null, null, null, null, null, null, null);
 }

@@ -141,6 +141,40 @@ class NodeHealthTrackerTest {
         .allSatisfy(s -> assertThat(s.health()).isEqualTo(GpuHealth.UNHEALTHY));
   }
 
+  /** The switch is none of the node's GPUs: a fatal SXid holds them all, a non-fatal one none. */
+  @Test
+  void aFatalSxidHoldsEveryGpuANonFatalOneNone() {
+    tick();
+    state =
+        tracker
+            .onFault(
+                state,
+                parser
+                    .acceptLine(
+                        "[ 1.0] nvidia-nvswitch1: SXid (PCI:0000:06:00.0): 20009, Non-fatal, Link 04 RX Short Error Rate")
+                    .getFirst(),
+                now)
+            .state();
+    tick();
+    assertThat(state.gpus().values())
+        .allSatisfy(s -> assertThat(s.health()).isEqualTo(GpuHealth.HEALTHY));
+    state =
+        tracker
+            .onFault(
+                state,
+                parser
+                    .acceptLine(
+                        "[ 2.0] nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 24007, Fatal, Link 28 sourcetrack timeout error (First)")
+                    .getFirst(),
+                now)
+            .state();
+    tick();
+    assertThat(state.gpus().values())
+        .hasSize(8)
+        .allSatisfy(s -> assertThat(s.health()).isEqualTo(GpuHealth.UNHEALTHY));
+    assertThat(state.recent()).extracting(Finding::signal).contains(Signal.SXID);
+  }
+
   @Test
   void theStateFeedsTheMetrics() {
     tick();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bosun.gpu.kernel.DriverFault;
+import java.io.IOException;
 import java.io.StringReader;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -117,13 +118,80 @@ class XidCatalogTest {
   }
 
   @Test
+  void everyRowNamesItsSourceInNvidiasCatalog() {
+    assertThat(catalog.entries().values())
+        .allSatisfy(e -> assertThat(e.source()).startsWith("xids.tsv "));
+    assertThat(catalog.lookup(79).source()).isEqualTo("xids.tsv 79: RESTART_BM");
+  }
+
+  @Test
+  void xid154sStatedRecoveryActionsAreData() {
+    assertThat(catalog.recoveryAction("Node Reboot Required").orElseThrow().faultClass())
+        .isEqualTo(FaultClass.NODE);
+    assertThat(catalog.recoveryAction("gpu reset required").orElseThrow().faultClass())
+        .isEqualTo(FaultClass.GPU);
+    assertThat(catalog.recoveryAction("None").orElseThrow().faultClass())
+        .isEqualTo(FaultClass.IGNORE);
+    assertThat(catalog.recoveryAction("OS Reboot")).isEmpty();
+  }
+
+  @Test
   void aBrokenCatalogFailsLoudly() {
-    assertThatThrownBy(() -> XidCatalog.parse(new StringReader("13\tgpu\n")))
-        .hasMessageContaining("3 tab-separated");
-    assertThatThrownBy(() -> XidCatalog.parse(new StringReader("13\tgpu\ta\n10-14\tignore\tb\n")))
+    assertThatThrownBy(() -> parse("13\tgpu\ta\n", "", "")).hasMessageContaining("4 tab-separated");
+    assertThatThrownBy(() -> parse("13\tgpu\ta\ts\n10-14\tignore\tb\ts\n", "", ""))
         .hasMessageContaining("twice");
-    assertThatThrownBy(() -> XidCatalog.parse(new StringReader("13\tbroken\ta\n")))
+    assertThatThrownBy(() -> parse("13\tbroken\ta\ts\n", "", ""))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> parse("", "None\tignore\tnone\ts\nNONE\tgpu\treset\ts\n", ""))
+        .hasMessageContaining("twice");
+    assertThatThrownBy(() -> parse("", "", "144\tSAW_MVB\t0101\t0101\t*\tgpu\treset\ts\n"))
+        .hasMessageContaining("32 bits");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "",
+                    "",
+                    "144\tSAW\t%s\t%s\tzz\tgpu\treset\ts\n"
+                        .formatted("-".repeat(32), "-".repeat(32))))
+        .hasMessageContaining("not a register");
+  }
+
+  private static final String SXID_SEVERITIES =
+      "fatal\tnode\treboot\ts\nnon-fatal\tignore\tnone\ts\n";
+
+  private static XidCatalog parse(String codes, String recovery, String nvlink5)
+      throws IOException {
+    return XidCatalog.parse(
+        new StringReader(codes),
+        new StringReader(recovery),
+        new StringReader(nvlink5),
+        new StringReader(""),
+        new StringReader(SXID_SEVERITIES));
+  }
+
+  @Test
+  void sxidsTakeTheirCodesRowElseTheirSeveritysAndBothSeveritiesMustBeThere() throws Exception {
+    XidCatalog withRow =
+        XidCatalog.parse(
+            new StringReader(""),
+            new StringReader(""),
+            new StringReader(""),
+            new StringReader(""),
+            new StringReader(SXID_SEVERITIES + "20034\tgpu\treset\tguide\n"));
+    assertThat(withRow.sxid(20034, true).faultClass()).isEqualTo(FaultClass.GPU);
+    assertThat(withRow.sxid(24007, true).faultClass()).isEqualTo(FaultClass.NODE);
+    assertThat(withRow.sxid(24007, true).code()).isEqualTo(24007);
+    assertThat(catalog.sxid(12028, false).faultClass()).isEqualTo(FaultClass.IGNORE);
+    assertThat(catalog.sxid(12028, true).faultClass()).isEqualTo(FaultClass.NODE);
+    assertThatThrownBy(
+            () ->
+                XidCatalog.parse(
+                    new StringReader(""),
+                    new StringReader(""),
+                    new StringReader(""),
+                    new StringReader(""),
+                    new StringReader("fatal\tnode\treboot\ts\n")))
+        .hasMessageContaining("non-fatal");
   }
 
   private void assertClass(FaultClass cls, int... codes) {

@@ -39,11 +39,29 @@ class ExplainTest {
     assertThat(explain(Fixtures.h100("xid-kmsg-records.txt")))
         .isEqualTo(
             """
-        {"pci": "0000:00:06.0", "uuid": "GPU-b14f29ef-62d4-ce9f-f7aa-d0ae390886a6", "xid": 31, "class": "application", "action": "restart the application", "text": "NVRM: Xid (PCI:0000:00:06): 31, pid=444, name=python3, channel 0x0000000a, intr 00000000. MMU Fault: ENGINE GRAPHICS GPC0 GPCCLIENT_T1_6 faulted @ 0x0_00000000. Fault is of type FAULT_PDE ACCESS_TYPE_VIRT_WRITE"}
-        {"pci": "0000:00:06.0", "uuid": "GPU-b14f29ef-62d4-ce9f-f7aa-d0ae390886a6", "xid": 43, "class": "ignore", "action": "none", "text": "NVRM: Xid (PCI:0000:00:06): 43, pid=469, name=python3, channel 0x0000000a"}
+        {"device": "gpu", "pci": "0000:00:06.0", "uuid": "GPU-b14f29ef-62d4-ce9f-f7aa-d0ae390886a6", "xid": 31, "sxid": null, "class": "application", "action": "restart the application", "text": "NVRM: Xid (PCI:0000:00:06): 31, pid=444, name=python3, channel 0x0000000a, intr 00000000. MMU Fault: ENGINE GRAPHICS GPC0 GPCCLIENT_T1_6 faulted @ 0x0_00000000. Fault is of type FAULT_PDE ACCESS_TYPE_VIRT_WRITE"}
+        {"device": "gpu", "pci": "0000:00:06.0", "uuid": "GPU-b14f29ef-62d4-ce9f-f7aa-d0ae390886a6", "xid": 43, "sxid": null, "class": "ignore", "action": "none", "text": "NVRM: Xid (PCI:0000:00:06): 43, pid=469, name=python3, channel 0x0000000a"}
         """);
     assertThat(explain(Fixtures.h100("xid-dmesg.txt")))
         .isEqualTo(explain(Fixtures.h100("xid-kmsg-records.txt")));
+  }
+
+  /** An HGX node's NVSwitch (nvidia/nvtrust#124, gpud's tests): a kind of its own, not a Xid. */
+  @Test
+  void nvswitchSxidsAreFaultsOfTheSwitch() throws IOException {
+    assertThat(
+            explain(
+                """
+        [   38.178720] nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, Non-fatal, Link 44 Minion Link DLREQ interrupt
+        [   38.180708] nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, Severity 0 Engine instance 44 Sub-engine instance 00
+        [   38.183583] nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, Data {0x0000002c, 0x0000002c, 0x00000000, 0x0000002c, 0x80005302, 0x00000000, 0x00000000, 0x00000000, 0x00000000}
+        [ 1108.858286] nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 24007, Fatal, Link 28 sourcetrack timeout error (First)
+        """))
+        .isEqualTo(
+            """
+        {"device": "nvswitch", "pci": "0000:04:00.0", "uuid": null, "xid": null, "sxid": 22013, "class": "ignore", "action": "none (report; the switch recovered)", "text": "nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, Non-fatal, Link 44 Minion Link DLREQ interrupt"}
+        {"device": "nvswitch", "pci": "0000:c3:00.0", "uuid": null, "xid": null, "sxid": 24007, "class": "node", "action": "reset the node's GPUs and NVSwitches (reboot the node), then check the fabric manager", "text": "nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 24007, Fatal, Link 28 sourcetrack timeout error (First)"}
+        """);
   }
 
   @Test
@@ -56,7 +74,7 @@ class ExplainTest {
         """))
         .isEqualTo(
             """
-        {"pci": "0000:07:00.0", "uuid": null, "xid": null, "class": "node", "action": "reboot the node (the GPU fell off the bus)", "text": "NVRM: fallen off the bus and is not responding to commands."}
+        {"device": "gpu", "pci": "0000:07:00.0", "uuid": null, "xid": null, "sxid": null, "class": "node", "action": "reboot the node (the GPU fell off the bus)", "text": "NVRM: fallen off the bus and is not responding to commands."}
         """);
   }
 
@@ -66,7 +84,7 @@ class ExplainTest {
             explain(
                 "6,20931,88412233412,-;NVRM: Xid (PCI:0000:07:00): 48, pid=1201, name=torchrun, DBE"))
         .startsWith(
-            "{\"pci\": \"0000:07:00.0\", \"uuid\": null, \"xid\": 48, \"class\": \"gpu\", \"action\": ");
+            "{\"device\": \"gpu\", \"pci\": \"0000:07:00.0\", \"uuid\": null, \"xid\": 48, \"sxid\": null, \"class\": \"gpu\", \"action\": ");
   }
 
   @Test
@@ -101,9 +119,9 @@ class ExplainTest {
     assertThat(out.toString().lines())
         .extracting(l -> l.substring(0, l.indexOf(", \"class\"")))
         .containsExactly(
-            "{\"pci\": \"0000:00:06.0\", \"uuid\": null, \"xid\": 79",
-            "{\"pci\": \"0000:00:06.0\", \"uuid\": null, \"xid\": 31",
-            "{\"pci\": \"0000:00:06.0\", \"uuid\": null, \"xid\": 13");
+            "{\"device\": \"gpu\", \"pci\": \"0000:00:06.0\", \"uuid\": null, \"xid\": 79, \"sxid\": null",
+            "{\"device\": \"gpu\", \"pci\": \"0000:00:06.0\", \"uuid\": null, \"xid\": 31, \"sxid\": null",
+            "{\"device\": \"gpu\", \"pci\": \"0000:00:06.0\", \"uuid\": null, \"xid\": 13, \"sxid\": null");
     assertThat(s).isEqualTo(new Explain.Summary(4, 3, 1));
   }
 

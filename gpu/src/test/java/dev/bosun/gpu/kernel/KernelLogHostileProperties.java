@@ -298,6 +298,9 @@ class KernelLogHostileProperties {
     return Arbitraries.of(
             "RLW_REMAP Fatal XC0 i0 Link 1 (",
             "0x0 ",
+            "NVLink: fatal error detected on link 1(",
+            "0x10000, ",
+            "GPU recovery action changed from 0x0 (None) to 0x1 (",
             "pid=",
             "name=",
             "(GPC 1, TPC ",
@@ -322,10 +325,16 @@ class KernelLogHostileProperties {
   void longAdversarialLinesAreReadInBoundedTime(
       @ForAll("adversarialFragments") List<String> fragments,
       @ForAll @IntRange(min = 0, max = 3) int prefix,
-      @ForAll @IntRange(min = 0, max = 2) int kind) {
+      @ForAll @IntRange(min = 0, max = 4) int kind) {
     String start =
         List.of("6,1,0,-;", "[ 1.000000] ", "Nov 02 11:20:31 h kernel: ", "").get(prefix)
-            + List.of(XID_HEAD + "145, ", XID_HEAD + "13, ", "NVRM: ").get(kind);
+            + List.of(
+                    XID_HEAD + "145, ",
+                    XID_HEAD + "13, ",
+                    XID_HEAD + "74, ",
+                    XID_HEAD + "154, ",
+                    "NVRM: ")
+                .get(kind);
     String filler = String.join("", fragments);
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 20; i++) {

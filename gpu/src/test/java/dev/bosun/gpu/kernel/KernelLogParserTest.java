@@ -1,6 +1,7 @@
 package dev.bosun.gpu.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.bosun.gpu.Fixtures;
 import dev.bosun.gpu.model.PciAddress;
@@ -90,7 +91,7 @@ class KernelLogParserTest {
         parse("[  12.000001] NVRM: Xid (PCI:0000:07:00): 62, 0cad(2d50) 00000000 00000000")
             .getFirst();
     assertThat(f.xid()).isEqualTo(62);
-    assertThat(f.detail()).isEqualTo(new XidDetail(null, null, null, null, null, null));
+    assertThat(f.detail()).isEqualTo(XidDetail.NONE);
   }
 
   @Test
@@ -248,6 +249,166 @@ class KernelLogParserTest {
     assertThat(faults).extracting(DriverFault::xid).containsExactly(48, 63, 64, 92, 94, 95);
     assertThat(faults.get(3).uptimeMicros()).isEqualTo(3_000_000L);
     assertThat(faults.get(5).uptimeMicros()).isEqualTo(4_500_000L);
+  }
+
+  /**
+   * journald exports and log shippers that cut the time and host off, as in NVIDIA's issue tracker.
+   */
+  @Test
+  void onlyTheKernelTagInFront() {
+    KernelLogParser parser = new KernelLogParser();
+    List<DriverFault> faults =
+        parse(
+            parser,
+            """
+        kernel: NVRM: Xid (PCI:0000:dc:00): 45, pid=1818990, name=python3, Ch 00000001 caused by previous Xid 149
+        kernel: [ 5123.004211] NVRM: Xid (PCI:0000:ed:00): 45, pid=1818992, name=python3, Ch 0000000c caused by previous Xid 145""");
+    assertThat(faults).extracting(DriverFault::xid).containsExactly(45, 45);
+    assertThat(faults.get(0).pci()).isEqualTo(PciAddress.of("0000:dc:00.0"));
+    assertThat(faults.get(0).detail().causedByXid()).isEqualTo(149);
+    assertThat(faults.get(1).uptimeMicros()).isEqualTo(5_123_004_211L);
+    assertThat(parser.counters().unparsed()).isZero();
+  }
+
+  /** {@code dmesg --decode}, with its ISO time ({@code --time-format iso}) or the uptime. */
+  @Test
+  void dmesgDecodeWithIsoTimeOrUptime() {
+    KernelLogParser parser = new KernelLogParser();
+    List<DriverFault> faults =
+        parse(
+            parser,
+            """
+        kern  :warn  : 2025-01-25T10:34:54,859532+00:00 NVRM: Xid (PCI:0000:2a:00): 120, GSP task exception
+        kern  :warn  : [ 5123.004211] NVRM: Xid (PCI:0000:2a:00): 154, GPU recovery action changed from 0x0 (None) to 0x1 (GPU Reset Required)
+        user  :warn  : 2025-01-25T10:34:55,000001+00:00 NVRM: Xid (PCI:0000:2a:00): 79, pid=1, name=x, GPU has fallen off the bus.""");
+    assertThat(faults).extracting(DriverFault::xid).containsExactly(120, 154);
+    assertThat(faults.get(1).uptimeMicros()).isEqualTo(5_123_004_211L);
+    assertThat(parser.counters().unparsed()).isEqualTo(1); // user space posing as the driver
+  }
+
+  /** dmesg and journalctl print the further lines of a multi-line record indented under it. */
+  @Test
+  void fallenOffTheBusWithIndentedContinuationLines() {
+    String dmesg =
+        """
+        [ 7001.100000] NVRM: The NVIDIA GPU 0000:3b:00.0
+                       NVRM: (PCI ID: 10de:2330) installed in this system has
+                       NVRM: fallen off the bus and is not responding to commands.""";
+    String decoded =
+        """
+        kern  :err   : [ 7001.100000] NVRM: The NVIDIA GPU 0000:3b:00.0
+                                      NVRM: (PCI ID: 10de:2330) installed in this system has
+                                      NVRM: fallen off the bus and is not responding to commands.""";
+    for (String log : List.of(dmesg, decoded)) {
+      KernelLogParser parser = new KernelLogParser();
+      assertThat(parse(parser, log))
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.xid()).isNull();
+                assertThat(f.pci()).isEqualTo(PciAddress.of("0000:3b:00.0"));
+                assertThat(f.uptimeMicros()).isEqualTo(7_001_100_000L);
+              });
+      assertThat(parser.counters().unparsed()).isZero();
+    }
+  }
+
+  /** The driver always writes the comma; the text after it may be empty. */
+  @Test
+  void aXidWithNothingAfterItsCode() {
+    assertThat(
+            parse(
+                "[ 1.0] NVRM: Xid (PCI:0000:18:00): 79, \n[ 1.0] NVRM: Xid (PCI:0000:18:00): 43,"))
+        .extracting(DriverFault::xid)
+        .containsExactly(79, 43);
+  }
+
+  @Test
+  void aPciAddressWithItsFunction() {
+    assertThat(
+            parse(
+                "[ 1.0] NVRM: Xid (PCI:0000:3b:00.0): 79, pid=1, name=x, GPU has fallen off the bus."))
+        .singleElement()
+        .satisfies(f -> assertThat(f.pci()).isEqualTo(PciAddress.of("0000:3b:00.0")));
+  }
+
+  /** A MIG GPU's Xid names its GPU and compute instance in the parenthesis (kernel_rc.c). */
+  @Test
+  void aXidAttributedToMigInstances() {
+    assertThat(
+            parse(
+                """
+        [ 1.0] NVRM: Xid (PCI:0000:3b:00 GPU-I:01 GPU-CI:00): 31, pid=7, name=python3, MMU Fault
+        [ 1.0] NVRM: Xid (PCI:0000:3b:00 GPU-I:02): 43, pid=8, name=python3, channel 0x00000003"""))
+        .extracting(DriverFault::xid, f -> f.pci().toString())
+        .containsExactly(tuple(31, "0000:3b:00.0"), tuple(43, "0000:3b:00.0"));
+  }
+
+  /**
+   * The nvidia-nvswitch driver's lines, from public logs (nvidia/nvtrust#124, gpud, dmesg --decode
+   * in gpud#338): the event line is a fault of the switch, the lines printed with it are not.
+   */
+  @Test
+  void nvswitchSxidsAreTheSwitchsFaults() {
+    KernelLogParser parser = new KernelLogParser();
+    List<DriverFault> faults =
+        parse(
+            parser,
+            """
+        [   38.174242] NVRM: loading NVIDIA UNIX Open Kernel Module for x86_64  570.195.03  Release Build  (dvs-builder@U22-I3-H04-03-1)  Sat Sep 20 00:47:16 UTC 2025
+        [   38.175561] nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, Data {0x0000002b, 0x0000002b, 0x00000000, 0x0000002b, 0x80005302, 0x00000000, 0x00000000, 0x00000000, 0x00000000}
+        [   38.178720] nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, Non-fatal, Link 44 Minion Link DLREQ interrupt
+        [   38.180708] nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, Severity 0 Engine instance 44 Sub-engine instance 00
+        [131453.740743] nvidia-nvswitch0: SXid (PCI:0000:00:00.0): 20034, Fatal, Link 30 LTSSM Fault Up
+        kern  :err   : 2025-01-25T10:34:54,859532+00:00 nvidia-nvswitch1: SXid (PCI:0000:84:00.0): 12028, Non-fatal, Link 61 egress non-posted PRIV error (First)""");
+    assertThat(faults)
+        .extracting(DriverFault::sxid)
+        .containsExactly(
+            new SwitchError(3, 22013, false, 44),
+            new SwitchError(0, 20034, true, 30),
+            new SwitchError(1, 12028, false, 61));
+    assertThat(faults).allSatisfy(f -> assertThat(f.fromSwitch()).isTrue());
+    assertThat(faults).allSatisfy(f -> assertThat(f.fellOffTheBus()).isFalse());
+    assertThat(faults).extracting(DriverFault::xid).containsOnlyNulls();
+    assertThat(faults.get(1).pci()).isEqualTo(PciAddress.of("0000:00:00.0"));
+    assertThat(faults.get(1).uptimeMicros()).isEqualTo(131_453_740_743L);
+    assertThat(parser.counters()).isEqualTo(new KernelLogParser.Counters(6, 0, 3));
+  }
+
+  @Test
+  void aCutOrForgedSxidIsCountedNeverGuessed() {
+    KernelLogParser parser = new KernelLogParser();
+    assertThat(
+            parse(
+                parser,
+                """
+        [ 1.0] nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 24
+        [ 1.0] nvidia-nvswitch0: SXid (PCI:0000:c3:0
+        [ 1.0] nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 0, Fatal, Link 1 x
+        [ 1.0] nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 24007, Fa
+        6,1,0,-;nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 24007, Fatal, Link 28 x
+        14,2,0,-;nvidia-nvswitch0: SXid (PCI:0000:c3:00.0): 24007, Fatal, Link 28 x
+        [ 1.0] nvidia-nvswitch0: probe of 0000:c3:00.0 succeeded"""))
+        .singleElement() // the kernel's own record; facility 1 (user) is refused
+        .satisfies(f -> assertThat(f.sequence()).isEqualTo(1));
+    assertThat(parser.counters().unparsed()).isEqualTo(5);
+  }
+
+  @Test
+  void xid74sLinkAndRegisters() {
+    DriverFault f =
+        parse(
+                "[449410.332316] NVRM: Xid (PCI:0003:00:00): 74, pid='<unknown>', name=<unknown>, NVLink: fatal error detected on link 14(0x0, 0x0, 0x10000, 0x0, 0x0, 0x0, 0x0)")
+            .getFirst();
+    assertThat(f.detail().nvlinkError())
+        .isEqualTo(new NvLinkError(14, List.of(0L, 0L, 0x10000L, 0L, 0L, 0L, 0L)));
+    assertThat(
+            parse(
+                    "[ 1.0] NVRM: Xid (PCI:0000:65:00): 74, pid=1, NVLink: fatal error detected on link 2")
+                .getFirst()
+                .detail()
+                .nvlinkError())
+        .isNull();
   }
 
   @Test
