@@ -34,7 +34,7 @@ final class GpuHealthyGate {
             "message":"Bosun GPU remediation is not running; the GPUs are assumed healthy","lastTransitionTime":"%s"}]}}"""
                 .formatted(
                     ConditionTypes.GPU_HEALTHY_GATE,
-                    Reasons.NO_FAULT_KNOWN,
+                    Reasons.NO_GPU_HEALTH_REPORTED,
                     Instant.now().truncatedTo(ChronoUnit.SECONDS));
         try {
           // Patching through resource(...) with the pod in hand: fabric8 would otherwise GET it

@@ -46,7 +46,12 @@ class CachedShapesTest {
             WorkloadObservation.POD_UNSCHEDULABLE,
             true),
         pod("Pending", ConditionTypes.GPU_HEALTHY_GATE, "False", null, true),
-        pod("Running", ConditionTypes.GPU_HEALTHY_GATE, "True", Reasons.NO_FAULT_KNOWN, true),
+        pod(
+            "Running",
+            ConditionTypes.GPU_HEALTHY_GATE,
+            "True",
+            Reasons.NO_GPU_HEALTH_REPORTED,
+            true),
         pod("Running", POD_READY, "True", null, false));
   }
 
