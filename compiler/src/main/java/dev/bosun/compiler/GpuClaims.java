@@ -21,8 +21,13 @@ import java.util.stream.Collectors;
 /**
  * How a GPU tier turns into a DRA ResourceClaimTemplate (or, without DRA, an extended resource).
  */
-final class GpuClaims {
-  static final String DRIVER = "gpu.nvidia.com";
+public final class GpuClaims {
+  /**
+   * NVIDIA's DRA driver: it names a GPU {@code gpu-<minor>} and a MIG instance {@code
+   * gpu-<minor>-mig-...}, in one pool per node named after the node.
+   */
+  public static final String DRIVER = "gpu.nvidia.com";
+
   static final String GPU_CLASS = "gpu.nvidia.com";
   static final String MIG_CLASS = "mig.nvidia.com";
   static final String DEVICE_PLUGIN_RESOURCE = "nvidia.com/gpu";

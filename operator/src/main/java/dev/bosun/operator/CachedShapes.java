@@ -65,8 +65,9 @@ final class CachedShapes {
   }
 
   /**
-   * Metadata (the Workload annotation, deletion timestamp), the readiness gates, the phase and the
-   * conditions: what the GPU readiness gate and the pending-pod reasons need.
+   * Metadata (the Workload annotation, deletion timestamp), the node, the readiness gates, the
+   * phase, the conditions and the names of the ResourceClaims: what the GPU readiness gate and the
+   * pending-pod reasons need.
    */
   static Pod pod(Pod pod) {
     withoutManagedFields(pod);
@@ -74,7 +75,10 @@ final class CachedShapes {
     pod.setSpec(
         spec == null
             ? null
-            : new PodSpecBuilder().withReadinessGates(spec.getReadinessGates()).build());
+            : new PodSpecBuilder()
+                .withNodeName(spec.getNodeName())
+                .withReadinessGates(spec.getReadinessGates())
+                .build());
     var status = pod.getStatus();
     pod.setStatus(
         status == null
@@ -82,6 +86,7 @@ final class CachedShapes {
             : new PodStatusBuilder()
                 .withPhase(status.getPhase())
                 .withConditions(status.getConditions())
+                .withResourceClaimStatuses(status.getResourceClaimStatuses())
                 .build());
     return pod;
   }

@@ -58,19 +58,22 @@ final class ChildChanges {
     return !view(now).equals(view(before));
   }
 
-  /** A new pod matters only when its GPU readiness gate has to be opened. */
+  /** A new pod matters only when its GPU readiness gate has to be set. */
   static boolean podAdded(Pod pod) {
-    return gateToOpen(pod);
+    return gateUnset(pod);
   }
 
-  /** A gate that still needs opening always matters; one that was just opened does not. */
+  /**
+   * A gate that is still unset always matters; one just set does not. Later changes of the gate
+   * follow the node's GpuNodeHealth, whose informer wakes the Workloads of the node's pods.
+   */
   static boolean pod(Pod now, Pod before) {
-    return gateToOpen(now) || !view(now).equals(view(before));
+    return gateUnset(now) || !view(now).equals(view(before));
   }
 
-  /** Whether the pod has the GPU readiness gate and it is not open yet (nor will be: deleting). */
-  static boolean gateToOpen(Pod pod) {
-    return pod.getMetadata().getDeletionTimestamp() == null && hasGate(pod) && !gateIsTrue(pod);
+  /** Whether the pod has the GPU readiness gate and it is not set yet (nor will be: deleting). */
+  static boolean gateUnset(Pod pod) {
+    return pod.getMetadata().getDeletionTimestamp() == null && hasGate(pod) && gate(pod).isEmpty();
   }
 
   static boolean hasGate(Pod pod) {
@@ -80,12 +83,16 @@ final class ChildChanges {
   }
 
   static boolean gateIsTrue(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(
-                c ->
-                    ConditionTypes.GPU_HEALTHY_GATE.equals(c.getType())
-                        && "True".equals(c.getStatus()));
+    return gate(pod).filter(c -> "True".equals(c.getStatus())).isPresent();
+  }
+
+  /** The pod's condition of the GPU readiness gate, once set. */
+  static Optional<PodCondition> gate(Pod pod) {
+    return pod.getStatus() == null
+        ? Optional.empty()
+        : pod.getStatus().getConditions().stream()
+            .filter(c -> ConditionTypes.GPU_HEALTHY_GATE.equals(c.getType()))
+            .findFirst();
   }
 
   private static DeploymentView view(Deployment deployment) {

@@ -1,21 +1,29 @@
 package dev.bosun.operator;
 
 import dev.bosun.api.v1alpha1.ConditionTypes;
-import dev.bosun.api.v1alpha1.Reasons;
+import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodResourceClaimStatus;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
- * Sets the {@code bosun.dev/gpu-healthy} readiness gate of GPU pods to True. A pod with a readiness
- * gate is Ready only when the gate's condition is True; until GPU remediation judges the GPUs, the
- * operator vouches for them so that GPU pods can serve at all.
+ * Keeps the {@code bosun.dev/gpu-healthy} readiness gate of GPU pods as {@link GpuGate} judges it
+ * from their node's {@link GpuNodeHealth}: a pod with a readiness gate is Ready only when the
+ * gate's condition is True, so a pod whose GPU fails leaves its Service's endpoints at once.
  */
 final class GpuHealthyGate {
   private final KubernetesClient client;
@@ -24,38 +32,91 @@ final class GpuHealthyGate {
     this.client = client;
   }
 
-  void open(Collection<Pod> pods) {
+  /**
+   * Sets the gate of every placed pod whose gate says something else than its node's report.
+   *
+   * @param healthOf the report of a node by name, or null when no agent reports it
+   */
+  void follow(Collection<Pod> pods, Function<String, GpuNodeHealth> healthOf) {
     for (Pod pod : pods) {
-      if (ChildChanges.gateToOpen(pod)) {
-        // A strategic merge patch merges pod conditions by type, leaving the kubelet's alone.
-        String patch =
-            """
-            {"status":{"conditions":[{"type":"%s","status":"True","reason":"%s",\
-            "message":"Bosun GPU remediation is not running; the GPUs are assumed healthy","lastTransitionTime":"%s"}]}}"""
-                .formatted(
-                    ConditionTypes.GPU_HEALTHY_GATE,
-                    Reasons.NO_FAULT_KNOWN,
-                    Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        try {
-          // Patching through resource(...) with the pod in hand: fabric8 would otherwise GET it
-          // first, and the operator needs no get on pods besides this.
-          Pod target =
-              new PodBuilder()
-                  .withNewMetadata()
-                  .withName(pod.getMetadata().getName())
-                  .withNamespace(pod.getMetadata().getNamespace())
-                  .endMetadata()
-                  .build();
-          client
-              .pods()
-              .resource(target)
-              .subresource("status")
-              .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != 404) { // a pod deleted meanwhile needs no gate
-            throw e;
-          }
-        }
+      String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+      // An unplaced pod is judged once placed: its update wakes the Workload while the gate is
+      // unset.
+      if (nodeName == null
+          || pod.getMetadata().getDeletionTimestamp() != null
+          || !ChildChanges.hasGate(pod)) {
+        continue;
+      }
+      GpuNodeHealth health = healthOf.apply(nodeName);
+      // Which GPUs the pod holds matters only when the node reports a fault.
+      List<String> devices =
+          GpuGate.reportsFault(health) ? GpuGate.devicesOn(nodeName, claimsOf(pod)) : List.of();
+      GpuGate.Verdict verdict = GpuGate.judge(nodeName, devices, health);
+      PodCondition gate = ChildChanges.gate(pod).orElse(null);
+      if (gate == null
+          || !verdict.status().equals(gate.getStatus())
+          || !Objects.equals(verdict.reason(), gate.getReason())
+          || !Objects.equals(verdict.message(), gate.getMessage())) {
+        patch(pod, verdict, gate);
+      }
+    }
+  }
+
+  private List<ResourceClaim> claimsOf(Pod pod) {
+    List<PodResourceClaimStatus> statuses =
+        pod.getStatus() == null ? List.of() : pod.getStatus().getResourceClaimStatuses();
+    return statuses.stream()
+        .map(PodResourceClaimStatus::getResourceClaimName)
+        .filter(Objects::nonNull)
+        .map(
+            name ->
+                client
+                    .resources(ResourceClaim.class)
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .withName(name)
+                    .get())
+        .filter(Objects::nonNull)
+        .toList();
+  }
+
+  private void patch(Pod pod, GpuGate.Verdict verdict, PodCondition before) {
+    // The transition time moves only with the status, as for any condition.
+    String since =
+        before != null && verdict.status().equals(before.getStatus())
+            ? before.getLastTransitionTime()
+            : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    // A strategic merge patch merges pod conditions by type, leaving the kubelet's alone.
+    String patch =
+        Serialization.asJson(
+            Map.of(
+                "status",
+                Map.of(
+                    "conditions",
+                    List.of(
+                        Map.of(
+                            "type", ConditionTypes.GPU_HEALTHY_GATE,
+                            "status", verdict.status(),
+                            "reason", verdict.reason(),
+                            "message", verdict.message(),
+                            "lastTransitionTime", since)))));
+    try {
+      // Patching through resource(...) with the pod in hand: fabric8 would otherwise GET it
+      // first, and the operator needs no get on pods besides this.
+      Pod target =
+          new PodBuilder()
+              .withNewMetadata()
+              .withName(pod.getMetadata().getName())
+              .withNamespace(pod.getMetadata().getNamespace())
+              .endMetadata()
+              .build();
+      client
+          .pods()
+          .resource(target)
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) { // a pod deleted meanwhile needs no gate
+        throw e;
       }
     }
   }

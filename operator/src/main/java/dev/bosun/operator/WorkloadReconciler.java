@@ -3,6 +3,7 @@ package dev.bosun.operator;
 import dev.bosun.api.v1alpha1.ChildReference;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
@@ -77,6 +78,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
 
   private InformerEventSource<Tier, Workload> tiers;
   private InformerEventSource<Environment, Workload> environments;
+  private InformerEventSource<GpuNodeHealth, Workload> gpuHealths;
 
   /**
    * @param desiredHash the compiled objects' hash
@@ -164,7 +166,27 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
                                 .collect(Collectors.toSet()))
                 .build(),
             context);
-    return List.of(deployments, jobs, pods, tiers, environments);
+    // A node's GPU report moves the readiness gates of the GPU pods on it (GpuHealthyGate); the
+    // agent rewrites it every heartbeat, so only changes of health pass.
+    gpuHealths =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(GpuNodeHealth.class, Workload.class)
+                .withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields))
+                .withOnUpdateFilter(GpuGate::healthChanged)
+                .withSecondaryToPrimaryMapper(
+                    (GpuNodeHealth health) ->
+                        pods.list(
+                                pod ->
+                                    ChildChanges.hasGate(pod)
+                                        && health
+                                            .getMetadata()
+                                            .getName()
+                                            .equals(pod.getSpec().getNodeName()))
+                            .flatMap(pod -> workloadOfPod(pod).stream())
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(deployments, jobs, pods, tiers, environments, gpuHealths);
   }
 
   static Set<ResourceID> workloadOfPod(Pod pod) {
@@ -215,7 +237,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
 
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
     if (tier != null && tier.getSpec().gpu() != null) {
-      gpuGate.open(pods);
+      gpuGate.follow(pods, node -> gpuHealths.get(new ResourceID(node)).orElse(null));
     }
     WorkloadStatus status =
         WorkloadObservation.status(

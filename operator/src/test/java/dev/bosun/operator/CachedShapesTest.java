@@ -46,7 +46,12 @@ class CachedShapesTest {
             WorkloadObservation.POD_UNSCHEDULABLE,
             true),
         pod("Pending", ConditionTypes.GPU_HEALTHY_GATE, "False", null, true),
-        pod("Running", ConditionTypes.GPU_HEALTHY_GATE, "True", Reasons.NO_FAULT_KNOWN, true),
+        pod(
+            "Running",
+            ConditionTypes.GPU_HEALTHY_GATE,
+            "True",
+            Reasons.NO_GPU_HEALTH_REPORTED,
+            true),
         pod("Running", POD_READY, "True", null, false));
   }
 
@@ -79,6 +84,10 @@ class CachedShapesTest {
     assertThat(cached.getSpec().getContainers()).isEmpty();
     assertThat(ChildChanges.hasGate(cached)).isEqualTo(ChildChanges.hasGate(full));
     assertThat(ChildChanges.gateIsTrue(cached)).isEqualTo(ChildChanges.gateIsTrue(full));
+    // Where the pod runs and which claims hold its GPUs: what its gate is judged by.
+    assertThat(cached.getSpec().getNodeName()).isEqualTo(full.getSpec().getNodeName());
+    assertThat(cached.getStatus().getResourceClaimStatuses())
+        .isEqualTo(full.getStatus().getResourceClaimStatuses());
     assertThat(WorkloadReconciler.workloadOfPod(cached))
         .isEqualTo(WorkloadReconciler.workloadOfPod(full))
         .isNotEmpty();
@@ -220,6 +229,10 @@ class CachedShapesTest {
             .withName("app")
             .withReady("Running".equals(phase))
             .endContainerStatus()
+            .addNewResourceClaimStatus()
+            .withName("gpu")
+            .withResourceClaimName("web-0-gpu-x7k2p")
+            .endResourceClaimStatus()
             .endStatus();
     if (gated) {
       builder.editSpec().addNewReadinessGate(ConditionTypes.GPU_HEALTHY_GATE).endSpec();

@@ -318,6 +318,12 @@ class ChildChangesTest {
             edit(NEW_GPU_POD, p -> withCondition(p, ConditionTypes.GPU_HEALTHY_GATE, "True", null)),
             false),
         Arguments.of(
+            "its GPU gate was closed: its node's GPU report, not the pod, wakes the Workload",
+            edit(NEW_GPU_POD, p -> withCondition(p, ConditionTypes.GPU_HEALTHY_GATE, "True", null)),
+            edit(
+                NEW_GPU_POD, p -> withCondition(p, ConditionTypes.GPU_HEALTHY_GATE, "False", null)),
+            false),
+        Arguments.of(
             "it is being deleted",
             NEW_POD,
             edit(

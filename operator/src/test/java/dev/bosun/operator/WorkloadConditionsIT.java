@@ -7,11 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bosun.api.testing.Workloads;
+import dev.bosun.api.v1alpha1.Condition;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.EnvironmentPolicies;
 import dev.bosun.api.v1alpha1.EnvironmentSpec;
 import dev.bosun.api.v1alpha1.EnvironmentSpecBuilder;
+import dev.bosun.api.v1alpha1.GpuDeviceHealth;
+import dev.bosun.api.v1alpha1.GpuHealthStatus;
+import dev.bosun.api.v1alpha1.GpuNodeHealth;
+import dev.bosun.api.v1alpha1.GpuNodeHealthSpec;
+import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.TierGpuBuilder;
@@ -24,17 +30,30 @@ import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The reasons a Workload's status gives when it cannot run, and the GPU readiness gate. */
+/**
+ * The reasons a Workload's status gives when it cannot run, and the GPU readiness gate following
+ * the node agent's report.
+ */
 @ExtendWith(LocalClusterExtension.class)
 class WorkloadConditionsIT {
   private static final String DIGEST_IMAGE =
@@ -217,6 +236,150 @@ class WorkloadConditionsIT {
             c ->
                 c.getType().equals(ConditionTypes.GPU_HEALTHY_GATE)
                     && c.getStatus().equals("True"));
+  }
+
+  @Test
+  void aPodLeavesItsServiceWhileAGpuItHoldsIsUnhealthyAndComesBack(KubernetesClient client) {
+    client.resource(Workloads.inference("chat", "gpu-m", 2, DIGEST_IMAGE)).create();
+    awaitStatus(client, "chat", w -> is(w, ConditionTypes.READY, "True", null));
+    List<Pod> pods = client.pods().withLabel(Labels.WORKLOAD, "chat").list().getItems();
+    Pod sick = pods.getFirst();
+    Pod other = pods.getLast();
+    String node = sick.getSpec().getNodeName();
+    String device = nvidiaDevice(client, sick);
+    int index = Integer.parseInt(device.substring("gpu-".length()));
+    cleanups.add(() -> admin.resources(GpuNodeHealth.class).withName(node).delete());
+
+    report(node, index, GpuHealthStatus.Unhealthy);
+
+    awaitGate(client, sick, "False", Reasons.GPU_UNHEALTHY);
+    assertThat(gate(client, sick).getMessage()).contains(device, "Xid 79");
+    awaitEndpointReady(client, sick, false);
+    // The other pod holds another GPU, of this node or another: it keeps serving.
+    awaitEndpointReady(client, other, true);
+    assertThat(gate(client, other).getStatus()).isEqualTo("True");
+
+    report(node, index, GpuHealthStatus.Healthy);
+
+    awaitGate(client, sick, "True", Reasons.GPUS_HEALTHY);
+    awaitEndpointReady(client, sick, true);
+  }
+
+  /** The NVIDIA device the pod's claim holds on its node. */
+  private static String nvidiaDevice(KubernetesClient client, Pod pod) {
+    String claim = pod.getStatus().getResourceClaimStatuses().getFirst().getResourceClaimName();
+    return admin
+        .resources(ResourceClaim.class)
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(claim)
+        .get()
+        .getStatus()
+        .getAllocation()
+        .getDevices()
+        .getResults()
+        .getFirst()
+        .getDevice();
+  }
+
+  /**
+   * Publishes what the node agent would: every GPU of the node's ResourceSlice healthy but the one
+   * given, in the given health.
+   */
+  private static void report(String node, int index, GpuHealthStatus health) {
+    List<GpuDeviceHealth> gpus =
+        admin
+            .resources(ResourceSlice.class)
+            .withField("spec.nodeName", node)
+            .list()
+            .getItems()
+            .stream()
+            .flatMap(slice -> slice.getSpec().getDevices().stream())
+            .map(d -> Integer.parseInt(d.getName().substring("gpu-".length())))
+            .map(
+                i ->
+                    i == index && health == GpuHealthStatus.Unhealthy
+                        ? gpu(i, GpuHealthStatus.Unhealthy, "Xid 79: the GPU fell off the bus")
+                        : gpu(i, GpuHealthStatus.Healthy, null))
+            .toList();
+    boolean healthy = health == GpuHealthStatus.Healthy;
+    var report = new GpuNodeHealth();
+    report.setMetadata(new ObjectMetaBuilder().withName(node).build());
+    report.setSpec(new GpuNodeHealthSpec(node));
+    if (admin.resources(GpuNodeHealth.class).withName(node).get() == null) {
+      admin.resource(report).create();
+    }
+    report.setStatus(
+        new GpuNodeHealthStatus(
+            null,
+            List.of(
+                new Condition(
+                    ConditionTypes.GPU_HEALTHY,
+                    healthy ? "True" : "False",
+                    null,
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                    healthy ? Reasons.GPUS_HEALTHY : Reasons.GPU_UNHEALTHY,
+                    healthy ? "Every GPU is healthy" : "GPU " + index + ": Xid 79")),
+            Instant.now().toString(),
+            "simulated",
+            null,
+            null,
+            gpus,
+            null,
+            null));
+    admin
+        .resources(GpuNodeHealth.class)
+        .withName(node)
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            Serialization.asJson(Map.of("status", report.getStatus())));
+  }
+
+  private static GpuDeviceHealth gpu(int index, GpuHealthStatus health, String reason) {
+    return new GpuDeviceHealth(
+        index, "GPU-it-" + index, null, null, true, health, reason, null, null, null, null, null);
+  }
+
+  private static PodCondition gate(KubernetesClient client, Pod pod) {
+    return client
+        .pods()
+        .withName(pod.getMetadata().getName())
+        .get()
+        .getStatus()
+        .getConditions()
+        .stream()
+        .filter(c -> c.getType().equals(ConditionTypes.GPU_HEALTHY_GATE))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static void awaitGate(KubernetesClient client, Pod pod, String status, String reason) {
+    await(pod.getMetadata().getName() + "'s GPU gate " + status)
+        .atMost(ClusterWorkloads.CONVERGE)
+        .until(
+            () -> gate(client, pod),
+            c -> c.getStatus().equals(status) && c.getReason().equals(reason));
+  }
+
+  private static void awaitEndpointReady(KubernetesClient client, Pod pod, boolean ready) {
+    await(pod.getMetadata().getName() + "'s endpoint ready=" + ready)
+        .atMost(ClusterWorkloads.CONVERGE)
+        .until(
+            () ->
+                client
+                    .resources(EndpointSlice.class)
+                    .withLabel("kubernetes.io/service-name", "chat")
+                    .list()
+                    .getItems()
+                    .stream()
+                    .flatMap(slice -> slice.getEndpoints().stream())
+                    .filter(
+                        e ->
+                            e.getTargetRef() != null
+                                && pod.getMetadata().getName().equals(e.getTargetRef().getName()))
+                    .map(e -> e.getConditions().getReady())
+                    .toList(),
+            readiness -> readiness.equals(List.of(ready)));
   }
 
   @Test

@@ -27,11 +27,11 @@ class PurityTest {
                 .or(
                     belongToAnyOf(
                         WorkloadObservation.class, Conditions.class, EnvironmentObjects.class))
-                // Package-private decisions, by name: which child changes wake a Workload, and
-                // what the node agent knows and writes.
+                // Package-private decisions, by name: which child changes wake a Workload, what a
+                // GPU pod's readiness gate says, and what the node agent knows and writes.
                 .or(
                     nameMatching(
-                        "dev\\.bosun\\.(operator\\.ChildChanges"
+                        "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate)"
                             + "|agent\\.(Publication|NodeKnowledge|AgentView))(\\$.*)?"))
                 .as(
                     "are the compiler, GPU classification, the status functions or the agent's"

@@ -86,8 +86,21 @@ public final class Reasons {
 
   // The GPU readiness gate of a pod.
 
-  /** The gate is True: no fault of the pod's GPUs is known (set until GPU remediation runs). */
-  public static final String NO_FAULT_KNOWN = "NoFaultKnown";
+  // The gate is True with GPUS_HEALTHY when the node agent reports the pod's GPUs healthy or
+  // degraded; False with GPU_UNHEALTHY when one of them is unhealthy or gone, the message naming
+  // it.
+
+  /**
+   * The gate is False: the node's GpuHealthy condition is False and which GPUs the pod holds is not
+   * known (its ResourceClaims are not allocated or cannot be read).
+   */
+  public static final String NODE_GPU_UNHEALTHY = "NodeGpuUnhealthy";
+
+  /**
+   * The gate is True: no node agent reports the node's GPUs, so they are assumed healthy; clusters
+   * without the agent still serve.
+   */
+  public static final String NO_GPU_HEALTH_REPORTED = "NoGpuHealthReported";
 
   // BreakerTripped of a GpuHealthPolicy, written by the operator.
 
