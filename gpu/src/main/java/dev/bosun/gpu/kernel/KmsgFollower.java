@@ -2,6 +2,7 @@ package dev.bosun.gpu.kernel;
 
 import dev.bosun.gpu.model.PciAddress;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -20,15 +21,19 @@ public final class KmsgFollower {
 
   static final int SAVE_EVERY = 512;
 
-  /** Counts since this follower started. */
-  public record Progress(long records, long skipped, long faults, long lost, long unparsed) {}
+  /**
+   * Counts since this follower started; {@code unsavedCheckpoints} counts saves of the cursor that
+   * failed (a full or read-only state disk), each retried at the next record.
+   */
+  public record Progress(
+      long records, long skipped, long faults, long lost, long unparsed, long unsavedCheckpoints) {}
 
   private final KmsgRecordSource source;
   private final KmsgCursorStore store;
   private final KernelLogParser parser = new KernelLogParser();
   private final Consumer<DriverFault> sink;
   private KmsgCursor cursor;
-  private long records, skipped, faults, lost, sinceSave;
+  private long records, skipped, faults, lost, sinceSave, unsavedCheckpoints;
 
   public KmsgFollower(
       KmsgRecordSource source, KmsgCursorStore store, String bootId, Consumer<DriverFault> sink) {
@@ -64,14 +69,23 @@ public final class KmsgFollower {
     return progress();
   }
 
-  /** Saves the cursor now (on shutdown). */
+  /**
+   * Saves the cursor now (on shutdown). A cursor that cannot be saved never stops the reading: the
+   * faults were handed to the sink already, and the cost of a stale cursor is a fault delivered
+   * twice after a restart, which the sink can drop by its sequence number.
+   */
   public void checkpoint() {
-    store.save(cursor);
-    sinceSave = 0;
+    try {
+      store.save(cursor);
+      sinceSave = 0;
+    } catch (UncheckedIOException e) {
+      unsavedCheckpoints++;
+    }
   }
 
   public Progress progress() {
-    return new Progress(records, skipped, faults, lost, parser.counters().unparsed());
+    return new Progress(
+        records, skipped, faults, lost, parser.counters().unparsed(), unsavedCheckpoints);
   }
 
   private void handle(String record) {

@@ -82,6 +82,27 @@ class KmsgFollowerTest {
   }
 
   @Test
+  void aCursorThatCannotBeSavedNeitherStopsTheReadingNorLosesAFault(@TempDir Path dir)
+      throws IOException {
+    RingBuffer kmsg = new RingBuffer();
+    kmsg.log(xid(13));
+    kmsg.log("usb 1-1: new device");
+    kmsg.log(xid(31));
+    // A file where the cursor's directory should be: every save fails, as on a full disk.
+    Path notADirectory = Files.writeString(dir.resolve("state"), "");
+    KmsgCursorStore store = new KmsgCursorStore(notADirectory.resolve("kmsg.cursor"));
+    List<Integer> codes = new ArrayList<>();
+
+    KmsgFollower follower = new KmsgFollower(kmsg.open(), store, BOOT, f -> codes.add(f.xid()));
+    KmsgFollower.Progress progress = follower.pump(Long.MAX_VALUE);
+
+    assertThat(codes).containsExactly(13, 31);
+    assertThat(progress.records()).isEqualTo(3);
+    assertThat(progress.unsavedCheckpoints()).isEqualTo(2);
+    assertThat(follower.cursor().lastSequence()).as("the cursor in memory moves on").isEqualTo(102);
+  }
+
+  @Test
   void manyRestartsInARowDeliverEachFaultOnce(@TempDir Path dir) throws IOException {
     RingBuffer kmsg = new RingBuffer();
     for (int i = 0; i < 40; i++) kmsg.log(i % 3 == 0 ? xid(100 + i) : "noise " + i);
