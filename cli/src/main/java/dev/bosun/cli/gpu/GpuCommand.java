@@ -7,11 +7,7 @@ import dev.bosun.gpu.explain.Explain;
 import dev.bosun.gpu.inspect.Inspect;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,7 +52,7 @@ public final class GpuCommand {
       String name = file == null ? "-" : file;
       PrintWriter err = spec.commandLine().getErr();
       Explain.Summary summary;
-      try (Reader in = lenientUtf8(InputFiles.open(name))) {
+      try (InputStream in = InputFiles.open(name)) {
         summary =
             Explain.run(
                 in, spec.commandLine().getOut(), XidClassifier.withDefaults(), Instant.EPOCH);
@@ -78,16 +74,6 @@ public final class GpuCommand {
             summary.unparsed(), summary.lines());
       }
       return ExitCodes.OK;
-    }
-
-    /** Bytes that are not UTF-8 (binary junk in a log) become U+FFFD and are counted, not fatal. */
-    private static Reader lenientUtf8(InputStream in) {
-      return new InputStreamReader(
-          in,
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPLACE)
-              .onUnmappableCharacter(CodingErrorAction.REPLACE));
     }
   }
 

@@ -48,6 +48,21 @@ public final class Explain {
   private Explain() {}
 
   /**
+   * {@link #run(Reader, Writer, XidClassifier, Instant)} over bytes: bytes that are not UTF-8
+   * (binary junk in a log) become U+FFFD, and their line is counted as unparsed, not fatal. {@code
+   * in} is not closed.
+   */
+  public static Summary run(InputStream in, Writer out, XidClassifier classifier, Instant base)
+      throws IOException {
+    CharsetDecoder lenientUtf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    return run(new InputStreamReader(in, lenientUtf8), out, classifier, base);
+  }
+
+  /**
    * Reads {@code in} to its end, a line at a time (at most {@link KernelLogParser#MAX_LINE_CHARS}
    * held), and writes each fault as it is found. No line ends the run: what the parser cannot read
    * is counted in the summary. Neither stream is closed; {@code out} is flushed, also when reading
@@ -109,17 +124,11 @@ public final class Explain {
         return ExitCodes.INVALID_INPUT;
       }
     }
-    // Bytes that are not UTF-8 become U+FFFD: the line is counted as unparsed, not fatal.
-    CharsetDecoder utf8 =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPLACE)
-            .onUnmappableCharacter(CodingErrorAction.REPLACE);
     Writer out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8));
     Summary s;
     try (InputStream file = opened) {
       InputStream in = file != null ? file : stdin;
-      s = run(new InputStreamReader(in, utf8), out, XidClassifier.withDefaults(), Instant.EPOCH);
+      s = run(in, out, XidClassifier.withDefaults(), Instant.EPOCH);
     } catch (IOException e) {
       stderr.println("explain: reading " + name + " failed: " + e.getMessage());
       return ExitCodes.FAILED;
