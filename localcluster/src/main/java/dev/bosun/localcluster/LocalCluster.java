@@ -304,6 +304,13 @@ public final class LocalCluster {
                 // measure the disk rather than Kubernetes.
                 "--extra-args",
                 "etcd=unsafe-no-fsync=true",
+                // GPU quarantine taints one device with a DeviceTaintRule: on 1.36 the rule's API
+                // (resource.k8s.io/v1beta2) and its feature gate are beta and off by default; both
+                // are GA in 1.37. Device taints themselves (and the eviction controller) are on.
+                "--kube-feature-gates",
+                "DRADeviceTaintRules=true",
+                "--kube-runtime-config",
+                "resource.k8s.io/v1beta2=true",
                 "--wait",
                 "2m",
                 "--timeout",
