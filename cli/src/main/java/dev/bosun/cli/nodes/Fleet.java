@@ -1,6 +1,7 @@
 package dev.bosun.cli.nodes;
 
 import dev.bosun.api.v1alpha1.GpuDeviceHealth;
+import dev.bosun.api.v1alpha1.GpuQuarantine;
 import java.util.List;
 
 /**
@@ -61,7 +62,7 @@ public record Fleet(
       String name, boolean bosun, String driver, String pool, String device, Taint taint) {
 
     boolean selects(Device d) {
-      return (driver == null || driver.equals(FleetReader.DRIVER))
+      return (driver == null || driver.equals(GpuQuarantine.DRIVER))
           && (pool == null || pool.equals(d.node()))
           && (device == null || device.equals(d.name()));
     }

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * DeviceTaintRules), never a request per node, so a thousand nodes cost five requests.
  */
 public final class FleetReader {
-  static final String DRIVER = GpuQuarantine.DRIVER;
+  private static final String DRIVER = GpuQuarantine.DRIVER;
 
   private FleetReader() {}
 
