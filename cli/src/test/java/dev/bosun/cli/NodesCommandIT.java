@@ -13,8 +13,8 @@ import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
 import dev.bosun.api.v1alpha1.GpuQuarantine;
 import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.testkit.LocalClusterExtension;
+import dev.bosun.testkit.QuarantineRules;
 import dev.bosun.testkit.SharedCluster;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -78,8 +78,9 @@ class NodesCommandIT {
     List<String> devices = sliceDevices(admin, node).stream().map(d -> d.getName()).toList();
     int sickIndex = (heldIndex + 1) % devices.size();
     report(admin, node, devices.size(), sickIndex);
-    String rule = GpuQuarantine.RULE_NAME_PREFIX + node + "-" + held.getDevice();
-    quarantine(admin, rule, node, held.getDevice());
+    // NoSchedule: the holder keeps its GPU, and the rule shows beside it.
+    String rule = QuarantineRules.create(admin, node, held.getDevice(), "Xid79", "NoSchedule");
+    cleanups.add(() -> QuarantineRules.delete(admin, rule));
     // PreferNoSchedule: shown like any effect, and keeps no other test's pod off the node.
     taint(admin, node, new Taint("PreferNoSchedule", GpuQuarantine.TAINT_KEY, null, "Xid79"));
 
@@ -246,45 +247,6 @@ class NodesCommandIT {
                         gpus,
                         null,
                         null))));
-  }
-
-  private void quarantine(KubernetesClient admin, String name, String node, String device) {
-    admin
-        .resource(
-            new GenericKubernetesResourceBuilder()
-                .withApiVersion(GpuQuarantine.RULE_API_VERSION)
-                .withKind(GpuQuarantine.RULE_KIND)
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(
-                    Map.of(
-                        GpuQuarantine.MANAGED_BY_LABEL,
-                        GpuQuarantine.MANAGED_BY,
-                        GpuQuarantine.NODE_LABEL,
-                        node))
-                .endMetadata()
-                .withAdditionalProperties(
-                    Map.of(
-                        "spec",
-                        Map.of(
-                            "deviceSelector",
-                            Map.of("driver", GpuQuarantine.DRIVER, "pool", node, "device", device),
-                            "taint",
-                            Map.of(
-                                "key",
-                                GpuQuarantine.TAINT_KEY,
-                                "value",
-                                "Xid79",
-                                "effect",
-                                "NoSchedule"))))
-                .build())
-        .create();
-    cleanups.add(
-        () ->
-            admin
-                .genericKubernetesResources(GpuQuarantine.RULE_API_VERSION, GpuQuarantine.RULE_KIND)
-                .withName(name)
-                .delete());
   }
 
   private void taint(KubernetesClient admin, String node, Taint taint) {

@@ -7,15 +7,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.ConditionTypes;
-import dev.bosun.api.v1alpha1.GpuQuarantine;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.compiler.Labels;
 import dev.bosun.testkit.LocalClusterExtension;
+import dev.bosun.testkit.QuarantineRules;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.SimulatedJobs;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
@@ -26,7 +24,6 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
@@ -52,10 +49,7 @@ class TrainingOnHealthyGpuIT {
   @AfterEach
   void deleteRule() {
     if (ruleName != null) {
-      admin
-          .genericKubernetesResources(GpuQuarantine.RULE_API_VERSION, GpuQuarantine.RULE_KIND)
-          .withName(ruleName)
-          .delete();
+      QuarantineRules.delete(admin, ruleName);
     }
   }
 
@@ -67,7 +61,9 @@ class TrainingOnHealthyGpuIT {
     DeviceRequestAllocationResult held = device(client, first);
     var seen = new ConcurrentLinkedQueue<Pod>();
     try (Watch ignored = client.pods().withName(first.getMetadata().getName()).watch(into(seen))) {
-      quarantine(held.getPool(), held.getDevice());
+      // Bosun's quarantine of the GPU, moving the pods off it.
+      ruleName =
+          QuarantineRules.create(admin, held.getPool(), held.getDevice(), "Xid79", "NoExecute");
 
       Pod second = awaitRunningPod(client, first.getMetadata().getUid());
 
@@ -96,40 +92,6 @@ class TrainingOnHealthyGpuIT {
     JobStatus done = job(client).getStatus();
     assertThat(done.getSucceeded()).isEqualTo(1);
     assertThat(Objects.requireNonNullElse(done.getFailed(), 0)).isZero();
-  }
-
-  /** The DeviceTaintRule Bosun's quarantine makes, with the NoExecute effect. */
-  private void quarantine(String node, String device) {
-    ruleName = GpuQuarantine.RULE_NAME_PREFIX + node + "-" + device;
-    GenericKubernetesResource rule =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion(GpuQuarantine.RULE_API_VERSION)
-            .withKind(GpuQuarantine.RULE_KIND)
-            .withNewMetadata()
-            .withName(ruleName)
-            .withLabels(
-                Map.of(
-                    GpuQuarantine.MANAGED_BY_LABEL,
-                    GpuQuarantine.MANAGED_BY,
-                    GpuQuarantine.NODE_LABEL,
-                    node))
-            .endMetadata()
-            .withAdditionalProperties(
-                Map.of(
-                    "spec",
-                    Map.of(
-                        "deviceSelector",
-                        Map.of("driver", GpuQuarantine.DRIVER, "pool", node, "device", device),
-                        "taint",
-                        Map.of(
-                            "key",
-                            GpuQuarantine.TAINT_KEY,
-                            "value",
-                            "Xid79",
-                            "effect",
-                            "NoExecute"))))
-            .build();
-    admin.resource(rule).create();
   }
 
   /** The Workload's running pod, other than the one with the given uid. */
