@@ -71,8 +71,10 @@ public final class FleetTable {
     for (String[] row : rows) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < row.length; i++) {
-        line.append(
-            i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+        line.append(row[i]);
+        if (i < row.length - 1) {
+          line.repeat(' ', widths[i] + 2 - row[i].length());
+        }
       }
       out.append(line.toString().stripTrailing()).append('\n');
     }

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** The fleet as {@code bosun nodes} shows it, from what was read: a pure function. */
 public final class FleetView {
@@ -43,15 +44,27 @@ public final class FleetView {
         fleet.reports().stream()
             .collect(toMap(Fleet.HealthReport::node, Function.identity(), (a, b) -> a));
     Map<String, List<PodRef>> pods = podsByDevice(fleet.claims());
+    // Rules by the pool they select, so that a thousand quarantined GPUs are not each tried
+    // against every device; a rule without a pool selects in every pool.
+    Map<String, List<Fleet.TaintRule>> rulesByPool =
+        fleet.rules().stream()
+            .filter(rule -> rule.pool() != null)
+            .collect(groupingBy(Fleet.TaintRule::pool));
+    List<Fleet.TaintRule> everyPool =
+        fleet.rules().stream().filter(rule -> rule.pool() == null).toList();
     List<NodeReport> result = new ArrayList<>();
     devicesByNode.keySet().stream()
         .sorted()
         .forEach(
             node -> {
               Fleet.HealthReport report = reports.get(node);
+              List<Fleet.TaintRule> rules =
+                  Stream.concat(
+                          rulesByPool.getOrDefault(node, List.of()).stream(), everyPool.stream())
+                      .toList();
               List<GpuReport> gpus =
                   devicesByNode.get(node).stream()
-                      .map(d -> gpu(d, report, fleet.rules(), pods))
+                      .map(d -> gpu(d, report, rules, pods))
                       .sorted(
                           Comparator.comparing(
                                   GpuReport::index, Comparator.nullsLast(Comparator.naturalOrder()))
