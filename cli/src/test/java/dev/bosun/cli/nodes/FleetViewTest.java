@@ -83,12 +83,13 @@ class FleetViewTest {
                             "gpu-1",
                             "NoExecute"),
                         rule("drain-b", false, null, "b", null, "NoSchedule"),
-                        rule("other-driver", false, "mig.example.com", null, null, "NoExecute"))),
+                        rule("other-driver", false, "mig.example.com", null, null, "NoExecute"),
+                        rule("every-gpu", false, GpuQuarantine.DRIVER, null, null, "None"))),
                 null,
                 List.of(
-                    "a reported=false node=- | 0 gpu-0 unreported - q=[] pods=[]",
-                    "a reported=false node=- | 1 gpu-1 unreported - q=[bosun-gpu-a-gpu-1 bosun NoExecute] pods=[]",
-                    "b reported=false node=- | 0 gpu-0 unreported - q=[drain-b NoSchedule] pods=[]")),
+                    "a reported=false node=- | 0 gpu-0 unreported - q=[every-gpu None] pods=[]",
+                    "a reported=false node=- | 1 gpu-1 unreported - q=[bosun-gpu-a-gpu-1 bosun NoExecute, every-gpu None] pods=[]",
+                    "b reported=false node=- | 0 gpu-0 unreported - q=[drain-b NoSchedule, every-gpu None] pods=[]")),
             new Case(
                 "the node's bosun.dev/gpu-unhealthy taint, not its other taints",
                 fleet(
