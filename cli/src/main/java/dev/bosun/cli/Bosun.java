@@ -7,6 +7,7 @@ import dev.bosun.cli.deploy.PromoteCommand;
 import dev.bosun.cli.deploy.StatusCommand;
 import dev.bosun.cli.dev.DevCommand;
 import dev.bosun.cli.gpu.GpuCommand;
+import dev.bosun.cli.nodes.NodesCommand;
 import dev.bosun.cli.operator.OperatorCommand;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.gpu.ExitCodes;
@@ -30,6 +31,7 @@ public final class Bosun {
           "tiers",
           "deploy",
           "status",
+          "nodes",
           "promote",
           "delete",
           "operator",
@@ -46,6 +48,7 @@ public final class Bosun {
       case "tiers" -> new TiersCommand();
       case "deploy" -> new DeployCommand();
       case "status" -> new StatusCommand();
+      case "nodes" -> new NodesCommand();
       case "promote" -> new PromoteCommand();
       case "delete" -> new DeleteCommand();
       case "operator" -> new OperatorCommand();

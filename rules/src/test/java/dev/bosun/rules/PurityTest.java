@@ -28,11 +28,13 @@ class PurityTest {
                     belongToAnyOf(
                         WorkloadObservation.class, Conditions.class, EnvironmentObjects.class))
                 // Package-private decisions, by name: which child changes wake a Workload, what a
-                // GPU pod's readiness gate says, and what the node agent knows and writes.
+                // GPU pod's readiness gate says, what the node agent knows and writes, and what
+                // `bosun nodes` shows of what it read.
                 .or(
                     nameMatching(
                         "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate)"
-                            + "|agent\\.(Publication|NodeKnowledge|AgentView))(\\$.*)?"))
+                            + "|agent\\.(Publication|NodeKnowledge|AgentView)"
+                            + "|cli\\.nodes\\.(Fleet|FleetReport|FleetView|FleetTable))(\\$.*)?"))
                 .as(
                     "are the compiler, GPU classification, the status functions or the agent's"
                         + " decisions, or Bosun code they use"))

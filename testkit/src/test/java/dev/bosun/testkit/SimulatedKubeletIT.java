@@ -12,14 +12,18 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -101,6 +105,66 @@ class SimulatedKubeletIT {
             .getTerminated();
     assertThat(terminated.getExitCode()).isEqualTo(3);
     assertThat(client.resource(pod).get().getStatus().getPhase()).isEqualTo("Failed");
+  }
+
+  @Test
+  void aDisruptedJobPodEndsFailedAndIsReplacedWithoutSpendingTheJobsRetries(
+      KubernetesClient client) {
+    Job job = job("disrupted");
+    // As the compiler's Jobs do: a pod that was disrupted did nothing wrong.
+    job.getSpec()
+        .setPodFailurePolicy(
+            new PodFailurePolicyBuilder()
+                .addNewRule()
+                .withAction("Ignore")
+                .addNewOnPodCondition()
+                .withType("DisruptionTarget")
+                .withStatus("True")
+                .endOnPodCondition()
+                .endRule()
+                .build());
+    client.resource(job).create();
+    Pod first = awaitRunningPod(client, "job-name", "disrupted");
+
+    // What an eviction does: the condition, then the deletion. The kubelet's part ends the pod
+    // as Failed, so that the Job, which replaces only terminal pods, can replace it. (Without a
+    // transition time the disruption controller finds the condition stale and sets it False.)
+    client
+        .pods()
+        .withName(first.getMetadata().getName())
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.STRATEGIC_MERGE),
+            """
+            {"status":{"conditions":[{"type":"DisruptionTarget","status":"True","reason":"EvictionByTest",
+              "lastTransitionTime":"%s"}]}}"""
+                .formatted(Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+    client.resource(first).delete();
+
+    Pod second =
+        await("a replacement pod")
+            .atMost(CONVERGE)
+            .until(
+                () ->
+                    client.pods().withLabel("job-name", "disrupted").list().getItems().stream()
+                        .filter(pod -> "Running".equals(pod.getStatus().getPhase()))
+                        .filter(
+                            pod -> !pod.getMetadata().getUid().equals(first.getMetadata().getUid()))
+                        .findFirst()
+                        .orElse(null),
+                pod -> pod != null);
+    await("the disrupted pod gone")
+        .atMost(CONVERGE)
+        .until(() -> client.resource(first).get() == null);
+    var status = client.resources(Job.class).withName("disrupted").get().getStatus();
+    assertThat(status.getFailed()).isNull();
+
+    SimulatedJobs.exit(client, second, 0);
+    await("the Job completes")
+        .atMost(CONVERGE)
+        .until(
+            () ->
+                jobCondition(client.resources(Job.class).withName("disrupted").get(), "Complete"));
   }
 
   /** A one-replica Deployment with the given readiness gates, behind a Service of its name. */
@@ -203,7 +267,7 @@ class SimulatedKubeletIT {
                     .list()
                     .getItems()
                     .stream()
-                    .flatMap(slice -> slice.getEndpoints().stream())
+                    .flatMap(slice -> Stream.ofNullable(slice.getEndpoints()).flatMap(List::stream))
                     .map(Endpoint::getConditions)
                     .toList(),
             conditions ->

@@ -21,7 +21,7 @@ public final class ClusterOptions {
       description = "The kubeconfig to use; fabric8's default resolution when absent.")
   Path kubeconfig;
 
-  KubernetesClient client() {
+  public KubernetesClient client() {
     if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
       throw new UserError("--kubeconfig: cannot read " + kubeconfig);
     }

@@ -1,0 +1,59 @@
+package dev.bosun.testkit;
+
+import dev.bosun.api.v1alpha1.GpuQuarantine;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+
+/**
+ * Bosun's per-GPU quarantine as tests make it by hand: the DeviceTaintRule the quarantine contract
+ * names, labels and selects ({@link GpuQuarantine}). fabric8 has no model of
+ * resource.k8s.io/v1beta2, hence a generic resource.
+ */
+public final class QuarantineRules {
+  private QuarantineRules() {}
+
+  /** Creates the rule tainting {@code device} of {@code node}; returns its name. */
+  public static String create(
+      KubernetesClient admin, String node, String device, String faultClass, String effect) {
+    String name = GpuQuarantine.RULE_NAME_PREFIX + node + "-" + device;
+    GenericKubernetesResource rule =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion(GpuQuarantine.RULE_API_VERSION)
+            .withKind(GpuQuarantine.RULE_KIND)
+            .withNewMetadata()
+            .withName(name)
+            .withLabels(
+                Map.of(
+                    GpuQuarantine.MANAGED_BY_LABEL,
+                    GpuQuarantine.MANAGED_BY,
+                    GpuQuarantine.NODE_LABEL,
+                    node))
+            .endMetadata()
+            .withAdditionalProperties(
+                Map.of(
+                    "spec",
+                    Map.of(
+                        "deviceSelector",
+                        Map.of("driver", GpuQuarantine.DRIVER, "pool", node, "device", device),
+                        "taint",
+                        Map.of(
+                            "key",
+                            GpuQuarantine.TAINT_KEY,
+                            "value",
+                            faultClass,
+                            "effect",
+                            effect))))
+            .build();
+    admin.resource(rule).create();
+    return name;
+  }
+
+  public static void delete(KubernetesClient admin, String name) {
+    admin
+        .genericKubernetesResources(GpuQuarantine.RULE_API_VERSION, GpuQuarantine.RULE_KIND)
+        .withName(name)
+        .delete();
+  }
+}
