@@ -28,10 +28,11 @@ class PurityTest {
                     belongToAnyOf(
                         WorkloadObservation.class, Conditions.class, EnvironmentObjects.class))
                 // Package-private decisions, by name: which child changes wake a Workload, what a
-                // GPU pod's readiness gate says, and what the node agent knows and writes.
+                // GPU pod's readiness gate says, what the cluster quarantines, and what the node
+                // agent knows and writes.
                 .or(
                     nameMatching(
-                        "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate)"
+                        "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|QuarantinePlan|QuarantinePolicy|Quarantine)"
                             + "|agent\\.(Publication|NodeKnowledge|AgentView))(\\$.*)?"))
                 .as(
                     "are the compiler, GPU classification, the status functions or the agent's"
