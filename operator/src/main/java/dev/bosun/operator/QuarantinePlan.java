@@ -88,15 +88,19 @@ final class QuarantinePlan {
 
   /**
    * @param policy the GpuHealthPolicy, or null when there is none (its defaults then apply)
+   * @param deviceTaints whether the cluster serves DeviceTaintRules; where it does not, a GPU is
+   *     quarantined by tainting its node
    * @param healths every node's GpuNodeHealth
    * @param existing every quarantine Bosun holds now
    */
   static Result plan(
       GpuHealthPolicy policy,
+      boolean deviceTaints,
       Collection<GpuNodeHealth> healths,
       Collection<Quarantine> existing,
       Instant now) {
-    QuarantinePolicy rules = QuarantinePolicy.of(policy == null ? null : policy.getSpec());
+    QuarantinePolicy spec = QuarantinePolicy.of(policy == null ? null : policy.getSpec());
+    QuarantinePolicy rules = deviceTaints ? spec : spec.withoutDeviceTaints();
     Map<String, GpuNodeHealth> byNode =
         healths.stream()
             .collect(

@@ -72,6 +72,20 @@ record QuarantinePolicy(
         spec != null && Boolean.TRUE.equals(spec.dryRun()));
   }
 
+  /** The same policy where a GPU can only be quarantined with its node. */
+  QuarantinePolicy withoutDeviceTaints() {
+    var nodeOnly = new EnumMap<GpuFaultClass, QuarantineAction>(GpuFaultClass.class);
+    responses.forEach(
+        (faultClass, action) ->
+            nodeOnly.put(
+                faultClass,
+                action == QuarantineAction.QuarantineGpu
+                    ? QuarantineAction.QuarantineNode
+                    : action));
+    return new QuarantinePolicy(
+        nodeOnly, effect, budget, percent, scope, window, delay, flapWindow, dryRun);
+  }
+
   QuarantineAction responseTo(GpuFaultClass faultClass) {
     return responses.getOrDefault(faultClass, QuarantineAction.Report);
   }

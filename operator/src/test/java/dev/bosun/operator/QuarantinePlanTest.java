@@ -389,7 +389,7 @@ class QuarantinePlanTest {
     var first = plan(policy, List.of(), List.of());
     policy.setStatus(first.status());
 
-    var later = QuarantinePlan.plan(policy, List.of(), List.of(), NOW.plusSeconds(60));
+    var later = QuarantinePlan.plan(policy, true, List.of(), List.of(), NOW.plusSeconds(60));
 
     assertThat(later.status().observedGeneration()).isEqualTo(7L);
     assertThat(later.status()).isEqualTo(first.status());
@@ -397,7 +397,7 @@ class QuarantinePlanTest {
 
   private static QuarantinePlan.Result plan(
       GpuHealthPolicy policy, List<GpuNodeHealth> nodes, List<Quarantine> existing) {
-    return QuarantinePlan.plan(policy, nodes, existing, NOW);
+    return QuarantinePlan.plan(policy, true, nodes, existing, NOW);
   }
 
   private static List<String> summary(QuarantinePlan.Result result) {

@@ -32,7 +32,7 @@ class PurityTest {
                 // agent knows and writes.
                 .or(
                     nameMatching(
-                        "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|QuarantinePlan|QuarantinePolicy|Quarantine)"
+                        "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|QuarantinePlan|QuarantinePolicy|QuarantineObjects|Quarantine)"
                             + "|agent\\.(Publication|NodeKnowledge|AgentView))(\\$.*)?"))
                 .as(
                     "are the compiler, GPU classification, the status functions or the agent's"
