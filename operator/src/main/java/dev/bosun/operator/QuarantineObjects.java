@@ -150,7 +150,8 @@ final class QuarantineObjects {
 
   private static Map<String, Object> mapEntry(
       Map<String, String> existing, String field, String key, String value) {
-    return existing == null
+    // An empty map may be absent on the server, where adding a key to it would fail.
+    return existing == null || existing.isEmpty()
         ? op("add", "/metadata/" + field, Map.of(key, value))
         : op("add", "/metadata/" + field + "/" + escape(key), value);
   }
