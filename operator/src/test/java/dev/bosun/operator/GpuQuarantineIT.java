@@ -148,6 +148,24 @@ class GpuQuarantineIT {
         .containsEntry("effect", "NoSchedule");
     awaitEvent(node, GpuQuarantine.GPU_QUARANTINED);
     assertThat(taint(node)).isNull();
+    await("the action counted")
+        .atMost(SOON)
+        .until(
+            () ->
+                OperatorHttp.samples(
+                        OperatorHttp.get(RunningOperator.ensureStarted(cluster), "/metrics").body(),
+                        "bosun_gpu_quarantine_actions_total")
+                    .stream()
+                    .anyMatch(
+                        m ->
+                            m.labels()
+                                    .equals(
+                                        Map.of(
+                                            "action",
+                                            GpuQuarantine.GPU_QUARANTINED,
+                                            "reason",
+                                            "gpu"))
+                                && m.value() >= 1));
 
     // The node has two GPUs: a pod for one lands on the other, and a second pod finds none.
     Pod first = gpuPod(namespace.name(), "first", node);
