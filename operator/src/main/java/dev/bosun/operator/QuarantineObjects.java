@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Taint;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ final class QuarantineObjects {
   private QuarantineObjects() {}
 
   /** The DeviceTaintRule that keeps the scheduler (and, NoExecute, running pods) off one GPU. */
-  static GenericKubernetesResource rule(Quarantine quarantine, QuarantineEffect effect) {
+  static GenericKubernetesResource rule(Quarantine quarantine) {
     return new GenericKubernetesResourceBuilder()
         .withApiVersion(GpuQuarantine.RULE_API_VERSION)
         .withKind(GpuQuarantine.RULE_KIND)
@@ -46,7 +47,7 @@ final class QuarantineObjects {
                 Map.of(
                     "key", GpuQuarantine.TAINT_KEY,
                     "value", quarantine.faultClass(),
-                    "effect", effect.name())))
+                    "effect", quarantine.effect().name())))
         .build();
   }
 
@@ -66,6 +67,7 @@ final class QuarantineObjects {
             (String) selector.get("pool"),
             (String) selector.get("device"),
             (String) taint.get("value"),
+            effect((String) taint.get("effect")),
             since(rule.getMetadata().getAnnotations())));
   }
 
@@ -78,6 +80,7 @@ final class QuarantineObjects {
                     node.getMetadata().getName(),
                     null,
                     taint.getValue(),
+                    effect(taint.getEffect()),
                     since(node.getMetadata().getAnnotations())));
   }
 
@@ -93,6 +96,13 @@ final class QuarantineObjects {
         : node.getSpec().getTaints();
   }
 
+  private static QuarantineEffect effect(String name) {
+    return Arrays.stream(QuarantineEffect.values())
+        .filter(e -> e.name().equals(name))
+        .findFirst()
+        .orElse(null);
+  }
+
   private static Instant since(Map<String, String> annotations) {
     return annotations == null
         ? null
@@ -105,8 +115,7 @@ final class QuarantineObjects {
    * that a taint another controller set meanwhile is never overwritten: the patch then fails and
    * the reconciliation is retried on the fresh node.
    */
-  static List<Map<String, Object>> nodePatch(
-      Node node, Quarantine quarantine, QuarantineEffect effect) {
+  static List<Map<String, Object>> nodePatch(Node node, Quarantine quarantine) {
     var ops = new ArrayList<Map<String, Object>>();
     ops.add(op("test", "/metadata/resourceVersion", node.getMetadata().getResourceVersion()));
     var taints = new ArrayList<Map<String, Object>>();
@@ -121,7 +130,7 @@ final class QuarantineObjects {
           taintMap(
               GpuQuarantine.TAINT_KEY,
               quarantine.faultClass(),
-              effect.name(),
+              quarantine.effect().name(),
               // The taint manager dates a NoExecute taint itself when it is absent.
               null));
     }

@@ -43,6 +43,8 @@ final class QuarantinePlan {
   enum Kind {
     QUARANTINE_GPU(GpuQuarantine.GPU_QUARANTINED),
     QUARANTINE_NODE(GpuQuarantine.NODE_QUARANTINED),
+    /** A quarantine held under another effect than the policy's now is set to the policy's. */
+    RETAINT(GpuQuarantine.QUARANTINE_EFFECT_CHANGED),
     RELEASE(GpuQuarantine.QUARANTINE_RELEASED),
     REFUSE(GpuQuarantine.REFUSED_BREAKER_OPEN),
     DRY_RUN(GpuQuarantine.DRY_RUN),
@@ -145,6 +147,25 @@ final class QuarantinePlan {
                   + "s"));
     }
 
+    // What stays quarantined takes the policy's effect (NoSchedule to NoExecute, once the
+    // quarantines were seen to be right, moves the pods off them).
+    for (Quarantine held : existing) {
+      if (!released.contains(held) && held.effect() != rules.effect()) {
+        actions.add(
+            new Action(
+                rules.dryRun() ? Kind.DRY_RUN : Kind.RETAINT,
+                held.node(),
+                held.device(),
+                held.faultClass(),
+                Objects.requireNonNullElse(held.since(), Instant.EPOCH),
+                (rules.dryRun() ? "would set " : "set ")
+                    + "the effect of the quarantine of "
+                    + (held.isNode() ? "node " + held.node() : held.device() + " of " + held.node())
+                    + " to "
+                    + rules.effect()));
+      }
+    }
+
     // Quarantine what is newly faulty, oldest fault first, within the breaker's budget.
     Set<String> heldKeys =
         existing.stream().map(q -> key(q.node(), q.device())).collect(Collectors.toSet());
@@ -161,7 +182,12 @@ final class QuarantinePlan {
     }
     for (Need need : candidates) {
       Quarantine quarantine =
-          new Quarantine(need.node(), need.device(), name(need), rules.dryRun() ? need.at() : now);
+          new Quarantine(
+              need.node(),
+              need.device(),
+              name(need),
+              rules.effect(),
+              rules.dryRun() ? need.at() : now);
       String what =
           need.device() == null ? "node " + need.node() : need.device() + " of " + need.node();
       if (rules.dryRun()) {

@@ -32,7 +32,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -64,11 +66,26 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
           .withNamespaced(false)
           .build();
   private static final ResourceID POLICY = new ResourceID(GpuHealthPolicy.DEFAULT);
+  private static final int REMEMBERED = 10_000;
 
   private final KubernetesClient client;
   private final boolean deviceTaints;
   private final MeterRegistry metrics;
   private final AtomicInteger quarantined = new AtomicInteger();
+
+  /**
+   * The names of the Events this process created or found there, the last {@value #REMEMBERED}: an
+   * action planned at every reconciliation (a refusal while the breaker is open) is sent once, not
+   * once per reconciliation. Only one reconciliation runs at a time (one primary).
+   */
+  private final Map<String, Boolean> reported =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > REMEMBERED;
+        }
+      };
+
   private InformerEventSource<GenericKubernetesResource, GpuHealthPolicy> rules;
   private InformerEventSource<Node, GpuHealthPolicy> nodes;
 
@@ -193,26 +210,16 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
 
   private void carryOut(QuarantinePlan.Action action, QuarantineEffect effect, Instant now) {
     switch (action.kind()) {
-      case QUARANTINE_GPU -> {
-        var rule =
-            client
-                .genericKubernetesResources(RULES)
-                .resource(
-                    QuarantineObjects.rule(
-                        new Quarantine(action.node(), action.device(), action.faultClass(), now),
-                        effect))
-                .fieldManager(Children.FIELD_MANAGER)
-                .forceConflicts()
-                .serverSideApply();
-        // The next reconciliation may come before the watch brings the rule back.
-        rules.handleRecentResourceCreate(ResourceID.fromResource(rule), rule);
-      }
-      case QUARANTINE_NODE ->
-          patchNode(
-              action.node(), new Quarantine(action.node(), null, action.faultClass(), now), effect);
+      case QUARANTINE_GPU, QUARANTINE_NODE ->
+          put(new Quarantine(action.node(), action.device(), action.faultClass(), effect, now));
+      // The anchor of a re-taint is the quarantine's start, which it keeps.
+      case RETAINT ->
+          put(
+              new Quarantine(
+                  action.node(), action.device(), action.faultClass(), effect, action.anchor()));
       case RELEASE -> {
         if (action.device() == null) {
-          patchNode(action.node(), null, effect);
+          patchNode(action.node(), null);
         } else {
           client
               .genericKubernetesResources(RULES)
@@ -224,7 +231,23 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
     }
   }
 
-  private void patchNode(String name, Quarantine quarantine, QuarantineEffect effect) {
+  private void put(Quarantine quarantine) {
+    if (quarantine.isNode()) {
+      patchNode(quarantine.node(), quarantine);
+      return;
+    }
+    var rule =
+        client
+            .genericKubernetesResources(RULES)
+            .resource(QuarantineObjects.rule(quarantine))
+            .fieldManager(Children.FIELD_MANAGER)
+            .forceConflicts()
+            .serverSideApply();
+    // The next reconciliation may come before the watch brings the rule back.
+    rules.handleRecentResourceCreate(ResourceID.fromResource(rule), rule);
+  }
+
+  private void patchNode(String name, Quarantine quarantine) {
     Node node = client.nodes().withName(name).get();
     if (node == null) {
       return; // gone: nothing left to quarantine or release
@@ -235,7 +258,7 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
             .withName(name)
             .patch(
                 PatchContext.of(PatchType.JSON),
-                Serialization.asJson(QuarantineObjects.nodePatch(node, quarantine, effect)));
+                Serialization.asJson(QuarantineObjects.nodePatch(node, quarantine)));
     if (quarantine != null) {
       nodes.handleRecentResourceCreate(ResourceID.fromResource(patched), patched);
     }
@@ -246,11 +269,15 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
    * action's, so one planned again finds its Event there and is not counted twice.
    */
   private void report(QuarantinePlan.Action action) {
+    String name = QuarantineObjects.eventName(action);
+    if (reported.put(name, true) != null) {
+      return;
+    }
     String now = Instant.now().toString();
     var event =
         new EventBuilder()
             .withNewMetadata()
-            .withName(QuarantineObjects.eventName(action))
+            .withName(name)
             .withNamespace("default")
             .endMetadata()
             .withNewInvolvedObject()
@@ -264,7 +291,7 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
             .withMessage(action.message())
             .withType(
                 switch (action.kind()) {
-                  case QUARANTINE_GPU, QUARANTINE_NODE, REFUSE -> "Warning";
+                  case QUARANTINE_GPU, QUARANTINE_NODE, RETAINT, REFUSE -> "Warning";
                   case RELEASE, DRY_RUN, REPORT -> "Normal";
                 })
             .withNewSource()
@@ -278,8 +305,9 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
       client.v1().events().inNamespace("default").resource(event).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return; // reported already
+        return; // reported already, by an earlier operator
       }
+      reported.remove(name);
       throw e;
     }
     Counter.builder(ACTIONS_METRIC)

@@ -17,9 +17,9 @@ class QuarantineObjectsTest {
 
   @Test
   void aRuleReadsBackAsTheQuarantineItWasMadeOf() {
-    var quarantine = new Quarantine("node-7", "gpu-3", "gpu", AT);
+    var quarantine = new Quarantine("node-7", "gpu-3", "gpu", QuarantineEffect.NoExecute, AT);
 
-    var rule = QuarantineObjects.rule(quarantine, QuarantineEffect.NoExecute);
+    var rule = QuarantineObjects.rule(quarantine);
 
     assertThat(rule.getMetadata().getName()).isEqualTo("bosun-gpu-node-7-gpu-3");
     assertThat(rule.getMetadata().getLabels())
@@ -39,7 +39,7 @@ class QuarantineObjectsTest {
   void aRuleSomeoneElseMadeIsNoQuarantineOfBosuns() {
     var rule =
         QuarantineObjects.rule(
-            new Quarantine("n", "gpu-0", "gpu", AT), QuarantineEffect.NoSchedule);
+            new Quarantine("n", "gpu-0", "gpu", QuarantineEffect.NoSchedule, AT));
     rule.getMetadata().setLabels(Map.of(GpuQuarantine.MANAGED_BY, "someone"));
 
     assertThat(QuarantineObjects.fromRule(rule)).isEmpty();
@@ -61,7 +61,7 @@ class QuarantineObjectsTest {
 
     var patch =
         QuarantineObjects.nodePatch(
-            node, new Quarantine("node-7", null, "node", AT), QuarantineEffect.NoSchedule);
+            node, new Quarantine("node-7", null, "node", QuarantineEffect.NoSchedule, AT));
 
     assertThat(patch.getFirst())
         .isEqualTo(Map.of("op", "test", "path", "/metadata/resourceVersion", "value", "41"));
@@ -95,8 +95,8 @@ class QuarantineObjectsTest {
     node.getMetadata().setAnnotations(Map.of(GpuQuarantine.QUARANTINED_AT, AT.toString()));
 
     assertThat(QuarantineObjects.fromNode(node))
-        .contains(new Quarantine("node-7", null, "node", AT));
-    var patch = QuarantineObjects.nodePatch(node, null, QuarantineEffect.NoSchedule);
+        .contains(new Quarantine("node-7", null, "node", QuarantineEffect.NoSchedule, AT));
+    var patch = QuarantineObjects.nodePatch(node, null);
 
     assertThat(patch.get(1).get("value"))
         .isEqualTo(

@@ -20,6 +20,7 @@ import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
 import dev.bosun.api.v1alpha1.GpuQuarantine;
 import dev.bosun.api.v1alpha1.GpuRecovery;
 import dev.bosun.api.v1alpha1.QuarantineAction;
+import dev.bosun.api.v1alpha1.QuarantineEffect;
 import dev.bosun.api.v1alpha1.Reasons;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -190,8 +191,20 @@ class QuarantinePlanTest {
   void quarantinesBegunBeforeTheWindowDoNotCount() {
     var policy =
         policy(spec(null, new CircuitBreaker(new IntOrString(1), null, "10m"), null, false));
-    var old = new Quarantine("node-0", "gpu-0", "gpu", NOW.minus(Duration.ofMinutes(11)));
-    var recent = new Quarantine("node-0", "gpu-0", "gpu", NOW.minus(Duration.ofMinutes(9)));
+    var old =
+        new Quarantine(
+            "node-0",
+            "gpu-0",
+            "gpu",
+            QuarantineEffect.NoSchedule,
+            NOW.minus(Duration.ofMinutes(11)));
+    var recent =
+        new Quarantine(
+            "node-0",
+            "gpu-0",
+            "gpu",
+            QuarantineEffect.NoSchedule,
+            NOW.minus(Duration.ofMinutes(9)));
     List<GpuNodeHealth> nodes =
         List.of(
             node("node-0", unhealthy(0, "gpu", HOUR_AGO)),
@@ -232,8 +245,18 @@ class QuarantinePlanTest {
     // Two quarantines of five minutes ago would spend the budget, but they came before the reset.
     var before =
         List.of(
-            new Quarantine("node-2", "gpu-0", "gpu", NOW.minus(Duration.ofMinutes(5))),
-            new Quarantine("node-3", "gpu-0", "gpu", NOW.minus(Duration.ofMinutes(5))));
+            new Quarantine(
+                "node-2",
+                "gpu-0",
+                "gpu",
+                QuarantineEffect.NoSchedule,
+                NOW.minus(Duration.ofMinutes(5))),
+            new Quarantine(
+                "node-3",
+                "gpu-0",
+                "gpu",
+                QuarantineEffect.NoSchedule,
+                NOW.minus(Duration.ofMinutes(5))));
     var reset =
         plan(
             policy,
@@ -307,7 +330,13 @@ class QuarantinePlanTest {
   @MethodSource("recoveries")
   void aQuarantinedGpuIsReleasedAfterTheRecoveryDelay(
       String name, GpuDeviceHealth gpu, boolean released, Instant wakeAt) {
-    var held = new Quarantine("node-0", "gpu-3", "gpu", HOUR_AGO.minus(Duration.ofHours(2)));
+    var held =
+        new Quarantine(
+            "node-0",
+            "gpu-3",
+            "gpu",
+            QuarantineEffect.NoSchedule,
+            HOUR_AGO.minus(Duration.ofHours(2)));
 
     var result = plan(null, List.of(node("node-0", gpu)), List.of(held));
 
@@ -319,7 +348,13 @@ class QuarantinePlanTest {
 
   @Test
   void aQuarantinedNodeIsReleasedWhenItsConditionHasBeenTrueForTheDelay() {
-    var held = new Quarantine("node-0", null, "node", HOUR_AGO.minus(Duration.ofHours(2)));
+    var held =
+        new Quarantine(
+            "node-0",
+            null,
+            "node",
+            QuarantineEffect.NoSchedule,
+            HOUR_AGO.minus(Duration.ofHours(2)));
     var recovered = node("node-0", healthy(0, HOUR_AGO));
     var stillDown = node("node-0", unhealthy(0, "node", HOUR_AGO));
 
@@ -330,7 +365,7 @@ class QuarantinePlanTest {
 
   @Test
   void theQuarantineOfANodeThatIsGoneIsReleased() {
-    var held = new Quarantine("node-0", "gpu-3", "gpu", HOUR_AGO);
+    var held = new Quarantine("node-0", "gpu-3", "gpu", QuarantineEffect.NoSchedule, HOUR_AGO);
 
     assertThat(summary(plan(null, List.of(), List.of(held))))
         .containsExactly("RELEASE node-0/gpu-3 gpu");
@@ -340,7 +375,13 @@ class QuarantinePlanTest {
   void aDryRunReportsWhatItWouldDoAndCountsIt() {
     var policy =
         policy(spec(null, new CircuitBreaker(new IntOrString(1), null, "10m"), null, true));
-    var held = new Quarantine("node-2", "gpu-0", "gpu", HOUR_AGO.minus(Duration.ofHours(2)));
+    var held =
+        new Quarantine(
+            "node-2",
+            "gpu-0",
+            "gpu",
+            QuarantineEffect.NoSchedule,
+            HOUR_AGO.minus(Duration.ofHours(2)));
     List<GpuNodeHealth> nodes =
         List.of(
             node("node-0", unhealthy(1, "gpu", MINUTE_AGO)),
@@ -372,7 +413,10 @@ class QuarantinePlanTest {
     // After a restart, the quarantines and the status read back from the API server.
     List<Quarantine> existing =
         first.actions().stream()
-            .map(a -> new Quarantine(a.node(), a.device(), a.faultClass(), NOW))
+            .map(
+                a ->
+                    new Quarantine(
+                        a.node(), a.device(), a.faultClass(), QuarantineEffect.NoSchedule, NOW))
             .toList();
     policy.setStatus(first.status());
 
@@ -380,6 +424,25 @@ class QuarantinePlanTest {
 
     assertThat(again.actions()).isEmpty();
     assertThat(again.status()).isEqualTo(first.status());
+  }
+
+  @Test
+  void whatStaysQuarantinedTakesThePolicysEffect() {
+    var noExecute =
+        new GpuHealthPolicySpec(null, null, null, QuarantineEffect.NoExecute, null, false);
+    var held =
+        List.of(
+            new Quarantine("node-0", "gpu-3", "gpu", QuarantineEffect.NoSchedule, HOUR_AGO),
+            new Quarantine("node-1", null, "node", QuarantineEffect.NoExecute, HOUR_AGO));
+    List<GpuNodeHealth> nodes =
+        List.of(
+            node("node-0", unhealthy(3, "gpu", HOUR_AGO)),
+            node("node-1", unhealthy(0, "node", HOUR_AGO)));
+
+    var result = plan(policy(noExecute), nodes, held);
+
+    assertThat(summary(result)).containsExactly("RETAINT node-0/gpu-3 gpu");
+    assertThat(result.actions().getFirst().anchor()).isEqualTo(HOUR_AGO);
   }
 
   @Test

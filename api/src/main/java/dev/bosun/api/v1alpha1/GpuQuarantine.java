@@ -52,6 +52,9 @@ public final class GpuQuarantine {
   /** A node was quarantined: it carries the taint. */
   public static final String NODE_QUARANTINED = "NodeQuarantined";
 
+  /** The policy's effect changed: a quarantine held now has the new one. */
+  public static final String QUARANTINE_EFFECT_CHANGED = "QuarantineEffectChanged";
+
   /** A GPU or node stayed healthy for the recovery delay and was given back. */
   public static final String QUARANTINE_RELEASED = "QuarantineReleased";
 
