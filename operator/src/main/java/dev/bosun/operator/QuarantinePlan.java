@@ -132,7 +132,6 @@ final class QuarantinePlan {
         continue;
       }
       released.add(held);
-      String what = held.isNode() ? "node " + held.node() : held.device() + " of " + held.node();
       actions.add(
           new Action(
               rules.dryRun() ? Kind.DRY_RUN : Kind.RELEASE,
@@ -141,7 +140,7 @@ final class QuarantinePlan {
               held.faultClass(),
               Objects.requireNonNullElse(held.since(), Instant.EPOCH),
               (rules.dryRun() ? "would release " : "released ")
-                  + what
+                  + describe(held.node(), held.device())
                   + ": healthy for the recovery delay of "
                   + rules.delay().toSeconds()
                   + "s"));
@@ -160,7 +159,7 @@ final class QuarantinePlan {
                 Objects.requireNonNullElse(held.since(), Instant.EPOCH),
                 (rules.dryRun() ? "would set " : "set ")
                     + "the effect of the quarantine of "
-                    + (held.isNode() ? "node " + held.node() : held.device() + " of " + held.node())
+                    + describe(held.node(), held.device())
                     + " to "
                     + rules.effect()));
       }
@@ -188,8 +187,7 @@ final class QuarantinePlan {
               name(need),
               rules.effect(),
               rules.dryRun() ? need.at() : now);
-      String what =
-          need.device() == null ? "node " + need.node() : need.device() + " of " + need.node();
+      String what = describe(need.node(), need.device());
       if (rules.dryRun()) {
         actions.add(
             action(Kind.DRY_RUN, need, "would quarantine " + what + " (" + name(need) + ")"));
@@ -220,6 +218,10 @@ final class QuarantinePlan {
 
   private static String name(Need need) {
     return need.faultClass().name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String describe(String node, String device) {
+    return device == null ? "node " + node : device + " of " + node;
   }
 
   private static String key(String node, String device) {
