@@ -172,6 +172,14 @@ class CliTest {
   }
 
   @Test
+  void breakerResetSaysWhyItCannotReachTheCluster(@TempDir Path temp) {
+    Run reset = bosun("gpu", "breaker", "reset", "--kubeconfig", temp.resolve("config").toString());
+    assertThat(reset.exitCode()).isEqualTo(2);
+    assertThat(reset.err())
+        .isEqualTo("bosun: --kubeconfig: cannot read " + temp.resolve("config") + "\n");
+  }
+
+  @Test
   void validateReportsEveryProblemOfEveryFileAtOnce(@TempDir Path temp) throws IOException {
     Path bad =
         Files.writeString(

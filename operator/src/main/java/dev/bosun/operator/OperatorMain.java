@@ -1,6 +1,8 @@
 package dev.bosun.operator;
 
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.GpuHealthPolicy;
+import dev.bosun.api.v1alpha1.GpuQuarantine;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.client.Config;
@@ -19,8 +21,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * Starts the operator: both reconcilers, leader election, and the {@code /metrics} and {@code
- * /healthz} endpoints. {@code bosun operator} calls {@link #run}; tests call {@link #start}.
+ * Starts the operator: its reconcilers (Workloads, Environments, GPU quarantine), leader election,
+ * and the {@code /metrics} and {@code /healthz} endpoints. {@code bosun operator} calls {@link
+ * #run}; tests call {@link #start}.
  */
 public final class OperatorMain implements AutoCloseable {
 
@@ -69,7 +72,7 @@ public final class OperatorMain implements AutoCloseable {
   public static OperatorMain start(Settings settings) {
     KubernetesClient client = clientFor(settings.kubeconfig());
     List<String> missing =
-        Stream.of(Workload.class, Tier.class, Environment.class)
+        Stream.of(Workload.class, Tier.class, Environment.class, GpuHealthPolicy.class)
             .filter(kind -> !client.supports(kind))
             .map(Class::getSimpleName)
             .toList();
@@ -119,6 +122,11 @@ public final class OperatorMain implements AutoCloseable {
         new WorkloadReconciler(client, registry),
         o -> o.withItemStore(CachedShapes.store(CachedShapes::workload)));
     operator.register(new EnvironmentReconciler(client));
+    operator.register(
+        new QuarantineReconciler(
+            client,
+            client.supports(GpuQuarantine.RULE_API_VERSION, GpuQuarantine.RULE_KIND),
+            registry));
     HttpEndpoints endpoints =
         settings.httpPort() < 0
             ? null

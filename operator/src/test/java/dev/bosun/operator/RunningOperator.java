@@ -42,6 +42,15 @@ final class RunningOperator {
     return operator;
   }
 
+  /** Stops the operator and starts another, as a new pod would: what it knew in memory is gone. */
+  static synchronized void restart(SharedCluster cluster) {
+    stop();
+    operator =
+        OperatorMain.start(
+            new OperatorMain.Settings(null, 0, false, "bosun-system"),
+            asOperator(cluster.client()));
+  }
+
   static synchronized void stop() {
     if (operator != null) {
       operator.close();

@@ -17,7 +17,7 @@ public final class QuarantineRules {
   /** Creates the rule tainting {@code device} of {@code node}; returns its name. */
   public static String create(
       KubernetesClient admin, String node, String device, String faultClass, String effect) {
-    String name = GpuQuarantine.RULE_NAME_PREFIX + node + "-" + device;
+    String name = GpuQuarantine.ruleName(node, device);
     GenericKubernetesResource rule =
         new GenericKubernetesResourceBuilder()
             .withApiVersion(GpuQuarantine.RULE_API_VERSION)
@@ -26,8 +26,8 @@ public final class QuarantineRules {
             .withName(name)
             .withLabels(
                 Map.of(
-                    GpuQuarantine.MANAGED_BY_LABEL,
                     GpuQuarantine.MANAGED_BY,
+                    GpuQuarantine.MANAGER,
                     GpuQuarantine.NODE_LABEL,
                     node))
             .endMetadata()

@@ -28,7 +28,7 @@ public final class ClusterOptions {
     return OperatorMain.clientFor(kubeconfig);
   }
 
-  CliActions actions(CommandSpec spec) {
+  public CliActions actions(CommandSpec spec) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     return new CliActions(this::client, out, err);

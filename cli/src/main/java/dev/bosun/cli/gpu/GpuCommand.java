@@ -1,6 +1,7 @@
 package dev.bosun.cli.gpu;
 
 import dev.bosun.cli.InputFiles;
+import dev.bosun.cli.deploy.ClusterOptions;
 import dev.bosun.gpu.ExitCodes;
 import dev.bosun.gpu.classify.XidClassifier;
 import dev.bosun.gpu.explain.Explain;
@@ -11,13 +12,15 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bosun gpu}: look at GPUs and their faults from the node's side.
+ * {@code bosun gpu}: look at GPUs and their faults from the node's side; reset the cluster's
+ * quarantine circuit breaker.
  *
  * <p>Exit codes: 0 ok, 1 internal error, 2 invalid input (usage, unreadable file), 3 no GPU to
  * inspect ({@link ExitCodes}).
@@ -25,8 +28,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "gpu",
     mixinStandardHelpOptions = true,
-    description = "Explain GPU faults in a kernel log; inspect the local GPUs.",
-    subcommands = {GpuCommand.ExplainCommand.class, GpuCommand.InspectCommand.class})
+    description =
+        "Explain GPU faults in a kernel log; inspect the local GPUs; reset the quarantine breaker.",
+    subcommands = {
+      GpuCommand.ExplainCommand.class,
+      GpuCommand.InspectCommand.class,
+      GpuCommand.BreakerCommand.class
+    })
 public final class GpuCommand {
 
   /** {@code bosun gpu explain [FILE|-]}. */
@@ -121,6 +129,33 @@ public final class GpuCommand {
           yield ExitCodes.UNAVAILABLE;
         }
       };
+    }
+  }
+
+  /** {@code bosun gpu breaker reset}. */
+  @Command(
+      name = "breaker",
+      mixinStandardHelpOptions = true,
+      description = "The circuit breaker of GPU quarantine (GpuHealthPolicy default).",
+      subcommands = {BreakerCommand.ResetCommand.class})
+  static final class BreakerCommand {
+    @Command(
+        name = "reset",
+        mixinStandardHelpOptions = true,
+        description = {
+          "Let the operator quarantine again after the breaker tripped: it closes the breaker and"
+              + " counts only quarantines from now against maxQuarantined.",
+          "The operator writes the policy's status; this dates the reset on the policy"
+              + " (annotation bosun.dev/breaker-reset-at)."
+        })
+    static final class ResetCommand implements Callable<Integer> {
+      @Spec CommandSpec spec;
+      @Mixin ClusterOptions cluster;
+
+      @Override
+      public Integer call() {
+        return cluster.actions(spec).breakerReset(Instant.now());
+      }
     }
   }
 }

@@ -113,8 +113,7 @@ public final class FleetReader {
     Map<String, String> labels = rule.getMetadata().getLabels();
     return new Fleet.TaintRule(
         rule.getMetadata().getName(),
-        labels != null
-            && GpuQuarantine.MANAGED_BY.equals(labels.get(GpuQuarantine.MANAGED_BY_LABEL)),
+        labels != null && GpuQuarantine.MANAGER.equals(labels.get(GpuQuarantine.MANAGED_BY)),
         string(selector.get("driver")),
         string(selector.get("pool")),
         string(selector.get("device")),

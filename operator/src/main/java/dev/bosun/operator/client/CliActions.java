@@ -7,16 +7,22 @@ import static dev.bosun.gpu.ExitCodes.OK;
 import dev.bosun.api.v1alpha1.Condition;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.GpuHealthPolicy;
+import dev.bosun.api.v1alpha1.GpuQuarantine;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.compiler.Compiler;
 import dev.bosun.compiler.InvalidWorkloadException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -280,6 +286,49 @@ public final class CliActions {
         client -> {
           new WorkloadClient(client).delete(name, environmentName);
           out.println("workload/" + name + " deleted from " + environmentName);
+          return OK;
+        });
+  }
+
+  /**
+   * {@code bosun gpu breaker reset}: asks the operator to close the GPU quarantine circuit breaker
+   * by dating the reset on the policy ({@value GpuQuarantine#BREAKER_RESET_AT}). The operator alone
+   * writes the policy's status: it closes the breaker, and counts only quarantines begun after the
+   * reset against the budget.
+   */
+  public int breakerReset(Instant now) {
+    return guarded(
+        client -> {
+          var policies = client.resources(GpuHealthPolicy.class);
+          GpuHealthPolicy policy = policies.withName(GpuHealthPolicy.DEFAULT).get();
+          if (policy == null) {
+            throw new UserError(
+                "no GpuHealthPolicy \""
+                    + GpuHealthPolicy.DEFAULT
+                    + "\": install it first, e.g. kubectl apply --server-side -k deploy/");
+          }
+          boolean tripped =
+              policy.getStatus() != null && policy.getStatus().breakerTrippedAt() != null;
+          policies
+              .withName(GpuHealthPolicy.DEFAULT)
+              .patch(
+                  PatchContext.of(PatchType.JSON_MERGE),
+                  Serialization.asJson(
+                      Map.of(
+                          "metadata",
+                          Map.of(
+                              "annotations",
+                              Map.of(GpuQuarantine.BREAKER_RESET_AT, now.toString())))));
+          out.println(
+              tripped
+                  ? "gpuhealthpolicy/"
+                      + GpuHealthPolicy.DEFAULT
+                      + ": breaker reset (it tripped at "
+                      + policy.getStatus().breakerTrippedAt()
+                      + "); the operator quarantines again, counting from now"
+                  : "gpuhealthpolicy/"
+                      + GpuHealthPolicy.DEFAULT
+                      + ": the breaker was not tripped; the budget now counts quarantines from now");
           return OK;
         });
   }
