@@ -12,6 +12,7 @@ import dev.bosun.api.v1alpha1.GpuNodeHealthSpec;
 import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
 import dev.bosun.api.v1alpha1.GpuQuarantine;
 import dev.bosun.localcluster.GpuFleet;
+import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.QuarantineRules;
 import dev.bosun.testkit.SharedCluster;
@@ -56,6 +57,8 @@ class NodesCommandIT {
   void showsHealthQuarantineAndThePodsOnEachGpu(KubernetesClient client, SharedCluster cluster)
       throws Exception {
     KubernetesClient admin = cluster.client();
+    // The agents' report kind: other ITs of this module may or may not have installed it.
+    Crds.apply(admin, BosunProcess.ROOT.resolve("deploy/crds/gpunodehealths.bosun.dev-v1.yml"));
     client.resource(oneGpuClaim()).create();
     client.resource(holder()).create();
     await("holder Running")
