@@ -162,12 +162,7 @@ public final class AgentMain {
     }
     Path file = path;
     if (Files.isRegularFile(file)) {
-      return wake ->
-          KernelLog.polled(
-              () -> new FileRecordSource(file),
-              cursor,
-              "file:" + file.toAbsolutePath(),
-              file.toString());
+      return wake -> KernelLog.file(file, cursor);
     }
     return wake -> KernelLog.devKmsg(file, cursor, wake);
   }
