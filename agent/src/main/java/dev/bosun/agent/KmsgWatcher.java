@@ -8,6 +8,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,12 +39,11 @@ final class KmsgWatcher implements AutoCloseable {
 
   /** Stops watching {@code dir}. */
   void forget(Path dir) {
-    wakes.keySet().removeIf(key -> key.watchable().equals(dir) && cancel(key));
-  }
-
-  private static boolean cancel(WatchKey key) {
-    key.cancel();
-    return true;
+    for (WatchKey key : List.copyOf(wakes.keySet())) {
+      if (!key.watchable().equals(dir)) continue;
+      key.cancel();
+      wakes.remove(key);
+    }
   }
 
   private void run() {

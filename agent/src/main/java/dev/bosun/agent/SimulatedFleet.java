@@ -182,8 +182,13 @@ public final class SimulatedFleet implements AutoCloseable {
     for (var node : found) {
       names.add(node.name());
       if (agents.containsKey(node.name())) continue;
-      agents.put(node.name(), startAgent(node));
-      started++;
+      try {
+        agents.put(node.name(), startAgent(node));
+        started++;
+      } catch (IOException | RuntimeException e) {
+        // One node's files must not keep the others unwatched; it is tried again next time.
+        log.accept(node.name() + ": cannot start its agent: " + AgentMain.describe(e));
+      }
     }
     for (String gone : Set.copyOf(agents.keySet())) {
       if (names.contains(gone)) continue;

@@ -137,14 +137,20 @@ public final class AgentsCommand implements Callable<Integer> {
             workers,
             SimulatedFleet.GPU_NODES,
             SimulatedFleet.Settings.defaults().discoverEvery());
-    Files.createDirectories(agentsDir());
-    SimulatedFleet fleet =
-        SimulatedFleet.start(
-            AgentMain.configFor(kubeconfig),
-            agentsDir(),
-            settings,
-            Clock.systemUTC(),
-            AgentMain.timestamped(err, "bosun dev agents"));
+    SimulatedFleet fleet;
+    try {
+      Files.createDirectories(agentsDir());
+      fleet =
+          SimulatedFleet.start(
+              AgentMain.configFor(kubeconfig),
+              agentsDir(),
+              settings,
+              Clock.systemUTC(),
+              AgentMain.timestamped(err, "bosun dev agents"));
+    } catch (IOException | RuntimeException e) {
+      err.println("bosun dev agents: cannot start: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
     Files.writeString(agentsDir().resolve(READY), fleet.nodes().size() + "\n");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
