@@ -71,7 +71,7 @@ public final class SimulatedFleet implements AutoCloseable {
     /** The agent's own defaults (1 s samples, a 60 s heartbeat), over every KWOK GPU node. */
     public static Settings defaults() {
       return new Settings(
-          Duration.ofSeconds(1), Duration.ofSeconds(60), 4, GPU_NODES, Duration.ofSeconds(30));
+          Duration.ofSeconds(1), Duration.ofSeconds(60), 16, GPU_NODES, Duration.ofSeconds(30));
     }
 
     public Settings withNodeSelector(String selector) {

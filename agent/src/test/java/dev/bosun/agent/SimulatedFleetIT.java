@@ -173,8 +173,12 @@ class SimulatedFleetIT {
                         g -> {
                           assertThat(g.health()).isEqualTo(GpuHealthStatus.Unhealthy);
                           assertThat(g.recentFaults())
-                              .extracting(GpuFault::signal, GpuFault::faultClass)
-                              .contains(tuple("ECC_UNCORRECTABLE", catalogClass(48)));
+                              .extracting(GpuFault::xid, GpuFault::faultClass)
+                              .as("the driver's Xid 48 and NVML's counters, each of the class")
+                              .contains(tuple(48, catalogClass(48)), tuple(null, catalogClass(48)));
+                          assertThat(g.recentFaults())
+                              .extracting(GpuFault::signal)
+                              .contains("ECC_UNCORRECTABLE");
                         }));
 
     String node0 = nodes.get(0);

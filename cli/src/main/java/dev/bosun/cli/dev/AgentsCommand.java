@@ -57,8 +57,10 @@ public final class AgentsCommand implements Callable<Integer> {
 
   @Option(
       names = "--workers",
-      defaultValue = "4",
-      description = "Threads the agents share (default: ${DEFAULT-VALUE}).")
+      defaultValue = "16",
+      description =
+          "Threads the agents share; each waits on the API server while an agent writes"
+              + " (default: ${DEFAULT-VALUE}).")
   int workers;
 
   @Option(
