@@ -4,7 +4,8 @@
 # after a full GC), resident memory and threads, idle and again after FAULTS faults injected with
 # `bosun dev fault` on as many nodes.
 #   bench/gpu-fleet/run.sh [NODES] [FAULTS]      (default 1000 and 50; WINDOW=60 s per measure,
-#                                                WORKERS=16 threads shared by the agents)
+#                                                WORKERS=16 threads shared by the agents,
+#                                                HEARTBEAT=60s of each agent)
 # Uses its own cluster home (BOSUN_DEV_HOME, default /tmp/bosun-bench-gpu-fleet) and leaves the
 # cluster and the agents running; `BOSUN_DEV_HOME=... ./bosun dev down` stops both.
 set -euo pipefail
@@ -30,12 +31,12 @@ say "nodes: $nodes GPU nodes x 8 GPUs; dev up took $(($(date +%s) - start)) s"
 "$kubectl" apply --server-side --force-conflicts -f deploy/gpu-health-policy/default.yaml >/dev/null
 
 start=$(date +%s)
-./bosun dev agents --workers "${WORKERS:-16}"
+./bosun dev agents --workers "${WORKERS:-16}" --heartbeat "${HEARTBEAT:-60s}"
 pid=$(sed -n 's/^pid=//p' "$BOSUN_DEV_HOME/processes/agents.properties")
 until [[ $("$kubectl" get gpunodehealths --no-headers 2>/dev/null | grep -c GpusHealthy) -ge $nodes ]]; do
   sleep 2
 done
-say "agents (${WORKERS:-16} workers): every node's GpuNodeHealth GpusHealthy $(($(date +%s) - start)) s after \`dev agents\`"
+say "agents (${WORKERS:-16} workers, heartbeat ${HEARTBEAT:-60s}): every node's GpuNodeHealth GpusHealthy $(($(date +%s) - start)) s after \`dev agents\`"
 say "fleet JVM: $(tr '\0' ' ' </proc/"$pid"/cmdline | grep -o -- '-Xmx[^ ]*\|-XX:+Use[A-Za-z]*GC\|-XX:TieredStopAtLevel=[0-9]' | tr '\n' ' ')"
 
 measure() { # what the fleet JVM costs over the next $window seconds

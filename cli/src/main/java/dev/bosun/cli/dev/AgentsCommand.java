@@ -56,6 +56,16 @@ public final class AgentsCommand implements Callable<Integer> {
   Duration interval;
 
   @Option(
+      names = "--heartbeat",
+      defaultValue = "60s",
+      converter = AgentCommand.DurationConverter.class,
+      description =
+          "The longest an agent goes without rewriting its GpuNodeHealth status and Node"
+              + " condition; a thousand nodes at 60s make 33 writes a second (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration heartbeat;
+
+  @Option(
       names = "--workers",
       defaultValue = "16",
       description =
@@ -82,6 +92,10 @@ public final class AgentsCommand implements Callable<Integer> {
     }
     if (!interval.isPositive()) {
       err.println("--interval: must be positive, not " + interval);
+      return ExitCodes.INVALID_INPUT;
+    }
+    if (heartbeat.compareTo(interval) < 0) {
+      err.println("--heartbeat: must not be shorter than --interval (" + interval + ")");
       return ExitCodes.INVALID_INPUT;
     }
     Path kubeconfig = LocalCluster.defaultKubeconfig();
@@ -135,7 +149,7 @@ public final class AgentsCommand implements Callable<Integer> {
     var settings =
         new SimulatedFleet.Settings(
             interval,
-            SimulatedFleet.Settings.defaults().heartbeat(),
+            heartbeat,
             workers,
             SimulatedFleet.GPU_NODES,
             SimulatedFleet.Settings.defaults().discoverEvery());
@@ -186,6 +200,8 @@ public final class AgentsCommand implements Callable<Integer> {
             "--foreground",
             "--interval",
             interval.toMillis() + "ms",
+            "--heartbeat",
+            heartbeat.toMillis() + "ms",
             "--workers",
             Integer.toString(workers)));
     return command;
