@@ -46,9 +46,11 @@ measure() { # what the fleet JVM costs over the next $window seconds
   sleep "$window"
   ticks1=$(awk '{print $14 + $15}' /proc/"$pid"/stat)
   "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null
-  heap=$("$JAVA_HOME/bin/jstat" -gc "$pid" | awk 'NR==1{for(i=1;i<=NF;i++)c[$i]=i} NR==2{print int(($c["S0U"]+$c["S1U"]+$c["EU"]+$c["OU"])/1024)}')
+  # A full GC moves what lives into the old generation: that is the live heap. The young one fills
+  # again at once (a thousand samples a second), so it would only add noise.
+  heap=$("$JAVA_HOME/bin/jstat" -gc "$pid" | awk 'NR==1{for(i=1;i<=NF;i++)c[$i]=i} NR==2{print int($c["OU"]/1024)}')
   say "$1: CPU $(awk -v t=$((ticks1 - ticks0)) -v hz="$hz" -v w="$window" 'BEGIN{printf "%.1f", 100*t/hz/w}') % of one core over ${window} s;" \
-    "heap used after GC ${heap} MiB; RSS $(awk '/VmRSS/{print int($2/1024)}' /proc/"$pid"/status) MiB;" \
+    "heap live after a full GC ${heap} MiB; RSS $(awk '/VmRSS/{print int($2/1024)}' /proc/"$pid"/status) MiB;" \
     "threads $(awk '/Threads/{print $2}' /proc/"$pid"/status)"
 }
 
