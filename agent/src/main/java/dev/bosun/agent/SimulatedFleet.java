@@ -73,14 +73,6 @@ public final class SimulatedFleet implements AutoCloseable {
       return new Settings(
           Duration.ofSeconds(1), Duration.ofSeconds(60), 16, GPU_NODES, Duration.ofSeconds(30));
     }
-
-    public Settings withNodeSelector(String selector) {
-      return new Settings(interval, heartbeat, workers, selector, discoverEvery);
-    }
-
-    public Settings withInterval(Duration every) {
-      return new Settings(every, heartbeat, workers, nodeSelector, discoverEvery);
-    }
   }
 
   private final KubeApi api;

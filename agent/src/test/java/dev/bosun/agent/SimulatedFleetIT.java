@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SimulatedFleet} playing their agents, and faults injected as {@code bosun dev fault} injects them
  * ({@link SimulatedNodeFiles#inject}). Each fault shows up in the node's GpuNodeHealth on the GPU
  * the ResourceSlice names, with the class NVIDIA's catalog gives, and only there; a cleared GPU is
- * healthy again once the policy's recovery rules (shortened here) are met.
+ * healthy again once the policy's recovery rules (shortened here) are met. The fleet follows the
+ * cluster: a node added later gets an agent, a deleted one loses its own.
  */
 @ExtendWith(LocalClusterExtension.class)
 class SimulatedFleetIT {
@@ -94,10 +95,12 @@ class SimulatedFleetIT {
         SimulatedFleet.start(
             client.getConfiguration(),
             agents,
-            SimulatedFleet.Settings.defaults()
-                .withInterval(Duration.ofMillis(500))
-                .withNodeSelector(
-                    "bosun.dev/fleet in (%s,%s)".formatted(gpuFleet.name(), migFleet.name())),
+            new SimulatedFleet.Settings(
+                Duration.ofMillis(500),
+                Duration.ofSeconds(60),
+                4,
+                "bosun.dev/fleet in (%s,%s)".formatted(gpuFleet.name(), migFleet.name()),
+                Duration.ofSeconds(1)),
             Clock.systemUTC(),
             log::add);
   }
@@ -201,6 +204,26 @@ class SimulatedFleetIT {
     files(node0).inject(5, new SimulatedFault.Clear(), Clock.systemUTC());
     awaitAllHealthy(node2);
     awaitAllHealthy(node0);
+  }
+
+  @Test
+  void aNodeAddedLaterGetsAnAgentAndADeletedOneLosesIt() {
+    String added = gpuFleet.addNodes(3, 1).getFirst();
+    await("an agent for " + added)
+        .atMost(WITHIN)
+        .untilAsserted(
+            () -> {
+              assertThat(fleet.nodes()).contains(added);
+              assertThat(gpus(added))
+                  .hasSize(8)
+                  .allSatisfy(g -> assertThat(g.health()).isEqualTo(GpuHealthStatus.Healthy));
+            });
+
+    client.nodes().withName(nodes.getFirst()).delete();
+    await("no agent for the deleted " + nodes.getFirst())
+        .atMost(WITHIN)
+        .untilAsserted(() -> assertThat(fleet.nodes()).doesNotContain(nodes.getFirst()));
+    assertThat(fleet.nodes()).contains(nodes.get(1), nodes.get(2), migNode, added);
   }
 
   private void awaitAllHealthy(String node) {
