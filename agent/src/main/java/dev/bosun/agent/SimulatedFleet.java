@@ -35,12 +35,11 @@ import java.util.function.Consumer;
  * file, and the cluster's GpuHealthPolicy. Only the lowest layer is simulated: each node's kernel
  * log and NVML are files ({@link SimulatedNodeFiles}) that a fault injector writes.
  *
- * <p>Made to hold a thousand nodes: the agents share one API client (one HTTP/2 connection), one
- * timer, a few worker threads ({@link SerialLoop}), one file watcher ({@link KmsgWatcher}) and one
- * reading of the policy; each samples at its own moment of the interval ({@link
- * FleetDiscovery#phase}); no agent has a thread or an HTTP port of its own. The nodes are found by
- * label and looked for again every {@link Settings#discoverEvery}: a node added later gets an
- * agent, a node deleted loses its own.
+ * <p>Made to hold a thousand nodes: the agents share one API client, one timer, a few worker
+ * threads ({@link SerialLoop}), one file watcher ({@link KmsgWatcher}) and one reading of the
+ * policy; each samples at its own moment of the interval ({@link FleetDiscovery#phase}); no agent
+ * has a thread or an HTTP port of its own. The nodes are found by label and looked for again every
+ * {@link Settings#discoverEvery}: a node added later gets an agent, a node deleted loses its own.
  */
 public final class SimulatedFleet implements AutoCloseable {
 
