@@ -113,7 +113,7 @@ public final class AgentCommand implements Callable<Integer> {
    * Reads 500ms, 1s, 2m or PT1S; a bad value is a usage error (exit 2), which picocli reports with
    * the option's name.
    */
-  static final class DurationConverter implements ITypeConverter<Duration> {
+  public static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       try {

@@ -36,12 +36,7 @@ public final class AgentMain {
 
   /** Runs until the JVM is asked to stop (SIGTERM, Ctrl-C); returns the exit code. */
   public static int run(AgentOptions o, PrintWriter err) {
-    Consumer<String> log =
-        line ->
-            err.println(
-                DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                    + " bosun agent: "
-                    + line);
+    Consumer<String> log = timestamped(err, "bosun agent");
     NodeAgent agent;
     try {
       agent = build(o, log, null).start();
@@ -69,6 +64,17 @@ public final class AgentMain {
       Thread.currentThread().interrupt();
     }
     return ExitCodes.OK;
+  }
+
+  /** A log that writes each line to {@code err} after the time (ms) and {@code who}. */
+  public static Consumer<String> timestamped(PrintWriter err, String who) {
+    return line ->
+        err.println(
+            DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                + " "
+                + who
+                + ": "
+                + line);
   }
 
   /**
@@ -162,12 +168,7 @@ public final class AgentMain {
     }
     Path file = path;
     if (Files.isRegularFile(file)) {
-      return wake ->
-          KernelLog.polled(
-              () -> new FileRecordSource(file),
-              cursor,
-              "file:" + file.toAbsolutePath(),
-              file.toString());
+      return wake -> KernelLog.file(file, cursor);
     }
     return wake -> KernelLog.devKmsg(file, cursor, wake);
   }

@@ -109,6 +109,12 @@ final class KernelLog implements AutoCloseable {
     return new KernelLog(opener, cursor, bootId, description, new ReaderThread(onRecord));
   }
 
+  /** A file of kmsg records, one a line, tailed ({@link FileRecordSource}). */
+  static KernelLog file(Path file, KmsgCursorStore cursor) {
+    return polled(
+        () -> new FileRecordSource(file), cursor, "file:" + file.toAbsolutePath(), file.toString());
+  }
+
   /** /dev/kmsg itself, with this boot's id. */
   static KernelLog devKmsg(Path device, KmsgCursorStore cursor, Runnable onRecord) {
     return blocking(

@@ -13,10 +13,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -29,11 +26,12 @@ import java.util.function.Consumer;
  * the intake wakes the loop, the fault is classified at once, and if it breaks a GPU the loop
  * samples and publishes straight away.
  *
- * <p>Threads: the loop thread ({@code bosun-agent-loop}) owns this object's state, the intake and
- * the reporter, and runs every step one at a time, so none of them needs a lock. The HTTP thread
- * reads only {@link #view} (one volatile, immutable value) and the reporter's counters. The
- * kernel-log and NVML event threads only queue faults and call {@link #wake}. Public methods may be
- * called from any thread: they hand their work to the loop and wait.
+ * <p>Threads: the loop ({@link SerialLoop}: a thread {@code bosun-agent-loop} of its own, or in a
+ * simulated fleet a share of a few) owns this object's state, the intake and the reporter, and runs
+ * every step one at a time, so none of them needs a lock. The HTTP thread reads only {@link #view}
+ * (one volatile, immutable value) and the reporter's counters. The kernel-log and NVML event
+ * threads only queue faults and call {@link #wake}. Public methods may be called from any thread:
+ * they hand their work to the loop and wait.
  */
 public final class NodeAgent implements AutoCloseable {
 
@@ -58,7 +56,7 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   static final Duration POLICY_READ_EVERY = Duration.ofSeconds(30);
-  private static final long STOP_WAIT_SECONDS = 5;
+  private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
   private final Settings settings;
   private final GpuSource source;
@@ -67,7 +65,7 @@ public final class NodeAgent implements AutoCloseable {
   private final PolicySource policySource;
   private final Clock clock;
   private final Consumer<String> log;
-  private final ScheduledExecutorService loop;
+  private final SerialLoop loop;
   private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
   // Loop thread only.
@@ -96,6 +94,32 @@ public final class NodeAgent implements AutoCloseable {
       PolicySource policySource,
       Clock clock,
       Consumer<String> log) {
+    this(
+        settings,
+        source,
+        kernelLog,
+        publisher,
+        tracker,
+        policySource,
+        clock,
+        log,
+        SerialLoop.ownThread("bosun-agent-loop"));
+  }
+
+  /**
+   * @param loop where the agent's steps run: a thread of its own on a node, a share of a few
+   *     threads in a simulated fleet
+   */
+  NodeAgent(
+      Settings settings,
+      GpuSource source,
+      FaultIntake.KernelLogOpener kernelLog,
+      KubePublisher publisher,
+      NodeHealthTracker tracker,
+      PolicySource policySource,
+      Clock clock,
+      Consumer<String> log,
+      SerialLoop loop) {
     this.settings = settings;
     this.source = source;
     this.kernelLogOpener = kernelLog;
@@ -108,9 +132,7 @@ public final class NodeAgent implements AutoCloseable {
     this.clock = clock;
     this.log = log;
     this.intake = FaultIntake.none(log);
-    this.loop =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("bosun-agent-loop").unstarted(r));
+    this.loop = loop;
   }
 
   /** Opens the kernel log and the HTTP port, then samples every interval until closed. */
@@ -123,8 +145,7 @@ public final class NodeAgent implements AutoCloseable {
           intake = FaultIntake.open(kernelLogOpener, source.nvml(), this::wake, log);
           return null;
         });
-    loop.scheduleWithFixedDelay(
-        this::tickSafely, 0, settings.interval().toNanos(), TimeUnit.NANOSECONDS);
+    loop.every(settings.interval(), this::tickSafely);
     return this;
   }
 
@@ -297,7 +318,7 @@ public final class NodeAgent implements AutoCloseable {
   @Override
   public void close() {
     if (http != null) http.close();
-    if (!loop.isShutdown()) {
+    if (!loop.isClosed()) {
       try {
         onLoop(
             () -> {
@@ -307,12 +328,7 @@ public final class NodeAgent implements AutoCloseable {
       } catch (IOException | RuntimeException ignored) {
         // Closing anyway.
       }
-      loop.shutdownNow();
-      try {
-        loop.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      loop.close(STOP_WAIT);
     }
     source.close();
   }

@@ -39,6 +39,8 @@ import picocli.CommandLine.Option;
     subcommands = {
       DevCommand.Up.class,
       DevCommand.Operator.class,
+      AgentsCommand.class,
+      FaultCommand.class,
       DevCommand.Down.class,
       DevCommand.Status.class,
       DevCommand.Env.class
@@ -48,7 +50,7 @@ public final class DevCommand {
   private static final PrintStream PROGRESS = System.err;
 
   /** How long a background process gets between SIGTERM and SIGKILL. */
-  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   @Command(
       name = "up",
@@ -252,7 +254,8 @@ public final class DevCommand {
       name = "down",
       mixinStandardHelpOptions = true,
       description =
-          "Stop what `bosun dev` started in the background (the operator), then everything the"
+          "Stop what `bosun dev` started in the background (the operator, the agents), then"
+              + " everything the"
               + " local cluster runs.")
   static final class Down implements Callable<Integer> {
     @Override

@@ -44,7 +44,7 @@ public final class SimulatedGpuNode {
   private final SplittableRandom random;
   private final List<SimGpu> gpus = new ArrayList<>();
   private final List<String> kernelLog = new ArrayList<>();
-  private long nextSequence = 1000;
+  private long nextSequence;
 
   private static final class SimGpu {
     final GpuIdentity identity;
@@ -62,17 +62,92 @@ public final class SimulatedGpuNode {
     }
   }
 
+  /**
+   * What a simulated GPU's hardware and driver hold beyond its identity: whether NVML still sees
+   * it, whether the driver has announced its UUID in the kernel log, and its error counters and
+   * slowdowns. Load is left out: it is telemetry, not a fault.
+   */
+  public record GpuState(
+      GpuIdentity identity,
+      boolean present,
+      boolean announced,
+      EccCounts ecc,
+      RemappedRows rows,
+      boolean thermal,
+      boolean powerBrake) {
+
+    /** A GPU as the driver finds it at boot. */
+    public static GpuState healthy(GpuIdentity identity) {
+      return new GpuState(identity, true, false, EccCounts.ZERO, RemappedRows.NONE, false, false);
+    }
+  }
+
+  /**
+   * Everything needed to carry a node on in another process: its GPUs, when it booted, and the
+   * sequence number of its next kernel log record, so that records written later follow the earlier
+   * ones as a kernel's do.
+   */
+  public record State(Instant bootedAt, long nextSequence, List<GpuState> gpus) {
+    public State {
+      gpus = List.copyOf(gpus);
+    }
+
+    /** A freshly booted node with these GPUs. */
+    public static State booted(Instant bootedAt, List<GpuIdentity> gpus) {
+      return new State(bootedAt, FIRST_SEQUENCE, gpus.stream().map(GpuState::healthy).toList());
+    }
+  }
+
+  private static final long FIRST_SEQUENCE = 1000;
+
   public SimulatedGpuNode(String nodeName, int gpuCount, Instant bootedAt, long seed) {
-    if (gpuCount < 0 || gpuCount > 64) throw new IllegalArgumentException("gpuCount must be 0..64");
+    this(nodeName, State.booted(bootedAt, hgxIdentities(nodeName, gpuCount)), seed);
+  }
+
+  /**
+   * A node carried on from {@code state} (of this node, in this or another process); its kernel log
+   * holds only what is logged from now on.
+   */
+  public SimulatedGpuNode(String nodeName, State state, long seed) {
+    if (state.gpus().size() > 64) throw new IllegalArgumentException("at most 64 GPUs");
     this.nodeName = nodeName;
-    this.bootedAt = bootedAt;
+    this.bootedAt = state.bootedAt();
+    this.nextSequence = state.nextSequence();
     this.random = new SplittableRandom(seed);
+    for (GpuState s : state.gpus()) {
+      SimGpu g = new SimGpu(s.identity());
+      g.present = s.present();
+      g.announced = s.announced();
+      g.ecc = s.ecc();
+      g.rows = s.rows();
+      g.thermal = s.thermal();
+      g.powerBrake = s.powerBrake();
+      gpus.add(g);
+    }
+  }
+
+  /** The GPUs of an HGX board, at its bus addresses, with {@link #uuidFor} UUIDs. */
+  private static List<GpuIdentity> hgxIdentities(String nodeName, int gpuCount) {
+    if (gpuCount < 0 || gpuCount > 64) throw new IllegalArgumentException("gpuCount must be 0..64");
+    List<GpuIdentity> identities = new ArrayList<>();
     for (int i = 0; i < gpuCount; i++) {
       int bus = i < HGX_BUSES.length ? HGX_BUSES[i] : 0x10 + i * 3;
-      gpus.add(
-          new SimGpu(
-              new GpuIdentity(i, uuidFor(nodeName, i), MODEL, new PciAddress(0, bus, 0, 0))));
+      identities.add(new GpuIdentity(i, uuidFor(nodeName, i), MODEL, new PciAddress(0, bus, 0, 0)));
     }
+    return identities;
+  }
+
+  /** What another process needs to carry this node on: see {@link State}. */
+  public synchronized State state() {
+    return new State(
+        bootedAt,
+        nextSequence,
+        gpus.stream()
+            .map(
+                g ->
+                    new GpuState(
+                        g.identity, g.present, g.announced, g.ecc, g.rows, g.thermal, g.powerBrake))
+            .toList());
   }
 
   /** Eight H100s, the usual HGX board. */

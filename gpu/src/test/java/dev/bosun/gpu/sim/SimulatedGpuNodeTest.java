@@ -143,4 +143,35 @@ class SimulatedGpuNodeTest {
     assertThat(node.snapshot(NOW).gpus()).extracting(g -> g.identity().index()).doesNotContain(7);
     assertThat(Set.copyOf(node.kernelLog())).hasSize(node.kernelLog().size());
   }
+
+  @Test
+  void aNodeCarriedOnFromItsStateContinuesItsHardwareAndItsLog() {
+    SimulatedGpuNode first = SimulatedGpuNode.hgxH100("node-a", BOOT);
+    first.doubleBitEcc(2, 1, NOW);
+    first.fallOffTheBus(5, NOW);
+
+    SimulatedGpuNode carried = new SimulatedGpuNode("node-a", first.state(), 99);
+    assertThat(carried.state()).isEqualTo(first.state());
+    assertThat(carried.snapshot(NOW).gpus())
+        .extracting(g -> g.identity().index())
+        .containsExactly(0, 1, 2, 3, 4, 6, 7);
+    assertThat(carried.snapshot(NOW).gpus().get(2).ecc().volatileUncorrected()).isEqualTo(1);
+    assertThat(carried.kernelLog()).isEmpty();
+
+    carried.injectXid(2, 31, NOW.plusSeconds(1));
+    KernelLogParser parser = new KernelLogParser();
+    List<DriverFault> faults = new ArrayList<>();
+    first.kernelLog().forEach(l -> faults.addAll(parser.acceptLine(l)));
+    carried.kernelLog().forEach(l -> faults.addAll(parser.acceptLine(l)));
+    assertThat(faults)
+        .extracting(DriverFault::sequence)
+        .as("the records go on where the first process left them")
+        .isSorted()
+        .doesNotHaveDuplicates();
+    assertThat(carried.kernelLog())
+        .as("GPU 2's UUID was announced before its first Xid, not again")
+        .singleElement()
+        .asString()
+        .contains("Xid", ": 31,");
+  }
 }
