@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimStatusBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.function.UnaryOperator;
@@ -98,6 +100,21 @@ final class CachedShapes {
     deployment.setSpec(
         spec == null ? null : new DeploymentSpecBuilder().withReplicas(spec.getReplicas()).build());
     return deployment;
+  }
+
+  /**
+   * Metadata and the allocation: which devices of which pool a GPU pod holds, read when its node
+   * reports a fault.
+   */
+  static ResourceClaim claim(ResourceClaim claim) {
+    withoutManagedFields(claim);
+    claim.setSpec(null);
+    var status = claim.getStatus();
+    claim.setStatus(
+        status == null
+            ? null
+            : new ResourceClaimStatusBuilder().withAllocation(status.getAllocation()).build());
+    return claim;
   }
 
   /** Metadata, the completion count and the status. */

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
@@ -36,8 +37,12 @@ final class GpuHealthyGate {
    * Sets the gate of every placed pod whose gate says something else than its node's report.
    *
    * @param healthOf the report of a node by name, or null when no agent reports it
+   * @param claimOf a pod's ResourceClaim by namespace and name, or null when not (yet) known
    */
-  void follow(Collection<Pod> pods, Function<String, GpuNodeHealth> healthOf) {
+  void follow(
+      Collection<Pod> pods,
+      Function<String, GpuNodeHealth> healthOf,
+      Function<ResourceID, ResourceClaim> claimOf) {
     for (Pod pod : pods) {
       String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
       // An unplaced pod is judged once placed: its update wakes the Workload while the gate is
@@ -50,7 +55,9 @@ final class GpuHealthyGate {
       GpuNodeHealth health = healthOf.apply(nodeName);
       // Which GPUs the pod holds matters only when the node reports a fault.
       List<String> devices =
-          GpuGate.reportsFault(health) ? GpuGate.devicesOn(nodeName, claimsOf(pod)) : List.of();
+          GpuGate.reportsFault(health)
+              ? GpuGate.devicesOn(nodeName, claimsOf(pod, claimOf))
+              : List.of();
       GpuGate.Verdict verdict = GpuGate.judge(nodeName, devices, health);
       PodCondition gate = ChildChanges.gate(pod).orElse(null);
       if (gate == null
@@ -62,19 +69,14 @@ final class GpuHealthyGate {
     }
   }
 
-  private List<ResourceClaim> claimsOf(Pod pod) {
+  private static List<ResourceClaim> claimsOf(
+      Pod pod, Function<ResourceID, ResourceClaim> claimOf) {
     List<PodResourceClaimStatus> statuses =
         pod.getStatus() == null ? List.of() : pod.getStatus().getResourceClaimStatuses();
     return statuses.stream()
         .map(PodResourceClaimStatus::getResourceClaimName)
         .filter(Objects::nonNull)
-        .map(
-            name ->
-                client
-                    .resources(ResourceClaim.class)
-                    .inNamespace(pod.getMetadata().getNamespace())
-                    .withName(name)
-                    .get())
+        .map(name -> claimOf.apply(new ResourceID(name, pod.getMetadata().getNamespace())))
         .filter(Objects::nonNull)
         .toList();
   }

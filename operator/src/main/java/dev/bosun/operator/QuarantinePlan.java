@@ -55,6 +55,11 @@ final class QuarantinePlan {
     Kind(String reason) {
       this.reason = reason;
     }
+
+    /** Whether it takes a GPU or a node out of service. */
+    boolean quarantines() {
+      return this == QUARANTINE_GPU || this == QUARANTINE_NODE;
+    }
   }
 
   /**

@@ -32,6 +32,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,10 +194,14 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
             existing,
             now);
     QuarantineEffect effect = QuarantinePolicy.of(policy.getSpec()).effect();
-    for (QuarantinePlan.Action action : plan.actions()) {
-      carryOut(action, effect, now);
-      report(action);
-    }
+    // Taking a faulty GPU out is what the latency budget is for: every quarantine first, then the
+    // releases and re-taints, and the Events last.
+    List<QuarantinePlan.Action> urgentFirst =
+        plan.actions().stream()
+            .sorted(Comparator.comparing(action -> !action.kind().quarantines()))
+            .toList();
+    urgentFirst.forEach(action -> carryOut(action, effect, now));
+    urgentFirst.forEach(this::report);
     quarantined.set(plan.status().quarantined());
     UpdateControl<GpuHealthPolicy> control =
         plan.status().equals(policy.getStatus())

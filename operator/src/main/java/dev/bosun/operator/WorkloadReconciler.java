@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -79,6 +80,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   private InformerEventSource<Tier, Workload> tiers;
   private InformerEventSource<Environment, Workload> environments;
   private InformerEventSource<GpuNodeHealth, Workload> gpuHealths;
+  private InformerEventSource<ResourceClaim, Workload> claims;
 
   /**
    * @param desiredHash the compiled objects' hash
@@ -186,7 +188,19 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
                             .collect(Collectors.toSet()))
                 .build(),
             context);
-    return List.of(deployments, jobs, pods, tiers, environments, gpuHealths);
+    // The GPU pods' claims, for which devices a pod holds when its node reports a fault: read from
+    // this cache, not fetched then, because a faulty GPU's pods must leave their Services within
+    // milliseconds. A claim's change itself wakes no Workload (its pod's change does).
+    claims =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ResourceClaim.class, Workload.class)
+                .withLabelSelector(Labels.WORKLOAD)
+                .withItemStore(CachedShapes.store(CachedShapes::claim))
+                .withGenericFilter(claim -> false)
+                .withSecondaryToPrimaryMapper((ResourceClaim claim) -> Set.of())
+                .build(),
+            context);
+    return List.of(deployments, jobs, pods, tiers, environments, gpuHealths, claims);
   }
 
   static Set<ResourceID> workloadOfPod(Pod pod) {
@@ -237,7 +251,10 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
 
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
     if (tier != null && tier.getSpec().gpu() != null) {
-      gpuGate.follow(pods, node -> gpuHealths.get(new ResourceID(node)).orElse(null));
+      gpuGate.follow(
+          pods,
+          node -> gpuHealths.get(new ResourceID(node)).orElse(null),
+          claim -> claims.get(claim).orElse(null));
     }
     WorkloadStatus status =
         WorkloadObservation.status(
