@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -89,6 +90,37 @@ public final class BackgroundProcesses {
       throw new UncheckedIOException("cannot record " + name + " in " + record(name), e);
     }
     return new Running(name, process.pid(), log);
+  }
+
+  /**
+   * Waits until {@code ready} says the process {@link #start started} as {@code started} is ready,
+   * and returns null; if it exits first or is not ready within {@code within}, stops it and returns
+   * why, with the end of its log.
+   *
+   * @param awaited what readiness means, for the message: "the operator answering on /healthz"
+   */
+  public String awaitReady(
+      Running started, String awaited, Duration within, Duration grace, BooleanSupplier ready) {
+    try {
+      Poll.until(
+          awaited,
+          within,
+          Duration.ofMillis(250),
+          () -> {
+            if (running(started.name()).isEmpty()) {
+              throw new IllegalStateException(started.name() + " exited");
+            }
+            return ready.getAsBoolean();
+          });
+      return null;
+    } catch (IllegalStateException | Poll.TimeoutException e) {
+      stop(started.name(), grace);
+      return e.getMessage()
+          + ". The end of its log, "
+          + started.log()
+          + ":\n"
+          + LogFiles.tail(started.log(), 10);
+    }
   }
 
   /** The process recorded under {@code name}, if it still runs; a stale record is removed. */

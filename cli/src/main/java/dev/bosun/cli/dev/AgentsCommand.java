@@ -3,20 +3,15 @@ package dev.bosun.cli.dev;
 import dev.bosun.agent.AgentCommand;
 import dev.bosun.agent.AgentMain;
 import dev.bosun.agent.SimulatedFleet;
-import dev.bosun.cli.Bosun;
 import dev.bosun.gpu.ExitCodes;
 import dev.bosun.localcluster.BackgroundProcesses;
 import dev.bosun.localcluster.LocalCluster;
-import dev.bosun.localcluster.LogFiles;
-import dev.bosun.localcluster.Poll;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -117,25 +112,15 @@ public final class AgentsCommand implements Callable<Integer> {
     Path ready = agentsDir().resolve(READY);
     Files.deleteIfExists(ready);
     var started = processes.start(NAME, fleetCommand());
-    try {
-      Poll.until(
-          "the agents of every GPU node started",
-          READY_WITHIN,
-          Duration.ofMillis(250),
-          () -> {
-            if (processes.running(NAME).isEmpty())
-              throw new IllegalStateException("the agents' process exited");
-            return Files.exists(ready);
-          });
-    } catch (IllegalStateException | Poll.TimeoutException e) {
-      processes.stop(NAME, DevCommand.STOP_GRACE);
-      err.println(
-          "The agents did not start: "
-              + e.getMessage()
-              + ". The end of their log, "
-              + started.log()
-              + ":\n"
-              + LogFiles.tail(started.log(), 10));
+    String failure =
+        processes.awaitReady(
+            started,
+            "the agents of every GPU node started",
+            READY_WITHIN,
+            DevCommand.STOP_GRACE,
+            () -> Files.exists(ready));
+    if (failure != null) {
+      err.println("The agents did not start: " + failure);
       return ExitCodes.FAILED;
     }
     err.printf(
@@ -187,23 +172,15 @@ public final class AgentsCommand implements Callable<Integer> {
 
   /** This CLI's own JVM, options and class path, running the fleet in the foreground. */
   private List<String> fleetCommand() {
-    var command = new ArrayList<String>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    command.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            Bosun.class.getName(),
-            "dev",
-            "agents",
-            "--foreground",
-            "--interval",
-            interval.toMillis() + "ms",
-            "--heartbeat",
-            heartbeat.toMillis() + "ms",
-            "--workers",
-            Integer.toString(workers)));
-    return command;
+    return DevCommand.thisCli(
+        "dev",
+        "agents",
+        "--foreground",
+        "--interval",
+        interval.toMillis() + "ms",
+        "--heartbeat",
+        heartbeat.toMillis() + "ms",
+        "--workers",
+        Integer.toString(workers));
   }
 }

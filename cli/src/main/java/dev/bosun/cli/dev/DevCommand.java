@@ -9,8 +9,6 @@ import dev.bosun.localcluster.GpuProduct;
 import dev.bosun.localcluster.K8sBinaries;
 import dev.bosun.localcluster.KubeClients;
 import dev.bosun.localcluster.LocalCluster;
-import dev.bosun.localcluster.LogFiles;
-import dev.bosun.localcluster.Poll;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -188,26 +186,18 @@ public final class DevCommand {
         return ExitCodes.OK;
       }
       var started = processes.start(NAME, operatorCommand(kubeconfig));
+      String failure;
       try (var http = HttpClient.newHttpClient()) {
-        Poll.until(
-            "the operator answering on /healthz",
-            HEALTHY_WITHIN,
-            Duration.ofMillis(250),
-            () -> {
-              if (processes.running(NAME).isEmpty()) {
-                throw new IllegalStateException("the operator exited");
-              }
-              return healthy(http);
-            });
-      } catch (IllegalStateException | Poll.TimeoutException e) {
-        processes.stop(NAME, STOP_GRACE);
-        PROGRESS.println(
-            "The operator did not start: "
-                + e.getMessage()
-                + ". The end of its log, "
-                + started.log()
-                + ":\n"
-                + LogFiles.tail(started.log(), 10));
+        failure =
+            processes.awaitReady(
+                started,
+                "the operator answering on /healthz",
+                HEALTHY_WITHIN,
+                STOP_GRACE,
+                () -> healthy(http));
+      }
+      if (failure != null) {
+        PROGRESS.println("The operator did not start: " + failure);
         return ExitCodes.FAILED;
       }
       PROGRESS.printf(
@@ -218,20 +208,12 @@ public final class DevCommand {
 
     /** This CLI's own JVM, options and class path, running {@code bosun operator}. */
     private List<String> operatorCommand(Path kubeconfig) {
-      var command = new ArrayList<String>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-      command.addAll(
-          List.of(
-              "-cp",
-              System.getProperty("java.class.path"),
-              Bosun.class.getName(),
-              "operator",
-              "--kubeconfig",
-              kubeconfig.toString(),
-              "--http-port",
-              Integer.toString(httpPort)));
-      return command;
+      return thisCli(
+          "operator",
+          "--kubeconfig",
+          kubeconfig.toString(),
+          "--http-port",
+          Integer.toString(httpPort));
     }
 
     private boolean healthy(HttpClient http) {
@@ -330,5 +312,18 @@ public final class DevCommand {
 
   private static double seconds(Duration duration) {
     return duration.toMillis() / 1000.0;
+  }
+
+  /**
+   * A command line running this CLI with {@code arguments} in a JVM like this one (its options and
+   * class path): what {@code bosun dev} starts in the background.
+   */
+  static List<String> thisCli(String... arguments) {
+    var command = new ArrayList<String>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Bosun.class.getName()));
+    command.addAll(List.of(arguments));
+    return command;
   }
 }
