@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Bosun's main job on the local cluster: real etcd, kube-apiserver, scheduler and controller
 # manager with a simulated fleet of H100 nodes; the examples compiled and applied; then what runs
-# where, down to the GPU devices the scheduler allocated. Builds whatever is missing first.
+# where, down to the GPU devices the scheduler allocated. Then GPU remediation: a node agent per
+# GPU node, a fault under one pod of chat, the pod out of its Service, only that GPU quarantined,
+# the pod replaced on a healthy GPU, the GPU given back, with the time of each step. Builds
+# whatever is missing first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -71,6 +74,145 @@ kubectl get pods -n staging -o jsonpath='{range .items[*]}{.metadata.labels.bosu
 echo
 echo "Pods the scheduler could not place, and why:"
 kubectl get pods -n staging -o jsonpath='{range .items[?(@.status.phase=="Pending")]}{.metadata.name}{": "}{.status.conditions[?(@.type=="PodScheduled")].message}{"\n"}{end}'
+
+# GPU remediation. Each step's time is when a watcher of the API server saw it (kubectl --watch,
+# every line stamped on arrival), counted from the time `bosun dev fault` wrote the fault; every
+# wait is bounded and says what it waited for when it gives up.
+export BOSUN_DEV_HOME="${BOSUN_DEV_HOME:-$HOME/.bosun/dev}"
+watch_dir="$BOSUN_DEV_HOME/demo-watch"
+rm -rf "$watch_dir" && mkdir -p "$watch_dir"
+now_ms() { local us=${EPOCHREALTIME/./}; echo $((us / 1000)); }
+# wait_for WHAT SECONDS COMMAND...: until COMMAND prints something (a time), which it echoes.
+wait_for() {
+  local what=$1 limit=$2 deadline out
+  shift 2
+  deadline=$(($(now_ms) + limit * 1000))
+  until out=$("$@") && [[ -n "$out" ]]; do
+    if (($(now_ms) > deadline)); then
+      printf 'FAILED: %s did not happen within %s s (see %s/operator.log, agents.log and demo-watch/)\n' \
+        "$what" "$limit" "$BOSUN_DEV_HOME" >&2
+      return 1
+    fi
+    sleep 0.05
+  done
+  echo "$out"
+}
+watchers=()
+# watch_into FILE KUBECTL-ARGS...: the binary, not the function above, so that $! is its pid.
+watch_into() {
+  local file=$1
+  shift
+  "$bin/kubectl" "$@" --watch > >(while IFS= read -r line; do echo "$(now_ms) $line"; done >"$watch_dir/$file") 2>>"$watch_dir/errors" &
+  watchers+=($!)
+}
+stop_watchers() { ((${#watchers[@]} == 0)) || kill "${watchers[@]}" 2>/dev/null || true; watchers=(); }
+trap stop_watchers EXIT
+# first FILE CONDITION: the time of the first line since t0 for which the awk CONDITION holds.
+first() { awk -v t0="$t0" -v pod="${pod:-}" -v sibling="${sibling:-}" -v before="${before:-}" "\$1 >= t0 && ($2) {print \$1; exit}" "$watch_dir/$1"; }
+since() { printf '%+7d ms' $(($1 - t0)); }
+seconds() { printf '%d.%d s' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+
+step "GPU health: the default GpuHealthPolicy, and a node agent on every GPU node"
+kubectl wait --for condition=Established --timeout=60s crd/gpuhealthpolicies.bosun.dev crd/gpunodehealths.bosun.dev >/dev/null
+kubectl apply --server-side -k deploy/gpu-health-policy/
+cat <<'SAY'
+For the demo, two changes to the policy the platform team ships (deploy/gpu-health-policy):
+  effect NoExecute: also move the pods off a quarantined GPU. The default is NoSchedule (keep new
+    work off, leave running pods be); a platform team turns NoExecute on once it has seen the
+    quarantines are right.
+  recovery in seconds instead of minutes: a GPU is healthy again after 1 clean sample and 20 s
+    without a fault (default 3 samples, 5 min), and given back 5 s later (default 10 min).
+SAY
+kubectl patch gpuhealthpolicy default --type merge \
+  -p '{"spec":{"effect":"NoExecute","recovery":{"cleanSamples":1,"quietPeriod":"20s","delay":"5s"}}}'
+# The agents read the policy when they start (then every 30 s): started after the patch.
+./bosun dev agents
+gpu_nodes=$(kubectl get resourceslices -o jsonpath='{range .items[?(@.spec.driver=="gpu.nvidia.com")]}{.spec.pool.name}{"\n"}{end}' | sort -u | wc -l)
+wait_for "a GpuNodeHealth report from each of the $gpu_nodes GPU nodes" 60 \
+  bash -c "[[ \$(\"$bin/kubectl\" get gpunodehealths -o name | wc -l) -ge $gpu_nodes ]] && echo ok" >/dev/null
+kubectl get gpunodehealths
+
+step "chat serves on 4 GPUs: its Workload's replicas.min from 2 to 4"
+kubectl patch workload chat -n staging --type merge -p '{"spec":{"replicas":{"min":4}}}' >/dev/null
+wait_for "4 Ready replicas of chat" 90 \
+  bash -c "[[ \$(\"$bin/kubectl\" get deployment chat -n staging -o jsonpath='{.status.readyReplicas}') == 4 ]] && echo ok" >/dev/null
+chat_pods() {
+  kubectl get pods -n staging -l bosun.dev/workload=chat \
+    -o jsonpath='{range .items[?(@.status.phase=="Running")]}{.metadata.name} {.spec.nodeName}{"\n"}{end}'
+}
+chat_pods
+# A pod that shares its node with another chat pod, so that the node's other GPU keeps serving.
+read -r pod node < <(chat_pods | awk '{n[$2]++; p[NR]=$0; m[NR]=$2} END {for (i = 1; i <= NR; i++) if (n[m[i]] > 1) {print p[i]; exit}; print p[1]}')
+sibling=$(chat_pods | awk -v pod="$pod" -v node="$node" '$2 == node && $1 != pod {print $1; exit}')
+claim=$(kubectl get pod "$pod" -n staging -o jsonpath='{.status.resourceClaimStatuses[0].resourceClaimName}')
+device=$(kubectl get resourceclaim "$claim" -n staging -o jsonpath='{.status.allocation.devices.results[0].device}')
+pool=$(kubectl get resourceclaim "$claim" -n staging -o jsonpath='{.status.allocation.devices.results[0].pool}')
+gpu=${device#gpu-}
+echo "The fault goes under $pod: its ResourceClaim $claim holds $device of pool $pool (node $node, GPU $gpu)."
+before=" $(chat_pods | awk '{printf "%s ", $1}')"
+watch_into "gate" get pod "$pod" -n staging -o jsonpath='{.status.conditions[?(@.type=="bosun.dev/gpu-healthy")].status} {.metadata.deletionTimestamp}{"\n"}'
+# (a go-template: kubectl's jsonpath range stops this watch after its first update)
+watch_into "endpoints" get endpointslices -n staging -l kubernetes.io/service-name=chat -o go-template='{{range .endpoints}}{{.targetRef.name}}={{.conditions.ready}} {{end}}{{"\n"}}'
+watch_into "rules" get devicetaintrules -l "bosun.dev/node=$node" --output-watch-events -o jsonpath='{.type} {.object.metadata.name} {.object.spec.deviceSelector.pool}/{.object.spec.deviceSelector.device} {.object.spec.taint.key}={.object.spec.taint.value}:{.object.spec.taint.effect}{"\n"}'
+watch_into "pods" get pods -n staging -l bosun.dev/workload=chat -o jsonpath='{.metadata.name} {.spec.nodeName} {.status.conditions[?(@.type=="Ready")].status}{"\n"}'
+watch_into "health" get gpunodehealth "$node" -o jsonpath="{.status.gpus[?(@.index==$gpu)].health}{\"\\n\"}"
+./bosun nodes --node "$node"
+t0=0
+wait_for "the watchers' first lines" 30 bash -c "cd $watch_dir && [[ -s gate && -s endpoints && -s pods && -s health ]] && echo ok" >/dev/null
+
+step "Xid 95 (uncontained ECC error: reset the GPU) on $node GPU $gpu, under $pod"
+fault=$(./bosun dev fault --node "$node" --gpu "$gpu" --xid 95)
+echo "$fault"
+t0=$(date -d "${fault%% *}" +%s%3N)
+fault_at=$t0
+echo "Times from the fault's write to the kernel log, as watchers of the API server saw them:"
+seen=()
+# saw TIME TEXT: a step of the remediation, printed in the order they happened once all are in.
+saw() { seen+=("$1 $2"); }
+t=$(wait_for "the agent's report (GPU $gpu Unhealthy)" 30 first "health" '$2 == "Unhealthy"')
+saw "$t" "GpuNodeHealth $node: GPU $gpu Unhealthy (the node agent)"
+t=$(wait_for "the gate bosun.dev/gpu-healthy=False on $pod" 30 first "gate" '$2 == "False"')
+saw "$t" "$pod: readiness gate bosun.dev/gpu-healthy=False (the operator)"
+t=$(wait_for "$pod out of chat's EndpointSlice" 30 first "endpoints" 'index($0, pod "=true") == 0')
+saw "$t" "$pod out of Service chat: endpoint not ready (the endpoint-slice controller)"
+t=$(wait_for "a DeviceTaintRule for $node/$device" 30 first "rules" '$2 == "ADDED"')
+saw "$t" "DeviceTaintRule $(awk '$2 == "ADDED" {print $3 " on " $4 ", " $5; exit}' "$watch_dir/rules") (the operator)"
+t=$(wait_for "the eviction of $pod" 60 first "gate" 'NF > 2')
+saw "$t" "$pod evicted (the controller manager's device-taint eviction)"
+t=$(wait_for "a new chat pod Ready" 90 first "pods" 'index(before, " " $2 " ") == 0 && $4 == "True"')
+replacement=$(awk -v t="$t" '$1 == t {print $2; exit}' "$watch_dir/pods")
+new_claim=$(kubectl get pod "$replacement" -n staging -o jsonpath='{.status.resourceClaimStatuses[0].resourceClaimName}')
+new_gpu=$(kubectl get resourceclaim "$new_claim" -n staging -o jsonpath='{.status.allocation.devices.results[0].pool}/{.status.allocation.devices.results[0].device}')
+saw "$t" "replacement $replacement Ready on $new_gpu (the ReplicaSet, the scheduler, the operator's gate)"
+printf '%s\n' "${seen[@]}" | sort -n | while read -r t text; do echo "  $(since "$t")  $text"; done
+if [[ "$new_gpu" == "$pool/$device" ]]; then
+  echo "FAILED: the replacement was allocated the quarantined GPU $pool/$device" >&2
+  exit 1
+fi
+if [[ -n "$sibling" ]]; then
+  if [[ -n $(first "endpoints" 'index($0, sibling "=true") == 0') ]]; then
+    echo "FAILED: $sibling, on a healthy GPU of $node, left the Service" >&2
+    exit 1
+  fi
+  echo "  $sibling, on another GPU of $node, stayed in the Service throughout"
+fi
 echo
-echo "The cluster and the operator keep running: eval \"\$(./bosun dev env)\" to use the cluster with kubectl;"
-echo "./bosun dev down stops the operator and then the cluster."
+kubectl get devicetaintrules
+echo
+./bosun nodes --node "$node"
+
+step "The GPU reset (the fault cleared) and given back under the policy's recovery rules"
+fault=$(./bosun dev fault --node "$node" --gpu "$gpu" --clear)
+echo "$fault"
+t0=$(date -d "${fault%% *}" +%s%3N)
+echo "Times from the clear:"
+t=$(wait_for "the agent's report (GPU $gpu Healthy)" 60 first "health" '$2 == "Healthy"')
+echo "  $(since "$t")  GpuNodeHealth $node: GPU $gpu Healthy ($(seconds $((t - fault_at))) after the fault: 1 clean sample, 20 s quiet)"
+t=$(wait_for "the DeviceTaintRule's deletion" 60 first "rules" '$2 == "DELETED"')
+echo "  $(since "$t")  DeviceTaintRule deleted, $node/$device allocatable again ($(seconds $((t - fault_at))) after the fault: 5 s healthy)"
+stop_watchers
+./bosun nodes --node "$node"
+
+echo
+echo "The cluster, the operator and the agents keep running: eval \"\$(./bosun dev env)\" to use the cluster"
+echo "with kubectl, ./bosun dev fault to break another GPU; ./bosun dev down stops them all."
