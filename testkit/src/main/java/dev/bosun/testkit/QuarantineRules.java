@@ -14,10 +14,31 @@ import java.util.Map;
 public final class QuarantineRules {
   private QuarantineRules() {}
 
-  /** Creates the rule tainting {@code device} of {@code node}; returns its name. */
+  /** Creates Bosun's rule tainting {@code device} of {@code node}; returns its name. */
   public static String create(
       KubernetesClient admin, String node, String device, String faultClass, String effect) {
-    String name = GpuQuarantine.ruleName(node, device);
+    return create(admin, node, device, faultClass, effect, true);
+  }
+
+  /**
+   * Creates a rule tainting {@code device} of {@code node} as another health monitor would: not
+   * Bosun's, so that a running Bosun operator, which lifts a rule of its own that no agent's report
+   * backs, leaves it alone. Returns its name.
+   */
+  public static String createForeign(
+      KubernetesClient admin, String node, String device, String faultClass, String effect) {
+    return create(admin, node, device, faultClass, effect, false);
+  }
+
+  private static String create(
+      KubernetesClient admin,
+      String node,
+      String device,
+      String faultClass,
+      String effect,
+      boolean bosuns) {
+    String name =
+        bosuns ? GpuQuarantine.ruleName(node, device) : "other-monitor-" + node + "-" + device;
     GenericKubernetesResource rule =
         new GenericKubernetesResourceBuilder()
             .withApiVersion(GpuQuarantine.RULE_API_VERSION)
@@ -25,11 +46,13 @@ public final class QuarantineRules {
             .withNewMetadata()
             .withName(name)
             .withLabels(
-                Map.of(
-                    GpuQuarantine.MANAGED_BY,
-                    GpuQuarantine.MANAGER,
-                    GpuQuarantine.NODE_LABEL,
-                    node))
+                bosuns
+                    ? Map.of(
+                        GpuQuarantine.MANAGED_BY,
+                        GpuQuarantine.MANAGER,
+                        GpuQuarantine.NODE_LABEL,
+                        node)
+                    : Map.of())
             .endMetadata()
             .withAdditionalProperties(
                 Map.of(
