@@ -1,6 +1,7 @@
 package dev.bosun.agent;
 
 import dev.bosun.gpu.classify.Finding;
+import dev.bosun.gpu.classify.GpuHealthState;
 import dev.bosun.gpu.classify.NodeHealth;
 import dev.bosun.gpu.classify.NodeHealthTracker;
 import dev.bosun.gpu.kernel.DriverFault;
@@ -8,6 +9,7 @@ import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.model.Parsed;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -85,6 +87,25 @@ record NodeKnowledge(
             problem),
         snapshot,
         effective);
+  }
+
+  /**
+   * This knowledge with what an earlier run of the agent published carried over: GPUs this run has
+   * not judged yet take the carried state, and the carried faults come before this run's.
+   */
+  NodeKnowledge resumedFrom(CarriedOver carried) {
+    Map<String, GpuHealthState> gpus = new HashMap<>(carried.gpus());
+    gpus.putAll(health.gpus());
+    NodeHealth h =
+        new NodeHealth(
+            health.expectedGpus(),
+            health.lastSamples(),
+            gpus,
+            health.xidHistory(),
+            health.xids(),
+            health.pending(),
+            health.recent());
+    return new NodeKnowledge(h, carried.faults().then(faults), sourceUnparsed, sourceProblem);
   }
 
   /** Unreadable input per source: the GPU source's, then the others' (the kernel log's). */
