@@ -10,6 +10,9 @@ import dev.bosun.gpu.classify.GpuHealthMachine;
 import dev.bosun.gpu.classify.GpuHealthPolicy;
 import dev.bosun.gpu.classify.GpuHealthState;
 import dev.bosun.gpu.classify.Signal;
+import dev.bosun.gpu.model.GpuIdentity;
+import dev.bosun.gpu.model.GpuSample;
+import dev.bosun.gpu.model.PciAddress;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -23,17 +26,21 @@ import java.util.Set;
  * What an agent that restarts takes over from its own last {@code GpuNodeHealth} status, so that a
  * GPU broken before the restart is not reported healthy by the next run (and its quarantine lifted)
  * while nothing was fixed: per GPU, matched by UUID (indices can change), its health, {@code since}
- * and recent faults, and the node's faults. A GPU the node no longer has is dropped. The status is
- * untrusted input: anything malformed is refused whole, naming the field, and the agent starts
- * fresh.
+ * and recent faults, and the node's faults. A GPU the last run reported missing ({@code present:
+ * false}) and still absent stays expected, so it is still found missing; any other GPU the node no
+ * longer has is dropped. The status is untrusted input: anything malformed is refused whole, naming
+ * the field, and the agent starts fresh.
  *
  * @param gpus each GPU's state, rebuilt by {@link GpuHealthMachine#resumed}
+ * @param missing the GPUs still missing, as last seen (identity only: their readings are gone)
  * @param faults the published faults, as the history they were published from
  */
-record CarriedOver(Map<String, GpuHealthState> gpus, FaultHistory faults) {
+record CarriedOver(
+    Map<String, GpuHealthState> gpus, Map<String, GpuSample> missing, FaultHistory faults) {
 
   CarriedOver {
     gpus = Map.copyOf(gpus);
+    missing = Map.copyOf(missing);
   }
 
   /**
@@ -50,13 +57,16 @@ record CarriedOver(Map<String, GpuHealthState> gpus, FaultHistory faults) {
       history = history.with(List.of(e.finding()), e.text());
     }
     Map<String, GpuHealthState> gpus = new HashMap<>();
+    Map<String, GpuSample> missing = new HashMap<>();
     List<GpuDeviceHealth> listed = listOrEmpty(status.gpus());
     for (int i = 0; i < listed.size(); i++) {
       GpuDeviceHealth g = listed.get(i);
       String field = "status.gpus[" + i + "]";
       if (g.uuid() == null) throw malformed(field + ".uuid", "missing");
-      if (!present.contains(g.uuid())) continue;
+      boolean stillMissing = !present.contains(g.uuid()) && Boolean.FALSE.equals(g.present());
+      if (!present.contains(g.uuid()) && !stillMissing) continue;
       if (gpus.containsKey(g.uuid())) throw malformed(field + ".uuid", g.uuid() + " listed twice");
+      if (stillMissing) missing.put(g.uuid(), lastSeen(g, field));
       if (g.health() == null) throw malformed(field + ".health", "missing");
       List<Finding> mine = new ArrayList<>();
       List<GpuFault> faults = listOrEmpty(g.recentFaults());
@@ -77,7 +87,33 @@ record CarriedOver(Map<String, GpuHealthState> gpus, FaultHistory faults) {
               breaking,
               policy));
     }
-    return new CarriedOver(gpus, history);
+    return new CarriedOver(gpus, missing, history);
+  }
+
+  /** A missing GPU as the last run saw it: enough to list it and to find it missing again. */
+  private static GpuSample lastSeen(GpuDeviceHealth g, String field) {
+    if (g.index() == null || g.index() < 0)
+      throw malformed(field + ".index", "missing or negative");
+    PciAddress pci = null;
+    if (g.pciBusId() != null)
+      pci =
+          PciAddress.parse(g.pciBusId())
+              .orElseThrow(
+                  () ->
+                      malformed(
+                          field + ".pciBusId",
+                          "not a PCI address: " + Publication.cut(g.pciBusId(), 40)));
+    return new GpuSample(
+        new GpuIdentity(g.index(), g.uuid(), g.model(), pci),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   private static GpuHealth health(GpuDeviceHealth g) {

@@ -5,13 +5,16 @@ import dev.bosun.gpu.classify.GpuHealthState;
 import dev.bosun.gpu.classify.NodeHealth;
 import dev.bosun.gpu.classify.NodeHealthTracker;
 import dev.bosun.gpu.kernel.DriverFault;
+import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.model.Parsed;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -91,15 +94,20 @@ record NodeKnowledge(
 
   /**
    * This knowledge with what an earlier run of the agent published carried over: GPUs this run has
-   * not judged yet take the carried state, and the carried faults come before this run's.
+   * not judged yet take the carried state, GPUs still missing are expected (and so found missing at
+   * the next sample), and the carried faults come before this run's.
    */
   NodeKnowledge resumedFrom(CarriedOver carried) {
     Map<String, GpuHealthState> gpus = new HashMap<>(carried.gpus());
     gpus.putAll(health.gpus());
+    Map<String, GpuSample> samples = new HashMap<>(carried.missing());
+    samples.putAll(health.lastSamples());
+    Set<String> expected = new HashSet<>(health.expectedGpus());
+    expected.addAll(carried.missing().keySet());
     NodeHealth h =
         new NodeHealth(
-            health.expectedGpus(),
-            health.lastSamples(),
+            expected,
+            samples,
             gpus,
             health.xidHistory(),
             health.xids(),

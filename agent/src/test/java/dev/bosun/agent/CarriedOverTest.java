@@ -164,6 +164,56 @@ class CarriedOverTest {
     assertThat(carried.faults().byGpu()).isEmpty();
   }
 
+  /** The first run: GPU 2 falls off the bus and is reported missing. */
+  GpuNodeHealthStatus publishedAfterGpu2FellOffTheBus() {
+    NodeKnowledge k = sampled(NodeKnowledge.INITIAL, T0.minusSeconds(1));
+    sim.fallOffTheBus(2, T0);
+    k = sampled(k, T0); // found missing; its kernel-log Xid 79 is not needed here
+    return published(k, T0);
+  }
+
+  @Test
+  void aGpuReportedMissingAndStillAbsentStaysExpectedAndUnhealthy() {
+    String uuid2 = SimulatedGpuNode.uuidFor(sim.nodeName(), 2);
+    GpuNodeHealthStatus before = publishedAfterGpu2FellOffTheBus();
+    assertThat(before.gpus().get(2).present()).isFalse();
+    assertThat(present()).doesNotContain(uuid2);
+
+    NodeKnowledge k = restartedFrom(before, T0.plus(Duration.ofHours(2)), 5);
+    assertThat(k.health().expectedGpus()).contains(uuid2);
+    assertThat(k.health().healthOf(uuid2)).isEqualTo(GpuHealth.UNHEALTHY);
+    GpuDeviceHealth gpu2 = published(k, T0.plus(Duration.ofHours(3))).gpus().get(2);
+    assertThat(gpu2.uuid()).isEqualTo(uuid2);
+    assertThat(gpu2.present()).isFalse();
+    assertThat(gpu2.pciBusId()).isEqualTo(before.gpus().get(2).pciBusId());
+    assertThat(gpu2.recentFaults()).containsAll(before.gpus().get(2).recentFaults());
+  }
+
+  @Test
+  void aMissingGpuWithAnAddressThatIsNoneIsRefused() {
+    GpuNodeHealthStatus before = publishedAfterGpu2FellOffTheBus();
+    GpuDeviceHealth g = before.gpus().get(2);
+    GpuDeviceHealth spoilt =
+        new GpuDeviceHealth(
+            g.index(),
+            g.uuid(),
+            g.model(),
+            "bus 7",
+            g.present(),
+            g.health(),
+            g.reason(),
+            g.since(),
+            g.recentFaults(),
+            g.ecc(),
+            g.remappedRows(),
+            g.clockEventReasons());
+    assertThatThrownBy(
+            () ->
+                CarriedOver.from(withGpus(before, edit(before, 2, x -> spoilt)), present(), POLICY))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("status.gpus[2].pciBusId: ");
+  }
+
   @Test
   void nodeFaultsAreCarriedAndHoldEveryGpu() {
     NodeKnowledge k = sampled(NodeKnowledge.INITIAL, T0.minusSeconds(1));
