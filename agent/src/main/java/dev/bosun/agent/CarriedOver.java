@@ -126,15 +126,17 @@ record CarriedOver(
 
   /** A published fault back as the finding it was published from (the PCI address is not kept). */
   private static FaultHistory.Entry entry(GpuFault f, String uuid, String field) {
+    String signalName = required(f.signal(), field + ".signal");
+    String className = required(f.faultClass(), field + ".class");
     Signal signal;
     FaultClass faultClass;
     try {
-      signal = Signal.valueOf(required(f.signal(), field + ".signal").toUpperCase(Locale.ROOT));
+      signal = Signal.valueOf(signalName.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw malformed(field + ".signal", "unknown signal " + f.signal());
     }
     try {
-      faultClass = FaultClass.fromWireName(required(f.faultClass(), field + ".class"));
+      faultClass = FaultClass.fromWireName(className);
     } catch (IllegalArgumentException e) {
       throw malformed(field + ".class", "unknown class " + f.faultClass());
     }

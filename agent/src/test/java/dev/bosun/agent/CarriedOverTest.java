@@ -271,6 +271,11 @@ class CarriedOverTest {
             "status.gpus[2].recentFaults[0].class",
             s ->
                 withGpus(
+                    s, edit(s, 2, g -> withFault(g, f -> fault(f, f.signal(), null, f.at()))))),
+        bad(
+            "status.gpus[2].recentFaults[0].class",
+            s ->
+                withGpus(
                     s, edit(s, 2, g -> withFault(g, f -> fault(f, f.signal(), "meh", f.at()))))),
         bad(
             "status.nodeFaults[0].at",
