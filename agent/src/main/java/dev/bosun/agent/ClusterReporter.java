@@ -1,10 +1,12 @@
 package dev.bosun.agent;
 
 import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
 import dev.bosun.gpu.model.NodeSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -51,6 +53,19 @@ final class ClusterReporter {
 
   Writes writes() {
     return new Writes(statusWrites.get(), conditionWrites.get(), publishErrors.get());
+  }
+
+  /**
+   * What this node's GpuNodeHealth says now (written by an earlier run); empty on a first start,
+   * and when it cannot be read: the agent then starts fresh rather than not at all.
+   */
+  Optional<GpuNodeHealthStatus> lastPublished() {
+    try {
+      return publisher.lastStatus();
+    } catch (KubePublisher.PublishException e) {
+      log.accept(e.getMessage() + "; starting without what the last run published");
+      return Optional.empty();
+    }
   }
 
   /**

@@ -48,6 +48,11 @@ public record FaultHistory(Map<String, List<FaultHistory.Entry>> byGpu, int limi
     return withEntries(findings.stream().map(f -> new Entry(f, text)).toList());
   }
 
+  /** This history, then what {@code later} holds: an earlier run's faults before this run's. */
+  public FaultHistory then(FaultHistory later) {
+    return withEntries(later.byGpu.values().stream().flatMap(List::stream).toList());
+  }
+
   private FaultHistory withEntries(List<Entry> entries) {
     if (entries.isEmpty()) return this;
     Map<String, List<Entry>> next = new HashMap<>(byGpu);

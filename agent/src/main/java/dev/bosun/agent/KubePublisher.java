@@ -1,6 +1,7 @@
 package dev.bosun.agent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bosun.api.v1alpha1.Condition;
@@ -12,10 +13,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The agent's writes, and nothing else: the edge between {@link Publication}'s decisions and the
- * API server. Three requests, each the narrowest the API offers:
+ * API server: one read at start ({@link #lastStatus}, what the previous run published) and three
+ * writes, each the narrowest the API offers:
  *
  * <ul>
  *   <li>{@link #ensure()}: read the Node (its uid), then server-side apply the GpuNodeHealth's
@@ -34,6 +37,9 @@ public final class KubePublisher {
   static final String STRATEGIC_MERGE = "application/strategic-merge-patch+json";
   private static final String API_VERSION = Workload.GROUP + "/" + Workload.VERSION;
   private static final ObjectMapper JSON = new ObjectMapper();
+  // A newer agent may have published fields this one does not know.
+  private static final ObjectMapper STATUS =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final KubeApi api;
   private final String nodeName;
@@ -86,6 +92,25 @@ public final class KubePublisher {
     }
     if (!applied.ok()) throw failure("cannot apply GpuNodeHealth " + nodeName, applied);
     return read(applied).path("metadata").path("generation").asLong(1);
+  }
+
+  /**
+   * The status this node's GpuNodeHealth holds now, what an earlier run of the agent published;
+   * empty when there is none yet (a first start).
+   */
+  public Optional<GpuNodeHealthStatus> lastStatus() {
+    KubeApi.Response got = api.get(health);
+    if (got.code() == 404) return Optional.empty();
+    if (!got.ok()) throw failure("cannot read GpuNodeHealth " + nodeName, got);
+    JsonNode status = read(got).path("status");
+    if (!status.isObject()) return Optional.empty();
+    try {
+      return Optional.of(STATUS.treeToValue(status, GpuNodeHealthStatus.class));
+    } catch (JsonProcessingException e) {
+      throw new PublishException(
+          "the status of GpuNodeHealth " + nodeName + " cannot be read: " + e.getOriginalMessage(),
+          null);
+    }
   }
 
   public void writeStatus(GpuNodeHealthStatus status) {

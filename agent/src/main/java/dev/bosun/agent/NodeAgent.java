@@ -1,9 +1,14 @@
 package dev.bosun.agent;
 
 import dev.bosun.api.v1alpha1.GpuHealthPolicySpec;
+import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
+import dev.bosun.gpu.classify.GpuHealth;
 import dev.bosun.gpu.classify.GpuHealthPolicy;
 import dev.bosun.gpu.classify.NodeHealth;
 import dev.bosun.gpu.classify.NodeHealthTracker;
+import dev.bosun.gpu.model.GpuSample;
+import dev.bosun.gpu.model.NodeSnapshot;
+import dev.bosun.gpu.model.Parsed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -11,11 +16,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The node agent's loop: every sampling period it takes in the faults that arrived ({@link
@@ -24,7 +31,8 @@ import java.util.function.Consumer;
  * Every {@link #POLICY_READ_EVERY} it reads the cluster's GpuHealthPolicy, so that an edit changes
  * how the next fault is classified without a restart. A fault does not wait for the next period:
  * the intake wakes the loop, the fault is classified at once, and if it breaks a GPU the loop
- * samples and publishes straight away.
+ * samples and publishes straight away. A restarted agent first takes over what its last run
+ * published ({@link CarriedOver}), so that a restart heals no GPU.
  *
  * <p>Threads: the loop ({@link SerialLoop}: a thread {@code bosun-agent-loop} of its own, or in a
  * simulated fleet a share of a few) owns this object's state, the intake and the reporter, and runs
@@ -71,6 +79,10 @@ public final class NodeAgent implements AutoCloseable {
   // Loop thread only.
   private FaultIntake intake;
   private NodeKnowledge knowledge = NodeKnowledge.INITIAL;
+  // What the last run published: read at the first pass, before the first write, and taken over
+  // at the first good sample (a failed read of the GPUs cannot say which GPUs are still there).
+  private boolean lastRunRead;
+  private GpuNodeHealthStatus lastRun;
   private NodeHealthTracker tracker;
   private Instant nextPolicyRead = Instant.MIN;
   private String policyProblem;
@@ -216,8 +228,10 @@ public final class NodeAgent implements AutoCloseable {
     Instant now = clock.instant();
     followPolicy(now);
     takeFaults(now);
-    NodeKnowledge.AfterSample sampled =
-        knowledge.withSample(tracker, source.name(), source.sample(now), now);
+    readLastRun();
+    Parsed<NodeSnapshot> sample = source.sample(now);
+    sample.value().ifPresent(this::takeOverLastRun);
+    NodeKnowledge.AfterSample sampled = knowledge.withSample(tracker, source.name(), sample, now);
     logSourceChange(knowledge.sourceProblem(), sampled.knowledge().sourceProblem());
     knowledge = sampled.knowledge();
     intake.learnUuids(sampled.effective());
@@ -232,6 +246,39 @@ public final class NodeAgent implements AutoCloseable {
             intake.kernelLogOutage());
     if (reporter != null)
       reporter.publish(source.name(), sampled.snapshot(), knowledge, unparsed, now);
+  }
+
+  private void readLastRun() {
+    if (lastRunRead || reporter == null) return;
+    lastRunRead = true;
+    lastRun = reporter.lastPublished().orElse(null);
+  }
+
+  /**
+   * Takes over what the last run published for the GPUs the node has, so that a restart neither
+   * heals a GPU nor restarts its quiet period.
+   */
+  private void takeOverLastRun(NodeSnapshot present) {
+    if (lastRun == null) return;
+    GpuNodeHealthStatus last = lastRun;
+    lastRun = null;
+    Set<String> uuids = present.gpus().stream().map(GpuSample::uuid).collect(Collectors.toSet());
+    CarriedOver carried;
+    try {
+      carried = CarriedOver.from(last, uuids, tracker.policy());
+    } catch (IllegalArgumentException e) {
+      log.accept("the last published status is malformed (" + e.getMessage() + "); starting fresh");
+      return;
+    }
+    knowledge = knowledge.resumedFrom(carried);
+    long notHealthy =
+        carried.gpus().values().stream().filter(g -> g.health() != GpuHealth.HEALTHY).count();
+    log.accept(
+        "carried over "
+            + carried.gpus().size()
+            + " GPUs ("
+            + notHealthy
+            + " not healthy) and their faults from the last published status");
   }
 
   private void logSourceChange(String before, String after) {

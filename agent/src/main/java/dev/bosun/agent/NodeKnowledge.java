@@ -1,15 +1,20 @@
 package dev.bosun.agent;
 
 import dev.bosun.gpu.classify.Finding;
+import dev.bosun.gpu.classify.GpuHealthState;
 import dev.bosun.gpu.classify.NodeHealth;
 import dev.bosun.gpu.classify.NodeHealthTracker;
 import dev.bosun.gpu.kernel.DriverFault;
+import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.model.Parsed;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -85,6 +90,30 @@ record NodeKnowledge(
             problem),
         snapshot,
         effective);
+  }
+
+  /**
+   * This knowledge with what an earlier run of the agent published carried over: GPUs this run has
+   * not judged yet take the carried state, GPUs still missing are expected (and so found missing at
+   * the next sample), and the carried faults come before this run's.
+   */
+  NodeKnowledge resumedFrom(CarriedOver carried) {
+    Map<String, GpuHealthState> gpus = new HashMap<>(carried.gpus());
+    gpus.putAll(health.gpus());
+    Map<String, GpuSample> samples = new HashMap<>(carried.missing());
+    samples.putAll(health.lastSamples());
+    Set<String> expected = new HashSet<>(health.expectedGpus());
+    expected.addAll(carried.missing().keySet());
+    NodeHealth h =
+        new NodeHealth(
+            expected,
+            samples,
+            gpus,
+            health.xidHistory(),
+            health.xids(),
+            health.pending(),
+            health.recent());
+    return new NodeKnowledge(h, carried.faults().then(faults), sourceUnparsed, sourceProblem);
   }
 
   /** Unreadable input per source: the GPU source's, then the others' (the kernel log's). */

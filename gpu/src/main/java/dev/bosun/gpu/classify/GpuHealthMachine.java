@@ -81,6 +81,42 @@ public final class GpuHealthMachine {
     };
   }
 
+  /**
+   * A GPU's state rebuilt from what an earlier run of the agent published, so that recovery goes on
+   * as if the agent had not stopped: the quiet period counts from the last fault, and failures
+   * within the flap window still lengthen it. The faults are replayed as {@link #next} would have
+   * seen them (a fault while the spell's quiet period runs prolongs the spell; a later one starts a
+   * new spell); an unhealthy spell began with a bad finding at {@code since}, so that counts as one
+   * even when the published list no longer holds it. Clean samples are not published, so their
+   * count starts at zero: the GPU needs them afresh.
+   *
+   * @param breakingFaults when the faults that break a GPU were found on it (its own and the
+   *     node's), in any order
+   */
+  public static GpuHealthState resumed(
+      GpuHealth health,
+      Instant since,
+      String reason,
+      List<Instant> breakingFaults,
+      GpuHealthPolicy policy) {
+    List<Instant> times = new ArrayList<>(breakingFaults);
+    if (health == GpuHealth.UNHEALTHY) times.add(since);
+    Instant lastBad = null;
+    Duration quiet = Duration.ZERO;
+    List<Instant> failures = new ArrayList<>();
+    for (Instant t : times.stream().sorted().distinct().toList()) {
+      boolean sameSpell = lastBad != null && t.isBefore(lastBad.plus(quiet));
+      if (!sameSpell) {
+        failures.removeIf(f -> f.isBefore(t.minus(policy.flapWindow())));
+        failures.add(t);
+        quiet = quietPeriod(policy, failures.size());
+      }
+      lastBad = t;
+    }
+    return new GpuHealthState(
+        health, since, lastBad, 0, failures, quiet, health == GpuHealth.HEALTHY ? "" : reason);
+  }
+
   private static GpuHealthState with(
       GpuHealthState s, GpuHealth health, Instant since, int clean, String reason) {
     return new GpuHealthState(

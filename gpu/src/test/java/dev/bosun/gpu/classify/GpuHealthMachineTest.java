@@ -155,4 +155,75 @@ class GpuHealthMachineTest {
               policy);
     assertThat(s.health()).isEqualTo(GpuHealth.DEGRADED);
   }
+
+  // --- resumed after a restart ----------------------------------------------------------------
+
+  @Test
+  void aResumedGpuCountsItsQuietPeriodFromTheLastFaultNotFromTheRestart() {
+    Instant restart = T0.plus(Duration.ofMinutes(3));
+    GpuHealthState s =
+        GpuHealthMachine.resumed(
+            GpuHealth.UNHEALTHY, T0, "Xid 95", List.of(T0, T0.plusSeconds(60)), policy);
+    assertThat(s.lastBadAt()).isEqualTo(T0.plusSeconds(60));
+    assertThat(s.quietRequired()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(s.cleanSamples()).isZero();
+    for (int i = 1; i <= 3; i++)
+      s = GpuHealthMachine.next(s, List.of(), restart.plusSeconds(10L * i), policy);
+    assertThat(s.health()).isEqualTo(GpuHealth.UNHEALTHY); // 6 quiet minutes are due at T0+6m
+    s = GpuHealthMachine.next(s, List.of(), T0.plus(Duration.ofMinutes(6)), policy);
+    assertThat(s.health()).isEqualTo(GpuHealth.HEALTHY);
+  }
+
+  @Test
+  void aResumedGpuWhoseFaultIsOlderThanTheQuietPeriodNeedsOnlyItsCleanSamples() {
+    Instant restart = T0.plus(Duration.ofHours(2));
+    GpuHealthState s =
+        GpuHealthMachine.resumed(GpuHealth.UNHEALTHY, T0, "Xid 95", List.of(T0), policy);
+    s = GpuHealthMachine.next(s, List.of(), restart, policy);
+    s = GpuHealthMachine.next(s, List.of(), restart.plusSeconds(10), policy);
+    assertThat(s.health()).isEqualTo(GpuHealth.UNHEALTHY);
+    s = GpuHealthMachine.next(s, List.of(), restart.plusSeconds(20), policy);
+    assertThat(s.health()).isEqualTo(GpuHealth.HEALTHY);
+  }
+
+  @Test
+  void earlierSpellsWithinTheFlapWindowStillDoubleTheQuietPeriod() {
+    // spells at T0 and T0+10m (the first one's 5 quiet minutes had passed), then one at T0+30m
+    Instant third = T0.plus(Duration.ofMinutes(30));
+    GpuHealthState s =
+        GpuHealthMachine.resumed(
+            GpuHealth.UNHEALTHY,
+            third,
+            "Xid 95",
+            List.of(T0, T0.plusSeconds(30), T0.plus(Duration.ofMinutes(10)), third),
+            policy);
+    assertThat(s.recentFailures()).containsExactly(T0, T0.plus(Duration.ofMinutes(10)), third);
+    assertThat(s.quietRequired()).isEqualTo(Duration.ofMinutes(20));
+    // and a new spell after the restart doubles once more
+    Instant fourth = third.plus(Duration.ofMinutes(25));
+    s = GpuHealthMachine.next(s, List.of(), third.plus(Duration.ofMinutes(21)), policy);
+    s = GpuHealthMachine.next(s, List.of(), third.plus(Duration.ofMinutes(22)), policy);
+    s = GpuHealthMachine.next(s, List.of(), third.plus(Duration.ofMinutes(23)), policy);
+    assertThat(s.health()).isEqualTo(GpuHealth.HEALTHY);
+    s = GpuHealthMachine.next(s, List.of(finding(FaultClass.GPU, fourth)), fourth, policy);
+    assertThat(s.quietRequired()).isEqualTo(Duration.ofMinutes(40));
+  }
+
+  @Test
+  void anUnhealthyGpuWhoseFaultsWerePushedOutOfTheListCountsFromSince() {
+    GpuHealthState s =
+        GpuHealthMachine.resumed(GpuHealth.UNHEALTHY, T0, "Xid 95", List.of(), policy);
+    assertThat(s.lastBadAt()).isEqualTo(T0);
+    assertThat(s.recentFailures()).containsExactly(T0);
+    assertThat(s.quietRequired()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void aResumedHealthyGpuHasNoReasonButRemembersItsFailures() {
+    GpuHealthState s =
+        GpuHealthMachine.resumed(GpuHealth.HEALTHY, T0.plusSeconds(400), "x", List.of(T0), policy);
+    assertThat(s.health()).isEqualTo(GpuHealth.HEALTHY);
+    assertThat(s.reason()).isEmpty();
+    assertThat(s.recentFailures()).containsExactly(T0);
+  }
 }
