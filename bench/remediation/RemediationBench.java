@@ -20,11 +20,15 @@ import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.localcluster.BackgroundProcesses;
 import dev.bosun.localcluster.KubeClients;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,6 +40,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 static final String NAMESPACE = "remediation-bench";
 static final String WORKLOAD = "served";
@@ -59,7 +65,12 @@ record Target(String pod, String node, int gpu) {
 void main(String[] args) throws Exception {
   int faults = Integer.getInteger("faults", 200);
   int pods = Integer.getInteger("pods", 32);
-  Path home = Path.of(System.getenv("BOSUN_DEV_HOME"));
+  String devHome = System.getenv("BOSUN_DEV_HOME");
+  if (devHome == null) {
+    throw new IllegalStateException(
+        "run it with bench/remediation/run.sh, which sets BOSUN_DEV_HOME");
+  }
+  Path home = Path.of(devHome);
   Path agents = home.resolve("agents");
   try (KubernetesClient client = KubeClients.forKubeconfig(home.resolve("kubeconfig"))) {
     deploy(client, pods);
@@ -132,16 +143,11 @@ void main(String[] args) throws Exception {
 /** One GPU pod per replica, a fixed count: nothing scales it during the run. */
 void deploy(KubernetesClient client, int pods) {
   client
-      .resource(
-          new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-              .withNewMetadata()
-              .withName(NAMESPACE)
-              .endMetadata()
-              .build())
+      .resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
       .serverSideApply();
   client
       .load(
-          new java.io.ByteArrayInputStream(
+          new ByteArrayInputStream(
               """
       apiVersion: bosun.dev/v1alpha1
       kind: Workload
@@ -155,7 +161,7 @@ void deploy(KubernetesClient client, int pods) {
         health: {path: /healthz}
       """
                   .formatted(WORKLOAD, NAMESPACE, pods, pods)
-                  .getBytes()))
+                  .getBytes(StandardCharsets.UTF_8)))
       .serverSideApply();
 }
 
@@ -192,9 +198,7 @@ void watch(KubernetesClient client) {
               slice -> {
                 Map<String, Boolean> ready = new HashMap<>();
                 for (var endpoint :
-                    slice.getEndpoints() == null
-                        ? List.<io.fabric8.kubernetes.api.model.discovery.v1.Endpoint>of()
-                        : slice.getEndpoints()) {
+                    slice.getEndpoints() == null ? List.<Endpoint>of() : slice.getEndpoints()) {
                   if (endpoint.getTargetRef() != null) {
                     ready.put(
                         endpoint.getTargetRef().getName(),
@@ -253,7 +257,7 @@ static String key(GenericKubernetesResource rule) {
   return selector.get("pool") + "/" + selector.get("device");
 }
 
-record Handler<T>(java.util.function.Consumer<T> seen) implements ResourceEventHandler<T> {
+record Handler<T>(Consumer<T> seen) implements ResourceEventHandler<T> {
   @Override
   public void onAdd(T item) {
     seen.accept(item);
@@ -384,7 +388,7 @@ static final class Usage {
     info.waitFor();
     // Every heap space jcmd lists (DefNew and Tenured, or G1's one heap; metaspace has no total)
     // right after a full GC: what lives.
-    var used = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(out);
+    var used = Pattern.compile("total \\d+K, used (\\d+)K").matcher(out);
     long kib = 0;
     boolean found = false;
     while (used.find()) {
