@@ -106,6 +106,10 @@ public final class OperatorMain implements AutoCloseable {
               o.withKubernetesClient(client)
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
                   .withCloseClientOnStop(true)
+                  // An API server that drops a connection while the caches fill (under load, or
+                  // just after a restart) must not end the operator: the informers retry, as
+                  // client-go's do, and /healthz names the ones not synced meanwhile.
+                  .withStopOnInformerErrorDuringStartup(false)
                   // A Workload is reconciled by one thread at a time; these many Workloads at once.
                   .withConcurrentReconciliationThreads(
                       Integer.getInteger("bosun.operator.threads", 10));
