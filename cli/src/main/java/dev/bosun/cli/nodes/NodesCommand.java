@@ -1,13 +1,10 @@
 package dev.bosun.cli.nodes;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.bosun.cli.deploy.ClusterOptions;
 import dev.bosun.gpu.ExitCodes;
 import dev.bosun.operator.client.UserError;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,34 +48,25 @@ public final class NodesCommand implements Callable<Integer> {
   String node;
 
   @Override
-  public Integer call() throws JsonProcessingException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    FleetReport report;
-    try (KubernetesClient client = cluster.client()) {
-      report = FleetView.of(FleetReader.read(client), node);
-    } catch (UserError e) {
-      err.println("bosun: " + e.getMessage());
-      return ExitCodes.INVALID_INPUT;
-    } catch (KubernetesClientException e) {
-      err.println(
-          "bosun: the cluster refused or could not be reached: "
-              + (e.getStatus() != null && e.getStatus().getMessage() != null
-                  ? e.getStatus().getMessage()
-                  : e.getMessage()));
-      return ExitCodes.FAILED;
-    }
-    if (node != null && report.nodes().isEmpty()) {
-      err.println("bosun: --node: " + node + " is not a node with an NVIDIA ResourceSlice");
-      return ExitCodes.INVALID_INPUT;
-    }
-    out.print(
-        format == Format.json
-            ? new ObjectMapper()
-                    .enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(report)
-                + "\n"
-            : FleetTable.render(report));
-    return ExitCodes.OK;
+    return cluster
+        .actions(spec)
+        .guarded(
+            client -> {
+              FleetReport report = FleetView.of(FleetReader.read(client), node);
+              if (node != null && report.nodes().isEmpty()) {
+                throw new UserError(
+                    "--node: " + node + " is not a node with an NVIDIA ResourceSlice");
+              }
+              out.print(
+                  format == Format.json
+                      ? new ObjectMapper()
+                              .enable(SerializationFeature.INDENT_OUTPUT)
+                              .writeValueAsString(report)
+                          + "\n"
+                      : FleetTable.render(report));
+              return ExitCodes.OK;
+            });
   }
 }

@@ -45,11 +45,17 @@ public final class CliActions {
     this.err = err;
   }
 
-  private interface Action {
+  /** What a command does with the cluster; its exit code. */
+  public interface Action {
     int run(KubernetesClient client) throws IOException;
   }
 
-  private int guarded(Action action) {
+  /**
+   * Runs {@code action} on a fresh client with the CLI's one treatment of failures: a {@link
+   * UserError} or a refused request is invalid input, an unreachable cluster or a bug a failure,
+   * each said in one line.
+   */
+  public int guarded(Action action) {
     try (KubernetesClient client = clients.get()) {
       return action.run(client);
     } catch (UserError e) {
