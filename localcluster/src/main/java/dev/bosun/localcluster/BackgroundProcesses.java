@@ -94,12 +94,12 @@ public final class BackgroundProcesses {
 
   /**
    * Waits until {@code ready} says the process {@link #start started} as {@code started} is ready,
-   * and returns null; if it exits first or is not ready within {@code within}, stops it and returns
-   * why, with the end of its log.
+   * and returns empty; if it exits first or is not ready within {@code within}, stops it and
+   * returns why, with the end of its log.
    *
    * @param awaited what readiness means, for the message: "the operator answering on /healthz"
    */
-  public String awaitReady(
+  public Optional<String> awaitReady(
       Running started, String awaited, Duration within, Duration grace, BooleanSupplier ready) {
     try {
       Poll.until(
@@ -112,14 +112,15 @@ public final class BackgroundProcesses {
             }
             return ready.getAsBoolean();
           });
-      return null;
+      return Optional.empty();
     } catch (IllegalStateException | Poll.TimeoutException e) {
       stop(started.name(), grace);
-      return e.getMessage()
-          + ". The end of its log, "
-          + started.log()
-          + ":\n"
-          + LogFiles.tail(started.log(), 10);
+      return Optional.of(
+          e.getMessage()
+              + ". The end of its log, "
+              + started.log()
+              + ":\n"
+              + LogFiles.tail(started.log(), 10));
     }
   }
 

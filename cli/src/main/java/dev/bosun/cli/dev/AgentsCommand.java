@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -112,15 +113,15 @@ public final class AgentsCommand implements Callable<Integer> {
     Path ready = agentsDir().resolve(READY);
     Files.deleteIfExists(ready);
     var started = processes.start(NAME, fleetCommand());
-    String failure =
+    Optional<String> failure =
         processes.awaitReady(
             started,
             "the agents of every GPU node started",
             READY_WITHIN,
             DevCommand.STOP_GRACE,
             () -> Files.exists(ready));
-    if (failure != null) {
-      err.println("The agents did not start: " + failure);
+    if (failure.isPresent()) {
+      err.println("The agents did not start: " + failure.get());
       return ExitCodes.FAILED;
     }
     err.printf(

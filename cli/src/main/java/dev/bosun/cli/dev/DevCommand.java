@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -186,7 +187,7 @@ public final class DevCommand {
         return ExitCodes.OK;
       }
       var started = processes.start(NAME, operatorCommand(kubeconfig));
-      String failure;
+      Optional<String> failure;
       try (var http = HttpClient.newHttpClient()) {
         failure =
             processes.awaitReady(
@@ -196,8 +197,8 @@ public final class DevCommand {
                 STOP_GRACE,
                 () -> healthy(http));
       }
-      if (failure != null) {
-        PROGRESS.println("The operator did not start: " + failure);
+      if (failure.isPresent()) {
+        PROGRESS.println("The operator did not start: " + failure.get());
         return ExitCodes.FAILED;
       }
       PROGRESS.printf(
