@@ -1,6 +1,7 @@
 package dev.bosun.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.api.v1alpha1.GpuQuarantine;
 import dev.bosun.gpu.model.GpuIdentity;
 import dev.bosun.gpu.model.PciAddress;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import java.util.stream.StreamSupport;
  */
 final class FleetDiscovery {
 
-  static final String DRIVER = "gpu.nvidia.com";
+  static final String DRIVER = GpuQuarantine.DRIVER;
   static final String KWOK_ANNOTATION = "kwok.x-k8s.io/node";
   private static final String PCI_BUS_ID = "resource.kubernetes.io/pciBusID";
 
