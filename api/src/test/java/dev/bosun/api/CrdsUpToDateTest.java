@@ -25,6 +25,10 @@ class CrdsUpToDateTest {
             "environments.bosun.dev-v1.yml",
             "gpuhealthpolicies.bosun.dev-v1.yml",
             "gpunodehealths.bosun.dev-v1.yml",
+            "sandboxclaims.bosun.dev-v1.yml",
+            "sandboxes.bosun.dev-v1.yml",
+            "sandboxtemplates.bosun.dev-v1.yml",
+            "sandboxwarmpools.bosun.dev-v1.yml",
             "tiers.bosun.dev-v1.yml",
             "workloads.bosun.dev-v1.yml");
     assertThat(names(COMMITTED))

@@ -130,7 +130,13 @@ public final class LocalCluster {
     writeKwokctlConfiguration();
     progress.accept(
         "Starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok-controller");
-    var result = kwokctl(createArguments()).timeout(START_TIMEOUT).run();
+    ExternalCommand.Result result;
+    // kwokctl picks free ports when it creates a cluster and binds them only as the components
+    // start: two clusters created at once on one machine (under different homes) can pick the
+    // same ports. Creation is serialised machine-wide.
+    try (var _ = lock(MACHINE_WIDE_CREATE_LOCK)) {
+      result = kwokctl(createArguments()).timeout(START_TIMEOUT).run();
+    }
     if (!result.succeeded()) {
       var failure = explainFailedStart(result);
       deleteWithKwokctl();
@@ -439,15 +445,20 @@ public final class LocalCluster {
 
   /** An exclusive lock on {@code <home>/lock}, held across processes while starting or stopping. */
   private HomeLock lockHome() {
+    return lock(home.resolve("lock"));
+  }
+
+  private static final Path MACHINE_WIDE_CREATE_LOCK =
+      Path.of(System.getProperty("java.io.tmpdir"), "bosun-kwokctl-create.lock");
+
+  private static HomeLock lock(Path file) {
     try {
-      Files.createDirectories(home);
-      var channel =
-          FileChannel.open(
-              home.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      Files.createDirectories(file.getParent());
+      var channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       channel.lock();
       return new HomeLock(channel);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock " + home.resolve("lock"), e);
+      throw new UncheckedIOException("cannot lock " + file, e);
     }
   }
 

@@ -5,7 +5,11 @@ package dev.bosun.api.v1alpha1;
  * after. The reasons they carry are in {@link Reasons}.
  */
 public final class ConditionTypes {
-  /** On a Workload and an Environment: whether it does what its spec asks, now. */
+  /**
+   * On a Workload, an Environment, a Sandbox (its pod serves), a SandboxClaim (its sandbox is
+   * ready), a SandboxWarmPool (full) and a SandboxTemplate (usable): whether it does what its spec
+   * asks, now.
+   */
   public static final String READY = "Ready";
 
   /** On a Workload: whether a rollout or a run is under way and moving. */
@@ -28,6 +32,12 @@ public final class ConditionTypes {
    * circuit breaker's budget is spent, until a person resets it.
    */
   public static final String BREAKER_TRIPPED = "BreakerTripped";
+
+  /** On a Sandbox: True while its pod is gone and its volume and name are kept. */
+  public static final String SUSPENDED = "Suspended";
+
+  /** On a Sandbox: True once its TTL ran out and the shutdown policy retained it. */
+  public static final String EXPIRED = "Expired";
 
   private ConditionTypes() {}
 }

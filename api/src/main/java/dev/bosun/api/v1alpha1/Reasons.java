@@ -113,5 +113,52 @@ public final class Reasons {
    */
   public static final String BUDGET_EXCEEDED = "BudgetExceeded";
 
+  // Sandboxes, their templates, claims and warm pools.
+
+  /** Ready: a Sandbox's pod is ready; a template's tier exists. */
+  public static final String SANDBOX_READY = "SandboxReady";
+
+  /** Ready is False: a Sandbox's pod is being created, scheduled or started. */
+  public static final String POD_STARTING = "PodStarting";
+
+  /** Ready is False: the Sandbox, claim or pool names a SandboxTemplate that does not exist. */
+  public static final String TEMPLATE_NOT_FOUND = "TemplateNotFound";
+
+  /** Ready is False, Suspended True: someone (a person, the CLI) suspended the sandbox. */
+  public static final String SUSPENDED_BY_REQUEST = "SuspendedByRequest";
+
+  /** Ready is False, Suspended True: nobody used the sandbox for its idle timeout. */
+  public static final String IDLE_TIMEOUT = "IdleTimeout";
+
+  /** Ready is False, Expired True: the TTL ran out and the shutdown policy is Retain. */
+  public static final String TTL_EXPIRED = "TtlExpired";
+
+  /** Suspended is False, Expired is False: the sandbox runs, the TTL has not run out. */
+  public static final String ACTIVE = "Active";
+
+  /** Ready of a claim: it took a ready sandbox from a warm pool. */
+  public static final String CLAIMED_FROM_WARM_POOL = "ClaimedFromWarmPool";
+
+  /** Ready of a claim, False until its sandbox is ready: no warm sandbox fitted, one was made. */
+  public static final String COLD_STARTED = "ColdStarted";
+
+  /** Ready of a claim is False: its sandbox is not ready yet. */
+  public static final String SANDBOX_NOT_READY = "SandboxNotReady";
+
+  /** A cold start's reason: no warm pool of the template in the namespace. */
+  public static final String NO_WARM_POOL = "NoWarmPool";
+
+  /** A cold start's reason: the pool had no ready sandbox to give. */
+  public static final String WARM_POOL_EMPTY = "WarmPoolEmpty";
+
+  /** A cold start's reason: the claim sets env, which a warm sandbox did not start with. */
+  public static final String ENV_DIFFERS = "EnvDiffers";
+
+  /** Ready of a warm pool: it holds as many ready sandboxes as asked. */
+  public static final String POOL_FULL = "PoolFull";
+
+  /** Ready of a warm pool is False: sandboxes are starting to refill it. */
+  public static final String POOL_FILLING = "PoolFilling";
+
   private Reasons() {}
 }
