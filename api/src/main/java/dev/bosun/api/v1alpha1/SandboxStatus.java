@@ -20,6 +20,9 @@ public record SandboxStatus(
         String serviceFQDN,
     @JsonPropertyDescription("The pod of the current run; absent while suspended.") String podName,
     @JsonPropertyDescription("The node of the current pod.") String nodeName,
+    @JsonPropertyDescription("The IP of the current pod, where the router sends requests.")
+        String podIP,
+    @JsonPropertyDescription("The port the agent serves on.") Integer port,
     @JsonPropertyDescription("The PersistentVolumeClaim of the agent's memory.")
         String volumeClaimName,
     @JsonPropertyDescription("The PersistentVolume bound to it.") String volumeName,
