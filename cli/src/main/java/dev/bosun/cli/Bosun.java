@@ -9,6 +9,7 @@ import dev.bosun.cli.dev.DevCommand;
 import dev.bosun.cli.gpu.GpuCommand;
 import dev.bosun.cli.nodes.NodesCommand;
 import dev.bosun.cli.operator.OperatorCommand;
+import dev.bosun.cli.sandbox.SandboxCommand;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.gpu.ExitCodes;
 import java.io.PrintWriter;
@@ -32,6 +33,7 @@ public final class Bosun {
           "deploy",
           "status",
           "nodes",
+          "sandbox",
           "promote",
           "delete",
           "operator",
@@ -49,6 +51,7 @@ public final class Bosun {
       case "deploy" -> new DeployCommand();
       case "status" -> new StatusCommand();
       case "nodes" -> new NodesCommand();
+      case "sandbox" -> new SandboxCommand();
       case "promote" -> new PromoteCommand();
       case "delete" -> new DeleteCommand();
       case "operator" -> new OperatorCommand();

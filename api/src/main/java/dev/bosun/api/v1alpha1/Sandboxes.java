@@ -42,6 +42,12 @@ public final class Sandboxes {
    */
   public static final String TOKEN_SHA256 = "bosun.dev/access-token-sha256";
 
+  /**
+   * On a Sandbox a claim took from a warm pool: when it was taken (RFC 3339). Its TTL counts from
+   * then, not from its creation in the pool.
+   */
+  public static final String CLAIMED_AT = "bosun.dev/claimed-at";
+
   /** The key of the token in its Secret. */
   public static final String TOKEN_KEY = "token";
 

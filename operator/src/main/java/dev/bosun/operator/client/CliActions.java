@@ -253,7 +253,8 @@ public final class CliActions {
     return value == null ? "-" : value;
   }
 
-  private void printTable(List<String[]> rows) {
+  /** Columns padded to the widest cell, as kubectl prints them. */
+  void printTable(List<String[]> rows) {
     int[] widths = new int[rows.getFirst().length];
     rows.forEach(
         r -> {
