@@ -2,6 +2,14 @@ package dev.bosun.compiler.manifest;
 
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.EnvironmentSpec;
+import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.SandboxClaim;
+import dev.bosun.api.v1alpha1.SandboxClaimSpec;
+import dev.bosun.api.v1alpha1.SandboxSpec;
+import dev.bosun.api.v1alpha1.SandboxTemplate;
+import dev.bosun.api.v1alpha1.SandboxTemplateSpec;
+import dev.bosun.api.v1alpha1.SandboxWarmPool;
+import dev.bosun.api.v1alpha1.SandboxWarmPoolSpec;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.TierSpec;
 import dev.bosun.api.v1alpha1.Workload;
@@ -56,10 +64,27 @@ public final class ManifestReader {
           "Tier", new Kind(Tier.class, TierSpec.class, "tiers.bosun.dev-v1.yml", false),
           "Environment",
               new Kind(
-                  Environment.class,
-                  EnvironmentSpec.class,
-                  "environments.bosun.dev-v1.yml",
-                  false));
+                  Environment.class, EnvironmentSpec.class, "environments.bosun.dev-v1.yml", false),
+          "SandboxTemplate",
+              new Kind(
+                  SandboxTemplate.class,
+                  SandboxTemplateSpec.class,
+                  "sandboxtemplates.bosun.dev-v1.yml",
+                  true),
+          "SandboxWarmPool",
+              new Kind(
+                  SandboxWarmPool.class,
+                  SandboxWarmPoolSpec.class,
+                  "sandboxwarmpools.bosun.dev-v1.yml",
+                  true),
+          "SandboxClaim",
+              new Kind(
+                  SandboxClaim.class,
+                  SandboxClaimSpec.class,
+                  "sandboxclaims.bosun.dev-v1.yml",
+                  true),
+          "Sandbox",
+              new Kind(Sandbox.class, SandboxSpec.class, "sandboxes.bosun.dev-v1.yml", true));
 
   private static final Map<String, Object> METADATA_SCHEMA =
       Map.of(

@@ -167,7 +167,7 @@ class ManifestReaderTest {
             "chat.yaml: Workload/x: spec.size: is required");
     assertThat(problems("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec: {}\n"))
         .containsExactlyInAnyOrder(
-            "chat.yaml: Deployment/x: kind: \"Deployment\" is not a Bosun kind; expected one of Environment, Tier, Workload",
+            "chat.yaml: Deployment/x: kind: \"Deployment\" is not a Bosun kind; expected one of Environment, Sandbox, SandboxClaim, SandboxTemplate, SandboxWarmPool, Tier, Workload",
             "chat.yaml: Deployment/x: apiVersion: \"apps/v1\" is not served; use bosun.dev/v1alpha1");
     assertThat(problems("- just\n- a list\n"))
         .containsExactly(
