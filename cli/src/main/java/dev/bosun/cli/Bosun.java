@@ -9,6 +9,7 @@ import dev.bosun.cli.dev.DevCommand;
 import dev.bosun.cli.gpu.GpuCommand;
 import dev.bosun.cli.nodes.NodesCommand;
 import dev.bosun.cli.operator.OperatorCommand;
+import dev.bosun.cli.router.RouterCommand;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.gpu.ExitCodes;
 import java.io.PrintWriter;
@@ -35,6 +36,7 @@ public final class Bosun {
           "promote",
           "delete",
           "operator",
+          "router",
           "gpu",
           "agent",
           "dev",
@@ -52,6 +54,7 @@ public final class Bosun {
       case "promote" -> new PromoteCommand();
       case "delete" -> new DeleteCommand();
       case "operator" -> new OperatorCommand();
+      case "router" -> new RouterCommand();
       case "gpu" -> new GpuCommand();
       case "agent" -> new AgentCommand();
       case "dev" -> new DevCommand();
