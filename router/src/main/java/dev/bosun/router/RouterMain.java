@@ -246,6 +246,11 @@ public final class RouterMain implements AutoCloseable {
     return server.port();
   }
 
+  /** The sandbox as the router's informer sees it, or null (for tests that wait on it). */
+  Sandbox sandbox(SandboxKey key) {
+    return directory.get(key);
+  }
+
   @Override
   public void close() {
     try {
