@@ -12,13 +12,16 @@ import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The router on the local cluster: real Sandboxes, the real API server's TokenReview,
  * SubjectAccessReview and TokenRequest, and a JDK HTTP server on 127.0.0.1 standing in for the
  * sandbox's pod through a temporary pod-network directory. {@link OperatorStandIn} writes the
- * status the operator would.
+ * status the operator would. The router runs as its ServiceAccount (impersonated) with the RBAC of
+ * deploy/router/rbac.yaml, so every test also proves that the ClusterRole grants what it needs.
  */
 @ExtendWith(LocalClusterExtension.class)
 class RouterIT {
@@ -57,12 +61,39 @@ class RouterIT {
   private HttpServer standIn;
   private RouterMain router;
 
+  private static final Path DEPLOY =
+      Path.of(System.getProperty("user.dir")).resolve("../deploy").normalize();
+  private static final String SERVICE_ACCOUNT =
+      "system:serviceaccount:bosun-system:" + Sandboxes.ROUTER_NAME;
+
   @BeforeAll
-  static void crds(KubernetesClient client) {
-    Crds.apply(
-        client,
-        Path.of(System.getProperty("user.dir"))
-            .resolve("../deploy/crds/sandboxes.bosun.dev-v1.yml"));
+  static void install(KubernetesClient client) throws IOException {
+    Crds.apply(client, DEPLOY.resolve("crds/sandboxes.bosun.dev-v1.yml"));
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName("bosun-system").endMetadata().build())
+        .fieldManager("bosun-tests")
+        .serverSideApply();
+    try (InputStream rbac = Files.newInputStream(DEPLOY.resolve("router/rbac.yaml"))) {
+      for (HasMetadata object : client.load(rbac).items()) {
+        client.resource(object).fieldManager("bosun-tests").forceConflicts().serverSideApply();
+      }
+    }
+  }
+
+  /** A client that the API server authorizes as the router's ServiceAccount. */
+  private static KubernetesClient asRouter(KubernetesClient admin) {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder(admin.getConfiguration())
+                .withImpersonateUsername(SERVICE_ACCOUNT)
+                .withImpersonateGroups(
+                    "system:serviceaccounts",
+                    "system:serviceaccounts:bosun-system",
+                    "system:authenticated")
+                .build())
+        .build();
   }
 
   @BeforeEach
@@ -94,7 +125,7 @@ class RouterIT {
         RouterMain.start(
             new RouterMain.Settings(
                 null, 0, podNetwork, wakeTimeout, Duration.ofMillis(200), List.of()),
-            new KubernetesClientBuilder().withConfig(client.getConfiguration()).build(),
+            asRouter(client),
             line -> System.err.println("[router] " + line));
   }
 
