@@ -116,7 +116,7 @@ final class ProxyConnection implements Runnable {
     } else if (ctx.sandboxes().synced()) {
       response = Responses.text(200, "ok", List.of());
     } else {
-      response = Responses.text(503, "not watching the Sandboxes", List.of());
+      response = Responses.text(503, "the Sandboxes are not listed yet", List.of());
     }
     out.write(response);
     lingeringClose(out);

@@ -74,7 +74,8 @@ final class SandboxDirectory implements SandboxLookup, AutoCloseable {
 
   @Override
   public boolean synced() {
-    return informer.hasSynced() && informer.isWatching();
+    // Listed once is enough: while the watch reconnects the cache still holds every Sandbox.
+    return informer.hasSynced();
   }
 
   @Override

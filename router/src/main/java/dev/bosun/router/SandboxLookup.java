@@ -18,6 +18,6 @@ interface SandboxLookup {
    */
   SandboxView awaitSettled(SandboxKey key, Duration within) throws InterruptedException;
 
-  /** Whether the view is complete (the informer listed every Sandbox and watches). */
+  /** Whether the view is complete (the informer has listed every Sandbox). */
   boolean synced();
 }
