@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -196,16 +197,32 @@ class RouterIT {
         .atMost(Duration.ofSeconds(30))
         .until(() -> router.sandbox(a) != null && router.sandbox(a).getStatus() != null);
 
-    CompletableFuture<HttpResponse<String>> held =
-        http.sendAsync(request(a, "/wake", "token-s"), HttpResponse.BodyHandlers.ofString());
+    List<CompletableFuture<HttpResponse<String>>> held =
+        IntStream.range(0, 10)
+            .mapToObj(
+                i ->
+                    http.sendAsync(
+                        request(a, "/wake/" + i, "token-s"), HttpResponse.BodyHandlers.ofString()))
+            .toList();
     await("the router sets the sandbox Running")
         .atMost(Duration.ofSeconds(30))
         .until(() -> fetch(client, a).getSpec().effectiveOperatingMode() == OperatingMode.Running);
-    assertThat(held).isNotDone();
+    assertThat(held).noneMatch(CompletableFuture::isDone);
     operator.ready(a, POD_IP, POD_PORT);
-    HttpResponse<String> response = held.get();
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).isEqualTo("agent saw /wake");
+    for (int i = 0; i < held.size(); i++) {
+      HttpResponse<String> response = held.get(i).get();
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("agent saw /wake/" + i);
+    }
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .as("ten held requests, one resume")
+        .contains("bosun_router_wakes_total 1.0");
   }
 
   @Test
