@@ -1,6 +1,7 @@
 package dev.bosun.router;
 
 import dev.bosun.api.v1alpha1.Sandbox;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -188,7 +189,10 @@ final class ProxyConnection implements Runnable {
       wake.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       return null;
     } catch (ExecutionException e) {
-      return "cannot resume the sandbox: " + oneLine(e.getCause().getMessage());
+      // The status code only: the client's message would name the API server's address.
+      return e.getCause() instanceof KubernetesClientException k
+          ? "cannot resume the sandbox: the API server answered " + k.getCode()
+          : "cannot resume the sandbox now";
     } catch (TimeoutException e) {
       return "the API server did not take the resume within "
           + ctx.wakeTimeout().toSeconds()

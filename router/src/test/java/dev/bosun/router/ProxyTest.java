@@ -9,6 +9,7 @@ import dev.bosun.api.v1alpha1.OperatingMode;
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.SandboxSpec;
 import dev.bosun.api.v1alpha1.Sandboxes;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,6 +57,7 @@ class ProxyTest {
 
   private final FakeSandboxes sandboxes = new FakeSandboxes();
   private final AtomicInteger patches = new AtomicInteger();
+  private volatile boolean refuseWakes;
   private final Map<SandboxKey, Instant> activity = new ConcurrentHashMap<>();
   private final Map<String, String> seen = new ConcurrentHashMap<>();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -99,6 +101,7 @@ class ProxyTest {
         new Waker(
             key -> {
               patches.incrementAndGet();
+              if (refuseWakes) throw new KubernetesClientException("forbidden", 403, null);
               sandboxes.update(key, s -> withMode(s, OperatingMode.Running));
               return sandboxes.get(key).getMetadata().getGeneration();
             },
@@ -261,6 +264,22 @@ class ProxyTest {
     assertThat(patches)
         .as("it was woken, the test's operator just never made it Ready")
         .hasValue(1);
+  }
+
+  @Test
+  void aRefusedResumeIs503AtOnceWithoutTheApiServersWords() throws Exception {
+    refuseWakes = true;
+    sandboxes.update(
+        A,
+        s -> {
+          withMode(s, OperatingMode.Suspended);
+          s.setStatus(status(false, null, null, false));
+          return s;
+        });
+    HttpResponse<String> response = get("/sandboxes/ns/a/", "token-a");
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body())
+        .isEqualTo("cannot resume the sandbox: the API server answered 403\n");
   }
 
   @Test
