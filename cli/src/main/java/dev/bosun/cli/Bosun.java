@@ -9,6 +9,7 @@ import dev.bosun.cli.dev.DevCommand;
 import dev.bosun.cli.gpu.GpuCommand;
 import dev.bosun.cli.nodes.NodesCommand;
 import dev.bosun.cli.operator.OperatorCommand;
+import dev.bosun.cli.router.RouterCommand;
 import dev.bosun.cli.sandbox.SandboxCommand;
 import dev.bosun.compiler.manifest.ManifestReader;
 import dev.bosun.gpu.ExitCodes;
@@ -37,6 +38,7 @@ public final class Bosun {
           "promote",
           "delete",
           "operator",
+          "router",
           "gpu",
           "agent",
           "dev",
@@ -55,6 +57,7 @@ public final class Bosun {
       case "promote" -> new PromoteCommand();
       case "delete" -> new DeleteCommand();
       case "operator" -> new OperatorCommand();
+      case "router" -> new RouterCommand();
       case "gpu" -> new GpuCommand();
       case "agent" -> new AgentCommand();
       case "dev" -> new DevCommand();

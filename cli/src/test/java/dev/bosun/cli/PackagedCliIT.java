@@ -74,6 +74,7 @@ class PackagedCliIT {
   void helpListsTheCommands() throws Exception {
     BosunProcess.Result run = bosun("--help");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("render", "validate", "tiers", "deploy", "operator");
+    assertThat(run.out())
+        .contains("render", "validate", "tiers", "deploy", "operator", "router", "sandbox");
   }
 }

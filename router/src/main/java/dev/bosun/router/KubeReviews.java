@@ -1,0 +1,88 @@
+package dev.bosun.router;
+
+import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.Workload;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.api.model.authentication.UserInfo;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+
+/**
+ * Asks the API server about a token that is not a sandbox's: who it is (TokenReview, for the
+ * configured audiences or, with none, the API server's own) and whether that user may {@code
+ * create} {@code sandboxes/proxy} in group {@code bosun.dev} on the sandbox (SubjectAccessReview).
+ */
+final class KubeReviews {
+  /** The subresource a caller needs {@code create} on, as for pods' and services' proxy. */
+  static final String PROXY = "proxy";
+
+  static final String VERB = "create";
+
+  /** The API server's answer. */
+  enum Verdict {
+    ALLOWED,
+    UNAUTHENTICATED,
+    DENIED
+  }
+
+  private final KubernetesClient client;
+  private final List<String> audiences;
+
+  KubeReviews(KubernetesClient client, List<String> audiences) {
+    this.client = client;
+    this.audiences = List.copyOf(audiences);
+  }
+
+  /**
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException when the API server cannot say
+   */
+  Verdict review(String token, SandboxKey sandbox) {
+    TokenReview review =
+        client
+            .authentication()
+            .v1()
+            .tokenReviews()
+            .create(
+                new TokenReviewBuilder()
+                    .withNewSpec()
+                    .withToken(token)
+                    .withAudiences(audiences.isEmpty() ? null : audiences)
+                    .endSpec()
+                    .build());
+    if (review.getStatus() == null
+        || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())
+        || review.getStatus().getUser() == null) {
+      return Verdict.UNAUTHENTICATED;
+    }
+    UserInfo user = review.getStatus().getUser();
+    SubjectAccessReview access =
+        client
+            .authorization()
+            .v1()
+            .subjectAccessReview()
+            .create(
+                new SubjectAccessReviewBuilder()
+                    .withNewSpec()
+                    .withUser(user.getUsername())
+                    .withUid(user.getUid())
+                    .withGroups(user.getGroups())
+                    .withExtra(user.getExtra())
+                    .withNewResourceAttributes()
+                    .withGroup(Workload.GROUP)
+                    .withResource(HasMetadata.getPlural(Sandbox.class))
+                    .withSubresource(PROXY)
+                    .withVerb(VERB)
+                    .withNamespace(sandbox.namespace())
+                    .withName(sandbox.name())
+                    .endResourceAttributes()
+                    .endSpec()
+                    .build());
+    return access.getStatus() != null && Boolean.TRUE.equals(access.getStatus().getAllowed())
+        ? Verdict.ALLOWED
+        : Verdict.DENIED;
+  }
+}

@@ -1,0 +1,289 @@
+package dev.bosun.router;
+
+import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.Sandboxes;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Starts the sandbox router: the Sandbox informer, the listener, the activity flusher. {@code bosun
+ * router} calls {@link #run}; tests call {@link #start}.
+ */
+public final class RouterMain implements AutoCloseable {
+
+  /**
+   * The router's options; an instance that exists is valid, else {@link InvalidSettings} names the
+   * option and the reason.
+   *
+   * @param kubeconfig a kubeconfig file, or null for fabric8's default resolution (in-cluster
+   *     included)
+   * @param port where requests, /healthz and /metrics are served (plain HTTP: TLS ends in front of
+   *     the router); 0 picks a free port
+   * @param podNetwork the local cluster's simulated pod network directory, or null to dial pods
+   *     directly
+   * @param wakeTimeout how long a request waits for a sandbox to become Ready
+   * @param activityInterval how often activity is written to each Sandbox, at most
+   * @param tokenAudiences the audiences a service-account token is reviewed for; empty: the API
+   *     server's own
+   */
+  public record Settings(
+      Path kubeconfig,
+      int port,
+      Path podNetwork,
+      Duration wakeTimeout,
+      Duration activityInterval,
+      List<String> tokenAudiences) {
+    public static final String DEFAULT_PORT = "8080";
+    public static final String DEFAULT_WAKE_TIMEOUT = "30s";
+    public static final String DEFAULT_ACTIVITY_INTERVAL = "5s";
+
+    static final Duration MAX_WAKE_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration MIN_ACTIVITY_INTERVAL = Duration.ofMillis(100);
+
+    public Settings {
+      tokenAudiences = List.copyOf(tokenAudiences);
+      if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
+        throw new InvalidSettings("--kubeconfig", "cannot read " + kubeconfig);
+      }
+      if (port < 0 || port > 65535) {
+        throw new InvalidSettings(
+            "--port", port + " is not a port (0 to 65535; 0 picks a free one)");
+      }
+      if (podNetwork != null && !Files.isDirectory(podNetwork)) {
+        throw new InvalidSettings("--pod-network", podNetwork + " is not a directory");
+      }
+      if (wakeTimeout == null
+          || wakeTimeout.isNegative()
+          || wakeTimeout.isZero()
+          || wakeTimeout.compareTo(MAX_WAKE_TIMEOUT) > 0) {
+        throw new InvalidSettings(
+            "--wake-timeout",
+            "must be more than 0 and at most " + MAX_WAKE_TIMEOUT.toMinutes() + "m");
+      }
+      if (activityInterval == null || activityInterval.compareTo(MIN_ACTIVITY_INTERVAL) < 0) {
+        throw new InvalidSettings(
+            "--activity-interval", "must be at least " + MIN_ACTIVITY_INTERVAL.toMillis() + "ms");
+      }
+      if (tokenAudiences.stream().anyMatch(String::isBlank)) {
+        throw new InvalidSettings("--token-audience", "must not be empty");
+      }
+    }
+  }
+
+  /** An option that cannot work, named; exit 2. */
+  public static final class InvalidSettings extends RuntimeException {
+    public InvalidSettings(String option, String reason) {
+      super(option + ": " + reason);
+    }
+  }
+
+  /** The cluster does not serve Sandboxes: the CRD is not installed. */
+  public static final class MissingCrdException extends RuntimeException {
+    MissingCrdException() {
+      super(
+          "the cluster does not serve Sandboxes (bosun.dev/v1alpha1): install the CRDs first,"
+              + " e.g. kubectl apply --server-side -f deploy/crds/");
+    }
+  }
+
+  /** How long the first list of Sandboxes may take before the router gives up starting. */
+  static final Duration SYNC_TIMEOUT = Duration.ofMinutes(2);
+
+  private final KubernetesClient client;
+  private final SandboxDirectory directory;
+  private final ActivityRecorder activity;
+  private final ScheduledExecutorService flusher;
+  private final ExecutorService virtualThreads;
+  private final RouterServer server;
+
+  private RouterMain(
+      KubernetesClient client,
+      SandboxDirectory directory,
+      ActivityRecorder activity,
+      ScheduledExecutorService flusher,
+      ExecutorService virtualThreads,
+      RouterServer server) {
+    this.client = client;
+    this.directory = directory;
+    this.activity = activity;
+    this.flusher = flusher;
+    this.virtualThreads = virtualThreads;
+    this.server = server;
+  }
+
+  /** Starts the router on the settings' cluster; close it to stop. */
+  public static RouterMain start(Settings settings, Consumer<String> log) throws IOException {
+    KubernetesClient client = clientFor(settings.kubeconfig());
+    try {
+      if (!client.supports(Sandbox.class)) throw new MissingCrdException();
+      return start(settings, client, log);
+    } catch (IOException | RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /** Starts the router on a client the caller made (and the router closes). */
+  public static RouterMain start(Settings settings, KubernetesClient client, Consumer<String> log)
+      throws IOException {
+    RouterMetrics metrics = new RouterMetrics();
+    SandboxWrites writes = new SandboxWrites(client, log);
+    ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+    Waker waker = new Waker(writes::setRunning, metrics, virtualThreads);
+    SandboxDirectory directory = new SandboxDirectory(client, waker::observed);
+    try {
+      directory.start().get(SYNC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      directory.close();
+      throw new IOException("interrupted while listing the Sandboxes", e);
+    } catch (ExecutionException | TimeoutException e) {
+      directory.close();
+      throw new IOException("cannot list and watch the Sandboxes: " + e.getMessage(), e);
+    }
+    Access access =
+        new Access(
+            directory::withTokenHash,
+            key -> tokenHashOf(directory.get(key)),
+            new KubeReviews(client, settings.tokenAudiences())::review,
+            new ReviewCache(ReviewCache.DEFAULT_CAPACITY, ReviewCache.DEFAULT_TTL),
+            System::nanoTime);
+    ActivityRecorder activity = new ActivityRecorder(writes::recordActivity, virtualThreads);
+    ScheduledExecutorService flusher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("bosun-router-activity").unstarted(r));
+    long interval = settings.activityInterval().toMillis();
+    flusher.scheduleWithFixedDelay(
+        () -> {
+          try {
+            activity.flush();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        },
+        interval,
+        interval,
+        TimeUnit.MILLISECONDS);
+    PodNetwork podNetwork =
+        settings.podNetwork() == null
+            ? PodNetwork.direct()
+            : PodNetwork.directory(settings.podNetwork());
+    ProxyContext ctx =
+        new ProxyContext(
+            Limits.DEFAULTS,
+            directory,
+            access,
+            waker,
+            activity,
+            podNetwork,
+            metrics,
+            settings.wakeTimeout(),
+            Clock.systemUTC());
+    RouterServer server = new RouterServer(new InetSocketAddress(settings.port()), ctx);
+    return new RouterMain(client, directory, activity, flusher, virtualThreads, server);
+  }
+
+  private static String tokenHashOf(Sandbox sandbox) {
+    if (sandbox == null) return null;
+    Map<String, String> annotations = sandbox.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(Sandboxes.TOKEN_SHA256);
+  }
+
+  /**
+   * Runs until the process is stopped (SIGTERM).
+   *
+   * @throws MissingCrdException when the cluster does not serve Sandboxes
+   * @throws IOException when the router cannot list the Sandboxes or listen
+   */
+  public static void run(Settings settings, PrintWriter err) throws IOException {
+    Consumer<String> log = timestamped(err);
+    RouterMain router = start(settings, log);
+    log.accept(
+        "serving /sandboxes/<namespace>/<name>/, /healthz and /metrics on port "
+            + router.port()
+            + (settings.podNetwork() == null
+                ? ""
+                : " (dialing through the pod network in " + settings.podNetwork() + ")"));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.accept("stopping");
+                  router.close();
+                  stopped.countDown();
+                },
+                "bosun-router-stop"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  /** The sandbox as the router's informer sees it, or null (for tests that wait on it). */
+  Sandbox sandbox(SandboxKey key) {
+    return directory.get(key);
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } catch (IOException e) {
+      // Closing the listener cannot fail in a way that leaves anything to do.
+    }
+    flusher.shutdownNow();
+    try {
+      activity.flush(); // the last requests' activity, so a restart does not lose it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    directory.close();
+    virtualThreads.shutdownNow();
+    client.close();
+  }
+
+  private static Consumer<String> timestamped(PrintWriter err) {
+    return line -> {
+      err.println(
+          DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+              + " bosun router: "
+              + line);
+      err.flush();
+    };
+  }
+
+  /** A client for the kubeconfig file, or by fabric8's default resolution when null. */
+  static KubernetesClient clientFor(Path kubeconfig) throws IOException {
+    if (kubeconfig == null) return new KubernetesClientBuilder().build();
+    return new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+        .build();
+  }
+}

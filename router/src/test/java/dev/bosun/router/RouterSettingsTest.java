@@ -1,0 +1,59 @@
+package dev.bosun.router;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RouterSettingsTest {
+  @TempDir static Path dir;
+
+  private static final Duration WAKE = Duration.ofSeconds(30);
+  private static final Duration ACTIVITY = Duration.ofSeconds(5);
+
+  @Test
+  void acceptsTheDefaultsAndAPodNetworkDirectory() {
+    assertThatCode(() -> new RouterMain.Settings(null, 8080, dir, WAKE, ACTIVITY, List.of("aud")))
+        .doesNotThrowAnyException();
+  }
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        Arguments.of(
+            Path.of("/no/such/kubeconfig"), 8080, null, WAKE, ACTIVITY, List.of(), "--kubeconfig"),
+        Arguments.of(null, -1, null, WAKE, ACTIVITY, List.of(), "--port"),
+        Arguments.of(null, 65536, null, WAKE, ACTIVITY, List.of(), "--port"),
+        Arguments.of(
+            null, 8080, Path.of("/no/such/dir"), WAKE, ACTIVITY, List.of(), "--pod-network"),
+        Arguments.of(null, 8080, null, Duration.ZERO, ACTIVITY, List.of(), "--wake-timeout"),
+        Arguments.of(
+            null, 8080, null, Duration.ofMinutes(11), ACTIVITY, List.of(), "--wake-timeout"),
+        Arguments.of(
+            null, 8080, null, WAKE, Duration.ofMillis(99), List.of(), "--activity-interval"),
+        Arguments.of(null, 8080, null, WAKE, ACTIVITY, List.of(" "), "--token-audience"));
+  }
+
+  @ParameterizedTest(name = "{6}")
+  @MethodSource("invalid")
+  void namesTheOptionThatCannotWork(
+      Path kubeconfig,
+      int port,
+      Path podNetwork,
+      Duration wake,
+      Duration activity,
+      List<String> audiences,
+      String option) {
+    assertThatThrownBy(
+            () -> new RouterMain.Settings(kubeconfig, port, podNetwork, wake, activity, audiences))
+        .isInstanceOf(RouterMain.InvalidSettings.class)
+        .hasMessageStartingWith(option + ": ");
+  }
+}
