@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
 import io.fabric8.kubernetes.api.model.node.v1.RuntimeClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -81,15 +82,17 @@ public final class LocalVolumeProvisioner implements AutoCloseable {
    */
   public static void installClasses(KubernetesClient client) {
     client.resource(LocalVolumes.storageClass()).serverSideApply();
-    client
-        .resource(
-            new RuntimeClassBuilder()
-                .withNewMetadata()
-                .withName(Sandboxes.RUNTIME_CLASS)
-                .endMetadata()
-                .withHandler(Sandboxes.RUNTIME_HANDLER)
-                .build())
-        .serverSideApply();
+    client.resource(sandboxRuntimeClass()).serverSideApply();
+  }
+
+  /** The RuntimeClass sandbox pods name, as deploy/sandbox/ ships it. */
+  public static RuntimeClass sandboxRuntimeClass() {
+    return new RuntimeClassBuilder()
+        .withNewMetadata()
+        .withName(Sandboxes.RUNTIME_CLASS)
+        .endMetadata()
+        .withHandler(Sandboxes.RUNTIME_HANDLER)
+        .build();
   }
 
   private <T> ResourceEventHandler<T> handler(Consumer<T> step) {
