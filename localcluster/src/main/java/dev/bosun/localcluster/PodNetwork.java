@@ -41,30 +41,6 @@ public final class PodNetwork {
     return directory;
   }
 
-  /** A pod's IP (a literal, never a host name) and one of its container ports. */
-  public record Endpoint(String podIp, int port) {
-    public Endpoint {
-      requireIpLiteral(podIp, "pod IP");
-      requirePort(port, "port");
-    }
-
-    /** {@code <podIP>_<port>}: the file of this endpoint. */
-    public String fileName() {
-      return podIp + "_" + port;
-    }
-
-    /** The endpoint a file name stands for; a name that is not one is an error saying why. */
-    public static Endpoint ofFileName(String name) {
-      int separator = name.lastIndexOf('_');
-      if (separator < 0) {
-        throw new IllegalArgumentException(
-            "pod network file " + name + ": the name must be <podIP>_<port>");
-      }
-      return new Endpoint(
-          name.substring(0, separator), parsePort(name.substring(separator + 1), name));
-    }
-  }
-
   /** The content of an endpoint's file: one line, {@code host:port}. */
   public static String format(InetSocketAddress local) {
     return local.getHostString() + ":" + local.getPort() + "\n";
@@ -77,23 +53,25 @@ public final class PodNetwork {
   public static InetSocketAddress parse(String content) {
     String line = content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
     if (line.isEmpty() || line.contains("\n") || line.contains("\r")) {
-      throw new IllegalArgumentException("must be one line <host>:<port>, got " + quoted(content));
+      throw new IllegalArgumentException(
+          "must be one line <host>:<port>, got " + PodEndpoint.quoted(content));
     }
     int colon = line.lastIndexOf(':');
     if (colon <= 0) {
-      throw new IllegalArgumentException("must be <host>:<port>, got " + quoted(content));
+      throw new IllegalArgumentException(
+          "must be <host>:<port>, got " + PodEndpoint.quoted(content));
     }
     String host = line.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
-    requireIpLiteral(host, "host");
+    PodEndpoint.requireIpLiteral(host, "host");
     return new InetSocketAddress(
-        InetAddress.ofLiteral(host), parsePort(line.substring(colon + 1), content));
+        InetAddress.ofLiteral(host), PodEndpoint.parsePort(line.substring(colon + 1), content));
   }
 
   /** Makes {@code endpoint} served by {@code local}, replacing what was there at once. */
-  public void register(Endpoint endpoint, InetSocketAddress local) {
+  public void register(PodEndpoint endpoint, InetSocketAddress local) {
     Path file = directory.resolve(endpoint.fileName());
     try {
       Files.createDirectories(directory);
@@ -107,7 +85,7 @@ public final class PodNetwork {
   }
 
   /** Removes {@code endpoint}'s file, if there is one. */
-  public void remove(Endpoint endpoint) {
+  public void remove(PodEndpoint endpoint) {
     Path file = directory.resolve(endpoint.fileName());
     try {
       Files.deleteIfExists(file);
@@ -121,7 +99,7 @@ public final class PodNetwork {
    *
    * @throws IllegalArgumentException when its file holds something else, naming the file
    */
-  public Optional<InetSocketAddress> lookup(Endpoint endpoint) {
+  public Optional<InetSocketAddress> lookup(PodEndpoint endpoint) {
     Path file = directory.resolve(endpoint.fileName());
     byte[] content;
     try {
@@ -140,37 +118,5 @@ public final class PodNetwork {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
-  }
-
-  private static void requireIpLiteral(String value, String what) {
-    if (value == null || value.isEmpty()) {
-      throw new IllegalArgumentException(what + ": must be an IP address, got nothing");
-    }
-    try {
-      InetAddress.ofLiteral(value);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(what + ": must be an IP address, got " + quoted(value), e);
-    }
-  }
-
-  private static int parsePort(String value, String in) {
-    try {
-      int port = Integer.parseInt(value);
-      requirePort(port, "port");
-      return port;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "port: must be a number from 1 to 65535, got " + quoted(value) + " in " + quoted(in), e);
-    }
-  }
-
-  private static void requirePort(int port, String what) {
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException(what + ": must be from 1 to 65535, got " + port);
-    }
-  }
-
-  private static String quoted(String value) {
-    return "\"" + value.replace("\n", "\\n").replace("\r", "\\r") + "\"";
   }
 }

@@ -28,7 +28,7 @@ public final class StandInPlan {
       String namespace,
       String podName,
       String sandbox,
-      PodNetwork.Endpoint endpoint,
+      PodEndpoint endpoint,
       Optional<String> memoryClaim) {}
 
   /**
@@ -57,7 +57,7 @@ public final class StandInPlan {
             metadata.getNamespace(),
             metadata.getName(),
             sandbox,
-            new PodNetwork.Endpoint(status.getPodIP(), port(first)),
+            new PodEndpoint(status.getPodIP(), port(first)),
             first.flatMap(container -> memoryClaim(pod, container))));
   }
 

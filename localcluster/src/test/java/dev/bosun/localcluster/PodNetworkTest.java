@@ -22,7 +22,7 @@ class PodNetworkTest {
   @Test
   void aRegisteredEndpointIsOneLineInAFileNamedAfterIt() throws IOException {
     var network = PodNetwork.atHome(home);
-    var endpoint = new PodNetwork.Endpoint("10.0.0.7", 8080);
+    var endpoint = new PodEndpoint("10.0.0.7", 8080);
     network.register(endpoint, new InetSocketAddress("127.0.0.1", 41234));
 
     assertThat(home.resolve("pod-network/10.0.0.7_8080")).hasContent("127.0.0.1:41234\n");
@@ -36,7 +36,7 @@ class PodNetworkTest {
   @Test
   void registeringAgainReplacesAndRemovingForgets() {
     var network = PodNetwork.atHome(home);
-    var endpoint = new PodNetwork.Endpoint("10.0.0.7", 8080);
+    var endpoint = new PodEndpoint("10.0.0.7", 8080);
     network.register(endpoint, new InetSocketAddress("127.0.0.1", 1000));
     network.register(endpoint, new InetSocketAddress("127.0.0.1", 2000));
     assertThat(network.lookup(endpoint)).contains(new InetSocketAddress("127.0.0.1", 2000));
@@ -52,7 +52,7 @@ class PodNetworkTest {
     Files.createDirectories(network.directory());
     Files.writeString(network.directory().resolve("10.0.0.7_8080"), "localhost:80\n");
 
-    assertThatThrownBy(() -> network.lookup(new PodNetwork.Endpoint("10.0.0.7", 8080)))
+    assertThatThrownBy(() -> network.lookup(new PodEndpoint("10.0.0.7", 8080)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("10.0.0.7_8080")
         .hasMessageContaining("host: must be an IP address, got \"localhost\"");
@@ -66,7 +66,7 @@ class PodNetworkTest {
         "'127.0.0.1:80\n127.0.0.1:81' | must be one line <host>:<port>",
         "127.0.0.1                  | must be <host>:<port>",
         "':80'                      | must be <host>:<port>",
-        "127.0.0.1:0                | port: must be from 1 to 65535, got 0",
+        "127.0.0.1:0                | port: must be a number from 1 to 65535, got \"0\"",
         "127.0.0.1:65536            | port: must be from 1 to 65535, got 65536",
         "127.0.0.1:http             | port: must be a number from 1 to 65535",
         "example.com:80             | host: must be an IP address",
@@ -80,14 +80,22 @@ class PodNetworkTest {
   @ParameterizedTest
   @CsvSource({"10.0.0.7_8080, 10.0.0.7, 8080", "fd00::1_80, fd00::1, 80"})
   void aFileNameIsAnEndpoint(String name, String podIp, int port) {
-    assertThat(PodNetwork.Endpoint.ofFileName(name))
-        .isEqualTo(new PodNetwork.Endpoint(podIp, port));
+    assertThat(PodEndpoint.ofFileName(name)).isEqualTo(new PodEndpoint(podIp, port));
   }
 
   @ParameterizedTest
-  @CsvSource({"10.0.0.7", "10.0.0.7_", "pod_8080", "10.0.0.7_99999", "../x_80"})
+  @CsvSource({
+    "10.0.0.7",
+    "10.0.0.7_",
+    "pod_8080",
+    "10.0.0.7_99999",
+    "10.0.0.7_080",
+    "10.0.0.7_+80",
+    "../x_80",
+    "10.0.0.256_80"
+  })
   void aNameThatIsNoEndpointIsRejected(String name) {
-    assertThatThrownBy(() -> PodNetwork.Endpoint.ofFileName(name))
+    assertThatThrownBy(() -> PodEndpoint.ofFileName(name))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -106,6 +114,24 @@ class PodNetworkTest {
       assertThat(PodNetwork.parse(content).getPort()).isBetween(1, 65535);
     } catch (IllegalArgumentException expected) {
       assertThat(expected).hasMessageContaining("got");
+    }
+  }
+
+  @Property
+  void anEndpointIsItsFileName(
+      @ForAll @IntRange(min = 0, max = 255) int a,
+      @ForAll @IntRange(min = 0, max = 255) int b,
+      @ForAll @IntRange(min = 1, max = 65535) int port) {
+    var endpoint = new PodEndpoint("10." + a + "." + b + ".7", port);
+    assertThat(PodEndpoint.ofFileName(endpoint.fileName())).isEqualTo(endpoint);
+  }
+
+  @Property
+  void anyFileNameIsAnEndpointOrAnIllegalArgument(@ForAll String name) {
+    try {
+      assertThat(PodEndpoint.ofFileName(name).fileName()).isEqualTo(name);
+    } catch (IllegalArgumentException expected) {
+      assertThat(expected).hasMessageContaining("must");
     }
   }
 }

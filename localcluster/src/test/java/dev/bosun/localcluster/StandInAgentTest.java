@@ -24,7 +24,7 @@ class StandInAgentTest {
           "team",
           "agent-pod",
           "agent",
-          new PodNetwork.Endpoint("10.0.0.9", 8080),
+          new PodEndpoint("10.0.0.9", 8080),
           Optional.of("agent-memory"));
 
   @TempDir Path memory;

@@ -24,7 +24,7 @@ class StandInPlanTest {
                 "team",
                 "agent",
                 "agent",
-                new PodNetwork.Endpoint("10.0.0.9", 9000),
+                new PodEndpoint("10.0.0.9", 9000),
                 Optional.of("agent-memory")));
   }
 

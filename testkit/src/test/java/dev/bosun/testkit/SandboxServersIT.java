@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bosun.api.v1alpha1.Sandboxes;
+import dev.bosun.localcluster.PodEndpoint;
 import dev.bosun.localcluster.PodNetwork;
 import dev.bosun.localcluster.SandboxServers;
 import dev.bosun.localcluster.StandInAgent;
@@ -140,8 +141,8 @@ class SandboxServersIT {
     return servers.network().lookup(endpoint(client.resource(created).get())).orElseThrow();
   }
 
-  private static PodNetwork.Endpoint endpoint(Pod pod) {
-    return new PodNetwork.Endpoint(pod.getStatus().getPodIP(), Sandboxes.DEFAULT_PORT);
+  private static PodEndpoint endpoint(Pod pod) {
+    return new PodEndpoint(pod.getStatus().getPodIP(), Sandboxes.DEFAULT_PORT);
   }
 
   private Map<String, Object> get(InetSocketAddress address, String path)
