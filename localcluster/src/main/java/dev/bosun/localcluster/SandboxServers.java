@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -102,8 +103,14 @@ public final class SandboxServers implements AutoCloseable {
     if (wanted.isPresent()) {
       var standIn = wanted.get();
       var agent = StandInAgent.start(standIn, memoryDirectory(standIn), requests);
+      try {
+        network.register(standIn.endpoint(), agent.address());
+      } catch (UncheckedIOException e) {
+        // Not served until registered: the next resync starts again.
+        agent.close();
+        throw e;
+      }
       serving.put(podUid, agent);
-      network.register(standIn.endpoint(), agent.address());
       log.accept(
           "sandbox-servers: "
               + standIn.namespace()
@@ -132,8 +139,15 @@ public final class SandboxServers implements AutoCloseable {
         .flatMap(LocalVolumes::hostDirectory);
   }
 
+  /**
+   * Stops a server no longer in {@link #serving}. Its file goes unless another pod now serves the
+   * same endpoint: KWOK gives a deleted pod's IP to the next pod, whose event may come first.
+   */
   private void stop(StandInAgent agent) {
-    network.remove(agent.standIn().endpoint());
+    var endpoint = agent.standIn().endpoint();
+    if (serving.values().stream().noneMatch(other -> other.standIn().endpoint().equals(endpoint))) {
+      network.remove(endpoint);
+    }
     agent.close();
     log.accept("sandbox-servers: stopped " + agent.standIn().podName());
   }
@@ -147,8 +161,9 @@ public final class SandboxServers implements AutoCloseable {
     pods.close();
     worker.execute(
         () -> {
-          serving.values().forEach(this::stop);
+          var agents = List.copyOf(serving.values());
           serving.clear();
+          agents.forEach(this::stop);
         });
     worker.shutdown();
     try {
