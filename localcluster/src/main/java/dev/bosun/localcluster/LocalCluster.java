@@ -76,6 +76,11 @@ public final class LocalCluster {
     return home.resolve("kubeconfig");
   }
 
+  /** Where the cluster keeps its state, and where its volumes and pod network live. */
+  public Path home() {
+    return home;
+  }
+
   /** Where the cluster at the default home writes its kubeconfig, running or not. */
   public static Path defaultKubeconfig() {
     return defaultHome().toAbsolutePath().resolve("kubeconfig");
@@ -306,6 +311,12 @@ public final class LocalCluster {
                 "kube-apiserver=service-cluster-ip-range=10.96.0.0/16",
                 "--extra-args",
                 "kube-controller-manager=leader-elect-retry-period=500ms",
+                // KWOK gives pods IPs from one range for the whole cluster (the nodes have no
+                // podCIDR); its default /24 runs out after about 250 pods, fewer than a burst of
+                // sandboxes, and the simulated pod network keys on unique pod IPs. Clear of the
+                // Service range above.
+                "--extra-args",
+                "kwok-controller=cidr=10.0.0.0/16",
                 // The cluster is disposable: waiting for the disk on every write would make it
                 // measure the disk rather than Kubernetes.
                 "--extra-args",
