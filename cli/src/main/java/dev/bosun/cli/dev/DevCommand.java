@@ -1,6 +1,7 @@
 package dev.bosun.cli.dev;
 
 import dev.bosun.cli.Bosun;
+import dev.bosun.cli.sandbox.SandboxCommand;
 import dev.bosun.gpu.ExitCodes;
 import dev.bosun.localcluster.BackgroundProcesses;
 import dev.bosun.localcluster.CpuFleet;
@@ -9,6 +10,7 @@ import dev.bosun.localcluster.GpuProduct;
 import dev.bosun.localcluster.K8sBinaries;
 import dev.bosun.localcluster.KubeClients;
 import dev.bosun.localcluster.LocalCluster;
+import dev.bosun.localcluster.PodNetwork;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -39,6 +41,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       DevCommand.Up.class,
       DevCommand.Operator.class,
+      DevCommand.Router.class,
       AgentsCommand.class,
       FaultCommand.class,
       VolumesCommand.class,
@@ -208,7 +211,7 @@ public final class DevCommand {
                 "the operator answering on /healthz",
                 HEALTHY_WITHIN,
                 STOP_GRACE,
-                () -> healthy(http));
+                () -> healthy(http, httpPort));
       }
       if (failure.isPresent()) {
         PROGRESS.println("The operator did not start: " + failure.get());
@@ -229,20 +232,104 @@ public final class DevCommand {
           "--http-port",
           Integer.toString(httpPort));
     }
+  }
 
-    private boolean healthy(HttpClient http) {
-      var request =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/healthz"))
-              .timeout(Duration.ofSeconds(2))
-              .build();
-      try {
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-      } catch (IOException e) {
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
+  /** Whether a process of ours answers 200 on {@code http://127.0.0.1:<port>/healthz}. */
+  static boolean healthy(HttpClient http, int port) {
+    var request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Command(
+      name = "router",
+      mixinStandardHelpOptions = true,
+      description =
+          "Start the sandbox router in the background against the local cluster, dialling the"
+              + " stand-in sandbox servers through <home>/pod-network, once Bosun's CRDs are"
+              + " installed; `bosun sandbox url` finds it; `bosun dev down` stops it.")
+  static final class Router implements Callable<Integer> {
+
+    private static final String NAME = "router";
+    private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(60);
+
+    @Option(
+        names = "--port",
+        defaultValue = "18081",
+        paramLabel = "PORT",
+        description = "Port the router listens on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(
+        names = "--wake-timeout",
+        defaultValue = "30s",
+        paramLabel = "DURATION",
+        description =
+            "How long a request waits for a suspended sandbox (default: ${DEFAULT-VALUE}).")
+    String wakeTimeout;
+
+    @Override
+    public Integer call() {
+      Path kubeconfig = LocalCluster.defaultKubeconfig();
+      if (!Files.exists(kubeconfig)) {
+        PROGRESS.println("The local cluster is not running: start it with `bosun dev up`.");
+        return ExitCodes.UNAVAILABLE;
       }
+      var processes = BackgroundProcesses.atDefaultHome();
+      var running = processes.running(NAME);
+      if (running.isPresent()) {
+        PROGRESS.printf(
+            "The router already runs, pid %d (log: %s)%n",
+            running.get().pid(), running.get().log());
+        return ExitCodes.OK;
+      }
+      var started =
+          processes.start(
+              NAME,
+              thisCli(
+                  "router",
+                  "--kubeconfig",
+                  kubeconfig.toString(),
+                  "--port",
+                  Integer.toString(port),
+                  "--wake-timeout",
+                  wakeTimeout,
+                  "--pod-network",
+                  PodNetwork.atHome(LocalCluster.defaultHome()).directory().toString()));
+      Optional<String> failure;
+      try (var http = HttpClient.newHttpClient()) {
+        failure =
+            processes.awaitReady(
+                started,
+                "the router answering on /healthz",
+                HEALTHY_WITHIN,
+                STOP_GRACE,
+                () -> healthy(http, port));
+      }
+      if (failure.isPresent()) {
+        PROGRESS.println("The router did not start: " + failure.get());
+        return ExitCodes.FAILED;
+      }
+      String url = "http://127.0.0.1:" + port;
+      try {
+        Files.writeString(
+            LocalCluster.defaultHome().resolve(SandboxCommand.ROUTER_URL_FILE), url + "\n");
+      } catch (IOException e) {
+        PROGRESS.println("The router runs, but its address could not be recorded: " + e);
+        return ExitCodes.FAILED;
+      }
+      PROGRESS.printf(
+          "The router runs at %s, pid %d (log: %s)%n", url, started.pid(), started.log());
+      return ExitCodes.OK;
     }
   }
 
@@ -250,16 +337,20 @@ public final class DevCommand {
       name = "down",
       mixinStandardHelpOptions = true,
       description =
-          "Stop what `bosun dev` started in the background (the operator, the agents, the volume"
-              + " provisioner, the sandbox servers), then"
-              + " everything the"
-              + " local cluster runs.")
+          "Stop what `bosun dev` started in the background (the operator, the router, the agents,"
+              + " the volume provisioner, the sandbox servers), then everything the local cluster"
+              + " runs.")
   static final class Down implements Callable<Integer> {
     @Override
     public Integer call() {
       // What `bosun dev` started in the background goes first: it talks to the cluster.
       for (var stopped : BackgroundProcesses.atDefaultHome().stopAll(STOP_GRACE)) {
         PROGRESS.printf("Stopped the %s (pid %d)%n", stopped.name(), stopped.pid());
+      }
+      try {
+        Files.deleteIfExists(LocalCluster.defaultHome().resolve(SandboxCommand.ROUTER_URL_FILE));
+      } catch (IOException e) {
+        PROGRESS.println("Could not remove the router's recorded address: " + e.getMessage());
       }
       var binaries = K8sBinaries.cached();
       if (binaries.isEmpty()) {
