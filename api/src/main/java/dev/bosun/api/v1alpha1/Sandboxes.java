@@ -36,6 +36,12 @@ public final class Sandboxes {
   public static final String LAST_ACTIVITY = "bosun.dev/last-activity";
 
   /**
+   * On a Sandbox, written by the claim reconciler when a claim takes it from a warm pool (RFC
+   * 3339): its TTL counts from then, not from its creation in the pool.
+   */
+  public static final String CLAIMED_AT = "bosun.dev/claimed-at";
+
+  /**
    * On a Sandbox, written by the operator: the SHA-256 (hex) of the sandbox's access token. The
    * token itself is in the Secret {@link #tokenSecretName}, readable by whoever may read Secrets in
    * the namespace; the router keeps only the hash.
