@@ -201,11 +201,8 @@ public final class SandboxReconciler implements Reconciler<Sandbox> {
                 "value",
                 sandbox.getMetadata().getResourceVersion()),
             Map.of("op", "add", "path", "/spec/operatingMode", "value", OperatingMode.Suspended));
-    client
-        .resources(Sandbox.class)
-        .inNamespace(sandbox.getMetadata().getNamespace())
-        .withName(sandbox.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
+    // Through the object read, not by name: by name, the client would GET it first.
+    client.resource(sandbox).patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
   }
 
   /** Creates the pod, owned by the Sandbox; one that exists already (a race) is left. */
@@ -247,26 +244,15 @@ public final class SandboxReconciler implements Reconciler<Sandbox> {
             .withOwnerReferences(Children.controllerReference(sandbox))
             .endMetadata()
             .withType("Opaque")
-            .withStringData(Map.of(Sandboxes.TOKEN_KEY, token))
+            .withData(
+                Map.of(
+                    Sandboxes.TOKEN_KEY,
+                    Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8))))
             .build();
-    try {
-      client.secrets().resource(secret).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e;
-      }
-      client
-          .secrets()
-          .inNamespace(namespace)
-          .withName(name)
-          .patch(
-              PatchContext.of(PatchType.JSON_MERGE),
-              Serialization.asJson(Map.of("stringData", Map.of(Sandboxes.TOKEN_KEY, token))));
-    }
+    // An apply: it creates the Secret, or writes over one whose hash never reached the Sandbox.
+    client.resource(secret).fieldManager(Children.FIELD_MANAGER).forceConflicts().serverSideApply();
     client
-        .resources(Sandbox.class)
-        .inNamespace(namespace)
-        .withName(sandbox.getMetadata().getName())
+        .resource(sandbox)
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
             Serialization.asJson(
