@@ -8,31 +8,23 @@ import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.SandboxLifecycle;
 import dev.bosun.api.v1alpha1.SandboxTemplate;
-import dev.bosun.api.v1alpha1.Sandboxes;
-import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
-import io.fabric8.kubernetes.api.model.node.v1.RuntimeClassBuilder;
-import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /** Sandboxes on the local cluster, for the integration tests. */
 final class ClusterSandboxes {
   static final Duration CONVERGE = Duration.ofSeconds(60);
   static final String PSS_ENFORCE = "pod-security.kubernetes.io/enforce";
-  static final String DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class";
 
   private ClusterSandboxes() {}
 
   /**
-   * The test's namespace enforces the restricted standard, and the cluster has the sandbox
-   * RuntimeClass (deploy/sandbox/ ships it once branch sbx-local is merged; until then it is made
-   * here).
+   * The test's namespace enforces the restricted standard. The sandbox RuntimeClass comes with
+   * deploy/ (deploy/sandbox), which RunningOperator applies, and the local cluster's default
+   * StorageClass (bosun-local) with testkit's volume provisioner.
    */
   static void prepare(KubernetesClient client, String namespace) {
     client
@@ -44,17 +36,6 @@ final class ClusterSandboxes {
               n.getMetadata().getLabels().put(PSS_ENFORCE + "-version", "latest");
               return n;
             });
-    if (client.resources(RuntimeClass.class).withName(Sandboxes.RUNTIME_CLASS).get() == null) {
-      client
-          .resource(
-              new RuntimeClassBuilder()
-                  .withNewMetadata()
-                  .withName(Sandboxes.RUNTIME_CLASS)
-                  .endMetadata()
-                  .withHandler(Sandboxes.RUNTIME_HANDLER)
-                  .build())
-          .create();
-    }
   }
 
   static SandboxTemplate template(
@@ -62,49 +43,9 @@ final class ClusterSandboxes {
     return client.resource(SandboxFixtures.template(name, "cpu-s", lifecycle)).create();
   }
 
-  /**
-   * A Sandbox, and, while the cluster has no default StorageClass (the local volume provisioner
-   * comes with branch sbx-local), a PersistentVolume bound in advance to its memory claim, so that
-   * its pod can be scheduled.
-   */
   static Sandbox sandbox(
-      KubernetesClient client,
-      String namespace,
-      String name,
-      String template,
-      SandboxLifecycle lifecycle) {
-    if (!hasDefaultStorageClass(client)) {
-      client
-          .persistentVolumes()
-          .resource(
-              new PersistentVolumeBuilder()
-                  .withNewMetadata()
-                  .withName(namespace + "-" + name)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withCapacity(Map.of("storage", new Quantity(Sandboxes.DEFAULT_MEMORY_SIZE)))
-                  .withAccessModes("ReadWriteOnce")
-                  .withPersistentVolumeReclaimPolicy("Delete")
-                  .withNewHostPath()
-                  .withPath("/tmp/bosun-sandbox-it/" + namespace + "/" + name)
-                  .endHostPath()
-                  .withNewClaimRef()
-                  .withNamespace(namespace)
-                  .withName(Sandboxes.volumeClaimName(name))
-                  .endClaimRef()
-                  .endSpec()
-                  .build())
-          .create();
-    }
+      KubernetesClient client, String name, String template, SandboxLifecycle lifecycle) {
     return client.resource(SandboxFixtures.sandbox(name, template, lifecycle)).create();
-  }
-
-  static boolean hasDefaultStorageClass(KubernetesClient client) {
-    return client.storage().v1().storageClasses().list().getItems().stream()
-        .map(StorageClass::getMetadata)
-        .anyMatch(
-            m ->
-                m.getAnnotations() != null && "true".equals(m.getAnnotations().get(DEFAULT_CLASS)));
   }
 
   static Sandbox awaitSandbox(KubernetesClient client, String name, Predicate<Sandbox> until) {

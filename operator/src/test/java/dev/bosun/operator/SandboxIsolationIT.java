@@ -63,7 +63,7 @@ class SandboxIsolationIT {
             null,
             null));
     client.resource(template).create();
-    ClusterSandboxes.sandbox(client, ns.name(), "iso", "net", null);
+    ClusterSandboxes.sandbox(client, "iso", "net", null);
     Sandbox ready = awaitSandbox(client, "iso", ClusterSandboxes::ready);
     assertThat(ready.getStatus().port()).isEqualTo(9000);
 

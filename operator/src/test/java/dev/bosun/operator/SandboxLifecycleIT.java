@@ -18,6 +18,7 @@ import dev.bosun.api.v1alpha1.ShutdownPolicy;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -43,7 +44,7 @@ class SandboxLifecycleIT {
   void suspendResumeAndPodLossKeepIdentityAndVolume(KubernetesClient client, TestNamespace ns) {
     ClusterSandboxes.prepare(client, ns.name());
     ClusterSandboxes.template(client, "agent", null);
-    ClusterSandboxes.sandbox(client, ns.name(), "alice", "agent", null);
+    ClusterSandboxes.sandbox(client, "alice", "agent", null);
 
     Sandbox first =
         awaitSandbox(client, "alice", s -> ready(s) && s.getStatus().volumeName() != null);
@@ -54,6 +55,11 @@ class SandboxLifecycleIT {
     assertThat(first.getStatus().timings().readyAt()).isNotNull();
     String volume = first.getStatus().volumeName();
     String claimUid = claim(client).getMetadata().getUid();
+    // A real PersistentVolume (testkit's provisioner), bound to this sandbox's claim.
+    PersistentVolume bound = client.persistentVolumes().withName(volume).get();
+    assertThat(bound.getStatus().getPhase()).isEqualTo("Bound");
+    assertThat(bound.getSpec().getClaimRef().getUid()).isEqualTo(claimUid);
+    String volumeUid = bound.getMetadata().getUid();
     String serviceUid = client.services().withName("alice").get().getMetadata().getUid();
 
     // The pod deleted by someone: another of the same name, on the same claim and volume.
@@ -94,6 +100,8 @@ class SandboxLifecycleIT {
     Sandbox resumed =
         awaitSandbox(client, "alice", s -> ready(s) && s.getStatus().podName() != null);
     assertThat(resumed.getStatus().volumeName()).isEqualTo(volume);
+    assertThat(client.persistentVolumes().withName(volume).get().getMetadata().getUid())
+        .isEqualTo(volumeUid);
     assertThat(resumed.getStatus().serviceFQDN()).isEqualTo(first.getStatus().serviceFQDN());
     assertThat(claim(client).getMetadata().getUid()).isEqualTo(claimUid);
     assertThat(client.services().withName("alice").get().getMetadata().getUid())
@@ -106,7 +114,7 @@ class SandboxLifecycleIT {
   void anIdleSandboxIsSuspended(KubernetesClient client, TestNamespace ns) {
     ClusterSandboxes.prepare(client, ns.name());
     ClusterSandboxes.template(client, "agent", new SandboxLifecycle(null, "3s", null));
-    ClusterSandboxes.sandbox(client, ns.name(), "idler", "agent", null);
+    ClusterSandboxes.sandbox(client, "idler", "agent", null);
     awaitSandbox(client, "idler", ClusterSandboxes::ready);
     Sandbox idle =
         awaitSandbox(
@@ -122,16 +130,12 @@ class SandboxLifecycleIT {
   void theTtlDeletesExtendsAndRetains(KubernetesClient client, TestNamespace ns) {
     ClusterSandboxes.prepare(client, ns.name());
     ClusterSandboxes.template(client, "agent", null);
+    ClusterSandboxes.sandbox(client, "brief", "agent", new SandboxLifecycle("4s", null, null));
+    ClusterSandboxes.sandbox(client, "extended", "agent", new SandboxLifecycle("5s", null, null));
+    // Expires after "extended" would have: its deletion shows that time has come, no clock needed.
+    ClusterSandboxes.sandbox(client, "control", "agent", new SandboxLifecycle("7s", null, null));
     ClusterSandboxes.sandbox(
-        client, ns.name(), "brief", "agent", new SandboxLifecycle("4s", null, null));
-    ClusterSandboxes.sandbox(
-        client, ns.name(), "extended", "agent", new SandboxLifecycle("5s", null, null));
-    ClusterSandboxes.sandbox(
-        client,
-        ns.name(),
-        "kept",
-        "agent",
-        new SandboxLifecycle("4s", null, ShutdownPolicy.Retain));
+        client, "kept", "agent", new SandboxLifecycle("4s", null, ShutdownPolicy.Retain));
     Sandbox extended =
         awaitSandbox(
             client,
@@ -152,8 +156,10 @@ class SandboxLifecycleIT {
         .until(() -> client.pods().withName("kept").get() == null);
     assertThat(claimOf(client, "kept")).isNotNull();
 
-    Sandbox stillThere = client.resources(Sandbox.class).withName("extended").get();
-    assertThat(stillThere).isNotNull();
+    await()
+        .atMost(ClusterSandboxes.CONVERGE)
+        .until(() -> client.resources(Sandbox.class).withName("control").get() == null);
+    assertThat(client.resources(Sandbox.class).withName("extended").get()).isNotNull();
     assertThat(
             awaitSandbox(
                     client,
