@@ -18,7 +18,6 @@ import dev.bosun.compiler.FieldError;
 import dev.bosun.compiler.SandboxObjects;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -119,7 +118,7 @@ public record SandboxPlan(
             && ("Failed".equals(pod.getStatus() == null ? null : pod.getStatus().getPhase())
                 || "Succeeded".equals(pod.getStatus().getPhase()));
     boolean live = pod != null && !terminating && !finished;
-    boolean ready = live && podCondition(pod, "Ready").isPresent();
+    boolean ready = live && podCondition(pod, "Ready", now).isPresent();
 
     if (blocker != null) {
       // Nothing is made, nothing is taken away: a pod of an earlier valid spec keeps running.
@@ -171,7 +170,7 @@ public record SandboxPlan(
         !expired && asked == OperatingMode.Running && wasSuspended
             ? now
             : parse(before == null ? null : before.requestedAt()).orElse(created);
-    Instant readyAt = ready ? podCondition(pod, "Ready").orElse(now) : null;
+    Instant readyAt = ready ? podCondition(pod, "Ready", now).orElse(now) : null;
 
     boolean idle = false;
     Instant idleDeadline = null;
@@ -248,7 +247,7 @@ public record SandboxPlan(
     SandboxTimings timings =
         new SandboxTimings(
             text(requestedAt),
-            running && live ? text(podCondition(pod, "PodScheduled").orElse(null)) : null,
+            running && live ? text(podCondition(pod, "PodScheduled", now).orElse(null)) : null,
             running ? text(readyAt) : null,
             text(lastActivity),
             text(suspendedAt),
@@ -319,16 +318,18 @@ public record SandboxPlan(
         : "the pod is starting on node " + pod.getSpec().getNodeName();
   }
 
-  /** When the pod's condition of {@code type} became True, if it is True. */
-  private static Optional<Instant> podCondition(Pod pod, String type) {
+  /**
+   * When the pod's condition of {@code type} became True, if it is True; {@code unknown} when the
+   * condition does not say (the kubelet always does).
+   */
+  private static Optional<Instant> podCondition(Pod pod, String type, Instant unknown) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
       return Optional.empty();
     }
     return pod.getStatus().getConditions().stream()
         .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
-        .map(PodCondition::getLastTransitionTime)
         .findFirst()
-        .map(t -> parse(t).orElse(Instant.EPOCH));
+        .map(c -> parse(c.getLastTransitionTime()).orElse(unknown));
   }
 
   private static Optional<Instant> parse(String time) {
