@@ -83,6 +83,24 @@ class SandboxLifecycleIT {
     assertThat(replaced.getStatus().volumeName()).isEqualTo(volume);
     assertThat(claim(client).getMetadata().getUid()).isEqualTo(claimUid);
 
+    // The pod ends for good (phase Failed): deleted and made again, same name, claim and volume.
+    Pod running = client.pods().withName("alice").get();
+    running.getStatus().setPhase("Failed");
+    client.pods().resource(running).updateStatus();
+    await()
+        .atMost(ClusterSandboxes.CONVERGE)
+        .until(
+            () -> {
+              Pod pod = client.pods().withName("alice").get();
+              return pod != null
+                  && !running.getMetadata().getUid().equals(pod.getMetadata().getUid());
+            });
+    assertThat(
+            awaitSandbox(client, "alice", s -> ready(s) && s.getStatus().podName() != null)
+                .getStatus()
+                .volumeName())
+        .isEqualTo(volume);
+
     // Suspended: the pod goes, the claim, the Service and the token stay.
     ClusterSandboxes.patchSpec(client, "alice", "{\"operatingMode\":\"Suspended\"}");
     Sandbox suspended =
