@@ -2,10 +2,14 @@ package dev.bosun.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.api.testing.SandboxFixtures;
 import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.ChildReference;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Reasons;
+import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.SandboxStatus;
+import dev.bosun.api.v1alpha1.SandboxTemplate;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadStatus;
 import dev.bosun.compiler.Labels;
@@ -75,6 +79,26 @@ class CachedShapesTest {
     assertThat(cached.getStatus().children().getLast().namespace()).isSameAs("team");
   }
 
+  @Test
+  void aCachedSandboxKeepsItsWholeInventoryWithSharedStrings() {
+    Sandbox full = SandboxFixtures.sandbox("alice", "agent", null);
+    full.getMetadata().setManagedFields(List.of(MANAGED));
+    List<ChildReference> inventory =
+        List.of(new ChildReference("v1", new String("Service"), new String("team"), "alice"));
+    full.setStatus(
+        new SandboxStatus(
+            1L, List.of(), null, null, null, null, null, null, null, null, null, null, null,
+            inventory));
+
+    Sandbox cached = CachedShapes.sandbox(Serialization.clone(full));
+
+    assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(cached.getSpec()).isEqualTo(full.getSpec());
+    assertThat(cached.getStatus()).isEqualTo(full.getStatus());
+    assertThat(cached.getStatus().children().getFirst().kind()).isSameAs("Service");
+    assertThat(cached.getStatus().children().getFirst().namespace()).isSameAs("team");
+  }
+
   @ParameterizedTest
   @MethodSource("pods")
   void aCachedPodAnswersAsTheFullPod(Pod full) {
@@ -94,6 +118,21 @@ class CachedShapesTest {
     assertThat(WorkloadObservation.podBlocker(List.of(cached), p -> List.of(), NOW))
         .isEqualTo(WorkloadObservation.podBlocker(List.of(full), p -> List.of(), NOW));
     assertThat(observe(null, null, List.of(cached))).isEqualTo(observe(null, null, List.of(full)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("pods")
+  void aCachedPodGivesTheSandboxPlanOfTheFullOne(Pod full) {
+    Pod cached = CachedShapes.pod(Serialization.clone(full));
+    Sandbox sandbox = SandboxFixtures.sandbox("web", "agent", null);
+    sandbox.getMetadata().setNamespace("ns");
+    sandbox.getMetadata().setCreationTimestamp(NOW.toString());
+    SandboxTemplate template = SandboxFixtures.template("agent", "cpu-s", null);
+    // The IP, where the router sends requests, is kept.
+    assertThat(cached.getStatus().getPodIP()).isEqualTo("10.0.0.7");
+    assertThat(SandboxPlan.of(sandbox, null, template, null, cached, List.of(), NOW))
+        .isEqualTo(SandboxPlan.of(sandbox, null, template, null, full, List.of(), NOW));
+    assertThat(ChildChanges.sandboxPod(cached, full)).isFalse();
   }
 
   @ParameterizedTest

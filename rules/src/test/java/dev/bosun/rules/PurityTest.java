@@ -28,13 +28,13 @@ class PurityTest {
                     belongToAnyOf(
                         WorkloadObservation.class, Conditions.class, EnvironmentObjects.class))
                 // Package-private decisions, by name: which child changes wake a Workload, what a
-                // GPU pod's readiness gate says, what the cluster quarantines, what the node agent
-                // knows and writes, what `bosun nodes` shows of what it read, the sandbox
-                // router's reading of requests, routes, tokens and Sandboxes, and what the local
-                // cluster's volume provisioner and stand-in sandbox servers decide.
+                // GPU pod's readiness gate says, what a Sandbox does, what the cluster quarantines,
+                // what the node agent knows and writes, what `bosun nodes` shows of what it read,
+                // the sandbox router's reading of requests, routes, tokens and Sandboxes, and what
+                // the local cluster's volume provisioner and stand-in sandbox servers decide.
                 .or(
                     nameMatching(
-                        "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|QuarantinePlan|QuarantinePolicy|QuarantineObjects|Quarantine)"
+                        "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|SandboxPlan|QuarantinePlan|QuarantinePolicy|QuarantineObjects|Quarantine)"
                             + "|agent\\.(Publication|NodeKnowledge|AgentView)"
                             + "|cli\\.nodes\\.(Fleet|FleetReport|FleetView|FleetTable)"
                             + "|router\\.(HeadParser|Heads|RequestHead|ResponseHead|Header|Rejection|Limits"

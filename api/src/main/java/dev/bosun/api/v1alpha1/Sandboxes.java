@@ -36,17 +36,17 @@ public final class Sandboxes {
   public static final String LAST_ACTIVITY = "bosun.dev/last-activity";
 
   /**
+   * On a Sandbox, written by the claim reconciler when a claim takes it from a warm pool (RFC
+   * 3339): its TTL counts from then, not from its creation in the pool.
+   */
+  public static final String CLAIMED_AT = "bosun.dev/claimed-at";
+
+  /**
    * On a Sandbox, written by the operator: the SHA-256 (hex) of the sandbox's access token. The
    * token itself is in the Secret {@link #tokenSecretName}, readable by whoever may read Secrets in
    * the namespace; the router keeps only the hash.
    */
   public static final String TOKEN_SHA256 = "bosun.dev/access-token-sha256";
-
-  /**
-   * On a Sandbox a claim took from a warm pool: when it was taken (RFC 3339). Its TTL counts from
-   * then, not from its creation in the pool.
-   */
-  public static final String CLAIMED_AT = "bosun.dev/claimed-at";
 
   /** The key of the token in its Secret. */
   public static final String TOKEN_KEY = "token";
