@@ -292,6 +292,14 @@ public final class DevCommand {
             running.get().pid(), running.get().log());
         return ExitCodes.OK;
       }
+      Path podNetwork = PodNetwork.atHome(LocalCluster.defaultHome()).directory();
+      try {
+        // The stand-in servers fill it as sandbox pods run; the router checks it exists.
+        Files.createDirectories(podNetwork);
+      } catch (IOException e) {
+        PROGRESS.println("Cannot make the simulated pod network's directory: " + e);
+        return ExitCodes.FAILED;
+      }
       var started =
           processes.start(
               NAME,
@@ -304,7 +312,7 @@ public final class DevCommand {
                   "--wake-timeout",
                   wakeTimeout,
                   "--pod-network",
-                  PodNetwork.atHome(LocalCluster.defaultHome()).directory().toString()));
+                  podNetwork.toString()));
       Optional<String> failure;
       try (var http = HttpClient.newHttpClient()) {
         failure =
