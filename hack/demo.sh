@@ -213,6 +213,68 @@ echo "  $(since "$t")  DeviceTaintRule deleted, $node/$device allocatable again 
 stop_watchers
 ./bosun nodes --node "$node"
 
+step "Agent sandboxes: a warm pool of the coder template (examples/sandboxes/coder.yaml) in namespace agents"
+# Sandboxes run in a namespace that enforces the restricted Pod Security Standard; each pod names
+# the RuntimeClass bosun-sandbox (gVisor on a real cluster; KWOK pods run nothing, so stand-in
+# servers answer for them through a simulated pod network, localcluster/README.md).
+kubectl apply --server-side -k deploy/sandbox/ >/dev/null
+kubectl create namespace agents --dry-run=client -o yaml | kubectl apply --server-side -f - >/dev/null
+kubectl label namespace agents pod-security.kubernetes.io/enforce=restricted --overwrite >/dev/null
+kubectl apply --server-side -f examples/sandboxes/coder.yaml
+echo "For the demo, an idle timeout of 10 s instead of the template's 15 min."
+kubectl patch sandboxtemplate coder -n agents --type merge -p '{"spec":{"lifecycle":{"idleTimeout":"10s"}}}' >/dev/null
+./bosun dev router
+wait_for "the warm pool full (10 ready sandboxes)" 120 \
+  bash -c "[[ \$(\"$bin/kubectl\" get sandboxwarmpool coder-pool -n agents -o jsonpath='{.status.readyReplicas}') == 10 ]] && echo ok" >/dev/null
+kubectl get sandboxwarmpool -n agents
+
+step "bosun sandbox create: a claim takes a warm sandbox"
+sandbox=demo-session
+./bosun sandbox create --template coder --pool coder-pool --name "$sandbox" -n agents
+# The sandbox claimed from the pool keeps its pool name; the claim records it.
+sandbox=$(kubectl get sandboxclaim "$sandbox" -n agents -o jsonpath='{.status.sandbox.name}')
+./bosun sandbox url "$sandbox" -n agents
+url=$(./bosun sandbox url "$sandbox" -n agents | sed -n 1p)
+token=$(./bosun sandbox url "$sandbox" -n agents | sed -n '2s/^Authorization: Bearer //p')
+other=$(kubectl get sandboxes -n agents -l bosun.dev/warm-pool=coder-pool -o jsonpath='{.items[0].metadata.name}')
+other_token=$(kubectl get secret "$other-token" -n agents -o jsonpath='{.data.token}' | base64 -d)
+# http_get URL [TOKEN]: one GET through bash's /dev/tcp (the router closes after each response);
+# prints the status code and the body.
+http_get() {
+  local rest=${1#http://} host port path
+  host=${rest%%/*} path=/${rest#*/} port=${host##*:} host=${host%%:*}
+  exec 3<>"/dev/tcp/$host/$port"
+  printf 'GET %s HTTP/1.1\r\nHost: %s\r\n%sConnection: close\r\n\r\n' "$path" "$host" \
+    "${2:+Authorization: Bearer $2$'\r\n'}" >&3
+  local response
+  response=$(timeout 60 cat <&3 | tr -d '\r')
+  exec 3>&-
+  echo "HTTP $(sed -n '1s/^HTTP\/1.1 \([0-9]*\).*/\1/p' <<<"$response") $(sed '1,/^$/d' <<<"$response")"
+}
+echo "Through the router with its token:       $(http_get "$url" "$token")"
+echo "With another sandbox's token:            $(http_get "$url" "$other_token")"
+echo "Without a token:                         $(http_get "$url")"
+kubectl get sandbox "$sandbox" -n agents -o jsonpath='{"volume "}{.status.volumeClaimName}{" bound to "}{.status.volumeName}{", DNS "}{.status.serviceFQDN}{"\n"}'
+volume_before=$(kubectl get sandbox "$sandbox" -n agents -o jsonpath='{.status.volumeName}')
+
+step "Nobody uses it for 10 s: the operator suspends it (pod gone; volume, Service and name kept)"
+kubectl wait sandbox "$sandbox" -n agents --for condition=Suspended --timeout=60s >/dev/null
+kubectl get sandbox "$sandbox" -n agents -o jsonpath='{"Suspended: "}{.status.conditions[?(@.type=="Suspended")].reason}{", pod: "}{.status.podName}{"\n"}'
+kubectl get pod "$sandbox" -n agents 2>&1 | tail -1
+
+step "A request wakes it: the router resumes the sandbox and holds the request until it is Ready"
+start=$(now_ms)
+echo "  $(http_get "$url" "$token")"
+echo "  answered $(($(now_ms) - start)) ms after the request, from a suspended sandbox"
+volume_after=$(kubectl get sandbox "$sandbox" -n agents -o jsonpath='{.status.volumeName}')
+if [[ "$volume_after" != "$volume_before" ]]; then
+  echo "FAILED: the sandbox came back on volume $volume_after, not $volume_before" >&2
+  exit 1
+fi
+echo "  the same PersistentVolume ($volume_after) and DNS name; the request count above lives in it"
+./bosun sandbox status "$sandbox" -n agents
+kubectl get sandboxwarmpool -n agents
+
 echo
 echo "The cluster, the operator and the agents keep running: eval \"\$(./bosun dev env)\" to use the cluster"
-echo "with kubectl, ./bosun dev fault to break another GPU; ./bosun dev down stops them all."
+echo "with kubectl, ./bosun dev fault to break another GPU, ./bosun sandbox to manage sandboxes; ./bosun dev down stops them all."
