@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -189,38 +191,15 @@ public final class DevCommand {
 
     @Override
     public Integer call() {
-      Path kubeconfig = LocalCluster.defaultKubeconfig();
-      if (!Files.exists(kubeconfig)) {
-        PROGRESS.println("The local cluster is not running: start it with `bosun dev up`.");
-        return ExitCodes.UNAVAILABLE;
-      }
-      var processes = BackgroundProcesses.atDefaultHome();
-      var running = processes.running(NAME);
-      if (running.isPresent()) {
-        PROGRESS.printf(
-            "The operator already runs, pid %d (log: %s)%n",
-            running.get().pid(), running.get().log());
-        return ExitCodes.OK;
-      }
-      var started = processes.start(NAME, operatorCommand(kubeconfig));
-      Optional<String> failure;
-      try (var http = HttpClient.newHttpClient()) {
-        failure =
-            processes.awaitReady(
-                started,
-                "the operator answering on /healthz",
-                HEALTHY_WITHIN,
-                STOP_GRACE,
-                () -> healthy(http, httpPort));
-      }
-      if (failure.isPresent()) {
-        PROGRESS.println("The operator did not start: " + failure.get());
-        return ExitCodes.FAILED;
-      }
-      PROGRESS.printf(
-          "The operator runs, pid %d (log: %s, metrics: http://127.0.0.1:%d/metrics)%n",
-          started.pid(), started.log(), httpPort);
-      return ExitCodes.OK;
+      return serveInBackground(
+          NAME,
+          httpPort,
+          HEALTHY_WITHIN,
+          this::operatorCommand,
+          started ->
+              PROGRESS.printf(
+                  "The operator runs, pid %d (log: %s, metrics: http://127.0.0.1:%d/metrics)%n",
+                  started.pid(), started.log(), httpPort));
     }
 
     /** This CLI's own JVM, options and class path, running {@code bosun operator}. */
@@ -248,6 +227,48 @@ public final class DevCommand {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * Starts {@code name} (a {@code bosun} command line for the local cluster's kubeconfig) in the
+   * background unless it runs already, and waits until it answers on {@code /healthz}.
+   */
+  static int serveInBackground(
+      String name,
+      int port,
+      Duration within,
+      Function<Path, List<String>> command,
+      Consumer<BackgroundProcesses.Running> onStarted) {
+    Path kubeconfig = LocalCluster.defaultKubeconfig();
+    if (!Files.exists(kubeconfig)) {
+      PROGRESS.println("The local cluster is not running: start it with `bosun dev up`.");
+      return ExitCodes.UNAVAILABLE;
+    }
+    var processes = BackgroundProcesses.atDefaultHome();
+    var running = processes.running(name);
+    if (running.isPresent()) {
+      PROGRESS.printf(
+          "The %s already runs, pid %d (log: %s)%n",
+          name, running.get().pid(), running.get().log());
+      return ExitCodes.OK;
+    }
+    var started = processes.start(name, command.apply(kubeconfig));
+    Optional<String> failure;
+    try (var http = HttpClient.newHttpClient()) {
+      failure =
+          processes.awaitReady(
+              started,
+              "the " + name + " answering on /healthz",
+              within,
+              STOP_GRACE,
+              () -> healthy(http, port));
+    }
+    if (failure.isPresent()) {
+      PROGRESS.println("The " + name + " did not start: " + failure.get());
+      return ExitCodes.FAILED;
+    }
+    onStarted.accept(started);
+    return ExitCodes.OK;
   }
 
   @Command(
@@ -279,19 +300,6 @@ public final class DevCommand {
 
     @Override
     public Integer call() {
-      Path kubeconfig = LocalCluster.defaultKubeconfig();
-      if (!Files.exists(kubeconfig)) {
-        PROGRESS.println("The local cluster is not running: start it with `bosun dev up`.");
-        return ExitCodes.UNAVAILABLE;
-      }
-      var processes = BackgroundProcesses.atDefaultHome();
-      var running = processes.running(NAME);
-      if (running.isPresent()) {
-        PROGRESS.printf(
-            "The router already runs, pid %d (log: %s)%n",
-            running.get().pid(), running.get().log());
-        return ExitCodes.OK;
-      }
       Path podNetwork = PodNetwork.atHome(LocalCluster.defaultHome()).directory();
       try {
         // The stand-in servers fill it as sandbox pods run; the router checks it exists.
@@ -300,34 +308,30 @@ public final class DevCommand {
         PROGRESS.println("Cannot make the simulated pod network's directory: " + e);
         return ExitCodes.FAILED;
       }
-      var started =
-          processes.start(
-              NAME,
-              thisCli(
-                  "router",
-                  "--kubeconfig",
-                  kubeconfig.toString(),
-                  "--port",
-                  Integer.toString(port),
-                  "--wake-timeout",
-                  wakeTimeout,
-                  "--pod-network",
-                  podNetwork.toString()));
-      Optional<String> failure;
-      try (var http = HttpClient.newHttpClient()) {
-        failure =
-            processes.awaitReady(
-                started,
-                "the router answering on /healthz",
-                HEALTHY_WITHIN,
-                STOP_GRACE,
-                () -> healthy(http, port));
-      }
-      if (failure.isPresent()) {
-        PROGRESS.println("The router did not start: " + failure.get());
-        return ExitCodes.FAILED;
-      }
       String url = "http://127.0.0.1:" + port;
+      int exitCode =
+          serveInBackground(
+              NAME,
+              port,
+              HEALTHY_WITHIN,
+              kubeconfig ->
+                  thisCli(
+                      "router",
+                      "--kubeconfig",
+                      kubeconfig.toString(),
+                      "--port",
+                      Integer.toString(port),
+                      "--wake-timeout",
+                      wakeTimeout,
+                      "--pod-network",
+                      podNetwork.toString()),
+              started ->
+                  PROGRESS.printf(
+                      "The router runs at %s, pid %d (log: %s)%n",
+                      url, started.pid(), started.log()));
+      if (exitCode != ExitCodes.OK) {
+        return exitCode;
+      }
       try {
         Files.writeString(
             LocalCluster.defaultHome().resolve(SandboxCommand.ROUTER_URL_FILE), url + "\n");
@@ -335,8 +339,6 @@ public final class DevCommand {
         PROGRESS.println("The router runs, but its address could not be recorded: " + e);
         return ExitCodes.FAILED;
       }
-      PROGRESS.printf(
-          "The router runs at %s, pid %d (log: %s)%n", url, started.pid(), started.log());
       return ExitCodes.OK;
     }
   }

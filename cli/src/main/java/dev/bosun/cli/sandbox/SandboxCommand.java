@@ -89,6 +89,26 @@ public final class SandboxCommand {
     }
   }
 
+  /** The sandbox a subcommand acts on. */
+  static final class Named {
+    @Parameters(paramLabel = "NAME", description = "The sandbox.")
+    String name;
+  }
+
+  /** Whether and how long a subcommand waits for the sandbox to be Ready. */
+  static final class Waiting {
+    @Option(names = "--no-wait", description = "Return without waiting for Ready.")
+    boolean noWait;
+
+    @Option(
+        names = "--timeout",
+        defaultValue = "120s",
+        converter = DurationConverter.class,
+        paramLabel = "DURATION",
+        description = "How long to wait for Ready (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+  }
+
   /** A duration flag: what the API takes (90s, 10m, 2h), refused with the flag named otherwise. */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
@@ -174,18 +194,7 @@ public final class SandboxCommand {
         description = "An environment variable (repeatable); a sandbox with env starts cold.")
     List<EnvVar> env = new ArrayList<>();
 
-    @Option(
-        names = "--no-wait",
-        description = "Return once the claim is created, without waiting for the sandbox.")
-    boolean noWait;
-
-    @Option(
-        names = "--timeout",
-        defaultValue = "120s",
-        converter = DurationConverter.class,
-        paramLabel = "DURATION",
-        description = "How long to wait for Ready (default ${DEFAULT-VALUE}).")
-    Duration timeout;
+    @Mixin Waiting waiting;
 
     @Override
     public Integer call() {
@@ -200,8 +209,8 @@ public final class SandboxCommand {
                   pool,
                   List.copyOf(env),
                   lifecycle.equals(SandboxLifecycle.NONE) ? null : lifecycle),
-              !noWait,
-              timeout,
+              !waiting.noWait,
+              waiting.timeout,
               common.json());
     }
 
@@ -235,12 +244,11 @@ public final class SandboxCommand {
   static final class Status implements Callable<Integer> {
     @Mixin Common common;
 
-    @Parameters(paramLabel = "NAME", description = "The sandbox.")
-    String name;
+    @Mixin Named sandbox;
 
     @Override
     public Integer call() {
-      return common.actions().status(common.namespace, name, common.json());
+      return common.actions().status(common.namespace, sandbox.name, common.json());
     }
   }
 
@@ -251,14 +259,13 @@ public final class SandboxCommand {
   static final class Suspend implements Callable<Integer> {
     @Mixin Common common;
 
-    @Parameters(paramLabel = "NAME", description = "The sandbox.")
-    String name;
+    @Mixin Named sandbox;
 
     @Override
     public Integer call() {
       return common
           .actions()
-          .setMode(common.namespace, name, OperatingMode.Suspended, false, Duration.ZERO);
+          .setMode(common.namespace, sandbox.name, OperatingMode.Suspended, false, Duration.ZERO);
     }
   }
 
@@ -269,25 +276,20 @@ public final class SandboxCommand {
   static final class Resume implements Callable<Integer> {
     @Mixin Common common;
 
-    @Parameters(paramLabel = "NAME", description = "The sandbox.")
-    String name;
+    @Mixin Named sandbox;
 
-    @Option(names = "--no-wait", description = "Return without waiting for Ready.")
-    boolean noWait;
-
-    @Option(
-        names = "--timeout",
-        defaultValue = "120s",
-        converter = DurationConverter.class,
-        paramLabel = "DURATION",
-        description = "How long to wait for Ready (default ${DEFAULT-VALUE}).")
-    Duration timeout;
+    @Mixin Waiting waiting;
 
     @Override
     public Integer call() {
       return common
           .actions()
-          .setMode(common.namespace, name, OperatingMode.Running, !noWait, timeout);
+          .setMode(
+              common.namespace,
+              sandbox.name,
+              OperatingMode.Running,
+              !waiting.noWait,
+              waiting.timeout);
     }
   }
 
@@ -298,8 +300,7 @@ public final class SandboxCommand {
   static final class Extend implements Callable<Integer> {
     @Mixin Common common;
 
-    @Parameters(paramLabel = "NAME", description = "The sandbox.")
-    String name;
+    @Mixin Named sandbox;
 
     @Option(
         names = "--ttl",
@@ -311,7 +312,7 @@ public final class SandboxCommand {
 
     @Override
     public Integer call() {
-      return common.actions().extend(common.namespace, name, ttl, Instant.now());
+      return common.actions().extend(common.namespace, sandbox.name, ttl, Instant.now());
     }
   }
 
@@ -322,12 +323,11 @@ public final class SandboxCommand {
   static final class Delete implements Callable<Integer> {
     @Mixin Common common;
 
-    @Parameters(paramLabel = "NAME", description = "The sandbox.")
-    String name;
+    @Mixin Named sandbox;
 
     @Override
     public Integer call() {
-      return common.actions().delete(common.namespace, name);
+      return common.actions().delete(common.namespace, sandbox.name);
     }
   }
 
@@ -340,8 +340,7 @@ public final class SandboxCommand {
   static final class Url implements Callable<Integer> {
     @Mixin Common common;
 
-    @Parameters(paramLabel = "NAME", description = "The sandbox.")
-    String name;
+    @Mixin Named sandbox;
 
     @Option(
         names = "--router",
@@ -353,7 +352,7 @@ public final class SandboxCommand {
 
     @Override
     public Integer call() {
-      return common.actions().url(common.namespace, name, routerUrl(), common.json());
+      return common.actions().url(common.namespace, sandbox.name, routerUrl(), common.json());
     }
 
     private String routerUrl() {
