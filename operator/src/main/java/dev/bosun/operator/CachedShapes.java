@@ -1,6 +1,10 @@
 package dev.bosun.operator;
 
 import dev.bosun.api.v1alpha1.ChildReference;
+import dev.bosun.api.v1alpha1.ConditionTypes;
+import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.SandboxStatus;
+import dev.bosun.api.v1alpha1.Sandboxes;
 import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,6 +18,8 @@ import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimStatusBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -124,5 +130,42 @@ final class CachedShapes {
     job.setSpec(
         spec == null ? null : new JobSpecBuilder().withCompletions(spec.getCompletions()).build());
     return job;
+  }
+
+  /**
+   * Of a Sandbox, for the warm pools and claims ({@link SandboxFacts}): its metadata with only the
+   * {@link Sandboxes#CLAIMED_AT} annotation (the router's activity stamp changes every few
+   * seconds), no spec, and of its status only the Ready condition.
+   */
+  static Sandbox sandbox(Sandbox sandbox) {
+    var metadata = withoutManagedFields(sandbox).getMetadata();
+    var annotations = metadata.getAnnotations();
+    if (annotations != null) {
+      String claimedAt = annotations.get(Sandboxes.CLAIMED_AT);
+      metadata.setAnnotations(
+          claimedAt == null ? Map.of() : Map.of(Sandboxes.CLAIMED_AT, claimedAt));
+    }
+    sandbox.setSpec(null);
+    var status = sandbox.getStatus();
+    if (status != null) {
+      var ready = Conditions.find(status.conditions(), ConditionTypes.READY);
+      sandbox.setStatus(
+          new SandboxStatus(
+              null,
+              ready == null ? null : List.of(ready),
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null));
+    }
+    return sandbox;
   }
 }

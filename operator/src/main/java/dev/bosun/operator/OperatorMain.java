@@ -3,6 +3,10 @@ package dev.bosun.operator;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.GpuHealthPolicy;
 import dev.bosun.api.v1alpha1.GpuQuarantine;
+import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.SandboxClaim;
+import dev.bosun.api.v1alpha1.SandboxTemplate;
+import dev.bosun.api.v1alpha1.SandboxWarmPool;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.client.Config;
@@ -21,9 +25,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * Starts the operator: its reconcilers (Workloads, Environments, GPU quarantine), leader election,
- * and the {@code /metrics} and {@code /healthz} endpoints. {@code bosun operator} calls {@link
- * #run}; tests call {@link #start}.
+ * Starts the operator: its reconcilers (Workloads, Environments, GPU quarantine, sandbox warm pools
+ * and claims), leader election, and the {@code /metrics} and {@code /healthz} endpoints. {@code
+ * bosun operator} calls {@link #run}; tests call {@link #start}.
  */
 public final class OperatorMain implements AutoCloseable {
 
@@ -72,7 +76,16 @@ public final class OperatorMain implements AutoCloseable {
   public static OperatorMain start(Settings settings) {
     KubernetesClient client = clientFor(settings.kubeconfig());
     List<String> missing =
-        Stream.of(Workload.class, Tier.class, Environment.class, GpuHealthPolicy.class)
+        Stream.of(
+                Workload.class,
+                Tier.class,
+                Environment.class,
+                GpuHealthPolicy.class,
+                // Warm pools and claims.
+                SandboxWarmPool.class,
+                SandboxClaim.class,
+                Sandbox.class,
+                SandboxTemplate.class)
             .filter(kind -> !client.supports(kind))
             .map(Class::getSimpleName)
             .toList();
@@ -131,6 +144,13 @@ public final class OperatorMain implements AutoCloseable {
             client,
             client.supports(GpuQuarantine.RULE_API_VERSION, GpuQuarantine.RULE_KIND),
             registry));
+    // Warm pools and claims.
+    operator.register(
+        new SandboxWarmPoolReconciler(client),
+        o -> o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields)));
+    operator.register(
+        new SandboxClaimReconciler(client),
+        o -> o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields)));
     HttpEndpoints endpoints =
         settings.httpPort() < 0
             ? null

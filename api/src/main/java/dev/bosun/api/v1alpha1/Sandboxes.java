@@ -22,6 +22,12 @@ public final class Sandboxes {
   public static final String CLAIM_LABEL = "bosun.dev/sandbox-claim";
 
   /**
+   * On a Sandbox a claim took from a warm pool: when (RFC 3339, milliseconds). Its TTL counts from
+   * then, not from its creation, which was the pool's.
+   */
+  public static final String CLAIMED_AT = "bosun.dev/claimed-at";
+
+  /**
    * On a Sandbox's pod: the Sandbox's generation-independent identity, for the router's ingress.
    */
   public static final String ROUTER_LABEL = "app.kubernetes.io/name";
