@@ -4,7 +4,6 @@ import dev.bosun.api.v1alpha1.ChildReference;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.SandboxStatus;
-import dev.bosun.api.v1alpha1.Sandboxes;
 import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -19,7 +18,6 @@ import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimStatusBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -133,18 +131,12 @@ final class CachedShapes {
   }
 
   /**
-   * Of a Sandbox, for the warm pools and claims ({@link SandboxFacts}): its metadata with only the
-   * {@link Sandboxes#CLAIMED_AT} annotation (the router's activity stamp changes every few
-   * seconds), no spec, and of its status only the Ready condition.
+   * Of a Sandbox, for the warm pools and claims ({@link SandboxFacts}): its metadata (annotations
+   * included: a claim's patch must know whether there are any), no spec, and of its status only the
+   * Ready condition.
    */
   static Sandbox sandbox(Sandbox sandbox) {
-    var metadata = withoutManagedFields(sandbox).getMetadata();
-    var annotations = metadata.getAnnotations();
-    if (annotations != null) {
-      String claimedAt = annotations.get(Sandboxes.CLAIMED_AT);
-      metadata.setAnnotations(
-          claimedAt == null ? Map.of() : Map.of(Sandboxes.CLAIMED_AT, claimedAt));
-    }
+    withoutManagedFields(sandbox);
     sandbox.setSpec(null);
     var status = sandbox.getStatus();
     if (status != null) {

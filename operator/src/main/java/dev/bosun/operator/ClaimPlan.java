@@ -117,8 +117,8 @@ final class ClaimPlan {
    * the claim its controller instead of the pool, moves it from the pool's label to the claim's,
    * dates the claim (its TTL counts from then) and gives it the claim's lifecycle.
    *
-   * @param hasAnnotations whether the sandbox has annotations at all (a JSON patch cannot add a key
-   *     to a map that is not there)
+   * @param hasAnnotations whether the sandbox has any annotation (a JSON patch cannot add a key to
+   *     a map that is not there; the API server leaves an empty one out)
    */
   static List<Map<String, Object>> adoption(
       SandboxClaim claim, String resourceVersion, boolean hasAnnotations, Instant now) {

@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -138,9 +139,13 @@ public final class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
                   .orElseGet(() -> coldStart(claim, Reasons.WARM_POOL_EMPTY, now));
           case ClaimPlan.ColdStart c -> coldStart(claim, c.reason(), now);
         };
-    return status.equals(claim.getStatus())
-        ? UpdateControl.noUpdate()
-        : UpdateControl.patchStatus(StatusPatch.of(claim, new SandboxClaim(), status));
+    if (!status.equals(claim.getStatus())) {
+      // Cached as written: the sandbox's own events wake the claim again at once, and the watch may
+      // not have brought its status back by then (its source and cold start reason are only there).
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+          claim, StatusPatch.of(claim, new SandboxClaim(), status), context);
+    }
+    return UpdateControl.noUpdate();
   }
 
   /**
@@ -161,18 +166,20 @@ public final class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
           continue; // taken meanwhile by a reconciliation of this operator
         }
         Sandbox previous = cached.get();
+        // Through the cached object: by name, fabric8 would GET the sandbox before patching it.
         Sandbox taken =
             client
                 .resources(Sandbox.class)
                 .inNamespace(namespace)
-                .withName(candidate.name())
+                .resource(previous)
                 .patch(
                     PatchContext.of(PatchType.JSON),
                     Serialization.asJson(
                         ClaimPlan.adoption(
                             claim,
                             previous.getMetadata().getResourceVersion(),
-                            previous.getMetadata().getAnnotations() != null,
+                            previous.getMetadata().getAnnotations() != null
+                                && !previous.getMetadata().getAnnotations().isEmpty(),
                             now)));
         CachedShapes.sandbox(taken);
         sandboxes.handleRecentResourceUpdate(id, taken, previous);
