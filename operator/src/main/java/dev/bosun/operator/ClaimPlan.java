@@ -11,6 +11,7 @@ import dev.bosun.api.v1alpha1.SandboxSpec;
 import dev.bosun.api.v1alpha1.SandboxWarmPool;
 import dev.bosun.api.v1alpha1.Sandboxes;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -117,15 +118,19 @@ final class ClaimPlan {
    * the claim its controller instead of the pool, moves it from the pool's label to the claim's,
    * dates the claim (its TTL counts from then) and gives it the claim's lifecycle.
    *
+   * @param claimAsController the claim's owner reference as controller
    * @param hasAnnotations whether the sandbox has any annotation (a JSON patch cannot add a key to
    *     a map that is not there; the API server leaves an empty one out)
    */
   static List<Map<String, Object>> adoption(
-      SandboxClaim claim, String resourceVersion, boolean hasAnnotations, Instant now) {
+      SandboxClaim claim,
+      OwnerReference claimAsController,
+      String resourceVersion,
+      boolean hasAnnotations,
+      Instant now) {
     var ops = new ArrayList<Map<String, Object>>();
     ops.add(op("test", "/metadata/resourceVersion", resourceVersion));
-    ops.add(
-        op("replace", "/metadata/ownerReferences", List.of(Children.controllerReference(claim))));
+    ops.add(op("replace", "/metadata/ownerReferences", List.of(claimAsController)));
     ops.add(op("remove", "/metadata/labels/" + pointer(Sandboxes.WARM_POOL_LABEL), null));
     ops.add(
         op(
@@ -143,15 +148,18 @@ final class ClaimPlan {
     return ops;
   }
 
-  /** The sandbox a cold start makes: named after the claim, controlled by it, with its spec. */
-  static Sandbox coldStart(SandboxClaim claim) {
+  /**
+   * The sandbox a cold start makes: named after the claim, controlled by it ({@code
+   * claimAsController}), with its spec.
+   */
+  static Sandbox coldStart(SandboxClaim claim, OwnerReference claimAsController) {
     var sandbox = new Sandbox();
     sandbox.setMetadata(
         new ObjectMetaBuilder()
             .withName(claim.getMetadata().getName())
             .withNamespace(claim.getMetadata().getNamespace())
             .withLabels(Map.of(Sandboxes.CLAIM_LABEL, claim.getMetadata().getName()))
-            .withOwnerReferences(Children.controllerReference(claim))
+            .withOwnerReferences(claimAsController)
             .build());
     var spec = claim.getSpec();
     sandbox.setSpec(new SandboxSpec(spec.sandboxTemplateRef(), null, spec.env(), spec.lifecycle()));

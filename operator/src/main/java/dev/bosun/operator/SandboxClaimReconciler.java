@@ -177,6 +177,7 @@ public final class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
                     Serialization.asJson(
                         ClaimPlan.adoption(
                             claim,
+                            Children.controllerReference(claim),
                             previous.getMetadata().getResourceVersion(),
                             previous.getMetadata().getAnnotations() != null
                                 && !previous.getMetadata().getAnnotations().isEmpty(),
@@ -214,7 +215,8 @@ public final class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
     var id = new ResourceID(name, claim.getMetadata().getNamespace());
     Sandbox made;
     try {
-      made = client.resource(ClaimPlan.coldStart(claim)).create();
+      made =
+          client.resource(ClaimPlan.coldStart(claim, Children.controllerReference(claim))).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;

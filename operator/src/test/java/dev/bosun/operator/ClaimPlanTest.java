@@ -160,7 +160,10 @@ class ClaimPlanTest {
   void theAdoptionPatchTestsTheVersionAndMovesTheSandboxToTheClaimInOneWrite() {
     var lifecycle = new SandboxLifecycle("2h", "15m", ShutdownPolicy.Retain);
     var claim = claim("c", null, null, lifecycle);
-    String json = Serialization.asJson(ClaimPlan.adoption(claim, "42", true, T0.plusMillis(120)));
+    String json =
+        Serialization.asJson(
+            ClaimPlan.adoption(
+                claim, Children.controllerReference(claim), "42", true, T0.plusMillis(120)));
     assertThat(json)
         .isEqualTo(
             "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"42\"},"
@@ -173,7 +176,10 @@ class ClaimPlanTest {
 
   @Test
   void withoutAnnotationsOrLifecycleThePatchAddsTheMapAndLeavesTheSpec() {
-    String json = Serialization.asJson(ClaimPlan.adoption(claim("c"), "42", false, T0));
+    String json =
+        Serialization.asJson(
+            ClaimPlan.adoption(
+                claim("c"), Children.controllerReference(claim("c")), "42", false, T0));
     assertThat(json)
         .contains(
             "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"bosun.dev/claimed-at\":\"2026-12-01T12:00:00Z\"}}")
@@ -183,7 +189,8 @@ class ClaimPlanTest {
   @Test
   void aColdStartIsNamedAfterTheClaimOwnedByItWithItsSpec() {
     var lifecycle = new SandboxLifecycle("1h", null, null);
-    var sandbox = ClaimPlan.coldStart(claim("c", null, ENV, lifecycle));
+    var claim = claim("c", null, ENV, lifecycle);
+    var sandbox = ClaimPlan.coldStart(claim, Children.controllerReference(claim));
     assertThat(sandbox.getMetadata().getName()).isEqualTo("c");
     assertThat(sandbox.getMetadata().getLabels()).isEqualTo(Map.of(Sandboxes.CLAIM_LABEL, "c"));
     assertThat(sandbox.getMetadata().getOwnerReferences().getFirst().getUid()).isEqualTo("uid-c");

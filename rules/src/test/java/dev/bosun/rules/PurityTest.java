@@ -35,6 +35,10 @@ class PurityTest {
                         "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|QuarantinePlan|QuarantinePolicy|QuarantineObjects|Quarantine)"
                             + "|agent\\.(Publication|NodeKnowledge|AgentView)"
                             + "|cli\\.nodes\\.(Fleet|FleetReport|FleetView|FleetTable))(\\$.*)?"))
+                // What a warm pool and a claim do.
+                .or(
+                    nameMatching(
+                        "dev\\.bosun\\.operator\\.(WarmPoolPlan|ClaimPlan|SandboxFacts)(\\$.*)?"))
                 .as(
                     "are the compiler, GPU classification, the status functions or the agent's"
                         + " decisions, or Bosun code they use"))
