@@ -17,6 +17,9 @@ public final class Labels {
   public static final String ENVIRONMENT = "bosun.dev/environment";
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
+  /** The value of {@link #MANAGED_BY} on everything Bosun makes. */
+  public static final String MANAGER = "bosun";
+
   /** The full {@code namespace/name} of the Workload, which a label value may be too short for. */
   public static final String WORKLOAD_ANNOTATION = "bosun.dev/workload";
 
@@ -31,7 +34,7 @@ public final class Labels {
     labels.put("app.kubernetes.io/name", Names.labelValue(workload.getMetadata().getName()));
     labels.put(
         "app.kubernetes.io/component", workload.getSpec().type().name().toLowerCase(Locale.ROOT));
-    labels.put(MANAGED_BY, "bosun");
+    labels.put(MANAGED_BY, MANAGER);
     labels.put(WORKLOAD, Names.labelValue(workload.getMetadata().getName()));
     labels.put(TIER, tier.getMetadata().getName());
     if (environment != null) {

@@ -54,14 +54,14 @@ final class NetworkPolicies {
     return new NetworkPolicy("networking.k8s.io/v1", "NetworkPolicy", metadata, policy);
   }
 
-  private static NetworkPolicyEgressRule dns() {
+  static NetworkPolicyEgressRule dns() {
     NetworkPolicyPeer kubeDns = new NetworkPolicyPeer();
     kubeDns.setNamespaceSelector(new LabelSelector());
     kubeDns.setPodSelector(selector(Map.of("k8s-app", "kube-dns")));
     return new NetworkPolicyEgressRule(List.of(port("UDP", 53), port("TCP", 53)), List.of(kubeDns));
   }
 
-  private static NetworkPolicyEgressRule allowed(EgressRule rule) {
+  static NetworkPolicyEgressRule allowed(EgressRule rule) {
     NetworkPolicyPeer to = new NetworkPolicyPeer();
     to.setIpBlock(new IPBlock(rule.cidr(), Cidr.privateRangesWithin(rule.cidr())));
     List<NetworkPolicyPort> ports =
@@ -75,14 +75,14 @@ final class NetworkPolicies {
     return peer;
   }
 
-  private static NetworkPolicyPort port(String protocol, int port) {
+  static NetworkPolicyPort port(String protocol, int port) {
     NetworkPolicyPort policyPort = new NetworkPolicyPort();
     policyPort.setProtocol(protocol);
     policyPort.setPort(new IntOrString(port));
     return policyPort;
   }
 
-  private static LabelSelector selector(Map<String, String> labels) {
+  static LabelSelector selector(Map<String, String> labels) {
     LabelSelector selector = new LabelSelector();
     selector.setMatchLabels(labels);
     return selector;

@@ -7,6 +7,7 @@ import dev.bosun.api.v1alpha1.ModelCache;
 import dev.bosun.api.v1alpha1.Placement;
 import dev.bosun.api.v1alpha1.TierGpu;
 import dev.bosun.api.v1alpha1.TierResources;
+import dev.bosun.api.v1alpha1.TierSpec;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import io.fabric8.kubernetes.api.model.Container;
@@ -58,7 +59,7 @@ final class PodTemplates {
   private static final int STARTUP_PERIOD_SECONDS = 10;
 
   /** Restricted Pod Security for every pod. */
-  private static PodSecurityContext podSecurity() {
+  static PodSecurityContext podSecurity() {
     return new PodSecurityContextBuilder()
         .withRunAsNonRoot(true)
         .withRunAsUser(NON_ROOT_UID)
@@ -74,7 +75,7 @@ final class PodTemplates {
    * Restricted Pod Security for every container: fresh each time, as callers may change what they
    * get.
    */
-  private static SecurityContext containerSecurity() {
+  static SecurityContext containerSecurity() {
     return new SecurityContextBuilder()
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
@@ -95,15 +96,7 @@ final class PodTemplates {
     TierGpu gpu = target.tier().getSpec().gpu();
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
-    // The root filesystem is read-only; programs still need a scratch /tmp.
-    volumes.add(emptyDir("tmp", null, null));
-    mounts.add(mount("tmp", "/tmp", false));
-    if (gpu != null) {
-      // PyTorch and NCCL move tensors between processes through /dev/shm; the runtime's 64 MiB is
-      // too small.
-      volumes.add(emptyDir("dshm", "Memory", half(target.tier().getSpec().resources().memory())));
-      mounts.add(mount("dshm", "/dev/shm", false));
-    }
+    addScratch(target.tier().getSpec(), volumes, mounts);
     addModelCache(spec.modelCache(), volumes, mounts);
     addCheckpoints(spec.checkpoints(), volumes, mounts);
 
@@ -115,13 +108,7 @@ final class PodTemplates {
     pod.setRuntimeClassName(target.tier().getSpec().runtimeClassName());
     pod.setContainers(List.of(container(target, mounts)));
     pod.setVolumes(volumes);
-    Placement placement = target.tier().getSpec().placement();
-    if (placement != null) {
-      pod.setNodeSelector(
-          placement.nodeSelector() == null ? null : new TreeMap<>(placement.nodeSelector()));
-      pod.setTolerations(placement.tolerations());
-      pod.setPriorityClassName(placement.priorityClassName());
-    }
+    place(pod, target.tier().getSpec().placement());
     if (gpu != null) {
       // Pods on a GPU that the node agent finds faulty lose readiness before anything restarts.
       pod.setReadinessGates(List.of(new PodReadinessGate(ConditionTypes.GPU_HEALTHY_GATE)));
@@ -154,22 +141,39 @@ final class PodTemplates {
     return new PodTemplateSpec(metadata, pod);
   }
 
+  /** A scratch /tmp, and for GPU tiers a /dev/shm large enough for tensors. */
+  static void addScratch(TierSpec tier, List<Volume> volumes, List<VolumeMount> mounts) {
+    // The root filesystem is read-only; programs still need a scratch /tmp.
+    volumes.add(emptyDir("tmp", null, null));
+    mounts.add(mount("tmp", "/tmp", false));
+    if (tier.gpu() != null) {
+      // PyTorch and NCCL move tensors between processes through /dev/shm; the runtime's 64 MiB is
+      // too small.
+      volumes.add(emptyDir("dshm", "Memory", half(tier.resources().memory())));
+      mounts.add(mount("dshm", "/dev/shm", false));
+    }
+  }
+
+  /** The tier's node selector, tolerations and priority class, when it has any. */
+  static void place(PodSpec pod, Placement placement) {
+    if (placement != null) {
+      pod.setNodeSelector(
+          placement.nodeSelector() == null ? null : new TreeMap<>(placement.nodeSelector()));
+      pod.setTolerations(placement.tolerations());
+      pod.setPriorityClassName(placement.priorityClassName());
+    }
+  }
+
   private static Container container(Target target, List<VolumeMount> mounts) {
     WorkloadSpec spec = target.workload().getSpec();
-    Map<String, Quantity> resources = resources(target);
+    Map<String, Quantity> resources = resources(target.tier().getSpec());
     Container container = new Container();
     container.setName(CONTAINER);
     container.setImage(spec.image());
     container.setCommand(spec.command());
     container.setArgs(spec.args());
     container.setEnv(env(spec.env()));
-    ResourceRequirements requirements = new ResourceRequirements();
-    requirements.setRequests(resources);
-    requirements.setLimits(resources);
-    if (GpuClaims.usesDra(target.tier().getSpec().gpu())) {
-      requirements.setClaims(List.of(new ResourceClaim(GpuClaims.CLAIM, null)));
-    }
-    container.setResources(requirements);
+    container.setResources(requirements(target.tier().getSpec()));
     container.setSecurityContext(containerSecurity());
     container.setVolumeMounts(mounts);
     if (spec.type().isServing()) {
@@ -192,18 +196,30 @@ final class PodTemplates {
     return container;
   }
 
+  /** The tier's resources, requests equal to limits, and its GPU claim when it uses DRA. */
+  static ResourceRequirements requirements(TierSpec tierSpec) {
+    Map<String, Quantity> resources = resources(tierSpec);
+    ResourceRequirements requirements = new ResourceRequirements();
+    requirements.setRequests(resources);
+    requirements.setLimits(resources);
+    if (GpuClaims.usesDra(tierSpec.gpu())) {
+      requirements.setClaims(List.of(new ResourceClaim(GpuClaims.CLAIM, null)));
+    }
+    return requirements;
+  }
+
   /**
    * Requests equal limits for every resource: Guaranteed QoS, which GPU nodes' CPU pinning needs.
    */
-  private static Map<String, Quantity> resources(Target target) {
-    TierResources tier = target.tier().getSpec().resources();
+  private static Map<String, Quantity> resources(TierSpec tierSpec) {
+    TierResources tier = tierSpec.resources();
     Map<String, Quantity> resources = new LinkedHashMap<>();
     resources.put("cpu", new Quantity(tier.cpu()));
     resources.put("memory", new Quantity(tier.memory()));
     if (tier.ephemeralStorage() != null) {
       resources.put("ephemeral-storage", new Quantity(tier.ephemeralStorage()));
     }
-    TierGpu gpu = target.tier().getSpec().gpu();
+    TierGpu gpu = tierSpec.gpu();
     if (gpu != null && !GpuClaims.usesDra(gpu)) {
       resources.put(GpuClaims.devicePluginResource(gpu), new Quantity(gpu.count().toString()));
     }
@@ -225,7 +241,7 @@ final class PodTemplates {
     return probe.build();
   }
 
-  private static List<io.fabric8.kubernetes.api.model.EnvVar> env(List<EnvVar> env) {
+  static List<io.fabric8.kubernetes.api.model.EnvVar> env(List<EnvVar> env) {
     if (env == null) {
       return List.of();
     }
@@ -304,7 +320,7 @@ final class PodTemplates {
             false));
   }
 
-  private static VolumeMount mount(String name, String path, boolean readOnly) {
+  static VolumeMount mount(String name, String path, boolean readOnly) {
     VolumeMount mount = new VolumeMount();
     mount.setName(name);
     mount.setMountPath(path);

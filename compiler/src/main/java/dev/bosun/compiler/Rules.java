@@ -210,7 +210,7 @@ public final class Rules {
     }
   }
 
-  private static void checkEnv(List<EnvVar> env, List<FieldError> problems) {
+  static void checkEnv(List<EnvVar> env, List<FieldError> problems) {
     if (env == null) {
       return;
     }
@@ -312,7 +312,7 @@ public final class Rules {
     }
   }
 
-  private static void checkEgress(List<EgressRule> egress, List<FieldError> problems) {
+  static void checkEgress(List<EgressRule> egress, List<FieldError> problems) {
     if (egress == null) {
       return;
     }

@@ -6,6 +6,7 @@ import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.compiler.manifest.Output;
 import dev.bosun.compiler.manifest.ReadResult;
 import dev.bosun.compiler.manifest.Renderer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,22 @@ class GoldenFilesTest {
     return inputs.stream();
   }
 
+  static Stream<Fixtures.SandboxInput> sandboxes() {
+    return Fixtures.sandboxInputs().stream();
+  }
+
+  /** A Sandbox's pod and children, as the operator makes them, against {@code golden/sandboxes}. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sandboxes")
+  void sandboxesMakeTheGoldenFile(Fixtures.SandboxInput input) throws IOException {
+    assertThat(SandboxObjects.check(input.sandbox(), input.template(), input.tier())).isEmpty();
+    SandboxObjects.Desired desired =
+        SandboxObjects.of(input.sandbox(), input.template(), input.tier());
+    List<HasMetadata> objects = new ArrayList<>(desired.children());
+    objects.add(desired.pod());
+    compareWithGolden(Output.yaml(objects), GOLDEN.resolve("sandboxes").resolve(input + ".yaml"));
+  }
+
   @ParameterizedTest(name = "{2}")
   @MethodSource("inputs")
   void compilesToTheGoldenFile(Path input, String environmentName, String goldenName)
@@ -56,11 +73,12 @@ class GoldenFilesTest {
         Renderer.render(read.manifests(), Fixtures.catalogWith(read), environment);
     assertThat(rendered.problems()).isEmpty();
     assertThat(rendered.objects()).isNotEmpty();
-    String actual = Output.yaml(rendered.objects());
+    compareWithGolden(Output.yaml(rendered.objects()), GOLDEN.resolve(goldenName));
+  }
 
-    Path golden = GOLDEN.resolve(goldenName);
+  private static void compareWithGolden(String actual, Path golden) throws IOException {
     if (UPDATE) {
-      Files.createDirectories(GOLDEN);
+      Files.createDirectories(golden.getParent());
       Files.writeString(golden, actual);
     }
     assertThat(golden)

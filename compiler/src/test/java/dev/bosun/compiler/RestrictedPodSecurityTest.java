@@ -2,7 +2,10 @@ package dev.bosun.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.api.testing.SandboxFixtures;
 import dev.bosun.api.testing.Workloads;
+import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.SandboxTemplate;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadType;
@@ -55,6 +58,38 @@ class RestrictedPodSecurityTest {
     List<PodSpec> pods = podSpecs(objects);
     assertThat(pods).hasSize(1);
     assertThat(RestrictedPodSecurity.violations(pods.getFirst())).isEmpty();
+  }
+
+  /** Every test sandbox, and a sandbox on every tier of the catalog. */
+  static Stream<Arguments> everySandbox() {
+    List<Arguments> cases = new ArrayList<>();
+    for (Fixtures.SandboxInput input : Fixtures.sandboxInputs()) {
+      cases.add(Arguments.of(input.toString(), input.sandbox(), input.template(), input.tier()));
+    }
+    for (Tier tier : Fixtures.allTiers().all()) {
+      String size = tier.getMetadata().getName();
+      cases.add(
+          Arguments.of(
+              "on " + size,
+              SandboxFixtures.sandbox("probe", "t", null),
+              SandboxFixtures.template("t", size, null),
+              tier));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everySandbox")
+  void sandboxPodsPassTheRestrictedStandardAndAreIsolated(
+      String name, Sandbox sandbox, SandboxTemplate template, Tier tier) {
+    PodSpec pod = SandboxObjects.of(sandbox, template, tier).pod().getSpec();
+    assertThat(RestrictedPodSecurity.violations(pod)).isEmpty();
+    assertThat(pod.getHostUsers()).isFalse();
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getProjected()).isNull());
+    assertThat(pod.getRuntimeClassName()).isNotNull();
+    assertThat(pod.getContainers())
+        .allSatisfy(c -> assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue());
   }
 
   @Test

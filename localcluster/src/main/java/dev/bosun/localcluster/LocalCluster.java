@@ -76,6 +76,11 @@ public final class LocalCluster {
     return home.resolve("kubeconfig");
   }
 
+  /** Where the cluster keeps its state, and where its volumes and pod network live. */
+  public Path home() {
+    return home;
+  }
+
   /** Where the cluster at the default home writes its kubeconfig, running or not. */
   public static Path defaultKubeconfig() {
     return defaultHome().toAbsolutePath().resolve("kubeconfig");

@@ -72,8 +72,8 @@ final class CachedShapes {
 
   /**
    * Metadata (the Workload annotation, deletion timestamp), the node, the readiness gates, the
-   * phase, the conditions and the names of the ResourceClaims: what the GPU readiness gate and the
-   * pending-pod reasons need.
+   * phase, the conditions, the names of the ResourceClaims and the IP: what the GPU readiness gate,
+   * the pending-pod reasons and a Sandbox's status (where the router sends requests) need.
    */
   static Pod pod(Pod pod) {
     withoutManagedFields(pod);
@@ -93,6 +93,7 @@ final class CachedShapes {
                 .withPhase(status.getPhase())
                 .withConditions(status.getConditions())
                 .withResourceClaimStatuses(status.getResourceClaimStatuses())
+                .withPodIP(status.getPodIP())
                 .build());
     return pod;
   }

@@ -1,6 +1,8 @@
 package dev.bosun.operator;
 
 import dev.bosun.api.v1alpha1.ConditionTypes;
+import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.Sandboxes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -8,7 +10,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Which changes of a Workload's children are worth a reconciliation: those that can change the
@@ -40,6 +44,19 @@ final class ChildChanges {
 
   /** A Pod: why the scheduler cannot place it, if it cannot. */
   private record PodView(boolean deleting, List<String> unschedulable) {}
+
+  /** A Sandbox's pod: what {@link SandboxPlan} reads of it. */
+  private record SandboxPodView(
+      boolean deleting, String phase, String node, String ip, List<String> trueConditions) {}
+
+  /**
+   * A Sandbox: what can change its plan besides time (the router's activity only moves a deadline).
+   */
+  private record SandboxView(
+      Long generation,
+      boolean deleting,
+      Map<String, String> labels,
+      Map<String, String> annotations) {}
 
   /**
    * A Deployment or Job that appears is one the operator has just applied, and the reconcile that
@@ -143,5 +160,50 @@ final class ChildChanges {
         + condition.getReason()
         + " "
         + condition.getMessage();
+  }
+
+  /** A Sandbox's pod changed what its Sandbox reports or does: phase, node, IP, readiness. */
+  static boolean sandboxPod(Pod now, Pod before) {
+    return !sandboxPodView(now).equals(sandboxPodView(before));
+  }
+
+  /**
+   * A Sandbox changed more than its status and its last activity: the router writes the activity
+   * every few seconds, and it only pushes the idle deadline back, which the reconcile scheduled at
+   * the old deadline finds out. A new generation (spec), labels (a claim takes it from its pool) or
+   * other annotations (the claim time, the token's hash) pass.
+   */
+  static boolean sandbox(Sandbox now, Sandbox before) {
+    return !sandboxView(now).equals(sandboxView(before));
+  }
+
+  private static SandboxPodView sandboxPodView(Pod pod) {
+    var status = pod.getStatus();
+    return new SandboxPodView(
+        pod.getMetadata().getDeletionTimestamp() != null,
+        status == null ? null : status.getPhase(),
+        pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
+        status == null ? null : status.getPodIP(),
+        status == null || status.getConditions() == null
+            ? List.of()
+            : status.getConditions().stream()
+                .filter(c -> "True".equals(c.getStatus()))
+                .map(PodCondition::getType)
+                .sorted()
+                .toList());
+  }
+
+  private static SandboxView sandboxView(Sandbox sandbox) {
+    var metadata = sandbox.getMetadata();
+    Map<String, String> annotations =
+        metadata.getAnnotations() == null
+            ? new TreeMap<>()
+            : new TreeMap<>(metadata.getAnnotations());
+    annotations.remove(Sandboxes.LAST_ACTIVITY);
+    return new SandboxView(
+        metadata.getGeneration(),
+        metadata.getDeletionTimestamp() != null,
+        metadata.getLabels() == null ? Map.of() : new TreeMap<>(metadata.getLabels()),
+        annotations);
   }
 }

@@ -25,9 +25,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * Starts the operator: its reconcilers (Workloads, Environments, GPU quarantine, sandbox warm pools
- * and claims), leader election, and the {@code /metrics} and {@code /healthz} endpoints. {@code
- * bosun operator} calls {@link #run}; tests call {@link #start}.
+ * Starts the operator: its reconcilers (Workloads, Environments, GPU quarantine, Sandboxes and
+ * their templates, sandbox warm pools and claims), leader election, and the {@code /metrics} and
+ * {@code /healthz} endpoints. {@code bosun operator} calls {@link #run}; tests call {@link #start}.
  */
 public final class OperatorMain implements AutoCloseable {
 
@@ -81,11 +81,10 @@ public final class OperatorMain implements AutoCloseable {
                 Tier.class,
                 Environment.class,
                 GpuHealthPolicy.class,
-                // Warm pools and claims.
-                SandboxWarmPool.class,
-                SandboxClaim.class,
                 Sandbox.class,
-                SandboxTemplate.class)
+                SandboxTemplate.class,
+                SandboxWarmPool.class,
+                SandboxClaim.class)
             .filter(kind -> !client.supports(kind))
             .map(Class::getSimpleName)
             .toList();
@@ -144,6 +143,14 @@ public final class OperatorMain implements AutoCloseable {
             client,
             client.supports(GpuQuarantine.RULE_API_VERSION, GpuQuarantine.RULE_KIND),
             registry));
+    operator.register(
+        new SandboxReconciler(client),
+        o ->
+            o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields))
+                .withOnUpdateFilter(ChildChanges::sandbox));
+    operator.register(
+        new SandboxTemplateReconciler(),
+        o -> o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields)));
     // Warm pools and claims.
     operator.register(
         new SandboxWarmPoolReconciler(client),

@@ -2,10 +2,13 @@ package dev.bosun.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.api.testing.SandboxFixtures;
 import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.ChildReference;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Reasons;
+import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.SandboxTemplate;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadStatus;
 import dev.bosun.compiler.Labels;
@@ -94,6 +97,21 @@ class CachedShapesTest {
     assertThat(WorkloadObservation.podBlocker(List.of(cached), p -> List.of(), NOW))
         .isEqualTo(WorkloadObservation.podBlocker(List.of(full), p -> List.of(), NOW));
     assertThat(observe(null, null, List.of(cached))).isEqualTo(observe(null, null, List.of(full)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("pods")
+  void aCachedPodGivesTheSandboxPlanOfTheFullOne(Pod full) {
+    Pod cached = CachedShapes.pod(Serialization.clone(full));
+    Sandbox sandbox = SandboxFixtures.sandbox("web", "agent", null);
+    sandbox.getMetadata().setNamespace("ns");
+    sandbox.getMetadata().setCreationTimestamp(NOW.toString());
+    SandboxTemplate template = SandboxFixtures.template("agent", "cpu-s", null);
+    // The IP, where the router sends requests, is kept.
+    assertThat(cached.getStatus().getPodIP()).isEqualTo("10.0.0.7");
+    assertThat(SandboxPlan.of(sandbox, null, template, null, cached, List.of(), NOW))
+        .isEqualTo(SandboxPlan.of(sandbox, null, template, null, full, List.of(), NOW));
+    assertThat(ChildChanges.sandboxPod(cached, full)).isFalse();
   }
 
   @ParameterizedTest

@@ -99,7 +99,23 @@ class RbacIT {
           "/limitranges:create",
           "/limitranges:patch",
           "/limitranges:get",
-          "/limitranges:delete");
+          "/limitranges:delete",
+          "bosun.dev/sandboxes:list",
+          "bosun.dev/sandboxes:watch",
+          "bosun.dev/sandboxes:patch",
+          "bosun.dev/sandboxes:delete",
+          "bosun.dev/sandboxes/status:patch",
+          "bosun.dev/sandboxtemplates:list",
+          "bosun.dev/sandboxtemplates:watch",
+          "bosun.dev/sandboxtemplates/status:patch",
+          "/pods:create",
+          "/pods:delete",
+          "/persistentvolumeclaims:create",
+          "/persistentvolumeclaims:patch",
+          "/persistentvolumeclaims:get",
+          "/persistentvolumeclaims:delete",
+          "/secrets:create",
+          "/secrets:patch");
 
   /** What the sandbox warm pool and claim reconcilers add to {@link #USED}. */
   private static final Set<String> WARM_POOLS_AND_CLAIMS =

@@ -28,9 +28,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,22 +42,11 @@ class SandboxWarmPoolIT {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
   private static final String TEMPLATE = "coder";
   private static SharedCluster cluster;
-  private StandInSandboxReadiness readiness;
 
   @BeforeAll
   static void operator(SharedCluster shared) {
     cluster = shared;
     RunningOperator.ensureStarted(shared);
-  }
-
-  @BeforeEach
-  void standIn(KubernetesClient client, TestNamespace namespace) {
-    readiness = StandInSandboxReadiness.start(client, namespace.name());
-  }
-
-  @AfterEach
-  void stopStandIn() {
-    readiness.close();
   }
 
   @Test

@@ -28,11 +28,12 @@ class PurityTest {
                     belongToAnyOf(
                         WorkloadObservation.class, Conditions.class, EnvironmentObjects.class))
                 // Package-private decisions, by name: which child changes wake a Workload, what a
-                // GPU pod's readiness gate says, what the cluster quarantines, what the node agent
+                // GPU pod's readiness gate says, what a Sandbox does, what the cluster quarantines,
+                // what the node agent
                 // knows and writes, and what `bosun nodes` shows of what it read.
                 .or(
                     nameMatching(
-                        "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|QuarantinePlan|QuarantinePolicy|QuarantineObjects|Quarantine)"
+                        "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|SandboxPlan|QuarantinePlan|QuarantinePolicy|QuarantineObjects|Quarantine)"
                             + "|agent\\.(Publication|NodeKnowledge|AgentView)"
                             + "|cli\\.nodes\\.(Fleet|FleetReport|FleetView|FleetTable))(\\$.*)?"))
                 // What a warm pool and a claim do.

@@ -6,7 +6,9 @@ import dev.bosun.localcluster.GpuProduct;
 import dev.bosun.localcluster.K8sBinaries;
 import dev.bosun.localcluster.KubeClients;
 import dev.bosun.localcluster.LocalCluster;
+import dev.bosun.localcluster.LocalVolumeProvisioner;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -30,6 +32,7 @@ public final class SharedCluster implements AutoCloseable {
   private final KubernetesClient client;
   private final GpuFleet fleet;
   private final CpuFleet cpuFleet;
+  private final LocalVolumeProvisioner volumes;
   private final Thread stopOnExit;
 
   private SharedCluster(
@@ -37,12 +40,14 @@ public final class SharedCluster implements AutoCloseable {
       boolean startedHere,
       KubernetesClient client,
       GpuFleet fleet,
-      CpuFleet cpuFleet) {
+      CpuFleet cpuFleet,
+      LocalVolumeProvisioner volumes) {
     this.cluster = cluster;
     this.startedHere = startedHere;
     this.client = client;
     this.fleet = fleet;
     this.cpuFleet = cpuFleet;
+    this.volumes = volumes;
     // A test run killed before JUnit closes the store must not leave the components running.
     this.stopOnExit = new Thread(this::stopIfStartedHere, "bosun-local-cluster-stop");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
@@ -73,7 +78,12 @@ public final class SharedCluster implements AutoCloseable {
       fleet.awaitReady(DEFAULT_NODES, Duration.ofMinutes(1));
       migFleet.awaitReady(1, Duration.ofMinutes(1));
       cpuFleet.awaitReady(DEFAULT_CPU_NODES, Duration.ofMinutes(1));
-      return new SharedCluster(cluster, started.startedNow(), client, fleet, cpuFleet);
+      // The whole run's claims get volumes from this JVM, as `bosun dev up`'s get them from
+      // `bosun dev volumes`; a second provisioner beside that one would only find its work done.
+      var volumes =
+          LocalVolumeProvisioner.start(
+              client, cluster.home(), line -> System.err.println("[local cluster] " + line));
+      return new SharedCluster(cluster, started.startedNow(), client, fleet, cpuFleet, volumes);
     } catch (RuntimeException e) {
       client.close();
       if (started.startedNow()) {
@@ -99,8 +109,14 @@ public final class SharedCluster implements AutoCloseable {
     return cpuFleet;
   }
 
+  /** Where the local volume provisioner keeps each PV's directory. */
+  public Path volumesDirectory() {
+    return cluster.home().resolve("volumes");
+  }
+
   @Override
   public void close() {
+    volumes.close();
     client.close();
     stopIfStartedHere();
     try {

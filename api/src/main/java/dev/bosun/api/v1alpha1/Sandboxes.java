@@ -22,12 +22,6 @@ public final class Sandboxes {
   public static final String CLAIM_LABEL = "bosun.dev/sandbox-claim";
 
   /**
-   * On a Sandbox a claim took from a warm pool: when (RFC 3339, milliseconds). Its TTL counts from
-   * then, not from its creation, which was the pool's.
-   */
-  public static final String CLAIMED_AT = "bosun.dev/claimed-at";
-
-  /**
    * On a Sandbox's pod: the Sandbox's generation-independent identity, for the router's ingress.
    */
   public static final String ROUTER_LABEL = "app.kubernetes.io/name";
@@ -40,6 +34,12 @@ public final class Sandboxes {
    * at most every few seconds. The operator suspends a sandbox idle longer than its idle timeout.
    */
   public static final String LAST_ACTIVITY = "bosun.dev/last-activity";
+
+  /**
+   * On a Sandbox, written by the claim reconciler when a claim takes it from a warm pool (RFC
+   * 3339): its TTL counts from then, not from its creation in the pool.
+   */
+  public static final String CLAIMED_AT = "bosun.dev/claimed-at";
 
   /**
    * On a Sandbox, written by the operator: the SHA-256 (hex) of the sandbox's access token. The

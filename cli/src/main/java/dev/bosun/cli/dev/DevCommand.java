@@ -11,6 +11,7 @@ import dev.bosun.localcluster.KubeClients;
 import dev.bosun.localcluster.LocalCluster;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,6 +41,8 @@ import picocli.CommandLine.Option;
       DevCommand.Operator.class,
       AgentsCommand.class,
       FaultCommand.class,
+      VolumesCommand.class,
+      SandboxServersCommand.class,
       DevCommand.Down.class,
       DevCommand.Status.class,
       DevCommand.Env.class
@@ -55,7 +58,9 @@ public final class DevCommand {
       name = "up",
       mixinStandardHelpOptions = true,
       description =
-          "Start the local cluster (or find the running one) and create the GPU and CPU nodes.")
+          "Start the local cluster (or find the running one), create the GPU and CPU nodes, and"
+              + " start the volume provisioner and the stand-in sandbox servers in the"
+              + " background.")
   static final class Up implements Callable<Integer> {
 
     @Option(
@@ -147,6 +152,14 @@ public final class DevCommand {
             slices,
             seconds(Duration.ofNanos(System.nanoTime() - begin)));
       }
+      // Sandboxes need volumes and, since KWOK pods run nothing, something answering for them.
+      var progress = new PrintWriter(PROGRESS, true);
+      for (var service : List.of(VolumesCommand.SERVICE, SandboxServersCommand.SERVICE)) {
+        int exitCode = service.startInBackground(progress);
+        if (exitCode != ExitCodes.OK) {
+          return exitCode;
+        }
+      }
       System.out.println("export KUBECONFIG=" + cluster.kubeconfig());
       PROGRESS.println("Use it with: eval \"$(./bosun dev env)\"; kubectl get nodes");
       return ExitCodes.OK;
@@ -237,7 +250,8 @@ public final class DevCommand {
       name = "down",
       mixinStandardHelpOptions = true,
       description =
-          "Stop what `bosun dev` started in the background (the operator, the agents), then"
+          "Stop what `bosun dev` started in the background (the operator, the agents, the volume"
+              + " provisioner, the sandbox servers), then"
               + " everything the"
               + " local cluster runs.")
   static final class Down implements Callable<Integer> {
