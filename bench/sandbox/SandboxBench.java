@@ -89,7 +89,11 @@ void sequential(KubernetesClient client, int claims) throws Exception {
   List<Long> warm = new ArrayList<>(), notWarm = new ArrayList<>();
   int timedOut = 0;
   for (int i = 0; i < claims; i++) {
-    awaitPool(client, ns, p -> p.getStatus() != null && nonNull(p.getStatus().readyReplicas()) > 0);
+    awaitPool(
+        client,
+        ns,
+        p -> p.getStatus() != null && nonNull(p.getStatus().readyReplicas()) > 0,
+        Duration.ofMillis(2));
     String name = "c-" + i;
     var seen = expect(ns, name);
     long start = System.nanoTime();
@@ -209,19 +213,25 @@ String setUp(KubernetesClient client, String ns, int replicas) throws Exception 
     pool.setMetadata(new ObjectMetaBuilder().withName("pool").withNamespace(ns).build());
     pool.setSpec(new SandboxWarmPoolSpec(replicas, new ObjectName(TEMPLATE)));
     client.resource(pool).create();
-    awaitPool(client, ns, p -> p.getStatus() != null && nonNull(p.getStatus().readyReplicas()) == replicas);
+    awaitPool(
+        client,
+        ns,
+        p -> p.getStatus() != null && nonNull(p.getStatus().readyReplicas()) == replicas,
+        Duration.ofMillis(500));
   }
   return ns;
 }
 
-void awaitPool(KubernetesClient client, String ns, Predicate<SandboxWarmPool> done)
+/** Polls the pool: every {@code poll} while claims wait on it, less often while it fills. */
+void awaitPool(
+    KubernetesClient client, String ns, Predicate<SandboxWarmPool> done, Duration poll)
     throws InterruptedException {
   long deadline = System.nanoTime() + FILL_TIMEOUT.toNanos();
   while (!done.test(client.resources(SandboxWarmPool.class).inNamespace(ns).withName("pool").get())) {
     if (System.nanoTime() > deadline) {
       throw new IllegalStateException("the pool in " + ns + " did not get there within " + FILL_TIMEOUT);
     }
-    Thread.sleep(2);
+    Thread.sleep(poll.toMillis());
   }
 }
 
