@@ -2,7 +2,7 @@
 # Sandbox warm pools and claims (issue 12, "Numbers") on the local cluster:
 #   bench/sandbox/run.sh [CLAIMS] [BURST] [COLD]   (default 500 sequential claims against a warm
 #                                                   pool, a burst of 300 against a pool of 300,
-#                                                   50 cold starts)
+#                                                   50 cold starts; 0 skips a phase)
 #   bench/sandbox/run.sh --heap N                  the operator's heap with N Sandboxes
 #                                                   (Suspended: no pods) and its CPU while
 #                                                   nothing changes (default 10000)
@@ -28,7 +28,8 @@ fi
 ./mvnw -q -B -ntp -o -DskipTests package -pl cli -am
 ./bosun dev down >/dev/null 2>&1 || true
 trap './bosun dev down >/dev/null 2>&1 || true' EXIT
-./bosun dev up --nodes 0 --cpu-nodes "${NODES:-8}"
+# 110 pods a node: 16 nodes hold the largest phase (a pool of 300, its 300 claimed, the refill).
+./bosun dev up --nodes 0 --cpu-nodes "${NODES:-16}"
 "$kubectl" apply --server-side --force-conflicts -f deploy/crds/ >/dev/null
 "$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
 "$kubectl" apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
