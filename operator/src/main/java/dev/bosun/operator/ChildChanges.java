@@ -19,7 +19,9 @@ import java.util.TreeMap;
  * Workload's status (what {@link WorkloadObservation} reads) or call for a re-apply (a new
  * generation: someone edited the object). The Deployment controller, the Job controller and the
  * kubelet update their objects several times on the way to ready; most of those updates change
- * nothing a Workload reports. Pure: each filter compares two versions of an object.
+ * nothing a Workload reports. The same holds for a Sandbox, its pod, and the Sandbox itself, whose
+ * activity annotation the router rewrites every few seconds. Pure: each filter compares two
+ * versions of an object.
  */
 final class ChildChanges {
   private ChildChanges() {}

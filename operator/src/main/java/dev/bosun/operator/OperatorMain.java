@@ -146,7 +146,7 @@ public final class OperatorMain implements AutoCloseable {
     operator.register(
         new SandboxReconciler(client),
         o ->
-            o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields))
+            o.withItemStore(CachedShapes.store(CachedShapes::sandbox))
                 .withOnUpdateFilter(ChildChanges::sandbox));
     operator.register(
         new SandboxTemplateReconciler(),

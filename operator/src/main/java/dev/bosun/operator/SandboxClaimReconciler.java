@@ -70,7 +70,7 @@ public final class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
     sandboxes =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Sandbox.class, SandboxClaim.class)
-                .withItemStore(CachedShapes.store(CachedShapes::sandbox))
+                .withItemStore(CachedShapes.store(CachedShapes::sandboxFacts))
                 .withOnUpdateFilter(SandboxFacts::changed)
                 .withSecondaryToPrimaryMapper(
                     (Sandbox s) ->
@@ -182,7 +182,7 @@ public final class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
                             previous.getMetadata().getAnnotations() != null
                                 && !previous.getMetadata().getAnnotations().isEmpty(),
                             now)));
-        CachedShapes.sandbox(taken);
+        CachedShapes.sandboxFacts(taken);
         sandboxes.handleRecentResourceUpdate(id, taken, previous);
         return Optional.of(
             ClaimPlan.bound(
@@ -224,7 +224,7 @@ public final class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
       // Not this claim's (it would have been found held): someone else's Sandbox has the name.
       return ClaimPlan.nameTaken(claim, now);
     }
-    CachedShapes.sandbox(made);
+    CachedShapes.sandboxFacts(made);
     sandboxes.handleRecentResourceCreate(id, made);
     return ClaimPlan.bound(
         claim, name, SandboxFacts.of(made), Sandboxes.SOURCE_COLD_START, reason, now);

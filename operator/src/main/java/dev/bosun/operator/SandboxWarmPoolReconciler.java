@@ -57,7 +57,7 @@ public final class SandboxWarmPoolReconciler implements Reconciler<SandboxWarmPo
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Sandbox.class, SandboxWarmPool.class)
                 .withLabelSelector(Sandboxes.WARM_POOL_LABEL)
-                .withItemStore(CachedShapes.store(CachedShapes::sandbox))
+                .withItemStore(CachedShapes.store(CachedShapes::sandboxFacts))
                 .withOnUpdateFilter(SandboxFacts::changed)
                 .withSecondaryToPrimaryMapper(
                     (Sandbox s) ->

@@ -8,6 +8,7 @@ import dev.bosun.api.v1alpha1.ChildReference;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.SandboxStatus;
 import dev.bosun.api.v1alpha1.SandboxTemplate;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadStatus;
@@ -76,6 +77,26 @@ class CachedShapesTest {
     assertThat(cached.getStatus()).isEqualTo(full.getStatus());
     assertThat(cached.getStatus().children().getFirst().apiVersion()).isSameAs("apps/v1");
     assertThat(cached.getStatus().children().getLast().namespace()).isSameAs("team");
+  }
+
+  @Test
+  void aCachedSandboxKeepsItsWholeInventoryWithSharedStrings() {
+    Sandbox full = SandboxFixtures.sandbox("alice", "agent", null);
+    full.getMetadata().setManagedFields(List.of(MANAGED));
+    List<ChildReference> inventory =
+        List.of(new ChildReference("v1", new String("Service"), new String("team"), "alice"));
+    full.setStatus(
+        new SandboxStatus(
+            1L, List.of(), null, null, null, null, null, null, null, null, null, null, null,
+            inventory));
+
+    Sandbox cached = CachedShapes.sandbox(Serialization.clone(full));
+
+    assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(cached.getSpec()).isEqualTo(full.getSpec());
+    assertThat(cached.getStatus()).isEqualTo(full.getStatus());
+    assertThat(cached.getStatus().children().getFirst().kind()).isSameAs("Service");
+    assertThat(cached.getStatus().children().getFirst().namespace()).isSameAs("team");
   }
 
   @ParameterizedTest

@@ -23,6 +23,9 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,9 +38,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalClusterExtension.class)
 class SandboxLifecycleIT {
 
+  private static SharedCluster cluster;
+
   @BeforeAll
-  static void operator(SharedCluster cluster) {
-    RunningOperator.ensureStarted(cluster);
+  static void operator(SharedCluster shared) {
+    cluster = shared;
+    RunningOperator.ensureStarted(shared);
   }
 
   @Test
@@ -76,6 +82,24 @@ class SandboxLifecycleIT {
         awaitSandbox(client, "alice", s -> ready(s) && s.getStatus().podName() != null);
     assertThat(replaced.getStatus().volumeName()).isEqualTo(volume);
     assertThat(claim(client).getMetadata().getUid()).isEqualTo(claimUid);
+
+    // The pod ends for good (phase Failed): deleted and made again, same name, claim and volume.
+    Pod running = client.pods().withName("alice").get();
+    running.getStatus().setPhase("Failed");
+    client.pods().resource(running).updateStatus();
+    await()
+        .atMost(ClusterSandboxes.CONVERGE)
+        .until(
+            () -> {
+              Pod pod = client.pods().withName("alice").get();
+              return pod != null
+                  && !running.getMetadata().getUid().equals(pod.getMetadata().getUid());
+            });
+    assertThat(
+            awaitSandbox(client, "alice", s -> ready(s) && s.getStatus().podName() != null)
+                .getStatus()
+                .volumeName())
+        .isEqualTo(volume);
 
     // Suspended: the pod goes, the claim, the Service and the token stay.
     ClusterSandboxes.patchSpec(client, "alice", "{\"operatingMode\":\"Suspended\"}");
@@ -172,8 +196,29 @@ class SandboxLifecycleIT {
   }
 
   @Test
-  void badSpecsAreRefusedOrReportedWithTheirField(KubernetesClient client, TestNamespace ns) {
+  void badSpecsAreRefusedOrReportedWithTheirField(KubernetesClient client, TestNamespace ns)
+      throws IOException {
     ClusterSandboxes.prepare(client, ns.name());
+    // Refused by the schema: a Secret of another namespace (a key reference has no namespace; the
+    // field is unknown, and kubectl's strict validation says so).
+    Path thief = Files.createTempFile("sandbox", ".yaml");
+    Files.writeString(
+        thief,
+        """
+        apiVersion: bosun.dev/v1alpha1
+        kind: Sandbox
+        metadata: {name: thief, namespace: %s}
+        spec:
+          sandboxTemplateRef: {name: agent}
+          env:
+          - {name: STOLEN, secret: {name: db, namespace: other, key: password}}
+        """
+            .formatted(ns.name()));
+    RunningOperator.Result refused =
+        RunningOperator.kubectl(cluster, "create", "-f", thief.toString());
+    Files.delete(thief);
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.output()).contains("unknown field \"spec.env[0].secret.namespace\"");
     // Refused by the schema: a negative TTL.
     assertThatThrownBy(
             () ->
