@@ -8,8 +8,9 @@
 //               started cold are counted apart);
 //   burst       BURST claims at once against a full pool of BURST: time until all are Ready, rate;
 //   cold        COLD claims with no pool: create -> Ready, p50 / p99 / max.
-// -Dmode=heap: SANDBOXES Sandboxes (Suspended, so no pods), then the operator's live heap after a
-//   full GC and its CPU over a minute in which nothing changes.
+// -Dmode=heap: SANDBOXES Sandboxes (Suspended, so no pods); once the operator's reconciliation
+//   queues are empty, its live heap after a full GC and its CPU over a minute in which nothing
+//   changes.
 
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.ObjectName;
@@ -29,6 +30,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +50,9 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 static final String TEMPLATE = "agent";
+
+/** Where run.sh starts the operator's /metrics. */
+static final int OPERATOR_HTTP_PORT = Integer.getInteger("operatorHttpPort", 18092);
 static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(30);
 static final Duration FILL_TIMEOUT = Duration.ofMinutes(10);
 
@@ -202,8 +210,19 @@ void heap(KubernetesClient client, long operatorPid, int sandboxes) throws Excep
   }
   IO.println(
       "heap: %d Sandboxes created in %.1f s".formatted(sandboxes, (System.nanoTime() - start) / 1e9));
-  // Let the operator finish with them (services, volume claims, statuses) before measuring.
-  Thread.sleep(Duration.ofMinutes(2).toMillis());
+  // The operator finishes with them (services, volume claims, statuses) before anything is
+  // measured: until its reconciliation queues are empty.
+  long settling = System.nanoTime();
+  Duration settleAtMost = Duration.ofMinutes(Integer.getInteger("settleMinutes", 30));
+  double left;
+  while ((left = queued()) > 0 && System.nanoTime() - settling < settleAtMost.toNanos()) {
+    Thread.sleep(5000);
+  }
+  IO.println(
+      "heap: %s %.0f s later"
+          .formatted(
+              left == 0 ? "the operator's queues empty" : "still " + (long) left + " queued",
+              (System.nanoTime() - settling) / 1e9));
   IO.println("heap: operator live heap " + heapAfterGc(operatorPid));
   double before = cpuSeconds(operatorPid);
   Thread.sleep(Duration.ofSeconds(60).toMillis());
@@ -255,6 +274,18 @@ void tearDown(KubernetesClient client, String ns) throws InterruptedException {
   while (!client.pods().inNamespace(ns).list().getItems().isEmpty()
       && System.nanoTime() < deadline) {
     Thread.sleep(1000);
+  }
+}
+
+/** What the operator's reconciliation queues hold, from its /metrics. */
+static double queued() throws Exception {
+  var request =
+      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + OPERATOR_HTTP_PORT + "/metrics")).build();
+  try (var http = HttpClient.newHttpClient()) {
+    return http.send(request, HttpResponse.BodyHandlers.ofString()).body().lines()
+        .filter(l -> l.startsWith("operator_sdk_reconciliations_queue_size"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 }
 
