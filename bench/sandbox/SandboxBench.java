@@ -213,7 +213,7 @@ void heap(KubernetesClient client, long operatorPid, int sandboxes) throws Excep
   // The operator finishes with them (services, volume claims, statuses) before anything is
   // measured: until its reconciliation queues are empty.
   long settling = System.nanoTime();
-  Duration settleAtMost = Duration.ofMinutes(Integer.getInteger("settleMinutes", 20));
+  Duration settleAtMost = Duration.ofMinutes(Integer.getInteger("settleMinutes", 15));
   double left;
   while ((left = queued()) > 0 && System.nanoTime() - settling < settleAtMost.toNanos()) {
     Thread.sleep(5000);

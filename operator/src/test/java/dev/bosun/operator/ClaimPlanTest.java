@@ -1,9 +1,9 @@
 package dev.bosun.operator;
 
-import static dev.bosun.operator.SandboxFixtures.T0;
-import static dev.bosun.operator.SandboxFixtures.claim;
-import static dev.bosun.operator.SandboxFixtures.facts;
-import static dev.bosun.operator.SandboxFixtures.pool;
+import static dev.bosun.operator.WarmPoolFixtures.T0;
+import static dev.bosun.operator.WarmPoolFixtures.claim;
+import static dev.bosun.operator.WarmPoolFixtures.facts;
+import static dev.bosun.operator.WarmPoolFixtures.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.api.v1alpha1.ConditionTypes;
@@ -30,7 +30,7 @@ class ClaimPlanTest {
   private static final List<EnvVar> ENV = List.of(new EnvVar("MODEL", "small", null));
 
   static Stream<Arguments> decisions() {
-    var pool = pool("p", SandboxFixtures.TEMPLATE, 2);
+    var pool = pool("p", WarmPoolFixtures.TEMPLATE, 2);
     var otherTemplate = pool("q", "reviewer", 2);
     var oldReady = facts("p-aaaaa", "p", true, 1);
     var newReady = facts("p-bbbbb", "p", true, 2);
@@ -123,7 +123,7 @@ class ClaimPlanTest {
             "warmPoolRef: only that pool's",
             claim("c", "p", null, null),
             true,
-            List.of(pool, pool("r", SandboxFixtures.TEMPLATE, 1)),
+            List.of(pool, pool("r", WarmPoolFixtures.TEMPLATE, 1)),
             List.of(oldReady, facts("r-aaaaa", "r", true, 0)),
             null,
             new ClaimPlan.Adopt(List.of(oldReady))));
@@ -144,13 +144,13 @@ class ClaimPlanTest {
 
   @Test
   void aSandboxOfTheRightPoolNameButAnotherOwnerIsNoCandidate() {
-    var impostor = SandboxFixtures.waiting("p-aaaaa", "p", true, 0);
+    var impostor = WarmPoolFixtures.waiting("p-aaaaa", "p", true, 0);
     impostor.getMetadata().getOwnerReferences().getFirst().setUid("someone-else");
     assertThat(
             ClaimPlan.decide(
                 claim("c"),
                 true,
-                List.of(pool("p", SandboxFixtures.TEMPLATE, 1)),
+                List.of(pool("p", WarmPoolFixtures.TEMPLATE, 1)),
                 List.of(SandboxFacts.of(impostor)),
                 null))
         .isEqualTo(new ClaimPlan.ColdStart(Reasons.WARM_POOL_EMPTY));
@@ -195,7 +195,7 @@ class ClaimPlanTest {
     assertThat(sandbox.getMetadata().getLabels()).isEqualTo(Map.of(Sandboxes.CLAIM_LABEL, "c"));
     assertThat(sandbox.getMetadata().getOwnerReferences().getFirst().getUid()).isEqualTo("uid-c");
     assertThat(sandbox.getSpec().sandboxTemplateRef())
-        .isEqualTo(new ObjectName(SandboxFixtures.TEMPLATE));
+        .isEqualTo(new ObjectName(WarmPoolFixtures.TEMPLATE));
     assertThat(sandbox.getSpec().env()).isEqualTo(ENV);
     assertThat(sandbox.getSpec().lifecycle()).isEqualTo(lifecycle);
   }
@@ -282,7 +282,7 @@ class ClaimPlanTest {
 
   @Test
   void aClaimWhoseStatusWasLostTellsAWarmSandboxByItsClaimDate() {
-    var taken = SandboxFixtures.waiting("p-aaaaa", "p", true, 0);
+    var taken = WarmPoolFixtures.waiting("p-aaaaa", "p", true, 0);
     taken.getMetadata().setAnnotations(Map.of(Sandboxes.CLAIMED_AT, "2026-12-01T12:00:05.500Z"));
     var status =
         ClaimPlan.bound(

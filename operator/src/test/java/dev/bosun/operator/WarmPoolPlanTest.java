@@ -1,8 +1,8 @@
 package dev.bosun.operator;
 
-import static dev.bosun.operator.SandboxFixtures.T0;
-import static dev.bosun.operator.SandboxFixtures.facts;
-import static dev.bosun.operator.SandboxFixtures.pool;
+import static dev.bosun.operator.WarmPoolFixtures.T0;
+import static dev.bosun.operator.WarmPoolFixtures.facts;
+import static dev.bosun.operator.WarmPoolFixtures.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.api.v1alpha1.ConditionTypes;
@@ -121,9 +121,9 @@ class WarmPoolPlanTest {
 
   @Test
   void sandboxesBeingDeletedOrOfAnotherOwnerAreNotWaiting() {
-    var deleting = SandboxFixtures.waiting("p-aaaaa", "p", true, 1);
+    var deleting = WarmPoolFixtures.waiting("p-aaaaa", "p", true, 1);
     deleting.getMetadata().setDeletionTimestamp(T0.toString());
-    var foreign = SandboxFixtures.waiting("p-bbbbb", "p", true, 1);
+    var foreign = WarmPoolFixtures.waiting("p-bbbbb", "p", true, 1);
     foreign.getMetadata().setOwnerReferences(new ArrayList<>());
     var plan =
         WarmPoolPlan.plan(

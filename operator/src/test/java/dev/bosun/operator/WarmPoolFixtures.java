@@ -21,12 +21,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Pools, claims and sandboxes as the API server would hand them to the plans. */
-final class SandboxFixtures {
+final class WarmPoolFixtures {
   static final String NAMESPACE = "agents";
   static final String TEMPLATE = "coder";
   static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
 
-  private SandboxFixtures() {}
+  private WarmPoolFixtures() {}
 
   static SandboxWarmPool pool(String name, String template, int replicas) {
     var pool = new SandboxWarmPool();
