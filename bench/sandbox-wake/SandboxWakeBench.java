@@ -101,11 +101,20 @@ void setUp(KubernetesClient client, int count) {
   template.setMetadata(new ObjectMetaBuilder().withName("agent").withNamespace(NAMESPACE).build());
   template.setSpec(
       new SandboxTemplateSpec(
-          "cpu-s", "registry.example.com/acme/agent:1.0", null, 8080, null, null, null, null, null));
+          "cpu-s",
+          "registry.example.com/acme/agent:1.0",
+          null,
+          8080,
+          null,
+          null,
+          null,
+          null,
+          null));
   client.resource(template).serverSideApply();
   for (int i = 0; i < count; i++) {
     var sandbox = new Sandbox();
-    sandbox.setMetadata(new ObjectMetaBuilder().withName("s-" + i).withNamespace(NAMESPACE).build());
+    sandbox.setMetadata(
+        new ObjectMetaBuilder().withName("s-" + i).withNamespace(NAMESPACE).build());
     sandbox.setSpec(new SandboxSpec(new ObjectName("agent"), OperatingMode.Running, null, null));
     client.resource(sandbox).serverSideApply();
   }
@@ -117,10 +126,18 @@ void suspend(KubernetesClient client, String name) {
   sandboxes.patch(
       PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"operatingMode\":\"Suspended\"}}");
   sandboxes.waitUntilCondition(
-      s -> s != null && s.getStatus() != null && isTrue(s, ConditionTypes.SUSPENDED) && s.getStatus().podName() == null,
+      s ->
+          s != null
+              && s.getStatus() != null
+              && isTrue(s, ConditionTypes.SUSPENDED)
+              && s.getStatus().podName() == null,
       2,
       TimeUnit.MINUTES);
-  client.pods().inNamespace(NAMESPACE).withName(name).waitUntilCondition(p -> p == null, 2, TimeUnit.MINUTES);
+  client
+      .pods()
+      .inNamespace(NAMESPACE)
+      .withName(name)
+      .waitUntilCondition(p -> p == null, 2, TimeUnit.MINUTES);
 }
 
 int get(HttpClient http, String router, String name, String token) throws Exception {
@@ -136,7 +153,8 @@ String token(KubernetesClient client, String name) {
   var secret =
       client.secrets().inNamespace(NAMESPACE).withName(Sandboxes.tokenSecretName(name)).get();
   return new String(
-      Base64.getDecoder().decode(secret.getData().get(Sandboxes.TOKEN_KEY)), StandardCharsets.UTF_8);
+      Base64.getDecoder().decode(secret.getData().get(Sandboxes.TOKEN_KEY)),
+      StandardCharsets.UTF_8);
 }
 
 static boolean ready(Sandbox s) {

@@ -1,7 +1,9 @@
 package dev.bosun.operator;
 
 import dev.bosun.api.v1alpha1.ChildReference;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.SandboxStatus;
 import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -140,5 +142,36 @@ final class CachedShapes {
     job.setSpec(
         spec == null ? null : new JobSpecBuilder().withCompletions(spec.getCompletions()).build());
     return job;
+  }
+
+  /**
+   * Of a Sandbox, for the warm pools and claims ({@link SandboxFacts}): its metadata (annotations
+   * included: a claim's patch must know whether there are any), no spec, and of its status only the
+   * Ready condition.
+   */
+  static Sandbox sandboxFacts(Sandbox sandbox) {
+    withoutManagedFields(sandbox);
+    sandbox.setSpec(null);
+    var status = sandbox.getStatus();
+    if (status != null) {
+      var ready = Conditions.find(status.conditions(), ConditionTypes.READY);
+      sandbox.setStatus(
+          new SandboxStatus(
+              null,
+              ready == null ? null : List.of(ready),
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null));
+    }
+    return sandbox;
   }
 }

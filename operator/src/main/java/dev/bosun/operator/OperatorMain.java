@@ -4,7 +4,9 @@ import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.GpuHealthPolicy;
 import dev.bosun.api.v1alpha1.GpuQuarantine;
 import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.SandboxClaim;
 import dev.bosun.api.v1alpha1.SandboxTemplate;
+import dev.bosun.api.v1alpha1.SandboxWarmPool;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.client.Config;
@@ -24,8 +26,8 @@ import java.util.stream.Stream;
 
 /**
  * Starts the operator: its reconcilers (Workloads, Environments, GPU quarantine, Sandboxes and
- * their templates), leader election, and the {@code /metrics} and {@code /healthz} endpoints.
- * {@code bosun operator} calls {@link #run}; tests call {@link #start}.
+ * their templates, sandbox warm pools and claims), leader election, and the {@code /metrics} and
+ * {@code /healthz} endpoints. {@code bosun operator} calls {@link #run}; tests call {@link #start}.
  */
 public final class OperatorMain implements AutoCloseable {
 
@@ -80,7 +82,9 @@ public final class OperatorMain implements AutoCloseable {
                 Environment.class,
                 GpuHealthPolicy.class,
                 Sandbox.class,
-                SandboxTemplate.class)
+                SandboxTemplate.class,
+                SandboxWarmPool.class,
+                SandboxClaim.class)
             .filter(kind -> !client.supports(kind))
             .map(Class::getSimpleName)
             .toList();
@@ -146,6 +150,13 @@ public final class OperatorMain implements AutoCloseable {
                 .withOnUpdateFilter(ChildChanges::sandbox));
     operator.register(
         new SandboxTemplateReconciler(),
+        o -> o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields)));
+    // Warm pools and claims.
+    operator.register(
+        new SandboxWarmPoolReconciler(client),
+        o -> o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields)));
+    operator.register(
+        new SandboxClaimReconciler(client),
         o -> o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields)));
     HttpEndpoints endpoints =
         settings.httpPort() < 0

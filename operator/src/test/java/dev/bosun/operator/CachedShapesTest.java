@@ -10,6 +10,7 @@ import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.SandboxStatus;
 import dev.bosun.api.v1alpha1.SandboxTemplate;
+import dev.bosun.api.v1alpha1.Sandboxes;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadStatus;
 import dev.bosun.compiler.Labels;
@@ -222,6 +223,24 @@ class CachedShapesTest {
     workload.getMetadata().setGeneration(1L);
     return WorkloadObservation.status(
         workload, "gpu-m", "staging", null, deployment, job, pods, p -> List.of(), NOW);
+  }
+
+  @Test
+  void aCachedSandboxGivesThePoolsAndClaimsTheFactsOfTheFullOneAndKeepsItsAnnotations() {
+    for (boolean ready : List.of(true, false)) {
+      Sandbox full = WarmPoolFixtures.waiting("p-aaaaa", "p", ready, 0);
+      full.getMetadata().setManagedFields(List.of(MANAGED));
+      full.getMetadata().setAnnotations(Map.of(Sandboxes.TOKEN_SHA256, "ab12"));
+      Sandbox cached =
+          CachedShapes.sandboxFacts(
+              Serialization.unmarshal(Serialization.asJson(full), Sandbox.class));
+      assertThat(SandboxFacts.of(cached)).isEqualTo(SandboxFacts.of(full));
+      assertThat(cached.getMetadata().getAnnotations())
+          .isEqualTo(full.getMetadata().getAnnotations());
+      assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+      assertThat(cached.getSpec()).isNull();
+      assertThat(cached.getStatus().podIP()).isNull();
+    }
   }
 
   private static ManagedFieldsEntry managedFields() {

@@ -40,6 +40,10 @@ class PurityTest {
                             + "|router\\.(HeadParser|Heads|RequestHead|ResponseHead|Header|Rejection|Limits"
                             + "|Route|SandboxKey|Tokens|SandboxView|Forwarding|Responses)"
                             + "|localcluster\\.(LocalVolumes|StandInPlan|PodEndpoint))(\\$.*)?"))
+                // What a warm pool and a claim do.
+                .or(
+                    nameMatching(
+                        "dev\\.bosun\\.operator\\.(WarmPoolPlan|ClaimPlan|SandboxFacts)(\\$.*)?"))
                 .as(
                     "are the compiler, GPU classification, the status functions or the agent's"
                         + " decisions, or Bosun code they use"))
