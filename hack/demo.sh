@@ -259,8 +259,8 @@ volume_before=$(kubectl get sandbox "$sandbox" -n agents -o jsonpath='{.status.v
 
 step "Nobody uses it for 10 s: the operator suspends it (pod gone; volume, Service and name kept)"
 kubectl wait sandbox "$sandbox" -n agents --for condition=Suspended --timeout=60s >/dev/null
-kubectl get sandbox "$sandbox" -n agents -o jsonpath='{"Suspended: "}{.status.conditions[?(@.type=="Suspended")].reason}{", pod: "}{.status.podName}{"\n"}'
-kubectl get pod "$sandbox" -n agents 2>&1 | tail -1
+kubectl get sandbox "$sandbox" -n agents -o jsonpath='{"Suspended: "}{.status.conditions[?(@.type=="Suspended")].reason}{", volume "}{.status.volumeName}{" kept\n"}'
+kubectl get pod "$sandbox" -n agents 2>&1 | tail -1 || true
 
 step "A request wakes it: the router resumes the sandbox and holds the request until it is Ready"
 start=$(now_ms)

@@ -194,8 +194,10 @@ public record SandboxPlan(
       suspendReason = Reasons.TTL_EXPIRED;
     } else if (idle
         || (asked == OperatingMode.Suspended
-            && suspendedBy(previousConditions, Reasons.IDLE_TIMEOUT))) {
-      // The idle suspension is remembered by the condition that reported it, until a resume.
+            && annotations != null
+            && Long.toString(generation)
+                .equals(annotations.get(Sandboxes.IDLE_SUSPENDED_GENERATION)))) {
+      // The idle suspension is remembered with the spec generation it made, until a resume.
       suspendReason = Reasons.IDLE_TIMEOUT;
     } else {
       suspendReason = Reasons.SUSPENDED_BY_REQUEST;
@@ -282,13 +284,6 @@ public record SandboxPlan(
         false,
         status,
         wakeAt);
-  }
-
-  private static boolean suspendedBy(List<Condition> conditions, String reason) {
-    Condition suspended = Conditions.find(conditions, ConditionTypes.SUSPENDED);
-    return suspended != null
-        && "True".equals(suspended.status())
-        && reason.equals(suspended.reason());
   }
 
   private static String suspendMessage(String reason, SandboxLifecycle lifecycle) {

@@ -191,6 +191,8 @@ public final class SandboxReconciler implements Reconciler<Sandbox> {
    * reconciled).
    */
   private void suspend(Sandbox sandbox) {
+    // The spec changes from Running, so the server moves the generation on by one.
+    String generation = Long.toString(sandbox.getMetadata().getGeneration() + 1);
     var patch =
         List.of(
             Map.of(
@@ -200,7 +202,23 @@ public final class SandboxReconciler implements Reconciler<Sandbox> {
                 "/metadata/resourceVersion",
                 "value",
                 sandbox.getMetadata().getResourceVersion()),
-            Map.of("op", "add", "path", "/spec/operatingMode", "value", OperatingMode.Suspended));
+            Map.of("op", "add", "path", "/spec/operatingMode", "value", OperatingMode.Suspended),
+            sandbox.getMetadata().getAnnotations() == null
+                ? Map.of(
+                    "op",
+                    "add",
+                    "path",
+                    "/metadata/annotations",
+                    "value",
+                    Map.of(Sandboxes.IDLE_SUSPENDED_GENERATION, generation))
+                : Map.of(
+                    "op",
+                    "add",
+                    "path",
+                    "/metadata/annotations/"
+                        + Sandboxes.IDLE_SUSPENDED_GENERATION.replace("~", "~0").replace("/", "~1"),
+                    "value",
+                    generation));
     // Through the object read, not by name: by name, the client would GET it first.
     client.resource(sandbox).patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
   }

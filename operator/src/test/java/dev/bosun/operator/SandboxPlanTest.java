@@ -301,8 +301,16 @@ class SandboxPlanTest {
     assertThat(suspended.suspendForIdle()).isTrue();
     assertThat(suspended.status().timings().suspendedAt()).isEqualTo(idleAt.toString());
 
-    // The spec now says Suspended (the operator's patch); the pod is gone.
-    var after = withStatus(sandbox(OperatingMode.Suspended, lifecycle), suspended.status());
+    // The spec now says Suspended (the operator's patch, which dated it with the generation it
+    // made); the pod is gone.
+    var after =
+        withStatus(
+            annotated(
+                sandbox(OperatingMode.Suspended, lifecycle),
+                Sandboxes.IDLE_SUSPENDED_GENERATION,
+                "2"),
+            suspended.status());
+    after.getMetadata().setGeneration(2L);
     SandboxPlan later = plan(after, template(null), null, idleAt.plusSeconds(30));
     assertThat(condition(later, ConditionTypes.SUSPENDED).reason()).isEqualTo(Reasons.IDLE_TIMEOUT);
     assertThat(later.status().operatingMode()).isEqualTo(OperatingMode.Suspended);
@@ -317,6 +325,15 @@ class SandboxPlanTest {
     assertThat(resume.createPod()).isTrue();
     assertThat(resume.status().timings().requestedAt()).isEqualTo(resumedAt.toString());
     assertThat(condition(resume, ConditionTypes.SUSPENDED).status()).isEqualTo("False");
+
+    // Suspended again by a person, later: the generation moved on, so it was not the idle timeout.
+    var byHand =
+        annotated(
+            sandbox(OperatingMode.Suspended, lifecycle), Sandboxes.IDLE_SUSPENDED_GENERATION, "2");
+    byHand.getMetadata().setGeneration(4L);
+    SandboxPlan manual = plan(byHand, template(null), null, resumedAt.plusSeconds(60));
+    assertThat(condition(manual, ConditionTypes.SUSPENDED).reason())
+        .isEqualTo(Reasons.SUSPENDED_BY_REQUEST);
   }
 
   @Test

@@ -48,6 +48,15 @@ public final class Sandboxes {
    */
   public static final String TOKEN_SHA256 = "bosun.dev/access-token-sha256";
 
+  /**
+   * On a Sandbox, written by the operator in the same patch that suspends an idle sandbox: the
+   * generation that patch gives the spec. While the spec keeps that generation the sandbox is
+   * suspended because it idled; a resume and a later suspend by a person move the generation on.
+   * (The status alone cannot carry it: the next reconcile may see the new spec before its own
+   * status write.)
+   */
+  public static final String IDLE_SUSPENDED_GENERATION = "bosun.dev/idle-suspended-generation";
+
   /** The key of the token in its Secret. */
   public static final String TOKEN_KEY = "token";
 

@@ -143,7 +143,7 @@ public final class SandboxActions {
           }
           summary.forEach(
               (key, value) -> {
-                if (!(value instanceof Map<?, ?>) && !(value instanceof List<?>)) {
+                if (!key.equals("timings") && !key.equals("conditions")) {
                   out.printf("%-16s %s%n", key + ":", value == null ? "-" : value);
                 }
               });
