@@ -8,7 +8,6 @@ import dev.bosun.api.v1alpha1.Patterns;
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.SandboxLifecycle;
 import dev.bosun.api.v1alpha1.SandboxTemplate;
-import dev.bosun.api.v1alpha1.SandboxTemplateSpec;
 import dev.bosun.api.v1alpha1.Tier;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.List;
@@ -49,19 +48,9 @@ class SandboxObjectsProperties {
       @ForAll @IntRange(min = 0, max = 255) int b,
       @ForAll @IntRange(min = 0, max = 32) int prefix) {
     String cidr = a + "." + b + ".0.0/" + prefix;
-    SandboxTemplate template = SandboxFixtures.template("agent", "cpu-s", null);
-    SandboxTemplateSpec spec = template.getSpec();
-    template.setSpec(
-        new SandboxTemplateSpec(
-            spec.size(),
-            spec.image(),
-            null,
-            null,
-            null,
-            null,
-            List.of(new EgressRule(cidr, null)),
-            null,
-            null));
+    SandboxTemplate template =
+        SandboxFixtures.template(
+            "agent", "cpu-s", null, null, List.of(new EgressRule(cidr, null)), null);
     Sandbox sandbox = SandboxFixtures.sandbox("alice", "agent", null);
     assertThat(SandboxObjects.check(sandbox, template, CPU_S)).isEmpty();
     NetworkPolicy policy =

@@ -11,7 +11,6 @@ import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.SandboxLifecycle;
 import dev.bosun.api.v1alpha1.SandboxSpec;
 import dev.bosun.api.v1alpha1.SandboxTemplate;
-import dev.bosun.api.v1alpha1.SandboxTemplateSpec;
 import dev.bosun.api.v1alpha1.ShutdownPolicy;
 import dev.bosun.api.v1alpha1.Tier;
 import java.util.List;
@@ -22,20 +21,13 @@ class SandboxObjectsTest {
   private static final Tier CPU_S = Fixtures.DEFAULT_TIERS.find("cpu-s").orElseThrow();
 
   private static SandboxTemplate templateWith(List<EgressRule> egress, List<EnvVar> env) {
-    var template = SandboxFixtures.template("agent", "cpu-s", null);
-    var spec = template.getSpec();
-    template.setSpec(
-        new SandboxTemplateSpec(
-            spec.size(),
-            spec.image(),
-            null,
-            null,
-            env,
-            null,
-            egress,
-            null,
-            new SandboxLifecycle("1h", "10m", ShutdownPolicy.Retain)));
-    return template;
+    return SandboxFixtures.template(
+        "agent",
+        "cpu-s",
+        null,
+        env,
+        egress,
+        new SandboxLifecycle("1h", "10m", ShutdownPolicy.Retain));
   }
 
   @Test

@@ -8,7 +8,6 @@ import dev.bosun.api.testing.SandboxFixtures;
 import dev.bosun.api.v1alpha1.EgressRule;
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.SandboxTemplate;
-import dev.bosun.api.v1alpha1.SandboxTemplateSpec;
 import dev.bosun.api.v1alpha1.Sandboxes;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
@@ -49,19 +48,14 @@ class SandboxIsolationIT {
   void thePodIsAdmittedUnderRestrictedAndThePolicyAllowsExactlyTheList(
       KubernetesClient client, TestNamespace ns) throws Exception {
     ClusterSandboxes.prepare(client, ns.name());
-    SandboxTemplate template = SandboxFixtures.template("net", "cpu-s", null);
-    var spec = template.getSpec();
-    template.setSpec(
-        new SandboxTemplateSpec(
-            spec.size(),
-            spec.image(),
-            null,
+    SandboxTemplate template =
+        SandboxFixtures.template(
+            "net",
+            "cpu-s",
             9000,
             null,
-            null,
             List.of(new EgressRule("0.0.0.0/0", List.of(443)), new EgressRule("10.1.2.0/24", null)),
-            null,
-            null));
+            null);
     client.resource(template).create();
     ClusterSandboxes.sandbox(client, "iso", "net", null);
     Sandbox ready = awaitSandbox(client, "iso", ClusterSandboxes::ready);
@@ -147,19 +141,9 @@ class SandboxIsolationIT {
 
   @Test
   void egressThatIsNotACidrIsRefusedByTheSchema(KubernetesClient client) {
-    SandboxTemplate template = SandboxFixtures.template("bad", "cpu-s", null);
-    var spec = template.getSpec();
-    template.setSpec(
-        new SandboxTemplateSpec(
-            spec.size(),
-            spec.image(),
-            null,
-            null,
-            null,
-            null,
-            List.of(new EgressRule("example.com", null)),
-            null,
-            null));
+    SandboxTemplate template =
+        SandboxFixtures.template(
+            "bad", "cpu-s", null, null, List.of(new EgressRule("example.com", null)), null);
     assertThatThrownBy(() -> client.resource(template).create())
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("spec.egress[0].cidr");

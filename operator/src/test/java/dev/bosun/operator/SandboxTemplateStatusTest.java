@@ -8,7 +8,6 @@ import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.EgressRule;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.SandboxTemplate;
-import dev.bosun.api.v1alpha1.SandboxTemplateSpec;
 import dev.bosun.api.v1alpha1.SandboxTemplateStatus;
 import dev.bosun.compiler.manifest.TierCatalog;
 import java.time.Instant;
@@ -46,19 +45,9 @@ class SandboxTemplateStatusTest {
 
   @Test
   void anInvalidFieldIsNamed() {
-    SandboxTemplate template = SandboxFixtures.template("agent", "cpu-s", null);
-    var spec = template.getSpec();
-    template.setSpec(
-        new SandboxTemplateSpec(
-            spec.size(),
-            spec.image(),
-            null,
-            null,
-            null,
-            null,
-            List.of(new EgressRule("300.0.0.0/8", null)),
-            null,
-            null));
+    SandboxTemplate template =
+        SandboxFixtures.template(
+            "agent", "cpu-s", null, null, List.of(new EgressRule("300.0.0.0/8", null)), null);
     Condition condition =
         ready(
             SandboxTemplateReconciler.status(

@@ -1,5 +1,7 @@
 package dev.bosun.api.testing;
 
+import dev.bosun.api.v1alpha1.EgressRule;
+import dev.bosun.api.v1alpha1.EnvVar;
 import dev.bosun.api.v1alpha1.ObjectName;
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.SandboxLifecycle;
@@ -7,6 +9,7 @@ import dev.bosun.api.v1alpha1.SandboxSpec;
 import dev.bosun.api.v1alpha1.SandboxTemplate;
 import dev.bosun.api.v1alpha1.SandboxTemplateSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.List;
 
 /** Sandboxes and their templates built in code, for the tests of every module (api's test-jar). */
 public final class SandboxFixtures {
@@ -15,10 +18,21 @@ public final class SandboxFixtures {
   private SandboxFixtures() {}
 
   public static SandboxTemplate template(String name, String size, SandboxLifecycle lifecycle) {
+    return template(name, size, null, null, null, lifecycle);
+  }
+
+  /** A template of {@link #IMAGE} with the fields tests vary; null leaves a field out. */
+  public static SandboxTemplate template(
+      String name,
+      String size,
+      Integer port,
+      List<EnvVar> env,
+      List<EgressRule> egress,
+      SandboxLifecycle lifecycle) {
     var template = new SandboxTemplate();
     template.setMetadata(new ObjectMetaBuilder().withName(name).build());
     template.setSpec(
-        new SandboxTemplateSpec(size, IMAGE, null, null, null, null, null, null, lifecycle));
+        new SandboxTemplateSpec(size, IMAGE, null, port, env, null, egress, null, lifecycle));
     return template;
   }
 
