@@ -114,7 +114,8 @@ class SandboxActionsIT {
                 .getStatus()
                 .timings()
                 .expiresAt());
-    assertThat(sandboxes.extend(ns.name(), name, Duration.ofHours(1), Instant.now())).isZero();
+    assertThat(sandboxes.extend(ns.name(), name, Duration.ofHours(1), Instant.now(), false))
+        .isZero();
     awaitSandbox(
         client,
         name,
@@ -124,12 +125,13 @@ class SandboxActionsIT {
                 .toString()
                 .equals(s.getStatus().timings().expiresAt()));
 
-    assertThat(sandboxes.setMode(ns.name(), name, OperatingMode.Suspended, false, WAIT)).isZero();
+    assertThat(sandboxes.setMode(ns.name(), name, OperatingMode.Suspended, false, WAIT, false))
+        .isZero();
     awaitSandbox(client, name, s -> is(s, ConditionTypes.SUSPENDED, "True", null));
-    assertThat(sandboxes.setMode(ns.name(), name, OperatingMode.Running, true, WAIT))
+    assertThat(sandboxes.setMode(ns.name(), name, OperatingMode.Running, true, WAIT, true))
         .as(err.toString())
         .isZero();
-    assertThat(out.toString()).contains("sandbox/" + name + " Ready in");
+    assertThat(json()).containsEntry("name", name).containsKey("readyInMillis");
 
     out.getBuffer().setLength(0);
     assertThat(sandboxes.url(ns.name(), name, "http://router.example:8080/", true)).isZero();
@@ -151,7 +153,7 @@ class SandboxActionsIT {
                 .get(Sandboxes.TOKEN_SHA256))
         .isEqualTo(hash);
 
-    assertThat(sandboxes.delete(ns.name(), name)).isZero();
+    assertThat(sandboxes.delete(ns.name(), name, false)).isZero();
     assertThat(out.toString()).contains("sandboxclaim/session deleted");
     await()
         .atMost(WAIT)

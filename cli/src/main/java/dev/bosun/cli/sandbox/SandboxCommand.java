@@ -265,7 +265,13 @@ public final class SandboxCommand {
     public Integer call() {
       return common
           .actions()
-          .setMode(common.namespace, sandbox.name, OperatingMode.Suspended, false, Duration.ZERO);
+          .setMode(
+              common.namespace,
+              sandbox.name,
+              OperatingMode.Suspended,
+              false,
+              Duration.ZERO,
+              common.json());
     }
   }
 
@@ -312,7 +318,9 @@ public final class SandboxCommand {
 
     @Override
     public Integer call() {
-      return common.actions().extend(common.namespace, sandbox.name, ttl, Instant.now());
+      return common
+          .actions()
+          .extend(common.namespace, sandbox.name, ttl, Instant.now(), common.json());
     }
   }
 
@@ -327,7 +335,7 @@ public final class SandboxCommand {
 
     @Override
     public Integer call() {
-      return common.actions().delete(common.namespace, sandbox.name);
+      return common.actions().delete(common.namespace, sandbox.name, common.json());
     }
   }
 

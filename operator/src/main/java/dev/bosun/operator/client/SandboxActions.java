@@ -173,17 +173,25 @@ public final class SandboxActions {
 
   /** {@code suspend NAME} and {@code resume NAME [--wait]}. */
   public int setMode(
-      String namespace, String name, OperatingMode mode, boolean wait, Duration timeout) {
+      String namespace,
+      String name,
+      OperatingMode mode,
+      boolean wait,
+      Duration timeout,
+      boolean json) {
     return cli.guarded(
         client -> {
           var sandboxes = new SandboxClient(client);
           sandboxes.setMode(namespace, name, mode);
-          out.println(
+          Map<String, Object> result = new LinkedHashMap<>();
+          result.put("name", name);
+          result.put("mode", mode.name());
+          String line =
               "sandbox/"
                   + name
                   + (mode == OperatingMode.Suspended
                       ? " suspended: its pod goes, its volume and name stay"
-                      : " resuming"));
+                      : " resuming");
           if (mode == OperatingMode.Running && wait) {
             long begin = System.nanoTime();
             if (sandboxes.awaitReady(namespace, name, timeout).isEmpty()) {
@@ -197,33 +205,36 @@ public final class SandboxActions {
                       + "` tells why");
               return FAILED;
             }
-            out.println(
-                "sandbox/"
-                    + name
-                    + " Ready in "
-                    + Duration.ofNanos(System.nanoTime() - begin).toMillis()
-                    + " ms");
+            long millis = Duration.ofNanos(System.nanoTime() - begin).toMillis();
+            result.put("readyInMillis", millis);
+            line = "sandbox/" + name + " Ready in " + millis + " ms";
           }
+          print(json, result, line);
           return OK;
         });
   }
 
   /** {@code extend NAME --ttl D}. */
-  public int extend(String namespace, String name, Duration by, Instant now) {
+  public int extend(String namespace, String name, Duration by, Instant now, boolean json) {
     return cli.guarded(
         client -> {
           Instant expiresAt = new SandboxClient(client).extend(namespace, name, by, now);
-          out.println("sandbox/" + name + " now expires at " + expiresAt);
+          print(
+              json,
+              Map.of("name", name, "expiresAt", expiresAt.toString()),
+              "sandbox/" + name + " now expires at " + expiresAt);
           return OK;
         });
   }
 
   /** {@code delete NAME}. */
-  public int delete(String namespace, String name) {
+  public int delete(String namespace, String name, boolean json) {
     return cli.guarded(
         client -> {
           String deleted = new SandboxClient(client).delete(namespace, name);
-          out.println(
+          print(
+              json,
+              Map.of("name", name, "deleted", deleted),
               deleted
                   + " deleted"
                   + (deleted.startsWith("sandbox/") ? "" : " (and sandbox/" + name + " with it)"));
