@@ -295,7 +295,8 @@ public final class SandboxCommand {
               sandbox.name,
               OperatingMode.Running,
               !waiting.noWait,
-              waiting.timeout);
+              waiting.timeout,
+              common.json());
     }
   }
 
