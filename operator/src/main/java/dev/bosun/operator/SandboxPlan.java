@@ -16,7 +16,6 @@ import dev.bosun.api.v1alpha1.ShutdownPolicy;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.compiler.FieldError;
 import dev.bosun.compiler.SandboxObjects;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -30,9 +29,9 @@ import java.util.stream.Stream;
 
 /**
  * What the operator does with a Sandbox, and the status it writes, from what it read: the Sandbox,
- * its template and tier (null when missing), its pod (null when absent), its memory claim (null
- * before the first apply), the inventory of what was applied, and the time. Pure: the reconciler
- * only carries it out.
+ * its template and tier (null when missing), its pod (null when absent), the PersistentVolume bound
+ * to its memory claim (null until the claim is bound), the inventory of what was applied, and the
+ * time. Pure: the reconciler only carries it out.
  *
  * @param blocker why nothing can be made (missing template or tier, invalid spec); null otherwise
  * @param createPod the pod runs and has none: create it
@@ -96,7 +95,7 @@ public record SandboxPlan(
       Sandbox sandbox,
       Blocker blocker,
       SandboxTemplate template,
-      PersistentVolumeClaim claim,
+      String volumeName,
       Pod pod,
       List<ChildReference> inventory,
       Instant now) {
@@ -267,7 +266,7 @@ public record SandboxPlan(
             showPod && pod.getStatus() != null ? pod.getStatus().getPodIP() : null,
             SandboxObjects.port(template),
             Sandboxes.volumeClaimName(name),
-            claim == null || claim.getSpec() == null ? null : claim.getSpec().getVolumeName(),
+            volumeName,
             warmPool,
             timings,
             inventory);

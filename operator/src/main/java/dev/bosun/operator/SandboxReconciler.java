@@ -9,7 +9,7 @@ import dev.bosun.api.v1alpha1.Sandboxes;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.compiler.SandboxObjects;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -116,11 +116,7 @@ public final class SandboxReconciler implements Reconciler<Sandbox> {
                 .withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields))
                 .withSecondaryToPrimaryMapper(
                     (Tier tier) ->
-                        templates
-                            .list(
-                                t ->
-                                    t.getSpec() != null
-                                        && tier.getMetadata().getName().equals(t.getSpec().size()))
+                        SandboxTemplateReconciler.ofTier(templates, tier)
                             .flatMap(
                                 t ->
                                     sandboxes.list(
@@ -168,7 +164,7 @@ public final class SandboxReconciler implements Reconciler<Sandbox> {
             : tiers.get(new ResourceID(template.getSpec().size())).orElse(null);
     SandboxPlan.Blocker blocker = SandboxPlan.blocker(sandbox, template, tier);
     List<ChildReference> inventory = inventoryOf(sandbox);
-    PersistentVolumeClaim claim = null;
+    String volumeName = null;
     Pod desiredPod = null;
     if (blocker == null) {
       SandboxObjects.Desired desired = SandboxObjects.of(sandbox, template, tier);
@@ -177,29 +173,27 @@ public final class SandboxReconciler implements Reconciler<Sandbox> {
       LastApply last = lastApplies.get(uid);
       if (last != null && last.desiredHash() == hash && last.volumeName() != null) {
         inventory = last.inventory();
-        claim = boundTo(last.volumeName());
+        volumeName = last.volumeName();
       } else {
         Children.Applied applied = children.reconcile(sandbox, desired.children(), inventory);
         inventory = applied.inventory();
-        claim =
+        volumeName =
             applied.stored().stream()
                 .filter(PersistentVolumeClaim.class::isInstance)
-                .map(PersistentVolumeClaim.class::cast)
+                .map(c -> ((PersistentVolumeClaim) c).getSpec())
+                .filter(Objects::nonNull)
+                .map(PersistentVolumeClaimSpec::getVolumeName)
+                .filter(Objects::nonNull)
                 .findFirst()
                 .orElse(null);
-        lastApplies.put(
-            uid,
-            new LastApply(
-                hash,
-                inventory,
-                claim == null || claim.getSpec() == null ? null : claim.getSpec().getVolumeName()));
+        lastApplies.put(uid, new LastApply(hash, inventory, volumeName));
       }
       desiredPod = desired.pod();
       ensureToken(sandbox);
     }
     Pod pod = context.getSecondaryResource(Pod.class).orElse(null);
     Instant now = Instant.now();
-    SandboxPlan plan = SandboxPlan.of(sandbox, blocker, template, claim, pod, inventory, now);
+    SandboxPlan plan = SandboxPlan.of(sandbox, blocker, template, volumeName, pod, inventory, now);
 
     if (plan.deleteSandbox()) {
       client.resource(sandbox).delete();
@@ -221,15 +215,6 @@ public final class SandboxReconciler implements Reconciler<Sandbox> {
     return plan.wakeAt()
         .map(at -> control.rescheduleAfter(Duration.between(now, at).plusMillis(1)))
         .orElse(control);
-  }
-
-  /** The memory claim as the plan reads it: bound to {@code volumeName}. */
-  private static PersistentVolumeClaim boundTo(String volumeName) {
-    return new PersistentVolumeClaimBuilder()
-        .withNewSpec()
-        .withVolumeName(volumeName)
-        .endSpec()
-        .build();
   }
 
   /**

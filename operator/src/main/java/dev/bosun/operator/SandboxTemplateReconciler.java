@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Says whether a SandboxTemplate can make sandboxes: Ready when its tier exists and its fields are
@@ -34,6 +36,12 @@ public final class SandboxTemplateReconciler implements Reconciler<SandboxTempla
 
   private InformerEventSource<Tier, SandboxTemplate> tiers;
 
+  /** The templates that name {@code tier} as their size: a change of the tier concerns them. */
+  static Stream<SandboxTemplate> ofTier(ResourceCache<SandboxTemplate> templates, Tier tier) {
+    return templates.list(
+        t -> t.getSpec() != null && tier.getMetadata().getName().equals(t.getSpec().size()));
+  }
+
   @Override
   public List<EventSource<?, SandboxTemplate>> prepareEventSources(
       EventSourceContext<SandboxTemplate> context) {
@@ -44,11 +52,7 @@ public final class SandboxTemplateReconciler implements Reconciler<SandboxTempla
                 .withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields))
                 .withSecondaryToPrimaryMapper(
                     (Tier tier) ->
-                        templates
-                            .list(
-                                t ->
-                                    t.getSpec() != null
-                                        && tier.getMetadata().getName().equals(t.getSpec().size()))
+                        ofTier(templates, tier)
                             .map(ResourceID::fromResource)
                             .collect(Collectors.toSet()))
                 .build(),

@@ -16,8 +16,6 @@ import dev.bosun.api.v1alpha1.Sandboxes;
 import dev.bosun.api.v1alpha1.ShutdownPolicy;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.compiler.manifest.TierCatalog;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
@@ -267,11 +265,9 @@ class SandboxPlanTest {
 
   @Test
   void aReadySandboxReportsItsPodNameVolumeAndTimings() {
-    PersistentVolumeClaim claim =
-        new PersistentVolumeClaimBuilder().withNewSpec().withVolumeName("pv-1").endSpec().build();
     var sandbox = sandbox(null, new SandboxLifecycle("1h", "5m", null));
     SandboxPlan plan =
-        SandboxPlan.of(sandbox, null, template(null), claim, READY_POD, List.of(), READY);
+        SandboxPlan.of(sandbox, null, template(null), "pv-1", READY_POD, List.of(), READY);
     SandboxStatus status = plan.status();
     assertThat(status.operatingMode()).isEqualTo(OperatingMode.Running);
     assertThat(status.podName()).isEqualTo("alice");

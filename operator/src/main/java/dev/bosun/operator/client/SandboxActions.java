@@ -11,6 +11,7 @@ import dev.bosun.api.v1alpha1.SandboxClaim;
 import dev.bosun.api.v1alpha1.SandboxStatus;
 import dev.bosun.api.v1alpha1.SandboxTimings;
 import dev.bosun.api.v1alpha1.Sandboxes;
+import dev.bosun.operator.Conditions;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -286,9 +287,7 @@ public final class SandboxActions {
   }
 
   private static Optional<Condition> condition(SandboxStatus status, String type) {
-    return Optional.ofNullable(status.conditions()).orElse(List.of()).stream()
-        .filter(c -> c.type().equals(type))
-        .findFirst();
+    return Optional.ofNullable(Conditions.find(status.conditions(), type));
   }
 
   private static String timing(Sandbox sandbox, Function<SandboxTimings, String> field) {

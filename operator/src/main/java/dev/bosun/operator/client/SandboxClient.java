@@ -1,6 +1,5 @@
 package dev.bosun.operator.client;
 
-import dev.bosun.api.v1alpha1.Condition;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Durations;
 import dev.bosun.api.v1alpha1.EnvVar;
@@ -13,6 +12,7 @@ import dev.bosun.api.v1alpha1.SandboxLifecycle;
 import dev.bosun.api.v1alpha1.SandboxTemplate;
 import dev.bosun.api.v1alpha1.SandboxWarmPool;
 import dev.bosun.api.v1alpha1.Sandboxes;
+import dev.bosun.operator.Conditions;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -261,23 +261,18 @@ public final class SandboxClient {
 
   static boolean isReady(Sandbox sandbox) {
     return sandbox.getStatus() != null
-        && isTrue(sandbox.getStatus().conditions(), ConditionTypes.READY);
+        && Conditions.isTrue(sandbox.getStatus().conditions(), ConditionTypes.READY);
   }
 
   static boolean isReady(SandboxClaim claim) {
     return claim.getStatus() != null
         && claim.getStatus().sandbox() != null
-        && isTrue(claim.getStatus().conditions(), ConditionTypes.READY);
+        && Conditions.isTrue(claim.getStatus().conditions(), ConditionTypes.READY);
   }
 
   static boolean isExpired(Sandbox sandbox) {
     return sandbox.getStatus() != null
-        && isTrue(sandbox.getStatus().conditions(), ConditionTypes.EXPIRED);
-  }
-
-  private static boolean isTrue(List<Condition> conditions, String type) {
-    return conditions != null
-        && conditions.stream().anyMatch(c -> c.type().equals(type) && "True".equals(c.status()));
+        && Conditions.isTrue(sandbox.getStatus().conditions(), ConditionTypes.EXPIRED);
   }
 
   private NonNamespaceOperation<Sandbox, KubernetesResourceList<Sandbox>, Resource<Sandbox>>
