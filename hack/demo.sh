@@ -233,9 +233,10 @@ sandbox=demo-session
 ./bosun sandbox create --template coder --pool coder-pool --name "$sandbox" -n agents
 # The sandbox claimed from the pool keeps its pool name; the claim records it.
 sandbox=$(kubectl get sandboxclaim "$sandbox" -n agents -o jsonpath='{.status.sandbox.name}')
-./bosun sandbox url "$sandbox" -n agents
-url=$(./bosun sandbox url "$sandbox" -n agents | sed -n 1p)
-token=$(./bosun sandbox url "$sandbox" -n agents | sed -n '2s/^Authorization: Bearer //p')
+address=$(./bosun sandbox url "$sandbox" -n agents)
+echo "$address"
+url=$(sed -n 1p <<<"$address")
+token=$(sed -n '2s/^Authorization: Bearer //p' <<<"$address")
 other=$(kubectl get sandboxes -n agents -l bosun.dev/warm-pool=coder-pool -o jsonpath='{.items[0].metadata.name}')
 other_token=$(kubectl get secret "$other-token" -n agents -o jsonpath='{.data.token}' | base64 -d)
 # http_get URL [TOKEN]: one GET through bash's /dev/tcp (the router closes after each response);
