@@ -1,0 +1,42 @@
+package dev.bosun.api.v1alpha1;
+
+/**
+ * How autoscaling looks in the cluster, shared by the compiler that emits KEDA's and the HPA's
+ * objects, the scaler that feeds KEDA, the router that holds requests for a Workload at zero, the
+ * stand-in model servers and the CLI.
+ */
+public final class Scaling {
+  /** KEDA's trigger type for an external scaler that pushes activity. */
+  public static final String KEDA_TRIGGER_TYPE = "external-push";
+
+  /** Trigger metadata: where KEDA dials Bosun's scaler ({@code host:port}, gRPC). */
+  public static final String METADATA_SCALER_ADDRESS = "scalerAddress";
+
+  /**
+   * Trigger metadata: the Workload whose pods the signal is read from (its namespace is KEDA's).
+   */
+  public static final String METADATA_WORKLOAD = "workload";
+
+  /** Trigger metadata: the signal, a {@link ScaleMetric} name. */
+  public static final String METADATA_METRIC = "metric";
+
+  /** Trigger metadata: the target per replica, as a decimal. */
+  public static final String METADATA_TARGET = "target";
+
+  /** vLLM's gauge of requests queued, waiting for a slot; the inference signal Bosun scales on. */
+  public static final String VLLM_REQUESTS_WAITING = "vllm:num_requests_waiting";
+
+  /** vLLM's gauge of requests being served. */
+  public static final String VLLM_REQUESTS_RUNNING = "vllm:num_requests_running";
+
+  /** vLLM's gauge of KV-cache use, a fraction from 0 to 1. */
+  public static final String VLLM_KV_CACHE_USAGE = "vllm:kv_cache_usage_perc";
+
+  /** The router's path prefix for Workloads: {@code /workloads/<namespace>/<name>/<rest>}. */
+  public static final String ROUTER_WORKLOAD_PREFIX = "/workloads/";
+
+  /** Where KEDA reaches the scaler in a cluster: the router's Service, gRPC port. */
+  public static final String DEFAULT_SCALER_ADDRESS = "bosun-sandbox-router.bosun-system.svc:9090";
+
+  private Scaling() {}
+}
