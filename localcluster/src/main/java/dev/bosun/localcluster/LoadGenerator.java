@@ -37,10 +37,10 @@ public final class LoadGenerator {
   private LoadGenerator() {}
 
   /**
-   * What to send: {@code body} as a JSON POST to {@code target}, {@code rps} times a second for
-   * {@code duration}, at most {@code maxInFlight} at once.
+   * What to send: {@code body} as a JSON POST, {@code rps} times a second for {@code duration}, at
+   * most {@code maxInFlight} at once.
    */
-  public record Settings(URI target, String body, int rps, Duration duration, int maxInFlight) {
+  public record Settings(String body, int rps, Duration duration, int maxInFlight) {
     public Settings {
       if (rps < 1 || rps > MAX_RPS) {
         throw new IllegalArgumentException("--rps: must be from 1 to " + MAX_RPS + ", got " + rps);
@@ -71,10 +71,11 @@ public final class LoadGenerator {
   }
 
   /**
-   * Runs {@code settings} with {@code http}, calling {@code onSecond} once a second, and returns
-   * once every request sent is answered or timed out.
+   * Sends {@code settings} to {@code target} with {@code http}, calling {@code onSecond} once a
+   * second, and returns once every request sent is answered or timed out.
    */
-  public static Report run(HttpClient http, Settings settings, Consumer<LoadSecond> onSecond)
+  public static Report run(
+      HttpClient http, URI target, Settings settings, Consumer<LoadSecond> onSecond)
       throws InterruptedException {
     long start = System.nanoTime();
     Map<Long, Tally> tallies = new ConcurrentHashMap<>();
@@ -82,7 +83,7 @@ public final class LoadGenerator {
     Thread sender =
         Thread.ofVirtual()
             .name("bosun-load-sender")
-            .start(() -> send(http, settings, start, tallies, inFlight));
+            .start(() -> send(http, target, settings, start, tallies, inFlight));
     var seconds = new ArrayList<LoadSecond>();
     for (long second = 0; ; second++) {
       long reported = second;
@@ -114,12 +115,13 @@ public final class LoadGenerator {
 
   private static void send(
       HttpClient http,
+      URI target,
       Settings settings,
       long start,
       Map<Long, Tally> tallies,
       AtomicInteger inFlight) {
     var request =
-        HttpRequest.newBuilder(settings.target())
+        HttpRequest.newBuilder(target)
             .timeout(REQUEST_TIMEOUT)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(settings.body()))

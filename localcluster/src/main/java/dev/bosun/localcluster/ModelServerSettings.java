@@ -1,6 +1,8 @@
 package dev.bosun.localcluster;
 
+import dev.bosun.api.v1alpha1.Durations;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * How every stand-in model server behaves: a replica serves {@code capacity} requests at once, each
@@ -32,6 +34,29 @@ public record ModelServerSettings(int capacity, Duration serviceTime, int maxWai
     if (maxWaiting < 0 || maxWaiting > MAX_WAITING) {
       throw new IllegalArgumentException(
           "--max-waiting: must be from 0 to " + MAX_WAITING + ", got " + maxWaiting);
+    }
+  }
+
+  private static final Pattern MILLIS = Pattern.compile("(0|[1-9][0-9]{0,5})ms");
+
+  /**
+   * A service time as {@code --service-time} takes it: milliseconds ({@code 250ms}, {@code 0ms}) or
+   * what {@link Durations#parse} takes ({@code 2s}, {@code 1m}); anything else is an error naming
+   * the flag.
+   */
+  public static Duration parseServiceTime(String text) {
+    if (text != null && MILLIS.matcher(text).matches()) {
+      return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+    }
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--service-time: must be milliseconds such as 500ms, or seconds or minutes such as 2s or"
+              + " 1m, got '"
+              + text
+              + "'",
+          e);
     }
   }
 

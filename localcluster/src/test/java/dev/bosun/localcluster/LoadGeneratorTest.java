@@ -35,7 +35,7 @@ class LoadGeneratorTest {
     var roomy = new ModelServerSettings(100, Duration.ZERO, 0);
     try (var server = ModelServer.start(REPLICA, roomy, executor)) {
       var lines = new ArrayList<LoadSecond>();
-      var report = LoadGenerator.run(http, settings(server, 20, 100), lines::add);
+      var report = LoadGenerator.run(http, uri(server), settings(20, 100), lines::add);
 
       assertThat(report.total().sent()).isEqualTo(40);
       assertThat(report.total().ok()).isEqualTo(40);
@@ -50,12 +50,12 @@ class LoadGeneratorTest {
     // One slot, no queue, a second per request: most of ten requests in a second find it taken.
     var tiny = new ModelServerSettings(1, Duration.ofSeconds(1), 0);
     try (var server = ModelServer.start(REPLICA, tiny, executor)) {
-      var report = LoadGenerator.run(http, settings(server, 10, 100), second -> {});
+      var report = LoadGenerator.run(http, uri(server), settings(10, 100), second -> {});
       assertThat(report.total().ok()).isPositive();
       assertThat(report.total().unavailable()).isPositive();
       assertThat(report.total().ok() + report.total().unavailable()).isEqualTo(20);
 
-      var bounded = LoadGenerator.run(http, settings(server, 10, 1), second -> {});
+      var bounded = LoadGenerator.run(http, uri(server), settings(10, 1), second -> {});
       assertThat(bounded.total().skipped()).isPositive();
       assertThat(bounded.total().sent() + bounded.total().skipped()).isEqualTo(20);
     }
@@ -85,15 +85,15 @@ class LoadGeneratorTest {
   }
 
   private static LoadGenerator.Settings settings(int rps, Duration duration) {
-    return new LoadGenerator.Settings(URI.create("http://127.0.0.1:1/"), "{}", rps, duration, 10);
+    return new LoadGenerator.Settings("{}", rps, duration, 10);
   }
 
-  private static LoadGenerator.Settings settings(ModelServer server, int rps, int maxInFlight) {
+  private static LoadGenerator.Settings settings(int rps, int maxInFlight) {
     return new LoadGenerator.Settings(
-        URI.create("http://127.0.0.1:" + server.address().getPort() + "/v1/completions"),
-        "{\"model\":\"chat\",\"prompt\":\"hi\"}",
-        rps,
-        Duration.ofSeconds(2),
-        maxInFlight);
+        "{\"model\":\"chat\",\"prompt\":\"hi\"}", rps, Duration.ofSeconds(2), maxInFlight);
+  }
+
+  private static URI uri(ModelServer server) {
+    return URI.create("http://127.0.0.1:" + server.address().getPort() + "/v1/completions");
   }
 }

@@ -110,7 +110,7 @@ public final class SandboxCommand {
   }
 
   /** A duration flag: what the API takes (90s, 10m, 2h), refused with the flag named otherwise. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
+  public static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       try {
