@@ -3,6 +3,7 @@ package dev.bosun.localcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -18,7 +19,7 @@ class ModelServerLoadTest {
   @Test
   void requestsRunUpToCapacityThenWaitThenAreRejected() {
     var load = ModelServerLoad.idle(2, 1);
-    var outcomes = new java.util.ArrayList<ModelServerLoad.Outcome>();
+    var outcomes = new ArrayList<ModelServerLoad.Outcome>();
     for (int i = 0; i < 4; i++) {
       var step = load.arrive();
       outcomes.add(step.outcome());

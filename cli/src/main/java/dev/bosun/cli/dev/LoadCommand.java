@@ -8,14 +8,10 @@ import dev.bosun.cli.sandbox.SandboxCommand;
 import dev.bosun.gpu.ExitCodes;
 import dev.bosun.localcluster.LoadGenerator;
 import dev.bosun.localcluster.LoadSecond;
-import dev.bosun.localcluster.LocalCluster;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -155,7 +151,7 @@ public final class LoadCommand implements Callable<Integer> {
       target = direct.get();
     } else {
       // Through the router: it dials the pods through the pod network, which the stand-ins fill.
-      Optional<String> router = localRouter();
+      Optional<String> router = SandboxCommand.localRouter();
       if (router.isEmpty()) {
         err.println(
             "No router runs on the local cluster: start it with `bosun dev router`, or send"
@@ -234,17 +230,6 @@ public final class LoadCommand implements Callable<Integer> {
               + "'");
     }
     return URI.create((url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + path);
-  }
-
-  private static Optional<String> localRouter() {
-    Path file = LocalCluster.defaultHome().resolve(SandboxCommand.ROUTER_URL_FILE);
-    try {
-      return Files.isReadable(file)
-          ? Optional.of(Files.readString(file).strip()).filter(line -> !line.isEmpty())
-          : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    }
   }
 
   private static String json(URI target, LoadGenerator.Report report)

@@ -369,19 +369,23 @@ public final class SandboxCommand {
         return router;
       }
       return Optional.ofNullable(System.getenv("BOSUN_ROUTER_URL"))
-          .or(Url::localRouter)
+          .or(SandboxCommand::localRouter)
           .orElse(IN_CLUSTER_ROUTER);
     }
+  }
 
-    private static Optional<String> localRouter() {
-      Path file = LocalCluster.defaultHome().resolve(ROUTER_URL_FILE);
-      try {
-        return Files.isReadable(file)
-            ? Optional.of(Files.readString(file).strip())
-            : Optional.empty();
-      } catch (IOException e) {
-        return Optional.empty();
-      }
+  /**
+   * The local cluster's router, as {@code bosun dev router} recorded it in {@code
+   * <home>/router-url}.
+   */
+  public static Optional<String> localRouter() {
+    Path file = LocalCluster.defaultHome().resolve(ROUTER_URL_FILE);
+    try {
+      return Files.isReadable(file)
+          ? Optional.of(Files.readString(file).strip())
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
     }
   }
 }
