@@ -8,8 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code bosun dev volumes} and {@code bosun dev sandbox-servers} without a local cluster: exit
- * code 3 (unavailable), one line that says what to run, no stack trace, nothing started.
+ * {@code bosun dev volumes}, {@code sandbox-servers} and {@code model-servers} without a local
+ * cluster: exit code 3 (unavailable), one line that says what to run, no stack trace, nothing
+ * started.
  */
 class DevServicesCliIT {
 
@@ -21,7 +22,9 @@ class DevServicesCliIT {
         "volumes",
         "sandbox-servers",
         "volumes --foreground",
-        "sandbox-servers --foreground"
+        "sandbox-servers --foreground",
+        "model-servers",
+        "model-servers --foreground"
       })
   void withoutAClusterItSaysToStartOne(String command) throws Exception {
     var args = ("dev " + command).split(" ");

@@ -1,6 +1,7 @@
 package dev.bosun.compiler;
 
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.Scaling;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.TreeMap;
  * The labels and annotations that tie every compiled object to its Workload, tier and environment.
  */
 public final class Labels {
-  public static final String WORKLOAD = "bosun.dev/workload";
+  public static final String WORKLOAD = Scaling.WORKLOAD_LABEL;
   public static final String TIER = "bosun.dev/tier";
   public static final String ENVIRONMENT = "bosun.dev/environment";
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -32,8 +33,7 @@ public final class Labels {
       new TreeMap<>(workload.getSpec().labels()).forEach(labels::put);
     }
     labels.put("app.kubernetes.io/name", Names.labelValue(workload.getMetadata().getName()));
-    labels.put(
-        "app.kubernetes.io/component", workload.getSpec().type().name().toLowerCase(Locale.ROOT));
+    labels.put(Scaling.COMPONENT_LABEL, workload.getSpec().type().name().toLowerCase(Locale.ROOT));
     labels.put(MANAGED_BY, MANAGER);
     labels.put(WORKLOAD, Names.labelValue(workload.getMetadata().getName()));
     labels.put(TIER, tier.getMetadata().getName());

@@ -1,72 +1,31 @@
 package dev.bosun.localcluster;
 
 import dev.bosun.api.v1alpha1.Sandboxes;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * The local cluster's stand-in sandbox agents: for every Running pod labelled {@link
  * Sandboxes#SANDBOX_LABEL} with an IP, a {@link StandInAgent} on a free loopback port, registered
- * in the {@link PodNetwork} under the pod's IP and port; when the pod stops running, goes or
- * changes IP, the server stops and its file goes. Closing stops every server and removes its files.
+ * in the {@link PodNetwork} under the pod's IP and port (see {@link StandInServers}).
  */
 public final class SandboxServers implements AutoCloseable {
 
-  private static final long RESYNC_MILLIS = 30_000;
-
-  private final KubernetesClient client;
-  private final PodNetwork network;
-  private final Consumer<String> log;
-  private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(
-          Thread.ofPlatform().daemon().name("bosun-sandbox-servers").factory());
-  private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
-
-  /** By pod uid; touched only on {@link #worker}. */
-  private final Map<String, StandInAgent> serving = new HashMap<>();
-
-  private final SharedIndexInformer<Pod> pods;
+  private final StandInServers<StandInPlan.StandIn> servers;
 
   private SandboxServers(KubernetesClient client, PodNetwork network, Consumer<String> log) {
-    this.client = client;
-    this.network = network;
-    this.log = log;
-    this.pods =
-        client
-            .pods()
-            .inAnyNamespace()
-            .withLabel(Sandboxes.SANDBOX_LABEL)
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(Pod pod) {
-                    submit(pod, StandInPlan.of(pod));
-                  }
-
-                  @Override
-                  public void onUpdate(Pod previous, Pod pod) {
-                    submit(pod, StandInPlan.of(pod));
-                  }
-
-                  @Override
-                  public void onDelete(Pod pod, boolean finalStateUnknown) {
-                    submit(pod, Optional.empty());
-                  }
-                },
-                RESYNC_MILLIS);
+    this.servers =
+        new StandInServers<>(
+            "sandbox-servers",
+            client,
+            StandInPlan.selector(),
+            network,
+            log,
+            StandInPlan::of,
+            (standIn, requests) ->
+                StandInAgent.start(standIn, memoryDirectory(client, standIn), requests));
   }
 
   /** Serves the sandbox pods of the cluster {@code client} talks to until closed. */
@@ -76,55 +35,12 @@ public final class SandboxServers implements AutoCloseable {
   }
 
   public PodNetwork network() {
-    return network;
-  }
-
-  private void submit(Pod pod, Optional<StandInPlan.StandIn> wanted) {
-    worker.execute(
-        () -> {
-          try {
-            converge(pod.getMetadata().getUid(), wanted);
-          } catch (KubernetesClientException | UncheckedIOException e) {
-            // The next resync tries again.
-            log.accept("sandbox-servers: " + pod.getMetadata().getName() + ": " + e.getMessage());
-          }
-        });
-  }
-
-  /** Makes what serves one pod match what it should: nothing, or one server on its endpoint. */
-  private void converge(String podUid, Optional<StandInPlan.StandIn> wanted) {
-    var current = serving.get(podUid);
-    if (current != null && wanted.map(current.standIn()::equals).orElse(false)) {
-      return;
-    }
-    if (current != null) {
-      stop(serving.remove(podUid));
-    }
-    if (wanted.isPresent()) {
-      var standIn = wanted.get();
-      var agent = StandInAgent.start(standIn, memoryDirectory(standIn), requests);
-      try {
-        network.register(standIn.endpoint(), agent.address());
-      } catch (UncheckedIOException e) {
-        // Not served until registered: the next resync starts again.
-        agent.close();
-        throw e;
-      }
-      serving.put(podUid, agent);
-      log.accept(
-          "sandbox-servers: "
-              + standIn.namespace()
-              + "/"
-              + standIn.podName()
-              + " "
-              + standIn.endpoint().fileName()
-              + " -> "
-              + agent.address());
-    }
+    return servers.network();
   }
 
   /** The directory of the PV bound to the pod's memory claim: a Running pod's claim is bound. */
-  private Optional<Path> memoryDirectory(StandInPlan.StandIn standIn) {
+  private static Optional<Path> memoryDirectory(
+      KubernetesClient client, StandInPlan.StandIn standIn) {
     return standIn
         .memoryClaim()
         .map(
@@ -139,38 +55,9 @@ public final class SandboxServers implements AutoCloseable {
         .flatMap(LocalVolumes::hostDirectory);
   }
 
-  /**
-   * Stops a server no longer in {@link #serving}. Its file goes unless another pod now serves the
-   * same endpoint: KWOK gives a deleted pod's IP to the next pod, whose event may come first.
-   */
-  private void stop(StandInAgent agent) {
-    var endpoint = agent.standIn().endpoint();
-    if (serving.values().stream().noneMatch(other -> other.standIn().endpoint().equals(endpoint))) {
-      network.remove(endpoint);
-    }
-    agent.close();
-    log.accept("sandbox-servers: stopped " + agent.standIn().podName());
-  }
-
   /** Stops every server and removes its file; closing again does nothing. */
   @Override
-  public synchronized void close() {
-    if (worker.isShutdown()) {
-      return;
-    }
-    pods.close();
-    worker.execute(
-        () -> {
-          var agents = List.copyOf(serving.values());
-          serving.clear();
-          agents.forEach(this::stop);
-        });
-    worker.shutdown();
-    try {
-      worker.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    requests.shutdownNow();
+  public void close() {
+    servers.close();
   }
 }

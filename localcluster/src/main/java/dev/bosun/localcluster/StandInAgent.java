@@ -2,11 +2,7 @@ package dev.bosun.localcluster;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,25 +21,23 @@ import java.util.concurrent.Executor;
  * {@code POST} echoes the path and the body (at most {@link #MAX_BODY} bytes, else 413). WebSocket
  * is not served: the JDK's server cannot hand over the connection.
  */
-public final class StandInAgent implements AutoCloseable {
+public final class StandInAgent implements StandInServers.Server {
 
   /** The largest POST body echoed. */
-  public static final int MAX_BODY = 1 << 20;
+  public static final int MAX_BODY = LoopbackHttp.MAX_BODY;
 
   /** The file of the request counter in the memory volume. */
   static final String COUNTER = "requests";
-
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private final StandInPlan.StandIn standIn;
   private final Optional<Path> memory;
   private final HttpServer server;
   private long inMemoryCount;
 
-  private StandInAgent(StandInPlan.StandIn standIn, Optional<Path> memory, HttpServer server) {
+  private StandInAgent(StandInPlan.StandIn standIn, Optional<Path> memory, Executor executor) {
     this.standIn = standIn;
     this.memory = memory;
-    this.server = server;
+    this.server = LoopbackHttp.serve(standIn.podName(), this::answer, executor);
   }
 
   /**
@@ -54,17 +48,7 @@ public final class StandInAgent implements AutoCloseable {
    */
   public static StandInAgent start(
       StandInPlan.StandIn standIn, Optional<Path> memory, Executor executor) {
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve " + standIn.podName(), e);
-    }
-    var agent = new StandInAgent(standIn, memory, server);
-    server.createContext("/", agent::handle);
-    server.setExecutor(executor);
-    server.start();
-    return agent;
+    return new StandInAgent(standIn, memory, executor);
   }
 
   public StandInPlan.StandIn standIn() {
@@ -73,13 +57,7 @@ public final class StandInAgent implements AutoCloseable {
 
   /** Where it listens: what the pod network maps the pod's endpoint to. */
   public InetSocketAddress address() {
-    return new InetSocketAddress("127.0.0.1", server.getAddress().getPort());
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      answer(exchange);
-    }
+    return LoopbackHttp.address(server);
   }
 
   private void answer(HttpExchange exchange) throws IOException {
@@ -91,7 +69,7 @@ public final class StandInAgent implements AutoCloseable {
       switch (exchange.getRequestMethod()) {
         case "GET" -> answer.put("requests", count());
         case "POST" -> {
-          Optional<byte[]> body = readBounded(exchange.getRequestBody());
+          Optional<byte[]> body = LoopbackHttp.readBounded(exchange.getRequestBody());
           if (body.isEmpty()) {
             reply(exchange, 413, Map.of("error", "body larger than " + MAX_BODY + " bytes"));
             return;
@@ -126,17 +104,9 @@ public final class StandInAgent implements AutoCloseable {
     return count;
   }
 
-  private static Optional<byte[]> readBounded(InputStream body) throws IOException {
-    byte[] read = body.readNBytes(MAX_BODY + 1);
-    return read.length > MAX_BODY ? Optional.empty() : Optional.of(read);
-  }
-
   private static void reply(HttpExchange exchange, int status, Map<String, ?> body)
       throws IOException {
-    byte[] bytes = JSON.asJson(body).getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
+    LoopbackHttp.replyJson(exchange, status, body);
   }
 
   @Override

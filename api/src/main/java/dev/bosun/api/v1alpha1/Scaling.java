@@ -32,6 +32,15 @@ public final class Scaling {
   /** vLLM's gauge of KV-cache use, a fraction from 0 to 1. */
   public static final String VLLM_KV_CACHE_USAGE = "vllm:kv_cache_usage_perc";
 
+  /**
+   * On every object the compiler makes for a Workload, pods included: the Workload's name (as a
+   * label value), by which the stand-in model servers and the scaler find its pods.
+   */
+  public static final String WORKLOAD_LABEL = "bosun.dev/workload";
+
+  /** On every object of a Workload: its type in lower case, such as {@code inference}. */
+  public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
+
   /** The router's path prefix for Workloads: {@code /workloads/<namespace>/<name>/<rest>}. */
   public static final String ROUTER_WORKLOAD_PREFIX = "/workloads/";
 

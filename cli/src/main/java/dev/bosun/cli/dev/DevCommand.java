@@ -48,6 +48,8 @@ import picocli.CommandLine.Option;
       FaultCommand.class,
       VolumesCommand.class,
       SandboxServersCommand.class,
+      ModelServersCommand.class,
+      LoadCommand.class,
       DevCommand.Down.class,
       DevCommand.Status.class,
       DevCommand.Env.class
@@ -348,8 +350,8 @@ public final class DevCommand {
       mixinStandardHelpOptions = true,
       description =
           "Stop what `bosun dev` started in the background (the operator, the router, the agents,"
-              + " the volume provisioner, the sandbox servers), then everything the local cluster"
-              + " runs.")
+              + " the volume provisioner, the sandbox and model servers), then everything the"
+              + " local cluster runs.")
   static final class Down implements Callable<Integer> {
     @Override
     public Integer call() {

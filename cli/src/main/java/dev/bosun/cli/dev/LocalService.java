@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -19,9 +21,9 @@ import java.util.function.Function;
 
 /**
  * A service of the local cluster that {@code bosun dev} runs in a background JVM until {@code bosun
- * dev down} (the volume provisioner, the stand-in sandbox servers): started as {@code bosun dev
- * <name> --foreground}, recorded in {@link BackgroundProcesses}, ready once it wrote {@code
- * <home>/<name>.ready}.
+ * dev down} (the volume provisioner, the stand-in sandbox and model servers): started as {@code
+ * bosun dev <name> --foreground}, recorded in {@link BackgroundProcesses}, ready once it wrote
+ * {@code <home>/<name>.ready}.
  *
  * @param name the subcommand and the process's record
  * @param what what it is, for messages: "the volume provisioner"
@@ -34,8 +36,11 @@ record LocalService(String name, String what) {
     return LocalCluster.defaultHome().toAbsolutePath().resolve(name + ".ready");
   }
 
-  /** Starts it in the background unless it runs; says so on {@code err}. */
-  int startInBackground(PrintWriter err) {
+  /**
+   * Starts it in the background unless it runs, with {@code options} after {@code --foreground};
+   * says so on {@code err}.
+   */
+  int startInBackground(PrintWriter err, String... options) {
     if (!Files.exists(LocalCluster.defaultKubeconfig())) {
       err.println("The local cluster is not running: start it with `bosun dev up`.");
       return ExitCodes.UNAVAILABLE;
@@ -53,7 +58,9 @@ record LocalService(String name, String what) {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove " + readyFile(), e);
     }
-    var started = processes.start(name, DevCommand.thisCli("dev", name, "--foreground"));
+    var command = new ArrayList<String>(List.of("dev", name, "--foreground"));
+    command.addAll(List.of(options));
+    var started = processes.start(name, DevCommand.thisCli(command.toArray(String[]::new)));
     Optional<String> failure =
         processes.awaitReady(
             started,

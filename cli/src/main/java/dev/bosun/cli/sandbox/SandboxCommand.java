@@ -110,7 +110,7 @@ public final class SandboxCommand {
   }
 
   /** A duration flag: what the API takes (90s, 10m, 2h), refused with the flag named otherwise. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
+  public static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       try {
@@ -369,19 +369,23 @@ public final class SandboxCommand {
         return router;
       }
       return Optional.ofNullable(System.getenv("BOSUN_ROUTER_URL"))
-          .or(Url::localRouter)
+          .or(SandboxCommand::localRouter)
           .orElse(IN_CLUSTER_ROUTER);
     }
+  }
 
-    private static Optional<String> localRouter() {
-      Path file = LocalCluster.defaultHome().resolve(ROUTER_URL_FILE);
-      try {
-        return Files.isReadable(file)
-            ? Optional.of(Files.readString(file).strip())
-            : Optional.empty();
-      } catch (IOException e) {
-        return Optional.empty();
-      }
+  /**
+   * The local cluster's router, as {@code bosun dev router} recorded it in {@code
+   * <home>/router-url}.
+   */
+  public static Optional<String> localRouter() {
+    Path file = LocalCluster.defaultHome().resolve(ROUTER_URL_FILE);
+    try {
+      return Files.isReadable(file)
+          ? Optional.of(Files.readString(file).strip())
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
     }
   }
 }

@@ -1,0 +1,226 @@
+package dev.bosun.localcluster;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A stand-in LLM server on 127.0.0.1 for one replica of an Inference Workload, which a KWOK pod
+ * does not run. It serves at most {@link ModelServerSettings#capacity} requests at once, each for
+ * {@link ModelServerSettings#serviceTime}; more wait in arrival order, up to {@link
+ * ModelServerSettings#maxWaiting}, and the rest get 503. It answers:
+ *
+ * <ul>
+ *   <li>{@code POST /v1/completions}: an OpenAI-style text completion naming the pod, once served;
+ *   <li>{@code GET /metrics}: {@link VllmMetrics}, vLLM's gauges of requests running and waiting
+ *       and KV-cache use;
+ *   <li>{@code GET /health}: 200, as vLLM does.
+ * </ul>
+ */
+public final class ModelServer implements StandInServers.Server {
+
+  private final ModelServerPlan.Replica replica;
+  private final ModelServerSettings settings;
+  private final Clock clock;
+  private final HttpServer server;
+
+  /** Guards {@link #load}, {@link #arrivals}, {@link #handedOver} and {@link #completed}. */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private final Condition slotHandedOver = lock.newCondition();
+  private ModelServerLoad load;
+
+  /** Requests that have waited, numbered in arrival order. */
+  private long arrivals;
+
+  /** Waiting requests given a slot, in arrival order: those numbered below it run. */
+  private long handedOver;
+
+  private long completed;
+
+  private ModelServer(
+      ModelServerPlan.Replica replica, ModelServerSettings settings, Executor executor) {
+    this.replica = replica;
+    this.settings = settings;
+    this.clock = Clock.systemUTC();
+    this.load = settings.idle();
+    this.server = LoopbackHttp.serve(replica.podName(), this::answer, executor);
+  }
+
+  /** Serves {@code replica} on a free loopback port, handling requests on {@code executor}. */
+  public static ModelServer start(
+      ModelServerPlan.Replica replica, ModelServerSettings settings, Executor executor) {
+    return new ModelServer(replica, settings, executor);
+  }
+
+  @Override
+  public InetSocketAddress address() {
+    return LoopbackHttp.address(server);
+  }
+
+  /** The queue now. */
+  public ModelServerLoad load() {
+    lock.lock();
+    try {
+      return load;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void answer(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    String method = exchange.getRequestMethod();
+    switch (path) {
+      case "/v1/completions" -> {
+        if (!method.equals("POST")) {
+          notAllowed(exchange, "POST");
+        } else {
+          complete(exchange);
+        }
+      }
+      case "/metrics" -> {
+        if (!method.equals("GET")) {
+          notAllowed(exchange, "GET");
+        } else {
+          LoopbackHttp.reply(
+              exchange,
+              200,
+              VllmMetrics.CONTENT_TYPE,
+              VllmMetrics.exposition(replica.model(), load()));
+        }
+      }
+      case "/health" -> {
+        if (!method.equals("GET")) {
+          notAllowed(exchange, "GET");
+        } else {
+          LoopbackHttp.reply(exchange, 200, "text/plain", "");
+        }
+      }
+      default ->
+          LoopbackHttp.replyJson(
+              exchange,
+              404,
+              error("not found: " + path + " (served: /v1/completions, /metrics, /health)"));
+    }
+  }
+
+  private void complete(HttpExchange exchange) throws IOException {
+    if (LoopbackHttp.readBounded(exchange.getRequestBody()).isEmpty()) {
+      LoopbackHttp.replyJson(
+          exchange, 413, error("body larger than " + LoopbackHttp.MAX_BODY + " bytes"));
+      return;
+    }
+    long number;
+    try {
+      if (!admit()) {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        LoopbackHttp.replyJson(
+            exchange,
+            503,
+            error(
+                "the server is full: "
+                    + settings.capacity()
+                    + " requests running and "
+                    + settings.maxWaiting()
+                    + " waiting"));
+        return;
+      }
+      try {
+        Thread.sleep(settings.serviceTime());
+      } finally {
+        number = finish();
+      }
+    } catch (InterruptedException e) {
+      // The server is closing.
+      Thread.currentThread().interrupt();
+      return;
+    }
+    LoopbackHttp.replyJson(exchange, 200, completion(number));
+  }
+
+  /**
+   * Takes a slot for a request, waiting for one in arrival order if every slot is taken; false when
+   * the queue is full too.
+   */
+  private boolean admit() throws InterruptedException {
+    lock.lock();
+    try {
+      var step = load.arrive();
+      load = step.load();
+      switch (step.outcome()) {
+        case RUNS -> {
+          return true;
+        }
+        case REJECTED -> {
+          return false;
+        }
+        case WAITS -> {
+          long ticket = arrivals++;
+          while (ticket >= handedOver) {
+            slotHandedOver.await();
+          }
+          return true;
+        }
+      }
+      throw new IllegalStateException("unknown outcome " + step.outcome());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Frees the request's slot, or hands it to the longest-waiting request; returns its number. */
+  private long finish() {
+    lock.lock();
+    try {
+      boolean someoneWaits = load.waiting() > 0;
+      load = load.finish();
+      if (someoneWaits) {
+        handedOver++;
+        slotHandedOver.signalAll();
+      }
+      return ++completed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** An OpenAI-style text completion: vLLM's shape, with a text that names the replica. */
+  private Map<String, Object> completion(long number) {
+    var choice = new LinkedHashMap<String, Object>();
+    choice.put("index", 0);
+    choice.put("text", "stand-in completion from " + replica.podName());
+    choice.put("logprobs", null);
+    choice.put("finish_reason", "length");
+    var answer = new LinkedHashMap<String, Object>();
+    answer.put("id", "cmpl-" + replica.podName() + "-" + number);
+    answer.put("object", "text_completion");
+    answer.put("created", clock.instant().getEpochSecond());
+    answer.put("model", replica.model());
+    answer.put("choices", List.of(choice));
+    answer.put("usage", Map.of("prompt_tokens", 0, "completion_tokens", 1, "total_tokens", 1));
+    return answer;
+  }
+
+  private static Map<String, String> error(String message) {
+    return Map.of("error", message);
+  }
+
+  private static void notAllowed(HttpExchange exchange, String allowed) throws IOException {
+    exchange.getResponseHeaders().set("Allow", allowed);
+    LoopbackHttp.replyJson(exchange, 405, error("only " + allowed));
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,123 @@
+package dev.bosun.localcluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A stand-in model server on a real loopback port. */
+class ModelServerTest {
+  private static final ModelServerPlan.Replica REPLICA =
+      new ModelServerPlan.Replica(
+          "uid-1", "team", "chat-7d9-x2", "chat", new PodEndpoint("10.0.0.9", 8000));
+
+  /** Long enough that the test sees the queue before the first request is served. */
+  private static final ModelServerSettings ONE_AT_A_TIME =
+      new ModelServerSettings(1, Duration.ofSeconds(2), 1);
+
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @AfterEach
+  void close() {
+    http.close();
+    executor.close();
+  }
+
+  @Test
+  void aFullServerQueuesThenTurnsAwayAndTheMetricsSaySo() throws Exception {
+    try (var server = ModelServer.start(REPLICA, ONE_AT_A_TIME, executor)) {
+      var first = http.sendAsync(completion(server), HttpResponse.BodyHandlers.ofString());
+      awaitLoad(server, 1, 0);
+      var second = http.sendAsync(completion(server), HttpResponse.BodyHandlers.ofString());
+      awaitLoad(server, 1, 1);
+
+      assertThat(metrics(server))
+          .contains("vllm:num_requests_running{engine=\"0\",model_name=\"chat\"} 1.0\n")
+          .contains("vllm:num_requests_waiting{engine=\"0\",model_name=\"chat\"} 1.0\n")
+          .contains("vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"chat\"} 1.0\n");
+      var turnedAway = http.send(completion(server), HttpResponse.BodyHandlers.ofString());
+      assertThat(turnedAway.statusCode()).isEqualTo(503);
+      assertThat(turnedAway.headers().firstValue("Retry-After")).contains("1");
+      assertThat(turnedAway.body()).contains("the server is full");
+
+      CompletableFuture.allOf(first, second).join();
+      assertThat(first.join().statusCode()).isEqualTo(200);
+      assertThat(first.join().body())
+          .contains("\"object\":\"text_completion\"")
+          .contains("\"model\":\"chat\"")
+          .contains("\"text\":\"stand-in completion from chat-7d9-x2\"");
+      assertThat(second.join().statusCode()).isEqualTo(200);
+      assertThat(server.load()).isEqualTo(ModelServerLoad.idle(1, 1));
+      assertThat(metrics(server))
+          .contains("vllm:num_requests_waiting{engine=\"0\",model_name=\"chat\"} 0.0\n");
+    }
+  }
+
+  @Test
+  void healthAnswersAndOtherPathsAndMethodsDoNot() throws Exception {
+    try (var server = ModelServer.start(REPLICA, ModelServerSettings.DEFAULT, executor)) {
+      assertThat(send(server, "GET", "/health").statusCode()).isEqualTo(200);
+      assertThat(send(server, "GET", "/v1/completions").statusCode()).isEqualTo(405);
+      assertThat(send(server, "POST", "/metrics").statusCode()).isEqualTo(405);
+      assertThat(send(server, "GET", "/v1/chat").statusCode()).isEqualTo(404);
+      var metrics =
+          http.send(
+              HttpRequest.newBuilder(uri(server, "/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.headers().firstValue("Content-Type")).contains(VllmMetrics.CONTENT_TYPE);
+      var tooLarge =
+          http.send(
+              HttpRequest.newBuilder(uri(server, "/v1/completions"))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[LoopbackHttp.MAX_BODY + 1]))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(tooLarge.statusCode()).isEqualTo(413);
+    }
+  }
+
+  private void awaitLoad(ModelServer server, int running, int waiting) {
+    Poll.until(
+        "running " + running + ", waiting " + waiting,
+        Duration.ofSeconds(10),
+        Duration.ofMillis(10),
+        () -> server.load().running() == running && server.load().waiting() == waiting);
+  }
+
+  private String metrics(ModelServer server) throws Exception {
+    var response =
+        http.send(
+            HttpRequest.newBuilder(uri(server, "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  private HttpResponse<String> send(ModelServer server, String method, String path)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri(server, path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest completion(ModelServer server) {
+    return HttpRequest.newBuilder(uri(server, "/v1/completions"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"chat\",\"prompt\":\"hi\"}"))
+        .build();
+  }
+
+  private static URI uri(ModelServer server, String path) {
+    return URI.create("http://127.0.0.1:" + server.address().getPort() + path);
+  }
+}
