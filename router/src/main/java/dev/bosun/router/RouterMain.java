@@ -5,6 +5,7 @@ import dev.bosun.api.v1alpha1.Sandboxes;
 import dev.bosun.scaler.Demand;
 import dev.bosun.scaler.PodNetwork;
 import dev.bosun.scaler.ScalerServer;
+import dev.bosun.scaler.WorkloadKey;
 import dev.bosun.scaler.WorkloadPods;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -377,6 +378,11 @@ public final class RouterMain implements AutoCloseable {
   /** The sandbox as the router's informer sees it, or null (for tests that wait on it). */
   Sandbox sandbox(SandboxKey key) {
     return directory.get(key);
+  }
+
+  /** Whether the router's informer has the Workload (for tests that wait on it). */
+  boolean workloadKnown(WorkloadKey key) {
+    return workloads.workload(key) != null;
   }
 
   @Override
