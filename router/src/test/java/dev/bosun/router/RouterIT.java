@@ -356,6 +356,22 @@ class RouterIT {
     return new WorkloadKey(ns.name(), name);
   }
 
+  /**
+   * A ServiceAccount allowed to {@code create} {@code workloads/proxy} on those named: its token.
+   */
+  private static String callerOfWorkloads(
+      KubernetesClient client, TestNamespace ns, String... workloads) {
+    client
+        .serviceAccounts()
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName("caller").endMetadata().build())
+        .create();
+    for (String workload : workloads) {
+      allowProxy(client, ns, "caller", HasMetadata.getPlural(Workload.class), workload);
+    }
+    return token(client, "caller");
+  }
+
   private HttpRequest workloadRequest(WorkloadKey key, String path, String token) {
     return HttpRequest.newBuilder(
             URI.create(
@@ -378,13 +394,7 @@ class RouterIT {
   void aRequestToAWorkloadAtZeroIsHeldTheScalerPushesActiveAndItSucceedsOnceAPodIsReady(
       KubernetesClient client, TestNamespace ns) throws Exception {
     WorkloadKey llm = workloadAtZero(client, ns, "llm");
-    client
-        .serviceAccounts()
-        .resource(
-            new ServiceAccountBuilder().withNewMetadata().withName("caller").endMetadata().build())
-        .create();
-    allowProxy(client, ns, "caller", HasMetadata.getPlural(Workload.class), llm.name());
-    String token = token(client, "caller");
+    String token = callerOfWorkloads(client, ns, llm.name());
     startRouter(client, Duration.ofSeconds(20), Duration.ofSeconds(60));
     await("the router knows the Workload")
         .atMost(Duration.ofSeconds(30))
@@ -482,14 +492,7 @@ class RouterIT {
   void aWorkloadWithNoReadyPodWithinTheHoldTimeoutIs503WithRetryAfter(
       KubernetesClient client, TestNamespace ns) throws Exception {
     WorkloadKey idle = workloadAtZero(client, ns, "idle");
-    client
-        .serviceAccounts()
-        .resource(
-            new ServiceAccountBuilder().withNewMetadata().withName("caller").endMetadata().build())
-        .create();
-    allowProxy(client, ns, "caller", HasMetadata.getPlural(Workload.class), idle.name());
-    allowProxy(client, ns, "caller", HasMetadata.getPlural(Workload.class), "missing");
-    String token = token(client, "caller");
+    String token = callerOfWorkloads(client, ns, idle.name(), "missing");
     startRouter(client, Duration.ofSeconds(20), Duration.ofSeconds(2));
     await().atMost(Duration.ofSeconds(30)).until(() -> router.workloadKnown(idle));
 
