@@ -1,5 +1,6 @@
 package dev.bosun.router;
 
+import dev.bosun.scaler.WorkloadKey;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import java.util.function.Function;
@@ -19,9 +20,12 @@ final class Access {
     record Refused(int status, String reason, List<Header> headers) implements Decision {}
   }
 
-  /** The API server's review of a token for a sandbox (TokenReview, SubjectAccessReview). */
+  /**
+   * The API server's review of a token for a sandbox or Workload (TokenReview,
+   * SubjectAccessReview).
+   */
   interface Reviewer {
-    KubeReviews.Verdict review(String token, SandboxKey sandbox);
+    KubeReviews.Verdict review(String token, KubeReviews.Target target);
   }
 
   static final String REALM = "Bearer realm=\"bosun-sandbox-router\"";
@@ -50,6 +54,26 @@ final class Access {
   }
 
   Decision check(Tokens.Credential credential, SandboxKey sandbox) {
+    return check(credential, token -> checkToken(token, sandbox));
+  }
+
+  /**
+   * Who may use a Workload: a cluster token allowed {@code create} on {@code workloads/proxy}. A
+   * sandbox's token is refused without asking the API server: it is good for its sandbox alone.
+   */
+  Decision checkWorkload(Tokens.Credential credential, WorkloadKey workload) {
+    return check(
+        credential,
+        token -> {
+          String hash = Tokens.sha256Hex(token);
+          if (!tokenOwners.apply(hash).isEmpty()) {
+            return refused(403, "a sandbox's token is not valid for Workloads", List.of());
+          }
+          return review(token, hash, KubeReviews.Target.workload(workload));
+        });
+  }
+
+  private Decision check(Tokens.Credential credential, Function<String, Decision> bearer) {
     return switch (credential) {
       case Tokens.Credential.Missing() ->
           refused(
@@ -59,7 +83,7 @@ final class Access {
               401,
               "the Authorization header is " + reason,
               List.of(new Header("WWW-Authenticate", REALM + ", error=\"invalid_request\"")));
-      case Tokens.Credential.Bearer(String token) -> checkToken(token, sandbox);
+      case Tokens.Credential.Bearer(String token) -> bearer.apply(token);
     };
   }
 
@@ -71,11 +95,15 @@ final class Access {
     }
     if (!owners.isEmpty())
       return refused(403, "this token is not valid for this sandbox", List.of());
-    String cacheKey = ReviewCache.key(hash, sandbox);
+    return review(token, hash, KubeReviews.Target.sandbox(sandbox));
+  }
+
+  private Decision review(String token, String hash, KubeReviews.Target target) {
+    String cacheKey = ReviewCache.key(hash, target);
     if (cache.allowed(cacheKey, nanoTime.getAsLong())) return new Decision.Allowed();
     KubeReviews.Verdict verdict;
     try {
-      verdict = reviewer.review(token, sandbox);
+      verdict = reviewer.review(token, target);
     } catch (KubernetesClientException e) {
       return refused(
           503,
@@ -97,10 +125,12 @@ final class Access {
               403,
               "not allowed to "
                   + KubeReviews.VERB
-                  + " sandboxes/"
+                  + " "
+                  + target.resource()
+                  + "/"
                   + KubeReviews.PROXY
                   + " on "
-                  + sandbox,
+                  + target,
               List.of());
     };
   }

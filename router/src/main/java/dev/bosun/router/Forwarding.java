@@ -37,7 +37,7 @@ final class Forwarding {
    * The request head for the sandbox. Authorization never reaches it: the router consumed the
    * credential, and a cluster token inside an untrusted sandbox could be replayed.
    */
-  static byte[] request(RequestHead head, Route.ToSandbox route, String clientAddress) {
+  static byte[] request(RequestHead head, Route.Forwarded route, String clientAddress) {
     StringBuilder out = new StringBuilder();
     out.append(head.method())
         .append(' ')

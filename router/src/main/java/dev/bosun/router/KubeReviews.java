@@ -2,6 +2,7 @@ package dev.bosun.router;
 
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.scaler.WorkloadKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
@@ -14,13 +15,30 @@ import java.util.List;
 /**
  * Asks the API server about a token that is not a sandbox's: who it is (TokenReview, for the
  * configured audiences or, with none, the API server's own) and whether that user may {@code
- * create} {@code sandboxes/proxy} in group {@code bosun.dev} on the sandbox (SubjectAccessReview).
+ * create} {@code sandboxes/proxy} or {@code workloads/proxy} in group {@code bosun.dev} on the
+ * object the request goes to (SubjectAccessReview).
  */
 final class KubeReviews {
   /** The subresource a caller needs {@code create} on, as for pods' and services' proxy. */
   static final String PROXY = "proxy";
 
   static final String VERB = "create";
+
+  /** What a request reaches: a Sandbox or a Workload; {@link #toString} is its object key. */
+  record Target(String resource, String namespace, String name) {
+    static Target sandbox(SandboxKey key) {
+      return new Target(HasMetadata.getPlural(Sandbox.class), key.namespace(), key.name());
+    }
+
+    static Target workload(WorkloadKey key) {
+      return new Target(HasMetadata.getPlural(Workload.class), key.namespace(), key.name());
+    }
+
+    @Override
+    public String toString() {
+      return namespace + "/" + name;
+    }
+  }
 
   /** The API server's answer. */
   enum Verdict {
@@ -40,7 +58,7 @@ final class KubeReviews {
   /**
    * @throws io.fabric8.kubernetes.client.KubernetesClientException when the API server cannot say
    */
-  Verdict review(String token, SandboxKey sandbox) {
+  Verdict review(String token, Target target) {
     TokenReview review =
         client
             .authentication()
@@ -73,11 +91,11 @@ final class KubeReviews {
                     .withExtra(user.getExtra())
                     .withNewResourceAttributes()
                     .withGroup(Workload.GROUP)
-                    .withResource(HasMetadata.getPlural(Sandbox.class))
+                    .withResource(target.resource())
                     .withSubresource(PROXY)
                     .withVerb(VERB)
-                    .withNamespace(sandbox.namespace())
-                    .withName(sandbox.name())
+                    .withNamespace(target.namespace())
+                    .withName(target.name())
                     .endResourceAttributes()
                     .endSpec()
                     .build());

@@ -1,6 +1,11 @@
 package dev.bosun.router;
 
 import dev.bosun.api.v1alpha1.Sandbox;
+import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.scaler.Demand;
+import dev.bosun.scaler.PodAddress;
+import dev.bosun.scaler.WorkloadEndpoints;
+import dev.bosun.scaler.WorkloadKey;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -12,10 +17,12 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * One client connection, on its own virtual thread: one request, authenticated and routed on its
@@ -100,6 +107,7 @@ final class ProxyConnection implements Runnable {
       case Route.Metrics() -> internal(head, out, false);
       case Route.Nowhere(String reason) -> answer(out, 404, reason);
       case Route.ToSandbox route -> sandbox(head, route, in, out);
+      case Route.ToWorkload route -> workload(head, route, in, out);
     }
   }
 
@@ -164,8 +172,11 @@ final class ProxyConnection implements Runnable {
         ctx.activity().touch(key, ctx.clock().instant());
         Dialed dialed =
             dial(
-                key,
-                serving,
+                new PodAddress(serving.podIP(), serving.port()),
+                () ->
+                    SandboxView.of(ctx.sandboxes().get(key)) instanceof SandboxView.Serving now
+                        ? new PodAddress(now.podIP(), now.port())
+                        : null,
                 waking ? deadline : System.nanoTime() + CONNECT_TIMEOUT.toNanos(),
                 waking);
         if (dialed.socket() == null && waking) {
@@ -204,17 +215,18 @@ final class ProxyConnection implements Runnable {
   private record Dialed(Socket socket, String failure) {}
 
   /**
-   * Dials the sandbox. After a wake ({@code retry}), a refused dial is tried again with a short
-   * backoff until the deadline: the agent may listen a moment after its pod is Ready.
+   * Dials the pod. After a wake or a hold ({@code retry}), a refused dial is tried again with a
+   * short backoff until the deadline, at the address {@code current} says then (null: the same):
+   * the server may listen a moment after its pod is Ready.
    */
-  private Dialed dial(SandboxKey key, SandboxView.Serving serving, long deadline, boolean retry)
+  private Dialed dial(PodAddress first, Supplier<PodAddress> current, long deadline, boolean retry)
       throws InterruptedException {
     Duration backoff = FIRST_BACKOFF;
-    SandboxView.Serving target = serving;
+    PodAddress target = first;
     while (true) {
       String failure;
       try {
-        InetSocketAddress address = ctx.podNetwork().address(target.podIP(), target.port());
+        InetSocketAddress address = ctx.podNetwork().address(target.ip(), target.port());
         long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         Socket socket = new Socket();
         try {
@@ -235,14 +247,87 @@ final class ProxyConnection implements Runnable {
           backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
               ? MAX_BACKOFF
               : backoff.multipliedBy(2);
-      if (SandboxView.of(ctx.sandboxes().get(key)) instanceof SandboxView.Serving now) {
-        target = now;
+      PodAddress now = current.get();
+      if (now != null) target = now;
+    }
+  }
+
+  /**
+   * A Workload's request: to one of its Ready pods (round robin). With none (at zero replicas) the
+   * request is held, counted as demand for the scaler, until a pod is Ready or the hold timeout.
+   */
+  private void workload(RequestHead head, Route.ToWorkload route, InputStream in, OutputStream out)
+      throws IOException, InterruptedException {
+    WorkloadKey key = route.workload();
+    if (!ctx.workloads().synced()) {
+      unavailable(out, "the router is still reading the Workloads");
+      return;
+    }
+    Access.Decision decision =
+        ctx.access().checkWorkload(Tokens.credential(head.values("Authorization")), key);
+    if (decision instanceof Access.Decision.Refused(int status, String reason, var headers)) {
+      answer(out, status, reason, headers);
+      return;
+    }
+    Workload workload = ctx.workloads().workload(key);
+    if (workload == null) {
+      answer(out, 404, "no Workload " + key);
+      return;
+    }
+    if (!WorkloadEndpoints.serving(workload)) {
+      answer(out, 404, "the Workload " + key + " serves no requests (not a Service or Inference)");
+      return;
+    }
+    List<PodAddress> ready = ctx.workloads().ready(key);
+    boolean held = ready.isEmpty();
+    long deadline = System.nanoTime() + ctx.holdTimeout().toNanos();
+    if (held) {
+      Optional<Demand.Hold> hold = ctx.demand().tryHold(key);
+      if (hold.isEmpty()) {
+        ctx.metrics().hold(RouterMetrics.HoldOutcome.REFUSED);
+        unavailable(
+            out,
+            "the router already holds "
+                + ctx.demand().maxPerWorkload()
+                + " requests for the Workload "
+                + key
+                + " while it has no Ready pod");
+        return;
       }
+      try (Demand.Hold h = hold.get()) {
+        ready = ctx.workloads().awaitReady(key, ctx.holdTimeout());
+      }
+      if (ready.isEmpty()) {
+        ctx.metrics().hold(RouterMetrics.HoldOutcome.TIMED_OUT);
+        unavailable(
+            out,
+            "the Workload "
+                + key
+                + " had no Ready pod within "
+                + ctx.holdTimeout().toSeconds()
+                + " s");
+        return;
+      }
+      ctx.metrics().hold(RouterMetrics.HoldOutcome.FORWARDED);
+    }
+    PodAddress pod = ready.get(Math.floorMod(ctx.roundRobin().getAndIncrement(), ready.size()));
+    Dialed dialed =
+        dial(
+            pod,
+            () -> ctx.workloads().ready(key).stream().findFirst().orElse(null),
+            held ? deadline : System.nanoTime() + CONNECT_TIMEOUT.toNanos(),
+            held);
+    if (dialed.socket() == null && held) {
+      unavailable(out, "the Workload's pod is Ready but does not answer yet: " + dialed.failure());
+    } else if (dialed.socket() == null) {
+      answer(out, 502, "cannot reach the Workload's pod: " + dialed.failure());
+    } else {
+      forward(head, route, in, out, dialed.socket());
     }
   }
 
   private void forward(
-      RequestHead head, Route.ToSandbox route, InputStream in, OutputStream out, Socket upstream)
+      RequestHead head, Route.Forwarded route, InputStream in, OutputStream out, Socket upstream)
       throws IOException {
     try (upstream) {
       client.setSoTimeout(0);

@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * Positive access reviews, for a short time: a caller allowed to a sandbox a moment ago is not
  * reviewed again on every request. Bounded: past {@code capacity} entries the least recently used
- * goes. Keys are token hashes with the sandbox, never tokens. Refusals are not kept, so a grant
- * takes effect at once; a revocation takes up to {@code ttl}.
+ * goes. Keys are token hashes with the sandbox or Workload, never tokens. Refusals are not kept, so
+ * a grant takes effect at once; a revocation takes up to {@code ttl}.
  */
 final class ReviewCache {
   static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
@@ -28,8 +28,8 @@ final class ReviewCache {
         };
   }
 
-  static String key(String tokenHash, SandboxKey sandbox) {
-    return tokenHash + " " + sandbox;
+  static String key(String tokenHash, KubeReviews.Target target) {
+    return tokenHash + " " + target.resource() + " " + target;
   }
 
   /** Whether {@code key} was allowed less than the TTL before {@code nowNanos}. */

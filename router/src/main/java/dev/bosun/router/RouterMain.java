@@ -2,6 +2,11 @@ package dev.bosun.router;
 
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.Sandboxes;
+import dev.bosun.scaler.Demand;
+import dev.bosun.scaler.PodNetwork;
+import dev.bosun.scaler.ScalerServer;
+import dev.bosun.scaler.WorkloadKey;
+import dev.bosun.scaler.WorkloadPods;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -24,11 +29,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Starts the sandbox router: the Sandbox informer, the listener, the activity flusher. {@code bosun
- * router} calls {@link #run}; tests call {@link #start}.
+ * Starts the router: the Sandbox, Workload and pod informers, the listener, the activity flusher,
+ * and KEDA's external push scaler on its own port. {@code bosun router} calls {@link #run}; tests
+ * call {@link #start}.
  */
 public final class RouterMain implements AutoCloseable {
 
@@ -46,6 +53,10 @@ public final class RouterMain implements AutoCloseable {
    * @param activityInterval how often activity is written to each Sandbox, at most
    * @param tokenAudiences the audiences a service-account token is reviewed for; empty: the API
    *     server's own
+   * @param scalerPort where KEDA's external push scaler (gRPC) is served; 0 picks a free port
+   * @param holdMax how many requests are held at once, at most, per Workload with no Ready pod
+   * @param holdTimeout how long a held request waits for a Ready pod of its Workload
+   * @param scrapeInterval how often the scaler scrapes the Workloads' pods
    */
   public record Settings(
       Path kubeconfig,
@@ -53,13 +64,45 @@ public final class RouterMain implements AutoCloseable {
       Path podNetwork,
       Duration wakeTimeout,
       Duration activityInterval,
-      List<String> tokenAudiences) {
+      List<String> tokenAudiences,
+      int scalerPort,
+      int holdMax,
+      Duration holdTimeout,
+      Duration scrapeInterval) {
     public static final String DEFAULT_PORT = "8080";
     public static final String DEFAULT_WAKE_TIMEOUT = "30s";
     public static final String DEFAULT_ACTIVITY_INTERVAL = "5s";
+    public static final String DEFAULT_SCALER_PORT = "9090";
+    public static final String DEFAULT_HOLD_MAX = "100";
+    public static final String DEFAULT_HOLD_TIMEOUT = "60s";
+    public static final String DEFAULT_SCRAPE_INTERVAL = "1s";
 
     static final Duration MAX_WAKE_TIMEOUT = Duration.ofMinutes(10);
     static final Duration MIN_ACTIVITY_INTERVAL = Duration.ofMillis(100);
+    static final int MAX_HOLD = 10_000;
+    static final Duration MIN_SCRAPE_INTERVAL = Duration.ofMillis(100);
+    static final Duration MAX_SCRAPE_INTERVAL = Duration.ofMinutes(1);
+
+    /** The defaults for what came after the sandbox options (tests and callers that set none). */
+    public Settings(
+        Path kubeconfig,
+        int port,
+        Path podNetwork,
+        Duration wakeTimeout,
+        Duration activityInterval,
+        List<String> tokenAudiences) {
+      this(
+          kubeconfig,
+          port,
+          podNetwork,
+          wakeTimeout,
+          activityInterval,
+          tokenAudiences,
+          0,
+          Integer.parseInt(DEFAULT_HOLD_MAX),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(1));
+    }
 
     public Settings {
       tokenAudiences = List.copyOf(tokenAudiences);
@@ -87,6 +130,33 @@ public final class RouterMain implements AutoCloseable {
       }
       if (tokenAudiences.stream().anyMatch(String::isBlank)) {
         throw new InvalidSettings("--token-audience", "must not be empty");
+      }
+      if (scalerPort < 0 || scalerPort > 65535 || (scalerPort != 0 && scalerPort == port)) {
+        throw new InvalidSettings(
+            "--scaler-port",
+            scalerPort + " is not a port other than --port (0 to 65535; 0 picks a free one)");
+      }
+      if (holdMax < 1 || holdMax > MAX_HOLD) {
+        throw new InvalidSettings("--hold-max", "must be from 1 to " + MAX_HOLD);
+      }
+      if (holdTimeout == null
+          || holdTimeout.isNegative()
+          || holdTimeout.isZero()
+          || holdTimeout.compareTo(MAX_WAKE_TIMEOUT) > 0) {
+        throw new InvalidSettings(
+            "--hold-timeout",
+            "must be more than 0 and at most " + MAX_WAKE_TIMEOUT.toMinutes() + "m");
+      }
+      if (scrapeInterval == null
+          || scrapeInterval.compareTo(MIN_SCRAPE_INTERVAL) < 0
+          || scrapeInterval.compareTo(MAX_SCRAPE_INTERVAL) > 0) {
+        throw new InvalidSettings(
+            "--scrape-interval",
+            "must be from "
+                + MIN_SCRAPE_INTERVAL.toMillis()
+                + "ms to "
+                + MAX_SCRAPE_INTERVAL.toMinutes()
+                + "m");
       }
     }
   }
@@ -116,6 +186,8 @@ public final class RouterMain implements AutoCloseable {
   private final ScheduledExecutorService flusher;
   private final ExecutorService virtualThreads;
   private final RouterServer server;
+  private final WorkloadPods workloads;
+  private final ScalerServer scaler;
 
   private RouterMain(
       KubernetesClient client,
@@ -123,9 +195,13 @@ public final class RouterMain implements AutoCloseable {
       ActivityRecorder activity,
       ScheduledExecutorService flusher,
       ExecutorService virtualThreads,
-      RouterServer server) {
+      RouterServer server,
+      WorkloadPods workloads,
+      ScalerServer scaler) {
     this.client = client;
     this.directory = directory;
+    this.workloads = workloads;
+    this.scaler = scaler;
     this.activity = activity;
     this.flusher = flusher;
     this.virtualThreads = virtualThreads;
@@ -147,7 +223,8 @@ public final class RouterMain implements AutoCloseable {
   /** Starts the router on a client the caller made (and the router closes). */
   public static RouterMain start(Settings settings, KubernetesClient client, Consumer<String> log)
       throws IOException {
-    RouterMetrics metrics = new RouterMetrics();
+    Demand demand = new Demand(settings.holdMax());
+    RouterMetrics metrics = new RouterMetrics(demand::total);
     SandboxWrites writes = new SandboxWrites(client, log);
     ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
     Waker waker = new Waker(writes::setRunning, metrics, virtualThreads);
@@ -161,6 +238,20 @@ public final class RouterMain implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       directory.close();
       throw new IOException("cannot list and watch the Sandboxes: " + e.getMessage(), e);
+    }
+    WorkloadPods workloads = new WorkloadPods(client);
+    try {
+      workloads.start().get(SYNC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      workloads.close();
+      directory.close();
+      throw new IOException("interrupted while listing the Workloads and their pods", e);
+    } catch (ExecutionException | TimeoutException e) {
+      workloads.close();
+      directory.close();
+      throw new IOException(
+          "cannot list and watch the Workloads and their pods: " + e.getMessage(), e);
     }
     Access access =
         new Access(
@@ -199,9 +290,39 @@ public final class RouterMain implements AutoCloseable {
             podNetwork,
             metrics,
             settings.wakeTimeout(),
-            Clock.systemUTC());
-    RouterServer server = new RouterServer(new InetSocketAddress(settings.port()), ctx);
-    return new RouterMain(client, directory, activity, flusher, virtualThreads, server);
+            Clock.systemUTC(),
+            workloads,
+            demand,
+            settings.holdTimeout(),
+            new AtomicInteger());
+    ScalerServer scaler;
+    try {
+      scaler =
+          ScalerServer.start(
+              settings.scalerPort(),
+              settings.scrapeInterval(),
+              workloads::ready,
+              podNetwork,
+              demand,
+              log);
+    } catch (IOException e) {
+      flusher.shutdownNow();
+      workloads.close();
+      directory.close();
+      throw e;
+    }
+    RouterServer server;
+    try {
+      server = new RouterServer(new InetSocketAddress(settings.port()), ctx);
+    } catch (IOException e) {
+      scaler.close();
+      flusher.shutdownNow();
+      workloads.close();
+      directory.close();
+      throw e;
+    }
+    return new RouterMain(
+        client, directory, activity, flusher, virtualThreads, server, workloads, scaler);
   }
 
   private static String tokenHashOf(Sandbox sandbox) {
@@ -220,8 +341,11 @@ public final class RouterMain implements AutoCloseable {
     Consumer<String> log = timestamped(err);
     RouterMain router = start(settings, log);
     log.accept(
-        "serving /sandboxes/<namespace>/<name>/, /healthz and /metrics on port "
+        "serving /sandboxes/<namespace>/<name>/, /workloads/<namespace>/<name>/, /healthz and"
+            + " /metrics on port "
             + router.port()
+            + ", KEDA's external scaler (gRPC) on port "
+            + router.scalerPort()
             + (settings.podNetwork() == null
                 ? ""
                 : " (dialing through the pod network in " + settings.podNetwork() + ")"));
@@ -246,9 +370,19 @@ public final class RouterMain implements AutoCloseable {
     return server.port();
   }
 
+  /** The port KEDA's external push scaler (gRPC) is served on. */
+  public int scalerPort() {
+    return scaler.port();
+  }
+
   /** The sandbox as the router's informer sees it, or null (for tests that wait on it). */
   Sandbox sandbox(SandboxKey key) {
     return directory.get(key);
+  }
+
+  /** Whether the router's informer has the Workload (for tests that wait on it). */
+  boolean workloadKnown(WorkloadKey key) {
+    return workloads.workload(key) != null;
   }
 
   @Override
@@ -258,12 +392,14 @@ public final class RouterMain implements AutoCloseable {
     } catch (IOException e) {
       // Closing the listener cannot fail in a way that leaves anything to do.
     }
+    scaler.close();
     flusher.shutdownNow();
     try {
       activity.flush(); // the last requests' activity, so a restart does not lose it
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    workloads.close();
     directory.close();
     virtualThreads.shutdownNow();
     client.close();

@@ -1,17 +1,20 @@
 package dev.bosun.router;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The router's metrics, in the Prometheus text format at {@code /metrics}: {@code
  * bosun_router_requests_total{outcome}}, {@code bosun_router_wakes_total} (resume patches) and
  * {@code bosun_router_wake_duration_seconds} (a histogram: from a request finding its sandbox
- * asleep or starting to the sandbox Ready).
+ * asleep or starting to the sandbox Ready), {@code bosun_router_workload_held} (requests held now
+ * for Workloads with no Ready pod) and {@code bosun_router_workload_holds_total{outcome}}.
  */
 final class RouterMetrics {
   /** Why a request ended as it did; the label values of {@code outcome}. */
@@ -31,13 +34,34 @@ final class RouterMetrics {
     }
   }
 
+  /**
+   * How a request held for a Workload without a Ready pod ended; label values of {@code outcome}.
+   */
+  enum HoldOutcome {
+    /** A pod became Ready and the request went to it. */
+    FORWARDED,
+    /** No pod was Ready within the hold timeout: 503. */
+    TIMED_OUT,
+    /** The Workload already had its maximum of held requests: 503 at once. */
+    REFUSED;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter wakes;
   private final Timer wakeDuration;
 
-  RouterMetrics() {
+  /** {@code held}: the requests held now, over every Workload (a gauge). */
+  RouterMetrics(Supplier<Number> held) {
     for (Outcome outcome : Outcome.values()) counter(outcome);
+    for (HoldOutcome outcome : HoldOutcome.values()) holdCounter(outcome);
+    Gauge.builder("bosun.router.workload.held", held)
+        .description("Requests held now for Workloads with no Ready pod")
+        .register(registry);
     wakes =
         Counter.builder("bosun.router.wakes")
             .description("Suspended sandboxes the router set Running")
@@ -68,6 +92,10 @@ final class RouterMetrics {
     };
   }
 
+  void hold(HoldOutcome outcome) {
+    holdCounter(outcome).increment();
+  }
+
   void wake() {
     wakes.increment();
   }
@@ -78,6 +106,13 @@ final class RouterMetrics {
 
   String scrape() {
     return registry.scrape();
+  }
+
+  private Counter holdCounter(HoldOutcome outcome) {
+    return Counter.builder("bosun.router.workload.holds")
+        .description("Requests held for a Workload with no Ready pod, by how the hold ended")
+        .tag("outcome", outcome.label())
+        .register(registry);
   }
 
   private Counter counter(Outcome outcome) {

@@ -9,6 +9,12 @@ import dev.bosun.api.v1alpha1.OperatingMode;
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.SandboxSpec;
 import dev.bosun.api.v1alpha1.Sandboxes;
+import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.scaler.Demand;
+import dev.bosun.scaler.PodAddress;
+import dev.bosun.scaler.PodNetwork;
+import dev.bosun.scaler.WorkloadKey;
+import dev.bosun.scaler.WorkloadLookup;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -96,7 +102,8 @@ class ProxyTest {
   }
 
   private RouterServer router(PodNetwork network) throws IOException {
-    RouterMetrics metrics = new RouterMetrics();
+    Demand demand = new Demand(1);
+    RouterMetrics metrics = new RouterMetrics(demand::total);
     Waker waker =
         new Waker(
             key -> {
@@ -134,7 +141,49 @@ class ProxyTest {
             network,
             metrics,
             WAKE_TIMEOUT,
-            Clock.fixed(Instant.parse("2026-12-01T10:00:00.123Z"), ZoneOffset.UTC)));
+            Clock.fixed(Instant.parse("2026-12-01T10:00:00.123Z"), ZoneOffset.UTC),
+            NO_WORKLOADS,
+            demand,
+            WAKE_TIMEOUT,
+            new AtomicInteger()));
+  }
+
+  /** Workloads are the router IT's (on the local cluster); here there are none. */
+  private static final WorkloadLookup NO_WORKLOADS =
+      new WorkloadLookup() {
+        @Override
+        public boolean synced() {
+          return true;
+        }
+
+        @Override
+        public Workload workload(WorkloadKey key) {
+          return null;
+        }
+
+        @Override
+        public List<PodAddress> ready(WorkloadKey key) {
+          return List.of();
+        }
+
+        @Override
+        public List<PodAddress> awaitReady(WorkloadKey key, Duration within) {
+          return List.of();
+        }
+      };
+
+  @Test
+  void anUnknownWorkloadIs404() throws Exception {
+    HttpResponse<String> response = get("/workloads/ns/nothing/v1/models", "sa-allowed");
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).contains("no Workload ns/nothing");
+  }
+
+  @Test
+  void aSandboxTokenIsNotGoodForWorkloads() throws Exception {
+    assertThat(get("/workloads/ns/a/", "token-a").statusCode()).isEqualTo(403);
+    assertThat(get("/workloads/ns/a/", "sa-denied").statusCode()).isEqualTo(403);
+    assertThat(get("/workloads/ns/a/", null).statusCode()).isEqualTo(401);
   }
 
   @AfterEach

@@ -2,6 +2,7 @@ package dev.bosun.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.scaler.WorkloadKey;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,9 +26,27 @@ class RouteTest {
     assertThat(to.prefix()).isEqualTo("/sandboxes/" + ns + "/" + name);
   }
 
+  @ParameterizedTest(name = "{0} -> {1} {2} {3}")
+  @CsvSource({
+    "/workloads/ns/llm,                ns, llm, /",
+    "/workloads/ns/llm/v1/models?x=1,  ns, llm, /v1/models?x=1",
+    "/workloads/ns/llm/../../other/x,  ns, llm, /../../other/x",
+  })
+  void routesToTheWorkloadWithTheRestAsSent(String target, String ns, String name, String rest) {
+    Route route = Route.of(target);
+    assertThat(route).isInstanceOf(Route.ToWorkload.class);
+    Route.ToWorkload to = (Route.ToWorkload) route;
+    assertThat(to.workload()).isEqualTo(new WorkloadKey(ns, name));
+    assertThat(to.target()).isEqualTo(rest);
+    assertThat(to.prefix()).isEqualTo("/workloads/" + ns + "/" + name);
+  }
+
   @ParameterizedTest
   @CsvSource({
     "/",
+    "/workloads/ns",
+    "/workloads/ns/LLM",
+    "/workloads//llm",
     "/sandboxes",
     "/sandboxes/",
     "/sandboxes/ns",

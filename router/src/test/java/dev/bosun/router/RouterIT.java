@@ -7,19 +7,31 @@ import com.sun.net.httpserver.HttpServer;
 import dev.bosun.api.v1alpha1.OperatingMode;
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.Sandboxes;
+import dev.bosun.api.v1alpha1.Scaling;
 import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.scaler.WorkloadKey;
+import dev.bosun.scaler.externalscaler.ExternalScalerGrpc;
+import dev.bosun.scaler.externalscaler.IsActiveResponse;
+import dev.bosun.scaler.externalscaler.ScaledObjectRef;
 import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,6 +48,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,6 +84,7 @@ class RouterIT {
   @BeforeAll
   static void install(KubernetesClient client) throws IOException {
     Crds.apply(client, DEPLOY.resolve("crds/sandboxes.bosun.dev-v1.yml"));
+    Crds.apply(client, DEPLOY.resolve("crds/workloads.bosun.dev-v1.yml"));
     client
         .namespaces()
         .resource(
@@ -122,10 +137,24 @@ class RouterIT {
   }
 
   private void startRouter(KubernetesClient client, Duration wakeTimeout) throws IOException {
+    startRouter(client, wakeTimeout, wakeTimeout);
+  }
+
+  private void startRouter(KubernetesClient client, Duration wakeTimeout, Duration holdTimeout)
+      throws IOException {
     router =
         RouterMain.start(
             new RouterMain.Settings(
-                null, 0, podNetwork, wakeTimeout, Duration.ofMillis(200), List.of()),
+                null,
+                0,
+                podNetwork,
+                wakeTimeout,
+                Duration.ofMillis(200),
+                List.of(),
+                0,
+                10,
+                holdTimeout,
+                Duration.ofMillis(200)),
             asRouter(client),
             line -> System.err.println("[router] " + line));
   }
@@ -257,38 +286,7 @@ class RouterIT {
               new ServiceAccountBuilder().withNewMetadata().withName(name).endMetadata().build())
           .create();
     }
-    client
-        .rbac()
-        .roles()
-        .resource(
-            new RoleBuilder()
-                .withNewMetadata()
-                .withName("sandbox-proxy")
-                .endMetadata()
-                .addNewRule()
-                .withApiGroups(Workload.GROUP)
-                .withResources(HasMetadata.getPlural(Sandbox.class) + "/" + KubeReviews.PROXY)
-                .withResourceNames(a.name())
-                .withVerbs(KubeReviews.VERB)
-                .endRule()
-                .build())
-        .create();
-    client
-        .rbac()
-        .roleBindings()
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("caller-sandbox-proxy")
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "sandbox-proxy")
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName("caller")
-                .withNamespace(ns.name())
-                .endSubject()
-                .build())
-        .create();
+    allowProxy(client, ns, "caller", HasMetadata.getPlural(Sandbox.class), a.name());
     String callerToken = token(client, "caller");
     String strangerToken = token(client, "stranger");
     startRouter(client, Duration.ofSeconds(20));
@@ -303,6 +301,282 @@ class RouterIT {
     assertThat(get(new SandboxKey(ns.name(), "other"), "/", callerToken).statusCode())
         .as("the role names one sandbox")
         .isEqualTo(403);
+  }
+
+  private static final int WORKLOAD_PORT = 8000;
+
+  /**
+   * An Inference Workload at zero replicas, as the operator would leave it: the Workload, and a
+   * Deployment of 0 replicas whose pods carry the Workload's label (the operator is not running).
+   */
+  private static WorkloadKey workloadAtZero(
+      KubernetesClient client, TestNamespace ns, String name) {
+    client
+        .resource(
+            Serialization.unmarshal(
+                "{\"apiVersion\":\"bosun.dev/v1alpha1\",\"kind\":\"Workload\","
+                    + "\"metadata\":{\"name\":\""
+                    + name
+                    + "\"},\"spec\":{\"type\":\"Inference\",\"image\":\"vllm/vllm-openai:v0.11.0\","
+                    + "\"size\":\"gpu-m\",\"port\":"
+                    + WORKLOAD_PORT
+                    + "}}",
+                Workload.class))
+        .create();
+    client
+        .apps()
+        .deployments()
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(0)
+                .withNewSelector()
+                .addToMatchLabels(Scaling.POD_WORKLOAD_LABEL, name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels(Scaling.POD_WORKLOAD_LABEL, name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("server")
+                .withImage("vllm/vllm-openai:v0.11.0")
+                .addNewPort()
+                .withContainerPort(WORKLOAD_PORT)
+                .endPort()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    return new WorkloadKey(ns.name(), name);
+  }
+
+  /**
+   * A ServiceAccount allowed to {@code create} {@code workloads/proxy} on those named: its token.
+   */
+  private static String callerOfWorkloads(
+      KubernetesClient client, TestNamespace ns, String... workloads) {
+    client
+        .serviceAccounts()
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName("caller").endMetadata().build())
+        .create();
+    for (String workload : workloads) {
+      allowProxy(client, ns, "caller", HasMetadata.getPlural(Workload.class), workload);
+    }
+    return token(client, "caller");
+  }
+
+  private HttpRequest workloadRequest(WorkloadKey key, String path, String token) {
+    return HttpRequest.newBuilder(
+            URI.create(
+                "http://127.0.0.1:" + router.port() + Scaling.ROUTER_WORKLOAD_PREFIX + key + path))
+        .header("Authorization", "Bearer " + token)
+        .build();
+  }
+
+  private static ScaledObjectRef scaledObject(WorkloadKey key) {
+    return ScaledObjectRef.newBuilder()
+        .setName(key.name())
+        .setNamespace(key.namespace())
+        .putScalerMetadata(Scaling.METADATA_WORKLOAD, key.name())
+        .putScalerMetadata(Scaling.METADATA_METRIC, "requestsWaiting")
+        .putScalerMetadata(Scaling.METADATA_TARGET, "4")
+        .build();
+  }
+
+  @Test
+  void aRequestToAWorkloadAtZeroIsHeldTheScalerPushesActiveAndItSucceedsOnceAPodIsReady(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    WorkloadKey llm = workloadAtZero(client, ns, "llm");
+    String token = callerOfWorkloads(client, ns, llm.name());
+    startRouter(client, Duration.ofSeconds(20), Duration.ofSeconds(60));
+    await("the router knows the Workload")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> router.workloadKnown(llm));
+
+    // KEDA's side: the push scaler's stream, over the same wire protocol KEDA speaks.
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", router.scalerPort()).usePlaintext().build();
+    List<Boolean> pushed = new CopyOnWriteArrayList<>();
+    try {
+      ExternalScalerGrpc.newStub(channel)
+          .streamIsActive(
+              scaledObject(llm),
+              new StreamObserver<>() {
+                @Override
+                public void onNext(IsActiveResponse value) {
+                  pushed.add(value.getResult());
+                }
+
+                @Override
+                public void onError(Throwable t) {}
+
+                @Override
+                public void onCompleted() {}
+              });
+      await("inactive at zero")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> pushed.equals(List.of(false)));
+
+      CompletableFuture<HttpResponse<String>> held =
+          http.sendAsync(
+              workloadRequest(llm, "/v1/models", token), HttpResponse.BodyHandlers.ofString());
+      await("the held request is pushed as activity, without a scrape")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> pushed.equals(List.of(false, true)));
+      assertThat(held).isNotDone();
+
+      // KEDA's part, played by the test: one replica. The scheduler and KWOK make its pod Ready.
+      client.apps().deployments().withName(llm.name()).scale(1);
+      Pod pod =
+          await("a Ready pod with an IP")
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      client
+                          .pods()
+                          .withLabel(Scaling.POD_WORKLOAD_LABEL, llm.name())
+                          .list()
+                          .getItems()
+                          .stream()
+                          .filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
+                          .findFirst()
+                          .orElse(null),
+                  p -> p != null);
+      Files.writeString(
+          podNetwork.resolve(pod.getStatus().getPodIP() + "_" + WORKLOAD_PORT),
+          "127.0.0.1:" + standIn.getAddress().getPort() + "\n");
+
+      HttpResponse<String> response = held.get(60, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("agent saw /v1/models");
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + router.port() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(metrics)
+          .contains("bosun_router_workload_holds_total{outcome=\"forwarded\"} 1.0")
+          .contains("bosun_router_workload_held 0.0");
+
+      HttpResponse<String> again =
+          http.send(workloadRequest(llm, "/again", token), HttpResponse.BodyHandlers.ofString());
+      assertThat(again.body()).as("now straight to the Ready pod").isEqualTo("agent saw /again");
+      assertThat(
+              http.send(
+                      workloadRequest(llm, "/", "not-a-token"),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(401);
+      assertThat(
+              http.send(
+                      workloadRequest(new WorkloadKey(ns.name(), "nothing"), "/", token),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .as("the role names one Workload")
+          .isEqualTo(403);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aWorkloadWithNoReadyPodWithinTheHoldTimeoutIs503WithRetryAfter(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    WorkloadKey idle = workloadAtZero(client, ns, "idle");
+    String token = callerOfWorkloads(client, ns, idle.name(), "missing");
+    startRouter(client, Duration.ofSeconds(20), Duration.ofSeconds(2));
+    await().atMost(Duration.ofSeconds(30)).until(() -> router.workloadKnown(idle));
+
+    HttpResponse<String> response =
+        http.send(
+            workloadRequest(idle, "/v1/completions", token), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+    assertThat(response.body()).contains("had no Ready pod within 2 s");
+    assertThat(
+            http.send(
+                    workloadRequest(new WorkloadKey(ns.name(), "missing"), "/", token),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(404);
+  }
+
+  /**
+   * Lets the ServiceAccount {@code create} {@code <resource>/proxy} on the one object named, in the
+   * test namespace.
+   */
+  private static void allowProxy(
+      KubernetesClient client,
+      TestNamespace ns,
+      String serviceAccount,
+      String resource,
+      String name) {
+    String role = resource + "-" + name + "-proxy";
+    client
+        .rbac()
+        .roles()
+        .resource(
+            new RoleBuilder()
+                .withNewMetadata()
+                .withName(role)
+                .endMetadata()
+                .addNewRule()
+                .withApiGroups(Workload.GROUP)
+                .withResources(resource + "/" + KubeReviews.PROXY)
+                .withResourceNames(name)
+                .withVerbs(KubeReviews.VERB)
+                .endRule()
+                .build())
+        .create();
+    client
+        .rbac()
+        .roleBindings()
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(serviceAccount + "-" + role)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", role)
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(serviceAccount)
+                .withNamespace(ns.name())
+                .endSubject()
+                .build())
+        .create();
+    await("RBAC is in force")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client
+                    .authorization()
+                    .v1()
+                    .subjectAccessReview()
+                    .create(
+                        new SubjectAccessReviewBuilder()
+                            .withNewSpec()
+                            .withUser("system:serviceaccount:" + ns.name() + ":" + serviceAccount)
+                            .withNewResourceAttributes()
+                            .withGroup(Workload.GROUP)
+                            .withResource(resource)
+                            .withSubresource(KubeReviews.PROXY)
+                            .withVerb(KubeReviews.VERB)
+                            .withNamespace(ns.name())
+                            .withName(name)
+                            .endResourceAttributes()
+                            .endSpec()
+                            .build())
+                    .getStatus()
+                    .getAllowed());
   }
 
   private static String token(KubernetesClient client, String serviceAccount) {

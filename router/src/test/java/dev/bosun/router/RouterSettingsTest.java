@@ -56,4 +56,40 @@ class RouterSettingsTest {
         .isInstanceOf(RouterMain.InvalidSettings.class)
         .hasMessageStartingWith(option + ": ");
   }
+
+  private static final Duration HOLD = Duration.ofSeconds(60);
+  private static final Duration SCRAPE = Duration.ofSeconds(1);
+
+  static Stream<Arguments> invalidScaling() {
+    return Stream.of(
+        Arguments.of(-1, 100, HOLD, SCRAPE, "--scaler-port"),
+        Arguments.of(8080, 100, HOLD, SCRAPE, "--scaler-port"),
+        Arguments.of(9090, 0, HOLD, SCRAPE, "--hold-max"),
+        Arguments.of(9090, 10_001, HOLD, SCRAPE, "--hold-max"),
+        Arguments.of(9090, 100, Duration.ZERO, SCRAPE, "--hold-timeout"),
+        Arguments.of(9090, 100, Duration.ofMinutes(11), SCRAPE, "--hold-timeout"),
+        Arguments.of(9090, 100, HOLD, Duration.ofMillis(99), "--scrape-interval"),
+        Arguments.of(9090, 100, HOLD, Duration.ofMinutes(2), "--scrape-interval"));
+  }
+
+  @ParameterizedTest(name = "{4}")
+  @MethodSource("invalidScaling")
+  void namesTheWorkloadOptionThatCannotWork(
+      int scalerPort, int holdMax, Duration holdTimeout, Duration scrape, String option) {
+    assertThatThrownBy(
+            () ->
+                new RouterMain.Settings(
+                    null,
+                    8080,
+                    null,
+                    WAKE,
+                    ACTIVITY,
+                    List.of(),
+                    scalerPort,
+                    holdMax,
+                    holdTimeout,
+                    scrape))
+        .isInstanceOf(RouterMain.InvalidSettings.class)
+        .hasMessageStartingWith(option + ": ");
+  }
 }

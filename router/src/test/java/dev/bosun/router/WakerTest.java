@@ -26,7 +26,7 @@ class WakerTest {
                 await(release);
                 return 2;
               },
-              new RouterMetrics(),
+              new RouterMetrics(() -> 0),
               executor);
       var wakes = IntStream.range(0, 100).mapToObj(i -> waker.wake(KEY, 1)).toList();
       release.countDown();
@@ -49,7 +49,7 @@ class WakerTest {
                 if (patches.incrementAndGet() == 1) throw new IllegalStateException("refused");
                 return 2;
               },
-              new RouterMetrics(),
+              new RouterMetrics(() -> 0),
               executor);
       assertThat(waker.wake(KEY, 1)).failsWithin(Duration.ofSeconds(5));
       assertThat(waker.wake(KEY, 1).join()).isEqualTo(2);
@@ -61,7 +61,8 @@ class WakerTest {
   void forgetsAWakeTheInformerShows() {
     AtomicInteger patches = new AtomicInteger();
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      Waker waker = new Waker(key -> patches.incrementAndGet(), new RouterMetrics(), executor);
+      Waker waker =
+          new Waker(key -> patches.incrementAndGet(), new RouterMetrics(() -> 0), executor);
       waker.wake(KEY, 5).join();
       waker.observed(TestSandboxes.sandbox(KEY, "t", OperatingMode.Running));
       waker.wake(KEY, 0).join();

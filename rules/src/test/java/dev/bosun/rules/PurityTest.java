@@ -31,7 +31,8 @@ class PurityTest {
                 // GPU pod's readiness gate says, what a Sandbox does, what the cluster quarantines,
                 // what the node agent knows and writes, what `bosun nodes` shows of what it read,
                 // the sandbox router's reading of requests, routes, tokens and Sandboxes, and what
-                // the local cluster's volume provisioner and stand-in sandbox servers decide.
+                // the local cluster's volume provisioner and stand-in sandbox servers decide, and
+                // what the push scaler reads of KEDA's metadata and the pods' metrics.
                 .or(
                     nameMatching(
                         "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|SandboxPlan|QuarantinePlan|QuarantinePolicy|QuarantineObjects|Quarantine)"
@@ -39,7 +40,8 @@ class PurityTest {
                             + "|cli\\.nodes\\.(Fleet|FleetReport|FleetView|FleetTable)"
                             + "|router\\.(HeadParser|Heads|RequestHead|ResponseHead|Header|Rejection|Limits"
                             + "|Route|SandboxKey|Tokens|SandboxView|Forwarding|Responses)"
-                            + "|localcluster\\.(LocalVolumes|StandInPlan|PodEndpoint))(\\$.*)?"))
+                            + "|localcluster\\.(LocalVolumes|StandInPlan|PodEndpoint)"
+                            + "|scaler\\.(ScalerRequest|Exposition|Signal|WorkloadEndpoints|WorkloadKey|PodAddress))(\\$.*)?"))
                 // What a warm pool and a claim do.
                 .or(
                     nameMatching(

@@ -61,6 +61,12 @@ public final class DevCommand {
   /** How long a background process gets between SIGTERM and SIGKILL. */
   static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
+  /**
+   * In the local cluster's home: {@code 127.0.0.1:<port>} of the router's KEDA push scaler, for an
+   * Environment's {@code spec.autoscaling.scalerAddress}.
+   */
+  public static final String SCALER_ADDRESS_FILE = "scaler-address";
+
   @Command(
       name = "up",
       mixinStandardHelpOptions = true,
@@ -293,6 +299,13 @@ public final class DevCommand {
     int port;
 
     @Option(
+        names = "--scaler-port",
+        defaultValue = "19090",
+        paramLabel = "PORT",
+        description = "Port of the router's KEDA external push scaler (default: ${DEFAULT-VALUE}).")
+    int scalerPort;
+
+    @Option(
         names = "--wake-timeout",
         defaultValue = "30s",
         paramLabel = "DURATION",
@@ -323,20 +336,26 @@ public final class DevCommand {
                       kubeconfig.toString(),
                       "--port",
                       Integer.toString(port),
+                      "--scaler-port",
+                      Integer.toString(scalerPort),
                       "--wake-timeout",
                       wakeTimeout,
                       "--pod-network",
                       podNetwork.toString()),
               started ->
                   PROGRESS.printf(
-                      "The router runs at %s, pid %d (log: %s)%n",
-                      url, started.pid(), started.log()));
+                      "The router runs at %s, its scaler at 127.0.0.1:%d, pid %d (log: %s)%n",
+                      url, scalerPort, started.pid(), started.log()));
       if (exitCode != ExitCodes.OK) {
         return exitCode;
       }
       try {
         Files.writeString(
             LocalCluster.defaultHome().resolve(SandboxCommand.ROUTER_URL_FILE), url + "\n");
+        // What an Environment's spec.autoscaling.scalerAddress says on the local cluster.
+        Files.writeString(
+            LocalCluster.defaultHome().resolve(SCALER_ADDRESS_FILE),
+            "127.0.0.1:" + scalerPort + "\n");
       } catch (IOException e) {
         PROGRESS.println("The router runs, but its address could not be recorded: " + e);
         return ExitCodes.FAILED;
@@ -361,6 +380,7 @@ public final class DevCommand {
       }
       try {
         Files.deleteIfExists(LocalCluster.defaultHome().resolve(SandboxCommand.ROUTER_URL_FILE));
+        Files.deleteIfExists(LocalCluster.defaultHome().resolve(SCALER_ADDRESS_FILE));
       } catch (IOException e) {
         PROGRESS.println("Could not remove the router's recorded address: " + e.getMessage());
       }

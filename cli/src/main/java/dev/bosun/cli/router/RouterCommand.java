@@ -72,6 +72,40 @@ public final class RouterCommand implements Callable<Integer> {
           "Review service-account tokens for this audience (repeatable); the API server's own when absent.")
   List<String> tokenAudiences = List.of();
 
+  @Option(
+      names = "--scaler-port",
+      defaultValue = RouterMain.Settings.DEFAULT_SCALER_PORT,
+      paramLabel = "PORT",
+      description =
+          "Port of KEDA's external push scaler (gRPC), served in this process; default ${DEFAULT-VALUE}.")
+  int scalerPort;
+
+  @Option(
+      names = "--hold-max",
+      defaultValue = RouterMain.Settings.DEFAULT_HOLD_MAX,
+      paramLabel = "N",
+      description =
+          "Requests held at once, at most, per Workload with no Ready pod (then 503); default ${DEFAULT-VALUE}.")
+  int holdMax;
+
+  @Option(
+      names = "--hold-timeout",
+      defaultValue = RouterMain.Settings.DEFAULT_HOLD_TIMEOUT,
+      paramLabel = "DURATION",
+      converter = AgentCommand.DurationConverter.class,
+      description =
+          "How long a request waits for a Ready pod of its Workload (then 503); default ${DEFAULT-VALUE}.")
+  Duration holdTimeout;
+
+  @Option(
+      names = "--scrape-interval",
+      defaultValue = RouterMain.Settings.DEFAULT_SCRAPE_INTERVAL,
+      paramLabel = "DURATION",
+      converter = AgentCommand.DurationConverter.class,
+      description =
+          "How often the scaler reads the Workloads' pods' /metrics; default ${DEFAULT-VALUE}.")
+  Duration scrapeInterval;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -80,7 +114,16 @@ public final class RouterCommand implements Callable<Integer> {
     try {
       settings =
           new RouterMain.Settings(
-              kubeconfig, port, podNetwork, wakeTimeout, activityInterval, tokenAudiences);
+              kubeconfig,
+              port,
+              podNetwork,
+              wakeTimeout,
+              activityInterval,
+              tokenAudiences,
+              scalerPort,
+              holdMax,
+              holdTimeout,
+              scrapeInterval);
     } catch (RouterMain.InvalidSettings e) {
       spec.commandLine().getErr().println("bosun router: " + e.getMessage());
       return ExitCodes.INVALID_INPUT;

@@ -1,4 +1,4 @@
-package dev.bosun.router;
+package dev.bosun.scaler;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
- * Where to dial a sandbox's pod. In a cluster, its IP and port. On the local cluster, whose pods
- * run no processes, the address a stand-in server wrote to {@code <dir>/<podIP>_<port>} (one line,
- * {@code 127.0.0.1:<port>}): anything but a loopback address there is refused, so the directory
- * cannot send the router elsewhere.
+ * Where to dial a pod (a sandbox's, or a Workload's for requests and scrapes). In a cluster, its IP
+ * and port. On the local cluster, whose pods run no processes, the address a stand-in server wrote
+ * to {@code <dir>/<podIP>_<port>} (one line, {@code 127.0.0.1:<port>}): anything but a loopback
+ * address there is refused, so the directory cannot send the router or the scaler elsewhere.
  */
 public interface PodNetwork {
   /**

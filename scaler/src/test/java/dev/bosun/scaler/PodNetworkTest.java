@@ -1,4 +1,4 @@
-package dev.bosun.router;
+package dev.bosun.scaler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
