@@ -334,11 +334,11 @@ class RouterIT {
                 .withNewSpec()
                 .withReplicas(0)
                 .withNewSelector()
-                .addToMatchLabels(Scaling.POD_WORKLOAD_LABEL, name)
+                .addToMatchLabels(Scaling.WORKLOAD_LABEL, name)
                 .endSelector()
                 .withNewTemplate()
                 .withNewMetadata()
-                .addToLabels(Scaling.POD_WORKLOAD_LABEL, name)
+                .addToLabels(Scaling.WORKLOAD_LABEL, name)
                 .endMetadata()
                 .withNewSpec()
                 .addNewContainer()
@@ -441,7 +441,7 @@ class RouterIT {
                   () ->
                       client
                           .pods()
-                          .withLabel(Scaling.POD_WORKLOAD_LABEL, llm.name())
+                          .withLabel(Scaling.WORKLOAD_LABEL, llm.name())
                           .list()
                           .getItems()
                           .stream()

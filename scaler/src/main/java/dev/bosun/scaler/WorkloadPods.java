@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The Workloads and their pods (labelled {@link Scaling#POD_WORKLOAD_LABEL}), from two informers
+ * The Workloads and their pods (labelled {@link Scaling.WORKLOAD_LABEL}), from two informers
  * over all namespaces: which pods of a Workload are Ready, and waiting until one is, woken by the
  * informers' events rather than by polling. Shared by the router (where a request goes) and the
  * scaler (which pods are scraped).
@@ -31,7 +31,7 @@ public final class WorkloadPods implements WorkloadLookup, AutoCloseable {
 
   public WorkloadPods(KubernetesClient client) {
     workloads = client.resources(Workload.class).inAnyNamespace().runnableInformer(0);
-    pods = client.pods().inAnyNamespace().withLabel(Scaling.POD_WORKLOAD_LABEL).runnableInformer(0);
+    pods = client.pods().inAnyNamespace().withLabel(Scaling.WORKLOAD_LABEL).runnableInformer(0);
     pods.addIndexers(
         Map.of(
             BY_WORKLOAD,
@@ -39,7 +39,7 @@ public final class WorkloadPods implements WorkloadLookup, AutoCloseable {
                 List.of(
                     new WorkloadKey(
                             pod.getMetadata().getNamespace(),
-                            pod.getMetadata().getLabels().get(Scaling.POD_WORKLOAD_LABEL))
+                            pod.getMetadata().getLabels().get(Scaling.WORKLOAD_LABEL))
                         .toString())));
     workloads.addEventHandler(handler());
     pods.addEventHandler(handler());
@@ -109,7 +109,7 @@ public final class WorkloadPods implements WorkloadLookup, AutoCloseable {
   private void changed(HasMetadata object) {
     String name =
         object instanceof Pod pod
-            ? pod.getMetadata().getLabels().get(Scaling.POD_WORKLOAD_LABEL)
+            ? pod.getMetadata().getLabels().get(Scaling.WORKLOAD_LABEL)
             : object.getMetadata().getName();
     CompletableFuture<Void> waiting =
         changes.remove(new WorkloadKey(object.getMetadata().getNamespace(), name));

@@ -47,8 +47,5 @@ public final class Scaling {
   /** Where KEDA reaches the scaler in a cluster: the router's Service, gRPC port. */
   public static final String DEFAULT_SCALER_ADDRESS = "bosun-sandbox-router.bosun-system.svc:9090";
 
-  /** The label on each pod of a Workload, whose value is the Workload's name. */
-  public static final String POD_WORKLOAD_LABEL = "bosun.dev/workload";
-
   private Scaling() {}
 }
