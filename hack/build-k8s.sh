@@ -40,9 +40,9 @@ SRC_DIR="$CACHE_DIR/src"
 # etcd and kwok versions, so changing either of them rebuilds too.
 STAMP="kubernetes=$K8S_VERSION etcd=$ETCD_VERSION kwok=$KWOK_VERSION"
 
-# Progress goes to stderr so that --print-dir keeps stdout clean.
-say() { echo "build-k8s: $*" >&2; }
-die() { echo "build-k8s: error: $*" >&2; exit 1; }
+TOOL=build-k8s
+# shellcheck source=lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
 cache_complete() {
   [[ -f "$CACHE_DIR/VERSIONS" && "$(cat "$CACHE_DIR/VERSIONS")" == "$STAMP" ]] || return 1
@@ -90,30 +90,7 @@ rm -f "$CACHE_DIR/VERSIONS"
 say "building $STAMP with $(go env GOVERSION) into $BIN_DIR (logs in $LOG_DIR)"
 
 export CGO_ENABLED=0
-# Two cores are common on CI runners: let go compile packages in parallel, one
-# build at a time, so the build cache is shared between the components.
-JOBS="${BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}"
-BUILD_FLAGS=(-trimpath -p "$JOBS")
-
-# run_step <component> <log name> <command...>: runs one step, logging to a file
-# and naming the component and the log if it fails.
-run_step() {
-  local component="$1" log="$LOG_DIR/$2.log"; shift 2
-  local start=$SECONDS
-  echo "+ $*" >"$log"
-  if ! "$@" >>"$log" 2>&1; then
-    echo "build-k8s: error: $component failed after $((SECONDS - start))s; last lines of $log:" >&2
-    tail -n 15 "$log" | sed 's/^/    /' >&2
-    die "$component: see the full log at $log"
-  fi
-}
-
-# module_info <module@version> <field>: one field of `go mod download -json`.
-module_file() {
-  local json
-  json="$(go mod download -json "$1")" || { echo "$json" >&2; return 1; }
-  sed -n "s/^[[:space:]]*\"$2\": \"\(.*\)\",\{0,1\}$/\1/p" <<<"$json"
-}
+build_flags
 
 # write_wrapper_module <dir> <module> <version> <twin version> <packages...>
 #
@@ -162,23 +139,6 @@ write_wrapper_module() {
   # Resolve the whole build list now, so a module the proxy refuses is
   # reported here rather than in the middle of a compile.
   (cd "$dir" && GOFLAGS=-mod=mod go list -deps "$@" >/dev/null)
-}
-
-# build <component> <module dir> <ldflags> <package>
-build() {
-  local component="$1" dir="$2" ldflags="$3" pkg="$4" start=$SECONDS
-  run_step "$component" "$component" \
-    env -C "$dir" GOFLAGS=-mod=mod go build "${BUILD_FLAGS[@]}" -ldflags "-s -w $ldflags" \
-      -o "$BIN_DIR/$component.tmp" "$pkg"
-  mv -f "$BIN_DIR/$component.tmp" "$BIN_DIR/$component"
-  say "  $component built in $((SECONDS - start))s"
-}
-
-# tag_date <module@version>: the tag's commit time from the proxy, so the
-# stamped build date is the release's, and identical on every machine.
-tag_date() {
-  local info
-  info="$(module_file "$1" Info)" && sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' "$info"
 }
 
 total_start=$SECONDS

@@ -82,28 +82,11 @@ public record K8sBinaries(Path directory) {
   }
 
   private static K8sBinaries build(Consumer<String> progress) {
-    Path script =
-        findBuildScript()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "The Kubernetes binaries are not in "
-                            + cacheDirectory()
-                            + " and "
-                            + BUILD_SCRIPT
-                            + " was not found above "
-                            + Path.of("").toAbsolutePath()
-                            + ". Run it from a Bosun checkout, or set BOSUN_HOME to one."));
     progress.accept(
         "Building etcd, Kubernetes "
             + KUBERNETES_VERSION
             + " and KWOK from their Go modules (a first build takes several minutes)");
-    var result = ExternalCommand.of(script.toString()).streaming(progress).run();
-    if (!result.succeeded()) {
-      // The script's last lines name the component and its build log.
-      throw new IllegalStateException(
-          BUILD_SCRIPT + " failed (exit " + result.exitCode() + "):\n" + result.lastLines(20));
-    }
+    BuildScripts.run(BUILD_SCRIPT, cacheDirectory(), progress);
     return cached()
         .orElseThrow(
             () ->
@@ -112,27 +95,7 @@ public record K8sBinaries(Path directory) {
   }
 
   static Path cacheDirectory() {
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path cacheHome =
-        xdg != null && !xdg.isBlank()
-            ? Path.of(xdg)
-            : Path.of(System.getProperty("user.home"), ".cache");
-    return cacheHome.resolve("bosun/k8s").resolve(KUBERNETES_VERSION).resolve("bin");
-  }
-
-  /** {@code $BOSUN_HOME/hack/build-k8s.sh}, or the nearest one above the working directory. */
-  static Optional<Path> findBuildScript() {
-    String home = System.getenv("BOSUN_HOME");
-    if (home != null && !home.isBlank()) {
-      return Optional.of(Path.of(home, BUILD_SCRIPT)).filter(Files::isExecutable);
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(BUILD_SCRIPT);
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
+    return BuildScripts.cacheHome().resolve("k8s").resolve(KUBERNETES_VERSION).resolve("bin");
   }
 
   /** Fails early, naming what is missing, instead of failing later inside kwokctl. */

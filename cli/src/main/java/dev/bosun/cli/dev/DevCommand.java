@@ -48,6 +48,7 @@ import picocli.CommandLine.Option;
       FaultCommand.class,
       VolumesCommand.class,
       SandboxServersCommand.class,
+      AutoscalingCommand.class,
       DevCommand.Down.class,
       DevCommand.Status.class,
       DevCommand.Env.class
@@ -95,6 +96,13 @@ public final class DevCommand {
             "More nodes whose GPUs are split into seven MIG 1g.10gb instances each, for tiers"
                 + " such as gpu-s (default: ${DEFAULT-VALUE}).")
     int migNodes;
+
+    @Option(
+        names = "--autoscaling",
+        description =
+            "Also start KEDA (operator and external-metrics adapter, built from its Go module on"
+                + " first use), as `bosun dev autoscaling` does.")
+    boolean autoscaling;
 
     @Option(
         names = "--gpu-product",
@@ -161,6 +169,12 @@ public final class DevCommand {
       var progress = new PrintWriter(PROGRESS, true);
       for (var service : List.of(VolumesCommand.SERVICE, SandboxServersCommand.SERVICE)) {
         int exitCode = service.startInBackground(progress);
+        if (exitCode != ExitCodes.OK) {
+          return exitCode;
+        }
+      }
+      if (autoscaling) {
+        int exitCode = AutoscalingCommand.start(cluster, PROGRESS);
         if (exitCode != ExitCodes.OK) {
           return exitCode;
         }
@@ -348,8 +362,8 @@ public final class DevCommand {
       mixinStandardHelpOptions = true,
       description =
           "Stop what `bosun dev` started in the background (the operator, the router, the agents,"
-              + " the volume provisioner, the sandbox servers), then everything the local cluster"
-              + " runs.")
+              + " the volume provisioner, the sandbox servers, KEDA), then everything the local"
+              + " cluster runs.")
   static final class Down implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -1,0 +1,67 @@
+package dev.bosun.localcluster;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The {@code hack/build-*.sh} scripts that build the local cluster's Go components from their
+ * modules and cache them under {@code ${XDG_CACHE_HOME:-~/.cache}/bosun}: where the cache is, and
+ * running a script when its output is missing.
+ */
+final class BuildScripts {
+
+  private BuildScripts() {}
+
+  /** {@code ${XDG_CACHE_HOME:-~/.cache}/bosun}, as the scripts compute it. */
+  static Path cacheHome() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path cacheHome =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
+    return cacheHome.resolve("bosun");
+  }
+
+  /**
+   * Runs {@code script} (relative to a Bosun checkout), each line it prints going to {@code
+   * progress}; fails with its last lines, which name the component and its build log.
+   *
+   * @param cache where the script's output belongs, for the message when the script is not found
+   */
+  static void run(String script, Path cache, Consumer<String> progress) {
+    Path found =
+        find(script)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "Nothing is built in "
+                            + cache
+                            + " and "
+                            + script
+                            + " was not found above "
+                            + Path.of("").toAbsolutePath()
+                            + ". Run it from a Bosun checkout, or set BOSUN_HOME to one."));
+    var result = ExternalCommand.of(found.toString()).streaming(progress).run();
+    if (!result.succeeded()) {
+      throw new IllegalStateException(
+          script + " failed (exit " + result.exitCode() + "):\n" + result.lastLines(20));
+    }
+  }
+
+  /** {@code $BOSUN_HOME/<script>}, or the nearest one above the working directory. */
+  static Optional<Path> find(String script) {
+    String home = System.getenv("BOSUN_HOME");
+    if (home != null && !home.isBlank()) {
+      return Optional.of(Path.of(home, script)).filter(Files::isExecutable);
+    }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve(script);
+      if (Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+}
