@@ -21,28 +21,15 @@ KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
 
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl)
 
-print_dir=false
-force=false
-for arg in "$@"; do
-  case "$arg" in
-    --print-dir) print_dir=true ;;
-    --force) force=true ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "build-k8s: unknown argument: $arg" >&2; exit 2 ;;
-  esac
-done
-
-CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/bosun/k8s/${K8S_VERSION#v}"
-BIN_DIR="$CACHE_DIR/bin"
-LOG_DIR="$CACHE_DIR/logs"
-SRC_DIR="$CACHE_DIR/src"
-# The cache is keyed by the Kubernetes version; this stamp also records the
-# etcd and kwok versions, so changing either of them rebuilds too.
-STAMP="kubernetes=$K8S_VERSION etcd=$ETCD_VERSION kwok=$KWOK_VERSION"
-
 TOOL=build-k8s
 # shellcheck source=lib/go-build.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
+parse_arguments 15 "$@"
+
+cache_layout "${XDG_CACHE_HOME:-$HOME/.cache}/bosun/k8s/${K8S_VERSION#v}"
+# The cache is keyed by the Kubernetes version; this stamp also records the
+# etcd and kwok versions, so changing either of them rebuilds too.
+STAMP="kubernetes=$K8S_VERSION etcd=$ETCD_VERSION kwok=$KWOK_VERSION"
 
 cache_complete() {
   [[ -f "$CACHE_DIR/VERSIONS" && "$(cat "$CACHE_DIR/VERSIONS")" == "$STAMP" ]] || return 1
@@ -77,20 +64,7 @@ finish() {
   if $print_dir; then echo "$BIN_DIR"; fi
 }
 
-if ! $force && cache_complete; then
-  say "cached: $STAMP in $BIN_DIR"
-  finish
-  exit 0
-fi
-
-command -v go >/dev/null 2>&1 || die "Go toolchain not found on PATH. It is needed to build etcd, Kubernetes and kwok from their Go modules (Go >= 1.26, https://go.dev/dl/)."
-
-mkdir -p "$BIN_DIR" "$LOG_DIR" "$SRC_DIR"
-rm -f "$CACHE_DIR/VERSIONS"
-say "building $STAMP with $(go env GOVERSION) into $BIN_DIR (logs in $LOG_DIR)"
-
-export CGO_ENABLED=0
-build_flags
+begin_build "$CACHE_DIR/VERSIONS" "etcd, Kubernetes and kwok from their Go modules"
 
 # write_wrapper_module <dir> <module> <version> <twin version> <packages...>
 #

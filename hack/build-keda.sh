@@ -19,27 +19,14 @@ KEDA_VERSION="${KEDA_VERSION:-v2.21.0}"
 KEDA_MODULE=github.com/kedacore/keda/v2
 COMPONENTS=(keda-operator keda-adapter)
 
-print_dir=false
-force=false
-for arg in "$@"; do
-  case "$arg" in
-    --print-dir) print_dir=true ;;
-    --force) force=true ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "build-keda: unknown argument: $arg" >&2; exit 2 ;;
-  esac
-done
-
-CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/bosun/keda/${KEDA_VERSION#v}"
-BIN_DIR="$CACHE_DIR/bin"
-LOG_DIR="$CACHE_DIR/logs"
-SRC_DIR="$CACHE_DIR/src"
-CRD_DIR="$CACHE_DIR/crds"
-STAMP="keda=$KEDA_VERSION"
-
 TOOL=build-keda
 # shellcheck source=lib/go-build.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
+parse_arguments 15 "$@"
+
+cache_layout "${XDG_CACHE_HOME:-$HOME/.cache}/bosun/keda/${KEDA_VERSION#v}"
+CRD_DIR="$CACHE_DIR/crds"
+STAMP="keda=$KEDA_VERSION"
 
 cache_complete() {
   [[ -f "$CACHE_DIR/VERSION" && "$(cat "$CACHE_DIR/VERSION")" == "$STAMP" ]] || return 1
@@ -52,20 +39,7 @@ finish() {
   if $print_dir; then echo "$CACHE_DIR"; fi
 }
 
-if ! $force && cache_complete; then
-  say "cached: $STAMP in $CACHE_DIR"
-  finish
-  exit 0
-fi
-
-command -v go >/dev/null 2>&1 || die "Go toolchain not found on PATH. It is needed to build KEDA from its Go module (Go >= 1.26, https://go.dev/dl/)."
-
-mkdir -p "$BIN_DIR" "$LOG_DIR" "$SRC_DIR"
-rm -f "$CACHE_DIR/VERSION"
-say "building $STAMP with $(go env GOVERSION) into $CACHE_DIR (logs in $LOG_DIR)"
-
-export CGO_ENABLED=0
-build_flags
+begin_build "$CACHE_DIR/VERSION" "KEDA from its Go module"
 
 # write_wrapper_module <dir>
 #

@@ -1,8 +1,9 @@
 # Sourced by the hack/build-*.sh scripts, which build the local cluster's Go
 # components from their modules: logging, one logged step, one binary.
 #
-# The sourcing script sets TOOL (the prefix of its messages), LOG_DIR, BIN_DIR
-# and BUILD_FLAGS before calling these.
+# The sourcing script sets TOOL (the prefix of its messages) before sourcing,
+# then calls parse_arguments, cache_layout and begin_build, having defined
+# cache_complete and finish.
 
 # Progress goes to stderr so that --print-dir keeps stdout clean.
 say() { echo "$TOOL: $*" >&2; }
@@ -45,8 +46,48 @@ tag_date() {
   info="$(module_file "$1" Info)" && sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' "$info"
 }
 
-# Two cores are common on CI runners: let go compile packages in parallel, one
-# build at a time, so the build cache is shared between the components.
-build_flags() {
+
+# parse_arguments <last line of the script's help comment> "$@": the options
+# every build script takes, into print_dir and force.
+parse_arguments() {
+  local help_end="$1" arg
+  shift
+  print_dir=false
+  force=false
+  for arg in "$@"; do
+    case "$arg" in
+      --print-dir) print_dir=true ;;
+      --force) force=true ;;
+      -h|--help) sed -n "2,${help_end}p" "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      *) echo "$TOOL: unknown argument: $arg" >&2; exit 2 ;;
+    esac
+  done
+}
+
+# cache_layout <cache dir>: CACHE_DIR and its bin, logs and src (the wrapper modules).
+cache_layout() {
+  CACHE_DIR="$1"
+  BIN_DIR="$CACHE_DIR/bin"
+  LOG_DIR="$CACHE_DIR/logs"
+  SRC_DIR="$CACHE_DIR/src"
+}
+
+# begin_build <stamp file> <what, for the message when Go is missing>: ends the
+# script when the cache is complete (unless --force); else makes sure Go is
+# there, prepares the cache and removes the stamp, which is written last.
+begin_build() {
+  local stamp_file="$1" what="$2"
+  if ! $force && cache_complete; then
+    say "cached: $STAMP in $CACHE_DIR"
+    finish
+    exit 0
+  fi
+  command -v go >/dev/null 2>&1 || die "Go toolchain not found on PATH. It is needed to build $what (Go >= 1.26, https://go.dev/dl/)."
+  mkdir -p "$BIN_DIR" "$LOG_DIR" "$SRC_DIR"
+  rm -f "$stamp_file"
+  say "building $STAMP with $(go env GOVERSION) into $CACHE_DIR (logs in $LOG_DIR)"
+  export CGO_ENABLED=0
+  # Two cores are common on CI runners: let go compile packages in parallel, one
+  # build at a time, so the build cache is shared between the components.
   BUILD_FLAGS=(-trimpath -p "${BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}")
 }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The {@code hack/build-*.sh} scripts that build the local cluster's Go components from their
@@ -25,12 +26,34 @@ final class BuildScripts {
   }
 
   /**
-   * Runs {@code script} (relative to a Bosun checkout), each line it prints going to {@code
-   * progress}; fails with its last lines, which name the component and its build log.
+   * What {@code cached} finds, else what it finds after {@code script} (relative to a Bosun
+   * checkout) ran: {@code announcement} and then each line the script prints go to {@code
+   * progress}. A failed script's last lines name the component and its build log.
    *
-   * @param cache where the script's output belongs, for the message when the script is not found
+   * @param cache where the script's output belongs, for the messages
    */
-  static void run(String script, Path cache, Consumer<String> progress) {
+  static <T> T ensureBuilt(
+      Supplier<Optional<T>> cached,
+      String script,
+      Path cache,
+      String announcement,
+      Consumer<String> progress) {
+    return cached
+        .get()
+        .orElseGet(
+            () -> {
+              progress.accept(announcement);
+              run(script, cache, progress);
+              return cached
+                  .get()
+                  .orElseThrow(
+                      () ->
+                          new IllegalStateException(
+                              script + " succeeded but " + cache + " is incomplete"));
+            });
+  }
+
+  private static void run(String script, Path cache, Consumer<String> progress) {
     Path found =
         find(script)
             .orElseThrow(

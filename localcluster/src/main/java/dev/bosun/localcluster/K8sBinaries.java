@@ -78,20 +78,14 @@ public record K8sBinaries(Path directory) {
    * minutes; each line the script prints goes to {@code progress}.
    */
   public static K8sBinaries ensureBuilt(Consumer<String> progress) {
-    return cached().orElseGet(() -> build(progress));
-  }
-
-  private static K8sBinaries build(Consumer<String> progress) {
-    progress.accept(
+    return BuildScripts.ensureBuilt(
+        K8sBinaries::cached,
+        BUILD_SCRIPT,
+        cacheDirectory(),
         "Building etcd, Kubernetes "
             + KUBERNETES_VERSION
-            + " and KWOK from their Go modules (a first build takes several minutes)");
-    BuildScripts.run(BUILD_SCRIPT, cacheDirectory(), progress);
-    return cached()
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    BUILD_SCRIPT + " succeeded but " + cacheDirectory() + " is incomplete"));
+            + " and KWOK from their Go modules (a first build takes several minutes)",
+        progress);
   }
 
   static Path cacheDirectory() {

@@ -13,8 +13,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -111,7 +109,7 @@ public final class Keda {
               "keda-operator answering on " + commands.operatorReadiness(),
               OPERATOR_READY_WITHIN,
               STOP_GRACE,
-              () -> answers(http, commands.operatorReadiness()))
+              () -> HttpProbe.answersOk(http, URI.create(commands.operatorReadiness())))
           .ifPresent(failure -> fail(OPERATOR, failure, ""));
     }
     var adapter = processes.start(ADAPTER, commands.adapter(), commands.environment());
@@ -301,18 +299,6 @@ public final class Keda {
           .findFirst();
     } catch (KubernetesClientException e) {
       return Optional.empty();
-    }
-  }
-
-  private static boolean answers(HttpClient http, String url) {
-    var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 

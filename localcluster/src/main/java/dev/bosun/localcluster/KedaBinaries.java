@@ -55,20 +55,14 @@ public record KedaBinaries(Path directory) {
    * the script prints goes to {@code progress}.
    */
   public static KedaBinaries ensureBuilt(Consumer<String> progress) {
-    return cached().orElseGet(() -> build(progress));
-  }
-
-  private static KedaBinaries build(Consumer<String> progress) {
-    progress.accept(
+    return BuildScripts.ensureBuilt(
+        KedaBinaries::cached,
+        BUILD_SCRIPT,
+        cacheDirectory(),
         "Building KEDA "
             + KEDA_VERSION
-            + " from its Go module (a first build takes several minutes)");
-    BuildScripts.run(BUILD_SCRIPT, cacheDirectory(), progress);
-    return cached()
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    BUILD_SCRIPT + " succeeded but " + cacheDirectory() + " is incomplete"));
+            + " from its Go module (a first build takes several minutes)",
+        progress);
   }
 
   static Path cacheDirectory() {

@@ -7,6 +7,7 @@ import dev.bosun.localcluster.BackgroundProcesses;
 import dev.bosun.localcluster.CpuFleet;
 import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.localcluster.GpuProduct;
+import dev.bosun.localcluster.HttpProbe;
 import dev.bosun.localcluster.K8sBinaries;
 import dev.bosun.localcluster.KubeClients;
 import dev.bosun.localcluster.LocalCluster;
@@ -17,8 +18,6 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -229,18 +228,7 @@ public final class DevCommand {
 
   /** Whether a process of ours answers 200 on {@code http://127.0.0.1:<port>/healthz}. */
   static boolean healthy(HttpClient http, int port) {
-    var request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return HttpProbe.answersOk(http, URI.create("http://127.0.0.1:" + port + "/healthz"));
   }
 
   /**
