@@ -88,7 +88,8 @@ public final class Keda {
     if (isRunning(client)) {
       return started(false, begin);
     }
-    stopProcesses();
+    // An APIService left from before would say Available until the aggregator looks again.
+    stop(client);
     Path certificates = writeCertificates();
     progress.accept("Installing KEDA " + KedaBinaries.KEDA_VERSION + "'s CRDs");
     installCrds(client);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -64,6 +65,19 @@ class KedaIT {
     } else {
       keda.start(cluster.client(), line -> System.err.println("[keda] " + line));
     }
+  }
+
+  /**
+   * KEDA's finalizer holds a ScaledObject until the operator lets it go: deleted while the operator
+   * runs, so that the namespace can go once the test ends.
+   */
+  @AfterEach
+  void deleteTheScaledObject(KubernetesClient client) {
+    var scaledObjects = client.genericKubernetesResources("keda.sh/v1alpha1", "ScaledObject");
+    scaledObjects.withName(APP).delete();
+    await("ScaledObject " + APP + " deleted")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> scaledObjects.withName(APP).get() == null);
   }
 
   @Test
