@@ -21,28 +21,15 @@ KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
 
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl)
 
-print_dir=false
-force=false
-for arg in "$@"; do
-  case "$arg" in
-    --print-dir) print_dir=true ;;
-    --force) force=true ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "build-k8s: unknown argument: $arg" >&2; exit 2 ;;
-  esac
-done
+TOOL=build-k8s
+# shellcheck source=lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
+parse_arguments 15 "$@"
 
-CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/bosun/k8s/${K8S_VERSION#v}"
-BIN_DIR="$CACHE_DIR/bin"
-LOG_DIR="$CACHE_DIR/logs"
-SRC_DIR="$CACHE_DIR/src"
+cache_layout "${XDG_CACHE_HOME:-$HOME/.cache}/bosun/k8s/${K8S_VERSION#v}"
 # The cache is keyed by the Kubernetes version; this stamp also records the
 # etcd and kwok versions, so changing either of them rebuilds too.
 STAMP="kubernetes=$K8S_VERSION etcd=$ETCD_VERSION kwok=$KWOK_VERSION"
-
-# Progress goes to stderr so that --print-dir keeps stdout clean.
-say() { echo "build-k8s: $*" >&2; }
-die() { echo "build-k8s: error: $*" >&2; exit 1; }
 
 cache_complete() {
   [[ -f "$CACHE_DIR/VERSIONS" && "$(cat "$CACHE_DIR/VERSIONS")" == "$STAMP" ]] || return 1
@@ -77,43 +64,7 @@ finish() {
   if $print_dir; then echo "$BIN_DIR"; fi
 }
 
-if ! $force && cache_complete; then
-  say "cached: $STAMP in $BIN_DIR"
-  finish
-  exit 0
-fi
-
-command -v go >/dev/null 2>&1 || die "Go toolchain not found on PATH. It is needed to build etcd, Kubernetes and kwok from their Go modules (Go >= 1.26, https://go.dev/dl/)."
-
-mkdir -p "$BIN_DIR" "$LOG_DIR" "$SRC_DIR"
-rm -f "$CACHE_DIR/VERSIONS"
-say "building $STAMP with $(go env GOVERSION) into $BIN_DIR (logs in $LOG_DIR)"
-
-export CGO_ENABLED=0
-# Two cores are common on CI runners: let go compile packages in parallel, one
-# build at a time, so the build cache is shared between the components.
-JOBS="${BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}"
-BUILD_FLAGS=(-trimpath -p "$JOBS")
-
-# run_step <component> <log name> <command...>: runs one step, logging to a file
-# and naming the component and the log if it fails.
-run_step() {
-  local component="$1" log="$LOG_DIR/$2.log"; shift 2
-  local start=$SECONDS
-  echo "+ $*" >"$log"
-  if ! "$@" >>"$log" 2>&1; then
-    echo "build-k8s: error: $component failed after $((SECONDS - start))s; last lines of $log:" >&2
-    tail -n 15 "$log" | sed 's/^/    /' >&2
-    die "$component: see the full log at $log"
-  fi
-}
-
-# module_info <module@version> <field>: one field of `go mod download -json`.
-module_file() {
-  local json
-  json="$(go mod download -json "$1")" || { echo "$json" >&2; return 1; }
-  sed -n "s/^[[:space:]]*\"$2\": \"\(.*\)\",\{0,1\}$/\1/p" <<<"$json"
-}
+begin_build "$CACHE_DIR/VERSIONS" "etcd, Kubernetes and kwok from their Go modules"
 
 # write_wrapper_module <dir> <module> <version> <twin version> <packages...>
 #
@@ -162,23 +113,6 @@ write_wrapper_module() {
   # Resolve the whole build list now, so a module the proxy refuses is
   # reported here rather than in the middle of a compile.
   (cd "$dir" && GOFLAGS=-mod=mod go list -deps "$@" >/dev/null)
-}
-
-# build <component> <module dir> <ldflags> <package>
-build() {
-  local component="$1" dir="$2" ldflags="$3" pkg="$4" start=$SECONDS
-  run_step "$component" "$component" \
-    env -C "$dir" GOFLAGS=-mod=mod go build "${BUILD_FLAGS[@]}" -ldflags "-s -w $ldflags" \
-      -o "$BIN_DIR/$component.tmp" "$pkg"
-  mv -f "$BIN_DIR/$component.tmp" "$BIN_DIR/$component"
-  say "  $component built in $((SECONDS - start))s"
-}
-
-# tag_date <module@version>: the tag's commit time from the proxy, so the
-# stamped build date is the release's, and identical on every machine.
-tag_date() {
-  local info
-  info="$(module_file "$1" Info)" && sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' "$info"
 }
 
 total_start=$SECONDS

@@ -7,4 +7,7 @@ source hack/java-home.sh
 # The integration tests run on real Kubernetes components, built from their Go modules (about 20
 # minutes the first time on 2 cores, then cached under ~/.cache/bosun/k8s).
 hack/build-k8s.sh
+# KEDA's operator and adapter, for the autoscaling tests (KedaIT), from its Go module the same way
+# (cached under ~/.cache/bosun/keda).
+hack/build-keda.sh
 ./mvnw -B -ntp verify

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -63,16 +64,22 @@ public final class BackgroundProcesses {
    * running when this JVM exits.
    */
   public Running start(String name, List<String> command) {
+    return start(name, command, Map.of());
+  }
+
+  /** {@link #start(String, List)} with {@code environment} added to this process's. */
+  public Running start(String name, List<String> command, Map<String, String> environment) {
     Path log = log(name);
     Process process;
     try {
       Files.createDirectories(records());
-      process =
+      var builder =
           new ProcessBuilder(command)
               .redirectInput(Redirect.from(Path.of("/dev/null").toFile()))
               .redirectOutput(Redirect.to(log.toFile()))
-              .redirectErrorStream(true)
-              .start();
+              .redirectErrorStream(true);
+      builder.environment().putAll(environment);
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
     }

@@ -78,61 +78,18 @@ public record K8sBinaries(Path directory) {
    * minutes; each line the script prints goes to {@code progress}.
    */
   public static K8sBinaries ensureBuilt(Consumer<String> progress) {
-    return cached().orElseGet(() -> build(progress));
-  }
-
-  private static K8sBinaries build(Consumer<String> progress) {
-    Path script =
-        findBuildScript()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "The Kubernetes binaries are not in "
-                            + cacheDirectory()
-                            + " and "
-                            + BUILD_SCRIPT
-                            + " was not found above "
-                            + Path.of("").toAbsolutePath()
-                            + ". Run it from a Bosun checkout, or set BOSUN_HOME to one."));
-    progress.accept(
+    return BuildScripts.ensureBuilt(
+        K8sBinaries::cached,
+        BUILD_SCRIPT,
+        cacheDirectory(),
         "Building etcd, Kubernetes "
             + KUBERNETES_VERSION
-            + " and KWOK from their Go modules (a first build takes several minutes)");
-    var result = ExternalCommand.of(script.toString()).streaming(progress).run();
-    if (!result.succeeded()) {
-      // The script's last lines name the component and its build log.
-      throw new IllegalStateException(
-          BUILD_SCRIPT + " failed (exit " + result.exitCode() + "):\n" + result.lastLines(20));
-    }
-    return cached()
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    BUILD_SCRIPT + " succeeded but " + cacheDirectory() + " is incomplete"));
+            + " and KWOK from their Go modules (a first build takes several minutes)",
+        progress);
   }
 
   static Path cacheDirectory() {
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path cacheHome =
-        xdg != null && !xdg.isBlank()
-            ? Path.of(xdg)
-            : Path.of(System.getProperty("user.home"), ".cache");
-    return cacheHome.resolve("bosun/k8s").resolve(KUBERNETES_VERSION).resolve("bin");
-  }
-
-  /** {@code $BOSUN_HOME/hack/build-k8s.sh}, or the nearest one above the working directory. */
-  static Optional<Path> findBuildScript() {
-    String home = System.getenv("BOSUN_HOME");
-    if (home != null && !home.isBlank()) {
-      return Optional.of(Path.of(home, BUILD_SCRIPT)).filter(Files::isExecutable);
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(BUILD_SCRIPT);
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
+    return BuildScripts.cacheHome().resolve("k8s").resolve(KUBERNETES_VERSION).resolve("bin");
   }
 
   /** Fails early, naming what is missing, instead of failing later inside kwokctl. */

@@ -98,6 +98,14 @@ public final class LocalCluster {
     return workDirectory().resolve("clusters").resolve(NAME);
   }
 
+  /**
+   * kwokctl's certificates: {@code ca.crt}, and {@code admin.crt} with {@code admin.key}, the one
+   * certificate every component serves and authenticates with.
+   */
+  public Path pkiDirectory() {
+    return clusterDirectory().resolve("pki");
+  }
+
   private Path pidFile(String component) {
     return clusterDirectory().resolve("pids").resolve(component + ".pid");
   }
@@ -248,7 +256,9 @@ public final class LocalCluster {
    * kwokctl reads {@code <workdir>/kwok.yaml} on every command. Without it the components listen on
    * every interface, etcd unauthenticated among them; this keeps them on loopback. The file also
    * carries the simulated kubelet's stages (see {@value #KWOK_STAGES}), which kwokctl hands to the
-   * KWOK controller in place of its defaults.
+   * KWOK controller in place of its defaults. The certificate gets the names of the aggregated API
+   * servers that run on this machine (KEDA's adapter), because the aggregator checks a server's
+   * certificate for {@code <service>.<namespace>.svc}.
    */
   private void writeKwokctlConfiguration() {
     try {
@@ -260,8 +270,11 @@ public final class LocalCluster {
                     kind: KwokctlConfiguration
                     options:
                       bindAddress: 127.0.0.1
+                      kubeApiserverCertSANs:
+                      - %s
                     ---
                     """
+                  .formatted(Keda.SERVING_NAME)
               + kwokStages());
     } catch (IOException e) {
       throw new UncheckedIOException(

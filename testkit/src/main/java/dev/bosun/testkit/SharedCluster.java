@@ -1,5 +1,6 @@
 package dev.bosun.testkit;
 
+import dev.bosun.localcluster.BackgroundProcesses;
 import dev.bosun.localcluster.CpuFleet;
 import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.localcluster.GpuProduct;
@@ -128,6 +129,8 @@ public final class SharedCluster implements AutoCloseable {
 
   private void stopIfStartedHere() {
     if (startedHere) {
+      // What a test started beside the cluster (KEDA, say) would outlive it.
+      new BackgroundProcesses(cluster.home()).stopAll(Duration.ofSeconds(10));
       cluster.stop();
     }
   }

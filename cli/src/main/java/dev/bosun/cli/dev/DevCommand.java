@@ -7,6 +7,7 @@ import dev.bosun.localcluster.BackgroundProcesses;
 import dev.bosun.localcluster.CpuFleet;
 import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.localcluster.GpuProduct;
+import dev.bosun.localcluster.HttpProbe;
 import dev.bosun.localcluster.K8sBinaries;
 import dev.bosun.localcluster.KubeClients;
 import dev.bosun.localcluster.LocalCluster;
@@ -17,8 +18,6 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +49,7 @@ import picocli.CommandLine.Option;
       SandboxServersCommand.class,
       ModelServersCommand.class,
       LoadCommand.class,
+      AutoscalingCommand.class,
       DevCommand.Down.class,
       DevCommand.Status.class,
       DevCommand.Env.class
@@ -103,6 +103,13 @@ public final class DevCommand {
             "More nodes whose GPUs are split into seven MIG 1g.10gb instances each, for tiers"
                 + " such as gpu-s (default: ${DEFAULT-VALUE}).")
     int migNodes;
+
+    @Option(
+        names = "--autoscaling",
+        description =
+            "Also start KEDA (operator and external-metrics adapter, built from its Go module on"
+                + " first use), as `bosun dev autoscaling` does.")
+    boolean autoscaling;
 
     @Option(
         names = "--gpu-product",
@@ -173,6 +180,12 @@ public final class DevCommand {
           return exitCode;
         }
       }
+      if (autoscaling) {
+        int exitCode = AutoscalingCommand.start(cluster, PROGRESS);
+        if (exitCode != ExitCodes.OK) {
+          return exitCode;
+        }
+      }
       System.out.println("export KUBECONFIG=" + cluster.kubeconfig());
       PROGRESS.println("Use it with: eval \"$(./bosun dev env)\"; kubectl get nodes");
       return ExitCodes.OK;
@@ -223,18 +236,7 @@ public final class DevCommand {
 
   /** Whether a process of ours answers 200 on {@code http://127.0.0.1:<port>/healthz}. */
   static boolean healthy(HttpClient http, int port) {
-    var request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return HttpProbe.answersOk(http, URI.create("http://127.0.0.1:" + port + "/healthz"));
   }
 
   /**
@@ -369,8 +371,8 @@ public final class DevCommand {
       mixinStandardHelpOptions = true,
       description =
           "Stop what `bosun dev` started in the background (the operator, the router, the agents,"
-              + " the volume provisioner, the sandbox and model servers), then everything the"
-              + " local cluster runs.")
+              + " the volume provisioner, the sandbox and model servers, KEDA), then everything"
+              + " the local cluster runs.")
   static final class Down implements Callable<Integer> {
     @Override
     public Integer call() {
