@@ -125,8 +125,10 @@ public final class AgentMain {
 
     KubePublisher publisher = null;
     PolicyReader policy = null;
+    GpuHolders holders = GpuHolders.NONE;
     if (!o.offline()) {
-      KubeApi api = new KubeApi(cluster != null ? cluster : configFor(o.kubeconfig()));
+      Config config = cluster != null ? cluster : configFor(o.kubeconfig());
+      KubeApi api = new KubeApi(config);
       publisher = new KubePublisher(api, o.nodeName());
       policy = new PolicyReader(api);
       log.accept(
@@ -134,6 +136,7 @@ public final class AgentMain {
               + o.nodeName()
               + " and the Node condition GpuHealthy to "
               + publisher.masterUrl());
+      holders = ClaimWatch.start(config, o.nodeName(), Clock.systemUTC(), log);
     }
     InetSocketAddress listen = o.port() < 0 ? null : new InetSocketAddress(o.port());
     return new NodeAgent(
@@ -143,6 +146,7 @@ public final class AgentMain {
         publisher,
         new NodeHealthTracker(XidClassifier.withDefaults()),
         policy == null ? null : policy::read,
+        holders,
         Clock.systemUTC(),
         log);
   }
