@@ -125,7 +125,10 @@ public final class AgentMain {
 
     KubePublisher publisher = null;
     PolicyReader policy = null;
-    GpuHolders holders = GpuHolders.NONE;
+    GpuHolders holders =
+        Files.exists(PodResourcesPoller.KUBELET_SOCKET)
+            ? PodResourcesPoller.start(PodResourcesPoller.KUBELET_SOCKET, log)
+            : GpuHolders.NONE;
     if (!o.offline()) {
       Config config = cluster != null ? cluster : configFor(o.kubeconfig());
       KubeApi api = new KubeApi(config);
@@ -136,7 +139,8 @@ public final class AgentMain {
               + o.nodeName()
               + " and the Node condition GpuHealthy to "
               + publisher.masterUrl());
-      holders = ClaimWatch.start(config, o.nodeName(), Clock.systemUTC(), log);
+      holders =
+          GpuHolders.both(holders, ClaimWatch.start(config, o.nodeName(), Clock.systemUTC(), log));
     }
     InetSocketAddress listen = o.port() < 0 ? null : new InetSocketAddress(o.port());
     return new NodeAgent(
