@@ -126,12 +126,11 @@ public final class AgentMain {
     KubePublisher publisher = null;
     PolicyReader policy = null;
     GpuHolders holders =
-        Files.exists(PodResourcesPoller.KUBELET_SOCKET)
-            ? PodResourcesPoller.start(PodResourcesPoller.KUBELET_SOCKET, log)
+        Files.exists(AgentOptions.POD_RESOURCES_SOCKET)
+            ? PodResourcesPoller.start(AgentOptions.POD_RESOURCES_SOCKET, log)
             : GpuHolders.NONE;
     if (!o.offline()) {
-      Config config = cluster != null ? cluster : configFor(o.kubeconfig());
-      KubeApi api = new KubeApi(config);
+      KubeApi api = new KubeApi(cluster != null ? cluster : configFor(o.kubeconfig()));
       publisher = new KubePublisher(api, o.nodeName());
       policy = new PolicyReader(api);
       log.accept(
@@ -140,7 +139,7 @@ public final class AgentMain {
               + " and the Node condition GpuHealthy to "
               + publisher.masterUrl());
       holders =
-          GpuHolders.both(holders, ClaimWatch.start(config, o.nodeName(), Clock.systemUTC(), log));
+          GpuHolders.both(holders, ClaimWatch.start(api, o.nodeName(), Clock.systemUTC(), log));
     }
     InetSocketAddress listen = o.port() < 0 ? null : new InetSocketAddress(o.port());
     return new NodeAgent(

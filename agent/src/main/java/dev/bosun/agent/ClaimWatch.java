@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bosun.gpu.metrics.GpuHolder;
-import io.fabric8.kubernetes.client.Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -27,7 +26,9 @@ import java.util.function.Consumer;
  * the last resource version; an expired one (410) lists again; a failure lists again after a
  * back-off (1 s doubling to 30 s), keeping what was known meanwhile.
  *
- * <p>Its own HTTP client, so that a watch held open never queues the agent's status writes.
+ * <p>It shares the agent's HTTP client: a watch's lines are queued by the client as they come and
+ * read on this thread, so a watch held open does not hold up the status writes, and a second client
+ * would cost the node two threads and some 4 MiB (docs/benchmarks.md, "Agent footprint").
  */
 final class ClaimWatch implements GpuHolders {
 
@@ -62,8 +63,8 @@ final class ClaimWatch implements GpuHolders {
   private volatile KubeApi.Lines open;
   private volatile boolean closed;
 
-  private ClaimWatch(Config cluster, String node, Clock clock, Consumer<String> log) {
-    this.api = new KubeApi(cluster);
+  private ClaimWatch(KubeApi api, String node, Clock clock, Consumer<String> log) {
+    this.api = api;
     this.node = node;
     this.clock = clock;
     this.log = log;
@@ -71,8 +72,8 @@ final class ClaimWatch implements GpuHolders {
   }
 
   /** Starts following the claims allocated on {@code node}. */
-  static ClaimWatch start(Config cluster, String node, Clock clock, Consumer<String> log) {
-    ClaimWatch watch = new ClaimWatch(cluster, node, clock, log);
+  static ClaimWatch start(KubeApi api, String node, Clock clock, Consumer<String> log) {
+    ClaimWatch watch = new ClaimWatch(api, node, clock, log);
     watch.thread.start();
     return watch;
   }

@@ -32,12 +32,11 @@ import java.util.function.Consumer;
  * is refused (a node of 110 pods answers in a few KiB). A kubelet that does not answer keeps what
  * was known, said once in the log.
  *
- * <p>One Netty event-loop thread for the channel, made only on a node that has the socket.
+ * <p>One Netty event-loop thread for the channel, made only on a node that has the socket; the
+ * socket's path is kept elsewhere ({@link AgentOptions#POD_RESOURCES_SOCKET}) so that a node
+ * without it never loads this class, nor gRPC and Netty with it.
  */
 final class PodResourcesPoller implements GpuHolders {
-
-  /** Where the kubelet serves the API; the DaemonSet mounts the directory read-only. */
-  static final Path KUBELET_SOCKET = Path.of("/var/lib/kubelet/pod-resources/kubelet.sock");
 
   static final Duration POLL_EVERY = Duration.ofSeconds(5);
   static final Duration DEADLINE = Duration.ofSeconds(10);
