@@ -7,14 +7,12 @@ import dev.bosun.gpu.sim.SimulatedGpuNode;
 import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.localcluster.GpuProduct;
 import dev.bosun.testkit.Crds;
+import dev.bosun.testkit.GpuPods;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceRequestAllocationResult;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
-import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimTemplate;
-import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimTemplateBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 class GpuAttributionIT {
 
   static final Duration SCHEDULING = Duration.ofSeconds(60);
-  static final String TEMPLATE = "one-gpu";
 
   KubernetesClient client;
   GpuFleet fleet;
@@ -71,9 +67,8 @@ class GpuAttributionIT {
   @Test
   void theAllocatedGpuCarriesItsPodAndNoOther(TestNamespace namespace, @TempDir Path state)
       throws Exception {
-    client.resource(oneGpuTemplate()).create();
-    client.resource(podOn("mine", nodes.get(0))).create();
-    client.resource(podOn("theirs", nodes.get(1))).create();
+    GpuPods.holdingOneGpu(client, "mine", nodes.get(0));
+    GpuPods.holdingOneGpu(client, "theirs", nodes.get(1));
     String mine = allocatedUuid(awaitRunning("mine"));
     String theirs = allocatedUuid(awaitRunning("theirs"));
     String node = nodes.get(0);
@@ -107,7 +102,7 @@ class GpuAttributionIT {
           .doesNotContain(theirs);
 
       client.pods().withName("mine").withGracePeriod(0).delete();
-      await("the GPU free again once the pod and its claim are gone")
+      await("the GPU free again once the pod is gone (its claim reserved for none)")
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () ->
@@ -133,7 +128,7 @@ class GpuAttributionIT {
 
   /** The UUID of the one GPU the scheduler allocated to the pod's claim (the slice's, gpu-I). */
   private String allocatedUuid(Pod pod) {
-    String claimName = pod.getStatus().getResourceClaimStatuses().getFirst().getResourceClaimName();
+    String claimName = pod.getSpec().getResourceClaims().getFirst().getResourceClaimName();
     DeviceRequestAllocationResult result =
         client
             .resources(ResourceClaim.class)
@@ -155,51 +150,5 @@ class GpuAttributionIT {
         .until(
             () -> client.pods().withName(name).get(),
             p -> p != null && "Running".equals(p.getStatus().getPhase()));
-  }
-
-  private static ResourceClaimTemplate oneGpuTemplate() {
-    return new ResourceClaimTemplateBuilder()
-        .withNewMetadata()
-        .withName(TEMPLATE)
-        .endMetadata()
-        .withNewSpec()
-        .withNewSpec()
-        .withNewDevices()
-        .addNewRequest()
-        .withName("gpu")
-        .withNewExactly()
-        .withDeviceClassName(GpuFleet.DEVICE_CLASS)
-        .endExactly()
-        .endRequest()
-        .endDevices()
-        .endSpec()
-        .endSpec()
-        .build();
-  }
-
-  /** A pod claiming one GPU from the template, kept to {@code node} by its hostname label. */
-  private static Pod podOn(String name, String node) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .endMetadata()
-        .withNewSpec()
-        .withNodeSelector(Map.of("kubernetes.io/hostname", node))
-        .withTolerations(GpuFleet.toleration())
-        .addNewResourceClaim()
-        .withName("gpu")
-        .withResourceClaimTemplateName(TEMPLATE)
-        .endResourceClaim()
-        .addNewContainer()
-        .withName("main")
-        .withImage("registry.k8s.io/pause:3.10")
-        .withNewResources()
-        .addNewClaim()
-        .withName("gpu")
-        .endClaim()
-        .endResources()
-        .endContainer()
-        .endSpec()
-        .build();
   }
 }
