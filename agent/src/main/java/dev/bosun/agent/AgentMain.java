@@ -125,6 +125,10 @@ public final class AgentMain {
 
     KubePublisher publisher = null;
     PolicyReader policy = null;
+    GpuHolders holders =
+        Files.exists(AgentOptions.POD_RESOURCES_SOCKET)
+            ? PodResourcesPoller.start(AgentOptions.POD_RESOURCES_SOCKET, log)
+            : GpuHolders.NONE;
     if (!o.offline()) {
       KubeApi api = new KubeApi(cluster != null ? cluster : configFor(o.kubeconfig()));
       publisher = new KubePublisher(api, o.nodeName());
@@ -134,6 +138,8 @@ public final class AgentMain {
               + o.nodeName()
               + " and the Node condition GpuHealthy to "
               + publisher.masterUrl());
+      holders =
+          GpuHolders.both(holders, ClaimWatch.start(api, o.nodeName(), Clock.systemUTC(), log));
     }
     InetSocketAddress listen = o.port() < 0 ? null : new InetSocketAddress(o.port());
     return new NodeAgent(
@@ -143,6 +149,7 @@ public final class AgentMain {
         publisher,
         new NodeHealthTracker(XidClassifier.withDefaults()),
         policy == null ? null : policy::read,
+        holders,
         Clock.systemUTC(),
         log);
   }

@@ -43,6 +43,12 @@ public record AgentOptions(
   public static final String DEFAULT_INTERVAL = "1s";
   public static final String DEFAULT_HEARTBEAT = "60s";
 
+  /**
+   * The kubelet's pod-resources API, read when it exists (device-plugin nodes); the DaemonSet
+   * mounts its directory read-only.
+   */
+  static final Path POD_RESOURCES_SOCKET = Path.of("/var/lib/kubelet/pod-resources/kubelet.sock");
+
   /** Where the kernel-log cursor is kept on a real node (a hostPath in the DaemonSet). */
   public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/bosun-agent");
 

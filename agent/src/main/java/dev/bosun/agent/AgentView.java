@@ -2,6 +2,7 @@ package dev.bosun.agent;
 
 import dev.bosun.gpu.classify.GpuHealth;
 import dev.bosun.gpu.classify.NodeHealth;
+import dev.bosun.gpu.metrics.GpuHolder;
 import dev.bosun.gpu.metrics.GpuMetrics;
 import dev.bosun.gpu.metrics.PrometheusText;
 import dev.bosun.gpu.model.GpuSample;
@@ -43,13 +44,17 @@ record AgentView(
     return new AgentView(at, sampledAt, snapshot, state, kernelLogOutage);
   }
 
-  /** After a sample taken at {@code at}, judged into {@code health}. */
+  /**
+   * After a sample taken at {@code at}, judged into {@code health}, with the pods holding the GPUs
+   * at that time.
+   */
   AgentView sampled(
       Instant at,
       NodeSnapshot sample,
       NodeHealth health,
       String nodeName,
       Map<String, Long> unparsed,
+      Map<String, List<GpuHolder>> holders,
       KernelLog.Outage kernelLogOutage) {
     Map<String, GpuHealth> byUuid = new HashMap<>();
     for (String uuid : health.expectedGpus()) byUuid.put(uuid, health.healthOf(uuid));
@@ -57,7 +62,7 @@ record AgentView(
         startedAt,
         at,
         withLostGpus(sample, health),
-        new GpuMetrics.State(nodeName, byUuid, health.xids(), unparsed),
+        new GpuMetrics.State(nodeName, byUuid, health.xids(), unparsed, holders),
         kernelLogOutage);
   }
 

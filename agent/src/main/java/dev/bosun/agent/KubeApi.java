@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 
 /**
  * The few HTTP requests the agent makes, on the JDK's own HTTP client. fabric8's {@link Config}
@@ -79,6 +80,25 @@ final class KubeApi {
     return send(request(path).GET());
   }
 
+  /** A response whose body is read line by line as it comes (a watch); closing it ends it. */
+  record Lines(int code, Stream<String> lines) implements AutoCloseable {
+    @Override
+    public void close() {
+      lines.close();
+    }
+  }
+
+  /**
+   * A GET answered as a stream of lines, such as a watch; {@code wait} is how long the server may
+   * take to end it, so the request's own timeout is longer.
+   */
+  Lines getLines(String path, Duration wait) {
+    HttpResponse<Stream<String>> r =
+        exchange(
+            request(path).timeout(wait.plusSeconds(30)).GET(), HttpResponse.BodyHandlers.ofLines());
+    return new Lines(r.statusCode(), r.body());
+  }
+
   Response patch(String path, String contentType, String body) {
     return send(
         request(path)
@@ -116,10 +136,15 @@ final class KubeApi {
   }
 
   private Response send(HttpRequest.Builder request) {
+    HttpResponse<String> r =
+        exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return new Response(r.statusCode(), r.body());
+  }
+
+  private <T> HttpResponse<T> exchange(
+      HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
     try {
-      HttpResponse<String> r =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      return new Response(r.statusCode(), r.body());
+      return http.send(request.build(), body);
     } catch (IOException e) {
       throw new KubePublisher.PublishException(
           "cannot reach the API server at " + base + ": " + AgentMain.describe(e), e);

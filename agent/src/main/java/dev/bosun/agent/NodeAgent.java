@@ -71,6 +71,7 @@ public final class NodeAgent implements AutoCloseable {
   private final FaultIntake.KernelLogOpener kernelLogOpener;
   private final ClusterReporter reporter;
   private final PolicySource policySource;
+  private final GpuHolders holders;
   private final Clock clock;
   private final Consumer<String> log;
   private final SerialLoop loop;
@@ -96,6 +97,7 @@ public final class NodeAgent implements AutoCloseable {
    * @param kernelLog {@code null}: no kernel log (NVML's events, when the source has them)
    * @param publisher {@code null}: offline, publish nothing
    * @param policySource {@code null}: offline, keep {@code tracker}'s policy
+   * @param holders which pods hold the GPUs, for /metrics' labels; closed with the agent
    */
   NodeAgent(
       Settings settings,
@@ -104,6 +106,7 @@ public final class NodeAgent implements AutoCloseable {
       KubePublisher publisher,
       NodeHealthTracker tracker,
       PolicySource policySource,
+      GpuHolders holders,
       Clock clock,
       Consumer<String> log) {
     this(
@@ -113,6 +116,7 @@ public final class NodeAgent implements AutoCloseable {
         publisher,
         tracker,
         policySource,
+        holders,
         clock,
         log,
         SerialLoop.ownThread("bosun-agent-loop"));
@@ -129,6 +133,7 @@ public final class NodeAgent implements AutoCloseable {
       KubePublisher publisher,
       NodeHealthTracker tracker,
       PolicySource policySource,
+      GpuHolders holders,
       Clock clock,
       Consumer<String> log,
       SerialLoop loop) {
@@ -141,6 +146,7 @@ public final class NodeAgent implements AutoCloseable {
             : new ClusterReporter(publisher, settings.heartbeat(), settings.interval(), log);
     this.tracker = tracker;
     this.policySource = policySource;
+    this.holders = holders;
     this.clock = clock;
     this.log = log;
     this.intake = FaultIntake.none(log);
@@ -243,6 +249,7 @@ public final class NodeAgent implements AutoCloseable {
             knowledge.health(),
             settings.nodeName(),
             unparsed,
+            holders.current(),
             intake.kernelLogOutage());
     if (reporter != null)
       reporter.publish(source.name(), sampled.snapshot(), knowledge, unparsed, now);
@@ -377,6 +384,7 @@ public final class NodeAgent implements AutoCloseable {
       }
       loop.close(STOP_WAIT);
     }
+    holders.close();
     source.close();
   }
 }

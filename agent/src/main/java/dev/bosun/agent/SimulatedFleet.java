@@ -221,6 +221,7 @@ public final class SimulatedFleet implements AutoCloseable {
             new KubePublisher(api, node.name()),
             new NodeHealthTracker(classifier),
             policy,
+            GpuHolders.NONE,
             clock,
             line -> log.accept(node.name() + ": " + line),
             new SerialLoop(timer, workers, FleetDiscovery.phase(node.name(), settings.interval())))

@@ -12,12 +12,15 @@ import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.localcluster.GpuProduct;
+import dev.bosun.localcluster.NvidiaResourceSlice;
 import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -200,6 +203,28 @@ class AgentRbacIT {
             .isInstanceOfSatisfying(
                 KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
         assertThatThrownBy(() -> asAgent.resources(GpuNodeHealth.class).withName(mine).delete())
+            .isInstanceOfSatisfying(
+                KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+
+        // Which pod holds which GPU: the claim watch's own requests, and no write of either kind.
+        var api = new KubeApi(config);
+        assertThat(api.get(ClaimWatch.CLAIMS + "?limit=" + ClaimWatch.PAGE).code()).isEqualTo(200);
+        try (var watch =
+            api.getLines(ClaimWatch.CLAIMS + "?watch=1&timeoutSeconds=1", Duration.ofSeconds(1))) {
+          assertThat(watch.code()).isEqualTo(200);
+        }
+        assertThat(api.get(ClaimWatch.SLICES + "?fieldSelector=spec.nodeName%3D" + mine).code())
+            .isEqualTo(200);
+        assertThatThrownBy(
+                () ->
+                    asAgent
+                        .resources(ResourceSlice.class)
+                        .withName(mine + "-" + NvidiaResourceSlice.DRIVER)
+                        .delete())
+            .isInstanceOfSatisfying(
+                KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        assertThatThrownBy(
+                () -> asAgent.resources(ResourceClaim.class).inNamespace(NAMESPACE).delete())
             .isInstanceOfSatisfying(
                 KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
       }

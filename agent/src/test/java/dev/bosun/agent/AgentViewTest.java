@@ -81,6 +81,7 @@ class AgentViewTest {
                 after.knowledge().health(),
                 NODE,
                 Map.of("simulated", 0L),
+                Map.of(),
                 null);
 
     assertThat(after.effective().gpus()).hasSize(1);

@@ -211,6 +211,7 @@ class NodeAgentTest {
             null,
             new NodeHealthTracker(XidClassifier.withDefaults()),
             null,
+            GpuHolders.NONE,
             clock,
             log::add)) {
       assertThat(agent.healthz().problem()).isEqualTo("not started");
@@ -251,6 +252,7 @@ class NodeAgentTest {
                 null,
                 new NodeHealthTracker(XidClassifier.withDefaults()),
                 null,
+                GpuHolders.NONE,
                 clock,
                 log::add)
             .start()) {
@@ -318,6 +320,7 @@ class NodeAgentTest {
             null,
             new NodeHealthTracker(XidClassifier.withDefaults()),
             policies,
+            GpuHolders.NONE,
             clock,
             log::add)) {
       agent.sampleNow();

@@ -4,6 +4,7 @@ import dev.bosun.gpu.classify.GpuHealth;
 import dev.bosun.gpu.classify.XidTally;
 import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,18 +17,39 @@ import java.util.function.Function;
  * unchanged, plus Bosun's own: {@code bosun_gpu_xid_errors_total} (a real counter per Xid code,
  * which {@code DCGM_FI_DEV_XID_ERRORS}, a gauge of the last code, is not), {@code bosun_gpu_health}
  * and {@code bosun_gpu_unparsed_input_total}. Pure: a snapshot and state in, text out.
+ *
+ * <p>A GPU a pod holds carries dcgm-exporter's {@code namespace}, {@code pod} and {@code container}
+ * labels on its dcgm families and Bosun's gauges, once per holder (a GPU shared by two pods has a
+ * series for each, so each pod sees the GPU it uses); a free GPU has none. Bosun's per-GPU counters
+ * ({@code bosun_gpu_xid_errors_total}) and {@code bosun_gpu_health} stay per GPU, so they do not
+ * start over whenever the GPU changes hands.
  */
 public final class GpuMetrics {
 
-  /** What the exposition needs besides the snapshot. */
+  /**
+   * What the exposition needs besides the snapshot.
+   *
+   * @param holdersByUuid the pods holding each GPU, by the GPU's UUID; a GPU absent is free
+   */
   public record State(
       String hostname,
       Map<String, GpuHealth> healthByUuid,
       XidTally xids,
-      Map<String, Long> unparsedBySource) {
+      Map<String, Long> unparsedBySource,
+      Map<String, List<GpuHolder>> holdersByUuid) {
     public State {
       healthByUuid = Map.copyOf(healthByUuid);
       unparsedBySource = Map.copyOf(unparsedBySource);
+      holdersByUuid = Map.copyOf(holdersByUuid);
+    }
+
+    /** A state in which no GPU is held by a pod. */
+    public State(
+        String hostname,
+        Map<String, GpuHealth> healthByUuid,
+        XidTally xids,
+        Map<String, Long> unparsedBySource) {
+      this(hostname, healthByUuid, xids, unparsedBySource, Map.of());
     }
   }
 
@@ -120,9 +142,9 @@ public final class GpuMetrics {
     for (Family f : PER_GPU) {
       for (GpuSample g : snapshot.gpus()) {
         Number v = f.value().apply(g);
-        if (v != null)
-          t.family(f.name(), f.type(), f.help())
-              .sample(f.name(), labels(g, state.hostname()), v.doubleValue());
+        if (v == null) continue;
+        t.family(f.name(), f.type(), f.help());
+        for (Map<String, String> l : heldLabels(g, state)) t.sample(f.name(), l, v.doubleValue());
       }
     }
     for (GpuSample g : snapshot.gpus()) {
@@ -130,7 +152,8 @@ public final class GpuMetrics {
       Integer last = state.xids().last().get(g.uuid());
       if (last == null && g.identity().pci() != null)
         last = state.xids().last().get(g.identity().pci().toString());
-      t.sample("DCGM_FI_DEV_XID_ERRORS", labels(g, state.hostname()), last == null ? 0 : last);
+      for (Map<String, String> l : heldLabels(g, state))
+        t.sample("DCGM_FI_DEV_XID_ERRORS", l, last == null ? 0 : last);
     }
     for (GpuSample g : snapshot.gpus()) {
       Map<Integer, Long> byCode = new TreeMap<>(state.xids().on(g.uuid()));
@@ -169,6 +192,21 @@ public final class GpuMetrics {
         .forEach(
             (source, n) -> t.sample("bosun_gpu_unparsed_input_total", Map.of("source", source), n));
     return t.toString();
+  }
+
+  /** The GPU's labels once per pod holding it, with the pod's; the GPU's alone when it is free. */
+  static List<Map<String, String>> heldLabels(GpuSample g, State state) {
+    List<GpuHolder> holders = state.holdersByUuid().getOrDefault(g.uuid(), List.of());
+    if (holders.isEmpty()) return List.of(labels(g, state.hostname()));
+    List<Map<String, String>> all = new ArrayList<>(holders.size());
+    for (GpuHolder h : holders) {
+      Map<String, String> l = labels(g, state.hostname());
+      if (h.container() != null) l.put("container", h.container());
+      l.put("namespace", h.namespace());
+      l.put("pod", h.pod());
+      all.add(l);
+    }
+    return all;
   }
 
   static Map<String, String> labels(GpuSample g, String hostname) {

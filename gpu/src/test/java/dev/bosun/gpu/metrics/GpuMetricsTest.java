@@ -113,6 +113,74 @@ class GpuMetricsTest {
   }
 
   @Test
+  void aHeldGpuCarriesItsPodsAndAFreeGpuNone() {
+    SimulatedGpuNode node = SimulatedGpuNode.hgxH100("n1", NOW);
+    NodeSnapshot s = node.snapshot(NOW);
+    String held = s.gpus().get(2).uuid();
+    String shared = s.gpus().get(5).uuid();
+    List<PrometheusFormat.Sample> samples =
+        PrometheusFormat.parse(
+            GpuMetrics.render(
+                s,
+                new GpuMetrics.State(
+                    "n1",
+                    Map.of(),
+                    XidTally.EMPTY.record(held, 13),
+                    Map.of(),
+                    Map.of(
+                        held,
+                        List.of(new GpuHolder("team-a", "trainer-0", "main")),
+                        shared,
+                        List.of(
+                            new GpuHolder("team-b", "infer-0", null),
+                            new GpuHolder("team-b", "infer-1", null))))));
+
+    var util = samples.stream().filter(x -> x.name().equals("DCGM_FI_DEV_GPU_UTIL")).toList();
+    assertThat(util).hasSize(9);
+    assertThat(util)
+        .filteredOn(x -> x.label("UUID").equals(held))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.labels())
+                  .extracting(l -> l[0])
+                  .containsExactly(
+                      "gpu",
+                      "UUID",
+                      "pci_bus_id",
+                      "device",
+                      "modelName",
+                      "Hostname",
+                      "container",
+                      "namespace",
+                      "pod");
+              assertThat(x.label("namespace") + "/" + x.label("pod") + "/" + x.label("container"))
+                  .isEqualTo("team-a/trainer-0/main");
+            });
+    assertThat(util)
+        .filteredOn(x -> x.label("UUID").equals(shared))
+        .extracting(x -> x.label("namespace") + "/" + x.label("pod") + "/" + x.label("container"))
+        .as("a series per holder; no container when the source does not name it")
+        .containsExactlyInAnyOrder("team-b/infer-0/null", "team-b/infer-1/null");
+    assertThat(util)
+        .filteredOn(x -> !x.label("UUID").equals(held) && !x.label("UUID").equals(shared))
+        .hasSize(6)
+        .allSatisfy(x -> assertThat(x.label("pod")).isNull());
+    assertThat(samples)
+        .filteredOn(x -> x.name().equals("DCGM_FI_DEV_XID_ERRORS") && x.label("UUID").equals(held))
+        .singleElement()
+        .satisfies(x -> assertThat(x.label("pod")).isEqualTo("trainer-0"));
+    assertThat(samples)
+        .filteredOn(
+            x ->
+                (x.name().equals("bosun_gpu_xid_errors_total")
+                        || x.name().equals("bosun_gpu_health"))
+                    && x.label("pod") != null)
+        .as("Bosun's per-GPU counters and health stay per GPU")
+        .isEmpty();
+  }
+
+  @Test
   void labelValuesAreEscaped() {
     GpuSample odd =
         new GpuSample(

@@ -1,0 +1,65 @@
+package dev.bosun.testkit;
+
+import dev.bosun.localcluster.GpuFleet;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+
+/** Pods that hold GPUs of the local cluster's KWOK nodes the DRA way, for tests. */
+public final class GpuPods {
+
+  private GpuPods() {}
+
+  /**
+   * Creates, in the client's namespace, a ResourceClaim for one whole GPU named after the pod and a
+   * pod that uses it, kept to {@code node} by its hostname label: the real scheduler allocates one
+   * of that node's GPUs to it. Returns the pod as created.
+   */
+  public static Pod holdingOneGpu(KubernetesClient client, String name, String node) {
+    client
+        .resource(
+            new ResourceClaimBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withNewDevices()
+                .addNewRequest()
+                .withName("gpu")
+                .withNewExactly()
+                .withDeviceClassName(GpuFleet.DEVICE_CLASS)
+                .endExactly()
+                .endRequest()
+                .endDevices()
+                .endSpec()
+                .build())
+        .create();
+    return client
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withNodeSelector(Map.of("kubernetes.io/hostname", node))
+                .withTolerations(GpuFleet.toleration())
+                .addNewResourceClaim()
+                .withName("gpu")
+                .withResourceClaimName(name)
+                .endResourceClaim()
+                .addNewContainer()
+                .withName("main")
+                .withImage("registry.k8s.io/pause:3.10")
+                .withNewResources()
+                .addNewClaim()
+                .withName("gpu")
+                .endClaim()
+                .endResources()
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+  }
+}
