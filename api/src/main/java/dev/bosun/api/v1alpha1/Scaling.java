@@ -23,6 +23,23 @@ public final class Scaling {
   /** Trigger metadata: the target per replica, as a decimal. */
   public static final String METADATA_TARGET = "target";
 
+  /**
+   * The external metric an external-metrics adapter serves to the HPA (Environment {@code
+   * autoscaling.externalMetrics: true}): a Workload's signal, averaged per replica, selected by the
+   * labels {@link #METADATA_WORKLOAD} and {@link #METADATA_METRIC}.
+   */
+  public static final String EXTERNAL_METRIC = "bosun_workload_signal";
+
+  /**
+   * An annotation on a Workload's autoscaler: what the cluster lacks of what the tier asks for, and
+   * what the Workload scales on instead; {@code bosun render} shows it, the operator's status says
+   * it too.
+   */
+  public static final String FALLBACK_ANNOTATION = "bosun.dev/scaling-fallback";
+
+  /** KEDA names the HPA it makes for a ScaledObject {@code keda-hpa-<ScaledObject name>}. */
+  public static final String KEDA_HPA_PREFIX = "keda-hpa-";
+
   /** vLLM's gauge of requests queued, waiting for a slot; the inference signal Bosun scales on. */
   public static final String VLLM_REQUESTS_WAITING = "vllm:num_requests_waiting";
 
