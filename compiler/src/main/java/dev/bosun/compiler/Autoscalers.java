@@ -30,9 +30,6 @@ import java.util.Map;
  * makes the HPA) or a HorizontalPodAutoscaler.
  */
 final class Autoscalers {
-  static final String KEDA_API_VERSION = "keda.sh/v1alpha1";
-  static final String SCALED_OBJECT = "ScaledObject";
-
   /**
    * How often KEDA asks the scaler whether a Workload at zero has demand, in seconds: the delay of
    * a wake-up that no held request signals first.
@@ -174,8 +171,8 @@ final class Autoscalers {
     }
     spec.put("triggers", List.of(trigger));
     GenericKubernetesResource scaledObject = new GenericKubernetesResource();
-    scaledObject.setApiVersion(KEDA_API_VERSION);
-    scaledObject.setKind(SCALED_OBJECT);
+    scaledObject.setApiVersion(Scaling.KEDA_API_VERSION);
+    scaledObject.setKind(Scaling.SCALED_OBJECT_KIND);
     scaledObject.setMetadata(metadata);
     scaledObject.setAdditionalProperties(Map.of("spec", spec));
     return scaledObject;

@@ -132,7 +132,7 @@ public final class Compiler {
     ScalingPlan.of(target.workload(), target.tier(), target.environment())
         .ifPresent(
             plan -> {
-              ObjectMeta metadata = metadata(target, Names.of(name, "", Names.LABEL));
+              ObjectMeta metadata = metadata(target, autoscalerName(target.workload()));
               if (plan.message() != null) {
                 Map<String, String> annotations = new TreeMap<>(metadata.getAnnotations());
                 annotations.put(Scaling.FALLBACK_ANNOTATION, plan.message());
@@ -140,6 +140,11 @@ public final class Compiler {
               }
               objects.add(Autoscalers.of(plan, metadata, deploymentName));
             });
+  }
+
+  /** The name of a Workload's HPA or ScaledObject. */
+  public static String autoscalerName(Workload workload) {
+    return Names.of(workload.getMetadata().getName(), "", Names.LABEL);
   }
 
   private static void addJob(Target target, PodTemplateSpec pod, List<HasMetadata> objects) {

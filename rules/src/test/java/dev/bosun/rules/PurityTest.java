@@ -40,10 +40,10 @@ class PurityTest {
                             + "|router\\.(HeadParser|Heads|RequestHead|ResponseHead|Header|Rejection|Limits"
                             + "|Route|SandboxKey|Tokens|SandboxView|Forwarding|Responses)"
                             + "|localcluster\\.(LocalVolumes|StandInPlan|PodEndpoint))(\\$.*)?"))
-                // What a warm pool and a claim do.
+                // What a warm pool and a claim do; what an autoscaled Workload's status says.
                 .or(
                     nameMatching(
-                        "dev\\.bosun\\.operator\\.(WarmPoolPlan|ClaimPlan|SandboxFacts)(\\$.*)?"))
+                        "dev\\.bosun\\.operator\\.(WarmPoolPlan|ClaimPlan|SandboxFacts|ScalingStatus)(\\$.*)?"))
                 .as(
                     "are the compiler, GPU classification, the status functions or the agent's"
                         + " decisions, or Bosun code they use"))

@@ -165,6 +165,12 @@ public final class Reasons {
   /** ScalingActive: the autoscaler reads the signal and scales on it. */
   public static final String SIGNAL_READ = "SignalRead";
 
+  /**
+   * ScalingActive: the Workload is at zero replicas, where its tier let it go when idle; KEDA wakes
+   * it on demand.
+   */
+  public static final String SCALED_TO_ZERO = "ScaledToZero";
+
   /** ScalingActive is False: the autoscaler has not yet read the signal once. */
   public static final String SIGNAL_PENDING = "SignalPending";
 

@@ -6,6 +6,11 @@ package dev.bosun.api.v1alpha1;
  * stand-in model servers and the CLI.
  */
 public final class Scaling {
+  /** KEDA's API: the compiler emits its ScaledObjects, the operator asks whether it is served. */
+  public static final String KEDA_API_VERSION = "keda.sh/v1alpha1";
+
+  public static final String SCALED_OBJECT_KIND = "ScaledObject";
+
   /** KEDA's trigger type for an external scaler that pushes activity. */
   public static final String KEDA_TRIGGER_TYPE = "external-push";
 

@@ -45,4 +45,20 @@ public record WorkloadStatus(
         failed,
         children);
   }
+
+  /** This status with how the Workload scales, and the conditions that go with it. */
+  public WorkloadStatus withScaling(WorkloadScaling scaling, List<Condition> conditions) {
+    return new WorkloadStatus(
+        observedGeneration,
+        conditions,
+        tier,
+        environment,
+        desiredReplicas,
+        readyReplicas,
+        scaling,
+        completions,
+        succeeded,
+        failed,
+        children);
+  }
 }
