@@ -20,7 +20,7 @@ import java.util.Optional;
     value = "self.workloadType in ['Service', 'Inference']",
     message = ScalingPolicy.SERVING_ONLY,
     fieldPath = ".workloadType",
-    reason = "FieldValueNotSupported")
+    reason = "FieldValueInvalid")
 @ValidationRule(
     value = "self.signals.all(s, self.signals.exists_one(t, t.metric == s.metric))",
     message = ScalingPolicy.SIGNAL_TWICE,
