@@ -5,6 +5,7 @@ import static dev.bosun.operator.ClusterWorkloads.condition;
 import static dev.bosun.operator.ClusterWorkloads.is;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.ConditionTypes;
@@ -16,6 +17,7 @@ import dev.bosun.api.v1alpha1.Replicas;
 import dev.bosun.api.v1alpha1.ScaleMetric;
 import dev.bosun.api.v1alpha1.ScaleOn;
 import dev.bosun.api.v1alpha1.ScaleSignal;
+import dev.bosun.api.v1alpha1.Scaling;
 import dev.bosun.api.v1alpha1.ScalingEngine;
 import dev.bosun.api.v1alpha1.ScalingPolicy;
 import dev.bosun.api.v1alpha1.ScalingRules;
@@ -29,11 +31,18 @@ import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -42,7 +51,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * gets a valid HPA and a status that says so.
  */
 @ExtendWith(LocalClusterExtension.class)
+// KEDA's CRD, once installed, stays for the rest of the run: the test without it goes first.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkloadScalingIT {
+  /** KEDA's own ScaledObject CRD, from the Go module the local cluster's KEDA is built from. */
+  private static final Path KEDA_CRD =
+      Path.of(
+          System.getProperty("user.home"),
+          "go/pkg/mod/github.com/kedacore/keda/v2@v2.21.0/config/crd/bases/keda.sh_scaledobjects.yaml");
+
   private static KubernetesClient admin;
   private final List<Runnable> cleanups = new ArrayList<>();
 
@@ -178,19 +195,12 @@ class WorkloadScalingIT {
   }
 
   @Test
+  @Order(1)
   void anEnvironmentThatSaysKedaWhereKedaIsNotInstalledIsToldSo(
       KubernetesClient client, TestNamespace namespace) {
     Tier tier = tier(namespace, 300, new ScaleSignal(ScaleMetric.requestsRunning, 10));
     apply(tier);
-    var environment = new Environment();
-    environment.setMetadata(new ObjectMetaBuilder().withName("env-" + namespace.name()).build());
-    environment.setSpec(
-        new EnvironmentSpecBuilder()
-            .withNamespace(namespace.name())
-            .withAutoscaling(new EnvironmentAutoscaling(ScalingEngine.KEDA, null, null, null))
-            .build());
-    admin.resource(environment).create();
-    cleanups.add(() -> admin.resource(environment).delete());
+    kedaEnvironment(namespace);
     var web =
         Workloads.workload(
             "web",
@@ -210,5 +220,73 @@ class WorkloadScalingIT {
     // The Workload runs; nothing scales it, and nothing of Bosun's own pretends to.
     assertThat(client.apps().deployments().withName("web").get()).isNotNull();
     assertThat(hpa(client)).isNull();
+  }
+
+  /**
+   * Where KEDA's CRD is served, the ScaledObject the compiler makes is one its real schema takes,
+   * and the Workload waits for the HPA that KEDA would make.
+   */
+  @Test
+  @Order(2)
+  void whereKedaIsServedTheScaledObjectIsAccepted(KubernetesClient client, TestNamespace namespace)
+      throws Exception {
+    assumeTrue(Files.exists(KEDA_CRD), "KEDA's Go module is not in the module cache");
+    var crd =
+        admin
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .load(Files.newInputStream(KEDA_CRD))
+            .item();
+    admin.resource(crd).serverSideApply();
+    await()
+        .atMost(ClusterWorkloads.CONVERGE)
+        .until(() -> admin.getApiResources(Scaling.KEDA_API_VERSION) != null);
+    Tier tier = tier(namespace, 300, new ScaleSignal(ScaleMetric.requestsRunning, 10));
+    apply(tier);
+    kedaEnvironment(namespace);
+    client
+        .resource(
+            Workloads.workload(
+                "web",
+                Workloads.minimalSpec(WorkloadType.Service, tier.getMetadata().getName())
+                    .withReplicas(new Replicas(1, 4))
+                    .build()))
+        .create();
+
+    var scaledObject =
+        await()
+            .atMost(ClusterWorkloads.CONVERGE)
+            .until(
+                () ->
+                    client
+                        .genericKubernetesResources(
+                            Scaling.KEDA_API_VERSION, Scaling.SCALED_OBJECT_KIND)
+                        .withName("web")
+                        .get(),
+                Objects::nonNull);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) scaledObject.get("spec");
+    assertThat(spec).containsEntry("maxReplicaCount", 4);
+    assertThat(scaledObject.toString()).contains("external-push").contains("requestsRunning");
+    var workload =
+        awaitStatus(
+            client,
+            "web",
+            w -> is(w, ConditionTypes.SCALING_ACTIVE, "False", Reasons.SIGNAL_PENDING));
+    assertThat(workload.getStatus().scaling().engine()).isEqualTo(ScalingEngine.KEDA);
+    assertThat(hpa(client)).isNull();
+  }
+
+  private void kedaEnvironment(TestNamespace namespace) {
+    var environment = new Environment();
+    environment.setMetadata(new ObjectMetaBuilder().withName("env-" + namespace.name()).build());
+    environment.setSpec(
+        new EnvironmentSpecBuilder()
+            .withNamespace(namespace.name())
+            .withAutoscaling(new EnvironmentAutoscaling(ScalingEngine.KEDA, null, null, null))
+            .build());
+    admin.resource(environment).create();
+    cleanups.add(() -> admin.resource(environment).delete());
   }
 }
