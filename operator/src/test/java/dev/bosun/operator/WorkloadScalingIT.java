@@ -104,37 +104,32 @@ class WorkloadScalingIT {
     return client.resources(HorizontalPodAutoscaler.class).withName("web").get();
   }
 
+  /** Waits for the Workload's HPA to scale on cpu to {@code target} with that scale-down window. */
+  private static void awaitCpuHpa(KubernetesClient client, int target, int scaleDownWindow) {
+    await()
+        .atMost(ClusterWorkloads.CONVERGE)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var spec = hpa(client).getSpec();
+              assertThat(spec.getMetrics().getFirst().getResource().getTarget())
+                  .satisfies(t -> assertThat(t.getAverageUtilization()).isEqualTo(target));
+              assertThat(spec.getBehavior().getScaleDown().getStabilizationWindowSeconds())
+                  .isEqualTo(scaleDownWindow);
+            });
+  }
+
   @Test
   void aTiersThresholdsShapeTheAutoscalerAndARunningWorkloadFollowsAChange(
       KubernetesClient client, TestNamespace namespace) {
     Tier tier = tier(namespace, 120, new ScaleSignal(ScaleMetric.cpu, 60));
     apply(tier);
     client.resource(Workloads.service("web", tier.getMetadata().getName(), 1, 4)).create();
-    await()
-        .atMost(ClusterWorkloads.CONVERGE)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              var spec = hpa(client).getSpec();
-              assertThat(spec.getMetrics().getFirst().getResource().getTarget())
-                  .satisfies(t -> assertThat(t.getAverageUtilization()).isEqualTo(60));
-              assertThat(spec.getBehavior().getScaleDown().getStabilizationWindowSeconds())
-                  .isEqualTo(120);
-            });
+    awaitCpuHpa(client, 60, 120);
 
     // The platform team raises the target and slows scale-down: the running Workload follows.
     apply(tier(namespace, 300, new ScaleSignal(ScaleMetric.cpu, 75)));
-    await()
-        .atMost(ClusterWorkloads.CONVERGE)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              var spec = hpa(client).getSpec();
-              assertThat(spec.getMetrics().getFirst().getResource().getTarget())
-                  .satisfies(t -> assertThat(t.getAverageUtilization()).isEqualTo(75));
-              assertThat(spec.getBehavior().getScaleDown().getStabilizationWindowSeconds())
-                  .isEqualTo(300);
-            });
+    awaitCpuHpa(client, 75, 300);
     var workload =
         awaitStatus(
             client,
