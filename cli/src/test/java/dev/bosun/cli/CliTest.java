@@ -146,6 +146,26 @@ class CliTest {
   }
 
   @Test
+  void validateRefusesAWorkloadAskingMoreThanItsTierAllows(@TempDir Path temp) throws IOException {
+    String chat = Files.readString(EXAMPLES.resolve("chat.yaml"));
+    Path greedy =
+        Files.writeString(
+            temp.resolve("chat.yaml"),
+            chat.replace("replicas: {min: 2, max: 6}", "replicas: {min: 0, max: 12}")
+                .replace("scaleOn: {metric: requestsWaiting}", "scaleOn: {metric: memory}"));
+    Run run = bosun("validate", "-f", greedy.toString());
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.err())
+        .contains(
+            "spec.replicas.max: 12 is more than tier \"gpu-m\" allows: at most 8"
+                + " (spec.scaling[Inference].maxReplicas)")
+        .contains(
+            "spec.replicas.min: 0 (scale to zero) is not allowed by tier \"gpu-m\": it sets no"
+                + " spec.scaling[Inference].idleToZeroAfter")
+        .contains("spec.scaleOn.metric: memory is not a signal of tier \"gpu-m\"");
+  }
+
+  @Test
   void theInputLimitCountsEveryFileOfACall(@TempDir Path temp) throws IOException {
     // A Workload with 9 MiB of comments: one is within the limit, two together are not.
     String comment = "#" + "x".repeat(1023) + "\n";

@@ -2,18 +2,15 @@ package dev.bosun.compiler;
 
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
-import dev.bosun.api.v1alpha1.ScaleMetric;
-import dev.bosun.api.v1alpha1.ScaleOn;
+import dev.bosun.api.v1alpha1.Scaling;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
-import dev.bosun.api.v1alpha1.WorkloadType;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -23,16 +20,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingRules;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerSpec;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricIdentifier;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricTarget;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.PodsMetricSource;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.ResourceMetricSource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
@@ -42,21 +29,14 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The Bosun compiler: {@code (Workload, Tier, Environment) -> objects}, a pure function with no
  * client calls, so that {@code bosun render} and the operator produce the same objects.
  */
 public final class Compiler {
-  /** Used when neither the Workload nor its Tier names an autoscaling signal. */
-  static final ScaleOn DEFAULT_SCALE_ON = new ScaleOn(ScaleMetric.cpu, 70);
-
-  /**
-   * Scale model servers in slowly: a replica that goes takes minutes of weight loading to come
-   * back.
-   */
-  private static final int INFERENCE_SCALE_DOWN_WINDOW_SECONDS = 600;
-
   private Compiler() {}
 
   /**
@@ -149,58 +129,22 @@ public final class Compiler {
             budget,
             null));
 
-    if (autoscaled) {
-      ScaleOn scaleOn =
-          spec.scaleOn() != null
-              ? spec.scaleOn()
-              : target.tier().getSpec().autoscaling() != null
-                  ? target.tier().getSpec().autoscaling()
-                  : DEFAULT_SCALE_ON;
-      HorizontalPodAutoscalerSpec autoscaler = new HorizontalPodAutoscalerSpec();
-      autoscaler.setScaleTargetRef(
-          new CrossVersionObjectReference("apps/v1", "Deployment", deploymentName));
-      autoscaler.setMinReplicas(spec.replicas().min());
-      autoscaler.setMaxReplicas(spec.replicas().max());
-      autoscaler.setMetrics(List.of(metric(scaleOn)));
-      if (spec.type() == WorkloadType.Inference) {
-        HPAScalingRules scaleDown = new HPAScalingRules();
-        scaleDown.setStabilizationWindowSeconds(INFERENCE_SCALE_DOWN_WINDOW_SECONDS);
-        HorizontalPodAutoscalerBehavior behavior = new HorizontalPodAutoscalerBehavior();
-        behavior.setScaleDown(scaleDown);
-        autoscaler.setBehavior(behavior);
-      }
-      objects.add(
-          new HorizontalPodAutoscaler(
-              "autoscaling/v2",
-              "HorizontalPodAutoscaler",
-              metadata(target, Names.of(name, "", Names.LABEL)),
-              autoscaler,
-              null));
-    }
+    ScalingPlan.of(target.workload(), target.tier(), target.environment())
+        .ifPresent(
+            plan -> {
+              ObjectMeta metadata = metadata(target, autoscalerName(target.workload()));
+              if (plan.message() != null) {
+                Map<String, String> annotations = new TreeMap<>(metadata.getAnnotations());
+                annotations.put(Scaling.FALLBACK_ANNOTATION, plan.message());
+                metadata.setAnnotations(annotations);
+              }
+              objects.add(Autoscalers.of(plan, metadata, deploymentName));
+            });
   }
 
-  private static MetricSpec metric(ScaleOn scaleOn) {
-    MetricTarget goal = new MetricTarget();
-    MetricSpec metric = new MetricSpec();
-    if (scaleOn.metric() == ScaleMetric.gpu) {
-      // dcgm-exporter's utilisation gauge, served to the autoscaler by a metrics adapter.
-      goal.setType("AverageValue");
-      goal.setAverageValue(new Quantity(scaleOn.target().toString()));
-      PodsMetricSource pods = new PodsMetricSource();
-      pods.setMetric(new MetricIdentifier("DCGM_FI_DEV_GPU_UTIL", null));
-      pods.setTarget(goal);
-      metric.setType("Pods");
-      metric.setPods(pods);
-      return metric;
-    }
-    goal.setType("Utilization");
-    goal.setAverageUtilization(scaleOn.target());
-    ResourceMetricSource resource = new ResourceMetricSource();
-    resource.setName(scaleOn.metric().name());
-    resource.setTarget(goal);
-    metric.setType("Resource");
-    metric.setResource(resource);
-    return metric;
+  /** The name of a Workload's HPA or ScaledObject. */
+  public static String autoscalerName(Workload workload) {
+    return Names.of(workload.getMetadata().getName(), "", Names.LABEL);
   }
 
   private static void addJob(Target target, PodTemplateSpec pod, List<HasMetadata> objects) {

@@ -9,8 +9,11 @@ import dev.bosun.api.v1alpha1.GpuSharing;
 import dev.bosun.api.v1alpha1.ModelCache;
 import dev.bosun.api.v1alpha1.Patterns;
 import dev.bosun.api.v1alpha1.ScaleMetric;
+import dev.bosun.api.v1alpha1.ScaleSignal;
+import dev.bosun.api.v1alpha1.ScalingPolicy;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.TierGpu;
+import dev.bosun.api.v1alpha1.TierSpec;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpec;
 import dev.bosun.api.v1alpha1.WorkloadType;
@@ -94,7 +97,11 @@ public final class Rules {
             CACHE_SIZE_XOR_CLAIM,
             MIG_PROFILE_REQUIRED,
             MIG_PROFILE_FORBIDDEN,
-            DEVICE_PLUGIN_EXCLUSIVE));
+            DEVICE_PLUGIN_EXCLUSIVE,
+            ScaleSignal.PERCENT_MESSAGE,
+            ScalingPolicy.SERVING_ONLY,
+            ScalingPolicy.SIGNAL_TWICE,
+            TierSpec.POLICY_TWICE));
     return messages;
   }
 
@@ -152,6 +159,12 @@ public final class Rules {
         && spec.replicas().min() > spec.replicas().max()) {
       problems.add(new FieldError("spec.replicas", MIN_ABOVE_MAX));
     }
+    if (spec.scaleOn() != null
+        && spec.scaleOn().metric() != null
+        && spec.scaleOn().target() != null
+        && spec.scaleOn().target() > ScaleSignal.maxTarget(spec.scaleOn().metric())) {
+      problems.add(new FieldError("spec.scaleOn.target", ScaleSignal.PERCENT_MESSAGE));
+    }
     if (spec.parallelism() != null
         && spec.completions() != null
         && spec.parallelism() > spec.completions()) {
@@ -184,7 +197,46 @@ public final class Rules {
         problems.add(new FieldError("spec.gpu.sharing", DEVICE_PLUGIN_EXCLUSIVE));
       }
     }
+    checkScalingPolicies(tier.getSpec(), problems);
     return problems;
+  }
+
+  private static void checkScalingPolicies(TierSpec tier, List<FieldError> problems) {
+    if (tier.scaling() == null) {
+      return;
+    }
+    Set<WorkloadType> types = new HashSet<>();
+    for (int i = 0; i < tier.scaling().size(); i++) {
+      ScalingPolicy policy = tier.scaling().get(i);
+      String path = "spec.scaling[" + i + "]";
+      if (policy.workloadType() != null && !policy.workloadType().isServing()) {
+        problems.add(new FieldError(path + ".workloadType", ScalingPolicy.SERVING_ONLY));
+      }
+      if (!types.add(policy.workloadType())) {
+        problems.add(new FieldError("spec.scaling", TierSpec.POLICY_TWICE));
+      }
+      if (policy.signals() == null || policy.signals().isEmpty()) {
+        problems.add(new FieldError(path + ".signals", "must name at least one signal"));
+        continue;
+      }
+      Set<ScaleMetric> metrics = new HashSet<>();
+      for (int j = 0; j < policy.signals().size(); j++) {
+        ScaleSignal signal = policy.signals().get(j);
+        if (!metrics.add(signal.metric())) {
+          problems.add(new FieldError(path + ".signals", ScalingPolicy.SIGNAL_TWICE));
+        }
+        if (signal.metric() == ScaleMetric.gpu && tier.gpu() == null) {
+          problems.add(
+              new FieldError(path + ".signals[" + j + "].metric", "gpu needs a tier with GPUs"));
+        }
+        if (signal.metric() != null
+            && signal.target() != null
+            && signal.target() > ScaleSignal.maxTarget(signal.metric())) {
+          problems.add(
+              new FieldError(path + ".signals[" + j + "].target", ScaleSignal.PERCENT_MESSAGE));
+        }
+      }
+    }
   }
 
   private static void checkTypedFields(WorkloadSpec spec, List<FieldError> problems) {
@@ -373,6 +425,67 @@ public final class Rules {
           new FieldError(
               "spec.scaleOn.metric", "gpu needs a GPU tier; \"" + tierName + "\" has no GPUs"));
     }
+    if (spec.type().isServing()) {
+      checkScalingAgainstTier(spec, tier, problems);
+    }
+  }
+
+  /** A Workload chooses its signal and its replicas only within what its tier's policy allows. */
+  private static void checkScalingAgainstTier(
+      WorkloadSpec spec, Tier tier, List<FieldError> problems) {
+    String tierName = tier.getMetadata().getName();
+    ScalingPolicy policy = ScalingPlan.policy(tier, spec.type());
+    boolean listed = tier.getSpec().scalingOf(spec.type()).isPresent();
+    String where =
+        listed
+            ? "spec.scaling[" + spec.type() + "]"
+            : "no spec.scaling for " + spec.type() + ": the default";
+    ScaleMetric metric = spec.scaleOn() == null ? null : spec.scaleOn().metric();
+    boolean gpuWithoutGpus = metric == ScaleMetric.gpu && tier.getSpec().gpu() == null;
+    if (metric != null && !gpuWithoutGpus && policy.signal(metric).isEmpty()) {
+      String allowed =
+          policy.signals().stream().map(s -> s.metric().name()).collect(Collectors.joining(", "));
+      problems.add(
+          new FieldError(
+              "spec.scaleOn.metric",
+              metric
+                  + " is not a signal of tier \""
+                  + tierName
+                  + "\", which scales "
+                  + spec.type()
+                  + " on "
+                  + allowed
+                  + " ("
+                  + where
+                  + ".signals)"));
+    }
+    if (spec.replicas() == null) {
+      return;
+    }
+    Integer max = spec.replicas().max();
+    if (max != null && max > policy.maxReplicasOrDefault()) {
+      problems.add(
+          new FieldError(
+              "spec.replicas.max",
+              max
+                  + " is more than tier \""
+                  + tierName
+                  + "\" allows: at most "
+                  + policy.maxReplicasOrDefault()
+                  + " ("
+                  + where
+                  + ".maxReplicas)"));
+    }
+    if (Integer.valueOf(0).equals(spec.replicas().min()) && !policy.allowsZero()) {
+      problems.add(
+          new FieldError(
+              "spec.replicas.min",
+              "0 (scale to zero) is not allowed by tier \""
+                  + tierName
+                  + "\": it sets no "
+                  + (listed ? where : "spec.scaling[" + spec.type() + "]")
+                  + ".idleToZeroAfter"));
+    }
   }
 
   private static void checkAgainstEnvironment(
@@ -395,11 +508,27 @@ public final class Rules {
                   + environment.getSpec().namespace()
                   + "\""));
     }
+    WorkloadSpec spec = workload.getSpec();
+    Integer cap = environment.getSpec().autoscalingOrDefaults().maxReplicas();
+    if (cap != null
+        && spec.type().isServing()
+        && spec.replicas() != null
+        && spec.replicas().max() != null
+        && spec.replicas().max() > cap) {
+      problems.add(
+          new FieldError(
+              "spec.replicas.max",
+              spec.replicas().max()
+                  + " is more than Environment \""
+                  + envName
+                  + "\" allows: at most "
+                  + cap
+                  + " (spec.autoscaling.maxReplicas)"));
+    }
     EnvironmentPolicies policies = environment.getSpec().policies();
     if (policies == null) {
       return;
     }
-    WorkloadSpec spec = workload.getSpec();
     if (policies.digestRequired() && spec.image() != null && !DIGEST.matcher(spec.image()).find()) {
       problems.add(
           new FieldError(

@@ -12,8 +12,9 @@ import dev.bosun.api.v1alpha1.EnvVar;
 import dev.bosun.api.v1alpha1.Exposure;
 import dev.bosun.api.v1alpha1.Health;
 import dev.bosun.api.v1alpha1.Replicas;
-import dev.bosun.api.v1alpha1.ScaleMetric;
 import dev.bosun.api.v1alpha1.ScaleOn;
+import dev.bosun.api.v1alpha1.ScaleSignal;
+import dev.bosun.api.v1alpha1.ScalingPolicy;
 import dev.bosun.api.v1alpha1.SecretKeyReference;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
@@ -217,7 +218,6 @@ class CompilerProperties {
   }
 
   private static Arbitrary<WorkloadSpec> spec(WorkloadType type, Tier tier) {
-    boolean gpu = tier.getSpec().gpu() != null;
     Arbitrary<String> image =
         Arbitraries.of(
             "registry.example.com/team/app:1.0",
@@ -251,23 +251,26 @@ class CompilerProperties {
             .list()
             .ofMaxSize(3);
     if (type.isServing()) {
+      // Within what the tier's scaling policy allows: that is what a valid Workload chooses.
+      ScalingPolicy policy = ScalingPlan.policy(tier, type);
+      int most = Math.min(policy.maxReplicasOrDefault(), 40);
       Arbitrary<Replicas> replicas =
           Arbitraries.integers()
-              .between(1, 20)
+              .between(policy.allowsZero() ? 0 : 1, Math.min(20, most))
               .flatMap(
                   min ->
                       Arbitraries.integers()
-                          .between(min, min + 20)
+                          .between(Math.max(min, 1), most)
                           .map(max -> new Replicas(min, max)))
               .injectNull(0.2);
       Arbitrary<ScaleOn> scaleOn =
-          Combinators.combine(
-                  Arbitraries.of(
-                      gpu
-                          ? List.of(ScaleMetric.values())
-                          : List.of(ScaleMetric.cpu, ScaleMetric.memory)),
-                  Arbitraries.integers().between(1, 100))
-              .as(ScaleOn::new)
+          Arbitraries.of(policy.signals())
+              .flatMap(
+                  signal ->
+                      Arbitraries.integers()
+                          .between(1, ScaleSignal.maxTarget(signal.metric()))
+                          .injectNull(0.3)
+                          .map(target -> new ScaleOn(signal.metric(), target)))
               .injectNull(0.5);
       return Combinators.combine(
               image,

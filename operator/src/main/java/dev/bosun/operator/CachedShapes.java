@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
@@ -133,6 +134,13 @@ final class CachedShapes {
             ? null
             : new ResourceClaimStatusBuilder().withAllocation(status.getAllocation()).build());
     return claim;
+  }
+
+  /** Metadata and the status of an autoscaler: the signal it read, replicas, its conditions. */
+  static HorizontalPodAutoscaler autoscaler(HorizontalPodAutoscaler autoscaler) {
+    withoutManagedFields(autoscaler);
+    autoscaler.setSpec(null);
+    return autoscaler;
   }
 
   /** Metadata, the completion count and the status. */

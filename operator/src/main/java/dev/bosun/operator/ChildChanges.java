@@ -7,10 +7,12 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -75,6 +77,19 @@ final class ChildChanges {
 
   static boolean job(Job now, Job before) {
     return !view(now).equals(view(before));
+  }
+
+  /** KEDA makes its HPA after the ScaledObject is applied: the Workload reports it. */
+  static boolean autoscalerAdded(HorizontalPodAutoscaler autoscaler) {
+    return true;
+  }
+
+  /**
+   * An autoscaler's status: the Workload's status shows its signal, replicas and whether it can
+   * read the signal. Its sync rewrites the same status often; only a change passes.
+   */
+  static boolean autoscaler(HorizontalPodAutoscaler now, HorizontalPodAutoscaler before) {
+    return !Objects.equals(now.getStatus(), before.getStatus());
   }
 
   /** A new pod matters only when its GPU readiness gate has to be set. */

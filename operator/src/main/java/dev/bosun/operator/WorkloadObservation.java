@@ -144,6 +144,8 @@ public final class WorkloadObservation {
         environment,
         desired,
         ready,
+        // How it scales is added by ScalingStatus, from the autoscaler.
+        null,
         completions,
         succeeded,
         failed,

@@ -5,16 +5,20 @@ import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.api.v1alpha1.Reasons;
+import dev.bosun.api.v1alpha1.Scaling;
+import dev.bosun.api.v1alpha1.ScalingEngine;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadStatus;
 import dev.bosun.compiler.Compiler;
 import dev.bosun.compiler.InvalidWorkloadException;
 import dev.bosun.compiler.Labels;
+import dev.bosun.compiler.ScalingPlan;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -81,6 +85,10 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   private InformerEventSource<Environment, Workload> environments;
   private InformerEventSource<GpuNodeHealth, Workload> gpuHealths;
   private InformerEventSource<ResourceClaim, Workload> claims;
+  private InformerEventSource<HorizontalPodAutoscaler, Workload> autoscalers;
+
+  /** Set once the API server serves KEDA's ScaledObject; asked again until it does. */
+  private volatile boolean kedaServed;
 
   /**
    * @param desiredHash the compiled objects' hash
@@ -136,7 +144,19 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
                 .withItemStore(CachedShapes.store(CachedShapes::pod))
                 .withOnAddFilter(ChildChanges::podAdded)
                 .withOnUpdateFilter(ChildChanges::pod)
-                .withSecondaryToPrimaryMapper(WorkloadReconciler::workloadOfPod)
+                .withSecondaryToPrimaryMapper(WorkloadReconciler::workloadOf)
+                .build(),
+            context);
+    // The autoscalers: Bosun's HPA, or the one KEDA makes for a ScaledObject (with its labels and
+    // annotations), whose status says what the signal is and whether it can be read.
+    autoscalers =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(HorizontalPodAutoscaler.class, Workload.class)
+                .withLabelSelector(Labels.WORKLOAD)
+                .withItemStore(CachedShapes.store(CachedShapes::autoscaler))
+                .withOnAddFilter(ChildChanges::autoscalerAdded)
+                .withOnUpdateFilter(ChildChanges::autoscaler)
+                .withSecondaryToPrimaryMapper(WorkloadReconciler::workloadOf)
                 .build(),
             context);
     // A changed Tier re-renders every Workload of that size; a changed Environment, every Workload
@@ -184,7 +204,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
                                             .getMetadata()
                                             .getName()
                                             .equals(pod.getSpec().getNodeName()))
-                            .flatMap(pod -> workloadOfPod(pod).stream())
+                            .flatMap(pod -> workloadOf(pod).stream())
                             .collect(Collectors.toSet()))
                 .build(),
             context);
@@ -200,11 +220,12 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
                 .withSecondaryToPrimaryMapper((ResourceClaim claim) -> Set.of())
                 .build(),
             context);
-    return List.of(deployments, jobs, pods, tiers, environments, gpuHealths, claims);
+    return List.of(deployments, jobs, pods, autoscalers, tiers, environments, gpuHealths, claims);
   }
 
-  static Set<ResourceID> workloadOfPod(Pod pod) {
-    String owner = pod.getMetadata().getAnnotations().get(Labels.WORKLOAD_ANNOTATION);
+  /** The Workload the compiler's annotation names on a pod or an autoscaler. */
+  static Set<ResourceID> workloadOf(HasMetadata object) {
+    String owner = object.getMetadata().getAnnotations().get(Labels.WORKLOAD_ANNOTATION);
     if (owner == null || !owner.contains("/")) {
       return Set.of();
     }
@@ -227,6 +248,8 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     List<ChildReference> inventory = inventoryOf(workload);
 
     WorkloadObservation.Blocker blocker = null;
+    ScalingPlan plan = null;
+    boolean scaledObjectsServed = true;
     if (tier == null) {
       blocker =
           new WorkloadObservation.Blocker(
@@ -237,6 +260,12 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     } else {
       try {
         List<HasMetadata> desired = Compiler.compile(workload, tier, environment);
+        plan = ScalingPlan.of(workload, tier, environment).orElse(null);
+        if (plan != null && plan.engine() == ScalingEngine.KEDA && !kedaServed()) {
+          // Without KEDA nothing would apply a ScaledObject; the replicas stay as they are.
+          scaledObjectsServed = false;
+          desired = desired.stream().filter(o -> !isScaledObject(o)).toList();
+        }
         Children.Applied applied = applyIfChanged(workload, desired, inventory, deployment, job);
         if (applied != null) {
           inventory = applied.inventory();
@@ -268,6 +297,16 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
                 this::eventsOf,
                 Instant.now())
             .withChildren(inventory);
+    if (plan != null) {
+      status =
+          ScalingStatus.apply(
+              status,
+              workload,
+              plan,
+              autoscalerOf(workload, plan, context),
+              scaledObjectsServed,
+              Instant.now());
+    }
 
     UpdateControl<Workload> control =
         Objects.equals(status, workload.getStatus())
@@ -286,6 +325,33 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   private static boolean needsRecheck(WorkloadStatus status, Set<Pod> pods) {
     return !Conditions.isTrue(status.conditions(), ConditionTypes.READY)
         && pods.stream().anyMatch(WorkloadObservation::isPending);
+  }
+
+  private static boolean isScaledObject(HasMetadata object) {
+    return Scaling.SCALED_OBJECT_KIND.equals(object.getKind());
+  }
+
+  /** Whether the API server serves KEDA's ScaledObject; remembered once it does. */
+  private boolean kedaServed() {
+    if (!kedaServed) {
+      var resources = client.getApiResources(Scaling.KEDA_API_VERSION);
+      kedaServed =
+          resources != null
+              && resources.getResources().stream()
+                  .anyMatch(r -> Scaling.SCALED_OBJECT_KIND.equals(r.getKind()));
+    }
+    return kedaServed;
+  }
+
+  /** The HPA that scales the Workload: Bosun's own, or KEDA's for its ScaledObject. */
+  private static HorizontalPodAutoscaler autoscalerOf(
+      Workload workload, ScalingPlan plan, Context<Workload> context) {
+    String name = Compiler.autoscalerName(workload);
+    String expected = plan.engine() == ScalingEngine.KEDA ? Scaling.KEDA_HPA_PREFIX + name : name;
+    return context.getSecondaryResources(HorizontalPodAutoscaler.class).stream()
+        .filter(hpa -> expected.equals(hpa.getMetadata().getName()))
+        .findFirst()
+        .orElse(null);
   }
 
   /** The Environment whose namespace holds the Workload; by name when several claim it. */

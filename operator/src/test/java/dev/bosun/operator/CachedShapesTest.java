@@ -69,7 +69,7 @@ class CachedShapesTest {
             new ChildReference(new String("apps/v1"), new String("Deployment"), "team", "web"),
             new ChildReference("v1", new String("Service"), new String("team"), "web"));
     full.setStatus(
-        new WorkloadStatus(1L, List.of(), "cpu-s", null, 1, 0, null, null, null, inventory));
+        new WorkloadStatus(1L, List.of(), "cpu-s", null, 1, 0, null, null, null, null, inventory));
 
     Workload cached = CachedShapes.workload(Serialization.clone(full));
 
@@ -113,8 +113,8 @@ class CachedShapesTest {
     assertThat(cached.getSpec().getNodeName()).isEqualTo(full.getSpec().getNodeName());
     assertThat(cached.getStatus().getResourceClaimStatuses())
         .isEqualTo(full.getStatus().getResourceClaimStatuses());
-    assertThat(WorkloadReconciler.workloadOfPod(cached))
-        .isEqualTo(WorkloadReconciler.workloadOfPod(full))
+    assertThat(WorkloadReconciler.workloadOf(cached))
+        .isEqualTo(WorkloadReconciler.workloadOf(full))
         .isNotEmpty();
     assertThat(WorkloadObservation.podBlocker(List.of(cached), p -> List.of(), NOW))
         .isEqualTo(WorkloadObservation.podBlocker(List.of(full), p -> List.of(), NOW));

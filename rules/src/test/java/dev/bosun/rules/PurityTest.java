@@ -42,10 +42,10 @@ class PurityTest {
                             + "|Route|SandboxKey|Tokens|SandboxView|Forwarding|Responses)"
                             + "|localcluster\\.(LocalVolumes|StandInPlan|PodEndpoint)"
                             + "|scaler\\.(ScalerRequest|Exposition|Signal|WorkloadEndpoints|WorkloadKey|PodAddress))(\\$.*)?"))
-                // What a warm pool and a claim do.
+                // What a warm pool and a claim do; what an autoscaled Workload's status says.
                 .or(
                     nameMatching(
-                        "dev\\.bosun\\.operator\\.(WarmPoolPlan|ClaimPlan|SandboxFacts)(\\$.*)?"))
+                        "dev\\.bosun\\.operator\\.(WarmPoolPlan|ClaimPlan|SandboxFacts|ScalingStatus)(\\$.*)?"))
                 .as(
                     "are the compiler, GPU classification, the status functions or the agent's"
                         + " decisions, or Bosun code they use"))

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The Workloads and their pods (labelled {@link Scaling.WORKLOAD_LABEL}), from two informers
- * over all namespaces: which pods of a Workload are Ready, and waiting until one is, woken by the
+ * The Workloads and their pods (labelled {@link Scaling.WORKLOAD_LABEL}), from two informers over
+ * all namespaces: which pods of a Workload are Ready, and waiting until one is, woken by the
  * informers' events rather than by polling. Shared by the router (where a request goes) and the
  * scaler (which pods are scraped).
  */

@@ -39,5 +39,12 @@ public final class ConditionTypes {
   /** On a Sandbox: True once its TTL ran out and the shutdown policy retained it. */
   public static final String EXPIRED = "Expired";
 
+  /**
+   * On an autoscaled Workload: whether its autoscaler reads the signal the tier chose and scales on
+   * it. False says why not (the cluster lacks what the tier asks for, KEDA is not installed or
+   * cannot read the signal); replicas then stay where they are.
+   */
+  public static final String SCALING_ACTIVE = "ScalingActive";
+
   private ConditionTypes() {}
 }

@@ -18,9 +18,17 @@ public record EnvironmentSpec(
     @JsonPropertyDescription("Rules every Workload here must follow.") EnvironmentPolicies policies,
     @Pattern(Patterns.DNS_LABEL)
         @JsonPropertyDescription("The Environment that Workloads are promoted from.")
-        String promotesFrom) {
+        String promotesFrom,
+    @JsonPropertyDescription(
+            "What scales Workloads here (KEDA or the HPA, with or without an external-metrics"
+                + " adapter) and a cap on replicas; the HPA alone when absent.")
+        EnvironmentAutoscaling autoscaling) {
 
   public EnvironmentSpec {
     quotas = quotas == null ? null : List.copyOf(quotas);
+  }
+
+  public EnvironmentAutoscaling autoscalingOrDefaults() {
+    return autoscaling == null ? EnvironmentAutoscaling.DEFAULTS : autoscaling;
   }
 }

@@ -11,6 +11,7 @@ public final class EnvironmentSpecBuilder {
   private List<TierQuota> quotas;
   private EnvironmentPolicies policies;
   private String promotesFrom;
+  private EnvironmentAutoscaling autoscaling;
 
   public EnvironmentSpecBuilder() {}
 
@@ -19,6 +20,7 @@ public final class EnvironmentSpecBuilder {
     quotas = spec.quotas();
     policies = spec.policies();
     promotesFrom = spec.promotesFrom();
+    autoscaling = spec.autoscaling();
   }
 
   public EnvironmentSpecBuilder withNamespace(String namespace) {
@@ -41,7 +43,12 @@ public final class EnvironmentSpecBuilder {
     return this;
   }
 
+  public EnvironmentSpecBuilder withAutoscaling(EnvironmentAutoscaling autoscaling) {
+    this.autoscaling = autoscaling;
+    return this;
+  }
+
   public EnvironmentSpec build() {
-    return new EnvironmentSpec(namespace, quotas, policies, promotesFrom);
+    return new EnvironmentSpec(namespace, quotas, policies, promotesFrom, autoscaling);
   }
 }

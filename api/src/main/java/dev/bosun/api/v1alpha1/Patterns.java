@@ -39,6 +39,9 @@ public final class Patterns {
    */
   public static final String DURATION = "^[1-9][0-9]{0,5}(s|m|h)$";
 
+  /** A host (DNS name or IP address) and a port, such as scaler.bosun-system.svc:9090. */
+  public static final String HOST_PORT = "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:[0-9]{1,5}$";
+
   /** What each pattern asks for, in words, for error messages. */
   public static final Map<String, String> DESCRIPTIONS =
       Map.of(
@@ -51,6 +54,7 @@ public final class Patterns {
           CIDR, "must be a CIDR block such as 203.0.113.0/24",
           HTTP_PATH, "must be an HTTP path starting with /",
           DURATION, "must be a positive duration in s, m or h, such as 90s, 10m or 1h",
+          HOST_PORT, "must be host:port, such as scaler.bosun-system.svc:9090",
           ENV_NAME,
               "must be a variable name: letters, digits, '_', '.' or '-', not starting with a digit");
 

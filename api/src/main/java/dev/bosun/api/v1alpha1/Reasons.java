@@ -160,5 +160,34 @@ public final class Reasons {
   /** Ready of a warm pool is False: sandboxes are starting to refill it. */
   public static final String POOL_FILLING = "PoolFilling";
 
+  // ScalingActive of an autoscaled Workload.
+
+  /** ScalingActive: the autoscaler reads the signal and scales on it. */
+  public static final String SIGNAL_READ = "SignalRead";
+
+  /**
+   * ScalingActive: the Workload is at zero replicas, where its tier let it go when idle; KEDA wakes
+   * it on demand.
+   */
+  public static final String SCALED_TO_ZERO = "ScaledToZero";
+
+  /** ScalingActive is False: the autoscaler has not yet read the signal once. */
+  public static final String SIGNAL_PENDING = "SignalPending";
+
+  /**
+   * ScalingActive is False: the autoscaler cannot read the signal (the scaler or the metrics
+   * adapter is down); replicas stay where they are. The message is the autoscaler's.
+   */
+  public static final String SIGNAL_UNAVAILABLE = "SignalUnavailable";
+
+  /**
+   * ScalingActive is False: the tier asks for what the Environment says the cluster lacks (KEDA or
+   * an external-metrics adapter), so the Workload scales on a fallback; the message says what.
+   */
+  public static final String ENGINE_MISSING = "EngineMissing";
+
+  /** ScalingActive is False: the Environment says KEDA, but its ScaledObject kind is not served. */
+  public static final String KEDA_NOT_INSTALLED = "KedaNotInstalled";
+
   private Reasons() {}
 }

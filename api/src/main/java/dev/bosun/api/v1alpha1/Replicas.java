@@ -11,7 +11,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.min <= self.max", message = "min must be less than or equal to max")
 public record Replicas(
-    @Required @Min(1) @Max(1000) @JsonPropertyDescription("The fewest pods that serve.")
+    @Required
+        @Min(0)
+        @Max(1000)
+        @JsonPropertyDescription(
+            "The fewest pods that serve; 0 (scale to zero) only where the tier has idleToZeroAfter.")
         Integer min,
     @Required @Min(1) @Max(1000) @JsonPropertyDescription("The most pods that serve.")
         Integer max) {

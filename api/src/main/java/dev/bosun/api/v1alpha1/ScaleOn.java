@@ -5,14 +5,26 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
-/** An autoscaling signal and its target: scale out when the average goes above {@code target}. */
+/**
+ * A Workload's choice among its tier's signals, and optionally its own target: scale out when the
+ * average per replica goes above the target.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = ScaleSignal.PERCENT_RULE,
+    message = ScaleSignal.PERCENT_MESSAGE,
+    fieldPath = ".target",
+    reason = "FieldValueInvalid")
 public record ScaleOn(
-    @Required @JsonPropertyDescription("The signal to follow: cpu, memory or gpu.")
-        ScaleMetric metric,
     @Required
-        @Min(1)
-        @Max(100)
-        @JsonPropertyDescription("The target average utilisation, in percent.")
+        @JsonPropertyDescription(
+            "The signal to follow, one of those the tier allows: cpu, memory, gpu,"
+                + " requestsWaiting, requestsRunning or kvCacheUsage.")
+        ScaleMetric metric,
+    @Min(1)
+        @Max(ScaleSignal.MAX_REQUESTS)
+        @JsonPropertyDescription(
+            "The average per replica to scale to (percent, or requests); the tier's when absent.")
         Integer target) {}

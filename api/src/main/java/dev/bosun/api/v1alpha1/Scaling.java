@@ -6,6 +6,11 @@ package dev.bosun.api.v1alpha1;
  * stand-in model servers and the CLI.
  */
 public final class Scaling {
+  /** KEDA's API: the compiler emits its ScaledObjects, the operator asks whether it is served. */
+  public static final String KEDA_API_VERSION = "keda.sh/v1alpha1";
+
+  public static final String SCALED_OBJECT_KIND = "ScaledObject";
+
   /** KEDA's trigger type for an external scaler that pushes activity. */
   public static final String KEDA_TRIGGER_TYPE = "external-push";
 
@@ -22,6 +27,23 @@ public final class Scaling {
 
   /** Trigger metadata: the target per replica, as a decimal. */
   public static final String METADATA_TARGET = "target";
+
+  /**
+   * The external metric an external-metrics adapter serves to the HPA (Environment {@code
+   * autoscaling.externalMetrics: true}): a Workload's signal, averaged per replica, selected by the
+   * labels {@link #METADATA_WORKLOAD} and {@link #METADATA_METRIC}.
+   */
+  public static final String EXTERNAL_METRIC = "bosun_workload_signal";
+
+  /**
+   * An annotation on a Workload's autoscaler: what the cluster lacks of what the tier asks for, and
+   * what the Workload scales on instead; {@code bosun render} shows it, the operator's status says
+   * it too.
+   */
+  public static final String FALLBACK_ANNOTATION = "bosun.dev/scaling-fallback";
+
+  /** KEDA names the HPA it makes for a ScaledObject {@code keda-hpa-<ScaledObject name>}. */
+  public static final String KEDA_HPA_PREFIX = "keda-hpa-";
 
   /** vLLM's gauge of requests queued, waiting for a slot; the inference signal Bosun scales on. */
   public static final String VLLM_REQUESTS_WAITING = "vllm:num_requests_waiting";

@@ -12,7 +12,7 @@ public final class TierSpecBuilder {
   private TierGpu gpu;
   private Placement placement;
   private String runtimeClassName;
-  private ScaleOn autoscaling;
+  private List<ScalingPolicy> scaling;
   private List<WorkloadType> workloadTypes;
   private String costPerHour;
 
@@ -24,7 +24,7 @@ public final class TierSpecBuilder {
     gpu = spec.gpu();
     placement = spec.placement();
     runtimeClassName = spec.runtimeClassName();
-    autoscaling = spec.autoscaling();
+    scaling = spec.scaling();
     workloadTypes = spec.workloadTypes();
     costPerHour = spec.costPerHour();
   }
@@ -54,8 +54,8 @@ public final class TierSpecBuilder {
     return this;
   }
 
-  public TierSpecBuilder withAutoscaling(ScaleOn autoscaling) {
-    this.autoscaling = autoscaling;
+  public TierSpecBuilder withScaling(List<ScalingPolicy> scaling) {
+    this.scaling = scaling;
     return this;
   }
 
@@ -76,7 +76,7 @@ public final class TierSpecBuilder {
         gpu,
         placement,
         runtimeClassName,
-        autoscaling,
+        scaling,
         workloadTypes,
         costPerHour);
   }

@@ -19,6 +19,9 @@ public record WorkloadStatus(
         Integer desiredReplicas,
     @JsonPropertyDescription("Pods of the current version that are ready (Service and Inference).")
         Integer readyReplicas,
+    @JsonPropertyDescription(
+            "How an autoscaled Workload scales: signal, target, the value last read, replicas.")
+        WorkloadScaling scaling,
     @JsonPropertyDescription("Pods that must succeed (Training and Batch).") Integer completions,
     @JsonPropertyDescription("Pods that succeeded (Training and Batch).") Integer succeeded,
     @JsonPropertyDescription("Pods that failed (Training and Batch).") Integer failed,
@@ -36,6 +39,23 @@ public record WorkloadStatus(
         environment,
         desiredReplicas,
         readyReplicas,
+        scaling,
+        completions,
+        succeeded,
+        failed,
+        children);
+  }
+
+  /** This status with how the Workload scales, and the conditions that go with it. */
+  public WorkloadStatus withScaling(WorkloadScaling scaling, List<Condition> conditions) {
+    return new WorkloadStatus(
+        observedGeneration,
+        conditions,
+        tier,
+        environment,
+        desiredReplicas,
+        readyReplicas,
+        scaling,
         completions,
         succeeded,
         failed,

@@ -197,6 +197,7 @@ public final class CliActions {
                 "READY",
                 "GPUS",
                 "NODES",
+                "SCALING",
                 "CONDITIONS"
               });
           for (var row : rows) {
@@ -209,6 +210,7 @@ public final class CliActions {
                   row.ready(),
                   Integer.toString(row.gpus()),
                   row.nodes().isEmpty() ? "-" : String.join(",", row.nodes()),
+                  WorkloadClient.scalingCell(row.scaling()),
                   conditions(row.conditions())
                 });
           }
@@ -226,17 +228,24 @@ public final class CliActions {
     map.put("ready", row.ready());
     map.put("gpus", row.gpus());
     map.put("nodes", row.nodes());
+    map.put("scaling", row.scaling());
     map.put("conditions", row.conditions());
     return map;
   }
 
-  /** Ready=True, then each True problem with its reason: what a human acts on. */
+  /**
+   * Ready=True, then each True problem and a False ScalingActive with its reason: what a human acts
+   * on.
+   */
   private static String conditions(List<Condition> conditions) {
     if (conditions == null || conditions.isEmpty()) {
       return "-";
     }
     return conditions.stream()
-        .filter(c -> c.type().equals(ConditionTypes.READY) || "True".equals(c.status()))
+        .filter(
+            c ->
+                c.type().equals(ConditionTypes.READY)
+                    || "True".equals(c.status()) != c.type().equals(ConditionTypes.SCALING_ACTIVE))
         .map(
             c ->
                 c.type()

@@ -6,6 +6,7 @@ import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.api.v1alpha1.WorkloadScaling;
 import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.compiler.Labels;
 import dev.bosun.compiler.Names;
@@ -172,6 +173,7 @@ public final class WorkloadClient {
       String ready,
       int gpus,
       List<String> nodes,
+      WorkloadScaling scaling,
       List<Condition> conditions) {}
 
   /** Workloads in {@code namespace} (every namespace when null), or the one named. */
@@ -238,9 +240,40 @@ public final class WorkloadClient {
                   .collect(Collectors.toCollection(TreeSet::new))
                   .stream()
                   .toList(),
+              status == null ? null : status.scaling(),
               status == null ? List.of() : status.conditions()));
     }
     return rows;
+  }
+
+  /**
+   * How a Workload scales, in one cell: signal, value read / target, replicas now → wanted, and the
+   * range, such as {@code requestsWaiting 2.5/4 3→5 [1-8]}.
+   */
+  public static String scalingCell(WorkloadScaling scaling) {
+    if (scaling == null) {
+      return "-";
+    }
+    String replicas =
+        scaling.currentReplicas() == null
+            ? ""
+            : " "
+                + scaling.currentReplicas()
+                + (Objects.equals(scaling.currentReplicas(), scaling.desiredReplicas())
+                        || scaling.desiredReplicas() == null
+                    ? ""
+                    : "→" + scaling.desiredReplicas());
+    return scaling.metric()
+        + " "
+        + (scaling.current() == null ? "?" : scaling.current())
+        + "/"
+        + scaling.target()
+        + replicas
+        + " ["
+        + scaling.minReplicas()
+        + "-"
+        + scaling.maxReplicas()
+        + "]";
   }
 
   private static int nz(Integer value) {
