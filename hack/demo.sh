@@ -276,6 +276,63 @@ echo "  the same PersistentVolume ($volume_after) and DNS name; the request coun
 ./bosun sandbox status "$sandbox" -n agents
 kubectl get sandboxwarmpool -n agents
 
+step "Autoscaling owned by the tier: KEDA (built from its Go module) asks Bosun's push scaler, in the router"
+./bosun dev autoscaling
+scaler=$(cat "${BOSUN_DEV_HOME:-$HOME/.bosun/dev}/scaler-address")
+echo "The scaler ($scaler) reads vLLM's queue gauges at each pod; stand-in model servers answer for the"
+echo "KWOK pods: 4 requests at a time, 500 ms each, so a replica serves 8 a second."
+./bosun dev model-servers --capacity 4 --service-time 500ms
+echo "For the demo, gpu-s scales in after 20 s instead of 300 s, and to zero after 30 s idle instead of 15 min."
+kubectl patch tier gpu-s --type merge -p '{"spec":{"scaling":[{"workloadType":"Inference","signals":[{"metric":"requestsWaiting","target":4},{"metric":"kvCacheUsage","target":80}],"maxReplicas":8,"scaleUp":{"stabilizationWindowSeconds":0,"pods":4,"periodSeconds":15},"scaleDown":{"stabilizationWindowSeconds":20,"pods":4,"periodSeconds":15},"idleToZeroAfter":"30s"}]}}' >/dev/null
+kubectl apply --server-side -f - <<YAML
+apiVersion: bosun.dev/v1alpha1
+kind: Environment
+metadata: {name: serving}
+spec:
+  namespace: serving
+  autoscaling: {engine: KEDA, scalerAddress: "$scaler", maxReplicas: 8}
+YAML
+wait_for "namespace serving" 30 bash -c "\"$bin/kubectl\" get namespace serving -o name 2>/dev/null" >/dev/null
+kubectl apply --server-side -f - <<'YAML'
+apiVersion: bosun.dev/v1alpha1
+kind: Workload
+metadata: {name: assistant, namespace: serving}
+spec:
+  type: Inference
+  image: registry.example.com/acme/assistant@sha256:31e06f7d89feb99a0e6c0affe198748c3bb5bef5e3cc92d95cb9e996197d3fc3
+  size: gpu-s
+  port: 8000
+  replicas: {min: 0, max: 6}
+  scaleOn: {metric: requestsWaiting}
+YAML
+wait_for "KEDA's ScaledObject Ready" 60 \
+  bash -c "[[ \$(\"$bin/kubectl\" get scaledobject assistant -n serving -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' 2>/dev/null) == True ]] && echo ok" >/dev/null
+kubectl get scaledobject assistant -n serving
+echo "assistant is at zero replicas: $(kubectl get deployment assistant -n serving -o jsonpath='{.spec.replicas}')"
+
+step "The first request to a Workload at zero: the router holds it, the scaler tells KEDA at once, 0 -> 1"
+./bosun dev load assistant -n serving --rps 1 --duration 1s | tail -1
+echo "replicas now: $(kubectl get deployment assistant -n serving -o jsonpath='{.spec.replicas}')"
+
+step "A load step: 40 requests a second for 45 s (what 5 replicas serve)"
+(
+  for _ in $(seq 1 20); do
+    echo "  $(date +%T)  replicas $(kubectl get deployment assistant -n serving -o jsonpath='{.spec.replicas}/{.status.readyReplicas}' 2>/dev/null) Ready, $(kubectl get hpa keda-hpa-assistant -n serving -o jsonpath='waiting per replica {.status.currentMetrics[0].external.current.averageValue}' 2>/dev/null) (target 4)"
+    sleep 3
+  done
+) &
+watcher=$!
+./bosun dev load assistant -n serving --rps 40 --duration 45s | awk 'NR % 10 == 1 || /^total/'
+wait "$watcher" || true
+./bosun status -n serving --kubeconfig "$KUBECONFIG" || true
+
+step "The load stops: back down after the tier's window, and to zero after 30 s idle"
+wait_for "assistant at zero replicas" 180 \
+  bash -c "[[ \$(\"$bin/kubectl\" get deployment assistant -n serving -o jsonpath='{.spec.replicas}') == 0 ]] && echo ok" >/dev/null
+echo "replicas now: $(kubectl get deployment assistant -n serving -o jsonpath='{.spec.replicas}')"
+./bosun status -n serving --kubeconfig "$KUBECONFIG" || true
+
 echo
 echo "The cluster, the operator and the agents keep running: eval \"\$(./bosun dev env)\" to use the cluster"
-echo "with kubectl, ./bosun dev fault to break another GPU, ./bosun sandbox to manage sandboxes; ./bosun dev down stops them all."
+echo "with kubectl, ./bosun dev fault to break another GPU, ./bosun sandbox to manage sandboxes, ./bosun dev load to load a"
+echo "Workload; ./bosun dev down stops them all."

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +41,13 @@ public final class LoadGenerator {
    * What to send: {@code body} as a JSON POST, {@code rps} times a second for {@code duration}, at
    * most {@code maxInFlight} at once.
    */
-  public record Settings(String body, int rps, Duration duration, int maxInFlight) {
+  public record Settings(
+      String body, int rps, Duration duration, int maxInFlight, Optional<String> bearerToken) {
+    /** Without credentials, as a stand-in server takes. */
+    public Settings(String body, int rps, Duration duration, int maxInFlight) {
+      this(body, rps, duration, maxInFlight, Optional.empty());
+    }
+
     public Settings {
       if (rps < 1 || rps > MAX_RPS) {
         throw new IllegalArgumentException("--rps: must be from 1 to " + MAX_RPS + ", got " + rps);
@@ -120,12 +127,13 @@ public final class LoadGenerator {
       long start,
       Map<Long, Tally> tallies,
       AtomicInteger inFlight) {
-    var request =
+    var builder =
         HttpRequest.newBuilder(target)
             .timeout(REQUEST_TIMEOUT)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(settings.body()))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofString(settings.body()));
+    settings.bearerToken().ifPresent(token -> builder.header("Authorization", "Bearer " + token));
+    var request = builder.build();
     long interval = NANOS_PER_SECOND / settings.rps();
     for (long i = 0; i < settings.requests(); i++) {
       sleepUntil(start + i * interval);

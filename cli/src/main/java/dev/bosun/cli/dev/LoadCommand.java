@@ -6,8 +6,10 @@ import dev.bosun.api.v1alpha1.Patterns;
 import dev.bosun.api.v1alpha1.Scaling;
 import dev.bosun.cli.sandbox.SandboxCommand;
 import dev.bosun.gpu.ExitCodes;
+import dev.bosun.localcluster.K8sBinaries;
 import dev.bosun.localcluster.LoadGenerator;
 import dev.bosun.localcluster.LoadSecond;
+import dev.bosun.localcluster.LocalCluster;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -161,6 +163,25 @@ public final class LoadCommand implements Callable<Integer> {
       int started = ModelServersCommand.SERVICE.startInBackground(err);
       if (started != ExitCodes.OK) {
         return started;
+      }
+      // The router lets in callers the cluster allows workloads/proxy, as a user's traffic.
+      var cluster = K8sBinaries.cached().map(LocalCluster::atDefaultHome);
+      if (cluster.isEmpty()) {
+        err.println("The local cluster is not running: start it with `bosun dev up`.");
+        return ExitCodes.UNAVAILABLE;
+      }
+      try {
+        String token = LoadCaller.token(cluster.get(), namespace, duration);
+        settings =
+            new LoadGenerator.Settings(
+                settings.body(),
+                settings.rps(),
+                settings.duration(),
+                settings.maxInFlight(),
+                Optional.of(token));
+      } catch (IllegalStateException e) {
+        err.println(e.getMessage());
+        return ExitCodes.UNAVAILABLE;
       }
       target =
           URI.create(

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Autoscaling (issue 13, "Numbers") on the local cluster:
+#   bench/autoscaling/run.sh [STEPS] [ZERO]   (default 20 load steps, 10 first requests at zero)
+# Starts a fresh cluster in its own home with KEDA (`bosun dev up --autoscaling`), the operator, the
+# router with its push scaler and the stand-in model servers (4 slots of 500 ms: 8 requests/s a
+# replica), then runs bench/autoscaling/AutoscalingBench.java: a load step from what 2 replicas serve
+# (16/s) to what 6 serve (48/s) on an Inference Workload of a MIG tier scaling on requestsWaiting
+# (target 4), and first requests to a Workload idle at zero. The tier's windows are shortened so that
+# steps repeat quickly: scale-up 0 s (4 pods per 15 s), scale-down 0 s, zero after 10 s idle; the
+# kube-controller-manager's HPA sync period stays at its default 15 s.
+# Results: $BOSUN_DEV_HOME/bench-autoscaling-*.txt.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source hack/java-home.sh
+export BOSUN_DEV_HOME="${BOSUN_DEV_HOME:-/tmp/bosun-bench-autoscaling}"
+export KUBECONFIG="$BOSUN_DEV_HOME/kubeconfig"
+kubectl=(~/.cache/bosun/k8s/*/bin/kubectl)
+kubectl="${kubectl[0]}"
+steps="${1:-20}" zero="${2:-10}"
+result="$BOSUN_DEV_HOME/bench-autoscaling-$steps-$zero.txt"
+
+./mvnw -q -B -ntp -o -DskipTests package -pl cli -am
+./bosun dev down >/dev/null 2>&1 || true
+trap './bosun dev down >/dev/null 2>&1 || true' EXIT
+# Two MIG nodes: 112 slices of 1g.10gb, for the gpu-s tier.
+./bosun dev up --nodes 0 --mig-nodes 2 --cpu-nodes 1 --autoscaling
+"$kubectl" apply --server-side --force-conflicts -f deploy/crds/ >/dev/null
+"$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
+"$kubectl" apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
+"$kubectl" patch tier gpu-s --type merge -p '{"spec":{"scaling":[{"workloadType":"Inference","signals":[{"metric":"requestsWaiting","target":4}],"maxReplicas":8,"scaleUp":{"stabilizationWindowSeconds":0,"pods":4,"periodSeconds":15},"scaleDown":{"stabilizationWindowSeconds":0,"pods":4,"periodSeconds":15},"idleToZeroAfter":"10s"}]}}' >/dev/null
+./bosun dev operator --http-port 18093
+./bosun dev router --port 18094 --scaler-port 19094
+./bosun dev model-servers --capacity 4 --service-time 500ms
+"$kubectl" apply --server-side -f - >/dev/null <<YAML
+apiVersion: bosun.dev/v1alpha1
+kind: Environment
+metadata: {name: bench}
+spec:
+  namespace: bench
+  autoscaling: {engine: KEDA, scalerAddress: "$(cat "$BOSUN_DEV_HOME/scaler-address")"}
+YAML
+for _ in $(seq 1 60); do "$kubectl" get namespace bench >/dev/null 2>&1 && break; sleep 0.5; done
+for spec in "step 2 6" "cold 0 1"; do
+  read -r name min max <<<"$spec"
+  "$kubectl" apply --server-side -f - >/dev/null <<YAML
+apiVersion: bosun.dev/v1alpha1
+kind: Workload
+metadata: {name: $name, namespace: bench}
+spec:
+  type: Inference
+  image: registry.example.com/acme/bench@sha256:31e06f7d89feb99a0e6c0affe198748c3bb5bef5e3cc92d95cb9e996197d3fc3
+  size: gpu-s
+  port: 8000
+  replicas: {min: $min, max: $max}
+YAML
+done
+# The load's ServiceAccount (allowed workloads/proxy in bench): one request makes it.
+./bosun dev load step -n bench --rps 1 --duration 1s >/dev/null
+mkdir -p "$BOSUN_DEV_HOME"
+"$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -Dsteps="$steps" -Dzero="$zero" -cp cli/target/bosun-cli.jar \
+  bench/autoscaling/AutoscalingBench.java | tee "$result"
+echo "results: $result"
