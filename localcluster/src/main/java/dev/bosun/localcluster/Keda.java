@@ -245,6 +245,8 @@ public final class Keda {
     var crd = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
     return crd != null
         && crd.getStatus() != null
+        // A CRD just created has a status without conditions until the API server names it.
+        && crd.getStatus().getConditions() != null
         && crd.getStatus().getConditions().stream()
             .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
