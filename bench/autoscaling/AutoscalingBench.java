@@ -50,7 +50,11 @@ void main() throws Exception {
           .inNamespace(NAMESPACE)
           .withName("bosun-dev-load")
           .tokenRequest(
-              new TokenRequestBuilder().withNewSpec().withExpirationSeconds(7200L).endSpec().build())
+              new TokenRequestBuilder()
+                  .withNewSpec()
+                  .withExpirationSeconds(7200L)
+                  .endSpec()
+                  .build())
           .getStatus()
           .getToken();
   int steps = Integer.getInteger("steps", 20);
@@ -66,17 +70,25 @@ void steps(int steps) throws Exception {
   var raised = new ArrayList<Long>();
   var ready = new ArrayList<Long>();
   for (int i = 1; i <= steps; i++) {
-    await("step at " + FLOOR + " Ready replicas", Duration.ofMinutes(5), "step",
+    await(
+        "step at " + FLOOR + " Ready replicas",
+        Duration.ofMinutes(5),
+        "step",
         d -> replicas(d) == FLOOR && ready(d) == FLOOR);
     Thread.sleep(5_000);
     long start = System.nanoTime();
     var step = load("step", HIGH_RPS - LOW_RPS, STEP_LOAD);
     long up = await("replicas raised", Duration.ofMinutes(2), "step", d -> replicas(d) > FLOOR);
-    long all = await("all new replicas Ready", Duration.ofMinutes(3), "step",
-        d -> replicas(d) >= RAISED && ready(d) >= replicas(d));
+    long all =
+        await(
+            "all new replicas Ready",
+            Duration.ofMinutes(3),
+            "step",
+            d -> replicas(d) >= RAISED && ready(d) >= replicas(d));
     raised.add(up - start);
     ready.add(all - start);
-    System.out.printf("step %2d: raised %6d ms, all Ready %6d ms%n", i, ms(up - start), ms(all - start));
+    System.out.printf(
+        "step %2d: raised %6d ms, all Ready %6d ms%n", i, ms(up - start), ms(all - start));
     step.join();
   }
   summary("load step: replicas raised", raised);
@@ -87,10 +99,15 @@ void zero(int trials) throws Exception {
   var latencies = new ArrayList<Long>();
   var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   for (int i = 1; i <= trials; i++) {
-    await("cold at 0 replicas", Duration.ofMinutes(5), "cold", d -> replicas(d) == 0 && ready(d) == 0);
+    await(
+        "cold at 0 replicas",
+        Duration.ofMinutes(5),
+        "cold",
+        d -> replicas(d) == 0 && ready(d) == 0);
     Thread.sleep(2_000);
     var request =
-        HttpRequest.newBuilder(URI.create(router + "/workloads/" + NAMESPACE + "/cold/v1/completions"))
+        HttpRequest.newBuilder(
+                URI.create(router + "/workloads/" + NAMESPACE + "/cold/v1/completions"))
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(90))
@@ -100,7 +117,8 @@ void zero(int trials) throws Exception {
     var response = http.send(request, HttpResponse.BodyHandlers.ofString());
     long took = System.nanoTime() - start;
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("trial " + i + ": HTTP " + response.statusCode() + " " + response.body());
+      throw new IllegalStateException(
+          "trial " + i + ": HTTP " + response.statusCode() + " " + response.body());
     }
     latencies.add(took);
     System.out.printf("zero %2d: first response %6d ms%n", i, ms(took));
@@ -113,7 +131,10 @@ CompletableFuture<Void> load(String workload, int rps, Duration duration) {
   var settings =
       new LoadGenerator.Settings(
           "{\"model\":\"" + workload + "\",\"prompt\":\"bench\",\"max_tokens\":16}",
-          rps, duration, 2000, Optional.of(token));
+          rps,
+          duration,
+          2000,
+          Optional.of(token));
   return CompletableFuture.runAsync(
       () -> {
         try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
@@ -126,7 +147,8 @@ CompletableFuture<Void> load(String workload, int rps, Duration duration) {
 }
 
 /** Polls the Deployment until {@code done} holds; the time it first held (System.nanoTime()). */
-long await(String what, Duration timeout, String name, Predicate<Deployment> done) throws Exception {
+long await(String what, Duration timeout, String name, Predicate<Deployment> done)
+    throws Exception {
   long deadline = System.nanoTime() + timeout.toNanos();
   while (System.nanoTime() < deadline) {
     var deployment = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
@@ -142,7 +164,9 @@ static int replicas(Deployment d) {
 }
 
 static int ready(Deployment d) {
-  return d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+  return d.getStatus() == null || d.getStatus().getReadyReplicas() == null
+      ? 0
+      : d.getStatus().getReadyReplicas();
 }
 
 static long ms(long nanos) {
@@ -153,6 +177,7 @@ static void summary(String what, List<Long> nanos) {
   var sorted = nanos.stream().sorted().toList();
   long p50 = sorted.get((int) Math.ceil(0.50 * sorted.size()) - 1);
   long p99 = sorted.get((int) Math.ceil(0.99 * sorted.size()) - 1);
-  System.out.printf("%-48s n=%d  p50 %6d ms  p99 %6d ms  max %6d ms%n",
+  System.out.printf(
+      "%-48s n=%d  p50 %6d ms  p99 %6d ms  max %6d ms%n",
       what, sorted.size(), ms(p50), ms(p99), ms(sorted.getLast()));
 }
