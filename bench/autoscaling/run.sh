@@ -57,6 +57,15 @@ done
 # The load's ServiceAccount (allowed workloads/proxy in bench): one request makes it.
 ./bosun dev load step -n bench --rps 1 --duration 1s >/dev/null
 mkdir -p "$BOSUN_DEV_HOME"
+# The signal path's own cost: KEDA's two processes (control plane) and the router, whose process
+# also runs the push scaler; resident memory and CPU seconds before and after the scenario.
+signal_path() {
+  echo "$1 (pid rss_kib cpu_time command)"
+  ps -eo pid=,rss=,time=,args= | grep -E '[k]eda-operator|[k]eda-adapter|[d]ev\.bosun\.router|bosun[- ]router|[r]outer --' |
+    awk '{printf "  %s %s %s %s\n", $1, $2, $3, $4}' || true
+}
+signal_path "before, $(date +%T)" | tee "$result.processes"
 "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -Dsteps="$steps" -Dzero="$zero" -cp cli/target/bosun-cli.jar \
   bench/autoscaling/AutoscalingBench.java | tee "$result"
+signal_path "after, $(date +%T)" | tee -a "$result.processes"
 echo "results: $result"
