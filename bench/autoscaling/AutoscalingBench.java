@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
@@ -34,7 +35,8 @@ static final int LOW_RPS = Integer.getInteger("low", 16);
 static final int HIGH_RPS = Integer.getInteger("high", 48);
 static final int FLOOR = 2;
 static final int RAISED = 6;
-static final Duration STEP_LOAD = Duration.ofSeconds(Integer.getInteger("stepSeconds", 30));
+static final Duration STEP_LOAD = Duration.ofSeconds(Integer.getInteger("stepSeconds", 20));
+static final Random RANDOM = new Random();
 
 KubernetesClient client;
 String router;
@@ -75,7 +77,9 @@ void steps(int steps) throws Exception {
         Duration.ofMinutes(5),
         "step",
         d -> replicas(d) == FLOOR && ready(d) == FLOOR);
-    Thread.sleep(5_000);
+    // Settle, then a random part of the HPA's 15 s sync period: steps that repeat at a fixed
+    // period would otherwise lock onto one phase of it and measure that phase only.
+    Thread.sleep(5_000 + RANDOM.nextInt(15_000));
     long start = System.nanoTime();
     var step = load("step", HIGH_RPS - LOW_RPS, STEP_LOAD);
     long up = await("replicas raised", Duration.ofMinutes(2), "step", d -> replicas(d) > FLOOR);
