@@ -44,6 +44,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Keeps a Workload's objects equal to what the compiler makes of it with its current Tier and
@@ -239,7 +240,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
       lastApplies.remove(workload.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
-    Environment environment = environmentOf(workload.getMetadata().getNamespace());
+    Environment environment = environmentOf(workload);
     String environmentName = environment == null ? null : environment.getMetadata().getName();
     String tierName = workload.getSpec().size();
     Tier tier = tiers.get(new ResourceID(tierName)).orElse(null);
@@ -354,10 +355,24 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
         .orElse(null);
   }
 
-  /** The Environment whose namespace holds the Workload; by name when several claim it. */
-  private Environment environmentOf(String namespace) {
-    return environments
-        .list(e -> e.getSpec() != null && namespace.equals(e.getSpec().namespace()))
+  /**
+   * The Environment whose namespace holds the Workload; by name when several claim it. A Workload
+   * seen for the first time in a namespace the cache knows no Environment of is checked against the
+   * API server: an Environment applied a moment before it (as GitOps does) may not have reached the
+   * cache, and its policy must hold before anything is created, not after.
+   */
+  private Environment environmentOf(Workload workload) {
+    String namespace = workload.getMetadata().getNamespace();
+    Environment cached = governing(environments.list(), namespace);
+    if (cached != null || workload.getStatus() != null) {
+      return cached;
+    }
+    return governing(client.resources(Environment.class).list().getItems().stream(), namespace);
+  }
+
+  private static Environment governing(Stream<Environment> candidates, String namespace) {
+    return candidates
+        .filter(e -> e.getSpec() != null && namespace.equals(e.getSpec().namespace()))
         .min(Comparator.comparing(e -> e.getMetadata().getName()))
         .orElse(null);
   }
