@@ -42,6 +42,7 @@ public final class Bosun {
           "gpu",
           "agent",
           "dev",
+          "version",
           "help");
 
   // A switch, not a map of constructor references: the JDK 25 AOT cache writer crashes on those.
@@ -61,6 +62,7 @@ public final class Bosun {
       case "gpu" -> new GpuCommand();
       case "agent" -> new AgentCommand();
       case "dev" -> new DevCommand();
+      case "version" -> new VersionCommand();
       case "help" -> new CommandLine.HelpCommand();
       default -> throw new IllegalArgumentException("no command " + name);
     };
@@ -131,8 +133,13 @@ public final class Bosun {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+      return new String[] {"bosun " + current()};
+    }
+
+    /** The jar's Implementation-Version; "development" when run from classes. */
+    static String current() {
       String version = Bosun.class.getPackage().getImplementationVersion();
-      return new String[] {"bosun " + (version == null ? "development" : version)};
+      return version == null ? "development" : version;
     }
   }
 }
