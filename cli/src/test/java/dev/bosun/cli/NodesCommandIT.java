@@ -11,19 +11,16 @@ import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.api.v1alpha1.GpuNodeHealthSpec;
 import dev.bosun.api.v1alpha1.GpuNodeHealthStatus;
 import dev.bosun.api.v1alpha1.GpuQuarantine;
-import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.testkit.Crds;
+import dev.bosun.testkit.GpuPods;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.QuarantineRules;
 import dev.bosun.testkit.SharedCluster;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.resource.v1.Device;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceRequestAllocationResult;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
-import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -59,8 +56,7 @@ class NodesCommandIT {
     KubernetesClient admin = cluster.client();
     // The agents' report kind: other ITs of this module may or may not have installed it.
     Crds.apply(admin, BosunProcess.ROOT.resolve("deploy/crds/gpunodehealths.bosun.dev-v1.yml"));
-    client.resource(oneGpuClaim()).create();
-    client.resource(holder()).create();
+    GpuPods.holdingOneGpu(client, "holder");
     await("holder Running")
         .atMost(Duration.ofSeconds(60))
         .until(
@@ -69,7 +65,7 @@ class NodesCommandIT {
     DeviceRequestAllocationResult held =
         client
             .resources(ResourceClaim.class)
-            .withName("one-gpu")
+            .withName("holder")
             .get()
             .getStatus()
             .getAllocation()
@@ -160,50 +156,6 @@ class NodesCommandIT {
         .filter(n -> value.equals(n.get(field).asText()))
         .findFirst()
         .orElseThrow(() -> new AssertionError(value + " not in " + array));
-  }
-
-  private static ResourceClaim oneGpuClaim() {
-    return new ResourceClaimBuilder()
-        .withNewMetadata()
-        .withName("one-gpu")
-        .endMetadata()
-        .withNewSpec()
-        .withNewDevices()
-        .addNewRequest()
-        .withName("gpu")
-        .withNewExactly()
-        .withDeviceClassName(GpuFleet.DEVICE_CLASS)
-        .withAllocationMode("ExactCount")
-        .withCount(1L)
-        .endExactly()
-        .endRequest()
-        .endDevices()
-        .endSpec()
-        .build();
-  }
-
-  private static Pod holder() {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName("holder")
-        .endMetadata()
-        .withNewSpec()
-        .withTolerations(GpuFleet.toleration())
-        .addNewResourceClaim()
-        .withName("gpu")
-        .withResourceClaimName("one-gpu")
-        .endResourceClaim()
-        .addNewContainer()
-        .withName("main")
-        .withImage("registry.k8s.io/pause:3.10")
-        .withNewResources()
-        .addNewClaim()
-        .withName("gpu")
-        .endClaim()
-        .endResources()
-        .endContainer()
-        .endSpec()
-        .build();
   }
 
   /** What the node agent publishes: every GPU Healthy but {@code sick}. */

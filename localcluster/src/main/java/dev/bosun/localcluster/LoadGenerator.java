@@ -62,6 +62,11 @@ public final class LoadGenerator {
       }
     }
 
+    /** The same load, sent with {@code Authorization: Bearer token}. */
+    public Settings withBearerToken(String token) {
+      return new Settings(body, rps, duration, maxInFlight, Optional.of(token));
+    }
+
     long requests() {
       return rps * duration.toSeconds();
     }

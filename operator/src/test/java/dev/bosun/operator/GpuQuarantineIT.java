@@ -17,6 +17,7 @@ import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.localcluster.GpuProduct;
 import dev.bosun.operator.client.CliActions;
+import dev.bosun.testkit.GpuPods;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
@@ -25,12 +26,11 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
-import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -543,49 +543,8 @@ class GpuQuarantineIT {
 
   /** A pod holding one whole GPU of the given node, through a claim of its own. */
   private static Pod gpuPod(String namespace, String name, String node) {
-    ResourceClaim claim =
-        new ResourceClaimBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(namespace)
-            .endMetadata()
-            .withNewSpec()
-            .withNewDevices()
-            .addNewRequest()
-            .withName("gpu")
-            .withNewExactly()
-            .withDeviceClassName(GpuFleet.DEVICE_CLASS)
-            .endExactly()
-            .endRequest()
-            .endDevices()
-            .endSpec()
-            .build();
-    admin.resource(claim).create();
-    Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(namespace)
-            .endMetadata()
-            .withNewSpec()
-            .withNodeSelector(Map.of("kubernetes.io/hostname", node))
-            .withTolerations(GpuFleet.toleration())
-            .addNewResourceClaim()
-            .withName("gpu")
-            .withResourceClaimName(name)
-            .endResourceClaim()
-            .addNewContainer()
-            .withName("main")
-            .withImage("registry.example/gpu:1")
-            .withNewResources()
-            .addNewClaim()
-            .withName("gpu")
-            .endClaim()
-            .endResources()
-            .endContainer()
-            .endSpec()
-            .build();
-    return admin.resource(pod).create();
+    return GpuPods.holdingOneGpu(
+        admin.adapt(NamespacedKubernetesClient.class).inNamespace(namespace), name, node);
   }
 
   private static ResourceClaim claim(String namespace, Pod pod) {

@@ -18,6 +18,16 @@ public final class GpuPods {
    * of that node's GPUs to it. Returns the pod as created.
    */
   public static Pod holdingOneGpu(KubernetesClient client, String name, String node) {
+    return holdingOneGpu(client, name, Map.of("kubernetes.io/hostname", node));
+  }
+
+  /** As {@link #holdingOneGpu(KubernetesClient, String, String)}, on whichever GPU node fits. */
+  public static Pod holdingOneGpu(KubernetesClient client, String name) {
+    return holdingOneGpu(client, name, Map.of());
+  }
+
+  private static Pod holdingOneGpu(
+      KubernetesClient client, String name, Map<String, String> nodeSelector) {
     client
         .resource(
             new ResourceClaimBuilder()
@@ -43,7 +53,7 @@ public final class GpuPods {
                 .withName(name)
                 .endMetadata()
                 .withNewSpec()
-                .withNodeSelector(Map.of("kubernetes.io/hostname", node))
+                .withNodeSelector(nodeSelector)
                 .withTolerations(GpuFleet.toleration())
                 .addNewResourceClaim()
                 .withName("gpu")

@@ -172,13 +172,7 @@ public final class LoadCommand implements Callable<Integer> {
       }
       try {
         String token = LoadCaller.token(cluster.get(), namespace, duration);
-        settings =
-            new LoadGenerator.Settings(
-                settings.body(),
-                settings.rps(),
-                settings.duration(),
-                settings.maxInFlight(),
-                Optional.of(token));
+        settings = settings.withBearerToken(token);
       } catch (IllegalStateException e) {
         err.println(e.getMessage());
         return ExitCodes.UNAVAILABLE;
