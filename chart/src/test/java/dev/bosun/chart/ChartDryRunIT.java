@@ -1,6 +1,7 @@
 package dev.bosun.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.testkit.Crds;
@@ -53,9 +54,11 @@ class ChartDryRunIT {
 
   @AfterEach
   void deleteNamespaces() {
-    install
-        .kubectl()
-        .run("delete", "namespace", SYSTEM, NODE, "--ignore-not-found", "--wait=false");
+    install.kubectl().run("delete", "namespace", SYSTEM, NODE, "--ignore-not-found").orThrow();
+    // The next test makes them again: not while they are still terminating.
+    await("dry-run namespaces gone")
+        .atMost(ClusterInstall.GONE_WITHIN)
+        .until(() -> install.namespaceGone(SYSTEM) && install.namespaceGone(NODE));
   }
 
   @ParameterizedTest

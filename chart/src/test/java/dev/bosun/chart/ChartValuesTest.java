@@ -3,9 +3,15 @@ package dev.bosun.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -19,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * values with the field named, and overridden values land where they should.
  */
 class ChartValuesTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
 
   static Helm helm;
 
@@ -132,6 +140,44 @@ class ChartValuesTest {
         .isEqualTo("NoExecute");
     assertThat(objects.get("GpuHealthPolicy/default").at("/spec/breaker/maxQuarantined").asText())
         .isEqualTo("10%");
+  }
+
+  @Test
+  void monitoringIsOffByDefaultAndRendersEveryDashboardAndTheRulesWhenOn() throws IOException {
+    assertThat(Manifests.parse(helm.template()).stream().map(Manifests::key))
+        .noneMatch(key -> key.startsWith("ConfigMap/") || key.startsWith("PrometheusRule/"));
+
+    List<ObjectNode> objects =
+        Manifests.parse(
+            helm.template(
+                "--set", "monitoring.dashboards.enabled=true",
+                "--set", "monitoring.prometheusRule.enabled=true",
+                "--set", "monitoring.prometheusRule.labels.release=prometheus"));
+    Path dashboards = Helm.CHART.resolve("files/dashboards");
+    List<Path> files;
+    try (Stream<Path> listed = Files.list(dashboards)) {
+      files = listed.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    }
+    List<ObjectNode> configMaps =
+        objects.stream().filter(o -> o.path("kind").asText().equals("ConfigMap")).toList();
+    assertThat(configMaps).hasSameSizeAs(files).isNotEmpty();
+    for (Path file : files) {
+      String name = file.getFileName().toString();
+      JsonNode configMap =
+          configMaps.stream().filter(c -> c.path("data").has(name)).findFirst().orElseThrow();
+      assertThat(configMap.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
+      assertThat(configMap.at("/metadata/namespace").asText()).isEqualTo("bosun-system");
+      assertThat(JSON.readTree(configMap.path("data").path(name).asText()))
+          .isEqualTo(JSON.readTree(Files.readString(file)));
+    }
+    JsonNode rule =
+        objects.stream()
+            .filter(o -> o.path("kind").asText().equals("PrometheusRule"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(rule.at("/metadata/labels/release").asText()).isEqualTo("prometheus");
+    assertThat(rule.path("spec"))
+        .isEqualTo(Manifests.read(Helm.CHART.resolve("files/rules/bosun-rules.yaml")).getFirst());
   }
 
   private static Map<String, JsonNode> byKey(String yaml) {
