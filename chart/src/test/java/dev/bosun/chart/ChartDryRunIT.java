@@ -67,7 +67,7 @@ class ChartDryRunIT {
         "",
         "operator.replicas=3,router.enabled=false,tiers.gpu-xl=null,tiers.cpu-xs.description=tiny,"
             + "tiers.cpu-xs.resources.cpu=100m,tiers.cpu-xs.resources.memory=256Mi,gpuHealthPolicy.spec.effect=NoExecute,"
-            + "gpuHealthPolicy.spec.breaker.maxQuarantined=3,sandbox.runtimeClass.handler=kata"
+            + "gpuHealthPolicy.spec.breaker.maxQuarantined=3,sandbox.runtimeClass.enabled=false"
       })
   void everyRenderedObjectPassesAServerSideDryRun(String overrides) throws IOException {
     var arguments = new ArrayList<>(List.of("--set", NAMESPACES));

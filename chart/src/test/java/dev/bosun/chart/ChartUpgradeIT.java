@@ -66,7 +66,12 @@ class ChartUpgradeIT {
 
     install
         .kubectl()
-        .run("apply", "--server-side", "-f", Helm.CHART.resolve("crds").toString())
+        .run(
+            "apply",
+            "--server-side",
+            "--force-conflicts",
+            "-f",
+            Helm.CHART.resolve("crds").toString())
         .orThrow();
     helm.run(
             "upgrade",

@@ -30,13 +30,6 @@ class KustomizeInstallIT {
     var install = ClusterInstall.on(shared);
     install.clean();
     try {
-      var plain = install.kubectl().run("apply", "--server-side", "-k", "../deploy");
-      assertThat(plain.succeeded())
-          .as("kubectl apply -k deploy/ alone, on a fresh cluster")
-          .isFalse();
-      assertThat(plain.output()).contains("Tier");
-      install.clean();
-
       String oneLiner = oneLiner();
       Path kubectl = install.kubectl().binary();
       var shell =
