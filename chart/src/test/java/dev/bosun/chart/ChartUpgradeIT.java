@@ -73,17 +73,7 @@ class ChartUpgradeIT {
             "-f",
             Helm.CHART.resolve("crds").toString())
         .orThrow();
-    helm.run(
-            "upgrade",
-            ClusterInstall.RELEASE,
-            Helm.CHART.toString(),
-            "-n",
-            ClusterInstall.RELEASE_NAMESPACE,
-            "-f",
-            Helm.LINT_VALUES.toString(),
-            "--set",
-            "tiers.cpu-s.costPerHour=0.03")
-        .orThrow();
+    upgradeToThisChart(helm, "tiers.cpu-s.costPerHour=0.03");
 
     assertThat(chartLabel(client)).as("Helm rewrote the Deployment").isNotEqualTo("bosun-0.1.0");
     assertThat(tier(client, "cpu-s").getAdditionalProperties().get("spec").toString())
@@ -108,18 +98,7 @@ class ChartUpgradeIT {
     assertThat(bosunPods(client)).isEqualTo(podsBefore);
 
     // The check can fail: a new operator digest rolls the operator, and only it.
-    helm.run(
-            "upgrade",
-            ClusterInstall.RELEASE,
-            Helm.CHART.toString(),
-            "-n",
-            ClusterInstall.RELEASE_NAMESPACE,
-            "-f",
-            Helm.LINT_VALUES.toString(),
-            "--reuse-values",
-            "--set",
-            "images.operator.digest=sha256:" + "9".repeat(64))
-        .orThrow();
+    upgradeToThisChart(helm, "images.operator.digest=sha256:" + "9".repeat(64));
     var rolled = new TreeMap<>(generationsBefore);
     rolled.merge("Deployment/bosun-operator", 1L, Long::sum);
     assertThat(controllerGenerations(client)).isEqualTo(rolled);
@@ -129,6 +108,21 @@ class ChartUpgradeIT {
     assertThat(workloads(client, namespace).keySet())
         .as("Workloads outlive the release: Helm keeps the CRDs")
         .containsExactlyElementsOf(workloadsBefore.keySet());
+  }
+
+  /** `helm upgrade` to the chart in this checkout, the lint digests and {@code set} on top. */
+  private static void upgradeToThisChart(Helm helm, String set) {
+    helm.run(
+            "upgrade",
+            ClusterInstall.RELEASE,
+            Helm.CHART.toString(),
+            "-n",
+            ClusterInstall.RELEASE_NAMESPACE,
+            "-f",
+            Helm.LINT_VALUES.toString(),
+            "--set",
+            set)
+        .orThrow();
   }
 
   private static String chartLabel(KubernetesClient client) {
