@@ -177,7 +177,7 @@ class ChartValuesTest {
             .orElseThrow();
     assertThat(rule.at("/metadata/labels/release").asText()).isEqualTo("prometheus");
     assertThat(rule.path("spec"))
-        .isEqualTo(Manifests.read(Helm.CHART.resolve("files/rules/bosun-rules.yaml")).getFirst());
+        .isEqualTo(Manifests.read(Helm.CHART.resolve("files/prometheus-rules.yaml")).getFirst());
   }
 
   private static Map<String, JsonNode> byKey(String yaml) {
