@@ -32,7 +32,9 @@ class PurityTest {
                 // what the node agent knows and writes, what `bosun nodes` shows of what it read,
                 // the sandbox router's reading of requests, routes, tokens and Sandboxes, and what
                 // the local cluster's volume provisioner and stand-in sandbox servers decide, and
-                // what the push scaler reads of KEDA's metadata and the pods' metrics.
+                // what the push scaler reads of KEDA's metadata and the pods' metrics, and the
+                // chart's
+                // values schema made from the CRDs.
                 .or(
                     nameMatching(
                         "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|SandboxPlan|QuarantinePlan|QuarantinePolicy|QuarantineObjects|Quarantine)"
@@ -41,7 +43,8 @@ class PurityTest {
                             + "|router\\.(HeadParser|Heads|RequestHead|ResponseHead|Header|Rejection|Limits"
                             + "|Route|SandboxKey|Tokens|SandboxView|Forwarding|Responses)"
                             + "|localcluster\\.(LocalVolumes|StandInPlan|PodEndpoint)"
-                            + "|scaler\\.(ScalerRequest|Exposition|Signal|WorkloadEndpoints|WorkloadKey|PodAddress))(\\$.*)?"))
+                            + "|scaler\\.(ScalerRequest|Exposition|Signal|WorkloadEndpoints|WorkloadKey|PodAddress)"
+                            + "|chart\\.ValuesSchema)(\\$.*)?"))
                 // What a warm pool and a claim do; what an autoscaled Workload's status says.
                 .or(
                     nameMatching(

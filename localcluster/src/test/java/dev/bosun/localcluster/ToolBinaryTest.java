@@ -1,0 +1,40 @@
+package dev.bosun.localcluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The versions ToolBinary looks for are the ones hack/build-tools.sh builds by default, so the
+ * cache it reads is the one the script writes.
+ */
+class ToolBinaryTest {
+
+  static final Path SCRIPT = Path.of("../hack/build-tools.sh");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"helm", "crane", "promtool"})
+  void versionsAreTheScriptsDefaults(String tool) throws IOException {
+    ToolBinary binary =
+        switch (tool) {
+          case "helm" -> ToolBinary.HELM;
+          case "crane" -> ToolBinary.CRANE;
+          default -> ToolBinary.PROMTOOL;
+        };
+    String variable = tool.toUpperCase() + "_VERSION";
+    var matcher =
+        Pattern.compile(variable + "=\"\\$\\{" + variable + ":-v([^}]+)}\"")
+            .matcher(Files.readString(SCRIPT));
+    assertThat(matcher.find()).as("%s in %s", variable, SCRIPT).isTrue();
+    assertThat(binary.version()).isEqualTo(matcher.group(1));
+    assertThat(binary.tool()).isEqualTo(tool);
+    assertThat(binary.cacheDirectory())
+        .isEqualTo(
+            BuildScripts.cacheHome().resolve("tools").resolve(tool).resolve(matcher.group(1)));
+  }
+}
