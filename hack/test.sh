@@ -10,4 +10,7 @@ hack/build-k8s.sh
 # KEDA's operator and adapter, for the autoscaling tests (KedaIT), from its Go module the same way
 # (cached under ~/.cache/bosun/keda).
 hack/build-keda.sh
+# Helm (the chart's tests), crane (the local registry) and promtool (the alert rules), the same
+# way (cached under ~/.cache/bosun/tools).
+hack/build-tools.sh
 ./mvnw -B -ntp verify
