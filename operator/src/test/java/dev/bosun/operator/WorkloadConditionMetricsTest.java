@@ -32,21 +32,21 @@ class WorkloadConditionMetricsTest {
         null);
   }
 
+  /** The sample of one of chat's conditions, as Prometheus reads it. */
+  private static String sample(String condition, int value) {
+    return "bosun_workload_condition{condition=\""
+        + condition
+        + "\",namespace=\"staging\",workload=\"chat\"} "
+        + value;
+  }
+
   @Test
   void eachConditionIsOneSeriesPerWorkloadThatFollowsTheStatusAndGoesWithIt() {
     metrics.record("staging", "chat", status("True", "False"));
-    assertThat(registry.scrape())
-        .contains(
-            "bosun_workload_condition{condition=\"Ready\",namespace=\"staging\",workload=\"chat\"} 1")
-        .contains(
-            "bosun_workload_condition{condition=\"Degraded\",namespace=\"staging\",workload=\"chat\"} 0");
+    assertThat(registry.scrape()).contains(sample("Ready", 1), sample("Degraded", 0));
 
     metrics.record("staging", "chat", status("False", "True"));
-    assertThat(registry.scrape())
-        .contains(
-            "bosun_workload_condition{condition=\"Ready\",namespace=\"staging\",workload=\"chat\"} 0")
-        .contains(
-            "bosun_workload_condition{condition=\"Degraded\",namespace=\"staging\",workload=\"chat\"} 1");
+    assertThat(registry.scrape()).contains(sample("Ready", 0), sample("Degraded", 1));
 
     metrics.forget("staging", "chat");
     assertThat(registry.scrape()).doesNotContain("workload=\"chat\"");
