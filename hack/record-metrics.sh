@@ -14,8 +14,10 @@
 #
 # Usage: hack/record-metrics.sh [--convert-only]
 #   BOSUN_DEV_HOME  the local cluster's home (default /tmp/bosun-record-metrics); stopped at the end
-#   --convert-only  skip the recording; convert the scrapes of the last one again (after a change
-#                   of tests/alert-cases.yaml or prometheus-rules.yaml)
+#   --convert-only  skip the recording: after a change of tests/alert-cases.yaml or
+#                   prometheus-rules.yaml, regenerate alerts.test.yaml (from the last recording's
+#                   scrapes under BOSUN_DEV_HOME, or else from the series it holds) and
+#                   prometheus-rule.yaml
 # Takes about 12 minutes. Needs the CLI built (./mvnw -B -ntp -o -q -DskipTests package -pl cli -am).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,9 +49,15 @@ wrap_rules() {
 }
 convert() {
   wrap_rules
-  python3 hack/lib/scrapes_to_series.py --scrapes "$scrapes" --interval "${interval}s" \
-    --cases "$tests/alert-cases.yaml" --out "$tests/alerts.test.yaml"
-  echo "wrote $tests/alerts.test.yaml from $(find "$scrapes" -mindepth 1 -maxdepth 1 -type d | wc -l) scrapes"
+  if [[ -d "$scrapes" ]]; then
+    python3 hack/lib/scrapes_to_series.py --scrapes "$scrapes" --interval "${interval}s" \
+      --cases "$tests/alert-cases.yaml" --out "$tests/alerts.test.yaml"
+    echo "wrote $tests/alerts.test.yaml from $(find "$scrapes" -mindepth 1 -maxdepth 1 -type d | wc -l) scrapes"
+  else
+    python3 hack/lib/scrapes_to_series.py --interval "${interval}s" \
+      --cases "$tests/alert-cases.yaml" --out "$tests/alerts.test.yaml"
+    echo "wrote $tests/alerts.test.yaml: its recorded series with the cases of alert-cases.yaml"
+  fi
 }
 if [[ "${1:-}" == --convert-only ]]; then
   convert
