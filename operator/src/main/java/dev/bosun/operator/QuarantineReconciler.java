@@ -1,6 +1,7 @@
 package dev.bosun.operator;
 
 import dev.bosun.api.v1alpha1.Condition;
+import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.GpuDeviceHealth;
 import dev.bosun.api.v1alpha1.GpuFault;
 import dev.bosun.api.v1alpha1.GpuHealthPolicy;
@@ -58,6 +59,7 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
   static final String NAME = "gpu-quarantine";
   static final String ACTIONS_METRIC = "bosun.gpu.quarantine.actions";
   static final String QUARANTINED_METRIC = "bosun.gpu.quarantined";
+  static final String BREAKER_METRIC = "bosun.gpu.breaker.tripped";
   static final ResourceDefinitionContext RULES =
       new ResourceDefinitionContext.Builder()
           .withGroup("resource.k8s.io")
@@ -73,6 +75,7 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
   private final boolean deviceTaints;
   private final MeterRegistry metrics;
   private final AtomicInteger quarantined = new AtomicInteger();
+  private final AtomicInteger breakerTripped = new AtomicInteger();
 
   /**
    * The names of the Events this process created or found there, the last {@value #REMEMBERED}: an
@@ -100,6 +103,8 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
     this.deviceTaints = deviceTaints;
     this.metrics = metrics;
     metrics.gauge(QUARANTINED_METRIC, quarantined);
+    // 1 while the policy's BreakerTripped is True: quarantining has stopped until a person resets.
+    metrics.gauge(BREAKER_METRIC, breakerTripped);
   }
 
   @Override
@@ -203,6 +208,8 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
     urgentFirst.forEach(action -> carryOut(action, effect, now));
     urgentFirst.forEach(this::report);
     quarantined.set(plan.status().quarantined());
+    breakerTripped.set(
+        Conditions.isTrue(plan.status().conditions(), ConditionTypes.BREAKER_TRIPPED) ? 1 : 0);
     UpdateControl<GpuHealthPolicy> control =
         plan.status().equals(policy.getStatus())
             ? UpdateControl.noUpdate()

@@ -75,6 +75,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   private final KubernetesClient client;
   private final Children children;
   private final GpuHealthyGate gpuGate;
+  private final WorkloadConditionMetrics conditionMetrics;
 
   /**
    * What was last applied per Workload uid, so that a status change of a child does not re-apply
@@ -102,13 +103,15 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
 
   /**
    * @param metrics where the number of remembered Workloads is published ({@value
-   *     #REMEMBERED_METRIC}): it follows the Workloads, since a deleted one is forgotten at once
+   *     #REMEMBERED_METRIC}): it follows the Workloads, since a deleted one is forgotten at once;
+   *     and each Workload's Ready and Degraded ({@link WorkloadConditionMetrics})
    */
   public WorkloadReconciler(KubernetesClient client, MeterRegistry metrics) {
     this.client = client;
     this.children = new Children(client);
     this.gpuGate = new GpuHealthyGate(client);
     metrics.gaugeMapSize(REMEMBERED_METRIC, List.of(), lastApplies);
+    this.conditionMetrics = new WorkloadConditionMetrics(metrics);
   }
 
   @Override
@@ -238,6 +241,8 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
   public UpdateControl<Workload> reconcile(Workload workload, Context<Workload> context) {
     if (context.isPrimaryResourceDeleted()) {
       lastApplies.remove(workload.getMetadata().getUid());
+      conditionMetrics.forget(
+          workload.getMetadata().getNamespace(), workload.getMetadata().getName());
       return UpdateControl.noUpdate();
     }
     Environment environment = environmentOf(workload);
@@ -309,6 +314,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
               Instant.now());
     }
 
+    record(workload, status);
     UpdateControl<Workload> control =
         Objects.equals(status, workload.getStatus())
             ? UpdateControl.noUpdate()
@@ -465,6 +471,12 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
                 Instant.now())
             // Every status apply carries the inventory: one without it would drop it.
             .withChildren(inventoryOf(workload));
+    record(workload, status);
     return ErrorStatusUpdateControl.patchStatus(StatusPatch.of(workload, new Workload(), status));
+  }
+
+  private void record(Workload workload, WorkloadStatus status) {
+    conditionMetrics.record(
+        workload.getMetadata().getNamespace(), workload.getMetadata().getName(), status);
   }
 }

@@ -243,6 +243,7 @@ class GpuQuarantineIT {
     assertThat(breaker().reason()).isEqualTo(Reasons.BUDGET_EXCEEDED);
     assertThat(breaker().message()).contains("maxQuarantined 10%");
     assertThat(policy().getStatus().breakerTrippedAt()).isNotNull();
+    await("bosun_gpu_breaker_tripped 1 on /metrics").atMost(SOON).until(() -> breakerGauge() == 1);
     await("every fault looked at")
         .atMost(SOON)
         .until(
@@ -527,6 +528,17 @@ class GpuQuarantineIT {
         .withName(GpuHealthPolicy.DEFAULT)
         .patch(
             PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("spec", changes)));
+  }
+
+  /** The operator's {@code bosun_gpu_breaker_tripped}, -1 before it is served. */
+  private static double breakerGauge() throws Exception {
+    return OperatorHttp.samples(
+            OperatorHttp.get(RunningOperator.ensureStarted(cluster), "/metrics").body(),
+            "bosun_gpu_breaker_tripped")
+        .stream()
+        .mapToDouble(OperatorHttp.Sample::value)
+        .findFirst()
+        .orElse(-1);
   }
 
   /** `bosun gpu breaker reset`, as the CLI runs it. */

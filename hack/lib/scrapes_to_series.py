@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Turns the scrapes hack/record-metrics.sh kept into a promtool rule-test file.
+
+Each scrape directory (NNN-phase/) holds operator.prom and agent.prom, as /metrics answered, and
+`up`, one line per target: its name and 1 or 0. Every series becomes a promtool input series with
+one value per scrape (`_` where the scrape did not have it), runs of equal values written as
+promtool's `vxN`; `up` and the job and instance labels are added as Prometheus adds them. The
+test cases (tests: alert_rule_test ...) come from the cases file, appended as they are; without
+--scrapes they replace the cases of the existing file, whose series stay.
+
+Only the families the rules and the dashboard can use are kept: Bosun's (bosun_*), dcgm-exporter's
+(DCGM_FI_*) and the operator SDK's (operator_sdk_*).
+"""
+import argparse
+import math
+import os
+import re
+import sys
+
+TARGETS = {
+    "operator": {"job": "bosun-operator", "instance": "bosun-operator:8080"},
+    "agent": {"job": "bosun-agent", "instance": "gpu-node-0000:9400"},
+}
+KEPT = re.compile(r"^(bosun_|DCGM_FI_|operator_sdk_)")
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+\d+)?$')
+LABEL = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?')
+
+
+def parse_labels(text):
+    labels, at = {}, 0
+    while at < len(text):
+        m = LABEL.match(text, at)
+        if not m:
+            raise ValueError("cannot read labels: " + text)
+        labels[m.group(1)] = m.group(2)
+        at = m.end()
+    return labels
+
+
+def parse(path, extra):
+    series = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            m = SAMPLE.match(line)
+            if not m:
+                raise ValueError(f"{path}: cannot read sample: {line}")
+            name = m.group(1)
+            if not KEPT.match(name):
+                continue
+            labels = parse_labels(m.group(3) or "")
+            labels.update(extra)
+            series[key(name, labels)] = float(m.group(4))
+    return series
+
+
+def key(name, labels):
+    inner = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    return f"{name}{{{inner}}}"
+
+
+def number(v):
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Inf" if v > 0 else "-Inf"
+    return str(int(v)) if v == int(v) and abs(v) < 1e15 else repr(v)
+
+
+def values(seq):
+    """promtool's notation: a run of one value v of length n is v, or vx(n-1). A series gone from
+    a scrape (or a scrape that failed) is marked stale at once, as Prometheus does, then absent."""
+    seq = [
+        "stale" if v is None and i > 0 and seq[i - 1] is not None else v
+        for i, v in enumerate(seq)
+    ]
+    out, i = [], 0
+    while i < len(seq):
+        j = i
+        while j + 1 < len(seq) and seq[j + 1] == seq[i]:
+            j += 1
+        v = "_" if seq[i] is None else seq[i] if seq[i] == "stale" else number(seq[i])
+        out.append(v if j == i else f"{v}x{j - i}")
+        i = j + 1
+    return " ".join(out)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--scrapes", help="the recording's scrapes; without it, the series already in --out")
+    p.add_argument("--interval", required=True)
+    p.add_argument("--cases", required=True)
+    p.add_argument("--out", required=True)
+    a = p.parse_args()
+
+    with open(a.cases, encoding="utf-8") as f:
+        cases = f.read()
+    if a.scrapes is None:
+        # New cases or rules on the committed recording: keep everything up to the last series.
+        with open(a.out, encoding="utf-8") as f:
+            lines = f.read().splitlines(keepends=True)
+        last = max(i for i, line in enumerate(lines) if line.startswith("        values: "))
+        with open(a.out, "w", encoding="utf-8") as out:
+            out.write("".join(lines[: last + 1]) + cases)
+        return
+
+    dirs = sorted(d for d in os.listdir(a.scrapes) if os.path.isdir(os.path.join(a.scrapes, d)))
+    if not dirs:
+        sys.exit(f"no scrapes under {a.scrapes}")
+    per_scrape = []
+    for d in dirs:
+        merged = {}
+        with open(os.path.join(a.scrapes, d, "up"), encoding="utf-8") as f:
+            up = dict(line.split() for line in f if line.strip())
+        for target, extra in TARGETS.items():
+            merged[key("up", extra)] = float(up[target])
+            merged.update(parse(os.path.join(a.scrapes, d, target + ".prom"), extra))
+        per_scrape.append(merged)
+    names = sorted(set().union(*per_scrape))
+
+    phases, start = [], 0
+    for i, d in enumerate(dirs):
+        phase = d.split("-", 1)[1]
+        if i + 1 == len(dirs) or dirs[i + 1].split("-", 1)[1] != phase:
+            phases.append((phase, start, i))
+            start = i + 1
+
+    with open(a.out, "w", encoding="utf-8") as out:
+        out.write("# Generated by hack/record-metrics.sh from scrapes of the local cluster; do not edit.\n")
+        out.write("# The test cases come from alert-cases.yaml. Scrapes, one every " + a.interval + ":\n")
+        for phase, first, last in phases:
+            out.write(f"#   {phase}: scrapes {first} to {last}\n")
+        out.write("rule_files:\n  - ../prometheus-rules.yaml\n")
+        out.write("evaluation_interval: " + a.interval + "\n")
+        out.write("tests:\n  - interval: " + a.interval + "\n    input_series:\n")
+        for n in names:
+            seq = [s.get(n) for s in per_scrape]
+            quoted = n.replace("'", "''")
+            out.write(f"      - series: '{quoted}'\n        values: '{values(seq)}'\n")
+        out.write(cases)
+
+
+if __name__ == "__main__":
+    main()
