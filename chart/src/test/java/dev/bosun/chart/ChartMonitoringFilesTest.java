@@ -1,7 +1,6 @@
 package dev.bosun.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +13,7 @@ import org.junit.jupiter.api.Test;
  * Helm reads only files inside the chart, so the chart carries copies of deploy/monitoring's
  * dashboards and rule groups; this keeps the copies equal to their source:
  * deploy/monitoring/dashboards/NAME.json is files/dashboards/NAME.json, and
- * deploy/monitoring/prometheus-rules.yaml is files/prometheus-rules.yaml. Until deploy/monitoring
- * exists the chart holds placeholders and this test has nothing to compare.
+ * deploy/monitoring/prometheus-rules.yaml is files/prometheus-rules.yaml.
  */
 class ChartMonitoringFilesTest {
 
@@ -28,7 +26,6 @@ class ChartMonitoringFilesTest {
 
   @Test
   void theChartsDashboardsAndRulesAreDeployMonitorings() throws IOException {
-    assumeTrue(Files.isDirectory(SOURCE), "deploy/monitoring does not exist yet");
     List<String> dashboards = jsonFiles(SOURCE.resolve("dashboards"));
     assertThat(jsonFiles(COPIES.resolve("dashboards"))).as(FIX).isEqualTo(dashboards);
     for (String name : dashboards) {
