@@ -1,13 +1,12 @@
 package dev.bosun.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +33,7 @@ final class BosunProcess {
   private byte[] input = new byte[0];
   private File inputFile;
   private File outputFile;
+  private Duration within = Duration.ofSeconds(60);
 
   private BosunProcess(List<String> command) {
     this.command = command;
@@ -87,6 +87,12 @@ final class BosunProcess {
     return this;
   }
 
+  /** How long it may run before the test fails (and the process is killed); 60 s unless set. */
+  BosunProcess within(Duration limit) {
+    within = limit;
+    return this;
+  }
+
   BosunProcess stdoutTo(Path file) {
     outputFile = file.toFile();
     return this;
@@ -118,7 +124,10 @@ final class BosunProcess {
           // The CLI may refuse its input before it has read all of it.
         }
       }
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("bosun finished").isTrue();
+      if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("bosun " + command + " did not finish within " + within);
+      }
       String stderr =
           Files.readString(err)
               .lines()
