@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# One Bosun image, as an OCI image layout: the base (base-image.sh) and one layer /app with the
+# image's jars and an AOT cache trained on them. It runs `bosun` with only COMMAND's classes.
+#
+#   app-image.sh NAME COMMAND CLASSPATH_FILE BASE_DIR OUT_DIR [TRAINING ARGUMENT...]
+#
+# CLASSPATH_FILE: the jars, in Maven's order (the image's class path keeps it). The AOT cache is
+# trained by running `bosun COMMAND TRAINING ARGUMENT...` on the base's runtime with those jars,
+# single-threaded and without the JIT, which makes the cache the same bytes on every build; the
+# JVM finds it valid in the image because the jars have the same names, order, sizes and times
+# there (a moved class path is allowed). OUT_DIR/oci is the layout (crane push reads it),
+# OUT_DIR/digest the manifest's digest, OUT_DIR/size the compressed size (layers, config, manifest).
+set -euo pipefail
+name=$1 command=$2 classpath_file=$3 base=$4 out=$5
+shift 5
+training=("$@")
+((${#training[@]})) || training=(--help)
+
+# The JVM options of every image's entrypoint; the training run has the same, or the JVM refuses
+# the cache. Serial GC: one small heap per pod, no GC threads to size.
+jvm_options=(-XX:+UseSerialGC -XX:MaxRAMPercentage=75 --sun-misc-unsafe-memory-access=allow
+  --enable-native-access=ALL-UNNAMED -Dbosun.commands="$command")
+
+# A warm build: the same scripts, jars, base and training made what OUT_DIR holds.
+key=$(cat "$0" "$base/inputs.sha256" <(echo "$name $command ${training[*]}") \
+  $(tr ':' ' ' <"$classpath_file") | sha256sum | cut -d' ' -f1)
+if [[ -f "$out/inputs.sha256" && $(cat "$out/inputs.sha256") == "$key" ]]; then
+  exit 0
+fi
+rm -rf "$out/root" "$out/oci" "$out/app.tar" "$out/inputs.sha256"
+mkdir -p "$out/root/app/lib" "$out/oci/blobs/sha256"
+classpath=()
+while IFS= read -r jar; do
+  [[ -n "$jar" ]] || continue
+  cp "$jar" "$out/root/app/lib/"
+  classpath+=("/app/lib/$(basename "$jar")")
+done < <(tr ':' '\n' <"$classpath_file")
+image_classpath=$(IFS=:; echo "${classpath[*]}")
+touch -d @0 "$out"/root/app/lib/*.jar
+
+host_classpath=${image_classpath//\/app\//$out/root/app/}
+"$base/rootfs/opt/java/bin/java" -XX:AOTCacheOutput="$out/root/app/bosun.aot" "${jvm_options[@]}" \
+  -XX:ActiveProcessorCount=1 -XX:-UseCompiler -cp "$host_classpath" dev.bosun.cli.Bosun \
+  "$command" "${training[@]}" >"$out/aot-training.log" 2>&1
+rm -f "$out/root/app/bosun.aot.config"
+touch -d @0 "$out/root/app/bosun.aot" "$out/root/app/lib" "$out/root/app"
+
+blob() { # FILE: moves FILE into the layout as a blob; prints its digest and size
+  local digest size
+  digest=$(sha256sum <"$1" | cut -d' ' -f1)
+  size=$(stat -c %s "$1")
+  mv "$1" "$out/oci/blobs/sha256/$digest"
+  echo "sha256:$digest $size"
+}
+json_strings() { # ARG...: a JSON array of strings (none of Bosun's has a quote or a backslash)
+  local sep= a
+  printf '['
+  for a in "$@"; do printf '%s"%s"' "$sep" "$a"; sep=,; done
+  printf ']'
+}
+
+tar -C "$out/root" --sort=name --format=gnu --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$out/app.tar" app
+app_diff="sha256:$(sha256sum <"$out/app.tar" | cut -d' ' -f1)"
+gzip -n -6 <"$out/app.tar" >"$out/app.tar.gz"
+rm "$out/app.tar"
+read -r app_digest app_size < <(blob "$out/app.tar.gz")
+
+diff_ids=() layers=()
+while read -r diff digest size file; do
+  cp "$base/layers/$file" "$out/oci/blobs/sha256/${digest#sha256:}"
+  diff_ids+=("$diff")
+  layers+=("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"$digest\",\"size\":$size}")
+done <"$base/layers.txt"
+diff_ids+=("$app_diff")
+layers+=("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"$app_digest\",\"size\":$app_size}")
+
+entrypoint=(/opt/java/bin/java -XX:AOTCache=/app/bosun.aot "${jvm_options[@]}" -cp "$image_classpath" dev.bosun.cli.Bosun)
+printf '{"architecture":"amd64","os":"linux","created":"1970-01-01T00:00:00Z","config":{"User":"65532:65532","Env":%s,"Entrypoint":%s,"Cmd":%s,"WorkingDir":"/home/nonroot","Labels":{"org.opencontainers.image.title":"%s"}},"rootfs":{"type":"layers","diff_ids":%s}}' \
+  "$(json_strings PATH=/opt/java/bin JAVA_HOME=/opt/java SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt)" \
+  "$(json_strings "${entrypoint[@]}")" "$(json_strings "$command")" "$name" "$(json_strings "${diff_ids[@]}")" >"$out/config.json"
+read -r config_digest config_size < <(blob "$out/config.json")
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[%s]}' \
+  "$config_digest" "$config_size" "$(IFS=,; echo "${layers[*]}")" >"$out/manifest.json"
+read -r manifest_digest manifest_size < <(blob "$out/manifest.json")
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}\n' \
+  "$manifest_digest" "$manifest_size" "$name" >"$out/oci/index.json"
+printf '{"imageLayoutVersion":"1.0.0"}\n' >"$out/oci/oci-layout"
+echo "$manifest_digest" >"$out/digest"
+total=$config_size
+for l in "${layers[@]}"; do total=$((total + $(sed 's/.*"size":\([0-9]*\)}/\1/' <<<"$l"))); done
+echo $((total + manifest_size)) >"$out/size"
+echo "$name $manifest_digest $((total + manifest_size)) bytes" >&2
+cp "$base/debian-packages.cdx.json" "$out/"
+echo "$key" >"$out/inputs.sha256"
