@@ -17,8 +17,9 @@ training=("$@")
 ((${#training[@]})) || training=(--help)
 
 # The JVM options of every image's entrypoint; the training run has the same, or the JVM refuses
-# the cache. Serial GC: one small heap per pod, no GC threads to size.
-jvm_options=(-XX:+UseSerialGC -XX:MaxRAMPercentage=75 --sun-misc-unsafe-memory-access=allow
+# the cache. Serial GC: one small heap per pod, no GC threads to size. No perf data: it would be a
+# file in /tmp, which a read-only root does not have.
+jvm_options=(-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -XX:-UsePerfData --sun-misc-unsafe-memory-access=allow
   --enable-native-access=ALL-UNNAMED -Dbosun.commands="$command")
 
 # A warm build: the same scripts, jars, base and training made what OUT_DIR holds.

@@ -54,7 +54,8 @@ find "$root/usr/share/ca-certificates" -name '*.crt' | LC_ALL=C sort | xargs cat
 printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnonroot:x:65532:\n' >"$root/etc/group"
 printf 'hosts: files dns\n' >"$root/etc/nsswitch.conf"
-mkdir -p "$root/home/nonroot" "$root/tmp" "$root/var/lib/dpkg/status.d"
+# proc, dev and sys: where a container runtime mounts them (and glibc finds $ORIGIN in /proc).
+mkdir -p "$root/home/nonroot" "$root/tmp" "$root/var/lib/dpkg/status.d" "$root/proc" "$root/dev" "$root/sys"
 chmod 1777 "$root/tmp"
 # Scanners (syft, trivy) read the packages of a distroless-style image from status.d.
 for p in "${packages[@]}"; do

@@ -26,9 +26,9 @@ import picocli.CommandLine.Command;
     description = "The operational layer for AI workloads on Kubernetes.")
 public final class Bosun {
   /**
-   * Names the subcommands an image carries (comma-separated), when it carries only some: the agent's
-   * image has the agent's classes and not the operator's, so its {@code --help} lists {@code agent}
-   * alone. Unset, all.
+   * Names the subcommands an image carries (comma-separated), when it carries only some: the
+   * agent's image has the agent's classes and not the operator's, so its {@code --help} lists
+   * {@code agent} alone. Unset, all.
    */
   public static final String COMMANDS_PROPERTY = "bosun.commands";
 
