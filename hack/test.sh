@@ -10,4 +10,8 @@ hack/build-k8s.sh
 # KEDA's operator and adapter, for the autoscaling tests (KedaIT), from its Go module the same way
 # (cached under ~/.cache/bosun/keda).
 hack/build-keda.sh
+# crane, the local registry and the client of the image tests (ImagesIT), cached under
+# ~/.cache/bosun/tools. The image tests also fetch four Debian packages once (apt-get download)
+# and need root, as the cluster tests do (mount and chroot into the image's root file system).
+hack/build-tools.sh crane
 ./mvnw -B -ntp verify

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# One Bosun image, as an OCI image layout: the base (base-image.sh) and one layer /app with the
-# image's jars and an AOT cache trained on them. It runs `bosun` with only COMMAND's classes.
+# One Bosun image, as an OCI image layout: the base (base-image.sh), a layer /app/lib with the
+# image's jars and a layer /app/bosun.aot, an AOT cache trained on them. It runs `bosun` with only COMMAND's classes.
 #
 #   app-image.sh NAME COMMAND CLASSPATH_FILE BASE_DIR OUT_DIR [TRAINING ARGUMENT...]
 #
 # CLASSPATH_FILE: the jars, in Maven's order (the image's class path keeps it). The AOT cache is
-# trained by running `bosun COMMAND TRAINING ARGUMENT...` on the base's runtime with those jars,
-# single-threaded and without the JIT, which makes the cache the same bytes on every build; the
+# trained by running `bosun COMMAND TRAINING ARGUMENT...` on the base's runtime with those jars; the
 # JVM finds it valid in the image because the jars have the same names, order, sizes and times
 # there (a moved class path is allowed). OUT_DIR/oci is the layout (crane push reads it),
 # OUT_DIR/digest the manifest's digest, OUT_DIR/size the compressed size (layers, config, manifest).
@@ -28,7 +27,7 @@ key=$(cat "$0" "$base/inputs.sha256" <(echo "$name $command ${training[*]}") \
 if [[ -f "$out/inputs.sha256" && $(cat "$out/inputs.sha256") == "$key" ]]; then
   exit 0
 fi
-rm -rf "$out/root" "$out/oci" "$out/app.tar" "$out/inputs.sha256"
+rm -rf "$out/root" "$out/aot" "$out/oci" "$out/inputs.sha256"
 mkdir -p "$out/root/app/lib" "$out/oci/blobs/sha256"
 classpath=()
 while IFS= read -r jar; do
@@ -39,12 +38,24 @@ done < <(tr ':' '\n' <"$classpath_file")
 image_classpath=$(IFS=:; echo "${classpath[*]}")
 touch -d @0 "$out"/root/app/lib/*.jar
 
-host_classpath=${image_classpath//\/app\//$out/root/app/}
-"$base/rootfs/opt/java/bin/java" -XX:AOTCacheOutput="$out/root/app/bosun.aot" "${jvm_options[@]}" \
-  -XX:ActiveProcessorCount=1 -XX:-UseCompiler -cp "$host_classpath" dev.bosun.cli.Bosun \
-  "$command" "${training[@]}" >"$out/aot-training.log" 2>&1
-rm -f "$out/root/app/bosun.aot.config"
-touch -d @0 "$out/root/app/bosun.aot" "$out/root/app/lib" "$out/root/app"
+# The JDK writes a different AOT cache on every training run (its profiles and archived objects
+# follow timing), so a digest could never repeat. The first cache trained on these exact jars,
+# runtime, options and training is kept under ~/.cache/bosun/images/aot and reused: on one machine
+# the same commit makes the same image. It is the image's last layer, so every other layer is
+# equal across machines too.
+aot_key=$(cat "$base/inputs.sha256" <(echo "${jvm_options[*]} $command ${training[*]}") \
+  $(tr ':' ' ' <"$classpath_file") | sha256sum | cut -d' ' -f1)
+aot_cache="${XDG_CACHE_HOME:-$HOME/.cache}/bosun/images/aot/$aot_key.aot"
+mkdir -p "$out/aot/app"
+if [[ ! -s "$aot_cache" ]]; then
+  host_classpath=${image_classpath//\/app\//$out/root/app/}
+  "$base/rootfs/opt/java/bin/java" -XX:AOTCacheOutput="$out/aot/app/bosun.aot" "${jvm_options[@]}" \
+    -cp "$host_classpath" dev.bosun.cli.Bosun "$command" "${training[@]}" >"$out/aot-training.log" 2>&1
+  mkdir -p "$(dirname "$aot_cache")"
+  mv "$out/aot/app/bosun.aot" "$aot_cache.tmp" && mv "$aot_cache.tmp" "$aot_cache"
+fi
+cp "$aot_cache" "$out/aot/app/bosun.aot"
+touch -d @0 "$out/aot/app/bosun.aot" "$out/aot/app" "$out/root/app/lib" "$out/root/app"
 
 blob() { # FILE: moves FILE into the layout as a blob; prints its digest and size
   local digest size
@@ -60,11 +71,15 @@ json_strings() { # ARG...: a JSON array of strings (none of Bosun's has a quote 
   printf ']'
 }
 
-tar -C "$out/root" --sort=name --format=gnu --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$out/app.tar" app
-app_diff="sha256:$(sha256sum <"$out/app.tar" | cut -d' ' -f1)"
-gzip -n -6 <"$out/app.tar" >"$out/app.tar.gz"
-rm "$out/app.tar"
-read -r app_digest app_size < <(blob "$out/app.tar.gz")
+app_layer() { # DIR: a layer of DIR/app; prints its diff id, digest and size
+  tar -C "$1" --sort=name --format=gnu --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$out/layer.tar" app
+  local diff="sha256:$(sha256sum <"$out/layer.tar" | cut -d' ' -f1)"
+  gzip -n -6 <"$out/layer.tar" >"$out/layer.tar.gz"
+  rm "$out/layer.tar"
+  echo "$diff $(blob "$out/layer.tar.gz")"
+}
+read -r jars_diff jars_digest jars_size < <(app_layer "$out/root")
+read -r aot_diff aot_digest aot_size < <(app_layer "$out/aot")
 
 diff_ids=() layers=()
 while read -r diff digest size file; do
@@ -72,8 +87,11 @@ while read -r diff digest size file; do
   diff_ids+=("$diff")
   layers+=("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"$digest\",\"size\":$size}")
 done <"$base/layers.txt"
-diff_ids+=("$app_diff")
-layers+=("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"$app_digest\",\"size\":$app_size}")
+for layer in "$jars_diff $jars_digest $jars_size" "$aot_diff $aot_digest $aot_size"; do
+  read -r diff digest size <<<"$layer"
+  diff_ids+=("$diff")
+  layers+=("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"$digest\",\"size\":$size}")
+done
 
 entrypoint=(/opt/java/bin/java -XX:AOTCache=/app/bosun.aot "${jvm_options[@]}" -cp "$image_classpath" dev.bosun.cli.Bosun)
 printf '{"architecture":"amd64","os":"linux","created":"1970-01-01T00:00:00Z","config":{"User":"65532:65532","Env":%s,"Entrypoint":%s,"Cmd":%s,"WorkingDir":"/home/nonroot","Labels":{"org.opencontainers.image.title":"%s"}},"rootfs":{"type":"layers","diff_ids":%s}}' \
