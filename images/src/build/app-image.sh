@@ -5,7 +5,8 @@
 #   app-image.sh NAME COMMAND CLASSPATH_FILE BASE_DIR OUT_DIR [TRAINING ARGUMENT...]
 #
 # CLASSPATH_FILE: the jars, in Maven's order (the image's class path keeps it). The AOT cache is
-# trained by running `bosun COMMAND TRAINING ARGUMENT...` on the base's runtime with those jars; the
+# trained by running `bosun COMMAND TRAINING ARGUMENT...` on the base's runtime with those jars
+# (with {port} in them: until /healthz answers there); the
 # JVM finds it valid in the image because the jars have the same names, order, sizes and times
 # there (a moved class path is allowed). OUT_DIR/oci is the layout (crane push reads it),
 # OUT_DIR/digest the manifest's digest, OUT_DIR/size the compressed size (layers, config, manifest).
@@ -49,8 +50,26 @@ aot_cache="${XDG_CACHE_HOME:-$HOME/.cache}/bosun/images/aot/$aot_key.aot"
 mkdir -p "$out/aot/app"
 if [[ ! -s "$aot_cache" ]]; then
   host_classpath=${image_classpath//\/app\//$out/root/app/}
+  # {port} and {state} in the training: a free port and a scratch directory, not part of the key.
+  port=$((20000 + RANDOM % 20000))
+  mkdir -p "$out/training-state"
+  run=("${training[@]//\{port\}/$port}")
+  run=("${run[@]//\{state\}/$out/training-state}")
   "$base/rootfs/opt/java/bin/java" -XX:AOTCacheOutput="$out/aot/app/bosun.aot" "${jvm_options[@]}" \
-    -cp "$host_classpath" dev.bosun.cli.Bosun "$command" "${training[@]}" >"$out/aot-training.log" 2>&1
+    -cp "$host_classpath" dev.bosun.cli.Bosun "$command" "${run[@]}" >"$out/aot-training.log" 2>&1 &
+  trainee=$!
+  # A server trains on its start: stopped (SIGTERM, on which the JVM writes the cache) once
+  # /healthz answers on {port}.
+  if [[ " ${training[*]} " == *"{port}"* ]]; then
+    for _ in $(seq 600); do
+      curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+      kill -0 "$trainee" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -TERM "$trainee" 2>/dev/null || true
+  fi
+  wait "$trainee" || true
+  [[ -s "$out/aot/app/bosun.aot" ]] || { echo "app-image: no AOT cache from the training; see $out/aot-training.log" >&2; exit 1; }
   mkdir -p "$(dirname "$aot_cache")"
   mv "$out/aot/app/bosun.aot" "$aot_cache.tmp" && mv "$aot_cache.tmp" "$aot_cache"
 fi
@@ -110,4 +129,6 @@ for l in "${layers[@]}"; do total=$((total + $(sed 's/.*"size":\([0-9]*\)}/\1/' 
 echo $((total + manifest_size)) >"$out/size"
 echo "$name $manifest_digest $((total + manifest_size)) bytes" >&2
 cp "$base/debian-packages.cdx.json" "$out/"
+# For a rebuild elsewhere (ReproducibleImagesIT): the training, one argument a line.
+printf '%s\n' "${training[@]}" >"$out/training.txt"
 echo "$key" >"$out/inputs.sha256"
