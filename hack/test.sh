@@ -10,7 +10,9 @@ hack/build-k8s.sh
 # KEDA's operator and adapter, for the autoscaling tests (KedaIT), from its Go module the same way
 # (cached under ~/.cache/bosun/keda).
 hack/build-keda.sh
-# Helm (the chart's tests), crane (the local registry) and promtool (the alert rules), the same
-# way (cached under ~/.cache/bosun/tools).
+# Helm (the chart's tests), crane (the local registry and the image tests' client), promtool (the
+# alert rules) and metrics-server (HPA on cpu), the same way (cached under ~/.cache/bosun/tools).
+# The image tests also fetch four Debian packages once (apt-get download) and need root, as the
+# cluster tests do (mount and chroot into the image's root file system).
 hack/build-tools.sh
 ./mvnw -B -ntp verify

@@ -25,8 +25,15 @@ import picocli.CommandLine.Command;
     versionProvider = Bosun.Version.class,
     description = "The operational layer for AI workloads on Kubernetes.")
 public final class Bosun {
+  /**
+   * Names the subcommands an image carries (comma-separated), when it carries only some: the
+   * agent's image has the agent's classes and not the operator's, so its {@code --help} lists
+   * {@code agent} alone. Unset, all.
+   */
+  public static final String COMMANDS_PROPERTY = "bosun.commands";
+
   /** The subcommands, in the order help lists them. */
-  private static final List<String> COMMANDS =
+  private static final List<String> ALL_COMMANDS =
       List.of(
           "render",
           "validate",
@@ -44,6 +51,17 @@ public final class Bosun {
           "dev",
           "version",
           "help");
+
+  private static final List<String> COMMANDS = carried(System.getProperty(COMMANDS_PROPERTY));
+
+  /** The subcommands {@code property} names, in help's order, and help; all when it is unset. */
+  static List<String> carried(String property) {
+    if (property == null || property.isBlank()) return ALL_COMMANDS;
+    List<String> named = List.of(property.split(","));
+    return ALL_COMMANDS.stream()
+        .filter(name -> name.equals("help") || named.contains(name))
+        .toList();
+  }
 
   // A switch, not a map of constructor references: the JDK 25 AOT cache writer crashes on those.
   private static Object newCommand(String name) {

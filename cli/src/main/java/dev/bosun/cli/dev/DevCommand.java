@@ -8,10 +8,12 @@ import dev.bosun.localcluster.CpuFleet;
 import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.localcluster.GpuProduct;
 import dev.bosun.localcluster.HttpProbe;
+import dev.bosun.localcluster.ImageRegistry;
 import dev.bosun.localcluster.K8sBinaries;
 import dev.bosun.localcluster.KubeClients;
 import dev.bosun.localcluster.LocalCluster;
 import dev.bosun.localcluster.PodNetwork;
+import dev.bosun.localcluster.ToolBinary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -180,6 +182,13 @@ public final class DevCommand {
           return exitCode;
         }
       }
+      // Bosun's images are pushed here (hack/push-images.sh); pods here run no containers, but
+      // the manifests name the images by this registry's digests.
+      String registry =
+          new ImageRegistry(
+                  ToolBinary.CRANE.ensureBuilt(line -> PROGRESS.println(line)), cluster.home())
+              .start();
+      PROGRESS.println("OCI registry at " + registry + " (" + ImageRegistry.ADDRESS_FILE + ")");
       if (autoscaling) {
         int exitCode = AutoscalingCommand.start(cluster, PROGRESS);
         if (exitCode != ExitCodes.OK) {
