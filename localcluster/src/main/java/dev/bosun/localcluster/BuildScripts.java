@@ -2,6 +2,8 @@ package dev.bosun.localcluster;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -38,12 +40,23 @@ final class BuildScripts {
       Path cache,
       String announcement,
       Consumer<String> progress) {
+    return ensureBuilt(cached, script, List.of(), cache, announcement, progress);
+  }
+
+  /** {@link #ensureBuilt} running {@code script} with {@code arguments}: "metrics-server". */
+  static <T> T ensureBuilt(
+      Supplier<Optional<T>> cached,
+      String script,
+      List<String> arguments,
+      Path cache,
+      String announcement,
+      Consumer<String> progress) {
     return cached
         .get()
         .orElseGet(
             () -> {
               progress.accept(announcement);
-              run(script, cache, progress);
+              run(script, arguments, cache, progress);
               return cached
                   .get()
                   .orElseThrow(
@@ -53,7 +66,8 @@ final class BuildScripts {
             });
   }
 
-  private static void run(String script, Path cache, Consumer<String> progress) {
+  private static void run(
+      String script, List<String> arguments, Path cache, Consumer<String> progress) {
     Path found =
         find(script)
             .orElseThrow(
@@ -66,7 +80,10 @@ final class BuildScripts {
                             + " was not found above "
                             + Path.of("").toAbsolutePath()
                             + ". Run it from a Bosun checkout, or set BOSUN_HOME to one."));
-    var result = ExternalCommand.of(found.toString()).streaming(progress).run();
+    var command = new ArrayList<String>();
+    command.add(found.toString());
+    command.addAll(arguments);
+    var result = ExternalCommand.of(command).streaming(progress).run();
     if (!result.succeeded()) {
       throw new IllegalStateException(
           script + " failed (exit " + result.exitCode() + "):\n" + result.lastLines(20));
