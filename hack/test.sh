@@ -10,4 +10,7 @@ hack/build-k8s.sh
 # KEDA's operator and adapter, for the autoscaling tests (KedaIT), from its Go module the same way
 # (cached under ~/.cache/bosun/keda).
 hack/build-keda.sh
+# helm, crane, promtool and metrics-server (for the HPA-on-cpu test in WorkloadScalingIT), from their
+# Go modules the same way (cached under ~/.cache/bosun/tools).
+hack/build-tools.sh
 ./mvnw -B -ntp verify
