@@ -4,6 +4,7 @@
 #   helm      helm.sh/helm/v3                      (the chart: lint, template, install)
 #   crane     github.com/google/go-containerregistry (the local cluster's OCI registry)
 #   promtool  github.com/prometheus/prometheus     (testing the alert rules)
+#   metrics-server sigs.k8s.io/metrics-server      (the local cluster's resource metrics, for HPA on CPU)
 #
 # Output, cached per tool and version under
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/bosun/tools/<tool>/<version>/
@@ -13,12 +14,14 @@
 #   --print-dir  print the tools' cache directory on stdout (and nothing else there)
 #   --force      rebuild even if a tool's cache is complete
 #   TOOL         build only these (default: all)
-# Versions can be overridden with HELM_VERSION, CRANE_VERSION, PROMTOOL_VERSION.
+# Versions can be overridden with HELM_VERSION, CRANE_VERSION, PROMTOOL_VERSION,
+# METRICS_SERVER_VERSION.
 set -euo pipefail
 
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"
 CRANE_VERSION="${CRANE_VERSION:-v0.22.1}"
 PROMTOOL_VERSION="${PROMTOOL_VERSION:-v0.316.0}"
+METRICS_SERVER_VERSION="${METRICS_SERVER_VERSION:-v0.8.0}"
 
 TOOL=build-tools
 # shellcheck source=lib/go-build.sh
@@ -30,6 +33,8 @@ tool_spec() {
     helm) echo "helm.sh/helm/v3/cmd/helm $HELM_VERSION helm.sh/helm/v3/internal/version.version=$HELM_VERSION" ;;
     crane) echo "github.com/google/go-containerregistry/cmd/crane $CRANE_VERSION github.com/google/go-containerregistry/cmd/crane/cmd.Version=$CRANE_VERSION" ;;
     promtool) echo "github.com/prometheus/prometheus/cmd/promtool $PROMTOOL_VERSION github.com/prometheus/common/version.Version=${PROMTOOL_VERSION#v}" ;;
+    # metrics-server's go.mod has no replace directives, so go install builds it as released.
+    metrics-server) echo "sigs.k8s.io/metrics-server/cmd/metrics-server $METRICS_SERVER_VERSION k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION" ;;
     *) return 1 ;;
   esac
 }
@@ -39,12 +44,12 @@ options=()
 for arg in "$@"; do
   case "$arg" in
     -*) options+=("$arg") ;;
-    *) tool_spec "$arg" >/dev/null || { echo "$TOOL: unknown tool: $arg (helm, crane, promtool)" >&2; exit 2; }
+    *) tool_spec "$arg" >/dev/null || { echo "$TOOL: unknown tool: $arg (helm, crane, promtool, metrics-server)" >&2; exit 2; }
        tools+=("$arg") ;;
   esac
 done
-((${#tools[@]})) || tools=(helm crane promtool)
-parse_arguments 17 "${options[@]+"${options[@]}"}"
+((${#tools[@]})) || tools=(helm crane promtool metrics-server)
+parse_arguments 18 "${options[@]+"${options[@]}"}"
 TOOLS_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/bosun/tools"
 
 for tool in "${tools[@]}"; do

@@ -7,6 +7,12 @@
 //        step's first request: the Deployment's replicas raised (the watch event), and every new
 //        replica Ready; p50 / p99 / max. Between steps the load drops back and the Workload returns
 //        to 2 replicas.
+// anchor ANCHOR load steps on Workload `step` in namespace `anchor`, whose Environment has no KEDA:
+//        the same step through a plain HPA on cpu, at the HPA's default scale-up behaviour, fed by
+//        metrics-server from the usage KWOK reports (each stand-in writes its busy share of the
+//        pod's CPU request once a second). The tier's cpu target is 25 %, so 2 replicas serve
+//        ANCHOR_LOW (4/s) at the target and 6 serve ANCHOR_HIGH (12/s); 12/s keeps 2 replicas 75 %
+//        busy, below saturation, so one HPA read sees the whole step.
 // zero   ZERO first requests to Workload `cold` at zero replicas: request -> response through the
 //        router, which holds it while KEDA (told at once by the scaler's stream) scales 0 -> 1;
 //        p50 / p99 / max. Between trials the Workload idles back to zero.
@@ -24,79 +30,120 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 static final String NAMESPACE = "bench";
-static final int LOW_RPS = Integer.getInteger("low", 16);
-static final int HIGH_RPS = Integer.getInteger("high", 48);
+static final String ANCHOR_NAMESPACE = "anchor";
 static final int FLOOR = 2;
 static final int RAISED = 6;
-static final Duration STEP_LOAD = Duration.ofSeconds(Integer.getInteger("stepSeconds", 20));
 static final Random RANDOM = new Random();
+
+/**
+ * One series of load steps: LOW requests/s steady, then HIGH for {@code stepLoad}, on Workload
+ * `step` of {@code namespace}.
+ */
+record StepSeries(String label, String namespace, int low, int high, Duration stepLoad) {}
+
+/** KEDA on requestsWaiting: 2 replicas serve 16/s, 6 serve 48/s. */
+static final StepSeries KEDA_STEPS =
+    new StepSeries(
+        "load step",
+        NAMESPACE,
+        Integer.getInteger("low", 16),
+        Integer.getInteger("high", 48),
+        Duration.ofSeconds(Integer.getInteger("stepSeconds", 20)));
+
+/**
+ * A plain HPA on cpu at 25 %: 2 replicas serve 4/s at the target, 6 serve 12/s. The step's load
+ * lasts past a metrics-server scrape (15 s) and two HPA syncs (15 s each), with room.
+ */
+static final StepSeries ANCHOR_STEPS =
+    new StepSeries(
+        "anchor (HPA on cpu)",
+        ANCHOR_NAMESPACE,
+        Integer.getInteger("anchorLow", 4),
+        Integer.getInteger("anchorHigh", 12),
+        Duration.ofSeconds(Integer.getInteger("anchorStepSeconds", 60)));
 
 KubernetesClient client;
 String router;
-String token;
+/** A token of each namespace's load ServiceAccount, allowed workloads/proxy there. */
+final Map<String, String> tokens = new HashMap<>();
 
 void main() throws Exception {
   client = new KubernetesClientBuilder().build();
   Path home = Path.of(System.getenv("BOSUN_DEV_HOME"));
   router = Files.readString(home.resolve("router-url")).strip();
-  token =
-      client
-          .serviceAccounts()
-          .inNamespace(NAMESPACE)
-          .withName("bosun-dev-load")
-          .tokenRequest(
-              new TokenRequestBuilder()
-                  .withNewSpec()
-                  .withExpirationSeconds(7200L)
-                  .endSpec()
-                  .build())
-          .getStatus()
-          .getToken();
   int steps = Integer.getInteger("steps", 20);
   int zero = Integer.getInteger("zero", 10);
+  int anchor = Integer.getInteger("anchor", 0);
   // Zero first: the steps leave a steady load running until the process ends.
   if (zero > 0) zero(zero);
-  if (steps > 0) steps(steps);
+  if (steps > 0) steps(KEDA_STEPS, steps);
+  if (anchor > 0) steps(ANCHOR_STEPS, anchor);
   client.close();
 }
 
-void steps(int steps) throws Exception {
-  load("step", LOW_RPS, Duration.ofMinutes(60));
+String token(String namespace) {
+  return tokens.computeIfAbsent(
+      namespace,
+      ns ->
+          client
+              .serviceAccounts()
+              .inNamespace(ns)
+              .withName("bosun-dev-load")
+              .tokenRequest(
+                  new TokenRequestBuilder()
+                      .withNewSpec()
+                      .withExpirationSeconds(7200L)
+                      .endSpec()
+                      .build())
+              .getStatus()
+              .getToken());
+}
+
+void steps(StepSeries series, int steps) throws Exception {
+  String ns = series.namespace();
+  var steady = load(ns, "step", series.low(), Duration.ofMinutes(60));
   var raised = new ArrayList<Long>();
   var ready = new ArrayList<Long>();
   for (int i = 1; i <= steps; i++) {
     await(
         "step at " + FLOOR + " Ready replicas",
         Duration.ofMinutes(5),
+        ns,
         "step",
         d -> replicas(d) == FLOOR && ready(d) == FLOOR);
     // Settle, then a random part of the HPA's 15 s sync period: steps that repeat at a fixed
     // period would otherwise lock onto one phase of it and measure that phase only.
     Thread.sleep(5_000 + RANDOM.nextInt(15_000));
     long start = System.nanoTime();
-    var step = load("step", HIGH_RPS - LOW_RPS, STEP_LOAD);
-    long up = await("replicas raised", Duration.ofMinutes(2), "step", d -> replicas(d) > FLOOR);
+    var step = load(ns, "step", series.high() - series.low(), series.stepLoad());
+    long up =
+        await("replicas raised", Duration.ofMinutes(2), ns, "step", d -> replicas(d) > FLOOR);
     long all =
         await(
             "all new replicas Ready",
             Duration.ofMinutes(3),
+            ns,
             "step",
             d -> replicas(d) >= RAISED && ready(d) >= replicas(d));
     raised.add(up - start);
     ready.add(all - start);
     System.out.printf(
-        "step %2d: raised %6d ms, all Ready %6d ms%n", i, ms(up - start), ms(all - start));
+        "%s %2d: raised %6d ms, all Ready %6d ms%n",
+        series.label(), i, ms(up - start), ms(all - start));
     step.join();
   }
-  summary("load step: replicas raised", raised);
-  summary("load step: all new replicas Ready", ready);
+  summary(series.label() + ": replicas raised", raised);
+  summary(series.label() + ": all new replicas Ready", ready);
+  // The next series measures its own Workload, without this one's load beside it.
+  steady.interrupt();
 }
 
 void zero(int trials) throws Exception {
@@ -106,13 +153,14 @@ void zero(int trials) throws Exception {
     await(
         "cold at 0 replicas",
         Duration.ofMinutes(5),
+        NAMESPACE,
         "cold",
         d -> replicas(d) == 0 && ready(d) == 0);
     Thread.sleep(2_000);
     var request =
         HttpRequest.newBuilder(
                 URI.create(router + "/workloads/" + NAMESPACE + "/cold/v1/completions"))
-            .header("Authorization", "Bearer " + token)
+            .header("Authorization", "Bearer " + token(NAMESPACE))
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(90))
             .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"cold\",\"prompt\":\"hi\"}"))
@@ -130,32 +178,33 @@ void zero(int trials) throws Exception {
   summary("zero -> first response (incl. 500 ms service)", latencies);
 }
 
-CompletableFuture<Void> load(String workload, int rps, Duration duration) {
-  var target = URI.create(router + "/workloads/" + NAMESPACE + "/" + workload + "/v1/completions");
+/** Sends the load on a virtual thread until {@code duration} ends or the thread is interrupted. */
+Thread load(String namespace, String workload, int rps, Duration duration) {
+  var target = URI.create(router + "/workloads/" + namespace + "/" + workload + "/v1/completions");
   var settings =
       new LoadGenerator.Settings(
           "{\"model\":\"" + workload + "\",\"prompt\":\"bench\",\"max_tokens\":16}",
           rps,
           duration,
           2000,
-          Optional.of(token));
-  return CompletableFuture.runAsync(
+          Optional.of(token(namespace)));
+  return Thread.startVirtualThread(
       () -> {
         try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
           LoadGenerator.run(http, target, settings, second -> {});
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-      },
-      Thread::startVirtualThread);
+      });
 }
 
 /** Polls the Deployment until {@code done} holds; the time it first held (System.nanoTime()). */
-long await(String what, Duration timeout, String name, Predicate<Deployment> done)
+long await(
+    String what, Duration timeout, String namespace, String name, Predicate<Deployment> done)
     throws Exception {
   long deadline = System.nanoTime() + timeout.toNanos();
   while (System.nanoTime() < deadline) {
-    var deployment = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+    var deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
     long at = System.nanoTime();
     if (deployment != null && done.test(deployment)) return at;
     Thread.sleep(100);

@@ -1,32 +1,19 @@
 package dev.bosun.localcluster;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateParsingException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -127,7 +114,9 @@ public final class Keda {
                 fail(
                     ADAPTER,
                     failure,
-                    "\nThe APIService says: " + availability(client).orElse("nothing yet")));
+                    "\nThe APIService says: "
+                        + AggregatedApis.availability(client, EXTERNAL_METRICS_API)
+                            .orElse("nothing yet")));
     return started(true, begin);
   }
 
@@ -158,10 +147,7 @@ public final class Keda {
    */
   public void stop(KubernetesClient client) {
     stopProcesses();
-    client
-        .genericKubernetesResources("apiregistration.k8s.io/v1", "APIService")
-        .withName(EXTERNAL_METRICS_API)
-        .delete();
+    AggregatedApis.unregister(client, EXTERNAL_METRICS_API);
   }
 
   private void stopProcesses() {
@@ -177,7 +163,7 @@ public final class Keda {
     Path pki = cluster.pkiDirectory();
     Path certificates = cluster.home().resolve("keda").resolve("certs");
     try {
-      if (!namesServingName(pki.resolve("admin.crt"))) {
+      if (!AggregatedApis.certificateNames(pki.resolve("admin.crt"), SERVING_NAME)) {
         throw new ClusterStartException(
             "The local cluster's certificate "
                 + pki.resolve("admin.crt")
@@ -200,19 +186,6 @@ public final class Keda {
           "cannot copy the local cluster's certificates from " + pki + " to " + certificates, e);
     }
     return certificates;
-  }
-
-  private static boolean namesServingName(Path certificate) throws IOException {
-    try (InputStream in = Files.newInputStream(certificate)) {
-      var x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-      Collection<List<?>> names =
-          Objects.requireNonNullElse(x509.getSubjectAlternativeNames(), List.of());
-      return names.stream().anyMatch(name -> SERVING_NAME.equals(name.get(1)));
-    } catch (CertificateParsingException e) {
-      return false;
-    } catch (CertificateException e) {
-      throw new IOException("cannot read the certificate " + certificate, e);
-    }
   }
 
   private void installCrds(KubernetesClient client) {
@@ -258,79 +231,17 @@ public final class Keda {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + certificates.resolve("ca.crt"), e);
     }
-    var serialization = client.getKubernetesSerialization();
-    client
-        .resource(serialization.unmarshal(KedaCommands.metricsService(), Service.class))
-        .fieldManager(FIELD_MANAGER)
-        .forceConflicts()
-        .serverSideApply();
-    client
-        .resource(
-            serialization.unmarshal(
-                commands.externalMetricsApiService(caBundle), GenericKubernetesResource.class))
-        .fieldManager(FIELD_MANAGER)
-        .forceConflicts()
-        .serverSideApply();
+    AggregatedApis.register(
+        client, KedaCommands.metricsService(), commands.externalMetricsApiService(caBundle));
   }
 
   private static boolean externalMetricsAvailable(KubernetesClient client) {
-    return condition(client).map(c -> "True".equals(c.get("status"))).orElse(false);
+    return AggregatedApis.available(client, EXTERNAL_METRICS_API);
   }
 
-  /** The APIService's Available condition, in words. */
-  private static Optional<String> availability(KubernetesClient client) {
-    return condition(client)
-        .map(c -> c.get("status") + " (" + c.get("reason") + "): " + c.get("message"));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Optional<Map<String, Object>> condition(KubernetesClient client) {
-    try {
-      var apiService =
-          client
-              .genericKubernetesResources("apiregistration.k8s.io/v1", "APIService")
-              .withName(EXTERNAL_METRICS_API)
-              .get();
-      if (apiService == null
-          || !(apiService.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
-          || !(status.get("conditions") instanceof List<?> conditions)) {
-        return Optional.empty();
-      }
-      return conditions.stream()
-          .map(c -> (Map<String, Object>) c)
-          .filter(c -> "Available".equals(c.get("type")))
-          .findFirst();
-    } catch (KubernetesClientException e) {
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * Five ports free now on loopback. Another process could take one before KEDA binds it; the start
-   * then fails naming the process and its log, and the next start picks again.
-   */
   private static KedaCommands.Ports freePorts() {
-    var sockets = new ArrayList<ServerSocket>();
-    try {
-      for (int i = 0; i < 5; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      }
-      return new KedaCommands.Ports(
-          sockets.get(0).getLocalPort(),
-          sockets.get(1).getLocalPort(),
-          sockets.get(2).getLocalPort(),
-          sockets.get(3).getLocalPort(),
-          sockets.get(4).getLocalPort());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find free ports on loopback for KEDA", e);
-    } finally {
-      for (var socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException e) {
-          // Closing a listening socket that accepted nothing does not fail in practice.
-        }
-      }
-    }
+    var ports = FreePorts.onLoopback(5, "KEDA");
+    return new KedaCommands.Ports(
+        ports.get(0), ports.get(1), ports.get(2), ports.get(3), ports.get(4));
   }
 }

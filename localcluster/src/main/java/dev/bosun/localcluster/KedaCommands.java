@@ -1,7 +1,6 @@
 package dev.bosun.localcluster;
 
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -99,23 +98,9 @@ record KedaCommands(KedaBinaries binaries, Path kubeconfig, Path certificates, P
     return "http://" + loopback(ports.operatorProbes()) + "/readyz";
   }
 
-  /**
-   * The Service the APIService names. KWOK's pods run nothing and nothing routes a ClusterIP here,
-   * so it is of type ExternalName: the aggregator then dials {@code https://localhost:<the
-   * APIService's port>}, the adapter on loopback.
-   */
+  /** The Service the APIService names (see {@link AggregatedApis}). */
   static String metricsService() {
-    return """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: %s
-          namespace: %s
-        spec:
-          type: ExternalName
-          externalName: localhost
-        """
-        .formatted(Keda.METRICS_SERVICE, Keda.NAMESPACE);
+    return AggregatedApis.service(Keda.METRICS_SERVICE, Keda.NAMESPACE);
   }
 
   /**
@@ -123,28 +108,13 @@ record KedaCommands(KedaBinaries binaries, Path kubeconfig, Path certificates, P
    * signed the adapter's certificate.
    */
   String externalMetricsApiService(byte[] caBundle) {
-    return """
-        apiVersion: apiregistration.k8s.io/v1
-        kind: APIService
-        metadata:
-          name: %s
-        spec:
-          group: external.metrics.k8s.io
-          version: v1beta1
-          groupPriorityMinimum: 100
-          versionPriority: 100
-          service:
-            name: %s
-            namespace: %s
-            port: %d
-          caBundle: %s
-        """
-        .formatted(
-            Keda.EXTERNAL_METRICS_API,
-            Keda.METRICS_SERVICE,
-            Keda.NAMESPACE,
-            ports.adapterHttps(),
-            Base64.getEncoder().encodeToString(caBundle));
+    return AggregatedApis.apiService(
+        "external.metrics.k8s.io",
+        "v1beta1",
+        Keda.METRICS_SERVICE,
+        Keda.NAMESPACE,
+        ports.adapterHttps(),
+        caBundle);
   }
 
   private static String loopback(int port) {

@@ -23,6 +23,13 @@ final class KwokNode {
 
   static final String FLEET_LABEL = "bosun.dev/fleet";
 
+  /**
+   * Where metrics-server (0.7 and later) scrapes a node's resource metrics instead of the kubelet's
+   * {@code /metrics/resource}: every KWOK node is one port, so KWOK serves each node under its own
+   * path ({@code kwok-metrics.yaml}).
+   */
+  static final String RESOURCE_METRICS_PATH_ANNOTATION = "metrics.k8s.io/resource-metrics-path";
+
   private static final List<String> ZONES = List.of("zone-a", "zone-b", "zone-c");
 
   // Per GPU, an HGX H100 host has 24 CPUs and 256 GiB of memory (192 and 2 TiB for eight).
@@ -60,6 +67,8 @@ final class KwokNode {
         .withLabels(labels)
         .addToAnnotations(KWOK_ANNOTATION, "fake")
         .addToAnnotations("node.alpha.kubernetes.io/ttl", "0")
+        .addToAnnotations(
+            RESOURCE_METRICS_PATH_ANNOTATION, "/metrics/nodes/" + name + "/metrics/resource")
         .endMetadata()
         .withNewSpec()
         .withProviderID("kwok://" + name)

@@ -43,6 +43,12 @@ public final class LocalCluster {
    */
   private static final String KWOK_STAGES = "kwok-stages.yaml";
 
+  /**
+   * The kubelet's resource metrics endpoint as KWOK plays it, from the pods' usage annotations, for
+   * metrics-server: a resource beside this class.
+   */
+  private static final String KWOK_METRICS = "kwok-metrics.yaml";
+
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(60);
   private static final List<String> LEADERS = List.of("kube-scheduler", "kube-controller-manager");
@@ -256,9 +262,10 @@ public final class LocalCluster {
    * kwokctl reads {@code <workdir>/kwok.yaml} on every command. Without it the components listen on
    * every interface, etcd unauthenticated among them; this keeps them on loopback. The file also
    * carries the simulated kubelet's stages (see {@value #KWOK_STAGES}), which kwokctl hands to the
-   * KWOK controller in place of its defaults. The certificate gets the names of the aggregated API
-   * servers that run on this machine (KEDA's adapter), because the aggregator checks a server's
-   * certificate for {@code <service>.<namespace>.svc}.
+   * KWOK controller in place of its defaults, and the kubelet's resource metrics it serves for
+   * metrics-server ({@value #KWOK_METRICS}). The certificate gets the names of the aggregated API
+   * servers that run on this machine (KEDA's adapter, metrics-server), because the aggregator
+   * checks a server's certificate for {@code <service>.<namespace>.svc}.
    */
   private void writeKwokctlConfiguration() {
     try {
@@ -272,22 +279,24 @@ public final class LocalCluster {
                       bindAddress: 127.0.0.1
                       kubeApiserverCertSANs:
                       - %s
+                      - %s
                     ---
                     """
-                  .formatted(Keda.SERVING_NAME)
-              + kwokStages());
+                  .formatted(Keda.SERVING_NAME, MetricsServer.SERVING_NAME)
+              + resource(KWOK_STAGES)
+              + resource(KWOK_METRICS));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write kwokctl's configuration in " + workDirectory(), e);
     }
   }
 
-  private static String kwokStages() throws IOException {
-    try (var stages = LocalCluster.class.getResourceAsStream(KWOK_STAGES)) {
-      if (stages == null) {
-        throw new IOException(KWOK_STAGES + " is missing from the classpath");
+  private static String resource(String name) throws IOException {
+    try (var content = LocalCluster.class.getResourceAsStream(name)) {
+      if (content == null) {
+        throw new IOException(name + " is missing from the classpath");
       }
-      return new String(stages.readAllBytes(), StandardCharsets.UTF_8);
+      return new String(content.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 

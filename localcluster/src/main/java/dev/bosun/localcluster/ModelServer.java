@@ -32,11 +32,17 @@ public final class ModelServer implements StandInServers.Server {
   private final Clock clock;
   private final HttpServer server;
 
-  /** Guards {@link #load}, {@link #arrivals}, {@link #handedOver} and {@link #completed}. */
+  /**
+   * Guards {@link #load}, {@link #busy}, {@link #arrivals}, {@link #handedOver} and {@link
+   * #completed}.
+   */
   private final ReentrantLock lock = new ReentrantLock();
 
   private final Condition slotHandedOver = lock.newCondition();
   private ModelServerLoad load;
+
+  /** How busy the slots were since {@link #busyFraction} last asked. */
+  private BusyTime busy;
 
   /** Requests that have waited, numbered in arrival order. */
   private long arrivals;
@@ -52,6 +58,7 @@ public final class ModelServer implements StandInServers.Server {
     this.settings = settings;
     this.clock = Clock.systemUTC();
     this.load = settings.idle();
+    this.busy = BusyTime.startingAt(System.nanoTime(), 0);
     this.server = LoopbackHttp.serve(replica.podName(), this::answer, executor);
   }
 
@@ -64,6 +71,22 @@ public final class ModelServer implements StandInServers.Server {
   @Override
   public InetSocketAddress address() {
     return LoopbackHttp.address(server);
+  }
+
+  /**
+   * The mean share of the slots busy since the last call (since the start, the first time): what
+   * the stand-in reports as its CPU use, as a real server's CPU time follows the work it does.
+   */
+  public double busyFraction() {
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      double fraction = busy.fraction(now, settings.capacity());
+      busy = BusyTime.startingAt(now, load.running());
+      return fraction;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The queue now. */
@@ -155,7 +178,7 @@ public final class ModelServer implements StandInServers.Server {
     lock.lock();
     try {
       var step = load.arrive();
-      load = step.load();
+      setLoad(step.load());
       switch (step.outcome()) {
         case RUNS -> {
           return true;
@@ -182,7 +205,7 @@ public final class ModelServer implements StandInServers.Server {
     lock.lock();
     try {
       boolean someoneWaits = load.waiting() > 0;
-      load = load.finish();
+      setLoad(load.finish());
       if (someoneWaits) {
         handedOver++;
         slotHandedOver.signalAll();
@@ -191,6 +214,14 @@ public final class ModelServer implements StandInServers.Server {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Holding {@link #lock}: the queue changes now. */
+  private void setLoad(ModelServerLoad next) {
+    if (next.running() != load.running()) {
+      busy = busy.running(System.nanoTime(), next.running());
+    }
+    load = next;
   }
 
   /** An OpenAI-style text completion: vLLM's shape, with a text that names the replica. */

@@ -2,11 +2,15 @@ package dev.bosun.localcluster;
 
 import dev.bosun.api.v1alpha1.Scaling;
 import dev.bosun.api.v1alpha1.WorkloadType;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -23,13 +27,38 @@ public final class ModelServerPlan {
   private ModelServerPlan() {}
 
   /**
+   * The pod annotation KWOK reads as each of the pod's containers' CPU usage (a quantity such as
+   * {@code 1500m}; {@code kwok-metrics.yaml}), the convention of KWOK's own examples.
+   */
+  public static final String CPU_USAGE_ANNOTATION = "kwok.x-k8s.io/usage-cpu";
+
+  /**
    * One replica of an Inference Workload, served as a model named after the Workload.
    *
    * @param model the Workload's name as its pods' label carries it: the served model's name
+   * @param cpuRequestMillis the CPU its containers request together, in millicores
+   * @param containers how many containers it has, each of which KWOK gives the annotated usage
    */
   public record Replica(
-      String podUid, String namespace, String podName, String model, PodEndpoint endpoint)
-      implements StandInServers.Plan {}
+      String podUid,
+      String namespace,
+      String podName,
+      String model,
+      PodEndpoint endpoint,
+      long cpuRequestMillis,
+      int containers)
+      implements StandInServers.Plan {
+
+    /**
+     * The value of {@link #CPU_USAGE_ANNOTATION} for a replica whose slots are {@code busyFraction}
+     * busy: that share of the pod's CPU request, split evenly over its containers, so that the
+     * pod's CPU utilisation (usage over request, what an HPA on cpu reads) is the busy fraction.
+     */
+    public String cpuUsage(double busyFraction) {
+      long perContainer = Math.round(busyFraction * cpuRequestMillis / Math.max(1, containers));
+      return perContainer + "m";
+    }
+  }
 
   /** The pods that may be replicas: those of a Workload labelled Inference. */
   public static LabelSelector selector() {
@@ -62,6 +91,24 @@ public final class ModelServerPlan {
                     metadata.getNamespace(),
                     metadata.getName(),
                     workload,
-                    endpoint));
+                    endpoint,
+                    cpuRequestMillis(pod),
+                    pod.getSpec().getContainers().size()));
+  }
+
+  /** The CPU the pod's containers request together, in millicores (0 where none is requested). */
+  static long cpuRequestMillis(Pod pod) {
+    return pod.getSpec().getContainers().stream()
+        .map(Container::getResources)
+        .filter(resources -> resources != null && resources.getRequests() != null)
+        .map(resources -> resources.getRequests().get("cpu"))
+        .filter(Objects::nonNull)
+        .mapToLong(
+            cpu ->
+                cpu.getNumericalAmount()
+                    .multiply(BigDecimal.valueOf(1000))
+                    .setScale(0, RoundingMode.HALF_UP)
+                    .longValueExact())
+        .sum();
   }
 }

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 /**
  * A release tool that {@code hack/build-tools.sh} builds from its Go module and caches under {@code
  * ${XDG_CACHE_HOME:-~/.cache}/bosun/tools/<tool>/<version>/bin/<tool>}: Helm (the chart), crane
- * (the local registry) and promtool (the alert rules).
+ * (the local registry), promtool (the alert rules) and metrics-server (HPA on cpu).
  *
  * @param tool the script's name for it, which is also the binary's
  * @param version the version the script builds by default; the cache is keyed by it
@@ -19,6 +19,7 @@ public record ToolBinary(String tool, String version) {
   public static final ToolBinary HELM = new ToolBinary("helm", "3.22.0");
   public static final ToolBinary CRANE = new ToolBinary("crane", "0.22.1");
   public static final ToolBinary PROMTOOL = new ToolBinary("promtool", "0.316.0");
+  public static final ToolBinary METRICS_SERVER = new ToolBinary("metrics-server", "0.8.0");
 
   private static final String BUILD_SCRIPT = "hack/build-tools.sh";
 

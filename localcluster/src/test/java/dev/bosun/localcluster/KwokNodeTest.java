@@ -12,6 +12,10 @@ class KwokNodeTest {
     var node = KwokNode.gpu("gpu-node", "gpu-node-0004", 4, GpuProduct.H100_80GB_HBM3, 8);
 
     assertThat(node.getMetadata().getAnnotations()).containsEntry("kwok.x-k8s.io/node", "fake");
+    assertThat(node.getMetadata().getAnnotations())
+        .containsEntry(
+            "metrics.k8s.io/resource-metrics-path",
+            "/metrics/nodes/" + node.getMetadata().getName() + "/metrics/resource");
     assertThat(node.getMetadata().getLabels())
         .containsEntry("bosun.dev/fleet", "gpu-node")
         .containsEntry("kubernetes.io/hostname", "gpu-node-0004")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bosun.api.v1alpha1.Scaling;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,50 @@ class ModelServerPlanTest {
     assertThat(ModelServerPlan.of(pod(b -> b)))
         .contains(
             new ModelServerPlan.Replica(
-                "uid-1", "team", "chat-7d9-x2", "chat", new PodEndpoint("10.0.0.9", 8000)));
+                "uid-1",
+                "team",
+                "chat-7d9-x2",
+                "chat",
+                new PodEndpoint("10.0.0.9", 8000),
+                4000,
+                1));
+  }
+
+  @Test
+  void theCpuRequestAddsUpEveryContainersAndTheUsageSplitsItEvenly() {
+    var replica =
+        ModelServerPlan.of(
+                pod(
+                    b ->
+                        b.editSpec()
+                            .addNewContainer()
+                            .withName("sidecar")
+                            .withNewResources()
+                            .addToRequests("cpu", new Quantity("500m"))
+                            .endResources()
+                            .endContainer()
+                            .endSpec()))
+            .orElseThrow();
+    assertThat(replica.cpuRequestMillis()).isEqualTo(4500);
+    // Three quarters of 4.5 cores over two containers: utilisation 75 % of the pod's request.
+    assertThat(replica.cpuUsage(0.75)).isEqualTo("1688m");
+    assertThat(replica.cpuUsage(0)).isEqualTo("0m");
+  }
+
+  @Test
+  void aPodWithoutCpuRequestsUsesNone() {
+    var replica =
+        ModelServerPlan.of(
+                pod(
+                    b ->
+                        b.editSpec()
+                            .editFirstContainer()
+                            .withResources(null)
+                            .endContainer()
+                            .endSpec()))
+            .orElseThrow();
+    assertThat(replica.cpuRequestMillis()).isZero();
+    assertThat(replica.cpuUsage(1.0)).isEqualTo("0m");
   }
 
   static Stream<Arguments> pods() {
@@ -76,6 +120,9 @@ class ModelServerPlanTest {
                 .withName("http")
                 .withContainerPort(8000)
                 .endPort()
+                .withNewResources()
+                .addToRequests("cpu", new Quantity("4"))
+                .endResources()
                 .endContainer()
                 .endSpec()
                 .withNewStatus()

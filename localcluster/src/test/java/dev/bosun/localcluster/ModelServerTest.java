@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ModelServerTest {
   private static final ModelServerPlan.Replica REPLICA =
       new ModelServerPlan.Replica(
-          "uid-1", "team", "chat-7d9-x2", "chat", new PodEndpoint("10.0.0.9", 8000));
+          "uid-1", "team", "chat-7d9-x2", "chat", new PodEndpoint("10.0.0.9", 8000), 4000, 1);
 
   /** Long enough that the test sees the queue before the first request is served. */
   private static final ModelServerSettings ONE_AT_A_TIME =

@@ -18,15 +18,16 @@ class ToolBinaryTest {
   static final Path SCRIPT = Path.of("../hack/build-tools.sh");
 
   @ParameterizedTest
-  @ValueSource(strings = {"helm", "crane", "promtool"})
+  @ValueSource(strings = {"helm", "crane", "promtool", "metrics-server"})
   void versionsAreTheScriptsDefaults(String tool) throws IOException {
     ToolBinary binary =
         switch (tool) {
           case "helm" -> ToolBinary.HELM;
           case "crane" -> ToolBinary.CRANE;
-          default -> ToolBinary.PROMTOOL;
+          case "promtool" -> ToolBinary.PROMTOOL;
+          default -> ToolBinary.METRICS_SERVER;
         };
-    String variable = tool.toUpperCase() + "_VERSION";
+    String variable = tool.toUpperCase().replace('-', '_') + "_VERSION";
     var matcher =
         Pattern.compile(variable + "=\"\\$\\{" + variable + ":-v([^}]+)}\"")
             .matcher(Files.readString(SCRIPT));

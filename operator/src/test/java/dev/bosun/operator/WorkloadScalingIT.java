@@ -25,14 +25,19 @@ import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.TierResources;
 import dev.bosun.api.v1alpha1.TierSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
+import dev.bosun.localcluster.MetricsServer;
+import dev.bosun.localcluster.ModelServerPlan;
+import dev.bosun.localcluster.ToolBinary;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +53,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The tier owns autoscaling: its thresholds shape the autoscaler a running Workload gets and
  * follows, its bounds reject a Workload that asks for more, and a cluster without what it asks for
- * gets a valid HPA and a status that says so.
+ * gets a valid HPA and a status that says so; an HPA on cpu scales on the usage KWOK reports.
  */
 @ExtendWith(LocalClusterExtension.class)
 // KEDA's CRD, once installed, stays for the rest of the run: the test without it goes first.
@@ -271,6 +276,64 @@ class WorkloadScalingIT {
             w -> is(w, ConditionTypes.SCALING_ACTIVE, "False", Reasons.SIGNAL_PENDING));
     assertThat(workload.getStatus().scaling().engine()).isEqualTo(ScalingEngine.KEDA);
     assertThat(hpa(client)).isNull();
+  }
+
+  /**
+   * The lowest layer the local cluster can make real for an HPA on cpu: KWOK, playing each kubelet,
+   * serves the pods' CPU usage from their annotation; metrics-server scrapes it; the HPA controller
+   * reads it through the resource metrics API and scales the Deployment. Usage at twice the target
+   * (100 % of the request against a target of 50 %) must raise the replicas.
+   */
+  @Test
+  void anHpaOnCpuScalesTheWorkloadWhenItsPodsCpuUsageRises(
+      SharedCluster cluster, KubernetesClient client, TestNamespace namespace) {
+    var metricsServer =
+        new MetricsServer(
+            ToolBinary.METRICS_SERVER.ensureBuilt(
+                line -> System.err.println("[metrics-server] " + line)),
+            cluster.cluster());
+    boolean startedHere =
+        metricsServer
+            .start(admin, line -> System.err.println("[metrics-server] " + line))
+            .startedNow();
+    if (startedHere) {
+      cleanups.add(() -> metricsServer.stop(admin));
+    }
+    Tier tier = tier(namespace, 300, new ScaleSignal(ScaleMetric.cpu, 50));
+    apply(tier);
+    client.resource(Workloads.service("web", tier.getMetadata().getName(), 1, 4)).create();
+    await()
+        .atMost(ClusterWorkloads.CONVERGE)
+        .ignoreExceptions()
+        .until(() -> hpa(client).getStatus().getCurrentMetrics() != null);
+
+    // Every pod of the Workload now uses all it requests (100m), twice the tier's target.
+    var pods = client.pods().withLabel(Scaling.WORKLOAD_LABEL, "web");
+    for (var pod : pods.list().getItems()) {
+      client
+          .pods()
+          .withName(pod.getMetadata().getName())
+          .edit(
+              p ->
+                  new PodBuilder(p)
+                      .editMetadata()
+                      .addToAnnotations(ModelServerPlan.CPU_USAGE_ANNOTATION, "100m")
+                      .endMetadata()
+                      .build());
+    }
+
+    // metrics-server's next scrape (15 s), then the HPA's next sync (15 s), with room.
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(hpa(client).getStatus().getCurrentMetrics().getFirst().getResource())
+                  .satisfies(
+                      m -> assertThat(m.getCurrent().getAverageUtilization()).isGreaterThan(50));
+              assertThat(client.apps().deployments().withName("web").get().getSpec().getReplicas())
+                  .isGreaterThan(1);
+            });
   }
 
   private void kedaEnvironment(TestNamespace namespace) {

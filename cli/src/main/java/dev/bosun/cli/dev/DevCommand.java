@@ -109,8 +109,8 @@ public final class DevCommand {
     @Option(
         names = "--autoscaling",
         description =
-            "Also start KEDA (operator and external-metrics adapter, built from its Go module on"
-                + " first use), as `bosun dev autoscaling` does.")
+            "Also start KEDA (operator and external-metrics adapter) and metrics-server, built from"
+                + " their Go modules on first use, as `bosun dev autoscaling` does.")
     boolean autoscaling;
 
     @Option(
