@@ -65,7 +65,7 @@ class NodesCommandIT {
     DeviceRequestAllocationResult held =
         client
             .resources(ResourceClaim.class)
-            .withName("holder")
+            .withName(GpuPods.claimOf("holder"))
             .get()
             .getStatus()
             .getAllocation()
@@ -103,7 +103,7 @@ class NodesCommandIT {
             p -> {
               assertThat(p.get("namespace").asText()).isEqualTo(client.getNamespace());
               assertThat(p.get("name").asText()).isEqualTo("holder");
-              assertThat(p.get("claim").asText()).isEqualTo("one-gpu");
+              assertThat(p.get("claim").asText()).isEqualTo(GpuPods.claimOf("holder"));
             });
     assertThat(heldGpu.get("quarantine"))
         .singleElement()

@@ -563,7 +563,7 @@ class GpuQuarantineIT {
     return admin
         .resources(ResourceClaim.class)
         .inNamespace(namespace)
-        .withName(pod.getMetadata().getName())
+        .withName(GpuPods.claimOf(pod.getMetadata().getName()))
         .get();
   }
 

@@ -13,9 +13,9 @@ public final class GpuPods {
   private GpuPods() {}
 
   /**
-   * Creates, in the client's namespace, a ResourceClaim for one whole GPU named after the pod and a
-   * pod that uses it, kept to {@code node} by its hostname label: the real scheduler allocates one
-   * of that node's GPUs to it. Returns the pod as created.
+   * Creates, in the client's namespace, a ResourceClaim for one whole GPU named {@code <pod>-gpu}
+   * ({@link #claimOf}) and a pod that uses it, kept to {@code node} by its hostname label: the real
+   * scheduler allocates one of that node's GPUs to it. Returns the pod as created.
    */
   public static Pod holdingOneGpu(KubernetesClient client, String name, String node) {
     return holdingOneGpu(client, name, Map.of("kubernetes.io/hostname", node));
@@ -26,13 +26,18 @@ public final class GpuPods {
     return holdingOneGpu(client, name, Map.of());
   }
 
+  /** The name of the claim {@link #holdingOneGpu} makes for the pod {@code pod}. */
+  public static String claimOf(String pod) {
+    return pod + "-gpu";
+  }
+
   private static Pod holdingOneGpu(
       KubernetesClient client, String name, Map<String, String> nodeSelector) {
     client
         .resource(
             new ResourceClaimBuilder()
                 .withNewMetadata()
-                .withName(name)
+                .withName(claimOf(name))
                 .endMetadata()
                 .withNewSpec()
                 .withNewDevices()
@@ -57,7 +62,7 @@ public final class GpuPods {
                 .withTolerations(GpuFleet.toleration())
                 .addNewResourceClaim()
                 .withName("gpu")
-                .withResourceClaimName(name)
+                .withResourceClaimName(claimOf(name))
                 .endResourceClaim()
                 .addNewContainer()
                 .withName("main")
