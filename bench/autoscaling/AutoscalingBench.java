@@ -72,6 +72,7 @@ static final StepSeries ANCHOR_STEPS =
 
 KubernetesClient client;
 String router;
+
 /** A token of each namespace's load ServiceAccount, allowed workloads/proxy there. */
 final Map<String, String> tokens = new HashMap<>();
 
@@ -124,8 +125,7 @@ void steps(StepSeries series, int steps) throws Exception {
     Thread.sleep(5_000 + RANDOM.nextInt(15_000));
     long start = System.nanoTime();
     var step = load(ns, "step", series.high() - series.low(), series.stepLoad());
-    long up =
-        await("replicas raised", Duration.ofMinutes(2), ns, "step", d -> replicas(d) > FLOOR);
+    long up = await("replicas raised", Duration.ofMinutes(2), ns, "step", d -> replicas(d) > FLOOR);
     long all =
         await(
             "all new replicas Ready",
@@ -199,8 +199,7 @@ Thread load(String namespace, String workload, int rps, Duration duration) {
 }
 
 /** Polls the Deployment until {@code done} holds; the time it first held (System.nanoTime()). */
-long await(
-    String what, Duration timeout, String namespace, String name, Predicate<Deployment> done)
+long await(String what, Duration timeout, String namespace, String name, Predicate<Deployment> done)
     throws Exception {
   long deadline = System.nanoTime() + timeout.toNanos();
   while (System.nanoTime() < deadline) {
