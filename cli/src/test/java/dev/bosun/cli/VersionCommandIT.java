@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,8 +47,7 @@ class VersionCommandIT {
         .get("crds")
         .forEach(crd -> assertThat(crd.get("state").asText()).as(crd.toString()).isEqualTo("SAME"));
     JsonNode operator =
-        Stream.of(report.get("operators"))
-            .flatMap(array -> java.util.stream.StreamSupport.stream(array.spliterator(), false))
+        StreamSupport.stream(report.get("operators").spliterator(), false)
             .filter(o -> namespace.name().equals(o.get("namespace").asText()))
             .findFirst()
             .orElseThrow();
