@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Asks the API server about a token that is not a sandbox's: who it is ({@link TokenReviewer}) and whether that user may {@code
- * create} {@code sandboxes/proxy} or {@code workloads/proxy} in group {@code bosun.dev} on the
- * object the request goes to (SubjectAccessReview).
+ * Asks the API server about a token that is not a sandbox's: who it is ({@link TokenReviewer}) and
+ * whether that user may {@code create} {@code sandboxes/proxy} or {@code workloads/proxy} in group
+ * {@code bosun.dev} on the object the request goes to (SubjectAccessReview).
  */
 final class KubeReviews {
   /** The subresource a caller needs {@code create} on, as for pods' and services' proxy. */

@@ -3,13 +3,12 @@ package dev.bosun.cli.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bosun.operator.fleet.Fleet;
+import dev.bosun.operator.fleet.FleetReport;
 import dev.bosun.operator.fleet.FleetReport.GpuReport;
 import dev.bosun.operator.fleet.FleetReport.NodeReport;
 import dev.bosun.operator.fleet.FleetReport.PodRef;
 import dev.bosun.operator.fleet.FleetReport.RuleTaint;
-import dev.bosun.operator.fleet.Fleet;
-import dev.bosun.operator.fleet.FleetReport;
-import dev.bosun.operator.fleet.FleetView;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
