@@ -71,8 +71,8 @@ final class SandboxTools {
             List.of("template")),
         output(),
         call -> {
+          String namespace = allowed(call);
           var sandboxes = new SandboxClient(call.client());
-          String namespace = allowed(call, sandboxes);
           if (call.dryRun()) {
             if (call.client()
                     .resources(SandboxTemplate.class)
@@ -130,8 +130,8 @@ final class SandboxTools {
         object(Map.of("namespace", NAMESPACE, "name", name("The sandbox.")), List.of("name")),
         output(),
         call -> {
+          String namespace = allowed(call);
           var sandboxes = new SandboxClient(call.client());
-          String namespace = allowed(call, sandboxes);
           String name = call.string("name");
           Sandbox sandbox =
               call.dryRun()
@@ -151,8 +151,8 @@ final class SandboxTools {
         object(Map.of("namespace", NAMESPACE, "name", name("The sandbox.")), List.of("name")),
         output(),
         call -> {
+          String namespace = allowed(call);
           var sandboxes = new SandboxClient(call.client());
-          String namespace = allowed(call, sandboxes);
           String name = call.string("name");
           if (call.dryRun()) {
             return result("delete", true, SandboxActions.summary(sandboxes.get(namespace, name)));
@@ -164,8 +164,11 @@ final class SandboxTools {
   }
 
   /** The namespace, once the guardrails let the agent manage sandboxes there. */
-  private static String allowed(ToolCall call, SandboxClient sandboxes) {
-    String namespace = sandboxes.namespaceOr(call.string("namespace"));
+  private static String allowed(ToolCall call) {
+    String namespace =
+        call.string("namespace") != null
+            ? call.string("namespace")
+            : new SandboxClient(call.client()).namespaceOr(null);
     if (call.guardrails().mayManageSandboxes(namespace) instanceof Verdict.Refused refused) {
       throw new ToolError.Failure(ToolError.refused(refused));
     }
