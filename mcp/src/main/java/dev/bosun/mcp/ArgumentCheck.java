@@ -3,6 +3,8 @@ package dev.bosun.mcp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -14,20 +16,20 @@ import java.util.regex.Pattern;
 final class ArgumentCheck {
   private ArgumentCheck() {}
 
-  /** Every problem of {@code arguments}, in the schema's order; empty when they fit. */
+  /** Every problem of {@code arguments}, by field name; empty when they fit. */
   @SuppressWarnings("unchecked")
   static List<String> problems(Map<String, Object> schema, Map<String, Object> arguments) {
     Map<String, Object> given = arguments == null ? Map.of() : arguments;
     Map<String, Object> properties = (Map<String, Object>) schema.get("properties");
     List<String> required = (List<String>) schema.getOrDefault("required", List.of());
     List<String> problems = new ArrayList<>();
-    for (String name : given.keySet()) {
+    for (String name : new TreeSet<>(given.keySet())) {
       if (!properties.containsKey(name)) {
         problems.add(
             name + ": unknown argument (known: " + String.join(", ", properties.keySet()) + ")");
       }
     }
-    for (var property : properties.entrySet()) {
+    for (var property : new TreeMap<>(properties).entrySet()) {
       String name = property.getKey();
       Object value = given.get(name);
       if (value == null) {
