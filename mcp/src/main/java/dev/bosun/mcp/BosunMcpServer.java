@@ -1,5 +1,6 @@
 package dev.bosun.mcp;
 
+import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.compiler.manifest.TierCatalog;
 import dev.bosun.mcp.guard.Guardrails;
 import dev.bosun.operator.client.UserError;
@@ -39,6 +40,11 @@ public final class BosunMcpServer {
    */
   public record Settings(
       Sessions sessions, boolean dryRun, Function<Guardrails, TierCatalog> tiers, String version) {}
+
+  /** The tiers a session validates against: the cluster's, as the agent may read them. */
+  public static TierCatalog clusterTiers(Guardrails guardrails) {
+    return TierCatalog.of(guardrails.agentClient().resources(Tier.class).list().getItems());
+  }
 
   private final Settings settings;
   private final List<BosunTool> tools;

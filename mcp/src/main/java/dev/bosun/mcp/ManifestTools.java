@@ -40,6 +40,12 @@ final class ManifestTools {
    */
   static final int MAX_YAML_CHARS = 256 * 1024;
 
+  /**
+   * YAML documents one call reads: an agent deploys an application's few Workloads at a time.
+   * Counted by their markers before anything is parsed.
+   */
+  static final int MAX_DOCUMENTS = 50;
+
   /** How problems name the YAML argument, where the CLI names the file. */
   static final String YAML = "yaml";
 
@@ -54,7 +60,9 @@ final class ManifestTools {
         "Bosun objects (Workloads, and Tiers to check beside them) as YAML, documents separated"
             + " by ---; at most "
             + MAX_YAML_CHARS / 1024
-            + " KiB.",
+            + " KiB and "
+            + MAX_DOCUMENTS
+            + " documents.",
         MAX_YAML_CHARS);
   }
 
@@ -195,8 +203,25 @@ final class ManifestTools {
 
   /** The YAML argument read as the CLI reads a file, objects named twice reported too. */
   static ReadResult read(String yaml) {
+    long documents = 1 + yaml.lines().filter(ManifestTools::startsDocument).count();
+    if (documents > MAX_DOCUMENTS) {
+      throw new ToolError.Failure(
+          ToolError.invalid(
+              YAML,
+              "holds "
+                  + documents
+                  + " documents or more, past the "
+                  + MAX_DOCUMENTS
+                  + " one call reads; split it across calls"));
+    }
     ReadResult read = ManifestReader.read(YAML, yaml);
     return read.plus(new ReadResult(List.of(), DuplicateObjects.find(read.manifests())));
+  }
+
+  /** A document start marker: {@code ---} at the start of a line, alone or before content. */
+  private static boolean startsDocument(String line) {
+    return line.startsWith("---")
+        && (line.length() == 3 || line.charAt(3) == ' ' || line.charAt(3) == '\t');
   }
 
   /** The problems as the CLI prints them, one a line, in document order. */

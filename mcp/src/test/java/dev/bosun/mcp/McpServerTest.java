@@ -171,6 +171,21 @@ class McpServerTest {
   }
 
   @Test
+  void limitsAreCheckedBeforeTheYamlIsRead() throws IOException {
+    String tooMany = (example("chat.yaml") + "---\n").repeat(ManifestTools.MAX_DOCUMENTS);
+    assertThat(
+            (List<String>)
+                error(call("validate_workload", Map.of("yaml", tooMany))).get("problems"))
+        .singleElement()
+        .asString()
+        .startsWith("yaml: holds 51 documents or more, past the 50 one call reads");
+    String tooLong = "#".repeat(ManifestTools.MAX_YAML_CHARS + 1);
+    assertThat(
+            (List<String>) error(call("render_workload", Map.of("yaml", tooLong))).get("problems"))
+        .containsExactly("yaml: is 262145 characters, more than the 262144 allowed");
+  }
+
+  @Test
   void renderGivesTheCompiledObjects() throws IOException {
     CallToolResult rendered = call("render_workload", Map.of("yaml", example("chat.yaml")));
     assertConforms("render_workload", rendered);
