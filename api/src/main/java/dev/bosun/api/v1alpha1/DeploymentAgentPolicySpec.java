@@ -35,22 +35,22 @@ import java.util.List;
 public record DeploymentAgentPolicySpec(
     @Required @JsonPropertyDescription("The agents (ServiceAccounts, users) the policy applies to.")
         AgentSubjects agents,
-    @Size(max = 32)
+    @Size(max = 16)
         @JsonPropertyDescription(
             "Environments the agents may deploy to; staging when absent. An Environment with"
                 + " spec.promotesFrom (production) is refused here whatever this lists: it is"
                 + " reached by promotion only.")
-        List<@Pattern(Patterns.DNS_LABEL) String> environments,
-    @Size(max = 32)
+        List<@Size(max = 63) @Pattern(Patterns.DNS_LABEL) String> environments,
+    @Size(max = 16)
         @JsonPropertyDescription(
             "Environments the agents may promote into (from the Environment each promotes from);"
                 + " none when absent.")
-        List<@Pattern(Patterns.DNS_LABEL) String> promoteTo,
-    @Size(max = 64)
+        List<@Size(max = 63) @Pattern(Patterns.DNS_LABEL) String> promoteTo,
+    @Size(max = 32)
         @JsonPropertyDescription(
             "Tiers the agents may deploy; every tier when absent. GPU tiers also need a"
                 + " gpuBudget, which is zero when absent.")
-        List<@Pattern(Patterns.DNS_LABEL) String> tiers,
+        List<@Size(max = 63) @Pattern(Patterns.DNS_LABEL) String> tiers,
     @JsonPropertyDescription(
             "The GPUs all agents of the policy may hold together; none when absent.")
         GpuBudget gpuBudget,

@@ -6,11 +6,11 @@ import dev.bosun.api.v1alpha1.DeploymentAgentPolicyStatus;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.GpuUsage;
 import dev.bosun.api.v1alpha1.Reasons;
-import dev.bosun.api.v1alpha1.ServiceAccountName;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.operator.Conditions;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -46,26 +46,25 @@ public final class PolicyGuardrails implements Guardrails, AutoCloseable {
   /** The reporting component of the audit Events. */
   static final String COMPONENT = "bosun-mcp";
 
+  /**
+   * Where the audit Events go: they are about a cluster-scoped DeploymentAgentPolicy, and the API
+   * server keeps Events of cluster-scoped objects in default (as the kubelet's of Nodes).
+   */
+  public static final String EVENTS_NAMESPACE = "default";
+
   /** Attempts at a ledger write before the decision goes on with what was read. */
   private static final int LEDGER_ATTEMPTS = 5;
 
   private final KubernetesClient server;
   private final AgentIdentity agent;
   private final boolean sessionDryRun;
-  private final String eventsNamespace;
   private final Clock clock;
   private KubernetesClient agentClient;
 
-  PolicyGuardrails(
-      KubernetesClient server,
-      AgentIdentity agent,
-      boolean dryRun,
-      String eventsNamespace,
-      Clock clock) {
+  PolicyGuardrails(KubernetesClient server, AgentIdentity agent, boolean dryRun, Clock clock) {
     this.server = server;
     this.agent = agent;
     this.sessionDryRun = dryRun;
-    this.eventsNamespace = eventsNamespace;
     this.clock = clock;
   }
 
@@ -78,18 +77,13 @@ public final class PolicyGuardrails implements Guardrails, AutoCloseable {
    */
   public static PolicyGuardrails forSession(
       KubernetesClient server, AgentIdentity agent, boolean dryRun) {
-    String namespace = server.getNamespace() == null ? "default" : server.getNamespace();
-    return new PolicyGuardrails(server, agent, dryRun, namespace, Clock.systemUTC());
+    return new PolicyGuardrails(server, agent, dryRun, Clock.systemUTC());
   }
 
-  /** The same, with the Events in {@code eventsNamespace} and time from {@code clock}. */
+  /** The same, with time from {@code clock} (the GPU ledger's, the Events'). */
   public static PolicyGuardrails forSession(
-      KubernetesClient server,
-      AgentIdentity agent,
-      boolean dryRun,
-      String eventsNamespace,
-      Clock clock) {
-    return new PolicyGuardrails(server, agent, dryRun, eventsNamespace, clock);
+      KubernetesClient server, AgentIdentity agent, boolean dryRun, Clock clock) {
+    return new PolicyGuardrails(server, agent, dryRun, clock);
   }
 
   @Override
@@ -184,7 +178,7 @@ public final class PolicyGuardrails implements Guardrails, AutoCloseable {
           new EventBuilder()
               .withNewMetadata()
               .withGenerateName(COMPONENT + "-")
-              .withNamespace(eventsNamespace)
+              .withNamespace(EVENTS_NAMESPACE)
               .addToAnnotations(DeploymentAgentPolicy.AGENT_ANNOTATION, agent.user())
               .endMetadata()
               .withInvolvedObject(involvedObject())
@@ -195,13 +189,11 @@ public final class PolicyGuardrails implements Guardrails, AutoCloseable {
               .withNewSource()
               .withComponent(COMPONENT)
               .endSource()
-              .withReportingComponent(COMPONENT)
-              .withReportingInstance(COMPONENT)
               .withFirstTimestamp(now.toString())
               .withLastTimestamp(now.toString())
               .withCount(1)
               .build();
-      server.v1().events().inNamespace(eventsNamespace).resource(event).create();
+      server.v1().events().inNamespace(EVENTS_NAMESPACE).resource(event).create();
     } catch (RuntimeException e) {
       // An audit that cannot be written must not fail the call it records; the log keeps it.
       LOG.warn(
@@ -213,35 +205,21 @@ public final class PolicyGuardrails implements Guardrails, AutoCloseable {
     }
   }
 
-  /** The agent's policy when one names it, else its ServiceAccount, else the Events' namespace. */
+  /**
+   * The agent's policy; when none names it, the kind alone, so that {@code kubectl get events -n
+   * default --field-selector involvedObject.kind=DeploymentAgentPolicy} lists every agent's calls.
+   */
   private ObjectReference involvedObject() {
     List<DeploymentAgentPolicy> naming = naming();
+    var reference =
+        new ObjectReferenceBuilder()
+            .withApiVersion(HasMetadata.getApiVersion(DeploymentAgentPolicy.class))
+            .withKind(HasMetadata.getKind(DeploymentAgentPolicy.class));
     if (naming.size() == 1) {
-      var policy = naming.getFirst();
-      return new ObjectReferenceBuilder()
-          .withApiVersion(policy.getApiVersion())
-          .withKind(policy.getKind())
-          .withName(policy.getMetadata().getName())
-          .withUid(policy.getMetadata().getUid())
-          .build();
+      var policy = naming.getFirst().getMetadata();
+      reference.withName(policy.getName()).withUid(policy.getUid());
     }
-    if (agent.user().startsWith(ServiceAccountName.USER_PREFIX)) {
-      String[] parts =
-          agent.user().substring(ServiceAccountName.USER_PREFIX.length()).split(":", 2);
-      if (parts.length == 2) {
-        return new ObjectReferenceBuilder()
-            .withApiVersion("v1")
-            .withKind("ServiceAccount")
-            .withNamespace(parts[0])
-            .withName(parts[1])
-            .build();
-      }
-    }
-    return new ObjectReferenceBuilder()
-        .withApiVersion("v1")
-        .withKind("Namespace")
-        .withName(eventsNamespace)
-        .build();
+    return reference.build();
   }
 
   /** The policies that name the agent, read now. */
