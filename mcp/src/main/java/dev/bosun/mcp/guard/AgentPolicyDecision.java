@@ -237,7 +237,7 @@ public final class AgentPolicyDecision {
           "a platform engineer names it in one: kubectl apply -f with apiVersion bosun.dev/v1alpha1,"
               + " kind DeploymentAgentPolicy, spec.agents."
               + subjectHint(agent)
-              + " (deploy/mcp/policy.yaml is an example)");
+              + " (deploy/deployment-agent-policy/default.yaml is an example)");
     }
     if (naming.size() > 1) {
       String names =
