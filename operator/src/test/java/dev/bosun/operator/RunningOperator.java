@@ -91,7 +91,8 @@ final class RunningOperator {
                               "crd/workloads.bosun.dev",
                               "crd/tiers.bosun.dev",
                               "crd/environments.bosun.dev",
-                              "crd/gpuhealthpolicies.bosun.dev")
+                              "crd/gpuhealthpolicies.bosun.dev",
+                              "crd/deploymentagentpolicies.bosun.dev")
                           .exit()
                       == 0);
       var again =
