@@ -22,6 +22,7 @@ class CrdsUpToDateTest {
     List<String> generated = names(GENERATED);
     assertThat(generated)
         .containsExactlyInAnyOrder(
+            "deploymentagentpolicies.bosun.dev-v1.yml",
             "environments.bosun.dev-v1.yml",
             "gpuhealthpolicies.bosun.dev-v1.yml",
             "gpunodehealths.bosun.dev-v1.yml",

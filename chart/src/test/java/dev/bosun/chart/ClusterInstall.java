@@ -28,7 +28,7 @@ record ClusterInstall(KubernetesClient client, Helm helm, Cli kubectl) {
 
   static final List<String> NAMESPACES = List.of("bosun-system", "bosun-node");
   static final List<String> KUSTOMIZATIONS_WITHOUT_CUSTOM_RESOURCES =
-      List.of("router", "operator", "agent", "sandbox");
+      List.of("router", "operator", "agent", "sandbox", "mcp");
   static final Duration GONE_WITHIN = Duration.ofMinutes(2);
   static final Duration SETTLED_WITHIN = Duration.ofMinutes(2);
 

@@ -2,6 +2,7 @@ package dev.bosun.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.bosun.api.v1alpha1.DeploymentAgentPolicy;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.GpuHealthPolicy;
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
@@ -67,7 +68,8 @@ final class VersionCommand implements Callable<Integer> {
           Sandbox.class,
           SandboxTemplate.class,
           SandboxWarmPool.class,
-          SandboxClaim.class);
+          SandboxClaim.class,
+          DeploymentAgentPolicy.class);
 
   enum Format {
     text,

@@ -42,7 +42,7 @@ class VersionCommandIT {
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode report = new ObjectMapper().readTree(run.out());
-    assertThat(report.get("crds")).hasSize(9);
+    assertThat(report.get("crds")).hasSize(10);
     report
         .get("crds")
         .forEach(crd -> assertThat(crd.get("state").asText()).as(crd.toString()).isEqualTo("SAME"));

@@ -92,7 +92,8 @@ public final class RunningOperator {
                               "crd/workloads.bosun.dev",
                               "crd/tiers.bosun.dev",
                               "crd/environments.bosun.dev",
-                              "crd/gpuhealthpolicies.bosun.dev")
+                              "crd/gpuhealthpolicies.bosun.dev",
+                              "crd/deploymentagentpolicies.bosun.dev")
                           .exit()
                       == 0);
       var again =

@@ -34,7 +34,8 @@ class PurityTest {
                 // the local cluster's volume provisioner and stand-in sandbox servers decide, and
                 // what the push scaler reads of KEDA's metadata and the pods' metrics, and the
                 // chart's
-                // values schema made from the CRDs.
+                // values schema made from the CRDs, and what a deployment agent's policy allows,
+                // its GPU ledger and its audit record.
                 .or(
                     nameMatching(
                         "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|SandboxPlan|QuarantinePlan|QuarantinePolicy|QuarantineObjects|Quarantine)"
@@ -45,7 +46,8 @@ class PurityTest {
                             + "|Route|SandboxKey|Tokens|SandboxView|Forwarding|Responses)"
                             + "|localcluster\\.(LocalVolumes|StandInPlan|PodEndpoint)"
                             + "|scaler\\.(ScalerRequest|Exposition|Signal|WorkloadEndpoints|WorkloadKey|PodAddress)"
-                            + "|chart\\.ValuesSchema)(\\$.*)?"))
+                            + "|chart\\.ValuesSchema"
+                            + "|mcp\\.guard\\.(AgentPolicyDecision|GpuLedger|GpuDemand|AuditRecord|RbacRefusal))(\\$.*)?"))
                 // What a warm pool and a claim do; what an autoscaled Workload's status says.
                 .or(
                     nameMatching(

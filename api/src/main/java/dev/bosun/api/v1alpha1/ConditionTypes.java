@@ -46,5 +46,11 @@ public final class ConditionTypes {
    */
   public static final String SCALING_ACTIVE = "ScalingActive";
 
+  /**
+   * On a DeploymentAgentPolicy, set by the MCP server: True while its agents may deploy nothing
+   * more that asks for GPUs (the concurrent GPUs or the day's GPU-hours are spent).
+   */
+  public static final String GPU_BUDGET_EXHAUSTED = "GpuBudgetExhausted";
+
   private ConditionTypes() {}
 }

@@ -13,6 +13,10 @@ public final class Patterns {
   /** A DNS-1123 label: the name of a Tier or an Environment. */
   public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
+  /** A DNS-1123 subdomain: the name of most objects, such as a ServiceAccount. */
+  public static final String DNS_SUBDOMAIN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
   /** An image reference that names a tag or a digest (or both); a bare repository is not enough. */
   public static final String IMAGE =
       "^[a-z0-9][a-z0-9._/:-]*[a-z0-9]((:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$";
@@ -48,6 +52,8 @@ public final class Patterns {
           QUANTITY, "must be a quantity such as 500m, 4 or 16Gi",
           DNS_LABEL,
               "must be lower case letters, digits and '-', starting and ending with a letter or digit",
+          DNS_SUBDOMAIN,
+              "must be lower case letters, digits, '-' and '.', starting and ending with a letter or digit",
           IMAGE,
               "must name a tag or a digest, such as registry.example.com/team/app:1.4.2 or ...@sha256:<64 hex digits>",
           MONEY, "must be a decimal amount such as 2.50",

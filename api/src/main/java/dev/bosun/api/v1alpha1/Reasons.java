@@ -102,14 +102,19 @@ public final class Reasons {
    */
   public static final String NO_GPU_HEALTH_REPORTED = "NoGpuHealthReported";
 
-  // BreakerTripped of a GpuHealthPolicy, written by the operator.
+  // BreakerTripped of a GpuHealthPolicy, written by the operator; GpuBudgetExhausted of a
+  // DeploymentAgentPolicy, written by the MCP server.
 
-  /** BreakerTripped is False: quarantines within the window stay within maxQuarantined. */
+  /**
+   * BreakerTripped is False: quarantines within the window stay within maxQuarantined.
+   * GpuBudgetExhausted is False: the agents' GPUs and GPU-hours are within the policy's budget.
+   */
   public static final String WITHIN_BUDGET = "WithinBudget";
 
   /**
    * BreakerTripped: one more quarantine would exceed maxQuarantined within the window; the message
-   * names the count, the budget and the fault that tripped it.
+   * names the count, the budget and the fault that tripped it. GpuBudgetExhausted: the agents hold
+   * their concurrent GPUs or used the day's GPU-hours; the message gives the numbers.
    */
   public static final String BUDGET_EXCEEDED = "BudgetExceeded";
 
@@ -188,6 +193,22 @@ public final class Reasons {
 
   /** ScalingActive is False: the Environment says KEDA, but its ScaledObject kind is not served. */
   public static final String KEDA_NOT_INSTALLED = "KedaNotInstalled";
+
+  // Events of the MCP server, one per tool call of a deployment agent (in the server's namespace,
+  // about the agent's DeploymentAgentPolicy or ServiceAccount); the message names the agent, the
+  // tool, its arguments (shortened) and the outcome.
+
+  /** A tool call went through (read-only tools, and writes the guardrails allowed). */
+  public static final String AGENT_CALL_ALLOWED = "AgentCallAllowed";
+
+  /** A write was checked and reported, not made: the session or the policy is in dry run. */
+  public static final String AGENT_CALL_DRY_RUN = "AgentCallDryRun";
+
+  /** A guardrail refused a tool call; the message names the rule and how a person allows it. */
+  public static final String AGENT_CALL_REFUSED = "AgentCallRefused";
+
+  /** A tool call failed: bad arguments, or the cluster refused it (RBAC, admission, quota). */
+  public static final String AGENT_CALL_FAILED = "AgentCallFailed";
 
   private Reasons() {}
 }

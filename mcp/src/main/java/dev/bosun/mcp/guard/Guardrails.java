@@ -3,7 +3,9 @@ package dev.bosun.mcp.guard;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What an MCP session may do, decided by the server before it touches the cluster and by the
@@ -32,6 +34,28 @@ public interface Guardrails {
 
   /** Whether the agent may create, suspend, resume or delete sandboxes in the namespace. */
   Verdict mayManageSandboxes(String namespace);
+
+  /**
+   * The Workload as the agent deploys it: labelled with the DeploymentAgentPolicy it is deployed
+   * under and annotated with the agent, so that the policy's GPU budget counts it. The server
+   * deploys what this returns; an implementation that keeps no budget returns the Workload as is.
+   */
+  default Workload attributed(Workload workload) {
+    return workload;
+  }
+
+  /**
+   * The refusal to report when the cluster refused a call made with {@link #agentClient()} because
+   * the agent's RBAC does not allow it (403): it names RBAC and the Role to grant. Empty for any
+   * other failure.
+   */
+  default Optional<Verdict.Refused> refusalOf(KubernetesClientException e) {
+    String said =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : e.getMessage();
+    return RbacRefusal.of(agent(), e.getCode(), said);
+  }
 
   /**
    * Records a tool call with the agent's identity (an Event), whatever its outcome: {@code outcome}
