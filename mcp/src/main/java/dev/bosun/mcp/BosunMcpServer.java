@@ -120,7 +120,10 @@ public final class BosunMcpServer {
     } catch (UserError e) {
       return audited(guardrails, tool, arguments, UserErrors.toToolError(e.getMessage()));
     } catch (KubernetesClientException e) {
-      return audited(guardrails, tool, arguments, clusterError(e));
+      // A 403 is RBAC refusing the impersonated agent: the guardrails name the Role to grant.
+      ToolError error =
+          guardrails.refusalOf(e).map(ToolError::refused).orElseGet(() -> clusterError(e));
+      return audited(guardrails, tool, arguments, error);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "tool " + tool.name() + " failed", e);
       return audited(guardrails, tool, arguments, ToolError.failed("internal error: " + e));
@@ -134,9 +137,7 @@ public final class BosunMcpServer {
             ? e.getStatus().getMessage()
             : e.getMessage();
     return ToolError.cluster(
-        (e.getCode() == 403
-                ? "RBAC refused the agent (the server impersonates it): "
-                : e.getCode() == 0 ? "the cluster could not be reached: " : "the cluster refused: ")
+        (e.getCode() == 0 ? "the cluster could not be reached: " : "the cluster refused: ")
             + message);
   }
 

@@ -124,7 +124,9 @@ final class WorkloadTools {
     }
     List<Workload> stored = new ArrayList<>();
     for (Workload workload : workloads) {
-      stored.add(client.deploy(workload, environmentName, call.dryRun()));
+      // Labelled and annotated by the guardrails, so the policy's GPU budget counts it.
+      stored.add(
+          client.deploy(call.guardrails().attributed(workload), environmentName, call.dryRun()));
     }
     Duration timeout = Duration.ofSeconds(call.integer("timeoutSeconds", 120));
     List<Map<String, Object>> results = new ArrayList<>();
