@@ -2,11 +2,12 @@
 # MCP tool-call latency (issue 15, "Numbers") on the local cluster:
 #   bench/mcp/run.sh [CALLS]   (default 1000 calls of each tool after 200 of warm-up)
 # Starts a fresh cluster in its own home, the operator (`bosun dev operator`), and `bosun mcp
-# --http` (a process of its own, as an agent's host would run it), then runs
-# bench/mcp/McpBench.java against it: an agent's ServiceAccount token, a DeploymentAgentPolicy and
-# RBAC for staging, web-api deployed to staging through the server and waited for, then CALLS
-# calls each of validate_workload, render_workload and workload_status, one after the other, timed
-# on the client side (the SDK's McpSyncClient over streamable HTTP): p50, p99, max.
+# --http` (a process of its own, as an agent's host would run it); sets up the default deployment
+# agent as the README says (deploy/mcp, its DeploymentAgentPolicy, the staging Environment, the
+# agent's RoleBinding there, a token), then runs bench/mcp/McpBench.java: web-api deployed to
+# staging through the server and waited for, then CALLS calls each of validate_workload,
+# render_workload and workload_status, one after the other, timed on the client side (the SDK's
+# McpSyncClient over streamable HTTP, each request's token reviewed): p50, p99, max.
 # Results: $BOSUN_DEV_HOME/bench-mcp-CALLS.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,7 +32,19 @@ trap cleanup EXIT
 "$kubectl" apply --server-side --force-conflicts -f deploy/crds/ >/dev/null
 "$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
 "$kubectl" apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
+"$kubectl" apply --server-side --force-conflicts -k deploy/mcp/ >/dev/null
+"$kubectl" apply --server-side --force-conflicts -k deploy/deployment-agent-policy/ >/dev/null
+"$kubectl" apply --server-side --force-conflicts -f - >/dev/null <<'STAGING'
+apiVersion: bosun.dev/v1alpha1
+kind: Environment
+metadata: {name: staging}
+spec: {namespace: staging}
+STAGING
 ./bosun dev operator --http-port 18092
+"$kubectl" wait --for=jsonpath='{.status.phase}'=Active --timeout=60s namespace/staging >/dev/null
+"$kubectl" create rolebinding bosun-deployment-agent -n staging \
+  --clusterrole bosun-deployment-agent --serviceaccount bosun-system:bosun-deployment-agent >/dev/null
+export MCP_TOKEN="$("$kubectl" create token bosun-deployment-agent -n bosun-system --duration 2h)"
 mkdir -p "$BOSUN_DEV_HOME"
 ./bosun mcp --http "$port" --kubeconfig "$KUBECONFIG" 2>"$BOSUN_DEV_HOME/mcp.log" &
 server=$!

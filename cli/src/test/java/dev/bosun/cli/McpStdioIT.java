@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bosun.compiler.manifest.TierCatalog;
 import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
+import dev.bosun.testkit.Rbac;
 import dev.bosun.testkit.SharedCluster;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -85,36 +83,7 @@ class McpStdioIT {
 
   /** The agent reads Tiers and nothing else: the catalog comes from the cluster, as the agent. */
   private static void readTiers(KubernetesClient admin) {
-    admin
-        .rbac()
-        .clusterRoles()
-        .resource(
-            new ClusterRoleBuilder()
-                .withNewMetadata()
-                .withName(AGENT)
-                .endMetadata()
-                .withRules(
-                    new PolicyRuleBuilder()
-                        .withApiGroups("bosun.dev")
-                        .withResources("tiers")
-                        .withVerbs("get", "list")
-                        .build())
-                .build())
-        .serverSideApply();
-    admin
-        .rbac()
-        .clusterRoleBindings()
-        .resource(
-            new ClusterRoleBindingBuilder()
-                .withNewMetadata()
-                .withName(AGENT)
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", AGENT)
-                .addNewSubject()
-                .withKind("User")
-                .withName(AGENT)
-                .endSubject()
-                .build())
-        .serverSideApply();
+    Rbac.clusterRole(
+        admin, AGENT, Rbac.user(AGENT), Rbac.rule("bosun.dev", List.of("tiers"), "get", "list"));
   }
 }

@@ -66,6 +66,17 @@ final class ManifestTools {
         MAX_YAML_CHARS);
   }
 
+  /** validate's and render's arguments: the YAML, and the Environment they are placed in. */
+  private static Map<String, Object> manifestInput() {
+    return object(
+        Map.of(
+            YAML,
+            yamlArgument(),
+            "environment",
+            environmentArgument("whose namespace and policies apply; none when absent")),
+        List.of(YAML));
+  }
+
   static Map<String, Object> environmentArgument(String what) {
     return name("The Environment (bosun.dev/v1alpha1, cluster-scoped) " + what + ".");
   }
@@ -132,13 +143,7 @@ final class ManifestTools {
         "validate_workload",
         "Checks Workloads (and Tiers beside them) as `bosun validate` does: every problem at once,"
             + " each with its object and field path. Nothing is written.",
-        object(
-            Map.of(
-                YAML,
-                yamlArgument(),
-                "environment",
-                environmentArgument("whose namespace and policies apply; none when absent")),
-            List.of(YAML)),
+        manifestInput(),
         object(
             Map.of(
                 "valid", bool("Whether every object is valid."),
@@ -164,13 +169,7 @@ final class ManifestTools {
         "render_workload",
         "The Kubernetes objects Workloads compile to, as `bosun render` prints them (multi-document"
             + " YAML), against the cluster's Tiers and, when named, an Environment.",
-        object(
-            Map.of(
-                YAML,
-                yamlArgument(),
-                "environment",
-                environmentArgument("whose namespace and policies apply; none when absent")),
-            List.of(YAML)),
+        manifestInput(),
         object(
             Map.of(
                 "objects", arrayOf(string("kind/name of an object, in the order rendered.")),

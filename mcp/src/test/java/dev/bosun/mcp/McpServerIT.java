@@ -14,16 +14,13 @@ import dev.bosun.mcp.guard.PolicyGuardrails;
 import dev.bosun.operator.RunningOperator;
 import dev.bosun.router.TokenReviewer;
 import dev.bosun.testkit.LocalClusterExtension;
+import dev.bosun.testkit.Rbac;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -299,128 +296,35 @@ class McpServerIT {
 
   /** What the agent may do: read tiers and Environments, and run Workloads in staging only. */
   private void grantStagingOnly(KubernetesClient admin) {
-    String reader = "mcp-agent-reader-" + namespace;
-    admin
-        .rbac()
-        .clusterRoles()
-        .resource(
-            new ClusterRoleBuilder()
-                .withNewMetadata()
-                .withName(reader)
-                .endMetadata()
-                .withRules(
-                    new PolicyRuleBuilder()
-                        .withApiGroups("bosun.dev")
-                        .withResources("tiers", "environments")
-                        .withVerbs("get", "list", "watch")
-                        .build())
-                .build())
-        .create();
-    admin
-        .rbac()
-        .clusterRoleBindings()
-        .resource(
-            new ClusterRoleBindingBuilder()
-                .withNewMetadata()
-                .withName(reader)
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", reader)
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withNamespace(namespace)
-                .withName("coder")
-                .endSubject()
-                .build())
-        .create();
-    cleanups.add(() -> admin.rbac().clusterRoleBindings().withName(reader).delete());
-    cleanups.add(() -> admin.rbac().clusterRoles().withName(reader).delete());
-    admin
-        .rbac()
-        .roles()
-        .inNamespace(namespace)
-        .resource(
-            new RoleBuilder()
-                .withNewMetadata()
-                .withName("coder")
-                .endMetadata()
-                .withRules(
-                    new PolicyRuleBuilder()
-                        .withApiGroups("bosun.dev")
-                        .withResources("workloads")
-                        .withVerbs("get", "list", "watch", "create", "patch", "update")
-                        .build(),
-                    new PolicyRuleBuilder()
-                        .withApiGroups("")
-                        .withResources("pods", "pods/log", "events")
-                        .withVerbs("get", "list")
-                        .build())
-                .build())
-        .create();
-    admin
-        .rbac()
-        .roleBindings()
-        .inNamespace(namespace)
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("coder")
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "coder")
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withNamespace(namespace)
-                .withName("coder")
-                .endSubject()
-                .build())
-        .create();
+    Subject coder = Rbac.serviceAccount(namespace, "coder");
+    cleanups.add(
+        Rbac.clusterRole(
+            admin,
+            "mcp-agent-reader-" + namespace,
+            coder,
+            Rbac.rule("bosun.dev", List.of("tiers", "environments"), "get", "list", "watch")));
+    Rbac.role(
+        admin,
+        namespace,
+        "coder",
+        coder,
+        Rbac.rule(
+            "bosun.dev", List.of("workloads"), "get", "list", "watch", "create", "patch", "update"),
+        Rbac.rule("", List.of("pods", "pods/log", "events"), "get", "list"));
   }
 
   /** What gpu_fleet_health reads: the same five lists as `bosun nodes`. */
   private void grantFleetReading(KubernetesClient admin) {
-    String fleet = "mcp-agent-fleet-" + namespace;
-    admin
-        .rbac()
-        .clusterRoles()
-        .resource(
-            new ClusterRoleBuilder()
-                .withNewMetadata()
-                .withName(fleet)
-                .endMetadata()
-                .withRules(
-                    new PolicyRuleBuilder()
-                        .withApiGroups("")
-                        .withResources("nodes")
-                        .withVerbs("list")
-                        .build(),
-                    new PolicyRuleBuilder()
-                        .withApiGroups("resource.k8s.io")
-                        .withResources("resourceslices", "resourceclaims", "devicetaintrules")
-                        .withVerbs("list")
-                        .build(),
-                    new PolicyRuleBuilder()
-                        .withApiGroups("bosun.dev")
-                        .withResources("gpunodehealths")
-                        .withVerbs("list")
-                        .build())
-                .build())
-        .create();
-    admin
-        .rbac()
-        .clusterRoleBindings()
-        .resource(
-            new ClusterRoleBindingBuilder()
-                .withNewMetadata()
-                .withName(fleet)
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", fleet)
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withNamespace(namespace)
-                .withName("coder")
-                .endSubject()
-                .build())
-        .create();
-    cleanups.add(() -> admin.rbac().clusterRoleBindings().withName(fleet).delete());
-    cleanups.add(() -> admin.rbac().clusterRoles().withName(fleet).delete());
+    cleanups.add(
+        Rbac.clusterRole(
+            admin,
+            "mcp-agent-fleet-" + namespace,
+            Rbac.serviceAccount(namespace, "coder"),
+            Rbac.rule("", List.of("nodes"), "list"),
+            Rbac.rule(
+                "resource.k8s.io",
+                List.of("resourceslices", "resourceclaims", "devicetaintrules"),
+                "list"),
+            Rbac.rule("bosun.dev", List.of("gpunodehealths"), "list")));
   }
 }
