@@ -96,7 +96,8 @@ static void awaitServer(McpSyncClient client) throws InterruptedException {
 
 static McpSchema.CallToolResult call(
     McpSyncClient client, String tool, Map<String, Object> arguments) {
-  var result = client.callTool(new McpSchema.CallToolRequest(tool, arguments));
+  var result =
+      client.callTool(McpSchema.CallToolRequest.builder(tool).arguments(arguments).build());
   if (Boolean.TRUE.equals(result.isError())) {
     throw new IllegalStateException(tool + " failed: " + result.content());
   }

@@ -32,6 +32,7 @@ trap cleanup EXIT
 "$kubectl" apply --server-side --force-conflicts -f deploy/crds/ >/dev/null
 "$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
 "$kubectl" apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
+"$kubectl" create namespace bosun-system >/dev/null
 "$kubectl" apply --server-side --force-conflicts -k deploy/mcp/ >/dev/null
 "$kubectl" apply --server-side --force-conflicts -k deploy/deployment-agent-policy/ >/dev/null
 "$kubectl" apply --server-side --force-conflicts -f - >/dev/null <<'STAGING'

@@ -106,11 +106,10 @@ public final class BosunMcpServer {
     if (!problems.isEmpty()) {
       return audited(guardrails, tool, arguments, ToolError.invalid(problems));
     }
-    boolean dryRun = settings.dryRun() || guardrails.dryRun();
+    var call = new ToolCall(arguments, guardrails, settings.dryRun(), settings.tiers());
     try {
-      BosunTool.Result result =
-          tool.handler().handle(new ToolCall(arguments, guardrails, dryRun, settings.tiers()));
-      audit(guardrails, tool, arguments, dryRun ? "allowed (dry run)" : "allowed");
+      BosunTool.Result result = tool.handler().handle(call);
+      audit(guardrails, tool, arguments, call.wroteDryRun() ? "allowed (dry run)" : "allowed");
       return CallToolResult.builder()
           .structuredContent(result.structured())
           .addTextContent(result.text())

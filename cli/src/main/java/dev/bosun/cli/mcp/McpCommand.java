@@ -17,6 +17,7 @@ import java.io.FileInputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -99,7 +100,10 @@ public final class McpCommand implements Callable<Integer> {
     try (KubernetesClient client = cluster.client()) {
       Function<AgentIdentity, Guardrails> guardrails =
           identity -> PolicyGuardrails.forSession(client, identity, dryRun);
-      String version = String.valueOf(McpCommand.class.getPackage().getImplementationVersion());
+      // The jar's version, as `bosun --version` gives it; "development" when run from classes.
+      String version =
+          Objects.requireNonNullElse(
+              McpCommand.class.getPackage().getImplementationVersion(), "development");
       if (httpPort == null) {
         // The protocol owns standard output; anything else printed goes to standard error.
         PrintStream protocol = System.out;
