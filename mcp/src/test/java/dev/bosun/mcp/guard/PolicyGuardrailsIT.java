@@ -19,9 +19,7 @@ import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
-import dev.bosun.compiler.manifest.TierCatalog;
 import dev.bosun.operator.Conditions;
-import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
@@ -33,7 +31,6 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,8 +52,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalClusterExtension.class)
 class PolicyGuardrailsIT {
-  private static final Path CRDS = Path.of("../deploy/crds");
-  private static final String FIELD_MANAGER = "bosun-tests";
+  private static final String FIELD_MANAGER = GuardrailsCluster.FIELD_MANAGER;
 
   private static KubernetesClient admin;
   private final List<Runnable> cleanup = new ArrayList<>();
@@ -64,17 +60,7 @@ class PolicyGuardrailsIT {
   @BeforeAll
   static void install(SharedCluster cluster) {
     admin = cluster.client();
-    for (String crd :
-        List.of(
-            "deploymentagentpolicies.bosun.dev-v1.yml",
-            "environments.bosun.dev-v1.yml",
-            "tiers.bosun.dev-v1.yml",
-            "workloads.bosun.dev-v1.yml")) {
-      Crds.apply(admin, CRDS.resolve(crd));
-    }
-    for (Tier tier : TierCatalog.defaults().all()) {
-      admin.resource(tier).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-    }
+    GuardrailsCluster.install(admin);
   }
 
   @AfterEach
