@@ -144,6 +144,43 @@ class PolicyGuardrailsIT {
   }
 
   @Test
+  void dryRunComesFromTheSessionOrThePolicyAndSandboxesStayInTheAgentsNamespaces(
+      TestNamespace namespace) {
+    String ns = namespace.name();
+    environment(staging(ns), ns, null);
+    var agent = serviceAccount(ns, "deployer");
+    policy(ns, agent, List.of(staging(ns)), null, null);
+    try (var writes = PolicyGuardrails.forSession(admin, agent, false);
+        var session = PolicyGuardrails.forSession(admin, agent, true)) {
+      assertThat(writes.dryRun()).isFalse();
+      assertThat(session.dryRun()).isTrue();
+      assertThat(writes.mayManageSandboxes(ns)).isEqualTo(Verdict.ALLOWED);
+      var elsewhere = (Verdict.Refused) writes.mayManageSandboxes("kube-system");
+      assertThat(elsewhere.rule()).isEqualTo("DeploymentAgentPolicy/" + ns + " spec.environments");
+
+      var policy = admin.resources(DeploymentAgentPolicy.class).withName(ns).get();
+      var spec = policy.getSpec();
+      admin
+          .resources(DeploymentAgentPolicy.class)
+          .withName(ns)
+          .edit(
+              p -> {
+                p.setSpec(
+                    new DeploymentAgentPolicySpec(
+                        spec.agents(),
+                        spec.environments(),
+                        spec.promoteTo(),
+                        spec.tiers(),
+                        spec.gpuBudget(),
+                        true));
+                return p;
+              });
+      // Read on every call: the edit applies to the running session.
+      assertThat(writes.dryRun()).isTrue();
+    }
+  }
+
+  @Test
   void gpuBudgetExhaustionRefusesFurtherGpuDeploysAndTheLedgerOutlivesTheServer(
       TestNamespace namespace) {
     String ns = namespace.name();
