@@ -259,6 +259,18 @@ class PolicyGuardrailsIT {
                 .usage()
                 .gpuSeconds())
         .isEqualTo(16 * 3600L + 8 * 60L);
+
+    // A server that accrues now and then, between deploys, continues the same ledger.
+    new GpuLedgers(admin, Clock.fixed(nextDay.plusSeconds(180), ZoneOffset.UTC)).accrueAll();
+    assertThat(
+            admin
+                .resources(DeploymentAgentPolicy.class)
+                .withName(ns)
+                .get()
+                .getStatus()
+                .usage()
+                .gpuSeconds())
+        .isEqualTo(16 * 3600L + 8 * 180L);
   }
 
   @Test
