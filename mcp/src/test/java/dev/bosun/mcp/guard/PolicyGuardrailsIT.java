@@ -250,27 +250,11 @@ class PolicyGuardrailsIT {
             admin, agent, false, Clock.fixed(nextDay.plusSeconds(60), ZoneOffset.UTC))) {
       assertThat(again.mayDeploy(one, gpuM, staging(ns))).isInstanceOf(Verdict.Refused.class);
     }
-    assertThat(
-            admin
-                .resources(DeploymentAgentPolicy.class)
-                .withName(ns)
-                .get()
-                .getStatus()
-                .usage()
-                .gpuSeconds())
-        .isEqualTo(16 * 3600L + 8 * 60L);
+    assertThat(ledgerSeconds(ns)).isEqualTo(16 * 3600L + 8 * 60L);
 
     // A server that accrues now and then, between deploys, continues the same ledger.
     new GpuLedgers(admin, Clock.fixed(nextDay.plusSeconds(180), ZoneOffset.UTC)).accrueAll();
-    assertThat(
-            admin
-                .resources(DeploymentAgentPolicy.class)
-                .withName(ns)
-                .get()
-                .getStatus()
-                .usage()
-                .gpuSeconds())
-        .isEqualTo(16 * 3600L + 8 * 180L);
+    assertThat(ledgerSeconds(ns)).isEqualTo(16 * 3600L + 8 * 180L);
   }
 
   @Test
@@ -394,6 +378,17 @@ class PolicyGuardrailsIT {
 
   private static String production(String namespace) {
     return "production-" + namespace.substring(namespace.lastIndexOf('-') + 1);
+  }
+
+  /** The GPU-seconds the policy's ledger holds, as stored. */
+  private static long ledgerSeconds(String policy) {
+    return admin
+        .resources(DeploymentAgentPolicy.class)
+        .withName(policy)
+        .get()
+        .getStatus()
+        .usage()
+        .gpuSeconds();
   }
 
   private static AgentIdentity serviceAccount(String namespace, String name) {
