@@ -174,6 +174,37 @@ class CliActionsIT {
   }
 
   @Test
+  void aSpecPinnedByDigestIsPromotedAsItIsAndItsPodsReportItsImageId(
+      @TempDir Path dir, KubernetesClient client) throws IOException {
+    String pinned = "registry.example.com/acme/web@" + DIGEST;
+    assertThat(
+            deploy(
+                workloadFile(dir, "web", "cpu-s", pinned), staging, true, Duration.ofSeconds(90)))
+        .as(err.toString())
+        .isZero();
+
+    // The simulated kubelet reports the image ID a kubelet reports for an image pinned by digest.
+    assertThat(client.pods().withLabel(Labels.WORKLOAD, "web").list().getItems())
+        .isNotEmpty()
+        .allSatisfy(
+            pod ->
+                assertThat(pod.getStatus().getContainerStatuses())
+                    .allSatisfy(c -> assertThat(c.getImageID()).isEqualTo(pinned)));
+    assertThat(cli.promote("web", staging, production)).as(err.toString()).isZero();
+
+    assertThat(
+            cluster
+                .client()
+                .resources(Workload.class)
+                .inNamespace(productionNamespace)
+                .withName("web")
+                .get()
+                .getSpec()
+                .image())
+        .isEqualTo(pinned);
+  }
+
+  @Test
   void promotionIsRefusedWhileStagingIsNotReady(KubernetesClient client) {
     client.resource(Workloads.service("web", "cpu-missing", 1, 1)).create();
     ClusterWorkloads.awaitStatus(

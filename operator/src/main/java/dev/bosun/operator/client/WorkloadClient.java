@@ -359,13 +359,21 @@ public final class WorkloadClient {
     return digests;
   }
 
-  /** {@code repository@digest} for the one digest the pods run. */
+  /**
+   * The image as it is when the spec already pins a digest (the pods can only run that one), else
+   * {@code repository@digest} for the one digest the pods run.
+   */
   static String pinnedImage(String image, Set<String> digests, String from) {
+    if (pinsDigest(image)) {
+      return image;
+    }
     if (digests.isEmpty()) {
       throw new UserError(
           "no pod of the workload in "
               + from
-              + " reports an image digest (status.containerStatuses[].imageID); nothing to pin");
+              + " reports an image digest (status.containerStatuses[].imageID) for the tag "
+              + image
+              + "; nothing to pin (pin the image by digest, @sha256:..., to promote it as is)");
     }
     if (digests.size() > 1) {
       throw new UserError(
@@ -376,6 +384,12 @@ public final class WorkloadClient {
               + "; wait for the rollout to finish");
     }
     return repository(image) + "@" + digests.iterator().next();
+  }
+
+  /** Whether {@code image} names its content by digest ({@code ...@sha256:<64 hex>}). */
+  static boolean pinsDigest(String image) {
+    int at = image.indexOf('@');
+    return at > 0 && DIGEST.matcher(image.substring(at + 1)).matches();
   }
 
   /**
