@@ -18,7 +18,14 @@ import org.junit.jupiter.api.Test;
 class LoadGeneratorTest {
   private static final ModelServerPlan.Replica REPLICA =
       new ModelServerPlan.Replica(
-          "uid-1", "team", "chat-7d9-x2", "chat", new PodEndpoint("10.0.0.9", 8000), 4000, 1);
+          "uid-1",
+          "team",
+          "chat-7d9-x2",
+          "chat",
+          new PodEndpoint("10.0.0.9", 8000),
+          4000,
+          1,
+          StandInBehaviour.GOOD);
 
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient http =

@@ -26,7 +26,8 @@ class ModelServerPlanTest {
                 "chat",
                 new PodEndpoint("10.0.0.9", 8000),
                 4000,
-                1));
+                1,
+                StandInBehaviour.GOOD));
   }
 
   @Test
