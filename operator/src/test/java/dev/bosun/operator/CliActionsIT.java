@@ -159,7 +159,7 @@ class CliActionsIT {
         .isZero();
     reportPulledDigest(client, "web");
 
-    assertThat(cli.promote("web", staging, production)).as(err.toString()).isZero();
+    assertThat(cli.promote("web", staging, production, null)).as(err.toString()).isZero();
 
     Workload promoted =
         cluster
@@ -190,7 +190,7 @@ class CliActionsIT {
             pod ->
                 assertThat(pod.getStatus().getContainerStatuses())
                     .allSatisfy(c -> assertThat(c.getImageID()).isEqualTo(pinned)));
-    assertThat(cli.promote("web", staging, production)).as(err.toString()).isZero();
+    assertThat(cli.promote("web", staging, production, null)).as(err.toString()).isZero();
 
     assertThat(
             cluster
@@ -210,7 +210,7 @@ class CliActionsIT {
     ClusterWorkloads.awaitStatus(
         client, "web", w -> ClusterWorkloads.is(w, ConditionTypes.DEGRADED, "True", null));
 
-    assertThat(cli.promote("web", staging, production)).isEqualTo(2);
+    assertThat(cli.promote("web", staging, production, null)).isEqualTo(2);
 
     assertThat(err.toString())
         .contains("web is not Ready in " + staging)
