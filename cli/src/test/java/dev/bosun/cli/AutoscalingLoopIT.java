@@ -33,7 +33,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,9 +103,9 @@ class AutoscalingLoopIT {
     }
     dev("autoscaling");
     STARTED.addAll(List.of(Keda.OPERATOR, Keda.ADAPTER));
-    dev("operator", "--http-port", freePort());
+    dev("operator", "--http-port", BosunProcess.freePort());
     STARTED.add("operator");
-    dev("router", "--port", freePort(), "--scaler-port", freePort());
+    dev("router", "--port", BosunProcess.freePort(), "--scaler-port", BosunProcess.freePort());
     STARTED.add("router");
     dev("model-servers", "--capacity", CAPACITY, "--service-time", SERVICE_TIME);
     STARTED.add("model-servers");
@@ -292,29 +291,7 @@ class AutoscalingLoopIT {
     }
   }
 
-  /** {@code bosun dev ARGS} against the shared cluster; fails the test unless it exits 0. */
   private static String dev(String... args) {
-    var command = new ArrayList<>(List.of("dev"));
-    command.addAll(List.of(args));
-    try {
-      var run =
-          BosunProcess.jar(command.toArray(String[]::new))
-              .env("BOSUN_DEV_HOME", home.toString())
-              .within(Duration.ofMinutes(5))
-              .run();
-      assertThat(run.exitCode()).as("bosun %s: %s", command, run.err()).isZero();
-      return run.out();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String freePort() throws IOException {
-    try (var socket = new ServerSocket(0)) {
-      return Integer.toString(socket.getLocalPort());
-    }
+    return BosunProcess.dev(home, args);
   }
 }

@@ -2,6 +2,7 @@ package dev.bosun.localcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -221,7 +222,7 @@ class ModelServerTest {
     try {
       http.send(completion(server), HttpResponse.BodyHandlers.discarding());
       return true;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

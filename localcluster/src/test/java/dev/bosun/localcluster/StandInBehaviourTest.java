@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +15,7 @@ class StandInBehaviourTest {
     assertThat(StandInBehaviour.parse("")).isEqualTo(StandInBehaviour.GOOD);
     assertThat(StandInBehaviour.parse(" crash-on-malformed-input ,no-drain,service-time=2s"))
         .isEqualTo(
-            new StandInBehaviour(
-                true, false, Optional.of(Duration.ofSeconds(2)), java.util.List.of()));
+            new StandInBehaviour(true, false, Optional.of(Duration.ofSeconds(2)), List.of()));
     assertThat(StandInBehaviour.parse("service-time=1500ms").serviceTime())
         .contains(Duration.ofMillis(1500));
   }

@@ -38,11 +38,6 @@ public record WorkloadSlo(
   /** The most requests per second a gate sends: more is a load test, not a gate. */
   public static final int MAX_REQUESTS_PER_SECOND = 10_000;
 
-  private static final java.util.regex.Pattern LATENCY =
-      java.util.regex.Pattern.compile(Patterns.LATENCY);
-  private static final java.util.regex.Pattern PERCENT =
-      java.util.regex.Pattern.compile(Patterns.PERCENT);
-
   /** {@link #latencyP99} as a Duration; rejects what the schema rejects. */
   public Duration latencyP99Duration() {
     return parseLatency(latencyP99);
@@ -55,7 +50,7 @@ public record WorkloadSlo(
 
   /** A latency such as 250ms or 2s. */
   public static Duration parseLatency(String text) {
-    if (text == null || !LATENCY.matcher(text).matches()) {
+    if (text == null || !text.matches(Patterns.LATENCY)) {
       throw new IllegalArgumentException(
           "'" + text + "' " + Patterns.DESCRIPTIONS.get(Patterns.LATENCY));
     }
@@ -66,7 +61,7 @@ public record WorkloadSlo(
 
   /** A percentage such as 0.5% as a fraction (0.005). */
   public static double parsePercent(String text) {
-    if (text == null || !PERCENT.matcher(text).matches()) {
+    if (text == null || !text.matches(Patterns.PERCENT)) {
       throw new IllegalArgumentException(
           "'" + text + "' " + Patterns.DESCRIPTIONS.get(Patterns.PERCENT));
     }

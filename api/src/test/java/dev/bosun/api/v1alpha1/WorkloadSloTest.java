@@ -7,6 +7,7 @@ import java.time.Duration;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullSource;
@@ -28,8 +29,8 @@ class WorkloadSloTest {
     assertThat(WorkloadSlo.parsePercent(text)).isCloseTo(hundredths / 10000.0, within());
   }
 
-  private static org.assertj.core.data.Offset<Double> within() {
-    return org.assertj.core.data.Offset.offset(1e-12);
+  private static Offset<Double> within() {
+    return Offset.offset(1e-12);
   }
 
   @ParameterizedTest

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -104,7 +105,7 @@ class GateEvaluationTest {
     assertThat(result.evidence()).containsEntry("podDeleted", "chat-1");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aSkippedGateIsNeitherPassedNorFailedAndFailsTheWhole() {
     var skipped = GateEvaluation.skipped(Gates.PARTIAL_OUTAGE, Gates.MALFORMED_INPUT);
     assertThat(skipped.passed()).isNull();
