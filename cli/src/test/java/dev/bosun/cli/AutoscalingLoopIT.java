@@ -25,7 +25,6 @@ import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.localcluster.BackgroundProcesses;
 import dev.bosun.localcluster.Keda;
-import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
@@ -40,7 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,7 +86,7 @@ class AutoscalingLoopIT {
   /** Longer than two HPA syncs: time enough for a wrong scale-down to show. */
   private static final Duration KEPT_FOR = Duration.ofSeconds(40);
 
-  private static final List<String> STARTED = new ArrayList<>();
+  private static DevServices services;
   private static Path home;
   private static KubernetesClient admin;
 
@@ -98,25 +96,23 @@ class AutoscalingLoopIT {
   static void startTheLoop(SharedCluster cluster) throws Exception {
     home = cluster.cluster().home();
     admin = cluster.client();
-    try (Stream<Path> crds = Files.list(BosunProcess.ROOT.resolve("deploy/crds"))) {
-      crds.sorted().forEach(crd -> Crds.apply(admin, crd));
-    }
-    dev("autoscaling");
-    STARTED.addAll(List.of(Keda.OPERATOR, Keda.ADAPTER));
-    dev("operator", "--http-port", BosunProcess.freePort());
-    STARTED.add("operator");
-    dev("router", "--port", BosunProcess.freePort(), "--scaler-port", BosunProcess.freePort());
-    STARTED.add("router");
-    dev("model-servers", "--capacity", CAPACITY, "--service-time", SERVICE_TIME);
-    STARTED.add("model-servers");
+    services =
+        new DevServices(home, admin)
+            .start(List.of(Keda.OPERATOR, Keda.ADAPTER), "autoscaling")
+            .start("operator", "--http-port", BosunProcess.freePort())
+            .start(
+                "router",
+                "--port",
+                BosunProcess.freePort(),
+                "--scaler-port",
+                BosunProcess.freePort())
+            .start("model-servers", "--capacity", CAPACITY, "--service-time", SERVICE_TIME);
   }
 
   /** What this class started goes with it: the other tests of the run share the cluster. */
   @AfterAll
   static void stopTheLoop() {
-    var processes = new BackgroundProcesses(home);
-    STARTED.reversed().forEach(name -> processes.stop(name, Duration.ofSeconds(10)));
-    STARTED.clear();
+    services.stopAll();
   }
 
   @AfterEach

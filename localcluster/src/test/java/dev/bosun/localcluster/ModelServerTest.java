@@ -18,16 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** A stand-in model server on a real loopback port. */
 class ModelServerTest {
-  private static final ModelServerPlan.Replica REPLICA =
-      new ModelServerPlan.Replica(
-          "uid-1",
-          "team",
-          "chat-7d9-x2",
-          "chat",
-          new PodEndpoint("10.0.0.9", 8000),
-          4000,
-          1,
-          StandInBehaviour.GOOD);
+  private static final ModelServerPlan.Replica REPLICA = TestReplicas.chat(StandInBehaviour.GOOD);
 
   /** Long enough that the test sees the queue before the first request is served. */
   private static final ModelServerSettings ONE_AT_A_TIME =
@@ -175,15 +166,7 @@ class ModelServerTest {
   @Test
   void aCrashingServerAnswers500AndStopsServing() throws Exception {
     var crashing =
-        new ModelServerPlan.Replica(
-            "uid-1",
-            "team",
-            "chat-7d9-x2",
-            "chat",
-            new PodEndpoint("10.0.0.9", 8000),
-            4000,
-            1,
-            StandInBehaviour.parse(StandInBehaviour.CRASH_ON_MALFORMED_INPUT));
+        TestReplicas.chat(StandInBehaviour.parse(StandInBehaviour.CRASH_ON_MALFORMED_INPUT));
     try (var server = ModelServer.start(crashing, QUICK, executor)) {
       var truncated = malformed(server).getFirst().getKey().build();
       assertThat(http.send(truncated, HttpResponse.BodyHandlers.ofString()).statusCode())
@@ -200,16 +183,7 @@ class ModelServerTest {
 
   @Test
   void onlyAServerThatDrainsKeepsServingOnceItsPodGoes() {
-    var slow =
-        new ModelServerPlan.Replica(
-            "uid-1",
-            "team",
-            "chat-7d9-x2",
-            "chat",
-            new PodEndpoint("10.0.0.9", 8000),
-            4000,
-            1,
-            StandInBehaviour.parse("service-time=3s,no-drain"));
+    var slow = TestReplicas.chat(StandInBehaviour.parse("service-time=3s,no-drain"));
     try (var server = ModelServer.start(slow, QUICK, executor)) {
       assertThat(server.drainGrace()).isZero();
     }

@@ -161,13 +161,7 @@ class CliActionsIT {
 
     assertThat(cli.promote("web", staging, production, null)).as(err.toString()).isZero();
 
-    Workload promoted =
-        cluster
-            .client()
-            .resources(Workload.class)
-            .inNamespace(productionNamespace)
-            .withName("web")
-            .get();
+    Workload promoted = productionWeb();
     assertThat(promoted.getSpec().image()).isEqualTo("registry.example.com/acme/web@" + DIGEST);
     assertThat(promoted.getSpec().size()).isEqualTo("cpu-s");
     assertThat(out.toString()).contains("promoted from " + staging + " to " + production);
@@ -192,16 +186,7 @@ class CliActionsIT {
                     .allSatisfy(c -> assertThat(c.getImageID()).isEqualTo(pinned)));
     assertThat(cli.promote("web", staging, production, null)).as(err.toString()).isZero();
 
-    assertThat(
-            cluster
-                .client()
-                .resources(Workload.class)
-                .inNamespace(productionNamespace)
-                .withName("web")
-                .get()
-                .getSpec()
-                .image())
-        .isEqualTo(pinned);
+    assertThat(productionWeb().getSpec().image()).isEqualTo(pinned);
   }
 
   @Test
@@ -215,14 +200,7 @@ class CliActionsIT {
     assertThat(err.toString())
         .contains("web is not Ready in " + staging)
         .contains(Reasons.TIER_NOT_FOUND);
-    assertThat(
-            cluster
-                .client()
-                .resources(Workload.class)
-                .inNamespace(productionNamespace)
-                .withName("web")
-                .get())
-        .isNull();
+    assertThat(productionWeb()).isNull();
   }
 
   /**
@@ -261,6 +239,16 @@ class CliActionsIT {
                                     s ->
                                         s.getImageID() != null
                                             && s.getImageID().contains(DIGEST))));
+  }
+
+  /** The Workload web in production, or null. */
+  private Workload productionWeb() {
+    return cluster
+        .client()
+        .resources(Workload.class)
+        .inNamespace(productionNamespace)
+        .withName("web")
+        .get();
   }
 
   private static Path workloadFile(Path dir, String name, String size, String image)

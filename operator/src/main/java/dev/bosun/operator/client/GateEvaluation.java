@@ -86,15 +86,7 @@ public final class GateEvaluation {
                 + ": every request within the error objective got an HTTP answer"
             : run.answers().isEmpty()
                 ? "no request was sent"
-                : run.unanswered()
-                    + " of "
-                    + run.answers().size()
-                    + " requests got no HTTP answer ("
-                    + percent(unanswered)
-                    + ", objective "
-                    + slo.errorRate()
-                    + "): "
-                    + firstFailure(run.answers()),
+                : beyondObjective(run, run.unanswered(), "got no HTTP answer", unanswered, slo),
         evidence);
   }
 
@@ -214,15 +206,7 @@ public final class GateEvaluation {
             : "pod "
                 + podTakenAway
                 + " deleted under load: "
-                + run.failed()
-                + " of "
-                + run.answers().size()
-                + " requests failed ("
-                + percent(errors)
-                + ", objective "
-                + slo.errorRate()
-                + "): "
-                + firstFailure(run.answers()),
+                + beyondObjective(run, run.failed(), "failed", errors, slo),
         evidence);
   }
 
@@ -284,6 +268,22 @@ public final class GateEvaluation {
     evidence.put("failed", Long.toString(run.failed()));
     evidence.put("unanswered", Long.toString(run.unanswered()));
     return evidence;
+  }
+
+  /** {@code 3 of 80 requests failed (3.75%, objective 1%): HTTP 502}, the first failure last. */
+  private static String beyondObjective(
+      LoadRun run, long count, String what, double share, WorkloadSlo slo) {
+    return count
+        + " of "
+        + run.answers().size()
+        + " requests "
+        + what
+        + " ("
+        + percent(share)
+        + ", objective "
+        + slo.errorRate()
+        + "): "
+        + firstFailure(run.answers());
   }
 
   private static String firstFailure(List<Answer> answers) {

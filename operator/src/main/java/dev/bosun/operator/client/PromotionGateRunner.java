@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -159,8 +160,7 @@ public final class PromotionGateRunner {
       for (String probed : gates.malformedInput().paths()) {
         for (MalformedRequest malformed : MalformedRequest.values()) {
           probes.add(
-              new Probe(
-                  probed, malformed.kind, send(target, probed, malformed.request(name)).join()));
+              new Probe(probed, malformed.kind, send(target, probed, malformed.body(name)).join()));
         }
       }
       List<Answer> afterwards = new ArrayList<>();
@@ -314,19 +314,16 @@ public final class PromotionGateRunner {
     }
   }
 
-  private static HttpRequest.Builder wellFormed(String model) {
-    return json(
+  /** A POST body and its Content-Type. */
+  record Body(String contentType, byte[] bytes) {
+    static Body json(String text) {
+      return new Body("application/json", text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static Body wellFormed(String model) {
+    return Body.json(
         "{\"model\":\"" + model + "\",\"prompt\":\"bosun promotion gate\",\"max_tokens\":16}");
-  }
-
-  private static HttpRequest.Builder json(String body) {
-    return json(body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static HttpRequest.Builder json(byte[] body) {
-    return HttpRequest.newBuilder()
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
   }
 
   /** The malformed requests of the {@value Gates#MALFORMED_INPUT} gate. */
@@ -343,50 +340,47 @@ public final class PromotionGateRunner {
       this.kind = kind;
     }
 
-    HttpRequest.Builder request(String model) {
+    Body body(String model) {
       return switch (this) {
-        case TRUNCATED -> json("{\"model\":\"" + model + "\",\"prompt\":\"bosun promotion ga");
-        case OVERSIZED -> json("{\"prompt\":\"" + "a".repeat(OVERSIZED_BYTES) + "\"}");
+        case TRUNCATED -> Body.json("{\"model\":\"" + model + "\",\"prompt\":\"bosun promotion ga");
+        case OVERSIZED -> Body.json("{\"prompt\":\"" + "a".repeat(OVERSIZED_BYTES) + "\"}");
         case WRONG_TYPE ->
-            json("{\"model\":42,\"prompt\":[\"a\",\"list\"],\"max_tokens\":\"many\"}");
+            Body.json("{\"model\":42,\"prompt\":[\"a\",\"list\"],\"max_tokens\":\"many\"}");
         case WRONG_ENCODING -> {
           byte[] prefix = "{\"prompt\":\"".getBytes(StandardCharsets.US_ASCII);
-          byte[] body = new byte[prefix.length + 4];
-          System.arraycopy(prefix, 0, body, 0, prefix.length);
+          byte[] bytes = Arrays.copyOf(prefix, prefix.length + 4);
           // 0xC3 0x28: a two-byte sequence whose second byte is not a continuation byte.
-          body[prefix.length] = (byte) 0xC3;
-          body[prefix.length + 1] = 0x28;
-          body[prefix.length + 2] = '"';
-          body[prefix.length + 3] = '}';
-          yield json(body);
+          bytes[prefix.length] = (byte) 0xC3;
+          bytes[prefix.length + 1] = 0x28;
+          bytes[prefix.length + 2] = '"';
+          bytes[prefix.length + 3] = '}';
+          yield new Body("application/json", bytes);
         }
         case WRONG_CONTENT_TYPE ->
-            HttpRequest.newBuilder()
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("prompt=bosun+promotion+gate"));
+            new Body(
+                "application/x-www-form-urlencoded",
+                "prompt=bosun+promotion+gate".getBytes(StandardCharsets.US_ASCII));
       };
     }
   }
 
-  /** Sends one request; its answer, or why there was none. */
-  private static CompletableFuture<Answer> send(
-      Target target, String path, HttpRequest.Builder request) {
-    HttpRequest built = copyInto(target.to(path), request.build());
+  /** POSTs {@code body} to {@code path}; its answer, or why there was none. */
+  private static CompletableFuture<Answer> send(Target target, String path, Body body) {
+    HttpRequest request =
+        target
+            .to(path)
+            .header("Content-Type", body.contentType())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()))
+            .build();
     long sentAt = System.nanoTime();
     return target
         .http()
-        .sendAsync(built, HttpResponse.BodyHandlers.discarding())
+        .sendAsync(request, HttpResponse.BodyHandlers.discarding())
         .handle(
             (response, failure) ->
                 failure == null
                     ? Answer.of(response.statusCode(), Duration.ofNanos(System.nanoTime() - sentAt))
                     : Answer.unanswered(reason(failure)));
-  }
-
-  /** {@code request}'s method, headers and body on the target's URI and credentials. */
-  private static HttpRequest copyInto(HttpRequest.Builder to, HttpRequest request) {
-    request.headers().map().forEach((header, values) -> values.forEach(v -> to.header(header, v)));
-    return to.method(request.method(), request.bodyPublisher().orElseThrow()).build();
   }
 
   private static String reason(Throwable failure) {
