@@ -270,7 +270,9 @@ public final class ModelServer implements StandInServers.Server {
     }
     crashed = true;
     LoopbackHttp.replyJson(exchange, 500, error("crashed on a malformed request: " + why));
-    // Stopping waits for this exchange, so it happens on another thread.
+    // The answer is out once the exchange is closed (closing again later does nothing); stopping
+    // waits for this handler, so it happens on another thread.
+    exchange.close();
     Thread.ofVirtual().start(() -> server.stop(0));
   }
 
