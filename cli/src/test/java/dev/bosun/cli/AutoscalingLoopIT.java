@@ -99,14 +99,7 @@ class AutoscalingLoopIT {
     services =
         new DevServices(home, admin)
             .start(List.of(Keda.OPERATOR, Keda.ADAPTER), "autoscaling")
-            .start("operator", "--http-port", BosunProcess.freePort())
-            .start(
-                "router",
-                "--port",
-                BosunProcess.freePort(),
-                "--scaler-port",
-                BosunProcess.freePort())
-            .start("model-servers", "--capacity", CAPACITY, "--service-time", SERVICE_TIME);
+            .serving(CAPACITY, SERVICE_TIME);
   }
 
   /** What this class started goes with it: the other tests of the run share the cluster. */

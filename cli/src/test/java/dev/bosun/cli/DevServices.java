@@ -42,6 +42,17 @@ final class DevServices {
     return start(List.of(service), command.toArray(String[]::new));
   }
 
+  /**
+   * The operator, the router (with its scaler) on free ports, and stand-in model servers of {@code
+   * capacity} slots of {@code serviceTime}: what traffic to an Inference Workload needs.
+   */
+  DevServices serving(String capacity, String serviceTime) throws IOException {
+    return start("operator", "--http-port", BosunProcess.freePort())
+        .start(
+            "router", "--port", BosunProcess.freePort(), "--scaler-port", BosunProcess.freePort())
+        .start("model-servers", "--capacity", capacity, "--service-time", serviceTime);
+  }
+
   /** Stops what was started, last first. */
   void stopAll() {
     var processes = new BackgroundProcesses(home);

@@ -79,16 +79,7 @@ class PromotionGatesIT {
   static void start(SharedCluster cluster) throws IOException {
     home = cluster.cluster().home();
     admin = cluster.client();
-    services =
-        new DevServices(home, admin)
-            .start("operator", "--http-port", BosunProcess.freePort())
-            .start(
-                "router",
-                "--port",
-                BosunProcess.freePort(),
-                "--scaler-port",
-                BosunProcess.freePort())
-            .start("model-servers", "--capacity", "4", "--service-time", "500ms");
+    services = new DevServices(home, admin).serving("4", "500ms");
   }
 
   @AfterAll
