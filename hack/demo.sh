@@ -3,8 +3,9 @@
 # manager with a simulated fleet of H100 nodes; the examples compiled and applied; then what runs
 # where, down to the GPU devices the scheduler allocated. Then GPU remediation: a node agent per
 # GPU node, a fault under one pod of chat, the pod out of its Service, only that GPU quarantined,
-# the pod replaced on a healthy GPU, the GPU given back, with the time of each step. Builds
-# whatever is missing first.
+# the pod replaced on a healthy GPU, the GPU given back, with the time of each step. Then agent
+# sandboxes, autoscaling, and chat promoted to production once it passes production's gates.
+# Builds whatever is missing first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -331,6 +332,14 @@ wait_for "assistant at zero replicas" 180 \
   bash -c "[[ \$(\"$bin/kubectl\" get deployment assistant -n serving -o jsonpath='{.spec.replicas}') == 0 ]] && echo ok" >/dev/null
 echo "replicas now: $(kubectl get deployment assistant -n serving -o jsonpath='{.spec.replicas}')"
 ./bosun status -n serving --kubeconfig "$KUBECONFIG" || true
+
+step "Promotion with production-readiness gates: bosun promote chat --from staging --to production"
+# examples/environments/production.yaml: load at chat's spec.slo (8 requests/s) through the router,
+# held to its p99 and error rate; malformed bodies to /v1/completions; one replica deleted under
+# load. The stand-in servers answer for chat's pods (localcluster/README.md).
+./bosun promote chat --from staging --to production --kubeconfig "$KUBECONFIG"
+./bosun status chat -n staging --kubeconfig "$KUBECONFIG" || true
+echo "production runs chat as $(kubectl get workload chat -n production -o jsonpath='{.spec.image}')"
 
 echo
 echo "The cluster, the operator and the agents keep running: eval \"\$(./bosun dev env)\" to use the cluster"

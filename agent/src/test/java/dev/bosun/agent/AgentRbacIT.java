@@ -15,6 +15,7 @@ import dev.bosun.localcluster.GpuProduct;
 import dev.bosun.localcluster.NvidiaResourceSlice;
 import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
+import dev.bosun.testkit.TokenClients;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -22,7 +23,6 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -128,14 +128,7 @@ class AgentRbacIT {
                       .build())
               .getStatus()
               .getToken();
-      Config config =
-          new ConfigBuilder(Config.empty())
-              .withMasterUrl(admin.getConfiguration().getMasterUrl())
-              .withCaCertData(admin.getConfiguration().getCaCertData())
-              .withCaCertFile(admin.getConfiguration().getCaCertFile())
-              .withTrustCerts(admin.getConfiguration().isTrustCerts())
-              .withOauthToken(token)
-              .build();
+      Config config = TokenClients.config(admin, token);
       try (KubernetesClient asAgent = new KubernetesClientBuilder().withConfig(config).build()) {
         // An admission policy is enforced once the API server's informer has it, a moment after it
         // is applied: wait for that with dry runs, which admission judges too and which write

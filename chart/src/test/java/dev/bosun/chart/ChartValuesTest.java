@@ -143,6 +143,29 @@ class ChartValuesTest {
   }
 
   @Test
+  void theMcpServerImpersonatesExactlyTheListedAgentsWhichThePolicyNames() {
+    Map<String, JsonNode> objects =
+        byKey(
+            helm.template(
+                "--set", "mcp.agents[0].name=ci-deployer",
+                "--set", "mcp.agents[0].namespace=ci",
+                "--set", "mcp.agents[0].create=false",
+                "--set", "mcp.policy.spec.promoteTo={production}"));
+
+    JsonNode impersonate = objects.get("Role/ci/bosun-mcp-impersonate-ci-deployer");
+    assertThat(impersonate.at("/rules/0/resourceNames").toString()).isEqualTo("[\"ci-deployer\"]");
+    assertThat(impersonate.at("/rules/0/verbs").toString()).isEqualTo("[\"impersonate\"]");
+    assertThat(objects.keySet())
+        .noneMatch(key -> key.startsWith("ServiceAccount/") && key.endsWith("/ci-deployer"))
+        .noneMatch(key -> key.endsWith("/bosun-deployment-agent") && key.startsWith("Role"));
+    JsonNode policy = objects.get("DeploymentAgentPolicy/deployment-agent");
+    assertThat(policy.at("/spec/agents/serviceAccounts").toString())
+        .isEqualTo("[{\"name\":\"ci-deployer\",\"namespace\":\"ci\"}]");
+    assertThat(policy.at("/spec/promoteTo").toString()).isEqualTo("[\"production\"]");
+    assertThat(policy.at("/spec/environments").toString()).isEqualTo("[\"staging\"]");
+  }
+
+  @Test
   void monitoringIsOffByDefaultAndRendersEveryDashboardAndTheRulesWhenOn() throws IOException {
     assertThat(Manifests.parse(helm.template()).stream().map(Manifests::key))
         .noneMatch(key -> key.startsWith("ConfigMap/") || key.startsWith("PrometheusRule/"));

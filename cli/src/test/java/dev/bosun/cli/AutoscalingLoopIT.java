@@ -25,7 +25,6 @@ import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.localcluster.BackgroundProcesses;
 import dev.bosun.localcluster.Keda;
-import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
@@ -33,7 +32,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,7 +86,7 @@ class AutoscalingLoopIT {
   /** Longer than two HPA syncs: time enough for a wrong scale-down to show. */
   private static final Duration KEPT_FOR = Duration.ofSeconds(40);
 
-  private static final List<String> STARTED = new ArrayList<>();
+  private static DevServices services;
   private static Path home;
   private static KubernetesClient admin;
 
@@ -99,25 +96,16 @@ class AutoscalingLoopIT {
   static void startTheLoop(SharedCluster cluster) throws Exception {
     home = cluster.cluster().home();
     admin = cluster.client();
-    try (Stream<Path> crds = Files.list(BosunProcess.ROOT.resolve("deploy/crds"))) {
-      crds.sorted().forEach(crd -> Crds.apply(admin, crd));
-    }
-    dev("autoscaling");
-    STARTED.addAll(List.of(Keda.OPERATOR, Keda.ADAPTER));
-    dev("operator", "--http-port", freePort());
-    STARTED.add("operator");
-    dev("router", "--port", freePort(), "--scaler-port", freePort());
-    STARTED.add("router");
-    dev("model-servers", "--capacity", CAPACITY, "--service-time", SERVICE_TIME);
-    STARTED.add("model-servers");
+    services =
+        new DevServices(home, admin)
+            .start(List.of(Keda.OPERATOR, Keda.ADAPTER), "autoscaling")
+            .serving(CAPACITY, SERVICE_TIME);
   }
 
   /** What this class started goes with it: the other tests of the run share the cluster. */
   @AfterAll
   static void stopTheLoop() {
-    var processes = new BackgroundProcesses(home);
-    STARTED.reversed().forEach(name -> processes.stop(name, Duration.ofSeconds(10)));
-    STARTED.clear();
+    services.stopAll();
   }
 
   @AfterEach
@@ -292,29 +280,7 @@ class AutoscalingLoopIT {
     }
   }
 
-  /** {@code bosun dev ARGS} against the shared cluster; fails the test unless it exits 0. */
   private static String dev(String... args) {
-    var command = new ArrayList<>(List.of("dev"));
-    command.addAll(List.of(args));
-    try {
-      var run =
-          BosunProcess.jar(command.toArray(String[]::new))
-              .env("BOSUN_DEV_HOME", home.toString())
-              .within(Duration.ofMinutes(5))
-              .run();
-      assertThat(run.exitCode()).as("bosun %s: %s", command, run.err()).isZero();
-      return run.out();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String freePort() throws IOException {
-    try (var socket = new ServerSocket(0)) {
-      return Integer.toString(socket.getLocalPort());
-    }
+    return BosunProcess.dev(home, args);
   }
 }

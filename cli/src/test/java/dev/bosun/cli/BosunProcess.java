@@ -1,9 +1,13 @@
 package dev.bosun.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +50,36 @@ final class BosunProcess {
     List<String> command = new ArrayList<>(List.of(ROOT.resolve("bosun").toString()));
     command.addAll(List.of(args));
     return new BosunProcess(command).env("JDK_JAVA_OPTIONS", "-XX:AOTMode=on");
+  }
+
+  /**
+   * {@code bosun dev ARGS} against the local cluster at {@code home}; fails the test unless it
+   * exits 0; its output.
+   */
+  static String dev(Path home, String... args) {
+    var command = new ArrayList<>(List.of("dev"));
+    command.addAll(List.of(args));
+    try {
+      var run =
+          jar(command.toArray(String[]::new))
+              .env("BOSUN_DEV_HOME", home.toString())
+              .within(Duration.ofMinutes(5))
+              .run();
+      assertThat(run.exitCode()).as("bosun %s: %s", command, run.err()).isZero();
+      return run.out();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A port free now, for a process to listen on. */
+  static String freePort() throws IOException {
+    try (var socket = new ServerSocket(0)) {
+      return Integer.toString(socket.getLocalPort());
+    }
   }
 
   /** {@code java -jar cli/target/bosun-cli.jar ARGS}: the CLI without its launcher's help. */

@@ -1,13 +1,17 @@
 package dev.bosun.compiler;
 
+import dev.bosun.api.v1alpha1.Durations;
 import dev.bosun.api.v1alpha1.EgressRule;
 import dev.bosun.api.v1alpha1.EnvVar;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.EnvironmentPolicies;
 import dev.bosun.api.v1alpha1.GpuAllocation;
 import dev.bosun.api.v1alpha1.GpuSharing;
+import dev.bosun.api.v1alpha1.LoadTestGate;
+import dev.bosun.api.v1alpha1.MalformedInputGate;
 import dev.bosun.api.v1alpha1.ModelCache;
 import dev.bosun.api.v1alpha1.Patterns;
+import dev.bosun.api.v1alpha1.PromotionGates;
 import dev.bosun.api.v1alpha1.ScaleMetric;
 import dev.bosun.api.v1alpha1.ScaleSignal;
 import dev.bosun.api.v1alpha1.ScalingPolicy;
@@ -65,6 +69,7 @@ public final class Rules {
           new TypedField("scaleOn", SERVING, "scaleOn applies to Service and Inference only"),
           new TypedField("health", SERVING, "health applies to Service and Inference only"),
           new TypedField("exposure", SERVING, "exposure applies to Service and Inference only"),
+          new TypedField("slo", SERVING, "slo applies to Service and Inference only"),
           new TypedField(
               "parallelism", JOBS, "parallelism applies to Training and Batch only; use replicas"),
           new TypedField("completions", JOBS, "completions applies to Training and Batch only"),
@@ -101,7 +106,10 @@ public final class Rules {
             ScaleSignal.PERCENT_MESSAGE,
             ScalingPolicy.SERVING_ONLY,
             ScalingPolicy.SIGNAL_TWICE,
-            TierSpec.POLICY_TWICE));
+            TierSpec.POLICY_TWICE,
+            PromotionGates.OUTAGE_NEEDS_LOAD,
+            LoadTestGate.DURATION_TOO_LONG,
+            MalformedInputGate.PATH_MESSAGE));
     return messages;
   }
 
@@ -178,6 +186,45 @@ public final class Rules {
     return problems;
   }
 
+  /** Problems of an Environment on its own: the rules between its promotion gates' fields. */
+  public static List<FieldError> checkEnvironment(Environment environment) {
+    List<FieldError> problems = new ArrayList<>();
+    if (environment.getSpec() == null || environment.getSpec().promotion() == null) {
+      return problems;
+    }
+    PromotionGates gates = environment.getSpec().promotion().gates();
+    if (gates == null) {
+      return problems;
+    }
+    String at = "spec.promotion.gates.";
+    if (gates.partialOutage() != null
+        && Boolean.TRUE.equals(gates.partialOutage().enabled())
+        && gates.loadTest() == null) {
+      problems.add(new FieldError(at + "partialOutage", PromotionGates.OUTAGE_NEEDS_LOAD));
+    }
+    if (gates.loadTest() != null && gates.loadTest().duration() != null) {
+      try {
+        if (Durations.parse(gates.loadTest().duration()).compareTo(LoadTestGate.MAX_DURATION) > 0) {
+          problems.add(new FieldError(at + "loadTest.duration", LoadTestGate.DURATION_TOO_LONG));
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(new FieldError(at + "loadTest.duration", e.getMessage()));
+      }
+    }
+    if (gates.malformedInput() != null && gates.malformedInput().paths() != null) {
+      var paths = gates.malformedInput().paths();
+      for (int i = 0; i < paths.size(); i++) {
+        String path = paths.get(i);
+        if (path == null || !path.startsWith("/") || path.length() > 256) {
+          problems.add(
+              new FieldError(
+                  at + "malformedInput.paths[" + i + "]", MalformedInputGate.PATH_MESSAGE));
+        }
+      }
+    }
+    return problems;
+  }
+
   /** Problems of a Tier on its own. */
   public static List<FieldError> checkTier(Tier tier) {
     List<FieldError> problems = new ArrayList<>();
@@ -245,6 +292,7 @@ public final class Rules {
     values.put("replicas", spec.replicas());
     values.put("scaleOn", spec.scaleOn());
     values.put("health", spec.health());
+    values.put("slo", spec.slo());
     values.put("exposure", spec.exposure());
     values.put("parallelism", spec.parallelism());
     values.put("completions", spec.completions());

@@ -5,9 +5,17 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.bosun.api.testing.Workloads;
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.EnvironmentPromotion;
+import dev.bosun.api.v1alpha1.EnvironmentSpecBuilder;
+import dev.bosun.api.v1alpha1.LoadTestGate;
+import dev.bosun.api.v1alpha1.MalformedInputGate;
+import dev.bosun.api.v1alpha1.PartialOutageGate;
+import dev.bosun.api.v1alpha1.PromotionGates;
 import dev.bosun.api.v1alpha1.Replicas;
+import dev.bosun.api.v1alpha1.WorkloadSlo;
 import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,5 +102,52 @@ class RulesTest {
         .extracting(FieldError::path)
         .containsExactlyInAnyOrder(
             "spec.port", "spec.replicas", "spec.replicas", "spec.parallelism");
+  }
+
+  @Test
+  void promotionGatesFollowTheirRulesWithTheFieldNamed() {
+    var environment = new Environment();
+    environment.setMetadata(new ObjectMetaBuilder().withName("production").build());
+    environment.setSpec(
+        new EnvironmentSpecBuilder()
+            .withNamespace("production")
+            .withPromotion(
+                new EnvironmentPromotion(
+                    new PromotionGates(
+                        null,
+                        new MalformedInputGate(List.of("/v1/completions", "v1/chat")),
+                        new PartialOutageGate(true))))
+            .build());
+    assertThat(Rules.checkEnvironment(environment))
+        .extracting(FieldError::toString)
+        .containsExactlyInAnyOrder(
+            "spec.promotion.gates.partialOutage: " + PromotionGates.OUTAGE_NEEDS_LOAD,
+            "spec.promotion.gates.malformedInput.paths[1]: " + MalformedInputGate.PATH_MESSAGE);
+
+    environment.setSpec(
+        new EnvironmentSpecBuilder(environment.getSpec())
+            .withPromotion(
+                new EnvironmentPromotion(
+                    new PromotionGates(new LoadTestGate("11m"), null, new PartialOutageGate(true))))
+            .build());
+    assertThat(Rules.checkEnvironment(environment))
+        .extracting(FieldError::toString)
+        .containsExactly(
+            "spec.promotion.gates.loadTest.duration: " + LoadTestGate.DURATION_TOO_LONG);
+  }
+
+  @Test
+  void anSloIsForServingWorkloadsOnly() {
+    var spec =
+        new WorkloadSpecBuilder()
+            .withType(WorkloadType.Batch)
+            .withImage("registry.example.com/a/b:1.0")
+            .withSize("cpu-m")
+            .withSlo(new WorkloadSlo(10, "500ms", "1%"))
+            .build();
+    assertThat(Rules.checkWorkload(Workloads.workload("job", spec)))
+        .extracting(FieldError::toString)
+        .containsExactly(
+            "spec.slo: slo applies to Service and Inference only (this Workload is of type Batch)");
   }
 }

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *       and KV-cache use;
  *   <li>{@code GET /health}: 200, as vLLM does.
  * </ul>
+ *
+ * <p>A completion request must be {@code application/json} (else 415), valid UTF-8 and a JSON
+ * object with a string {@code prompt} (else 400). How the server takes a malformed request, its
+ * pod's going away and its service time follow the replica's {@link StandInBehaviour}.
  */
 public final class ModelServer implements StandInServers.Server {
+
+  /** The longest a draining server waits for the requests it holds. */
+  private static final Duration MAX_DRAIN = Duration.ofSeconds(30);
 
   private final ModelServerPlan.Replica replica;
   private final ModelServerSettings settings;
@@ -51,6 +59,9 @@ public final class ModelServer implements StandInServers.Server {
   private long handedOver;
 
   private long completed;
+
+  /** Set once a malformed request has made a crashing server stop. */
+  private volatile boolean crashed;
 
   private ModelServer(
       ModelServerPlan.Replica replica, ModelServerSettings settings, Executor executor) {
@@ -137,9 +148,16 @@ public final class ModelServer implements StandInServers.Server {
   }
 
   private void complete(HttpExchange exchange) throws IOException {
-    if (LoopbackHttp.readBounded(exchange.getRequestBody()).isEmpty()) {
-      LoopbackHttp.replyJson(
-          exchange, 413, error("body larger than " + LoopbackHttp.MAX_BODY + " bytes"));
+    var body = LoopbackHttp.readBounded(exchange.getRequestBody());
+    if (body.isEmpty()) {
+      malformed(exchange, 413, "body larger than " + LoopbackHttp.MAX_BODY + " bytes");
+      return;
+    }
+    var problem =
+        CompletionRequests.problem(
+            exchange.getRequestHeaders().getFirst("Content-Type"), body.get());
+    if (problem.isPresent()) {
+      malformed(exchange, problem.get().status(), problem.get().message());
       return;
     }
     long number;
@@ -158,7 +176,7 @@ public final class ModelServer implements StandInServers.Server {
         return;
       }
       try {
-        Thread.sleep(settings.serviceTime());
+        Thread.sleep(replica.behaviour().serviceTime().orElse(settings.serviceTime()));
       } finally {
         number = finish();
       }
@@ -241,6 +259,37 @@ public final class ModelServer implements StandInServers.Server {
     return answer;
   }
 
+  /**
+   * A malformed request: a 4xx saying why, or, for a server that crashes on one, a 500 and the end
+   * of serving, as a process that died on it.
+   */
+  private void malformed(HttpExchange exchange, int status, String why) throws IOException {
+    if (!replica.behaviour().crashesOnMalformedInput()) {
+      LoopbackHttp.replyJson(exchange, status, error(why));
+      return;
+    }
+    crashed = true;
+    LoopbackHttp.replyJson(exchange, 500, error("crashed on a malformed request: " + why));
+    // The answer is out once the exchange is closed (closing again later does nothing); stopping
+    // waits for this handler, so it happens on another thread.
+    exchange.close();
+    Thread.ofVirtual().start(() -> server.stop(0));
+  }
+
+  /** Whether a malformed request made it stop, as a crashed process. */
+  public boolean crashed() {
+    return crashed;
+  }
+
+  /**
+   * How long it keeps serving once its pod goes: {@link StandInBehaviour#DRAIN_GRACE} for a server
+   * that drains, none for one that stops at once.
+   */
+  @Override
+  public Duration drainGrace() {
+    return replica.behaviour().drains() ? StandInBehaviour.DRAIN_GRACE : Duration.ZERO;
+  }
+
   private static Map<String, String> error(String message) {
     return Map.of("error", message);
   }
@@ -250,8 +299,12 @@ public final class ModelServer implements StandInServers.Server {
     LoopbackHttp.replyJson(exchange, 405, error("only " + allowed));
   }
 
+  /**
+   * Stops listening; a server that drains first finishes the requests it holds (at most {@link
+   * #MAX_DRAIN}), one that does not drops them, as a killed process does.
+   */
   @Override
   public void close() {
-    server.stop(0);
+    server.stop(replica.behaviour().drains() ? (int) MAX_DRAIN.toSeconds() : 0);
   }
 }

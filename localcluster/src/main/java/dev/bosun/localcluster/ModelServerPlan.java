@@ -38,6 +38,7 @@ public final class ModelServerPlan {
    * @param model the Workload's name as its pods' label carries it: the served model's name
    * @param cpuRequestMillis the CPU its containers request together, in millicores
    * @param containers how many containers it has, each of which KWOK gives the annotated usage
+   * @param behaviour how its stand-in behaves, from the pod's {@value StandInBehaviour#ENV}
    */
   public record Replica(
       String podUid,
@@ -46,7 +47,8 @@ public final class ModelServerPlan {
       String model,
       PodEndpoint endpoint,
       long cpuRequestMillis,
-      int containers)
+      int containers,
+      StandInBehaviour behaviour)
       implements StandInServers.Plan {
 
     /**
@@ -93,7 +95,8 @@ public final class ModelServerPlan {
                     workload,
                     endpoint,
                     cpuRequestMillis(pod),
-                    pod.getSpec().getContainers().size()));
+                    pod.getSpec().getContainers().size(),
+                    StandInBehaviour.of(pod)));
   }
 
   /** The CPU the pod's containers request together, in millicores (0 where none is requested). */

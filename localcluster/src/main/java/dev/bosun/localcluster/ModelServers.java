@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -63,8 +64,15 @@ public final class ModelServers implements AutoCloseable {
             network,
             log,
             ModelServerPlan::of,
-            (replica, requests) ->
-                reporting(replica, ModelServer.start(replica, settings, requests)));
+            (replica, requests) -> {
+              replica
+                  .behaviour()
+                  .problems()
+                  .forEach(
+                      problem ->
+                          log.accept("model-servers: " + replica.podName() + ": " + problem));
+              return reporting(replica, ModelServer.start(replica, settings, requests));
+            });
     reporter.scheduleAtFixedRate(
         this::reportUsage, REPORT_EVERY_MILLIS, REPORT_EVERY_MILLIS, TimeUnit.MILLISECONDS);
   }
@@ -89,6 +97,11 @@ public final class ModelServers implements AutoCloseable {
       @Override
       public InetSocketAddress address() {
         return server.address();
+      }
+
+      @Override
+      public Duration drainGrace() {
+        return server.drainGrace();
       }
 
       @Override

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -42,6 +44,14 @@ final class StandInServers<P extends StandInServers.Plan> implements AutoCloseab
   /** A running stand-in. */
   interface Server extends AutoCloseable {
     InetSocketAddress address();
+
+    /**
+     * How long it keeps serving, still registered, once its pod goes (while the endpoints forget
+     * the pod), before it is closed: none unless it drains.
+     */
+    default Duration drainGrace() {
+      return Duration.ZERO;
+    }
 
     @Override
     void close();
@@ -134,7 +144,7 @@ final class StandInServers<P extends StandInServers.Plan> implements AutoCloseab
       return;
     }
     if (current != null) {
-      stop(serving.remove(podUid));
+      stopAfterGrace(serving.remove(podUid));
     }
     if (wanted.isPresent()) {
       var plan = wanted.get();
@@ -161,16 +171,47 @@ final class StandInServers<P extends StandInServers.Plan> implements AutoCloseab
   }
 
   /**
+   * Stops a server no longer in {@link #serving} once its drain grace has passed: it keeps its
+   * endpoint until then, so that requests already routed to the pod still land.
+   */
+  private void stopAfterGrace(Serving<P> stopped) {
+    Duration grace = stopped.server().drainGrace();
+    if (grace.isZero()) {
+      stop(stopped);
+      return;
+    }
+    log.accept(name + ": draining " + stopped.plan().podName() + " for " + grace.toMillis() + "ms");
+    Thread.ofVirtual()
+        .name("bosun-" + name + "-drain")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(grace);
+                worker.execute(() -> forget(stopped.plan().endpoint()));
+              } catch (InterruptedException | RejectedExecutionException closing) {
+                // Closing everything: its endpoint goes with the rest.
+              }
+              // Its close waits for the requests it holds: here, not on the worker.
+              stopped.server().close();
+              log.accept(name + ": stopped " + stopped.plan().podName());
+            });
+  }
+
+  /**
    * Stops a server no longer in {@link #serving}. Its file goes unless another pod now serves the
    * same endpoint: KWOK gives a deleted pod's IP to the next pod, whose event may come first.
    */
   private void stop(Serving<P> stopped) {
-    var endpoint = stopped.plan().endpoint();
+    forget(stopped.plan().endpoint());
+    stopped.server().close();
+    log.accept(name + ": stopped " + stopped.plan().podName());
+  }
+
+  /** Removes the endpoint's file unless another pod now serves the same endpoint. */
+  private void forget(PodEndpoint endpoint) {
     if (serving.values().stream().noneMatch(other -> other.plan().endpoint().equals(endpoint))) {
       network.remove(endpoint);
     }
-    stopped.server().close();
-    log.accept(name + ": stopped " + stopped.plan().podName());
   }
 
   /** Stops every server and removes its file; closing again does nothing. */

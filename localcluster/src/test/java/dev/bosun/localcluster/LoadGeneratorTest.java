@@ -16,9 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The load generator against a stand-in model server on a real loopback port. */
 class LoadGeneratorTest {
-  private static final ModelServerPlan.Replica REPLICA =
-      new ModelServerPlan.Replica(
-          "uid-1", "team", "chat-7d9-x2", "chat", new PodEndpoint("10.0.0.9", 8000), 4000, 1);
+  private static final ModelServerPlan.Replica REPLICA = TestReplicas.chat(StandInBehaviour.GOOD);
 
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient http =

@@ -17,16 +17,7 @@ class ModelServerPlanTest {
 
   @Test
   void aRunningInferencePodIsAReplicaOnItsFirstPortServingTheWorkloadsModel() {
-    assertThat(ModelServerPlan.of(pod(b -> b)))
-        .contains(
-            new ModelServerPlan.Replica(
-                "uid-1",
-                "team",
-                "chat-7d9-x2",
-                "chat",
-                new PodEndpoint("10.0.0.9", 8000),
-                4000,
-                1));
+    assertThat(ModelServerPlan.of(pod(b -> b))).contains(TestReplicas.chat(StandInBehaviour.GOOD));
   }
 
   @Test

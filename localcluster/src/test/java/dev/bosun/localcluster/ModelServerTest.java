@@ -2,11 +2,14 @@ package dev.bosun.localcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,13 +18,14 @@ import org.junit.jupiter.api.Test;
 
 /** A stand-in model server on a real loopback port. */
 class ModelServerTest {
-  private static final ModelServerPlan.Replica REPLICA =
-      new ModelServerPlan.Replica(
-          "uid-1", "team", "chat-7d9-x2", "chat", new PodEndpoint("10.0.0.9", 8000), 4000, 1);
+  private static final ModelServerPlan.Replica REPLICA = TestReplicas.chat(StandInBehaviour.GOOD);
 
   /** Long enough that the test sees the queue before the first request is served. */
   private static final ModelServerSettings ONE_AT_A_TIME =
       new ModelServerSettings(1, Duration.ofSeconds(2), 1);
+
+  private static final ModelServerSettings QUICK =
+      new ModelServerSettings(4, Duration.ofMillis(10), 10);
 
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -119,5 +123,84 @@ class ModelServerTest {
 
   private static URI uri(ModelServer server, String path) {
     return URI.create("http://127.0.0.1:" + server.address().getPort() + path);
+  }
+
+  /** The malformed requests of the promotion gates, with what a good server answers each. */
+  private static final List<Map.Entry<HttpRequest.Builder, Integer>> malformed(ModelServer server) {
+    var path = uri(server, "/v1/completions");
+    return List.of(
+        Map.entry(json(path, "{\"model\":\"chat\",\"prompt\":\"hel".getBytes()), 400),
+        Map.entry(json(path, "{\"model\":\"chat\",\"prompt\":42}".getBytes()), 400),
+        Map.entry(
+            json(path, new byte[] {'{', '"', 'p', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'}),
+            400),
+        Map.entry(
+            HttpRequest.newBuilder(path)
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hello")),
+            415),
+        Map.entry(json(path, new byte[LoopbackHttp.MAX_BODY + 1]), 413));
+  }
+
+  private static HttpRequest.Builder json(URI path, byte[] body) {
+    return HttpRequest.newBuilder(path)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  }
+
+  @Test
+  void aGoodServerAnswersMalformedRequestsWithA4xxAndKeepsServing() throws Exception {
+    try (var server = ModelServer.start(REPLICA, QUICK, executor)) {
+      for (var probe : malformed(server)) {
+        assertThat(
+                http.send(probe.getKey().build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode())
+            .isEqualTo(probe.getValue());
+      }
+      assertThat(http.send(completion(server), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(200);
+      assertThat(server.crashed()).isFalse();
+    }
+  }
+
+  @Test
+  void aCrashingServerAnswers500AndStopsServing() throws Exception {
+    var crashing =
+        TestReplicas.chat(StandInBehaviour.parse(StandInBehaviour.CRASH_ON_MALFORMED_INPUT));
+    try (var server = ModelServer.start(crashing, QUICK, executor)) {
+      var truncated = malformed(server).getFirst().getKey().build();
+      assertThat(http.send(truncated, HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(500);
+      assertThat(server.crashed()).isTrue();
+      // It stops on its own thread, as a process dies: soon nothing answers.
+      Poll.until(
+          "the crashed server to stop",
+          Duration.ofSeconds(10),
+          Duration.ofMillis(50),
+          () -> !answers(server));
+    }
+  }
+
+  @Test
+  void onlyAServerThatDrainsKeepsServingOnceItsPodGoes() {
+    var slow = TestReplicas.chat(StandInBehaviour.parse("service-time=3s,no-drain"));
+    try (var server = ModelServer.start(slow, QUICK, executor)) {
+      assertThat(server.drainGrace()).isZero();
+    }
+    try (var server = ModelServer.start(REPLICA, QUICK, executor)) {
+      assertThat(server.drainGrace()).isEqualTo(StandInBehaviour.DRAIN_GRACE);
+    }
+  }
+
+  private boolean answers(ModelServer server) {
+    try {
+      http.send(completion(server), HttpResponse.BodyHandlers.discarding());
+      return true;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
   }
 }

@@ -150,6 +150,8 @@ public final class WorkloadObservation {
         succeeded,
         failed,
         // The inventory is what the reconciler applied, not something observed here.
+        null,
+        // The gates' report is bosun promote's, under its own field manager.
         null);
   }
 

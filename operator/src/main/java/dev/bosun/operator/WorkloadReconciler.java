@@ -316,7 +316,8 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
 
     record(workload, status);
     UpdateControl<Workload> control =
-        Objects.equals(status, workload.getStatus())
+        // The gates' report is another field manager's: it is neither compared nor sent.
+        workload.getStatus() != null && status.equals(workload.getStatus().withoutGates())
             ? UpdateControl.noUpdate()
             : UpdateControl.patchStatus(StatusPatch.of(workload, new Workload(), status));
     return needsRecheck(status, pods) ? control.rescheduleAfter(NOT_READY_RECHECK) : control;

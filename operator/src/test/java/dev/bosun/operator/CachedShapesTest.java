@@ -69,7 +69,8 @@ class CachedShapesTest {
             new ChildReference(new String("apps/v1"), new String("Deployment"), "team", "web"),
             new ChildReference("v1", new String("Service"), new String("team"), "web"));
     full.setStatus(
-        new WorkloadStatus(1L, List.of(), "cpu-s", null, 1, 0, null, null, null, null, inventory));
+        new WorkloadStatus(
+            1L, List.of(), "cpu-s", null, 1, 0, null, null, null, null, inventory, null));
 
     Workload cached = CachedShapes.workload(Serialization.clone(full));
 

@@ -159,18 +159,34 @@ class CliActionsIT {
         .isZero();
     reportPulledDigest(client, "web");
 
-    assertThat(cli.promote("web", staging, production)).as(err.toString()).isZero();
+    assertThat(cli.promote("web", staging, production, null)).as(err.toString()).isZero();
 
-    Workload promoted =
-        cluster
-            .client()
-            .resources(Workload.class)
-            .inNamespace(productionNamespace)
-            .withName("web")
-            .get();
+    Workload promoted = productionWeb();
     assertThat(promoted.getSpec().image()).isEqualTo("registry.example.com/acme/web@" + DIGEST);
     assertThat(promoted.getSpec().size()).isEqualTo("cpu-s");
     assertThat(out.toString()).contains("promoted from " + staging + " to " + production);
+  }
+
+  @Test
+  void aSpecPinnedByDigestIsPromotedAsItIsAndItsPodsReportItsImageId(
+      @TempDir Path dir, KubernetesClient client) throws IOException {
+    String pinned = "registry.example.com/acme/web@" + DIGEST;
+    assertThat(
+            deploy(
+                workloadFile(dir, "web", "cpu-s", pinned), staging, true, Duration.ofSeconds(90)))
+        .as(err.toString())
+        .isZero();
+
+    // The simulated kubelet reports the image ID a kubelet reports for an image pinned by digest.
+    assertThat(client.pods().withLabel(Labels.WORKLOAD, "web").list().getItems())
+        .isNotEmpty()
+        .allSatisfy(
+            pod ->
+                assertThat(pod.getStatus().getContainerStatuses())
+                    .allSatisfy(c -> assertThat(c.getImageID()).isEqualTo(pinned)));
+    assertThat(cli.promote("web", staging, production, null)).as(err.toString()).isZero();
+
+    assertThat(productionWeb().getSpec().image()).isEqualTo(pinned);
   }
 
   @Test
@@ -179,19 +195,12 @@ class CliActionsIT {
     ClusterWorkloads.awaitStatus(
         client, "web", w -> ClusterWorkloads.is(w, ConditionTypes.DEGRADED, "True", null));
 
-    assertThat(cli.promote("web", staging, production)).isEqualTo(2);
+    assertThat(cli.promote("web", staging, production, null)).isEqualTo(2);
 
     assertThat(err.toString())
         .contains("web is not Ready in " + staging)
         .contains(Reasons.TIER_NOT_FOUND);
-    assertThat(
-            cluster
-                .client()
-                .resources(Workload.class)
-                .inNamespace(productionNamespace)
-                .withName("web")
-                .get())
-        .isNull();
+    assertThat(productionWeb()).isNull();
   }
 
   /**
@@ -230,6 +239,16 @@ class CliActionsIT {
                                     s ->
                                         s.getImageID() != null
                                             && s.getImageID().contains(DIGEST))));
+  }
+
+  /** The Workload web in production, or null. */
+  private Workload productionWeb() {
+    return cluster
+        .client()
+        .resources(Workload.class)
+        .inNamespace(productionNamespace)
+        .withName("web")
+        .get();
   }
 
   private static Path workloadFile(Path dir, String name, String size, String image)

@@ -29,6 +29,7 @@ class WorkloadConditionMetricsTest {
         null,
         null,
         null,
+        null,
         null);
   }
 

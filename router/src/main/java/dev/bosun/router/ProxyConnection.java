@@ -317,6 +317,16 @@ final class ProxyConnection implements Runnable {
             () -> ctx.workloads().ready(key).stream().findFirst().orElse(null),
             held ? deadline : System.nanoTime() + CONNECT_TIMEOUT.toNanos(),
             held);
+    if (dialed.socket() == null && !held) {
+      // Nothing was sent: another Ready pod takes the request once, as a pod that has just started
+      // may listen a moment after it is Ready, and one that has just gone may still be listed.
+      Optional<PodAddress> other =
+          ctx.workloads().ready(key).stream().filter(p -> !p.equals(pod)).findFirst();
+      if (other.isPresent()) {
+        dialed =
+            dial(other.get(), () -> null, System.nanoTime() + CONNECT_TIMEOUT.toNanos(), false);
+      }
+    }
     if (dialed.socket() == null && held) {
       unavailable(out, "the Workload's pod is Ready but does not answer yet: " + dialed.failure());
     } else if (dialed.socket() == null) {

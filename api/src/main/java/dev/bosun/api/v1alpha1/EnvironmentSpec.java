@@ -22,10 +22,20 @@ public record EnvironmentSpec(
     @JsonPropertyDescription(
             "What scales Workloads here (KEDA or the HPA, with or without an external-metrics"
                 + " adapter) and a cap on replicas; the HPA alone when absent.")
-        EnvironmentAutoscaling autoscaling) {
+        EnvironmentAutoscaling autoscaling,
+    @JsonPropertyDescription(
+            "How Workloads are promoted here: the gates they must pass where they run before.")
+        EnvironmentPromotion promotion) {
 
   public EnvironmentSpec {
     quotas = quotas == null ? null : List.copyOf(quotas);
+  }
+
+  /** The gates of promotion here; none when absent. */
+  public PromotionGates gatesOrNone() {
+    return promotion == null || promotion.gates() == null
+        ? new PromotionGates(null, null, null)
+        : promotion.gates();
   }
 
   public EnvironmentAutoscaling autoscalingOrDefaults() {

@@ -12,6 +12,7 @@ public final class EnvironmentSpecBuilder {
   private EnvironmentPolicies policies;
   private String promotesFrom;
   private EnvironmentAutoscaling autoscaling;
+  private EnvironmentPromotion promotion;
 
   public EnvironmentSpecBuilder() {}
 
@@ -21,6 +22,7 @@ public final class EnvironmentSpecBuilder {
     policies = spec.policies();
     promotesFrom = spec.promotesFrom();
     autoscaling = spec.autoscaling();
+    promotion = spec.promotion();
   }
 
   public EnvironmentSpecBuilder withNamespace(String namespace) {
@@ -48,7 +50,12 @@ public final class EnvironmentSpecBuilder {
     return this;
   }
 
+  public EnvironmentSpecBuilder withPromotion(EnvironmentPromotion promotion) {
+    this.promotion = promotion;
+    return this;
+  }
+
   public EnvironmentSpec build() {
-    return new EnvironmentSpec(namespace, quotas, policies, promotesFrom, autoscaling);
+    return new EnvironmentSpec(namespace, quotas, policies, promotesFrom, autoscaling, promotion);
   }
 }

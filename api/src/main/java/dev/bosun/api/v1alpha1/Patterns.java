@@ -46,23 +46,35 @@ public final class Patterns {
   /** A host (DNS name or IP address) and a port, such as scaler.bosun-system.svc:9090. */
   public static final String HOST_PORT = "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:[0-9]{1,5}$";
 
+  /** A positive latency in milliseconds or seconds, such as 250ms or 2s. */
+  public static final String LATENCY = "^[1-9][0-9]{0,5}(ms|s)$";
+
+  /** A percentage from 0 to 100 with at most two decimals, such as 1%, 0.5% or 100%. */
+  public static final String PERCENT = "^(100(\\.0{1,2})?|[0-9]{1,2}(\\.[0-9]{1,2})?)%$";
+
   /** What each pattern asks for, in words, for error messages. */
   public static final Map<String, String> DESCRIPTIONS =
-      Map.of(
-          QUANTITY, "must be a quantity such as 500m, 4 or 16Gi",
-          DNS_LABEL,
-              "must be lower case letters, digits and '-', starting and ending with a letter or digit",
-          DNS_SUBDOMAIN,
-              "must be lower case letters, digits, '-' and '.', starting and ending with a letter or digit",
-          IMAGE,
-              "must name a tag or a digest, such as registry.example.com/team/app:1.4.2 or ...@sha256:<64 hex digits>",
-          MONEY, "must be a decimal amount such as 2.50",
-          CIDR, "must be a CIDR block such as 203.0.113.0/24",
-          HTTP_PATH, "must be an HTTP path starting with /",
-          DURATION, "must be a positive duration in s, m or h, such as 90s, 10m or 1h",
-          HOST_PORT, "must be host:port, such as scaler.bosun-system.svc:9090",
-          ENV_NAME,
-              "must be a variable name: letters, digits, '_', '.' or '-', not starting with a digit");
+      Map.ofEntries(
+          Map.entry(LATENCY, "must be a positive latency in ms or s, such as 250ms or 2s"),
+          Map.entry(PERCENT, "must be a percentage from 0% to 100%, such as 1% or 0.5%"),
+          Map.entry(QUANTITY, "must be a quantity such as 500m, 4 or 16Gi"),
+          Map.entry(
+              DNS_LABEL,
+              "must be lower case letters, digits and '-', starting and ending with a letter or digit"),
+          Map.entry(
+              DNS_SUBDOMAIN,
+              "must be lower case letters, digits, '-' and '.', starting and ending with a letter or digit"),
+          Map.entry(
+              IMAGE,
+              "must name a tag or a digest, such as registry.example.com/team/app:1.4.2 or ...@sha256:<64 hex digits>"),
+          Map.entry(MONEY, "must be a decimal amount such as 2.50"),
+          Map.entry(CIDR, "must be a CIDR block such as 203.0.113.0/24"),
+          Map.entry(HTTP_PATH, "must be an HTTP path starting with /"),
+          Map.entry(DURATION, "must be a positive duration in s, m or h, such as 90s, 10m or 1h"),
+          Map.entry(HOST_PORT, "must be host:port, such as scaler.bosun-system.svc:9090"),
+          Map.entry(
+              ENV_NAME,
+              "must be a variable name: letters, digits, '_', '.' or '-', not starting with a digit"));
 
   private Patterns() {}
 }

@@ -50,6 +50,11 @@ import java.util.Map;
     fieldPath = ".exposure",
     reason = "FieldValueForbidden")
 @ValidationRule(
+    value = "!(self.type in ['Training', 'Batch']) || !has(self.slo)",
+    message = "slo applies to Service and Inference only",
+    fieldPath = ".slo",
+    reason = "FieldValueForbidden")
+@ValidationRule(
     value = "!(self.type in ['Service', 'Inference']) || !has(self.parallelism)",
     message = "parallelism applies to Training and Batch only; use replicas",
     fieldPath = ".parallelism",
@@ -116,7 +121,11 @@ public record WorkloadSpec(
             "Destinations the pods may connect to, besides DNS; none when absent.")
         List<EgressRule> egress,
     @JsonPropertyDescription("Labels added to every object made for this Workload.")
-        Map<String, String> labels) {
+        Map<String, String> labels,
+    @JsonPropertyDescription(
+            "What it is built for (Service and Inference): the load it must carry and the latency"
+                + " and error rate it must keep under it; promotion gates hold it to this.")
+        WorkloadSlo slo) {
 
   public WorkloadSpec {
     command = command == null ? null : List.copyOf(command);

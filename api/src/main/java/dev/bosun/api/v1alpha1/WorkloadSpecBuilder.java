@@ -25,6 +25,7 @@ public final class WorkloadSpecBuilder {
   private Exposure exposure;
   private List<EgressRule> egress;
   private Map<String, String> labels;
+  private WorkloadSlo slo;
 
   public WorkloadSpecBuilder() {}
 
@@ -46,6 +47,7 @@ public final class WorkloadSpecBuilder {
     exposure = spec.exposure();
     egress = spec.egress();
     labels = spec.labels();
+    slo = spec.slo();
   }
 
   public WorkloadSpecBuilder withType(WorkloadType type) {
@@ -133,6 +135,11 @@ public final class WorkloadSpecBuilder {
     return this;
   }
 
+  public WorkloadSpecBuilder withSlo(WorkloadSlo slo) {
+    this.slo = slo;
+    return this;
+  }
+
   public WorkloadSpec build() {
     return new WorkloadSpec(
         type,
@@ -151,6 +158,7 @@ public final class WorkloadSpecBuilder {
         checkpoints,
         exposure,
         egress,
-        labels);
+        labels,
+        slo);
   }
 }

@@ -28,7 +28,34 @@ public record WorkloadStatus(
     @JsonPropertyDescription(
             "The objects Bosun applied for this Workload; one the Workload no longer compiles to"
                 + " is deleted.")
-        List<ChildReference> children) {
+        List<ChildReference> children,
+    @JsonPropertyDescription(
+            "The last run of promotion gates against this Workload, written by bosun promote under"
+                + " its own field manager (bosun-gates), never by the operator.")
+        GateReport gates) {
+
+  /** Only the gates' report: what their field manager applies, and all it owns. */
+  public static WorkloadStatus ofGates(GateReport gates) {
+    return new WorkloadStatus(
+        null, null, null, null, null, null, null, null, null, null, null, gates);
+  }
+
+  /** This status without the gates' report: what the operator writes and compares. */
+  public WorkloadStatus withoutGates() {
+    return new WorkloadStatus(
+        observedGeneration,
+        conditions,
+        tier,
+        environment,
+        desiredReplicas,
+        readyReplicas,
+        scaling,
+        completions,
+        succeeded,
+        failed,
+        children,
+        null);
+  }
 
   /** This status with the given inventory of applied objects. */
   public WorkloadStatus withChildren(List<ChildReference> children) {
@@ -43,7 +70,8 @@ public record WorkloadStatus(
         completions,
         succeeded,
         failed,
-        children);
+        children,
+        gates);
   }
 
   /** This status with how the Workload scales, and the conditions that go with it. */
@@ -59,6 +87,7 @@ public record WorkloadStatus(
         completions,
         succeeded,
         failed,
-        children);
+        children,
+        gates);
   }
 }

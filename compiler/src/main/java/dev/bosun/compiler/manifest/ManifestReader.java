@@ -356,6 +356,7 @@ public final class ManifestReader {
         switch (object) {
           case Workload workload -> Rules.checkWorkload(workload);
           case Tier tier -> Rules.checkTier(tier);
+          case Environment environment -> Rules.checkEnvironment(environment);
           default -> List.of();
         });
     if (!ruleProblems.isEmpty()) {

@@ -1,14 +1,9 @@
 package dev.bosun.mcp.guard;
 
-import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.DeploymentAgentPolicy;
-import dev.bosun.api.v1alpha1.DeploymentAgentPolicyStatus;
 import dev.bosun.api.v1alpha1.Environment;
-import dev.bosun.api.v1alpha1.GpuUsage;
-import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
-import dev.bosun.operator.Conditions;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReference;
@@ -16,17 +11,14 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +43,6 @@ public final class PolicyGuardrails implements Guardrails, AutoCloseable {
    * server keeps Events of cluster-scoped objects in default (as the kubelet's of Nodes).
    */
   public static final String EVENTS_NAMESPACE = "default";
-
-  /** Attempts at a ledger write before the decision goes on with what was read. */
-  private static final int LEDGER_ATTEMPTS = 5;
 
   private final KubernetesClient server;
   private final AgentIdentity agent;
@@ -125,7 +114,11 @@ public final class PolicyGuardrails implements Guardrails, AutoCloseable {
             GpuDemand.reserved(workload.getSpec(), tier));
     var usage =
         naming.size() == 1 && request.gpus() > 0
-            ? usage(naming.getFirst(), workload, target)
+            ? new GpuLedgers(server, clock)
+                .usage(
+                    naming.getFirst(),
+                    workload.getMetadata().getName(),
+                    target == null ? null : target.getSpec().namespace())
             : AgentPolicyDecision.Usage.NONE;
     return AgentPolicyDecision.deploy(agent.user(), naming, request, usage);
   }
@@ -226,106 +219,6 @@ public final class PolicyGuardrails implements Guardrails, AutoCloseable {
   private List<DeploymentAgentPolicy> naming() {
     return AgentPolicyDecision.naming(
         agent.user(), server.resources(DeploymentAgentPolicy.class).list().getItems());
-  }
-
-  /**
-   * What the policy's agents use, with the ledger accrued to now and written back: GPUs held by
-   * their Workloads other than the one being (re)deployed, and the day's GPU-seconds.
-   */
-  private AgentPolicyDecision.Usage usage(
-      DeploymentAgentPolicy policy, Workload deploying, Environment target) {
-    String name = policy.getMetadata().getName();
-    Map<String, Tier> tiers =
-        server.resources(Tier.class).list().getItems().stream()
-            .collect(Collectors.toMap(t -> t.getMetadata().getName(), Function.identity()));
-    List<Workload> workloads =
-        server
-            .resources(Workload.class)
-            .inAnyNamespace()
-            .withLabel(DeploymentAgentPolicy.POLICY_LABEL, name)
-            .list()
-            .getItems();
-    String replacedNamespace = target == null ? null : target.getSpec().namespace();
-    int held = 0;
-    int reservedAll = 0;
-    List<GpuLedger.Held> running = new ArrayList<>();
-    for (Workload w : workloads) {
-      Tier tier = tiers.get(w.getSpec().size());
-      int reserved = GpuDemand.reserved(w.getSpec(), tier);
-      reservedAll += reserved;
-      boolean replaced =
-          w.getMetadata().getName().equals(deploying.getMetadata().getName())
-              && w.getMetadata().getNamespace().equals(replacedNamespace);
-      if (!replaced) {
-        held += reserved;
-      }
-      running.add(
-          new GpuLedger.Held(
-              GpuDemand.running(w, tier), Instant.parse(w.getMetadata().getCreationTimestamp())));
-    }
-    GpuUsage ledger = accrue(policy, running, reservedAll);
-    return new AgentPolicyDecision.Usage(held, GpuLedger.secondsToday(ledger, clock.instant()));
-  }
-
-  /**
-   * Accrues the ledger and writes it with the policy's resourceVersion: a conflict (another server,
-   * a spec edit) re-reads and accrues again, so no interval is counted twice. When it cannot be
-   * written, the decision goes on with the accrued numbers and the next one tries again.
-   */
-  private GpuUsage accrue(
-      DeploymentAgentPolicy policy, List<GpuLedger.Held> running, int reserved) {
-    DeploymentAgentPolicy current = policy;
-    GpuUsage accrued = null;
-    for (int attempt = 0; attempt < LEDGER_ATTEMPTS && current != null; attempt++) {
-      var status = current.getStatus();
-      Instant now = clock.instant();
-      accrued = GpuLedger.accrue(status == null ? null : status.usage(), running, reserved, now);
-      var budget = current.getSpec().gpuBudgetOrDefault();
-      boolean exhausted =
-          reserved >= budget.concurrentGpusOrDefault()
-              || accrued.gpuSeconds() >= budget.gpuHoursPerDayOrDefault() * 3600L;
-      String message =
-          reserved
-              + " of "
-              + budget.concurrentGpusOrDefault()
-              + " concurrent GPUs held, "
-              + AgentPolicyDecision.hours(accrued.gpuSeconds())
-              + " of "
-              + budget.gpuHoursPerDayOrDefault()
-              + " GPU-hours used on "
-              + accrued.day();
-      long generation = current.getMetadata().getGeneration();
-      var conditions =
-          Conditions.merge(
-              status == null ? null : status.conditions(),
-              List.of(
-                  new Conditions.Observed(
-                      ConditionTypes.GPU_BUDGET_EXHAUSTED,
-                      exhausted,
-                      exhausted ? Reasons.BUDGET_EXCEEDED : Reasons.WITHIN_BUDGET,
-                      message)),
-              generation,
-              now);
-      current.setStatus(new DeploymentAgentPolicyStatus(generation, conditions, accrued));
-      try {
-        server.resource(current).updateStatus();
-        return accrued;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          LOG.warn(
-              "the GPU ledger of DeploymentAgentPolicy {} not written: {}",
-              policy.getMetadata().getName(),
-              e.toString());
-          return accrued;
-        }
-        current =
-            server
-                .resources(DeploymentAgentPolicy.class)
-                .withName(policy.getMetadata().getName())
-                .get();
-      }
-    }
-    return accrued;
   }
 
   @Override

@@ -36,7 +36,18 @@ class GpuDemandTest {
 
   private static WorkloadStatus status(Integer desired, Condition... conditions) {
     return new WorkloadStatus(
-        1L, List.of(conditions), "gpu-m", "staging", desired, null, null, null, null, null, null);
+        1L,
+        List.of(conditions),
+        "gpu-m",
+        "staging",
+        desired,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   @Test

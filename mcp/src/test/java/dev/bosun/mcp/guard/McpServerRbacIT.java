@@ -9,28 +9,17 @@ import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
-import dev.bosun.compiler.manifest.TierCatalog;
-import dev.bosun.localcluster.K8sBinaries;
-import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
+import dev.bosun.testkit.TokenClients;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +33,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalClusterExtension.class)
 class McpServerRbacIT {
-  private static final Path DEPLOY = Path.of("../deploy");
   private static final AgentIdentity DEFAULT_AGENT =
       new AgentIdentity(
           new ServiceAccountName("bosun-system", "bosun-deployment-agent").userName(), List.of());
@@ -56,31 +44,17 @@ class McpServerRbacIT {
   static void install(SharedCluster shared) {
     cluster = shared;
     var admin = shared.client();
-    for (String crd :
-        List.of(
-            "deploymentagentpolicies.bosun.dev-v1.yml",
-            "environments.bosun.dev-v1.yml",
-            "tiers.bosun.dev-v1.yml",
-            "workloads.bosun.dev-v1.yml")) {
-      Crds.apply(admin, DEPLOY.resolve("crds").resolve(crd));
-    }
-    for (Tier tier : TierCatalog.defaults().all()) {
-      admin.resource(tier).fieldManager("bosun-tests").forceConflicts().serverSideApply();
-    }
+    GuardrailsCluster.install(admin);
     admin
         .namespaces()
         .resource(
             new NamespaceBuilder().withNewMetadata().withName("bosun-system").endMetadata().build())
         .serverSideApply();
-    kubectl("apply", "--server-side", "--force-conflicts", "-k", DEPLOY.resolve("mcp").toString());
-    kubectl(
-        "apply",
-        "--server-side",
-        "--force-conflicts",
-        "-k",
-        DEPLOY.resolve("deployment-agent-policy").toString());
-    // The server's own token, as its pod would have it: impersonation through an admin's
-    // credentials would be the admin's impersonation, not the server's.
+    for (String file :
+        List.of("mcp/rbac.yaml", "mcp/agent.yaml", "deployment-agent-policy/default.yaml")) {
+      GuardrailsCluster.apply(admin, file);
+    }
+    // The server's own token, as its pod would have it.
     String token =
         admin
             .serviceAccounts()
@@ -94,15 +68,7 @@ class McpServerRbacIT {
                     .build())
             .getStatus()
             .getToken();
-    Config config =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl(admin.getConfiguration().getMasterUrl())
-            .withCaCertData(admin.getConfiguration().getCaCertData())
-            .withCaCertFile(admin.getConfiguration().getCaCertFile())
-            .withTrustCerts(admin.getConfiguration().isTrustCerts())
-            .withOauthToken(token)
-            .build();
-    server = new KubernetesClientBuilder().withConfig(config).build();
+    server = TokenClients.withToken(admin, token);
   }
 
   @AfterAll
@@ -169,27 +135,5 @@ class McpServerRbacIT {
     assertThatThrownBy(() -> server.resource(llm).create())
         .isInstanceOfSatisfying(
             KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
-  }
-
-  private static void kubectl(String... arguments) {
-    var command =
-        new ArrayList<>(
-            List.of(
-                K8sBinaries.cached().orElseThrow().kubectl().toString(),
-                "--kubeconfig",
-                cluster.cluster().kubeconfig().toString()));
-    command.addAll(List.of(arguments));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-        throw new IllegalStateException("kubectl " + String.join(" ", arguments) + ":\n" + output);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

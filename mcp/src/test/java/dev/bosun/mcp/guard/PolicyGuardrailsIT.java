@@ -19,9 +19,7 @@ import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
-import dev.bosun.compiler.manifest.TierCatalog;
 import dev.bosun.operator.Conditions;
-import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
@@ -33,7 +31,6 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,8 +52,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalClusterExtension.class)
 class PolicyGuardrailsIT {
-  private static final Path CRDS = Path.of("../deploy/crds");
-  private static final String FIELD_MANAGER = "bosun-tests";
+  private static final String FIELD_MANAGER = GuardrailsCluster.FIELD_MANAGER;
 
   private static KubernetesClient admin;
   private final List<Runnable> cleanup = new ArrayList<>();
@@ -64,17 +60,7 @@ class PolicyGuardrailsIT {
   @BeforeAll
   static void install(SharedCluster cluster) {
     admin = cluster.client();
-    for (String crd :
-        List.of(
-            "deploymentagentpolicies.bosun.dev-v1.yml",
-            "environments.bosun.dev-v1.yml",
-            "tiers.bosun.dev-v1.yml",
-            "workloads.bosun.dev-v1.yml")) {
-      Crds.apply(admin, CRDS.resolve(crd));
-    }
-    for (Tier tier : TierCatalog.defaults().all()) {
-      admin.resource(tier).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-    }
+    GuardrailsCluster.install(admin);
   }
 
   @AfterEach
@@ -158,6 +144,43 @@ class PolicyGuardrailsIT {
   }
 
   @Test
+  void dryRunComesFromTheSessionOrThePolicyAndSandboxesStayInTheAgentsNamespaces(
+      TestNamespace namespace) {
+    String ns = namespace.name();
+    environment(staging(ns), ns, null);
+    var agent = serviceAccount(ns, "deployer");
+    policy(ns, agent, List.of(staging(ns)), null, null);
+    try (var writes = PolicyGuardrails.forSession(admin, agent, false);
+        var session = PolicyGuardrails.forSession(admin, agent, true)) {
+      assertThat(writes.dryRun()).isFalse();
+      assertThat(session.dryRun()).isTrue();
+      assertThat(writes.mayManageSandboxes(ns)).isEqualTo(Verdict.ALLOWED);
+      var elsewhere = (Verdict.Refused) writes.mayManageSandboxes("kube-system");
+      assertThat(elsewhere.rule()).isEqualTo("DeploymentAgentPolicy/" + ns + " spec.environments");
+
+      var policy = admin.resources(DeploymentAgentPolicy.class).withName(ns).get();
+      var spec = policy.getSpec();
+      admin
+          .resources(DeploymentAgentPolicy.class)
+          .withName(ns)
+          .edit(
+              p -> {
+                p.setSpec(
+                    new DeploymentAgentPolicySpec(
+                        spec.agents(),
+                        spec.environments(),
+                        spec.promoteTo(),
+                        spec.tiers(),
+                        spec.gpuBudget(),
+                        true));
+                return p;
+              });
+      // Read on every call: the edit applies to the running session.
+      assertThat(writes.dryRun()).isTrue();
+    }
+  }
+
+  @Test
   void gpuBudgetExhaustionRefusesFurtherGpuDeploysAndTheLedgerOutlivesTheServer(
       TestNamespace namespace) {
     String ns = namespace.name();
@@ -227,15 +250,11 @@ class PolicyGuardrailsIT {
             admin, agent, false, Clock.fixed(nextDay.plusSeconds(60), ZoneOffset.UTC))) {
       assertThat(again.mayDeploy(one, gpuM, staging(ns))).isInstanceOf(Verdict.Refused.class);
     }
-    assertThat(
-            admin
-                .resources(DeploymentAgentPolicy.class)
-                .withName(ns)
-                .get()
-                .getStatus()
-                .usage()
-                .gpuSeconds())
-        .isEqualTo(16 * 3600L + 8 * 60L);
+    assertThat(ledgerSeconds(ns)).isEqualTo(16 * 3600L + 8 * 60L);
+
+    // A server that accrues now and then, between deploys, continues the same ledger.
+    new GpuLedgers(admin, Clock.fixed(nextDay.plusSeconds(180), ZoneOffset.UTC)).accrueAll();
+    assertThat(ledgerSeconds(ns)).isEqualTo(16 * 3600L + 8 * 180L);
   }
 
   @Test
@@ -359,6 +378,17 @@ class PolicyGuardrailsIT {
 
   private static String production(String namespace) {
     return "production-" + namespace.substring(namespace.lastIndexOf('-') + 1);
+  }
+
+  /** The GPU-seconds the policy's ledger holds, as stored. */
+  private static long ledgerSeconds(String policy) {
+    return admin
+        .resources(DeploymentAgentPolicy.class)
+        .withName(policy)
+        .get()
+        .getStatus()
+        .usage()
+        .gpuSeconds();
   }
 
   private static AgentIdentity serviceAccount(String namespace, String name) {

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -198,6 +199,7 @@ public final class CliActions {
                 "GPUS",
                 "NODES",
                 "SCALING",
+                "GATES",
                 "CONDITIONS"
               });
           for (var row : rows) {
@@ -211,6 +213,7 @@ public final class CliActions {
                   Integer.toString(row.gpus()),
                   row.nodes().isEmpty() ? "-" : String.join(",", row.nodes()),
                   WorkloadClient.scalingCell(row.scaling()),
+                  WorkloadClient.gatesCell(row.gates()),
                   conditions(row.conditions())
                 });
           }
@@ -230,6 +233,7 @@ public final class CliActions {
     map.put("nodes", row.nodes());
     map.put("scaling", row.scaling());
     map.put("conditions", row.conditions());
+    map.put("gates", row.gates());
     return map;
   }
 
@@ -278,11 +282,27 @@ public final class CliActions {
     }
   }
 
-  /** {@code bosun promote NAME --from staging --to production}. */
-  public int promote(String name, String from, String to) {
+  /**
+   * {@code bosun promote NAME --from staging --to production [--router URL]}: the target's gates
+   * first (their progress as it happens), then the digest pinned; a failed gate refuses it with
+   * exit code 2, naming the gate and its evidence.
+   *
+   * @param router the router's base URL, or null when none is known
+   */
+  public int promote(String name, String from, String to, URI router) {
     return guarded(
         client -> {
-          Workload promoted = new WorkloadClient(client).promote(name, from, to);
+          var promotion =
+              new WorkloadClient(client)
+                  .promote(
+                      name,
+                      from,
+                      to,
+                      router,
+                      line -> {
+                        out.println("gates: " + line);
+                        out.flush();
+                      });
           out.println(
               "workload/"
                   + name
@@ -291,7 +311,10 @@ public final class CliActions {
                   + " to "
                   + to
                   + " with image "
-                  + promoted.getSpec().image());
+                  + promotion.promoted().getSpec().image()
+                  + (promotion.gates() == null
+                      ? ""
+                      : " (" + promotion.gates().results().size() + " gates passed)"));
           return OK;
         });
   }

@@ -4,7 +4,7 @@ package dev.bosun.operator.client;
  * A request the cluster's state or the user's input makes impossible: said in one line, exit code
  * 2.
  */
-public final class UserError extends RuntimeException {
+public class UserError extends RuntimeException {
   public UserError(String message) {
     super(message);
   }

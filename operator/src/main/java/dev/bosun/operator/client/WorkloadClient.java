@@ -3,6 +3,7 @@ package dev.bosun.operator.client;
 import dev.bosun.api.v1alpha1.Condition;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Environment;
+import dev.bosun.api.v1alpha1.GateReport;
 import dev.bosun.api.v1alpha1.Reasons;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -187,7 +189,8 @@ public final class WorkloadClient {
       int gpus,
       List<String> nodes,
       WorkloadScaling scaling,
-      List<Condition> conditions) {}
+      List<Condition> conditions,
+      GateReport gates) {}
 
   /** Workloads in {@code namespace} (every namespace when null), or the one named. */
   public List<Row> status(String namespace, String name) {
@@ -254,7 +257,8 @@ public final class WorkloadClient {
                   .stream()
                   .toList(),
               status == null ? null : status.scaling(),
-              status == null ? List.of() : status.conditions()));
+              status == null ? List.of() : status.conditions(),
+              status == null ? null : status.gates()));
     }
     return rows;
   }
@@ -289,11 +293,35 @@ public final class WorkloadClient {
         + "]";
   }
 
+  /**
+   * The last gates' report in one cell: {@code passed→production}, or {@code failed→production
+   * (PartialOutage)} naming the gates that failed; {@code -} when none ran.
+   */
+  public static String gatesCell(GateReport gates) {
+    if (gates == null) {
+      return "-";
+    }
+    if (Boolean.TRUE.equals(gates.passed())) {
+      return "passed→" + gates.targetEnvironment();
+    }
+    return "failed→"
+        + gates.targetEnvironment()
+        + " ("
+        + (gates.results() == null
+            ? ""
+            : gates.results().stream()
+                .filter(r -> Boolean.FALSE.equals(r.passed()))
+                .map(r -> r.name())
+                .collect(Collectors.joining(",")))
+        + ")";
+  }
+
   private static int nz(Integer value) {
     return value == null ? 0 : value;
   }
 
-  private List<Pod> pods(Workload workload) {
+  /** The Workload's pods that are not being deleted. */
+  List<Pod> pods(Workload workload) {
     String owner = workload.getMetadata().getNamespace() + "/" + workload.getMetadata().getName();
     return client
         .pods()
@@ -308,12 +336,17 @@ public final class WorkloadClient {
   }
 
   /**
-   * Copies a Workload from one Environment to another with its image pinned to the digest its pods
-   * run in the first, and refuses unless the first reports it Ready.
-   *
-   * @return the promoted Workload as stored
+   * A Workload ready to be promoted: Ready in its Environment, with the image it would be promoted
+   * with, and the Environment it would go to.
    */
-  public Workload promote(String name, String from, String to) {
+  public record Candidate(Workload workload, Environment target, String image) {}
+
+  /**
+   * The Workload {@code name} in Environment {@code from}, checked for promotion to {@code to}:
+   * refused unless {@code to} promotes from {@code from}, the Workload is Ready for its current
+   * generation, and one image digest is known (the spec's, else the one its pods run).
+   */
+  public Candidate candidate(String name, String from, String to) {
     Environment source = environment(from);
     Environment target = environment(to);
     if (target.getSpec().promotesFrom() != null && !target.getSpec().promotesFrom().equals(from)) {
@@ -346,15 +379,65 @@ public final class WorkloadClient {
                   ? "the operator has not reported on it yet"
                   : summary(status.conditions())));
     }
-    String image = pinnedImage(workload.getSpec().image(), runningDigests(workload), from);
+    return new Candidate(
+        workload, target, pinnedImage(workload.getSpec().image(), runningDigests(workload), from));
+  }
+
+  /** A promotion: the Workload as stored where it went, and the gates' report (null: none). */
+  public record Promotion(Workload promoted, GateReport gates) {}
+
+  /**
+   * Copies a Workload from one Environment to another with its image pinned to its digest, once the
+   * target Environment's promotion gates pass against it where it runs ({@link
+   * PromotionGateRunner}); refuses unless the first reports it Ready, and with {@link GatesFailed}
+   * naming the failed gate and its evidence.
+   *
+   * @param router the router's base URL; needed only when the target has gates
+   * @param progress the gates' progress, a line at a time
+   */
+  public Promotion promote(
+      String name, String from, String to, URI router, Consumer<String> progress) {
+    Candidate candidate = candidate(name, from, to);
+    GateReport report = null;
+    if (candidate.target().getSpec().gatesOrNone().any()) {
+      if (router == null) {
+        throw new UserError(
+            "environment "
+                + to
+                + " has promotion gates, which send requests through the router, and no router"
+                + " is known: pass --router URL (`bosun dev router` starts one on the local"
+                + " cluster and writes its URL to <home>/router-url)");
+      }
+      report = PromotionGateRunner.run(client, router, candidate, progress);
+      if (!Boolean.TRUE.equals(report.passed())) {
+        throw new GatesFailed(
+            "workload "
+                + name
+                + " is not promoted to "
+                + to
+                + ": its promotion gates failed in "
+                + from
+                + "\n"
+                + GateEvaluation.failures(report.results()),
+            report);
+      }
+    }
     var promoted = new Workload();
     promoted.setMetadata(
         new ObjectMetaBuilder()
             .withName(name)
-            .withLabels(workload.getMetadata().getLabels())
+            .withLabels(candidate.workload().getMetadata().getLabels())
             .build());
-    promoted.setSpec(new WorkloadSpecBuilder(workload.getSpec()).withImage(image).build());
-    return deploy(promoted, to);
+    promoted.setSpec(
+        new WorkloadSpecBuilder(candidate.workload().getSpec())
+            .withImage(candidate.image())
+            .build());
+    return new Promotion(deploy(promoted, to), report);
+  }
+
+  /** {@link #promote(String, String, String, URI, Consumer)} for a target without gates. */
+  public Workload promote(String name, String from, String to) {
+    return promote(name, from, to, null, line -> {}).promoted();
   }
 
   private Set<String> runningDigests(Workload workload) {
@@ -372,13 +455,21 @@ public final class WorkloadClient {
     return digests;
   }
 
-  /** {@code repository@digest} for the one digest the pods run. */
+  /**
+   * The image as it is when the spec already pins a digest (the pods can only run that one), else
+   * {@code repository@digest} for the one digest the pods run.
+   */
   static String pinnedImage(String image, Set<String> digests, String from) {
+    if (pinsDigest(image)) {
+      return image;
+    }
     if (digests.isEmpty()) {
       throw new UserError(
           "no pod of the workload in "
               + from
-              + " reports an image digest (status.containerStatuses[].imageID); nothing to pin");
+              + " reports an image digest (status.containerStatuses[].imageID) for the tag "
+              + image
+              + "; nothing to pin (pin the image by digest, @sha256:..., to promote it as is)");
     }
     if (digests.size() > 1) {
       throw new UserError(
@@ -389,6 +480,12 @@ public final class WorkloadClient {
               + "; wait for the rollout to finish");
     }
     return repository(image) + "@" + digests.iterator().next();
+  }
+
+  /** Whether {@code image} names its content by digest ({@code ...@sha256:<64 hex>}). */
+  static boolean pinsDigest(String image) {
+    int at = image.indexOf('@');
+    return at > 0 && DIGEST.matcher(image.substring(at + 1)).matches();
   }
 
   /**

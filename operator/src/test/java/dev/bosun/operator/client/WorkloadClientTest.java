@@ -33,4 +33,14 @@ class WorkloadClientTest {
         .isInstanceOf(UserError.class)
         .hasMessageContaining("different images");
   }
+
+  @Test
+  void aSpecPinnedByDigestIsPromotedAsItIsWithoutAPodToProveIt() {
+    String pinned = "r.example.com/a/b@" + DIGEST;
+    assertThat(WorkloadClient.pinnedImage(pinned, Set.of(), "staging")).isEqualTo(pinned);
+    assertThat(WorkloadClient.pinnedImage("r.example.com/a/b:1@" + DIGEST, Set.of(), "staging"))
+        .isEqualTo("r.example.com/a/b:1@" + DIGEST);
+    assertThat(WorkloadClient.pinsDigest("r.example.com/a/b@sha256:short")).isFalse();
+    assertThat(WorkloadClient.pinsDigest("r.example.com:5000/a/b:1")).isFalse();
+  }
 }
