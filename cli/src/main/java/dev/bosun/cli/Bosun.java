@@ -7,6 +7,7 @@ import dev.bosun.cli.deploy.PromoteCommand;
 import dev.bosun.cli.deploy.StatusCommand;
 import dev.bosun.cli.dev.DevCommand;
 import dev.bosun.cli.gpu.GpuCommand;
+import dev.bosun.cli.mcp.McpCommand;
 import dev.bosun.cli.nodes.NodesCommand;
 import dev.bosun.cli.operator.OperatorCommand;
 import dev.bosun.cli.router.RouterCommand;
@@ -46,6 +47,7 @@ public final class Bosun {
           "delete",
           "operator",
           "router",
+          "mcp",
           "gpu",
           "agent",
           "dev",
@@ -77,6 +79,7 @@ public final class Bosun {
       case "delete" -> new DeleteCommand();
       case "operator" -> new OperatorCommand();
       case "router" -> new RouterCommand();
+      case "mcp" -> new McpCommand();
       case "gpu" -> new GpuCommand();
       case "agent" -> new AgentCommand();
       case "dev" -> new DevCommand();

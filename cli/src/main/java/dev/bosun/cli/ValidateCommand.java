@@ -1,11 +1,7 @@
 package dev.bosun.cli;
 
-import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.compiler.manifest.Renderer;
-import dev.bosun.compiler.manifest.TierCatalog;
 import dev.bosun.gpu.ExitCodes;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,13 +21,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     InputOptions.Read read = inputs.read();
-    // Tiers in the files themselves count too, so a Workload can be checked beside its new Tier.
-    List<Tier> known = new ArrayList<>(read.catalog().all());
-    known.addAll(read.objects().objectsOf(Tier.class));
-    read.problems()
-        .addAll(
-            Renderer.render(read.objects().manifests(), TierCatalog.of(known), read.environment())
-                .problems());
+    read.problems().addAll(Renderer.validate(read.objects(), read.catalog(), read.environment()));
     if (!read.problems().isEmpty()) {
       return Problems.report(spec.commandLine().getErr(), read.problems());
     }

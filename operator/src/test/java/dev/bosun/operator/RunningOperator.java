@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
  * One operator per test run, started in this JVM on the local cluster after {@code kubectl apply -k
  * deploy/} installed the CRDs, the default tiers and GpuHealthPolicy and the operator's RBAC. The
  * operator runs as its ServiceAccount (impersonated), so every integration test also proves that
- * the ClusterRole grants what the reconcilers need.
+ * the ClusterRole grants what the reconcilers need. Public, and in the operator's test-jar, for the
+ * MCP server's integration tests.
  */
-final class RunningOperator {
+public final class RunningOperator {
   static final Path DEPLOY =
       Path.of(System.getProperty("user.dir")).resolve("../deploy").normalize();
   static final String SERVICE_ACCOUNT = "system:serviceaccount:bosun-system:bosun-operator";
@@ -30,7 +31,7 @@ final class RunningOperator {
 
   private RunningOperator() {}
 
-  static synchronized OperatorMain ensureStarted(SharedCluster cluster) {
+  public static synchronized OperatorMain ensureStarted(SharedCluster cluster) {
     if (operator == null) {
       installDeploy(cluster);
       operator =

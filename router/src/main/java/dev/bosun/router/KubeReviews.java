@@ -4,19 +4,17 @@ import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.scaler.WorkloadKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authentication.UserInfo;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Asks the API server about a token that is not a sandbox's: who it is (TokenReview, for the
- * configured audiences or, with none, the API server's own) and whether that user may {@code
- * create} {@code sandboxes/proxy} or {@code workloads/proxy} in group {@code bosun.dev} on the
- * object the request goes to (SubjectAccessReview).
+ * Asks the API server about a token that is not a sandbox's: who it is ({@link TokenReviewer}) and
+ * whether that user may {@code create} {@code sandboxes/proxy} or {@code workloads/proxy} in group
+ * {@code bosun.dev} on the object the request goes to (SubjectAccessReview).
  */
 final class KubeReviews {
   /** The subresource a caller needs {@code create} on, as for pods' and services' proxy. */
@@ -48,35 +46,22 @@ final class KubeReviews {
   }
 
   private final KubernetesClient client;
-  private final List<String> audiences;
+  private final TokenReviewer tokens;
 
   KubeReviews(KubernetesClient client, List<String> audiences) {
     this.client = client;
-    this.audiences = List.copyOf(audiences);
+    this.tokens = new TokenReviewer(client, audiences);
   }
 
   /**
    * @throws io.fabric8.kubernetes.client.KubernetesClientException when the API server cannot say
    */
   Verdict review(String token, Target target) {
-    TokenReview review =
-        client
-            .authentication()
-            .v1()
-            .tokenReviews()
-            .create(
-                new TokenReviewBuilder()
-                    .withNewSpec()
-                    .withToken(token)
-                    .withAudiences(audiences.isEmpty() ? null : audiences)
-                    .endSpec()
-                    .build());
-    if (review.getStatus() == null
-        || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())
-        || review.getStatus().getUser() == null) {
+    Optional<UserInfo> authenticated = tokens.user(token);
+    if (authenticated.isEmpty()) {
       return Verdict.UNAUTHENTICATED;
     }
-    UserInfo user = review.getStatus().getUser();
+    UserInfo user = authenticated.get();
     SubjectAccessReview access =
         client
             .authorization()

@@ -40,7 +40,8 @@ class PurityTest {
                     nameMatching(
                         "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|SandboxPlan|QuarantinePlan|QuarantinePolicy|QuarantineObjects|Quarantine)"
                             + "|agent\\.(Publication|NodeKnowledge|AgentView)"
-                            + "|cli\\.nodes\\.(Fleet|FleetReport|FleetView|FleetTable)"
+                            + "|cli\\.nodes\\.FleetTable|operator\\.fleet\\.(Fleet|FleetReport|FleetView)"
+                            + "|mcp\\.(ArgumentCheck|ToolError)"
                             + "|router\\.(HeadParser|Heads|RequestHead|ResponseHead|Header|Rejection|Limits"
                             + "|Route|SandboxKey|Tokens|SandboxView|Forwarding|Responses)"
                             + "|localcluster\\.(LocalVolumes|StandInPlan|PodEndpoint)"

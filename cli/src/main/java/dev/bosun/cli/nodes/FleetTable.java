@@ -1,8 +1,9 @@
 package dev.bosun.cli.nodes;
 
-import dev.bosun.cli.nodes.FleetReport.GpuReport;
-import dev.bosun.cli.nodes.FleetReport.NodeReport;
-import dev.bosun.cli.nodes.FleetReport.RuleTaint;
+import dev.bosun.operator.fleet.FleetReport;
+import dev.bosun.operator.fleet.FleetReport.GpuReport;
+import dev.bosun.operator.fleet.FleetReport.NodeReport;
+import dev.bosun.operator.fleet.FleetReport.RuleTaint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

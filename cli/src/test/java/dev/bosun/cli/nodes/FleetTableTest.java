@@ -3,10 +3,12 @@ package dev.bosun.cli.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bosun.cli.nodes.FleetReport.GpuReport;
-import dev.bosun.cli.nodes.FleetReport.NodeReport;
-import dev.bosun.cli.nodes.FleetReport.PodRef;
-import dev.bosun.cli.nodes.FleetReport.RuleTaint;
+import dev.bosun.operator.fleet.Fleet;
+import dev.bosun.operator.fleet.FleetReport;
+import dev.bosun.operator.fleet.FleetReport.GpuReport;
+import dev.bosun.operator.fleet.FleetReport.NodeReport;
+import dev.bosun.operator.fleet.FleetReport.PodRef;
+import dev.bosun.operator.fleet.FleetReport.RuleTaint;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

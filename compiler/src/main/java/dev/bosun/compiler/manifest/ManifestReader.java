@@ -392,6 +392,24 @@ public final class ManifestReader {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> loadSpecSchema(String crd) {
+    Map<String, Object> root = loadOpenApiSchema(crd);
+    return (Map<String, Object>) ((Map<String, Object>) root.get("properties")).get("spec");
+  }
+
+  /**
+   * The whole {@code openAPIV3Schema} of a kind's CRD ({@code Workload}, {@code Tier}, ...), as the
+   * api jar embeds it: what the MCP server offers agents as the kind's schema.
+   */
+  public static Map<String, Object> openApiSchema(String kind) {
+    Kind known = KINDS.get(kind);
+    if (known == null) {
+      throw new IllegalArgumentException("Bosun has no kind " + kind);
+    }
+    return loadOpenApiSchema(known.crd());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> loadOpenApiSchema(String crd) {
     String resource = "/dev/bosun/api/crds/" + crd;
     try (InputStream in = Workload.class.getResourceAsStream(resource)) {
       if (in == null) {
@@ -403,10 +421,8 @@ public final class ManifestReader {
           ((List<Map<String, Object>>)
                   ((Map<String, Object>) definition.get("spec")).get("versions"))
               .get(0);
-      Map<String, Object> root =
-          (Map<String, Object>)
-              ((Map<String, Object>) version.get("schema")).get("openAPIV3Schema");
-      return (Map<String, Object>) ((Map<String, Object>) root.get("properties")).get("spec");
+      return (Map<String, Object>)
+          ((Map<String, Object>) version.get("schema")).get("openAPIV3Schema");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -32,6 +32,17 @@ public final class Renderer {
     return new Rendered(objects, problems);
   }
 
+  /**
+   * What {@code bosun validate} reports beyond reading: every Workload compiled, the Tiers that
+   * {@code read} holds known beside the catalog's, so a Workload is checked beside its new Tier.
+   */
+  public static List<ManifestProblem> validate(
+      ReadResult read, TierCatalog catalog, Environment environment) {
+    List<Tier> known = new ArrayList<>(catalog.all());
+    known.addAll(read.objectsOf(Tier.class));
+    return render(read.manifests(), TierCatalog.of(known), environment).problems();
+  }
+
   private static Rendered render(Manifest manifest, TierCatalog catalog, Environment environment) {
     if (!(manifest.object() instanceof Workload workload)) {
       return new Rendered(List.of(), List.of());

@@ -97,7 +97,8 @@ public final class SandboxActions {
           List<Sandbox> all = new SandboxClient(client).list(namespace, allNamespaces);
           if (json) {
             out.println(
-                new KubernetesSerialization().asJson(all.stream().map(this::summary).toList()));
+                new KubernetesSerialization()
+                    .asJson(all.stream().map(SandboxActions::summary).toList()));
             return OK;
           }
           List<String[]> rows = new ArrayList<>();
@@ -265,7 +266,8 @@ public final class SandboxActions {
         });
   }
 
-  private Map<String, Object> summary(Sandbox sandbox) {
+  /** A sandbox as {@code -o json} shows it, and the MCP server's sandbox tools return it. */
+  public static Map<String, Object> summary(Sandbox sandbox) {
     Map<String, Object> map = new LinkedHashMap<>();
     Optional<SandboxStatus> status = Optional.ofNullable(sandbox.getStatus());
     map.put("name", sandbox.getMetadata().getName());

@@ -69,6 +69,14 @@ public final class WorkloadClient {
 
   /** Applies the Workload into the Environment's namespace and returns it as stored. */
   public Workload deploy(Workload workload, String environmentName) {
+    return deploy(workload, environmentName, false);
+  }
+
+  /**
+   * {@link #deploy(Workload, String)}, or with {@code dryRun} a server-side dry run: admission,
+   * RBAC and the CRD's schema judge it, and nothing is stored.
+   */
+  public Workload deploy(Workload workload, String environmentName, boolean dryRun) {
     String namespace = environment(environmentName).getSpec().namespace();
     var copy = new Workload();
     copy.setMetadata(
@@ -79,7 +87,12 @@ public final class WorkloadClient {
             .withAnnotations(workload.getMetadata().getAnnotations())
             .build());
     copy.setSpec(workload.getSpec());
-    return client.resource(copy).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    return client
+        .resource(copy)
+        .dryRun(dryRun)
+        .fieldManager(FIELD_MANAGER)
+        .forceConflicts()
+        .serverSideApply();
   }
 
   /** How a wait ended. */

@@ -1,14 +1,14 @@
-package dev.bosun.cli.nodes;
+package dev.bosun.operator.fleet;
 
 import static java.util.stream.Collectors.groupingBy;
 import static java.util.stream.Collectors.toMap;
 
 import dev.bosun.api.v1alpha1.GpuDeviceHealth;
 import dev.bosun.api.v1alpha1.GpuQuarantine;
-import dev.bosun.cli.nodes.FleetReport.GpuReport;
-import dev.bosun.cli.nodes.FleetReport.NodeReport;
-import dev.bosun.cli.nodes.FleetReport.PodRef;
-import dev.bosun.cli.nodes.FleetReport.RuleTaint;
+import dev.bosun.operator.fleet.FleetReport.GpuReport;
+import dev.bosun.operator.fleet.FleetReport.NodeReport;
+import dev.bosun.operator.fleet.FleetReport.PodRef;
+import dev.bosun.operator.fleet.FleetReport.RuleTaint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,17 +1,17 @@
-package dev.bosun.cli.nodes;
+package dev.bosun.operator.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.api.v1alpha1.GpuDeviceHealth;
 import dev.bosun.api.v1alpha1.GpuHealthStatus;
 import dev.bosun.api.v1alpha1.GpuQuarantine;
-import dev.bosun.cli.nodes.Fleet.Claim;
-import dev.bosun.cli.nodes.Fleet.Device;
-import dev.bosun.cli.nodes.Fleet.HealthReport;
-import dev.bosun.cli.nodes.Fleet.Held;
-import dev.bosun.cli.nodes.Fleet.Node;
-import dev.bosun.cli.nodes.Fleet.Taint;
-import dev.bosun.cli.nodes.Fleet.TaintRule;
+import dev.bosun.operator.fleet.Fleet.Claim;
+import dev.bosun.operator.fleet.Fleet.Device;
+import dev.bosun.operator.fleet.Fleet.HealthReport;
+import dev.bosun.operator.fleet.Fleet.Held;
+import dev.bosun.operator.fleet.Fleet.Node;
+import dev.bosun.operator.fleet.Fleet.Taint;
+import dev.bosun.operator.fleet.Fleet.TaintRule;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;

@@ -1,4 +1,4 @@
-package dev.bosun.cli.nodes;
+package dev.bosun.operator.fleet;
 
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.api.v1alpha1.GpuQuarantine;

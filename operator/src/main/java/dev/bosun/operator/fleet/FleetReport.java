@@ -1,4 +1,4 @@
-package dev.bosun.cli.nodes;
+package dev.bosun.operator.fleet;
 
 import java.util.List;
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# MCP tool-call latency (issue 15, "Numbers") on the local cluster:
+#   bench/mcp/run.sh [CALLS]   (default 1000 calls of each tool after 200 of warm-up)
+# Starts a fresh cluster in its own home, the operator (`bosun dev operator`), and `bosun mcp
+# --http` (a process of its own, as an agent's host would run it); sets up the default deployment
+# agent as the README says (deploy/mcp, its DeploymentAgentPolicy, the staging Environment, the
+# agent's RoleBinding there, a token), then runs bench/mcp/McpBench.java: web-api deployed to
+# staging through the server and waited for, then CALLS calls each of validate_workload,
+# render_workload and workload_status, one after the other, timed on the client side (the SDK's
+# McpSyncClient over streamable HTTP, each request's token reviewed): p50, p99, max.
+# Results: $BOSUN_DEV_HOME/bench-mcp-CALLS.txt.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source hack/java-home.sh
+export BOSUN_DEV_HOME="${BOSUN_DEV_HOME:-/tmp/bosun-bench-mcp}"
+export KUBECONFIG="$BOSUN_DEV_HOME/kubeconfig"
+kubectl=(~/.cache/bosun/k8s/*/bin/kubectl)
+kubectl="${kubectl[0]}"
+calls="${1:-1000}"
+port="${MCP_PORT:-18093}"
+result="$BOSUN_DEV_HOME/bench-mcp-$calls.txt"
+
+./mvnw -q -B -ntp -o -DskipTests package -pl cli -am
+./bosun dev down >/dev/null 2>&1 || true
+server=""
+cleanup() {
+  if [[ -n "$server" ]]; then kill "$server" 2>/dev/null || true; fi
+  ./bosun dev down >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+./bosun dev up --nodes 0 --cpu-nodes "${NODES:-2}"
+"$kubectl" apply --server-side --force-conflicts -f deploy/crds/ >/dev/null
+"$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
+"$kubectl" apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
+"$kubectl" create namespace bosun-system >/dev/null
+"$kubectl" apply --server-side --force-conflicts -k deploy/mcp/ >/dev/null
+"$kubectl" apply --server-side --force-conflicts -k deploy/deployment-agent-policy/ >/dev/null
+"$kubectl" apply --server-side --force-conflicts -f - >/dev/null <<'STAGING'
+apiVersion: bosun.dev/v1alpha1
+kind: Environment
+metadata: {name: staging}
+spec: {namespace: staging}
+STAGING
+./bosun dev operator --http-port 18092
+"$kubectl" wait --for=jsonpath='{.status.phase}'=Active --timeout=60s namespace/staging >/dev/null
+"$kubectl" create rolebinding bosun-deployment-agent -n staging \
+  --clusterrole bosun-deployment-agent --serviceaccount bosun-system:bosun-deployment-agent >/dev/null
+export MCP_TOKEN="$("$kubectl" create token bosun-deployment-agent -n bosun-system --duration 2h)"
+mkdir -p "$BOSUN_DEV_HOME"
+./bosun mcp --http "$port" --kubeconfig "$KUBECONFIG" 2>"$BOSUN_DEV_HOME/mcp.log" &
+server=$!
+"$JAVA_HOME/bin/java" -Dcalls="$calls" -Dport="$port" -cp cli/target/bosun-cli.jar \
+  bench/mcp/McpBench.java | tee "$result"
+echo "results: $result"
