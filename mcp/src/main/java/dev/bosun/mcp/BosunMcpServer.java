@@ -12,6 +12,7 @@ import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,9 +38,15 @@ public final class BosunMcpServer {
    * @param dryRun {@code --dry-run}: writes are server-side dry runs, whatever the policy says
    * @param tiers the tier catalog a session validates and deploys against (the cluster's Tiers)
    * @param version what the server reports as its version
+   * @param router the router the promotion gates send their requests through; null when none is
+   *     known (run_gates and promote then say so)
    */
   public record Settings(
-      Sessions sessions, boolean dryRun, Function<Guardrails, TierCatalog> tiers, String version) {}
+      Sessions sessions,
+      boolean dryRun,
+      Function<Guardrails, TierCatalog> tiers,
+      String version,
+      URI router) {}
 
   /** The tiers a session validates against: the cluster's, as the agent may read them. */
   public static TierCatalog clusterTiers(Guardrails guardrails) {
@@ -56,6 +63,7 @@ public final class BosunMcpServer {
     tools.addAll(WorkloadTools.all());
     tools.addAll(FleetTools.all());
     tools.addAll(SandboxTools.all());
+    tools.addAll(PromotionTools.all(settings.router()));
   }
 
   /** The tools, in the order {@code tools/list} gives them. */

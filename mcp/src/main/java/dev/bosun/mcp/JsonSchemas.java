@@ -61,6 +61,10 @@ final class JsonSchemas {
     return Map.of("type", "boolean", "description", description);
   }
 
+  static Map<String, Object> nullableBool(String description) {
+    return Map.of("type", List.of("boolean", "null"), "description", description);
+  }
+
   static Map<String, Object> enumOf(String description, List<String> values) {
     return Map.of("type", "string", "description", description, "enum", values);
   }

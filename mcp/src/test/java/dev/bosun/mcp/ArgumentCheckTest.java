@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ArgumentCheckTest {
   private static final JsonSchemaValidator VALIDATOR = McpJsonDefaults.getSchemaValidator();
   private static final List<BosunTool> TOOLS =
-      new BosunMcpServer(new BosunMcpServer.Settings(null, false, null, "test")).tools();
+      new BosunMcpServer(new BosunMcpServer.Settings(null, false, null, "test", null)).tools();
 
   @Property(tries = 2000)
   void agreesWithTheJsonSchemaValidator(

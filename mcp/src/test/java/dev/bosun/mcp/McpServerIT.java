@@ -227,7 +227,8 @@ class McpServerIT {
                 Sessions.perRequest(agent -> PolicyGuardrails.forSession(admin, agent, dryRun)),
                 dryRun,
                 BosunMcpServer::clusterTiers,
-                "it"));
+                "it",
+                null));
     return HttpTransport.start(
         server, "127.0.0.1", 0, new TokenAgents(new TokenReviewer(admin, List.of())));
   }

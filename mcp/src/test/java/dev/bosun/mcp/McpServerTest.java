@@ -56,7 +56,8 @@ class McpServerTest {
                     agent -> GUARDRAILS.computeIfAbsent(agent, StagingOnlyGuardrails::new)),
                 false,
                 guardrails -> TierCatalog.defaults(),
-                "test"));
+                "test",
+                null));
     http =
         HttpTransport.start(
             server,
@@ -118,7 +119,9 @@ class McpServerTest {
             "sandbox_create",
             "sandbox_suspend",
             "sandbox_resume",
-            "sandbox_delete");
+            "sandbox_delete",
+            "run_gates",
+            "promote");
     for (McpSchema.Tool tool : tools) {
       assertThat(tool.outputSchema()).as(tool.name()).isNotEmpty();
       assertThat(tool.inputSchema().get("additionalProperties")).as(tool.name()).isEqualTo(false);
@@ -249,6 +252,21 @@ class McpServerTest {
               assertThat(audit.outcome()).startsWith("refused: ");
               assertThat(audit.arguments().get("yaml")).asString().startsWith("<");
             });
+  }
+
+  @Test
+  void promotionToolsAskTheGuardrailsBeforeTheyRunAnyGate() {
+    for (String tool : List.of("run_gates", "promote")) {
+      Map<String, Object> error =
+          error(call(tool, Map.of("name", "chat", "from", "staging", "to", "production")));
+      assertThat(error.get("kind")).as(tool).isEqualTo(ToolError.REFUSED);
+      assertThat(error.get("rule")).as(tool).isEqualTo(StagingOnlyGuardrails.RULE);
+    }
+    // Allowed, but this server was given no router: the gates cannot send their load.
+    Map<String, Object> noRouter =
+        error(call("run_gates", Map.of("name", "chat", "from", "dev", "to", "staging")));
+    assertThat(noRouter.get("kind")).isEqualTo(ToolError.FAILED);
+    assertThat((String) noRouter.get("message")).contains("--router URL");
   }
 
   @Test

@@ -1,10 +1,8 @@
 package dev.bosun.cli.deploy;
 
-import dev.bosun.cli.sandbox.SandboxCommand;
 import dev.bosun.gpu.ExitCodes;
+import dev.bosun.operator.client.UserError;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,30 +39,17 @@ public final class PromoteCommand implements Callable<Integer> {
       description = "Where it goes, such as production.")
   String to;
 
-  @Option(
-      names = "--router",
-      paramLabel = "URL",
-      description =
-          "The router the promotion gates send their requests through; else $BOSUN_ROUTER_URL or"
-              + " the local cluster's (<home>/router-url, written by bosun dev router). Needed"
-              + " only when the target Environment has spec.promotion.gates.")
-  String router;
+  @Mixin GateRouterOption router;
 
   @Override
   public Integer call() {
-    String url =
-        router != null
-            ? router
-            : Optional.ofNullable(System.getenv("BOSUN_ROUTER_URL"))
-                .or(SandboxCommand::localRouter)
-                .orElse(null);
-    URI parsed;
+    URI url;
     try {
-      parsed = url == null ? null : new URI(url);
-    } catch (URISyntaxException e) {
-      spec.commandLine().getErr().println("bosun: --router: not a URL: " + url);
+      url = router.resolve();
+    } catch (UserError e) {
+      spec.commandLine().getErr().println("bosun: " + e.getMessage());
       return ExitCodes.INVALID_INPUT;
     }
-    return cluster.actions(spec).promote(name, from, to, parsed);
+    return cluster.actions(spec).promote(name, from, to, url);
   }
 }

@@ -1,6 +1,7 @@
 package dev.bosun.cli.mcp;
 
 import dev.bosun.cli.deploy.ClusterOptions;
+import dev.bosun.cli.deploy.GateRouterOption;
 import dev.bosun.gpu.ExitCodes;
 import dev.bosun.mcp.BosunMcpServer;
 import dev.bosun.mcp.HttpTransport;
@@ -10,12 +11,14 @@ import dev.bosun.mcp.TokenAgents;
 import dev.bosun.mcp.guard.AgentIdentity;
 import dev.bosun.mcp.guard.Guardrails;
 import dev.bosun.mcp.guard.PolicyGuardrails;
+import dev.bosun.operator.client.UserError;
 import dev.bosun.router.TokenReviewer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -44,6 +47,7 @@ import picocli.CommandLine.Spec;
 public final class McpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClusterOptions cluster;
+  @Mixin GateRouterOption gateRouter;
 
   @Option(
       names = "--as",
@@ -97,6 +101,13 @@ public final class McpCommand implements Callable<Integer> {
       err.println("bosun mcp: --http: " + httpPort + " is not a port (0 to 65535)");
       return ExitCodes.INVALID_INPUT;
     }
+    URI router;
+    try {
+      router = gateRouter.resolve();
+    } catch (UserError e) {
+      err.println("bosun mcp: " + e.getMessage());
+      return ExitCodes.INVALID_INPUT;
+    }
     try (KubernetesClient client = cluster.client()) {
       Function<AgentIdentity, Guardrails> guardrails =
           identity -> PolicyGuardrails.forSession(client, identity, dryRun);
@@ -108,11 +119,12 @@ public final class McpCommand implements Callable<Integer> {
         // The protocol owns standard output; anything else printed goes to standard error.
         PrintStream protocol = System.out;
         System.setOut(System.err);
-        var server = server(Sessions.of(new AgentIdentity(agent, List.of()), guardrails), version);
+        var server =
+            server(Sessions.of(new AgentIdentity(agent, List.of()), guardrails), version, router);
         StdioTransport.serve(server, new FileInputStream(FileDescriptor.in), protocol);
         return ExitCodes.OK;
       }
-      var server = server(Sessions.perRequest(guardrails), version);
+      var server = server(Sessions.perRequest(guardrails), version, router);
       try (HttpTransport http =
           HttpTransport.start(
               server,
@@ -133,8 +145,9 @@ public final class McpCommand implements Callable<Integer> {
     }
   }
 
-  private BosunMcpServer server(Sessions sessions, String version) {
+  private BosunMcpServer server(Sessions sessions, String version, URI router) {
     return new BosunMcpServer(
-        new BosunMcpServer.Settings(sessions, dryRun, BosunMcpServer::clusterTiers, version));
+        new BosunMcpServer.Settings(
+            sessions, dryRun, BosunMcpServer::clusterTiers, version, router));
   }
 }
