@@ -4,7 +4,8 @@
 # where, down to the GPU devices the scheduler allocated. Then GPU remediation: a node agent per
 # GPU node, a fault under one pod of chat, the pod out of its Service, only that GPU quarantined,
 # the pod replaced on a healthy GPU, the GPU given back, with the time of each step. Then agent
-# sandboxes, autoscaling, and chat promoted to production once it passes production's gates.
+# sandboxes, autoscaling, and chat promoted to production once it passes production's gates; then
+# a deployment agent's MCP session (hack/mcp-session.sh).
 # Builds whatever is missing first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -340,6 +341,9 @@ step "Promotion with production-readiness gates: bosun promote chat --from stagi
 ./bosun promote chat --from staging --to production --kubeconfig "$KUBECONFIG"
 ./bosun status chat -n staging --kubeconfig "$KUBECONFIG" || true
 echo "production runs chat as $(kubectl get workload chat -n production -o jsonpath='{.spec.image}')"
+
+step "A deployment agent over MCP: a generated Workload to staging, through production's gates, to production"
+hack/mcp-session.sh
 
 echo
 echo "The cluster, the operator and the agents keep running: eval \"\$(./bosun dev env)\" to use the cluster"
