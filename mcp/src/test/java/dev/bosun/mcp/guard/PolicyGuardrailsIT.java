@@ -21,14 +21,12 @@ import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.operator.Conditions;
 import dev.bosun.testkit.LocalClusterExtension;
+import dev.bosun.testkit.Rbac;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -436,40 +434,12 @@ class PolicyGuardrailsIT {
   }
 
   private static void grantWorkloads(String namespace, String serviceAccount) {
-    admin
-        .rbac()
-        .roles()
-        .inNamespace(namespace)
-        .resource(
-            new RoleBuilder()
-                .withNewMetadata()
-                .withName("deploy-workloads")
-                .endMetadata()
-                .withRules(
-                    new PolicyRuleBuilder()
-                        .withApiGroups("bosun.dev")
-                        .withResources("workloads")
-                        .withVerbs("get", "list", "watch", "create", "patch")
-                        .build())
-                .build())
-        .create();
-    admin
-        .rbac()
-        .roleBindings()
-        .inNamespace(namespace)
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("deploy-workloads")
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "deploy-workloads")
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(serviceAccount)
-                .withNamespace(namespace)
-                .endSubject()
-                .build())
-        .create();
+    Rbac.role(
+        admin,
+        namespace,
+        "deploy-workloads",
+        Rbac.serviceAccount(namespace, serviceAccount),
+        Rbac.rule("bosun.dev", List.of("workloads"), "get", "list", "watch", "create", "patch"));
   }
 
   private static Workload workload(
