@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bosun.api.v1alpha1.AgentSubjects;
 import dev.bosun.api.v1alpha1.ConditionTypes;
+import dev.bosun.api.v1alpha1.DeploymentAgentPolicy;
+import dev.bosun.api.v1alpha1.DeploymentAgentPolicySpec;
 import dev.bosun.api.v1alpha1.EnvVar;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.EnvironmentPromotion;
@@ -18,6 +21,7 @@ import dev.bosun.api.v1alpha1.MalformedInputGate;
 import dev.bosun.api.v1alpha1.PartialOutageGate;
 import dev.bosun.api.v1alpha1.PromotionGates;
 import dev.bosun.api.v1alpha1.Replicas;
+import dev.bosun.api.v1alpha1.ServiceAccountName;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.TierResources;
 import dev.bosun.api.v1alpha1.TierSpecBuilder;
@@ -28,18 +32,30 @@ import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.compiler.Labels;
 import dev.bosun.localcluster.StandInBehaviour;
 import dev.bosun.operator.Conditions;
+import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.LocalClusterExtension;
+import dev.bosun.testkit.Rbac;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -189,6 +205,103 @@ class PromotionGatesIT {
     stagingWith(client, namespace, StandInBehaviour.SERVICE_TIME + "=2s");
 
     refusedNaming(Gates.SERVICE_LEVEL, "exceeds the objective 3s");
+  }
+
+  /**
+   * The same gates through {@code bosun mcp}'s {@code promote} tool, as a deployment agent: a
+   * ServiceAccount with the shipped agent roles of deploy/mcp bound in staging and production, and
+   * a DeploymentAgentPolicy that lets it promote there. The server impersonates it, so every step
+   * of the gates (the report, the load's ServiceAccount, the pod taken away) runs on its RBAC.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void anAgentPromotesThroughTheGatesOverMcp(KubernetesClient client, TestNamespace namespace)
+      throws Exception {
+    stagingWith(client, namespace, null);
+    String agent = "promoter";
+    client
+        .serviceAccounts()
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName(agent).endMetadata().build())
+        .create();
+    for (HasMetadata object :
+        admin
+            .load(Files.newInputStream(BosunProcess.ROOT.resolve("deploy/mcp/agent.yaml")))
+            .items()) {
+      if (object instanceof ClusterRole role) {
+        admin.resource(role).serverSideApply();
+      }
+    }
+    var subject = Rbac.serviceAccount(namespace.name(), agent);
+    await("the operator to make production's namespace")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> admin.namespaces().withName(productionNamespace).get() != null);
+    Rbac.roleBinding(admin, namespace.name(), "bosun-deployment-agent", subject);
+    Rbac.roleBinding(admin, namespace.name(), "bosun-deployment-agent-gates", subject);
+    Rbac.roleBinding(admin, productionNamespace, "bosun-deployment-agent", subject);
+    cleanups.add(
+        Rbac.clusterRoleBinding(
+            admin,
+            "promoter-catalog-" + namespace.name(),
+            "bosun-deployment-agent-catalog",
+            subject));
+    Crds.apply(
+        admin, BosunProcess.ROOT.resolve("deploy/crds/deploymentagentpolicies.bosun.dev-v1.yml"));
+    var policy = new DeploymentAgentPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName(namespace.name()).build());
+    policy.setSpec(
+        new DeploymentAgentPolicySpec(
+            new AgentSubjects(List.of(new ServiceAccountName(namespace.name(), agent)), null),
+            List.of(staging),
+            List.of(production),
+            null,
+            null,
+            null));
+    admin.resource(policy).create();
+    cleanups.add(() -> admin.resource(policy).delete());
+
+    var transport =
+        new StdioClientTransport(
+            ServerParameters.builder(BosunProcess.ROOT.resolve("bosun").toString())
+                .args(
+                    "mcp",
+                    "--as",
+                    new ServiceAccountName(namespace.name(), agent).userName(),
+                    "--router",
+                    Files.readString(home.resolve("router-url")).strip(),
+                    "--kubeconfig",
+                    kubeconfig())
+                .build(),
+            McpJsonDefaults.getMapper());
+    McpSyncClient mcp = McpClient.sync(transport).requestTimeout(Duration.ofMinutes(3)).build();
+    try {
+      mcp.initialize();
+      var promoted =
+          mcp.callTool(
+              new McpSchema.CallToolRequest(
+                  "promote", Map.of("name", "chat", "from", staging, "to", production)));
+      assertThat(promoted.isError()).as("%s", promoted.content()).isNotEqualTo(true);
+      var result = (Map<String, Object>) promoted.structuredContent();
+      assertThat(result.get("promoted")).isEqualTo(true);
+      assertThat(result.get("image")).isEqualTo(IMAGE);
+      var gates = (Map<String, Object>) result.get("gates");
+      assertThat(gates.get("passed")).isEqualTo(true);
+      assertThat((List<Map<String, Object>>) gates.get("gates"))
+          .extracting(g -> g.get("name"))
+          .containsExactlyElementsOf(Gates.ORDER);
+    } finally {
+      mcp.closeGracefully();
+    }
+    assertThat(
+            admin
+                .resources(Workload.class)
+                .inNamespace(productionNamespace)
+                .withName("chat")
+                .get()
+                .getSpec()
+                .image())
+        .isEqualTo(IMAGE);
+    assertThat(gates(client).passed()).isTrue();
   }
 
   /** {@code bosun promote} refused with exit code 2, naming {@code gate}; production untouched. */

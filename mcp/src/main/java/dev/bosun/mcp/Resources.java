@@ -30,6 +30,7 @@ final class Resources {
           "embeddings.yaml",
           "finetune.yaml",
           "web-api.yaml",
+          "agent/summarizer.yaml",
           "environments/production.yaml",
           "environments/staging.yaml",
           "sandboxes/coder.yaml");

@@ -54,6 +54,19 @@ public final class Rbac {
                 .withRules(rules)
                 .build())
         .serverSideApply();
+    Runnable unbind = clusterRoleBinding(admin, name, name, subject);
+    return () -> {
+      unbind.run();
+      admin.rbac().clusterRoles().withName(name).delete();
+    };
+  }
+
+  /**
+   * An existing ClusterRole bound cluster-wide to {@code subject} under {@code name}; returns its
+   * deletion.
+   */
+  public static Runnable clusterRoleBinding(
+      KubernetesClient admin, String name, String clusterRole, Subject subject) {
     admin
         .rbac()
         .clusterRoleBindings()
@@ -62,14 +75,32 @@ public final class Rbac {
                 .withNewMetadata()
                 .withName(name)
                 .endMetadata()
-                .withNewRoleRef(RBAC_GROUP, "ClusterRole", name)
+                .withNewRoleRef(RBAC_GROUP, "ClusterRole", clusterRole)
                 .withSubjects(subject)
                 .build())
         .serverSideApply();
-    return () -> {
-      admin.rbac().clusterRoleBindings().withName(name).delete();
-      admin.rbac().clusterRoles().withName(name).delete();
-    };
+    return () -> admin.rbac().clusterRoleBindings().withName(name).delete();
+  }
+
+  /**
+   * An existing ClusterRole bound in {@code namespace} to {@code subject}, the binding named after
+   * the role (as a platform team grants a shipped role per namespace).
+   */
+  public static void roleBinding(
+      KubernetesClient admin, String namespace, String clusterRole, Subject subject) {
+    admin
+        .rbac()
+        .roleBindings()
+        .inNamespace(namespace)
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(clusterRole)
+                .endMetadata()
+                .withNewRoleRef(RBAC_GROUP, "ClusterRole", clusterRole)
+                .withSubjects(subject)
+                .build())
+        .serverSideApply();
   }
 
   /** A Role of {@code rules} in {@code namespace} bound there to {@code subject}. */

@@ -67,7 +67,13 @@ public final class AgentPolicyDecision {
           "deploy to "
               + request.promotesFrom()
               + " and promote: "
-              + promoteHint(name, request.workload(), request.promotesFrom(), environment));
+              + (spec.promoteToOrDefault().contains(environment)
+                  ? "this policy lets its agents promote into "
+                      + environment
+                      + " (the promote tool), once "
+                      + environment
+                      + "'s gates pass"
+                  : promoteHint(name, request.workload(), request.promotesFrom(), environment)));
     }
     if (!spec.environmentsOrDefault().contains(environment)) {
       return new Verdict.Refused(

@@ -56,6 +56,14 @@ class AgentPolicyDecisionTest {
             "add \"production\" to spec.promoteTo of DeploymentAgentPolicy ci-agent, or promote by"
                 + " hand: bosun promote chat --from staging --to production"),
         Arguments.of(
+            "production is promoted into, even when the agent may promote there",
+            GPUS,
+            TO_PRODUCTION,
+            Usage.NONE,
+            "Environment/production spec.promotesFrom",
+            "deploy to staging and promote: this policy lets its agents promote into production"
+                + " (the promote tool), once production's gates pass"),
+        Arguments.of(
             "tier not listed",
             ciAgent(null, null, List.of("cpu-s", "cpu-m"), null),
             new DeployRequest("chat", "staging", null, "cpu-l", 0),
