@@ -122,15 +122,7 @@ class PromotionGatesIT {
         .contains("gates: " + Gates.MALFORMED_INPUT + " passed")
         .contains("gates: " + Gates.PARTIAL_OUTAGE + " passed")
         .contains("promoted from " + staging + " to " + production + " with image " + IMAGE);
-    assertThat(
-            admin
-                .resources(Workload.class)
-                .inNamespace(productionNamespace)
-                .withName("chat")
-                .get()
-                .getSpec()
-                .image())
-        .isEqualTo(IMAGE);
+    assertThat(productionImage()).isEqualTo(IMAGE);
     GateReport report = gates(client);
     assertThat(report.passed()).isTrue();
     assertThat(report.image()).isEqualTo(IMAGE);
@@ -292,15 +284,7 @@ class PromotionGatesIT {
     } finally {
       mcp.closeGracefully();
     }
-    assertThat(
-            admin
-                .resources(Workload.class)
-                .inNamespace(productionNamespace)
-                .withName("chat")
-                .get()
-                .getSpec()
-                .image())
-        .isEqualTo(IMAGE);
+    assertThat(productionImage()).isEqualTo(IMAGE);
     assertThat(gates(client).passed()).isTrue();
   }
 
@@ -324,6 +308,16 @@ class PromotionGatesIT {
         .env("BOSUN_DEV_HOME", home.toString())
         .within(Duration.ofMinutes(3))
         .run();
+  }
+
+  private String productionImage() {
+    return admin
+        .resources(Workload.class)
+        .inNamespace(productionNamespace)
+        .withName("chat")
+        .get()
+        .getSpec()
+        .image();
   }
 
   private static GateReport gates(KubernetesClient client) {

@@ -4,7 +4,6 @@ import dev.bosun.cli.sandbox.SandboxCommand;
 import dev.bosun.operator.client.UserError;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,12 +22,7 @@ public final class GateRouterOption {
 
   /** The router's URL, or null when none is known; a malformed one is a UserError. */
   public URI resolve() {
-    String url =
-        router != null
-            ? router
-            : Optional.ofNullable(System.getenv("BOSUN_ROUTER_URL"))
-                .or(SandboxCommand::localRouter)
-                .orElse(null);
+    String url = SandboxCommand.configuredRouter(router).orElse(null);
     if (url == null) {
       return null;
     }

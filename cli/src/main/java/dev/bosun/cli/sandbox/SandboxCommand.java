@@ -365,13 +365,18 @@ public final class SandboxCommand {
     }
 
     private String routerUrl() {
-      if (router != null) {
-        return router;
-      }
-      return Optional.ofNullable(System.getenv("BOSUN_ROUTER_URL"))
-          .or(SandboxCommand::localRouter)
-          .orElse(IN_CLUSTER_ROUTER);
+      return configuredRouter(router).orElse(IN_CLUSTER_ROUTER);
     }
+  }
+
+  /**
+   * The router a command was told of: its {@code --router} flag, else {@code $BOSUN_ROUTER_URL},
+   * else the local cluster's ({@link #localRouter}).
+   */
+  public static Optional<String> configuredRouter(String flag) {
+    return Optional.ofNullable(flag)
+        .or(() -> Optional.ofNullable(System.getenv("BOSUN_ROUTER_URL")))
+        .or(SandboxCommand::localRouter);
   }
 
   /**
