@@ -20,7 +20,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -68,8 +67,9 @@ public final class EnvironmentReconciler implements Reconciler<Environment> {
     Children.Applied applied =
         children.reconcile(
             environment, EnvironmentObjects.build(environment, catalog), inventoryOf(environment));
-    return patchIfChanged(
+    return StatusPatch.applyIfChanged(
         environment,
+        new Environment(),
         status(
             environment,
             true,
@@ -77,7 +77,8 @@ public final class EnvironmentReconciler implements Reconciler<Environment> {
             "namespace "
                 + environment.getSpec().namespace()
                 + " enforces the restricted Pod Security Standard",
-            applied.inventory()));
+            applied.inventory()),
+        context);
   }
 
   @Override
@@ -125,12 +126,5 @@ public final class EnvironmentReconciler implements Reconciler<Environment> {
             generation,
             Instant.now()),
         inventory);
-  }
-
-  private static UpdateControl<Environment> patchIfChanged(
-      Environment environment, EnvironmentStatus status) {
-    return Objects.equals(status, environment.getStatus())
-        ? UpdateControl.noUpdate()
-        : UpdateControl.patchStatus(StatusPatch.of(environment, new Environment(), status));
   }
 }

@@ -122,6 +122,11 @@ public final class OperatorMain implements AutoCloseable {
                   // just after a restart) must not end the operator: the informers retry, as
                   // client-go's do, and /healthz names the ones not synced meanwhile.
                   .withStopOnInformerErrorDuringStartup(false)
+                  // Resource versions compared as numbers (etcd revisions, as every API server
+                  // serves them): a status this operator wrote stays in its cache until the watch
+                  // brings a later version, even when the watch already holds a newer one than the
+                  // version the write started from (StatusPatch).
+                  .withParseResourceVersions(true)
                   // A Workload is reconciled by one thread at a time; these many Workloads at once.
                   .withConcurrentReconciliationThreads(
                       Integer.getInteger("bosun.operator.threads", 10));

@@ -211,10 +211,7 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
     breakerTripped.set(
         Conditions.isTrue(plan.status().conditions(), ConditionTypes.BREAKER_TRIPPED) ? 1 : 0);
     UpdateControl<GpuHealthPolicy> control =
-        plan.status().equals(policy.getStatus())
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(
-                StatusPatch.of(policy, new GpuHealthPolicy(), plan.status()));
+        StatusPatch.applyIfChanged(policy, new GpuHealthPolicy(), plan.status(), context);
     Optional<Duration> wait = plan.wakeAt().map(at -> Duration.between(now, at));
     // A millisecond past the due time, so that the plan then finds it due.
     return wait.map(w -> control.rescheduleAfter(w.plusMillis(1))).orElse(control);

@@ -16,7 +16,6 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -139,13 +138,9 @@ public final class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
                   .orElseGet(() -> coldStart(claim, Reasons.WARM_POOL_EMPTY, now));
           case ClaimPlan.ColdStart c -> coldStart(claim, c.reason(), now);
         };
-    if (!status.equals(claim.getStatus())) {
-      // Cached as written: the sandbox's own events wake the claim again at once, and the watch may
-      // not have brought its status back by then (its source and cold start reason are only there).
-      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
-          claim, StatusPatch.of(claim, new SandboxClaim(), status), context);
-    }
-    return UpdateControl.noUpdate();
+    // Cached as written: the sandbox's own events wake the claim again at once, and the watch may
+    // not have brought its status back by then (its source and cold start reason are only there).
+    return StatusPatch.applyIfChanged(claim, new SandboxClaim(), status, context);
   }
 
   /**

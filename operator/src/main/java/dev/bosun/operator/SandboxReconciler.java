@@ -209,9 +209,7 @@ public final class SandboxReconciler implements Reconciler<Sandbox> {
       createPod(sandbox, desiredPod);
     }
     UpdateControl<Sandbox> control =
-        Objects.equals(plan.status(), sandbox.getStatus())
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(StatusPatch.of(sandbox, new Sandbox(), plan.status()));
+        StatusPatch.applyIfChanged(sandbox, new Sandbox(), plan.status(), context);
     return plan.wakeAt()
         .map(at -> control.rescheduleAfter(Duration.between(now, at).plusMillis(1)))
         .orElse(control);

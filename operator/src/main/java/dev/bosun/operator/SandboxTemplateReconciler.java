@@ -19,7 +19,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -68,9 +67,7 @@ public final class SandboxTemplateReconciler implements Reconciler<SandboxTempla
             template,
             tiers.get(new ResourceID(template.getSpec().size())).orElse(null),
             Instant.now());
-    return Objects.equals(status, template.getStatus())
-        ? UpdateControl.noUpdate()
-        : UpdateControl.patchStatus(StatusPatch.of(template, new SandboxTemplate(), status));
+    return StatusPatch.applyIfChanged(template, new SandboxTemplate(), status, context);
   }
 
   /** The template's status with its tier (null when missing); pure. */

@@ -111,9 +111,7 @@ public final class SandboxWarmPoolReconciler implements Reconciler<SandboxWarmPo
     for (int i = 0; i < plan.create(); i++) {
       create(pool);
     }
-    return plan.status().equals(pool.getStatus())
-        ? UpdateControl.noUpdate()
-        : UpdateControl.patchStatus(StatusPatch.of(pool, new SandboxWarmPool(), plan.status()));
+    return StatusPatch.applyIfChanged(pool, new SandboxWarmPool(), plan.status(), context);
   }
 
   /** A waiting sandbox under a fresh random name; another name when that one is taken. */

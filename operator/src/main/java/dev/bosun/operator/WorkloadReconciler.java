@@ -315,11 +315,11 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     }
 
     record(workload, status);
-    UpdateControl<Workload> control =
-        // The gates' report is another field manager's: it is neither compared nor sent.
-        workload.getStatus() != null && status.equals(workload.getStatus().withoutGates())
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(StatusPatch.of(workload, new Workload(), status));
+    // The gates' report is another field manager's: it is neither compared nor sent.
+    if (workload.getStatus() == null || !status.equals(workload.getStatus().withoutGates())) {
+      StatusPatch.apply(workload, new Workload(), status, context);
+    }
+    UpdateControl<Workload> control = UpdateControl.noUpdate();
     return needsRecheck(status, pods) ? control.rescheduleAfter(NOT_READY_RECHECK) : control;
   }
 
