@@ -15,4 +15,7 @@ hack/build-keda.sh
 # The image tests also fetch four Debian packages once (apt-get download) and need root, as the
 # cluster tests do (mount and chroot into the image's root file system).
 hack/build-tools.sh
+# The MCP server's protocol conformance suite and the Node.js 22 it runs on, from the npm registry
+# (cached under ~/.cache/bosun/tools/mcp-conformance).
+hack/install-mcp-conformance.sh
 ./mvnw -B -ntp verify

@@ -7,21 +7,28 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * A release tool that {@code hack/build-tools.sh} builds from its Go module and caches under {@code
- * ${XDG_CACHE_HOME:-~/.cache}/bosun/tools/<tool>/<version>/bin/<tool>}: Helm (the chart), crane
- * (the local registry), promtool (the alert rules) and metrics-server (HPA on cpu).
+ * A tool the build and tests use, cached under {@code
+ * ${XDG_CACHE_HOME:-~/.cache}/bosun/tools/<tool>/<version>/bin/<tool>} by the script that makes it:
+ * {@code hack/build-tools.sh} builds Helm (the chart), crane (the local registry), promtool (the
+ * alert rules) and metrics-server (HPA on cpu) from their Go modules; {@code
+ * hack/install-mcp-conformance.sh} installs the MCP conformance suite and the Node.js it runs on
+ * from the npm registry.
  *
  * @param tool the script's name for it, which is also the binary's
- * @param version the version the script builds by default; the cache is keyed by it
+ * @param version the version the script makes by default; the cache is keyed by it
+ * @param script the script that makes it, relative to a Bosun checkout; it takes the tool's name
  */
-public record ToolBinary(String tool, String version) {
+public record ToolBinary(String tool, String version, String script) {
 
-  public static final ToolBinary HELM = new ToolBinary("helm", "3.22.0");
-  public static final ToolBinary CRANE = new ToolBinary("crane", "0.22.1");
-  public static final ToolBinary PROMTOOL = new ToolBinary("promtool", "0.316.0");
-  public static final ToolBinary METRICS_SERVER = new ToolBinary("metrics-server", "0.8.0");
+  private static final String GO_BUILD = "hack/build-tools.sh";
 
-  private static final String BUILD_SCRIPT = "hack/build-tools.sh";
+  public static final ToolBinary HELM = new ToolBinary("helm", "3.22.0", GO_BUILD);
+  public static final ToolBinary CRANE = new ToolBinary("crane", "0.22.1", GO_BUILD);
+  public static final ToolBinary PROMTOOL = new ToolBinary("promtool", "0.316.0", GO_BUILD);
+  public static final ToolBinary METRICS_SERVER =
+      new ToolBinary("metrics-server", "0.8.0", GO_BUILD);
+  public static final ToolBinary MCP_CONFORMANCE =
+      new ToolBinary("mcp-conformance", "0.1.16", "hack/install-mcp-conformance.sh");
 
   /** The cached binary, if a build of {@link #version} finished. */
   public Optional<Path> cached() {
@@ -34,16 +41,16 @@ public record ToolBinary(String tool, String version) {
   }
 
   /**
-   * The cached binary, building it first when it is missing (minutes on a first build); each line
-   * the script prints goes to {@code progress}.
+   * The cached binary, made first when it is missing (minutes on a first build); each line the
+   * script prints goes to {@code progress}.
    */
   public Path ensureBuilt(Consumer<String> progress) {
     return BuildScripts.ensureBuilt(
         this::cached,
-        BUILD_SCRIPT,
+        script,
         List.of(tool),
         cacheDirectory(),
-        "Building " + tool + " " + version + " from its Go module (a first build takes minutes)",
+        "Making " + tool + " " + version + " with " + script + " (the first time takes minutes)",
         progress);
   }
 

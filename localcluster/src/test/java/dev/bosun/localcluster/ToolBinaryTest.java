@@ -6,12 +6,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The versions ToolBinary looks for are the ones hack/build-tools.sh builds by default, so the
- * cache it reads is the one the script writes.
+ * The versions ToolBinary looks for are the ones its scripts make by default, so the cache it reads
+ * is the one the script writes.
  */
 class ToolBinaryTest {
 
@@ -37,5 +38,22 @@ class ToolBinaryTest {
     assertThat(binary.cacheDirectory())
         .isEqualTo(
             BuildScripts.cacheHome().resolve("tools").resolve(tool).resolve(matcher.group(1)));
+    assertThat(binary.script()).isEqualTo("hack/build-tools.sh");
+  }
+
+  @Test
+  void theConformanceSuitesVersionIsItsInstallersDefault() throws IOException {
+    Path installer = Path.of("..").resolve(ToolBinary.MCP_CONFORMANCE.script());
+    var matcher =
+        Pattern.compile("MCP_CONFORMANCE_VERSION=\"\\$\\{MCP_CONFORMANCE_VERSION:-([^}]+)}\"")
+            .matcher(Files.readString(installer));
+    assertThat(matcher.find()).as("MCP_CONFORMANCE_VERSION in %s", installer).isTrue();
+    assertThat(ToolBinary.MCP_CONFORMANCE.version()).isEqualTo(matcher.group(1));
+    assertThat(ToolBinary.MCP_CONFORMANCE.cacheDirectory())
+        .isEqualTo(
+            BuildScripts.cacheHome()
+                .resolve("tools")
+                .resolve("mcp-conformance")
+                .resolve(matcher.group(1)));
   }
 }

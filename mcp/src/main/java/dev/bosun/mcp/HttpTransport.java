@@ -16,6 +16,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Map;
@@ -27,7 +28,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The server over streamable HTTP at {@code /mcp}, on an embedded Jetty: every request must carry
+ * The server over streamable HTTP at {@code /mcp}, on an embedded Jetty. A request whose Host or
+ * Origin is not this server's is refused with 403 ({@link OriginCheck}); every request must carry
  * {@code Authorization: Bearer TOKEN}, which the API server reviews (TokenReview); the request acts
  * as the token's user, and one without a token, or with one the API server does not know, is
  * refused with 401 before the protocol sees it.
@@ -79,7 +81,9 @@ public final class HttpTransport implements AutoCloseable {
     ServletHolder servlet = new ServletHolder(provider);
     servlet.setAsyncSupported(true);
     context.addServlet(servlet, ENDPOINT);
-    FilterHolder identity = new FilterHolder(new BearerFilter(authenticator));
+    boolean loopback = InetAddress.getByName(address).isLoopbackAddress();
+    FilterHolder identity =
+        new FilterHolder(new BearerFilter(new OriginCheck(loopback), authenticator));
     identity.setAsyncSupported(true);
     context.addFilter(identity, "/*", EnumSet.of(DispatcherType.REQUEST));
     jetty.setHandler(context);
@@ -103,8 +107,11 @@ public final class HttpTransport implements AutoCloseable {
     jetty.stop();
   }
 
-  /** The bearer token reviewed, the agent put on the request; a refusal is a 401 that says why. */
-  private record BearerFilter(Authenticator authenticator) implements Filter {
+  /**
+   * Host and Origin checked ({@link OriginCheck}: 403), then the bearer token reviewed and the
+   * agent put on the request; a refusal says why, with 401 for a missing or unknown token.
+   */
+  private record BearerFilter(OriginCheck origins, Authenticator authenticator) implements Filter {
     private static final String BEARER = "Bearer ";
 
     @Override
@@ -112,6 +119,11 @@ public final class HttpTransport implements AutoCloseable {
         throws IOException, ServletException {
       var http = (HttpServletRequest) request;
       var reply = (HttpServletResponse) response;
+      Optional<String> foreign = origins.refusal(http.getHeader("Host"), http.getHeader("Origin"));
+      if (foreign.isPresent()) {
+        refuse(reply, HttpServletResponse.SC_FORBIDDEN, foreign.get());
+        return;
+      }
       String header = http.getHeader("Authorization");
       if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
         refuse(
@@ -144,7 +156,9 @@ public final class HttpTransport implements AutoCloseable {
     private static void refuse(HttpServletResponse reply, int status, String message)
         throws IOException {
       reply.setStatus(status);
-      reply.setHeader("WWW-Authenticate", "Bearer");
+      if (status == HttpServletResponse.SC_UNAUTHORIZED) {
+        reply.setHeader("WWW-Authenticate", "Bearer");
+      }
       reply.setContentType("application/json");
       reply
           .getOutputStream()
