@@ -3,8 +3,8 @@
 // passes its token in MCP_TOKEN.
 //
 // Deploys web-api to staging through the server and waits for it, then times CALLS calls each of
-// validate_workload, render_workload and workload_status (after WARMUP of each), one after the
-// other over one MCP session: p50, p99, max.
+// ping (the transport and the token review alone), validate_workload, render_workload and
+// workload_status (after WARMUP of each), one after the other over one MCP session: p50, p99, max.
 
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -55,28 +55,35 @@ void main() throws Exception {
           "validate_workload", Map.of("yaml", webApi),
           "render_workload", Map.of("yaml", webApi),
           "workload_status", Map.of("name", "web-api", "environment", "staging"));
+  // ping: the transport and the token review alone, no tool.
+  timed("ping", calls, client::ping);
   for (String tool : List.of("validate_workload", "render_workload", "workload_status")) {
-    for (int i = 0; i < WARMUP; i++) {
-      call(client, tool, arguments.get(tool));
-    }
-    List<Long> nanos = new ArrayList<>();
-    for (int i = 0; i < calls; i++) {
-      long start = System.nanoTime();
-      call(client, tool, arguments.get(tool));
-      nanos.add(System.nanoTime() - start);
-    }
-    List<Long> sorted = nanos.stream().sorted().toList();
-    IO.println(
-        "%s p50 %.2f ms   p99 %.2f ms   max %.2f ms   (%d calls)"
-            .formatted(
-                tool,
-                sorted.get(sorted.size() / 2) / 1e6,
-                sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1e6,
-                sorted.getLast() / 1e6,
-                sorted.size()));
+    timed(tool, calls, () -> call(client, tool, arguments.get(tool)));
   }
   client.closeGracefully();
   System.exit(0);
+}
+
+/** WARMUP calls, then `calls` timed ones, one after the other: p50, p99, max. */
+static void timed(String name, int calls, Runnable call) {
+  for (int i = 0; i < WARMUP; i++) {
+    call.run();
+  }
+  List<Long> nanos = new ArrayList<>();
+  for (int i = 0; i < calls; i++) {
+    long start = System.nanoTime();
+    call.run();
+    nanos.add(System.nanoTime() - start);
+  }
+  List<Long> sorted = nanos.stream().sorted().toList();
+  IO.println(
+      "%s p50 %.2f ms   p99 %.2f ms   max %.2f ms   (%d calls)"
+          .formatted(
+              name,
+              sorted.get(sorted.size() / 2) / 1e6,
+              sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1e6,
+              sorted.getLast() / 1e6,
+              sorted.size()));
 }
 
 /** `bosun mcp` starts in the background: its port answers a few seconds later. */

@@ -4,6 +4,7 @@ import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.compiler.manifest.TierCatalog;
 import dev.bosun.mcp.guard.Guardrails;
 import dev.bosun.operator.client.UserError;
+import dev.bosun.operator.client.WatchCache;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServer;
@@ -50,7 +51,8 @@ public final class BosunMcpServer {
 
   /** The tiers a session validates against: the cluster's, as the agent may read them. */
   public static TierCatalog clusterTiers(Guardrails guardrails) {
-    return TierCatalog.of(guardrails.agentClient().resources(Tier.class).list().getItems());
+    return TierCatalog.of(
+        guardrails.agentClient().resources(Tier.class).list(WatchCache.asItStands()).getItems());
   }
 
   private final Settings settings;

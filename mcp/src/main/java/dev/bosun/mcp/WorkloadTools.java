@@ -22,6 +22,7 @@ import dev.bosun.compiler.manifest.ReadResult;
 import dev.bosun.compiler.manifest.Renderer;
 import dev.bosun.compiler.manifest.TierCatalog;
 import dev.bosun.mcp.guard.Verdict;
+import dev.bosun.operator.client.WatchCache;
 import dev.bosun.operator.client.WorkloadClient;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -397,7 +398,13 @@ final class WorkloadTools {
 
   /** Events about the Workload and the objects named after it (its controllers and pods). */
   static List<Event> relatedEvents(KubernetesClient client, String namespace, String workload) {
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+    return client
+        .v1()
+        .events()
+        .inNamespace(namespace)
+        .list(WatchCache.asItStands())
+        .getItems()
+        .stream()
         .filter(
             e ->
                 e.getInvolvedObject() != null
@@ -420,7 +427,7 @@ final class WorkloadTools {
             .pods()
             .inNamespace(namespace)
             .withLabel(Labels.WORKLOAD, Names.labelValue(workload))
-            .list()
+            .list(WatchCache.asItStands())
             .getItems();
     for (Pod pod : pods) {
       String name = pod.getMetadata().getName();

@@ -4,6 +4,7 @@ import dev.bosun.api.v1alpha1.DeploymentAgentPolicy;
 import dev.bosun.api.v1alpha1.Environment;
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.operator.client.WatchCache;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReference;
@@ -130,7 +131,8 @@ public final class PolicyGuardrails implements Guardrails, AutoCloseable {
 
   @Override
   public Verdict mayManageSandboxes(String namespace) {
-    List<Environment> environments = server.resources(Environment.class).list().getItems();
+    List<Environment> environments =
+        server.resources(Environment.class).list(WatchCache.asItStands()).getItems();
     Map<String, String> namespaces =
         environments.stream()
             .collect(
@@ -218,7 +220,8 @@ public final class PolicyGuardrails implements Guardrails, AutoCloseable {
   /** The policies that name the agent, read now. */
   private List<DeploymentAgentPolicy> naming() {
     return AgentPolicyDecision.naming(
-        agent.user(), server.resources(DeploymentAgentPolicy.class).list().getItems());
+        agent.user(),
+        server.resources(DeploymentAgentPolicy.class).list(WatchCache.asItStands()).getItems());
   }
 
   @Override

@@ -220,7 +220,7 @@ public final class WorkloadClient {
               : client.resources(Workload.class).inNamespace(namespace).list().getItems();
     }
     Map<String, Tier> tiers =
-        client.resources(Tier.class).list().getItems().stream()
+        client.resources(Tier.class).list(WatchCache.asItStands()).getItems().stream()
             .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t));
     List<Row> rows = new ArrayList<>();
     for (Workload w :
@@ -327,7 +327,7 @@ public final class WorkloadClient {
         .pods()
         .inNamespace(workload.getMetadata().getNamespace())
         .withLabel(Labels.WORKLOAD, Names.labelValue(workload.getMetadata().getName()))
-        .list()
+        .list(WatchCache.asItStands())
         .getItems()
         .stream()
         .filter(p -> owner.equals(p.getMetadata().getAnnotations().get(Labels.WORKLOAD_ANNOTATION)))

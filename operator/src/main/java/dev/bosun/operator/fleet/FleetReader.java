@@ -2,6 +2,7 @@ package dev.bosun.operator.fleet;
 
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.api.v1alpha1.GpuQuarantine;
+import dev.bosun.operator.client.WatchCache;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceAttribute;
@@ -26,7 +27,7 @@ public final class FleetReader {
 
   public static Fleet read(KubernetesClient client) {
     return new Fleet(
-        client.nodes().list().getItems().stream()
+        client.nodes().list(WatchCache.asItStands()).getItems().stream()
             .map(
                 n ->
                     new Fleet.Node(
@@ -37,7 +38,7 @@ public final class FleetReader {
                                 .map(t -> new Fleet.Taint(t.getKey(), t.getValue(), t.getEffect()))
                                 .toList()))
             .toList(),
-        client.resources(ResourceSlice.class).list().getItems().stream()
+        client.resources(ResourceSlice.class).list(WatchCache.asItStands()).getItems().stream()
             .filter(
                 s -> DRIVER.equals(s.getSpec().getDriver()) && s.getSpec().getNodeName() != null)
             .flatMap(
