@@ -7,7 +7,9 @@
 # agent's RoleBinding there, a token), then runs bench/mcp/McpBench.java: web-api deployed to
 # staging through the server and waited for, then CALLS calls each of validate_workload,
 # render_workload and workload_status, one after the other, timed on the client side (the SDK's
-# McpSyncClient over streamable HTTP, each request's token reviewed): p50, p99, max.
+# McpSyncClient over streamable HTTP, each request's token reviewed): p50, p99, max. Then
+# bench/mcp/ListRound.java: a call's cluster requests in its order, with consistent lists and with
+# lists from the watch cache as it stands.
 # Results: $BOSUN_DEV_HOME/bench-mcp-CALLS.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -51,4 +53,6 @@ mkdir -p "$BOSUN_DEV_HOME"
 server=$!
 "$JAVA_HOME/bin/java" -Dcalls="$calls" -Dport="$port" -cp cli/target/bosun-cli.jar \
   bench/mcp/McpBench.java | tee "$result"
+# Why a call cost 100 ms before the views listed from the watch cache: its requests, both ways.
+"$JAVA_HOME/bin/java" -cp cli/target/bosun-cli.jar bench/mcp/ListRound.java | tee -a "$result"
 echo "results: $result"
