@@ -3,9 +3,7 @@ package dev.bosun.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bosun.compiler.manifest.TierCatalog;
 import dev.bosun.localcluster.ToolBinary;
-import dev.bosun.mcp.guard.AgentIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,16 +49,7 @@ class McpConformanceIT {
   @Test
   void theServerPassesTheProtocolsConformanceSuite(@TempDir Path results) throws Exception {
     Path suite = ToolBinary.MCP_CONFORMANCE.ensureBuilt(System.err::println);
-    Map<AgentIdentity, StagingOnlyGuardrails> guardrails = new ConcurrentHashMap<>();
-    var server =
-        new BosunMcpServer(
-            new BosunMcpServer.Settings(
-                Sessions.perRequest(
-                    agent -> guardrails.computeIfAbsent(agent, StagingOnlyGuardrails::new)),
-                false,
-                g -> TierCatalog.defaults(),
-                "test",
-                null));
+    var server = StagingOnlyGuardrails.server(new ConcurrentHashMap<>());
     try (var http =
             HttpTransport.start(
                 server,

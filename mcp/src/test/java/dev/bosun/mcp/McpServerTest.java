@@ -3,7 +3,6 @@ package dev.bosun.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bosun.compiler.manifest.TierCatalog;
 import dev.bosun.mcp.guard.AgentIdentity;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -49,15 +48,7 @@ class McpServerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    var server =
-        new BosunMcpServer(
-            new BosunMcpServer.Settings(
-                Sessions.perRequest(
-                    agent -> GUARDRAILS.computeIfAbsent(agent, StagingOnlyGuardrails::new)),
-                false,
-                guardrails -> TierCatalog.defaults(),
-                "test",
-                null));
+    var server = StagingOnlyGuardrails.server(GUARDRAILS);
     http =
         HttpTransport.start(
             server,

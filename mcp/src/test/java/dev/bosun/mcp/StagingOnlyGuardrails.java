@@ -2,6 +2,7 @@ package dev.bosun.mcp;
 
 import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.Workload;
+import dev.bosun.compiler.manifest.TierCatalog;
 import dev.bosun.mcp.guard.AgentIdentity;
 import dev.bosun.mcp.guard.Guardrails;
 import dev.bosun.mcp.guard.Verdict;
@@ -24,6 +25,21 @@ final class StagingOnlyGuardrails implements Guardrails {
 
   StagingOnlyGuardrails(AgentIdentity agent) {
     this.agent = agent;
+  }
+
+  /**
+   * A server whose sessions act under these guardrails, one per agent kept in {@code byAgent}, with
+   * the default tier catalog and no router.
+   */
+  static BosunMcpServer server(Map<AgentIdentity, StagingOnlyGuardrails> byAgent) {
+    return new BosunMcpServer(
+        new BosunMcpServer.Settings(
+            Sessions.perRequest(
+                agent -> byAgent.computeIfAbsent(agent, StagingOnlyGuardrails::new)),
+            false,
+            guardrails -> TierCatalog.defaults(),
+            "test",
+            null));
   }
 
   @Override
