@@ -1,6 +1,7 @@
 package dev.bosun.mcp;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -70,7 +71,7 @@ record OriginCheck(boolean loopback) {
         return null;
       }
       return uri.getHost().toLowerCase(Locale.ROOT);
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return null;
     }
   }

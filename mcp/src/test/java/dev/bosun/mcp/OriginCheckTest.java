@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import java.util.Locale;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,7 +56,7 @@ class OriginCheckTest {
     var check = new OriginCheck(true);
     var refusal = check.refusal(host, null);
     check.refusal(host, origin);
-    String name = host.strip().toLowerCase(java.util.Locale.ROOT);
+    String name = host.strip().toLowerCase(Locale.ROOT);
     boolean loopbackName =
         name.matches("(localhost|127\\.0\\.0\\.1)(:.*)?") || name.startsWith("[::1]");
     if (!loopbackName) {
