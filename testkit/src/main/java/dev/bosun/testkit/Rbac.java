@@ -88,19 +88,7 @@ public final class Rbac {
    */
   public static void roleBinding(
       KubernetesClient admin, String namespace, String clusterRole, Subject subject) {
-    admin
-        .rbac()
-        .roleBindings()
-        .inNamespace(namespace)
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName(clusterRole)
-                .endMetadata()
-                .withNewRoleRef(RBAC_GROUP, "ClusterRole", clusterRole)
-                .withSubjects(subject)
-                .build())
-        .serverSideApply();
+    bind(admin, namespace, clusterRole, "ClusterRole", subject);
   }
 
   /** A Role of {@code rules} in {@code namespace} bound there to {@code subject}. */
@@ -118,6 +106,12 @@ public final class Rbac {
                 .withRules(rules)
                 .build())
         .serverSideApply();
+    bind(admin, namespace, name, "Role", subject);
+  }
+
+  /** A RoleBinding in {@code namespace}, named after its role, of the role to {@code subject}. */
+  private static void bind(
+      KubernetesClient admin, String namespace, String role, String roleKind, Subject subject) {
     admin
         .rbac()
         .roleBindings()
@@ -125,9 +119,9 @@ public final class Rbac {
         .resource(
             new RoleBindingBuilder()
                 .withNewMetadata()
-                .withName(name)
+                .withName(role)
                 .endMetadata()
-                .withNewRoleRef(RBAC_GROUP, "Role", name)
+                .withNewRoleRef(RBAC_GROUP, roleKind, role)
                 .withSubjects(subject)
                 .build())
         .serverSideApply();
