@@ -72,11 +72,25 @@ cache_layout() {
   SRC_DIR="$CACHE_DIR/src"
 }
 
+# hold_build_lock: one build of a cache at a time. hack/test.sh builds the tools in the background
+# while the tests run; a test that needs one first runs this script too, waits here for that
+# build, and then finds the cache complete. The lock is released when the (sub)shell exits.
+hold_build_lock() {
+  command -v flock >/dev/null 2>&1 || return 0
+  mkdir -p "$CACHE_DIR"
+  exec {build_lock}>"$CACHE_DIR/.lock"
+  if ! flock -n "$build_lock"; then
+    say "waiting for another build of $STAMP in $CACHE_DIR"
+    flock "$build_lock"
+  fi
+}
+
 # begin_build <stamp file> <what, for the message when Go is missing>: ends the
 # script when the cache is complete (unless --force); else makes sure Go is
 # there, prepares the cache and removes the stamp, which is written last.
 begin_build() {
   local stamp_file="$1" what="$2"
+  hold_build_lock
   if ! $force && cache_complete; then
     say "cached: $STAMP in $CACHE_DIR"
     finish
