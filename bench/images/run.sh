@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Image figures for docs/benchmarks.md: compressed sizes, and the agent's start-up to /healthz
-# from the image's own root file system (chroot, read-only, uid 65532), AOT cache on and off.
+# from the image's own root file system (chroot, read-only, uid 65532), with the image's class archive
+# and without it (the JDK's default archive only).
 # Run after the images are built (images/README.md); needs root (mount and chroot), as ImagesIT.
 # /tmp is a tmpfs, as the emptyDir a pod would mount there: the simulated agent keeps its state in it.
 #   bench/images/run.sh [RUNS]
@@ -32,7 +33,7 @@ mount -t tmpfs tmpfs "$fs/tmp"
 mapfile -t entrypoint < <(sed 's/.*"Entrypoint":\[\([^]]*\)\].*/\1/' "$layout/blobs/sha256/$config" | tr ',' '\n' | tr -d '"')
 start_ms() { # MODE: milliseconds from exec to /healthz answering 200
   local mode=$1 port=$((20000 + RANDOM % 20000)) cmd=("${entrypoint[@]}")
-  [[ $mode == off ]] && cmd=("${cmd[@]/-XX:AOTCache=*/-XX:AOTMode=off}")
+  [[ $mode == off ]] && cmd=("${cmd[@]/-XX:SharedArchiveFile=*/-Xshare:auto}")
   local t0 t1
   t0=$(date +%s%N)
   chroot --userspec=65532:65532 "$fs" "${cmd[@]}" agent --node bench --simulate 2 --offline --port "$port" >/dev/null 2>&1 &
@@ -47,6 +48,6 @@ start_ms() { # MODE: milliseconds from exec to /healthz answering 200
 }
 for mode in on off; do
   mapfile -t times < <(for _ in $(seq "$runs"); do start_ms "$mode"; done | sort -n)
-  printf 'agent start to /healthz, AOT cache %-3s: median %s ms, min %s ms, max %s ms (%s runs)\n' \
+  printf 'agent start to /healthz, class archive %-3s: median %s ms, min %s ms, max %s ms (%s runs)\n' \
     "$mode" "${times[$((runs / 2))]}" "${times[0]}" "${times[$((runs - 1))]}" "$runs"
 done

@@ -1,34 +1,33 @@
 #!/usr/bin/env bash
 # One Bosun image, as an OCI image layout: the base (base-image.sh), a layer /app/lib with the
-# image's jars and a layer /app/bosun.aot, an AOT cache trained on them. It runs `bosun` with only COMMAND's classes.
+# image's jars and a layer /app/bosun.jsa, a class archive (CDS) of the classes COMMAND loads. It
+# runs `bosun` with only COMMAND's classes.
 #
-#   app-image.sh NAME COMMAND CLASSPATH_FILE BASE_DIR OUT_DIR [TRAINING ARGUMENT...]
+#   app-image.sh NAME COMMAND CLASSPATH_FILE BASE_DIR OUT_DIR CLASS_LIST [TRAINING ARGUMENT...]
 #
-# CLASSPATH_FILE: the jars, in Maven's order (the image's class path keeps it). The AOT cache is
-# trained by running `bosun COMMAND TRAINING ARGUMENT...` on the base's runtime with those jars
-# (with {port} in them: until /healthz answers there); the
-# JVM finds it valid in the image because the jars have the same names, order, sizes and times
-# there (a moved class path is allowed). OUT_DIR/oci is the layout (crane push reads it),
-# OUT_DIR/digest the manifest's digest, OUT_DIR/size the compressed size (layers, config, manifest).
+# CLASSPATH_FILE: the jars, in Maven's order (the image's class path keeps it). CLASS_LIST: the
+# classes to archive (images/<image>/classes.lst, written by class-list.sh from TRAINING, which is
+# only recorded here, in OUT_DIR/training.txt, for images/update-class-lists.sh). OUT_DIR/oci is
+# the layout (crane push reads it), OUT_DIR/digest the manifest's digest, OUT_DIR/size the
+# compressed size (layers, config, manifest).
 set -euo pipefail
-name=$1 command=$2 classpath_file=$3 base=$4 out=$5
-shift 5
+name=$1 command=$2 classpath_file=$3 base=$4 out=$5 class_list=$6
+shift 6
 training=("$@")
 ((${#training[@]})) || training=(--help)
 
-# The JVM options of every image's entrypoint; the training run has the same, or the JVM refuses
-# the cache. Serial GC: one small heap per pod, no GC threads to size. No perf data: it would be a
+# The JVM options of every image's entrypoint; the archive is dumped with the same. Serial GC: one small heap per pod, no GC threads to size. No perf data: it would be a
 # file in /tmp, which a read-only root does not have.
 jvm_options=(-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -XX:-UsePerfData --sun-misc-unsafe-memory-access=allow
   --enable-native-access=ALL-UNNAMED -Dbosun.commands="$command")
 
-# A warm build: the same scripts, jars, base and training made what OUT_DIR holds.
-key=$(cat "$0" "$base/inputs.sha256" <(echo "$name $command ${training[*]}") \
+# A warm build: the same scripts, jars, base, class list and training made what OUT_DIR holds.
+key=$(cat "$0" "$base/inputs.sha256" "$class_list" <(echo "$name $command ${training[*]}") \
   $(tr ':' ' ' <"$classpath_file") | sha256sum | cut -d' ' -f1)
 if [[ -f "$out/inputs.sha256" && $(cat "$out/inputs.sha256") == "$key" ]]; then
   exit 0
 fi
-rm -rf "$out/root" "$out/aot" "$out/oci" "$out/inputs.sha256"
+rm -rf "$out/root" "$out/archive" "$out/oci" "$out/inputs.sha256"
 mkdir -p "$out/root/app/lib" "$out/oci/blobs/sha256"
 classpath=()
 while IFS= read -r jar; do
@@ -39,42 +38,28 @@ done < <(tr ':' '\n' <"$classpath_file")
 image_classpath=$(IFS=:; echo "${classpath[*]}")
 touch -d @0 "$out"/root/app/lib/*.jar
 
-# The JDK writes a different AOT cache on every training run (its profiles and archived objects
-# follow timing), so a digest could never repeat. The first cache trained on these exact jars,
-# runtime, options and training is kept under ~/.cache/bosun/images/aot and reused: on one machine
-# the same commit makes the same image. It is the image's last layer, so every other layer is
-# equal across machines too.
-aot_key=$(cat "$base/inputs.sha256" <(echo "${jvm_options[*]} $command ${training[*]}") \
-  $(tr ':' ' ' <"$classpath_file") | sha256sum | cut -d' ' -f1)
-aot_cache="${XDG_CACHE_HOME:-$HOME/.cache}/bosun/images/aot/$aot_key.aot"
-mkdir -p "$out/aot/app"
-if [[ ! -s "$aot_cache" ]]; then
-  host_classpath=${image_classpath//\/app\//$out/root/app/}
-  # {port} and {state} in the training: a free port and a scratch directory, not part of the key.
-  port=$((20000 + RANDOM % 20000))
-  mkdir -p "$out/training-state"
-  run=("${training[@]//\{port\}/$port}")
-  run=("${run[@]//\{state\}/$out/training-state}")
-  "$base/rootfs/opt/java/bin/java" -XX:AOTCacheOutput="$out/aot/app/bosun.aot" "${jvm_options[@]}" \
-    -cp "$host_classpath" dev.bosun.cli.Bosun "$command" "${run[@]}" >"$out/aot-training.log" 2>&1 &
-  trainee=$!
-  # A server trains on its start: stopped (SIGTERM, on which the JVM writes the cache) once
-  # /healthz answers on {port}.
-  if [[ " ${training[*]} " == *"{port}"* ]]; then
-    for _ in $(seq 600); do
-      curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-      kill -0 "$trainee" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -TERM "$trainee" 2>/dev/null || true
-  fi
-  wait "$trainee" || true
-  [[ -s "$out/aot/app/bosun.aot" ]] || { echo "app-image: no AOT cache from the training; see $out/aot-training.log" >&2; exit 1; }
-  mkdir -p "$(dirname "$aot_cache")"
-  mv "$out/aot/app/bosun.aot" "$aot_cache.tmp" && mv "$aot_cache.tmp" "$aot_cache"
+# The class archive. A static dump from a fixed class list is deterministic (the JDK's own default
+# archive is made this way), given the same runtime, options, heap size and class path as written:
+# the archive records the class path, so the dump reads the jars through a symlink at the same
+# path on every machine (one build at a time holds it), and the image's /app/lib is a moved class
+# path, which the JVM accepts because the jars keep their names, order, sizes and times (0). An AOT
+# cache (-XX:AOTCacheOutput) was tried first: its bytes differ on every run, even from the same
+# training, so no digest could repeat.
+mkdir -p "$out/archive/app"
+stable=/tmp/bosun-image-class-path
+exec {dump_lock}>"$stable.lock"
+flock "$dump_lock"
+ln -sfn "$out/root/app" "$stable"
+dump_classpath=${image_classpath//\/app\//$stable/}
+if ! "$base/rootfs/opt/java/bin/java" -Xshare:dump -Xms128m -Xmx128m "${jvm_options[@]}" \
+  -XX:SharedClassListFile="$class_list" -XX:SharedArchiveFile="$out/archive/app/bosun.jsa" \
+  -cp "$dump_classpath" >"$out/class-archive.log" 2>&1; then
+  echo "app-image: the class archive dump failed; see $out/class-archive.log" >&2
+  exit 1
 fi
-cp "$aot_cache" "$out/aot/app/bosun.aot"
-touch -d @0 "$out/aot/app/bosun.aot" "$out/aot/app" "$out/root/app/lib" "$out/root/app"
+rm -f "$stable"
+flock -u "$dump_lock"
+touch -d @0 "$out/archive/app/bosun.jsa" "$out/archive/app" "$out/root/app/lib" "$out/root/app"
 
 blob() { # FILE: moves FILE into the layout as a blob; prints its digest and size
   local digest size
@@ -98,7 +83,7 @@ app_layer() { # DIR: a layer of DIR/app; prints its diff id, digest and size
   echo "$diff $(blob "$out/layer.tar.gz")"
 }
 read -r jars_diff jars_digest jars_size < <(app_layer "$out/root")
-read -r aot_diff aot_digest aot_size < <(app_layer "$out/aot")
+read -r archive_diff archive_digest archive_size < <(app_layer "$out/archive")
 
 diff_ids=() layers=()
 while read -r diff digest size file; do
@@ -106,13 +91,13 @@ while read -r diff digest size file; do
   diff_ids+=("$diff")
   layers+=("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"$digest\",\"size\":$size}")
 done <"$base/layers.txt"
-for layer in "$jars_diff $jars_digest $jars_size" "$aot_diff $aot_digest $aot_size"; do
+for layer in "$jars_diff $jars_digest $jars_size" "$archive_diff $archive_digest $archive_size"; do
   read -r diff digest size <<<"$layer"
   diff_ids+=("$diff")
   layers+=("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"$digest\",\"size\":$size}")
 done
 
-entrypoint=(/opt/java/bin/java -XX:AOTCache=/app/bosun.aot "${jvm_options[@]}" -cp "$image_classpath" dev.bosun.cli.Bosun)
+entrypoint=(/opt/java/bin/java -XX:SharedArchiveFile=/app/bosun.jsa "${jvm_options[@]}" -cp "$image_classpath" dev.bosun.cli.Bosun)
 printf '{"architecture":"amd64","os":"linux","created":"1970-01-01T00:00:00Z","config":{"User":"65532:65532","Env":%s,"Entrypoint":%s,"Cmd":%s,"WorkingDir":"/home/nonroot","Labels":{"org.opencontainers.image.title":"%s"}},"rootfs":{"type":"layers","diff_ids":%s}}' \
   "$(json_strings PATH=/opt/java/bin JAVA_HOME=/opt/java SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt)" \
   "$(json_strings "${entrypoint[@]}")" "$(json_strings "$command")" "$name" "$(json_strings "${diff_ids[@]}")" >"$out/config.json"
@@ -129,6 +114,7 @@ for l in "${layers[@]}"; do total=$((total + $(sed 's/.*"size":\([0-9]*\)}/\1/' 
 echo $((total + manifest_size)) >"$out/size"
 echo "$name $manifest_digest $((total + manifest_size)) bytes" >&2
 cp "$base/debian-packages.cdx.json" "$out/"
-# For a rebuild elsewhere (ReproducibleImagesIT): the training, one argument a line.
+# For a rebuild elsewhere (ReproducibleImagesIT) and for images/update-class-lists.sh: the
+# training, one argument a line.
 printf '%s\n' "${training[@]}" >"$out/training.txt"
 echo "$key" >"$out/inputs.sha256"
