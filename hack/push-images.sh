@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Pushes the images the build made (images/*/target/image/oci) to the local cluster's registry,
 # which `bosun dev up` starts, and prints each as NAME@DIGEST; the same lines go to
-# <dev home>/images, for manifests and the chart's values, which name images by digest.
+# <dev home>/images, for the chart's values, which name images by digest. It also writes
+# <dev home>/deploy/kustomization.yaml: deploy/ with its images replaced by these, by digest
+# (`kubectl apply --server-side -k <dev home>/deploy`).
 #   ./mvnw -B -ntp package -pl images/agent,images/operator,images/router -am && hack/push-images.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,3 +21,21 @@ for image in agent operator router; do
   echo "$registry/bosun/$image@$(cat "$root/images/$image/target/image/digest")" | tee -a "$home/images.new"
 done
 mv "$home/images.new" "$home/images"
+
+# deploy/ names the images by tag (bosun/agent:0.1.0, ...); the overlay pins what was just pushed.
+mkdir -p "$home/deploy"
+{
+  echo "# Written by hack/push-images.sh: deploy/ with the images pushed to $registry, by digest."
+  echo "apiVersion: kustomize.config.k8s.io/v1beta1"
+  echo "kind: Kustomization"
+  echo "resources:"
+  echo "  - $(realpath --relative-to="$home/deploy" "$root/deploy")"
+  echo "images:"
+  while read -r pushed; do
+    image=${pushed%@*}
+    echo "  - name: bosun/${image##*/}"
+    echo "    newName: $image"
+    echo "    digest: ${pushed#*@}"
+  done <"$home/images"
+} >"$home/deploy/kustomization.yaml"
+echo "push-images: kubectl apply --server-side -k $home/deploy   # deploy/ with these images" >&2

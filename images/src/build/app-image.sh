@@ -30,7 +30,7 @@ fi
 rm -rf "$out/root" "$out/archive" "$out/oci" "$out/inputs.sha256"
 mkdir -p "$out/root/app/lib" "$out/oci/blobs/sha256"
 classpath=()
-while IFS= read -r jar; do
+while IFS= read -r jar || [[ -n "$jar" ]]; do  # the file has no final newline
   [[ -n "$jar" ]] || continue
   cp "$jar" "$out/root/app/lib/"
   classpath+=("/app/lib/$(basename "$jar")")

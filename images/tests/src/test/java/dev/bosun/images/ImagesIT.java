@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,23 @@ class ImagesIT {
     var shared =
         runInImage(root, config, Map.of("JDK_JAVA_OPTIONS", "-Xshare:on"), image, "--help");
     assertThat(shared.exitCode()).as(shared.err()).isZero();
+  }
+
+  /**
+   * Every jar of the module's runtime class path is in the image and on its entrypoint's class
+   * path, in Maven's order; `--help` loads too few classes to notice one missing.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"agent", "operator", "router"})
+  void imageCarriesItsWholeClassPath(String image) throws Exception {
+    Path root = pushPullAndFlatten(image);
+    List<String> jars =
+        Arrays.stream(Files.readString(target(image).resolveSibling("classpath.txt")).split(":"))
+            .map(jar -> "/app/lib/" + Path.of(jar.strip()).getFileName())
+            .toList();
+    for (String jar : jars) assertThat(root.resolve(jar.substring(1))).as(jar).isRegularFile();
+    String config = run(List.of(crane.toString(), "config", "--insecure", ref(image))).out();
+    assertThat(config).contains("\"-cp\",\"" + String.join(":", jars) + "\"");
   }
 
   @ParameterizedTest
