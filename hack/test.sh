@@ -10,10 +10,11 @@ source hack/java-home.sh
 # (hack/build-keda.sh, for the autoscaling tests), and helm (the chart), crane (the local registry
 # and the image tests' client), promtool (the alert rules) and metrics-server (HPA on cpu)
 # (hack/build-tools.sh). A warm machine finds them all cached in a second. On a cold one the Go
-# builds are most of the run, so they overlap: Kubernetes and KEDA build side by side (each fills
-# the other's waits for the module proxy and its single-threaded links), and the tools build in the
-# background at the lowest priority while the tests run, in the CPU the tests leave idle. A test
-# that needs a tool before it is built runs the script itself, which waits for that build.
+# builds are most of the run (docs/benchmarks.md, "CI"): the tools build in the background at the
+# lowest priority, first beside the other builds and then in the CPU the tests leave idle while they
+# wait on the cluster; a test that needs a tool before it is built runs the script itself, which
+# waits for that build. Kubernetes and KEDA build side by side: no faster on two cores than one
+# after the other, but KEDA's module downloads overlap Kubernetes' compiling.
 logs="${XDG_CACHE_HOME:-$HOME/.cache}/bosun/logs"
 mkdir -p "$logs"
 background=()

@@ -16,8 +16,9 @@ shift 6
 training=("$@")
 ((${#training[@]})) || training=(--help)
 
-# The JVM options of every image's entrypoint; the archive is dumped with the same. Serial GC: one small heap per pod, no GC threads to size. No perf data: it would be a
-# file in /tmp, which a read-only root does not have.
+# The JVM options of every image's entrypoint; the archive is dumped with the same. Serial GC: one
+# small heap per pod, no GC threads to size. No perf data: it would be a file in /tmp, which a
+# read-only root does not have.
 jvm_options=(-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -XX:-UsePerfData --sun-misc-unsafe-memory-access=allow
   --enable-native-access=ALL-UNNAMED -Dbosun.commands="$command")
 
