@@ -38,8 +38,7 @@ cat "$logs/build-keda.log" >&2
 hack/install-mcp-conformance.sh
 # The image tests also fetch four Debian packages once (apt-get download) and need root, as the
 # cluster tests do (mount and chroot into the image's root file system).
-status=0
-./mvnw -B -ntp verify || status=$?
+./mvnw -B -ntp verify # a failure ends the script, and the trap stops the tools' build
 
 tools_status=0
 wait "$tools" || tools_status=$?
@@ -47,6 +46,5 @@ background=()
 if ((tools_status != 0)); then
   echo "test.sh: hack/build-tools.sh failed in the background (exit $tools_status); its output:" >&2
   tail -n 30 "$logs/build-tools.log" >&2
-  ((status != 0)) || status=1
+  exit 1
 fi
-exit "$status"
