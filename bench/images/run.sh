@@ -17,6 +17,7 @@ source hack/java-home.sh
 runs=${1:-10}
 work=$(mktemp -d)
 export BOSUN_DEV_HOME="${BOSUN_DEV_HOME:-/tmp/bosun-bench-images}"
+export KUBECONFIG="$BOSUN_DEV_HOME/kubeconfig"
 kubectl=(~/.cache/bosun/k8s/*/bin/kubectl)
 kubectl="${kubectl[0]}"
 cleanup() {
@@ -82,9 +83,9 @@ report agent agent --node bench --simulate 2 --offline --port '{port}'
 ./mvnw -q -B -ntp -o -DskipTests package -pl cli -am
 ./bosun dev down >/dev/null 2>&1 || true
 ./bosun dev up --nodes 0 --cpu-nodes 1 >/dev/null
-"$kubectl" --kubeconfig "$BOSUN_DEV_HOME/kubeconfig" apply --server-side -f deploy/crds/ >/dev/null
-"$kubectl" --kubeconfig "$BOSUN_DEV_HOME/kubeconfig" wait --for condition=Established --timeout=60s crd --all >/dev/null
+"$kubectl" apply --server-side -f deploy/crds/ >/dev/null
+"$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
 flatten operator
-"$kubectl" --kubeconfig "$BOSUN_DEV_HOME/kubeconfig" config view --raw --flatten --minify >"$work/operator/tmp/kubeconfig"
+"$kubectl" config view --raw --flatten --minify >"$work/operator/tmp/kubeconfig"
 chmod 644 "$work/operator/tmp/kubeconfig"
 report operator operator --kubeconfig /tmp/kubeconfig --http-port '{port}'

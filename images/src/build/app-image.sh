@@ -16,14 +16,11 @@ shift 6
 training=("$@")
 ((${#training[@]})) || training=(--help)
 
-# The JVM options of every image's entrypoint; the archive is dumped with the same. Serial GC: one
-# small heap per pod, no GC threads to size. No perf data: it would be a file in /tmp, which a
-# read-only root does not have.
-jvm_options=(-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -XX:-UsePerfData --sun-misc-unsafe-memory-access=allow
-  --enable-native-access=ALL-UNNAMED -Dbosun.commands="$command")
+# shellcheck source=jvm-options.sh
+source "$(dirname "$0")/jvm-options.sh"
 
 # A warm build: the same scripts, jars, base, class list and training made what OUT_DIR holds.
-key=$(cat "$0" "$base/inputs.sha256" "$class_list" <(echo "$name $command ${training[*]}") \
+key=$(cat "$0" "$(dirname "$0")/jvm-options.sh" "$base/inputs.sha256" "$class_list" <(echo "$name $command ${training[*]}") \
   $(tr ':' ' ' <"$classpath_file") | sha256sum | cut -d' ' -f1)
 if [[ -f "$out/inputs.sha256" && $(cat "$out/inputs.sha256") == "$key" ]]; then
   exit 0

@@ -23,10 +23,10 @@ port=$((20000 + RANDOM % 20000))
 run=("${training[@]//\{port\}/$port}")
 run=("${run[@]//\{state\}/$work/state}")
 mkdir -p "$work/state"
-"$base/rootfs/opt/java/bin/java" -XX:DumpLoadedClassList="$work/loaded.lst" -XX:+UseSerialGC \
-  -XX:-UsePerfData --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
-  -Dbosun.commands="$command" -cp "$(cat "$classpath_file")" dev.bosun.cli.Bosun "$command" "${run[@]}" \
-  >"$work/training.log" 2>&1 &
+# shellcheck source=jvm-options.sh
+source "$(dirname "$0")/jvm-options.sh"
+"$base/rootfs/opt/java/bin/java" -XX:DumpLoadedClassList="$work/loaded.lst" "${jvm_options[@]}" \
+  -cp "$(cat "$classpath_file")" dev.bosun.cli.Bosun "$command" "${run[@]}" >"$work/training.log" 2>&1 &
 trainee=$!
 if [[ " ${training[*]} " == *"{port}"* ]]; then
   for _ in $(seq 600); do

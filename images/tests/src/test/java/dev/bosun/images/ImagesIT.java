@@ -1,5 +1,6 @@
 package dev.bosun.images;
 
+import static dev.bosun.images.ImageScripts.IMAGES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.localcluster.ImageRegistry;
@@ -24,7 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ImagesIT {
 
-  private static final Path IMAGES = Path.of(System.getProperty("user.dir")).resolve("..");
   private static Path home;
   private static ImageRegistry registry;
   private static String address;

@@ -1,5 +1,6 @@
 package dev.bosun.images;
 
+import static dev.bosun.images.ImageScripts.IMAGES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
@@ -18,8 +19,6 @@ import org.junit.jupiter.api.Test;
  * see. jdeps takes a minute here, too long to run on every build of the base.
  */
 class JavaModulesIT {
-
-  private static final Path IMAGES = Path.of(System.getProperty("user.dir")).resolve("..");
 
   /** Loaded by name: JNDI's DNS provider, which netty's resolver asks for. */
   private static final List<String> LOADED_BY_NAME = List.of("jdk.naming.dns");
