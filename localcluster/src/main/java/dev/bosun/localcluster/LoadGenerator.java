@@ -85,6 +85,9 @@ public final class LoadGenerator {
   /**
    * Sends {@code settings} to {@code target} with {@code http}, calling {@code onSecond} once a
    * second, and returns once every request sent is answered or timed out.
+   *
+   * @throws InterruptedException when the calling thread is interrupted: no request is sent after
+   *     it, and the answers of those in flight are not waited for
    */
   public static Report run(
       HttpClient http, URI target, Settings settings, Consumer<LoadSecond> onSecond)
@@ -100,7 +103,12 @@ public final class LoadGenerator {
     for (long second = 0; ; second++) {
       long reported = second;
       long reportAt = start + (second + 1) * NANOS_PER_SECOND + REPORT_GRACE.toNanos();
-      sleepUntil(reportAt);
+      try {
+        sleepUntil(reportAt);
+      } catch (InterruptedException e) {
+        sender.interrupt();
+        throw e;
+      }
       var tally = tallies.getOrDefault(second, new Tally());
       var report =
           LoadSecond.of(second, tally.sent.get(), tally.skipped.get(), List.copyOf(tally.answers));
@@ -141,7 +149,11 @@ public final class LoadGenerator {
     var request = builder.build();
     long interval = NANOS_PER_SECOND / settings.rps();
     for (long i = 0; i < settings.requests(); i++) {
-      sleepUntil(start + i * interval);
+      try {
+        sleepUntil(start + i * interval);
+      } catch (InterruptedException e) {
+        return; // the run was stopped
+      }
       long sentAt = System.nanoTime();
       var tally = tallies.computeIfAbsent(secondOf(start, sentAt), second -> new Tally());
       if (inFlight.get() >= settings.maxInFlight()) {
@@ -172,8 +184,10 @@ public final class LoadGenerator {
     return (at - start) / NANOS_PER_SECOND;
   }
 
-  private static void sleepUntil(long nanoTime) {
+  /** Parks until {@code nanoTime}; parkNanos returns at once on an interrupted thread. */
+  private static void sleepUntil(long nanoTime) throws InterruptedException {
     for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
+      if (Thread.interrupted()) throw new InterruptedException();
       LockSupport.parkNanos(left);
     }
   }

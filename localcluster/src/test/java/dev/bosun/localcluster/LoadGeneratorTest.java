@@ -3,12 +3,19 @@ package dev.bosun.localcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.AfterEach;
@@ -56,6 +63,48 @@ class LoadGeneratorTest {
       var bounded = LoadGenerator.run(http, uri(server), settings(10, 1), second -> {});
       assertThat(bounded.total().skipped()).isPositive();
       assertThat(bounded.total().sent() + bounded.total().skipped()).isEqualTo(20);
+    }
+  }
+
+  @Test
+  void aStoppedRunSendsNothingMore() throws Exception {
+    var received = new AtomicInteger();
+    var fiveReceived = new CountDownLatch(5);
+    var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          received.incrementAndGet();
+          fiveReceived.countDown();
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    server.setExecutor(executor);
+    server.start();
+    try {
+      var stopped = new CompletableFuture<Throwable>();
+      var target = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+      var run =
+          Thread.startVirtualThread(
+              () -> {
+                try {
+                  LoadGenerator.run(http, target, settings(20, Duration.ofMinutes(1)), s -> {});
+                  stopped.complete(null);
+                } catch (Throwable e) {
+                  stopped.complete(e);
+                }
+              });
+      assertThat(fiveReceived.await(30, TimeUnit.SECONDS)).isTrue();
+
+      run.interrupt();
+
+      assertThat(stopped.get(30, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+      int atStop = received.get();
+      // At 20 requests a second a sender still running would have sent about 10 more.
+      Thread.sleep(500);
+      assertThat(received.get()).isLessThanOrEqualTo(atStop + 1);
+    } finally {
+      server.stop(0);
     }
   }
 
