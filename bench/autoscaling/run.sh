@@ -5,10 +5,11 @@
 # Starts a fresh cluster in its own home with KEDA (`bosun dev up --autoscaling`), the operator, the
 # router with its push scaler and the stand-in model servers (4 slots of 500 ms: 8 requests/s a
 # replica), then runs bench/autoscaling/AutoscalingBench.java: a load step from what 2 replicas serve
-# (16/s) to what 6 serve (48/s) on an Inference Workload of a MIG tier scaling on requestsWaiting
-# (target 4), and first requests to a Workload idle at zero. The tier's windows are shortened so that
-# steps repeat quickly: scale-up 0 s (4 pods per 15 s), scale-down 0 s, zero after 10 s idle; the
-# kube-controller-manager's HPA sync period stays at its default 15 s.
+# (16/s) to what 6 serve (48/s), held until 6 replicas are Ready (at most 3 minutes), on an
+# Inference Workload of a MIG tier scaling on requestsWaiting (target 4), and first requests to a
+# Workload idle at zero. The tier's windows are shortened so that steps repeat quickly: scale-up
+# 0 s (4 pods per 15 s), scale-down 0 s, zero after 10 s idle; the kube-controller-manager's HPA
+# sync period stays at its default 15 s.
 # The anchor: ANCHOR load steps on the same kind of Workload in namespace `anchor`, whose Environment
 # has no KEDA, on tier `anchor-cpu` (gpu-s scaling on cpu at 25 %): the compiler emits a plain HPA
 # with the HPA's default scale-up behaviour (only scale-down is shortened, so that steps repeat),
@@ -18,22 +19,12 @@
 # Results: $BOSUN_DEV_HOME/bench-autoscaling-*.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source hack/java-home.sh
-export BOSUN_DEV_HOME="${BOSUN_DEV_HOME:-/tmp/bosun-bench-autoscaling}"
-export KUBECONFIG="$BOSUN_DEV_HOME/kubeconfig"
-kubectl=(~/.cache/bosun/k8s/*/bin/kubectl)
-kubectl="${kubectl[0]}"
+source bench/lib/cluster.sh autoscaling
 steps="${1:-20}" zero="${2:-10}" anchor="${3:-0}"
 result="$BOSUN_DEV_HOME/bench-autoscaling-$steps-$zero-$anchor.txt"
 
-./mvnw -q -B -ntp -o -DskipTests package -pl cli -am
-./bosun dev down >/dev/null 2>&1 || true
-trap './bosun dev down >/dev/null 2>&1 || true' EXIT
 # Two MIG nodes: 112 slices of 1g.10gb, for the gpu-s tier.
-./bosun dev up --nodes 0 --mig-nodes 2 --cpu-nodes 1 --autoscaling
-"$kubectl" apply --server-side --force-conflicts -f deploy/crds/ >/dev/null
-"$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
-"$kubectl" apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
+bench_cluster_up --nodes 0 --mig-nodes 2 --cpu-nodes 1 --autoscaling
 "$kubectl" patch tier gpu-s --type merge -p '{"spec":{"scaling":[{"workloadType":"Inference","signals":[{"metric":"requestsWaiting","target":4}],"maxReplicas":8,"scaleUp":{"stabilizationWindowSeconds":0,"pods":4,"periodSeconds":15},"scaleDown":{"stabilizationWindowSeconds":0,"pods":4,"periodSeconds":15},"idleToZeroAfter":"10s"}]}}' >/dev/null
 "$kubectl" apply --server-side -f - >/dev/null <<'YAML'
 apiVersion: bosun.dev/v1alpha1

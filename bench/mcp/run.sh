@@ -13,27 +13,18 @@
 # Results: $BOSUN_DEV_HOME/bench-mcp-CALLS.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source hack/java-home.sh
-export BOSUN_DEV_HOME="${BOSUN_DEV_HOME:-/tmp/bosun-bench-mcp}"
-export KUBECONFIG="$BOSUN_DEV_HOME/kubeconfig"
-kubectl=(~/.cache/bosun/k8s/*/bin/kubectl)
-kubectl="${kubectl[0]}"
+source bench/lib/cluster.sh mcp
 calls="${1:-1000}"
 port="${MCP_PORT:-18093}"
 result="$BOSUN_DEV_HOME/bench-mcp-$calls.txt"
 
-./mvnw -q -B -ntp -o -DskipTests package -pl cli -am
-./bosun dev down >/dev/null 2>&1 || true
 server=""
 cleanup() {
   if [[ -n "$server" ]]; then kill "$server" 2>/dev/null || true; fi
   ./bosun dev down >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-./bosun dev up --nodes 0 --cpu-nodes "${NODES:-2}"
-"$kubectl" apply --server-side --force-conflicts -f deploy/crds/ >/dev/null
-"$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
-"$kubectl" apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
+bench_cluster_up --nodes 0 --cpu-nodes "${NODES:-2}"
 "$kubectl" create namespace bosun-system >/dev/null
 "$kubectl" apply --server-side --force-conflicts -k deploy/mcp/ >/dev/null
 "$kubectl" apply --server-side --force-conflicts -k deploy/deployment-agent-policy/ >/dev/null

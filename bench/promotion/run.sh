@@ -11,21 +11,11 @@
 # Results: $BOSUN_DEV_HOME/bench-promotion-RUNS.txt, one line per run and the median.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source hack/java-home.sh
-export BOSUN_DEV_HOME="${BOSUN_DEV_HOME:-/tmp/bosun-bench-promotion}"
-export KUBECONFIG="$BOSUN_DEV_HOME/kubeconfig"
-kubectl=(~/.cache/bosun/k8s/*/bin/kubectl)
-kubectl="${kubectl[0]}"
+source bench/lib/cluster.sh promotion
 runs="${1:-5}"
 result="$BOSUN_DEV_HOME/bench-promotion-$runs.txt"
 
-./mvnw -q -B -ntp -o -DskipTests package -pl cli -am
-./bosun dev down >/dev/null 2>&1 || true
-trap './bosun dev down >/dev/null 2>&1 || true' EXIT
-./bosun dev up --nodes 1 --gpus-per-node 8 --cpu-nodes 1
-"$kubectl" apply --server-side --force-conflicts -f deploy/crds/ >/dev/null
-"$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
-"$kubectl" apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
+bench_cluster_up --nodes 1 --gpus-per-node 8 --cpu-nodes 1
 ./bosun dev operator --http-port 18095
 ./bosun dev router --port 18096 --scaler-port 19096
 ./bosun dev model-servers --capacity 4 --service-time 500ms

@@ -9,23 +9,17 @@
 # and the operator's and the agents' CPU and heap. Uses its own cluster home and stops it at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source hack/java-home.sh
-export BOSUN_DEV_HOME="${BOSUN_DEV_HOME:-/tmp/bosun-bench-remediation}"
-export KUBECONFIG="$BOSUN_DEV_HOME/kubeconfig"
+source bench/lib/cluster.sh remediation
 nodes="${1:-8}"
 faults="${2:-200}"
 pods="${3:-32}"
-kubectl=(~/.cache/bosun/k8s/*/bin/kubectl)
-kubectl="${kubectl[0]}"
 result="$BOSUN_DEV_HOME/bench-remediation-$nodes.txt"
 
-./mvnw -q -B -ntp -DskipTests package -pl cli -am
-./bosun dev down >/dev/null 2>&1 || true
-trap './bosun dev down >/dev/null 2>&1 || true' EXIT
-./bosun dev up --nodes "$nodes" --cpu-nodes 0
-"$kubectl" apply --server-side --force-conflicts -f deploy/crds/ >/dev/null
-"$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
-"$kubectl" apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
+bench_cluster_up --nodes "$nodes" --cpu-nodes 0
+# The Workload runs PODS replicas: more than gpu-m lets one Workload have (8) by default.
+"$kubectl" patch tier gpu-m --type json -p '[
+  {"op": "test", "path": "/spec/scaling/0/workloadType", "value": "Inference"},
+  {"op": "replace", "path": "/spec/scaling/0/maxReplicas", "value": '"$pods"'}]' >/dev/null
 # Recovery in seconds, not minutes, so that every GPU serves again a few seconds after its fault is
 # cleared and 200 faults fit in minutes; no breaker in the way (it has tests of its own).
 "$kubectl" apply --server-side --force-conflicts -f - >/dev/null <<'POLICY'

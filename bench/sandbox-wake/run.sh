@@ -9,20 +9,10 @@
 # request). Also times requests to running sandboxes, for the router's own cost.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source hack/java-home.sh
-export BOSUN_DEV_HOME="${BOSUN_DEV_HOME:-/tmp/bosun-bench-sandbox-wake}"
-export KUBECONFIG="$BOSUN_DEV_HOME/kubeconfig"
-kubectl=(~/.cache/bosun/k8s/*/bin/kubectl)
-kubectl="${kubectl[0]}"
+source bench/lib/cluster.sh sandbox-wake
 result="$BOSUN_DEV_HOME/bench-sandbox-wake-${1:-100}.txt"
 
-./mvnw -q -B -ntp -o -DskipTests package -pl cli -am
-./bosun dev down >/dev/null 2>&1 || true
-trap './bosun dev down >/dev/null 2>&1 || true' EXIT
-./bosun dev up --nodes 0 --cpu-nodes 2
-"$kubectl" apply --server-side --force-conflicts -f deploy/crds/ >/dev/null
-"$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
-"$kubectl" apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
+bench_cluster_up --nodes 0 --cpu-nodes 2
 "$kubectl" apply --server-side --force-conflicts -k deploy/sandbox/ >/dev/null
 ./bosun dev operator --http-port 18093
 ./bosun dev router --port 18083

@@ -12,11 +12,7 @@
 # Needs the Sandbox reconciler (it makes sandboxes Ready). Results: $BOSUN_DEV_HOME/bench-sandbox-*.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source hack/java-home.sh
-export BOSUN_DEV_HOME="${BOSUN_DEV_HOME:-/tmp/bosun-bench-sandbox}"
-export KUBECONFIG="$BOSUN_DEV_HOME/kubeconfig"
-kubectl=(~/.cache/bosun/k8s/*/bin/kubectl)
-kubectl="${kubectl[0]}"
+source bench/lib/cluster.sh sandbox
 if [[ "${1:-}" == "--heap" ]]; then
   properties=(-Dmode=heap -Dsandboxes="${2:-10000}")
   result="$BOSUN_DEV_HOME/bench-sandbox-heap-${2:-10000}.txt"
@@ -25,14 +21,8 @@ else
   result="$BOSUN_DEV_HOME/bench-sandbox-${1:-500}-${2:-300}-${3:-50}.txt"
 fi
 
-./mvnw -q -B -ntp -o -DskipTests package -pl cli -am
-./bosun dev down >/dev/null 2>&1 || true
-trap './bosun dev down >/dev/null 2>&1 || true' EXIT
 # 110 pods a node: 16 nodes hold the largest phase (a pool of 300, its 300 claimed, the refill).
-./bosun dev up --nodes 0 --cpu-nodes "${NODES:-16}"
-"$kubectl" apply --server-side --force-conflicts -f deploy/crds/ >/dev/null
-"$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
-"$kubectl" apply --server-side --force-conflicts -k deploy/tiers/ >/dev/null
+bench_cluster_up --nodes 0 --cpu-nodes "${NODES:-16}"
 # The sandbox RuntimeClass: deploy/sandbox/ where this checkout ships it, else the same by hand.
 if [[ -f deploy/sandbox/kustomization.yaml ]]; then
   "$kubectl" apply --server-side --force-conflicts -k deploy/sandbox/ >/dev/null
