@@ -240,14 +240,19 @@ public final class ManifestReader {
 
   /**
    * A character YAML does not allow (a control character such as NUL, a lone surrogate, U+FFFE), at
-   * its line and column: the library gives only its index, in code points, in the whole text. Lines
-   * and columns are counted as the library counts them for its other errors.
+   * its line and column: the first character of the text the library finds unprintable, as it reads
+   * the text in order. (The index the library gives is one too far for a lone high surrogate at the
+   * end of the text, which it reads as the start of a pair.) Lines and columns are counted as the
+   * library counts them for its other errors.
    */
   private static ManifestProblem refusedCharacter(String source, String text, ReaderException e) {
     int line = 1;
     int column = 1;
-    for (int i = 0, index = 0; index < e.getPosition() && i < text.length(); index++) {
+    for (int i = 0; i < text.length(); ) {
       int c = text.codePointAt(i);
+      if (!StreamReader.isPrintable(c)) {
+        break;
+      }
       i += Character.charCount(c);
       boolean crAlone = c == '\r' && !(i < text.length() && text.charAt(i) == '\n');
       if (CharConstants.LINEBR.has(c) || crAlone) {

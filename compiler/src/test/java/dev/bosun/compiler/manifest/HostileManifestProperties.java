@@ -8,6 +8,7 @@ import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -266,6 +267,15 @@ class HostileManifestProperties {
         .startsWith(
             "hostile.yaml:%d:%d: YAML syntax error: the character U+%04X"
                 .formatted(line, column, (int) character));
+  }
+
+  /** Found by the property above: the library's index is one too far for this one. */
+  @Example
+  void aLoneHighSurrogateAtTheEndIsNamedWhereItIs() {
+    assertThat(readAndRender(VALID + '\ud800'))
+        .singleElement()
+        .asString()
+        .startsWith("hostile.yaml:14:1: YAML syntax error: the character U+D800");
   }
 
   @Provide
