@@ -54,10 +54,7 @@ record StepSeries(String label, String namespace, int low, int high) {}
 /** KEDA on requestsWaiting: 2 replicas serve 16/s, 6 serve 48/s. */
 static final StepSeries KEDA_STEPS =
     new StepSeries(
-        "load step",
-        NAMESPACE,
-        Integer.getInteger("low", 16),
-        Integer.getInteger("high", 48));
+        "load step", NAMESPACE, Integer.getInteger("low", 16), Integer.getInteger("high", 48));
 
 /** A plain HPA on cpu at 25 %: 2 replicas serve 4/s at the target, 6 serve 12/s. */
 static final StepSeries ANCHOR_STEPS =
@@ -220,8 +217,8 @@ long await(String what, Duration timeout, String namespace, String name, Predica
 }
 
 /** As {@link #await}, empty when {@code deadline} (System.nanoTime()) passes first. */
-Optional<Long> awaitUntil(
-    long deadline, String namespace, String name, Predicate<Deployment> done) throws Exception {
+Optional<Long> awaitUntil(long deadline, String namespace, String name, Predicate<Deployment> done)
+    throws Exception {
   while (System.nanoTime() < deadline) {
     var deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
     long at = System.nanoTime();

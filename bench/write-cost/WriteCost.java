@@ -1,5 +1,6 @@
 // What one write costs kube-apiserver, by kind and by how it is sent: run with
-// bench/write-cost/run.sh, which starts a local cluster of its own with Bosun's CRDs and tiers and no
+// bench/write-cost/run.sh, which starts a local cluster of its own with Bosun's CRDs and tiers and
+// no
 // operator (nothing reacts to the Workloads). For each way of writing, N writes from 8 threads, and
 // the CPU time kube-apiserver spent meanwhile (/proc/<pid>/stat), per write. Each status write
 // changes one field, so that none is a no-op.
@@ -121,8 +122,14 @@ void main() throws Exception {
   Map<String, Object> status =
       Serialization.jsonMapper().readValue(STATUS, new TypeReference<Map<String, Object>>() {});
 
-  time("Workload create", n, i -> client.resources(Workload.class).inNamespace(NAMESPACE).resource(workload(i)).create());
-  time("ConfigMap create", n, i -> client.configMaps().inNamespace(NAMESPACE).resource(configMap(i, "a")).create());
+  time(
+      "Workload create",
+      n,
+      i -> client.resources(Workload.class).inNamespace(NAMESPACE).resource(workload(i)).create());
+  time(
+      "ConfigMap create",
+      n,
+      i -> client.configMaps().inNamespace(NAMESPACE).resource(configMap(i, "a")).create());
   for (String value : List.of("b", "c", "d")) {
     time(
         "Workload status, server-side apply",
@@ -211,7 +218,9 @@ static Workload named(int i) {
   return workload;
 }
 
-/** The Workload's name and {@code status}, its ready replicas changed so that every write is one. */
+/**
+ * The Workload's name and {@code status}, its ready replicas changed so that every write is one.
+ */
 static GenericKubernetesResource statusOnly(int i, Map<String, Object> status) {
   var changed = new HashMap<>(status);
   changed.put("readyReplicas", i % 2);
