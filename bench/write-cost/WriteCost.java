@@ -1,9 +1,10 @@
 // What one write costs kube-apiserver, by kind and by how it is sent: run with
 // bench/write-cost/run.sh, which starts a local cluster of its own with Bosun's CRDs and tiers and
-// no
-// operator (nothing reacts to the Workloads). For each way of writing, N writes from 8 threads, and
-// the CPU time kube-apiserver spent meanwhile (/proc/<pid>/stat), per write. Each status write
-// changes one field, so that none is a no-op.
+// no operator (nothing reacts to the Workloads). For each way of writing, N writes from 8 threads,
+// and the CPU time kube-apiserver spent meanwhile, per write. Each status write changes one field,
+// so that none is a no-op. The CPU time is read from /proc/<pid>/stat, not from the API server's
+// own process_cpu_seconds_total as OperatorScaleBench does: serving /metrics costs it a few tenths
+// of a CPU second, too much inside a window of a few seconds.
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.bosun.api.v1alpha1.Replicas;
