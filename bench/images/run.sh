@@ -13,13 +13,9 @@ set -euo pipefail
 [[ -n "${BOSUN_BENCH_NS:-}" ]] || exec env BOSUN_BENCH_NS=1 unshare --mount --propagation private "$0" "$@"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-source hack/java-home.sh
+source bench/lib/cluster.sh images
 runs=${1:-10}
 work=$(mktemp -d)
-export BOSUN_DEV_HOME="${BOSUN_DEV_HOME:-/tmp/bosun-bench-images}"
-export KUBECONFIG="$BOSUN_DEV_HOME/kubeconfig"
-kubectl=(~/.cache/bosun/k8s/*/bin/kubectl)
-kubectl="${kubectl[0]}"
 cleanup() {
   for fs in "$work"/*/; do umount -R "$fs" 2>/dev/null || true; done
   rm -rf "$work"
@@ -80,11 +76,7 @@ report() {
 flatten agent
 report agent agent --node bench --simulate 2 --offline --port '{port}'
 
-./mvnw -q -B -ntp -o -DskipTests package -pl cli -am
-./bosun dev down >/dev/null 2>&1 || true
-./bosun dev up --nodes 0 --cpu-nodes 1 >/dev/null
-"$kubectl" apply --server-side -f deploy/crds/ >/dev/null
-"$kubectl" wait --for condition=Established --timeout=60s crd --all >/dev/null
+bench_cluster_up --nodes 0 --cpu-nodes 1 >/dev/null
 flatten operator
 "$kubectl" config view --raw --flatten --minify >"$work/operator/tmp/kubeconfig"
 chmod 644 "$work/operator/tmp/kubeconfig"
