@@ -186,6 +186,26 @@ class HostileManifestsTest {
   }
 
   @Test
+  void aCharacterBeyondTheBasicPlaneCountsAsOneColumnAndTheByteOrderMarkAsNone() {
+    assertThat(problems("\ufeffa: \ud83d\ude00\r\nb: x\u0007\n"))
+        .singleElement()
+        .asString()
+        .startsWith("hostile.yaml:2:5: YAML syntax error: the character U+0007 (BEL)");
+  }
+
+  @Test
+  void aLoneSurrogateEndingTheTextIsNamedWhereItIs() {
+    assertThat(problems("a: 1\n\udc00"))
+        .singleElement()
+        .asString()
+        .startsWith("hostile.yaml:2:1: YAML syntax error: the character U+DC00");
+    assertThat(problems("a: 1\n\ud83d"))
+        .singleElement()
+        .asString()
+        .startsWith("hostile.yaml:2:1: YAML syntax error: the character U+D83D");
+  }
+
+  @Test
   void longUnknownKeysAreReportedWithoutComparingThemToEveryName() {
     // An implicit key is at most 1,024 characters long; '?' makes a key explicit.
     String workload =
