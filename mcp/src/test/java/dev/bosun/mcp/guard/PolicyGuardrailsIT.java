@@ -20,11 +20,13 @@ import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import dev.bosun.operator.Conditions;
+import dev.bosun.operator.client.WatchCache;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.Rbac;
 import dev.bosun.testkit.SharedCluster;
 import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -417,8 +419,10 @@ class PolicyGuardrailsIT {
                 budget,
                 null));
     policy.getMetadata().setGeneration(null);
-    admin.resource(policy).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    var applied =
+        admin.resource(policy).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     cleanup.add(() -> admin.resources(DeploymentAgentPolicy.class).withName(name).delete());
+    awaitInWatchCache(applied);
   }
 
   private void environment(String name, String namespace, String promotesFrom) {
@@ -429,8 +433,31 @@ class PolicyGuardrailsIT {
             .withNamespace(namespace)
             .withPromotesFrom(promotesFrom)
             .build());
-    admin.resource(environment).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    var applied =
+        admin.resource(environment).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     cleanup.add(() -> admin.resources(Environment.class).withName(name).delete());
+    awaitInWatchCache(applied);
+  }
+
+  /**
+   * The guardrails read policies and Environments from the watch cache as it stands (milliseconds
+   * behind a write, see {@link WatchCache}); a test that checks a call right after a write waits
+   * until the cache holds the written version, as an agent would see it a moment later.
+   */
+  private static <T extends HasMetadata> void awaitInWatchCache(T written) {
+    String name = written.getMetadata().getName();
+    String version = written.getMetadata().getResourceVersion();
+    @SuppressWarnings("unchecked")
+    Class<T> kind = (Class<T>) written.getClass();
+    await("the watch cache holds " + HasMetadata.getKind(kind) + "/" + name + " at " + version)
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                admin.resources(kind).list(WatchCache.asItStands()).getItems().stream()
+                    .anyMatch(
+                        cached ->
+                            name.equals(cached.getMetadata().getName())
+                                && version.equals(cached.getMetadata().getResourceVersion())));
   }
 
   private static void grantWorkloads(String namespace, String serviceAccount) {
