@@ -23,6 +23,11 @@ final class LoopbackHttp {
   /** The largest request body a stand-in reads. */
   static final int MAX_BODY = 1 << 20;
 
+  /**
+   * The most of a too-large body read and dropped before the answer; past it the client is reset.
+   */
+  static final long MAX_DRAIN = 64L << 20;
+
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private LoopbackHttp() {}
@@ -57,10 +62,19 @@ final class LoopbackHttp {
     return new InetSocketAddress("127.0.0.1", server.getAddress().getPort());
   }
 
-  /** The body, unless it is longer than {@link #MAX_BODY} bytes. */
+  /**
+   * The body, unless it is longer than {@link #MAX_BODY} bytes. A longer one is still read to its
+   * end, up to {@link #MAX_DRAIN} bytes, and dropped: a socket closed with input unread is reset,
+   * and a client still sending (the router, passing a body on) loses the answer that says why.
+   */
   static Optional<byte[]> readBounded(InputStream body) throws IOException {
     byte[] read = body.readNBytes(MAX_BODY + 1);
-    return read.length > MAX_BODY ? Optional.empty() : Optional.of(read);
+    if (read.length <= MAX_BODY) return Optional.of(read);
+    byte[] dropped = new byte[64 * 1024];
+    long drained = read.length;
+    int n;
+    while (drained < MAX_DRAIN && (n = body.read(dropped)) >= 0) drained += n;
+    return Optional.empty();
   }
 
   static String json(Map<String, ?> body) {

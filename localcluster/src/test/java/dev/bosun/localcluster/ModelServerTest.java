@@ -3,10 +3,12 @@ package dev.bosun.localcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -160,6 +162,30 @@ class ModelServerTest {
       assertThat(http.send(completion(server), HttpResponse.BodyHandlers.ofString()).statusCode())
           .isEqualTo(200);
       assertThat(server.crashed()).isFalse();
+    }
+  }
+
+  /**
+   * The promotion gate's oversized body, sent whole before the answer is read, as a client that
+   * streams its request does: the server reads past its limit to the end of the body and closes in
+   * order. Closing with the rest unread resets the connection, and the client loses the 413.
+   */
+  @Test
+  void anOversizedBodyIsAnswered413EvenWhenTheClientSendsItWholeFirst() throws Exception {
+    try (var server = ModelServer.start(REPLICA, QUICK, executor);
+        var socket = new Socket("127.0.0.1", server.address().getPort())) {
+      byte[] body = new byte[2 * LoopbackHttp.MAX_BODY];
+      String head =
+          "POST /v1/completions HTTP/1.1\r\nHost: chat\r\nContent-Type: application/json\r\n"
+              + "Content-Length: "
+              + body.length
+              + "\r\nConnection: close\r\n\r\n";
+      var out = socket.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 413 ").contains("body larger than");
     }
   }
 
