@@ -127,7 +127,12 @@ For the demo, two changes to the policy the platform team ships (deploy/gpu-heal
 SAY
 kubectl patch gpuhealthpolicy default --type merge \
   -p '{"spec":{"effect":"NoExecute","recovery":{"cleanSamples":1,"quietPeriod":"20s","delay":"5s"}}}'
-# The agents read the policy when they start (then every 30 s): started after the patch.
+# The agent's DaemonSet as a cluster gets it: the real DaemonSet controller puts a pod on every GPU
+# node; KWOK runs nothing in it, and `bosun dev agents` plays those pods (their /metrics, at their
+# IPs in the local pod network). The agents read the policy when they start (then every 30 s):
+# started after the patch.
+kubectl apply --server-side -k deploy/agent/ >/dev/null
+kubectl rollout status daemonset/bosun-agent -n bosun-node --timeout=120s
 ./bosun dev agents
 gpu_nodes=$(kubectl get resourceslices -o jsonpath='{range .items[?(@.spec.driver=="gpu.nvidia.com")]}{.spec.pool.name}{"\n"}{end}' | sort -u | wc -l)
 wait_for "a GpuNodeHealth report from each of the $gpu_nodes GPU nodes" 60 \

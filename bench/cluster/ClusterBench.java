@@ -49,7 +49,7 @@ void main(String[] args) throws Exception {
     var started = cluster.start(line -> {});
     try (var client = KubeClients.forKubeconfig(started.kubeconfig())) {
       var fleet = GpuFleet.h100(client);
-      fleet.installDeviceClass();
+      fleet.installNvidiaClasses();
       fleet.addNodes(0, 16);
       double published = secondsSince(begin);
       fleet.awaitReady(16, Duration.ofMinutes(2));
@@ -63,7 +63,7 @@ void main(String[] args) throws Exception {
   try (var client = KubeClients.forKubeconfig(started.kubeconfig())) {
     var fleet = new GpuFleet(client, "bench-node", GpuProduct.H100_80GB_HBM3, 8);
     if (scenarios.contains("fleet")) {
-      fleet.installDeviceClass();
+      fleet.installNvidiaClasses();
       long begin = System.nanoTime();
       fleet.addNodes(0, fleetNodes);
       double created = secondsSince(begin);

@@ -94,6 +94,49 @@ final class FleetDiscovery {
         pci.get());
   }
 
+  /** The agent's DaemonSet as {@code deploy/agent/} ships it: its namespace, pod label and port. */
+  static final String AGENT_NAMESPACE = "bosun-node";
+
+  static final String AGENT_SELECTOR = "app.kubernetes.io/name=bosun-agent";
+  static final String METRICS_PORT_NAME = "metrics";
+  static final int METRICS_PORT = 9400;
+
+  /** An agent pod the fleet plays: where its /metrics would listen in the pod network. */
+  record AgentPod(String name, String ip, int port) {}
+
+  /**
+   * The agent pods (of the DaemonSet in {@code deploy/agent/}) on nodes the fleet plays, by node: a
+   * pod scheduled there, not being deleted, with an IP; its port is the container port named
+   * {@value #METRICS_PORT_NAME}, else {@value #METRICS_PORT}. Of two pods on one node (a rollout),
+   * the first by name.
+   */
+  static Map<String, AgentPod> agentPods(JsonNode pods, Set<String> played) {
+    Map<String, AgentPod> byNode = new TreeMap<>();
+    items(pods)
+        .filter(p -> !p.path("metadata").has("deletionTimestamp"))
+        .filter(p -> played.contains(p.path("spec").path("nodeName").asText()))
+        .filter(p -> !p.path("status").path("podIP").asText().isEmpty())
+        .sorted(Comparator.comparing(p -> p.path("metadata").path("name").asText()))
+        .forEach(
+            p ->
+                byNode.putIfAbsent(
+                    p.path("spec").path("nodeName").asText(),
+                    new AgentPod(
+                        p.path("metadata").path("name").asText(),
+                        p.path("status").path("podIP").asText(),
+                        metricsPort(p.path("spec").path("containers")))));
+    return byNode;
+  }
+
+  private static int metricsPort(JsonNode containers) {
+    for (JsonNode container : containers)
+      for (JsonNode port : container.path("ports"))
+        if (METRICS_PORT_NAME.equals(port.path("name").asText())
+            && port.path("containerPort").canConvertToInt())
+          return port.path("containerPort").asInt();
+    return METRICS_PORT;
+  }
+
   /**
    * When in each interval a node's agent samples: spread over the interval by the node's name, so
    * that a thousand agents do not sample (and heartbeat) in the same instant, and a node keeps its

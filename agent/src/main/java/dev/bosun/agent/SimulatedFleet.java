@@ -10,6 +10,8 @@ import dev.bosun.gpu.classify.XidClassifier;
 import dev.bosun.gpu.kernel.KmsgCursorStore;
 import io.fabric8.kubernetes.client.Config;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,11 +42,21 @@ import java.util.function.Consumer;
  * policy; each samples at its own moment of the interval ({@link FleetDiscovery#phase}); no agent
  * has a thread or an HTTP port of its own. The nodes are found by label and looked for again every
  * {@link Settings#discoverEvery}: a node added later gets an agent, a node deleted loses its own.
+ *
+ * <p>Where the agent's DaemonSet ({@code deploy/agent/}) runs, KWOK gives each node an agent pod
+ * that runs nothing. Given a {@link PodNetwork}, the fleet plays those pods: the node's agent
+ * serves {@code /metrics} and {@code /healthz} on a loopback port registered at the pod's address,
+ * and follows the ResourceClaims allocated on its node ({@link ClaimWatch}), so that its metrics
+ * name the pods holding each GPU, as on a real node. Only nodes with an agent pod pay for this: a
+ * thousand-node fleet without the DaemonSet has no port and no watch per node.
  */
 public final class SimulatedFleet implements AutoCloseable {
 
   /** The GPU nodes {@code bosun dev up} makes. */
   public static final String GPU_NODES = "type=kwok,nvidia.com/gpu.present=true";
+
+  /** How often the agent pods are looked for: a new one serves within seconds of its IP. */
+  static final Duration AGENT_PODS_EVERY = Duration.ofSeconds(2);
 
   private static final Duration BOOTED_BEFORE_START = Duration.ofHours(1);
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
@@ -74,9 +86,22 @@ public final class SimulatedFleet implements AutoCloseable {
     }
   }
 
+  /** Where the agent pods the fleet plays are reached: the local cluster's pod network. */
+  public interface PodNetwork {
+    /** Makes {@code podIP:port} reach {@code local}. */
+    void register(String podIP, int port, InetSocketAddress local);
+
+    /** Makes {@code podIP:port} reach nothing again. */
+    void remove(String podIP, int port);
+  }
+
+  /** An agent pod played: its endpoints on loopback, and the claims of its node. */
+  private record PlayedPod(FleetDiscovery.AgentPod pod, HttpEndpoints http, ClaimWatch claims) {}
+
   private final KubeApi api;
   private final Path agentsDir;
   private final Settings settings;
+  private final PodNetwork podNetwork;
   private final Clock clock;
   private final Consumer<String> log;
   private final ScheduledExecutorService timer;
@@ -86,13 +111,20 @@ public final class SimulatedFleet implements AutoCloseable {
   private final NodeAgent.PolicySource policy;
   private final XidClassifier classifier = XidClassifier.withDefaults();
   private final Map<String, NodeAgent> agents = new ConcurrentHashMap<>();
+  private final Map<String, PlayedPod> played = new ConcurrentHashMap<>();
 
   private SimulatedFleet(
-      Config cluster, Path agentsDir, Settings settings, Clock clock, Consumer<String> log)
+      Config cluster,
+      Path agentsDir,
+      Settings settings,
+      PodNetwork podNetwork,
+      Clock clock,
+      Consumer<String> log)
       throws IOException {
     this.api = new KubeApi(cluster);
     this.agentsDir = agentsDir;
     this.settings = settings;
+    this.podNetwork = podNetwork;
     this.clock = clock;
     this.log = log;
     this.timer =
@@ -119,11 +151,17 @@ public final class SimulatedFleet implements AutoCloseable {
    * again every {@link Settings#discoverEvery}.
    *
    * @param agentsDir where each node's files go, {@code <agentsDir>/<node>/}
+   * @param podNetwork where to make the agent pods reachable; {@code null}: play no agent pods
    */
   public static SimulatedFleet start(
-      Config cluster, Path agentsDir, Settings settings, Clock clock, Consumer<String> log)
+      Config cluster,
+      Path agentsDir,
+      Settings settings,
+      PodNetwork podNetwork,
+      Clock clock,
+      Consumer<String> log)
       throws IOException {
-    SimulatedFleet fleet = new SimulatedFleet(cluster, agentsDir, settings, clock, log);
+    SimulatedFleet fleet = new SimulatedFleet(cluster, agentsDir, settings, podNetwork, clock, log);
     try {
       fleet.discovery.submit(fleet::discover).get();
     } catch (InterruptedException e) {
@@ -137,6 +175,9 @@ public final class SimulatedFleet implements AutoCloseable {
     long every = settings.discoverEvery().toNanos();
     fleet.discovery.scheduleWithFixedDelay(
         fleet::discoverSafely, every, every, TimeUnit.NANOSECONDS);
+    if (podNetwork != null)
+      fleet.discovery.scheduleWithFixedDelay(
+          fleet::followAgentPodsSafely, 0, AGENT_PODS_EVERY.toNanos(), TimeUnit.NANOSECONDS);
     return fleet;
   }
 
@@ -158,6 +199,78 @@ public final class SimulatedFleet implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.accept("cannot look for nodes: " + AgentMain.describe(e) + "; trying again later");
     }
+  }
+
+  private void followAgentPodsSafely() {
+    try {
+      followAgentPods();
+    } catch (IOException | RuntimeException e) {
+      log.accept("cannot look for agent pods: " + AgentMain.describe(e) + "; trying again later");
+    }
+  }
+
+  /** Plays the agent pods on the fleet's nodes: new ones served, gone or moved ones no more. */
+  private void followAgentPods() throws IOException {
+    var pods =
+        FleetDiscovery.agentPods(
+            list(
+                "/api/v1/namespaces/"
+                    + FleetDiscovery.AGENT_NAMESPACE
+                    + "/pods?labelSelector="
+                    + encode(FleetDiscovery.AGENT_SELECTOR)),
+            agents.keySet());
+    for (String node : Set.copyOf(played.keySet())) {
+      PlayedPod was = played.get(node);
+      if (!was.pod().equals(pods.get(node))) stopPlaying(node);
+    }
+    pods.forEach(
+        (node, pod) -> {
+          if (played.containsKey(node)) return;
+          try {
+            play(node, pod);
+          } catch (IOException | RuntimeException e) {
+            log.accept(node + ": cannot play the agent pod " + pod.name() + ": " + e);
+          }
+        });
+  }
+
+  private void play(String node, FleetDiscovery.AgentPod pod) throws IOException {
+    NodeAgent agent = agents.get(node);
+    var http =
+        new HttpEndpoints(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            agent::metrics,
+            agent::healthz);
+    try {
+      // By its literal: the pod network records an address, not a name to resolve.
+      podNetwork.register(pod.ip(), pod.port(), new InetSocketAddress("127.0.0.1", http.port()));
+    } catch (RuntimeException e) {
+      http.close();
+      throw e;
+    }
+    var claims = ClaimWatch.start(api, node, clock, line -> log.accept(node + ": " + line));
+    played.put(node, new PlayedPod(pod, http, claims));
+    log.accept(node + ": plays the agent pod " + pod.name() + " at " + pod.ip() + ":" + pod.port());
+  }
+
+  private void stopPlaying(String node) {
+    PlayedPod was = played.remove(node);
+    if (was == null) return;
+    was.claims().close();
+    was.http().close();
+    try {
+      podNetwork.remove(was.pod().ip(), was.pod().port());
+    } catch (RuntimeException e) {
+      log.accept(node + ": cannot remove " + was.pod().ip() + " from the pod network: " + e);
+    }
+  }
+
+  /** Who holds the node's GPUs: known while the fleet plays the node's agent pod. */
+  private GpuHolders holdersOf(String node) {
+    return () -> {
+      PlayedPod pod = played.get(node);
+      return pod == null ? Map.of() : pod.claims().current();
+    };
   }
 
   /** One look at the cluster: agents for new nodes, none for deleted ones. */
@@ -183,6 +296,7 @@ public final class SimulatedFleet implements AutoCloseable {
     }
     for (String gone : Set.copyOf(agents.keySet())) {
       if (names.contains(gone)) continue;
+      stopPlaying(gone);
       agents.remove(gone).close();
       watcher.forget(agentsDir.resolve(gone));
       log.accept("stopped the agent of " + gone + ": the node is gone");
@@ -221,7 +335,7 @@ public final class SimulatedFleet implements AutoCloseable {
             new KubePublisher(api, node.name()),
             new NodeHealthTracker(classifier),
             policy,
-            GpuHolders.NONE,
+            holdersOf(node.name()),
             clock,
             line -> log.accept(node.name() + ": " + line),
             new SerialLoop(timer, workers, FleetDiscovery.phase(node.name(), settings.interval())))
@@ -250,6 +364,7 @@ public final class SimulatedFleet implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    Set.copyOf(played.keySet()).forEach(this::stopPlaying);
     agents.values().forEach(NodeAgent::close);
     agents.clear();
     try {

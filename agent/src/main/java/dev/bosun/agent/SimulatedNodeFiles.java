@@ -2,6 +2,7 @@ package dev.bosun.agent;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -23,7 +24,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -40,6 +43,9 @@ import java.util.regex.Pattern;
  *       counters) and the driver's state (its boot time, the next record's sequence number, the
  *       GPUs whose UUID it has announced). The agent's GPU source reads it again whenever it
  *       changes.
+ *   <li>{@value #UTILISATION}: how busy each GPU is, in percent by GPU index, as whatever runs on
+ *       it (a stand-in model server) reports; NVML's utilisation reads it. Telemetry, not a fault:
+ *       a file that cannot be read leaves every GPU idle.
  * </ul>
  *
  * A fault is applied by {@link SimulatedGpuNode} itself, carried on from {@value #STATE}: the
@@ -52,6 +58,7 @@ public final class SimulatedNodeFiles {
   static final String KMSG = "kmsg";
   static final String CURSOR = "kmsg.cursor";
   static final String STATE = "node.json";
+  static final String UTILISATION = "utilisation.json";
   private static final String LOCK = "lock";
 
   /** A Kubernetes node name (a DNS subdomain): safe as one path element. */
@@ -108,6 +115,7 @@ public final class SimulatedNodeFiles {
           files.writeState(SimulatedGpuNode.State.booted(bootedAt, gpus));
           Files.write(files.kmsg(), new byte[0]);
           Files.deleteIfExists(files.cursor());
+          Files.deleteIfExists(files.utilisationFile());
           return null;
         });
     return files;
@@ -127,6 +135,10 @@ public final class SimulatedNodeFiles {
 
   Path stateFile() {
     return dir.resolve(STATE);
+  }
+
+  Path utilisationFile() {
+    return dir.resolve(UTILISATION);
   }
 
   /** The node's state as last written. */
@@ -162,10 +174,57 @@ public final class SimulatedNodeFiles {
         });
   }
 
+  /**
+   * Sets how busy GPU {@code gpu} is, in percent (0 to 100).
+   *
+   * @throws IllegalArgumentException when the node has no GPU {@code gpu} or the percent is not 0
+   *     to 100
+   */
+  public void utilise(int gpu, int percent) throws IOException {
+    if (percent < 0 || percent > 100)
+      throw new IllegalArgumentException("utilisation must be 0 to 100 %, not " + percent);
+    locked(
+        () -> {
+          int gpus = state().gpus().size();
+          if (gpu < 0 || gpu >= gpus)
+            throw new IllegalArgumentException(
+                "node " + node + " has GPUs 0 to " + (gpus - 1) + ", not " + gpu);
+          Map<Integer, Integer> next = new TreeMap<>(utilisation());
+          next.put(gpu, percent);
+          writeAtomically(utilisationFile(), next);
+          return null;
+        });
+  }
+
+  /**
+   * How busy each GPU is, in percent by index, as last set; GPUs never set are idle, and so is
+   * every GPU when the file cannot be read.
+   */
+  public Map<Integer, Integer> utilisation() {
+    try {
+      Map<Integer, Integer> read =
+          JSON.readValue(utilisationFile().toFile(), new TypeReference<Map<Integer, Integer>>() {});
+      Map<Integer, Integer> valid = new TreeMap<>();
+      read.forEach(
+          (gpu, percent) -> {
+            if (gpu != null && percent != null && percent >= 0 && percent <= 100)
+              valid.put(gpu, percent);
+          });
+      return Map.copyOf(valid);
+    } catch (IOException | RuntimeException e) {
+      return Map.of();
+    }
+  }
+
   private void writeState(SimulatedGpuNode.State state) throws IOException {
-    Path next = dir.resolve(STATE + ".next");
-    JSON.writerWithDefaultPrettyPrinter().writeValue(next.toFile(), state);
-    Files.move(next, stateFile(), StandardCopyOption.ATOMIC_MOVE);
+    writeAtomically(stateFile(), state);
+  }
+
+  /** By renaming a new file over the old one, so that a reader sees the old or the new. */
+  private void writeAtomically(Path file, Object value) throws IOException {
+    Path next = dir.resolve(file.getFileName() + ".next");
+    JSON.writerWithDefaultPrettyPrinter().writeValue(next.toFile(), value);
+    Files.move(next, file, StandardCopyOption.ATOMIC_MOVE);
   }
 
   @FunctionalInterface

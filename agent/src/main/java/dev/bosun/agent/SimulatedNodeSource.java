@@ -5,15 +5,19 @@ import dev.bosun.gpu.model.Parsed;
 import dev.bosun.gpu.sim.SimulatedGpuNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * A simulated node's NVML, read from its {@link SimulatedNodeFiles}: the state file is read again
- * whenever it changes (a fault injected from another process), else each sample costs one {@code
- * stat}. A state that cannot be read is a failed read, as NVML failing would be.
+ * A simulated node's NVML, read from its {@link SimulatedNodeFiles}: the state and utilisation
+ * files are read again whenever they change (a fault injected, or load reported, from another
+ * process), else each sample costs two {@code stat}s. A state that cannot be read is a failed read,
+ * as NVML failing would be.
  *
  * <p>Used on the agent's loop only.
  */
@@ -24,6 +28,7 @@ final class SimulatedNodeSource implements GpuSource {
 
   private final SimulatedNodeFiles files;
   private Version read;
+  private Version utilisationRead;
   private SimulatedGpuNode node;
 
   SimulatedNodeSource(SimulatedNodeFiles files) {
@@ -35,14 +40,36 @@ final class SimulatedNodeSource implements GpuSource {
     return "simulated";
   }
 
+  /** The file's version; null when there is none (no load was ever reported). */
+  private static Version versionIfAny(Path file) throws IOException {
+    try {
+      return version(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  private static Version version(Path file) throws IOException {
+    var attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    return new Version(attributes.fileKey(), attributes.lastModifiedTime());
+  }
+
   @Override
   public Parsed<NodeSnapshot> sample(Instant now) {
     try {
-      var attributes = Files.readAttributes(files.stateFile(), BasicFileAttributes.class);
-      var version = new Version(attributes.fileKey(), attributes.lastModifiedTime());
-      if (!version.equals(read)) {
+      var version = version(files.stateFile());
+      var utilisation = versionIfAny(files.utilisationFile());
+      if (!version.equals(read) || !Objects.equals(utilisation, utilisationRead)) {
         node = new SimulatedGpuNode(files.node(), files.state(), files.node().hashCode());
+        int gpus = node.identities().size();
+        files
+            .utilisation()
+            .forEach(
+                (gpu, percent) -> {
+                  if (gpu < gpus) node.load(gpu, percent, 0);
+                });
         read = version;
+        utilisationRead = utilisation;
       }
       return Parsed.of(node.snapshot(now), 0, List.of());
     } catch (IOException | RuntimeException e) {

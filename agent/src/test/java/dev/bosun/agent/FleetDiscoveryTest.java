@@ -1,6 +1,7 @@
 package dev.bosun.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bosun.gpu.model.GpuIdentity;
 import dev.bosun.gpu.model.PciAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +111,47 @@ class FleetDiscoveryTest {
                     gpu(1, "GPU-a1", "0000:2a:00.0"),
                     "{\"name\": \"x\", \"attributes\": {\"type\": {\"string\": \"gpu\"}}}")));
     assertThat(nodes.getFirst().gpus()).extracting(GpuIdentity::index).containsExactly(1);
+  }
+
+  static String agentPod(String name, String node, String ip, String ports, boolean deleting) {
+    return """
+        {"metadata": {"name": "%s"%s},
+         "spec": {"nodeName": "%s", "containers": [{"name": "agent", "ports": [%s]}]},
+         "status": {"podIP": "%s"}}"""
+        .formatted(
+            name,
+            deleting ? ", \"deletionTimestamp\": \"2026-12-01T08:00:00Z\"" : "",
+            node,
+            ports,
+            ip);
+  }
+
+  static final String METRICS_9400 = "{\"name\": \"metrics\", \"containerPort\": 9400}";
+
+  @Test
+  void agentPodsOnPlayedNodesWithAnIpAtTheirMetricsPort() throws Exception {
+    var pods =
+        FleetDiscovery.agentPods(
+            list(
+                agentPod("agent-a", "a", "10.0.0.1", METRICS_9400, false),
+                agentPod(
+                    "agent-b",
+                    "b",
+                    "10.0.0.2",
+                    "{\"name\": \"metrics\", \"containerPort\": 9500}",
+                    false),
+                agentPod("agent-c", "c", "10.0.0.3", "", false),
+                agentPod("agent-d-old", "d", "10.0.0.4", METRICS_9400, true),
+                agentPod("agent-e", "e", "", METRICS_9400, false),
+                agentPod("agent-real", "real", "10.0.0.6", METRICS_9400, false),
+                agentPod("agent-a-2", "a", "10.0.0.7", METRICS_9400, false)),
+            Set.of("a", "b", "c", "d", "e"));
+
+    assertThat(pods)
+        .containsExactly(
+            entry("a", new FleetDiscovery.AgentPod("agent-a", "10.0.0.1", 9400)),
+            entry("b", new FleetDiscovery.AgentPod("agent-b", "10.0.0.2", 9500)),
+            entry("c", new FleetDiscovery.AgentPod("agent-c", "10.0.0.3", 9400)));
   }
 
   @Test

@@ -101,6 +101,7 @@ class SimulatedFleetIT {
                 4,
                 "bosun.dev/fleet in (%s,%s)".formatted(gpuFleet.name(), migFleet.name()),
                 Duration.ofSeconds(1)),
+            null,
             Clock.systemUTC(),
             log::add);
   }

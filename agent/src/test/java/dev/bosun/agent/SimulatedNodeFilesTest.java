@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,6 +143,40 @@ class SimulatedNodeFilesTest {
   }
 
   @Test
+  void reportedLoadIsNvmlsUtilisationOfThatGpuUntilItChangesOrTheNodeReboots() throws Exception {
+    var source = new SimulatedNodeSource(files);
+    assertThat(utilisation(source)).containsExactly(0, 0, 0, 0);
+
+    files.utilise(2, 73);
+    files.utilise(0, 5);
+    assertThat(utilisation(source)).containsExactly(5, 0, 73, 0);
+    files.utilise(2, 0);
+    assertThat(utilisation(source)).containsExactly(5, 0, 0, 0);
+
+    SimulatedNodeFiles.boot(agents, NODE, GPUS, BOOT);
+    assertThat(utilisation(new SimulatedNodeSource(files))).containsExactly(0, 0, 0, 0);
+  }
+
+  @Test
+  void loadOnAGpuTheNodeDoesNotHaveOrOutOfRangeIsRefusedAndABrokenFileReadsAsIdle()
+      throws Exception {
+    files.utilise(1, 40);
+    assertThatThrownBy(() -> files.utilise(4, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("GPUs 0 to 3, not 4");
+    assertThatThrownBy(() -> files.utilise(1, 101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0 to 100 %, not 101");
+    assertThat(files.utilisation()).containsExactly(Map.entry(1, 40));
+
+    Files.writeString(files.utilisationFile(), "{\"1\": 400, \"x\"");
+    var sample = new SimulatedNodeSource(files).sample(AT.instant());
+    assertThat(sample.problems()).isEmpty();
+    assertThat(sample.value().orElseThrow().gpus())
+        .allSatisfy(g -> assertThat(g.utilisation().gpuPercent()).isZero());
+  }
+
+  @Test
   void aReBootStartsHealthyWithAnEmptyLog() throws Exception {
     files.inject(3, new SimulatedFault.FallOffTheBus(), AT);
     Files.writeString(files.cursor(), "anything");
@@ -149,6 +184,12 @@ class SimulatedNodeFilesTest {
     assertThat(again.state().gpus()).allSatisfy(g -> assertThat(g.present()).isTrue());
     assertThat(Files.readString(again.kmsg())).isEmpty();
     assertThat(again.cursor()).doesNotExist();
+  }
+
+  private static List<Integer> utilisation(SimulatedNodeSource source) {
+    return source.sample(AT.instant()).value().orElseThrow().gpus().stream()
+        .map(g -> g.utilisation().gpuPercent())
+        .toList();
   }
 
   private NodeSnapshot sample() {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClassBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceClass;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceClassBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
@@ -71,12 +72,29 @@ public record GpuFleet(
   }
 
   /**
-   * The device classes NVIDIA's driver installs, for whole GPUs and for MIG instances; idempotent,
-   * so every start can apply them.
+   * The RuntimeClass NVIDIA's GPU operator installs, which GPU node pods such as Bosun's agent
+   * name.
    */
-  public void installDeviceClass() {
+  public static final String RUNTIME_CLASS = "nvidia";
+
+  /**
+   * What NVIDIA's driver and GPU operator install cluster-wide: the device classes for whole GPUs
+   * and MIG instances, and the RuntimeClass {@value #RUNTIME_CLASS}; idempotent, so every start can
+   * apply them.
+   */
+  public void installNvidiaClasses() {
     client.resource(deviceClass(DEVICE_CLASS, "gpu")).forceConflicts().serverSideApply();
     client.resource(deviceClass(MIG_DEVICE_CLASS, "mig")).forceConflicts().serverSideApply();
+    client
+        .resource(
+            new RuntimeClassBuilder()
+                .withNewMetadata()
+                .withName(RUNTIME_CLASS)
+                .endMetadata()
+                .withHandler(RUNTIME_CLASS)
+                .build())
+        .forceConflicts()
+        .serverSideApply();
   }
 
   private static DeviceClass deviceClass(String name, String type) {

@@ -2,6 +2,7 @@ package dev.bosun.router;
 
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.Sandboxes;
+import dev.bosun.scaler.AgentPods;
 import dev.bosun.scaler.Demand;
 import dev.bosun.scaler.PodNetwork;
 import dev.bosun.scaler.ScalerServer;
@@ -22,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -33,9 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Starts the router: the Sandbox, Workload and pod informers, the listener, the activity flusher,
- * and KEDA's external push scaler on its own port. {@code bosun router} calls {@link #run}; tests
- * call {@link #start}.
+ * Starts the router: the Sandbox, Workload, pod and node-agent informers, the listener, the
+ * activity flusher, and KEDA's external push scaler on its own port. {@code bosun router} calls
+ * {@link #run}; tests call {@link #start}.
  */
 public final class RouterMain implements AutoCloseable {
 
@@ -57,6 +59,8 @@ public final class RouterMain implements AutoCloseable {
    * @param holdMax how many requests are held at once, at most, per Workload with no Ready pod
    * @param holdTimeout how long a held request waits for a Ready pod of its Workload
    * @param scrapeInterval how often the scaler scrapes the Workloads' pods
+   * @param agentNamespace the node agents' namespace, where the scaler finds each node's agent for
+   *     GPU utilisation
    */
   public record Settings(
       Path kubeconfig,
@@ -68,7 +72,8 @@ public final class RouterMain implements AutoCloseable {
       int scalerPort,
       int holdMax,
       Duration holdTimeout,
-      Duration scrapeInterval) {
+      Duration scrapeInterval,
+      String agentNamespace) {
     public static final String DEFAULT_PORT = "8080";
     public static final String DEFAULT_WAKE_TIMEOUT = "30s";
     public static final String DEFAULT_ACTIVITY_INTERVAL = "5s";
@@ -76,6 +81,7 @@ public final class RouterMain implements AutoCloseable {
     public static final String DEFAULT_HOLD_MAX = "100";
     public static final String DEFAULT_HOLD_TIMEOUT = "60s";
     public static final String DEFAULT_SCRAPE_INTERVAL = "1s";
+    public static final String DEFAULT_AGENT_NAMESPACE = AgentPods.DEFAULT_NAMESPACE;
 
     static final Duration MAX_WAKE_TIMEOUT = Duration.ofMinutes(10);
     static final Duration MIN_ACTIVITY_INTERVAL = Duration.ofMillis(100);
@@ -101,7 +107,8 @@ public final class RouterMain implements AutoCloseable {
           0,
           Integer.parseInt(DEFAULT_HOLD_MAX),
           Duration.ofSeconds(60),
-          Duration.ofSeconds(1));
+          Duration.ofSeconds(1),
+          DEFAULT_AGENT_NAMESPACE);
     }
 
     public Settings {
@@ -158,6 +165,10 @@ public final class RouterMain implements AutoCloseable {
                 + MAX_SCRAPE_INTERVAL.toMinutes()
                 + "m");
       }
+      if (agentNamespace == null || !Route.NAMESPACE.matcher(agentNamespace).matches()) {
+        throw new InvalidSettings(
+            "--agent-namespace", "'" + agentNamespace + "' is not a namespace name");
+      }
     }
   }
 
@@ -187,6 +198,7 @@ public final class RouterMain implements AutoCloseable {
   private final ExecutorService virtualThreads;
   private final RouterServer server;
   private final WorkloadPods workloads;
+  private final AgentPods agents;
   private final ScalerServer scaler;
 
   private RouterMain(
@@ -197,10 +209,12 @@ public final class RouterMain implements AutoCloseable {
       ExecutorService virtualThreads,
       RouterServer server,
       WorkloadPods workloads,
+      AgentPods agents,
       ScalerServer scaler) {
     this.client = client;
     this.directory = directory;
     this.workloads = workloads;
+    this.agents = agents;
     this.scaler = scaler;
     this.activity = activity;
     this.flusher = flusher;
@@ -240,18 +254,25 @@ public final class RouterMain implements AutoCloseable {
       throw new IOException("cannot list and watch the Sandboxes: " + e.getMessage(), e);
     }
     WorkloadPods workloads = new WorkloadPods(client);
+    AgentPods agents = new AgentPods(client, settings.agentNamespace());
+    String listed =
+        "the Workloads, their pods and the node agents (namespace "
+            + settings.agentNamespace()
+            + ")";
     try {
-      workloads.start().get(SYNC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      CompletableFuture.allOf(workloads.start(), agents.start())
+          .get(SYNC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      agents.close();
       workloads.close();
       directory.close();
-      throw new IOException("interrupted while listing the Workloads and their pods", e);
+      throw new IOException("interrupted while listing " + listed, e);
     } catch (ExecutionException | TimeoutException e) {
+      agents.close();
       workloads.close();
       directory.close();
-      throw new IOException(
-          "cannot list and watch the Workloads and their pods: " + e.getMessage(), e);
+      throw new IOException("cannot list and watch " + listed + ": " + e.getMessage(), e);
     }
     Access access =
         new Access(
@@ -301,12 +322,14 @@ public final class RouterMain implements AutoCloseable {
           ScalerServer.start(
               settings.scalerPort(),
               settings.scrapeInterval(),
-              workloads::ready,
+              workloads::readyPods,
+              agents::byNode,
               podNetwork,
               demand,
               log);
     } catch (IOException e) {
       flusher.shutdownNow();
+      agents.close();
       workloads.close();
       directory.close();
       throw e;
@@ -317,12 +340,13 @@ public final class RouterMain implements AutoCloseable {
     } catch (IOException e) {
       scaler.close();
       flusher.shutdownNow();
+      agents.close();
       workloads.close();
       directory.close();
       throw e;
     }
     return new RouterMain(
-        client, directory, activity, flusher, virtualThreads, server, workloads, scaler);
+        client, directory, activity, flusher, virtualThreads, server, workloads, agents, scaler);
   }
 
   private static String tokenHashOf(Sandbox sandbox) {
@@ -399,6 +423,7 @@ public final class RouterMain implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    agents.close();
     workloads.close();
     directory.close();
     virtualThreads.shutdownNow();

@@ -154,7 +154,8 @@ class RouterIT {
                 0,
                 10,
                 holdTimeout,
-                Duration.ofMillis(200)),
+                Duration.ofMillis(200),
+                RouterMain.Settings.DEFAULT_AGENT_NAMESPACE),
             asRouter(client),
             line -> System.err.println("[router] " + line));
   }

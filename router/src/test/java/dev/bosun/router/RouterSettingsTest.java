@@ -1,5 +1,6 @@
 package dev.bosun.router;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RouterSettingsTest {
   @TempDir static Path dir;
@@ -88,8 +90,33 @@ class RouterSettingsTest {
                     scalerPort,
                     holdMax,
                     holdTimeout,
-                    scrape))
+                    scrape,
+                    RouterMain.Settings.DEFAULT_AGENT_NAMESPACE))
         .isInstanceOf(RouterMain.InvalidSettings.class)
         .hasMessageStartingWith(option + ": ");
+  }
+
+  @ParameterizedTest(name = "''{0}''")
+  @ValueSource(strings = {"", "Bosun-Node", "bosun_node", "-bosun", "bosun-", "a/b"})
+  void refusesAnAgentNamespaceThatIsNotOne(String namespace) {
+    assertThatThrownBy(() -> settingsWithAgentNamespace(namespace))
+        .isInstanceOf(RouterMain.InvalidSettings.class)
+        .hasMessage("--agent-namespace: '" + namespace + "' is not a namespace name");
+  }
+
+  @Test
+  void theAgentNamespaceIsBosunNodeUnlessSet() {
+    assertThat(
+            new RouterMain.Settings(null, 8080, null, WAKE, ACTIVITY, List.of()).agentNamespace())
+        .isEqualTo("bosun-node");
+    assertThat(settingsWithAgentNamespace("gpu-operator").agentNamespace())
+        .isEqualTo("gpu-operator");
+    assertThatThrownBy(() -> settingsWithAgentNamespace("n".repeat(64)))
+        .hasMessageStartingWith("--agent-namespace: ");
+  }
+
+  private static RouterMain.Settings settingsWithAgentNamespace(String namespace) {
+    return new RouterMain.Settings(
+        null, 8080, null, WAKE, ACTIVITY, List.of(), 9090, 100, HOLD, SCRAPE, namespace);
   }
 }

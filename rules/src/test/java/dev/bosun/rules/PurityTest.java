@@ -39,13 +39,14 @@ class PurityTest {
                 .or(
                     nameMatching(
                         "dev\\.bosun\\.(operator\\.(ChildChanges|GpuGate|SandboxPlan|QuarantinePlan|QuarantinePolicy|QuarantineObjects|Quarantine)"
-                            + "|agent\\.(Publication|NodeKnowledge|AgentView)"
+                            + "|agent\\.(Publication|NodeKnowledge|AgentView|FleetDiscovery)"
                             + "|cli\\.nodes\\.FleetTable|operator\\.fleet\\.(Fleet|FleetReport|FleetView)"
                             + "|mcp\\.(ArgumentCheck|ToolError)"
                             + "|router\\.(HeadParser|Heads|RequestHead|ResponseHead|Header|Rejection|Limits"
                             + "|Route|SandboxKey|Tokens|SandboxView|Forwarding|Responses)"
-                            + "|localcluster\\.(LocalVolumes|StandInPlan|PodEndpoint)"
-                            + "|scaler\\.(ScalerRequest|Exposition|Signal|WorkloadEndpoints|WorkloadKey|PodAddress)"
+                            + "|localcluster\\.(LocalVolumes|StandInPlan|PodEndpoint|PodGpus)"
+                            + "|scaler\\.(ScalerRequest|Exposition|Signal|WorkloadEndpoints|WorkloadKey|PodAddress"
+                            + "|AgentEndpoints|PodKey|ReadyPod)"
                             + "|chart\\.ValuesSchema"
                             + "|mcp\\.guard\\.(AgentPolicyDecision|GpuLedger|GpuDemand|AuditRecord|RbacRefusal))(\\$.*)?"))
                 // What a warm pool and a claim do; what an autoscaled Workload's status says.

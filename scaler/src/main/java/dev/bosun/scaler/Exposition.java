@@ -5,12 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A bounded reader of the Prometheus text exposition format (version 0.0.4), as model servers serve
- * it at {@code /metrics}: {@code name{label="value",...} value [timestamp]} lines, comments and
- * blank lines. It keeps only the samples whose name is wanted. A line it cannot read is skipped and
- * counted, never fatal: one odd line must not hide the gauge the scaler needs.
+ * it at {@code /metrics} (and the node agent, with dcgm-exporter's names): {@code
+ * name{label="value",...} value [timestamp]} lines, comments and blank lines. It keeps only the
+ * samples whose name is wanted. A line it cannot read is skipped and counted, never fatal: one odd
+ * line must not hide the gauge the scaler needs.
  *
  * <p>Limits, checked before the work: a body of at most {@link #MAX_BODY_CHARS} characters (the
  * scraper reads no more bytes than that), {@link #MAX_LINES} lines (the rest is not read, and the
@@ -22,6 +24,11 @@ public final class Exposition {
   public static final int MAX_LINES = 20_000;
   public static final int MAX_LINE_CHARS = 8 * 1024;
   public static final int MAX_LABELS = 64;
+
+  /** dcgm-exporter's labels of the pod that holds a GPU. */
+  public static final String NAMESPACE_LABEL = "namespace";
+
+  public static final String POD_LABEL = "pod";
 
   private Exposition() {}
 
@@ -54,6 +61,28 @@ public final class Exposition {
         }
       }
       return any ? sum : null;
+    }
+
+    /**
+     * Per pod, the mean of the finite values of the series named {@code name} labelled with that
+     * pod ({@link #NAMESPACE_LABEL} and {@link #POD_LABEL}, as the node agent labels a GPU a pod
+     * holds); a series without both labels is held by no pod and left out.
+     */
+    public Map<PodKey, Double> meanByPod(String name) {
+      return Map.copyOf(
+          samples.stream()
+              .filter(s -> s.name().equals(name) && Double.isFinite(s.value()))
+              .filter(s -> held(s.labels()))
+              .collect(
+                  Collectors.groupingBy(
+                      s -> new PodKey(s.labels().get(NAMESPACE_LABEL), s.labels().get(POD_LABEL)),
+                      Collectors.averagingDouble(Sample::value))));
+    }
+
+    private static boolean held(Map<String, String> labels) {
+      String namespace = labels.get(NAMESPACE_LABEL);
+      String pod = labels.get(POD_LABEL);
+      return namespace != null && !namespace.isEmpty() && pod != null && !pod.isEmpty();
     }
   }
 

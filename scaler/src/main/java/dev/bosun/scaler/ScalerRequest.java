@@ -26,11 +26,14 @@ public record ScalerRequest(WorkloadKey workload, ScaleMetric metric, double tar
     }
   }
 
-  /** The signals a push scaler serves: those read from the pods' vLLM gauges. */
+  /**
+   * The signals a push scaler serves: the pods' vLLM gauges and their GPUs' utilisation (from the
+   * node agents); not the pods' resource use, which the HPA reads from the metrics server.
+   */
   static boolean served(ScaleMetric metric) {
     return switch (metric) {
-      case requestsWaiting, requestsRunning, kvCacheUsage -> true;
-      case cpu, memory, gpu -> false;
+      case requestsWaiting, requestsRunning, kvCacheUsage, gpu -> true;
+      case cpu, memory -> false;
     };
   }
 
@@ -62,11 +65,8 @@ public record ScalerRequest(WorkloadKey workload, ScaleMetric metric, double tar
       throw new InvalidMetadata(
           Scaling.METADATA_METRIC,
           metric
-              + " is not served by Bosun's push scaler"
-              + (metric == ScaleMetric.gpu
-                  ? " yet (scale on GPU utilisation through Prometheus and an HPA)"
-                  : " (the HPA reads it from the metrics server)")
-              + "; it serves "
+              + " is not served by Bosun's push scaler (the HPA reads it from the metrics server);"
+              + " it serves "
               + servedNames());
     }
     String targetText = required(metadata, Scaling.METADATA_TARGET);

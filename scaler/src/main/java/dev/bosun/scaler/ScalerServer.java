@@ -6,19 +6,21 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Bosun's KEDA external push scaler: the gRPC listener and the scrape loop, every {@code
  * scrapeInterval}. Runs in the router's process, which holds the requests it counts.
  */
 public final class ScalerServer implements AutoCloseable {
-  /** How long a value is reported after its pods stopped answering: then an error. */
+  /** How long a value is reported after its pods or agents stopped answering: then an error. */
   public static final Duration STALENESS = Duration.ofSeconds(30);
 
   private final Server server;
@@ -33,20 +35,37 @@ public final class ScalerServer implements AutoCloseable {
 
   /**
    * Serves KEDA on {@code port} (0 picks a free one) for Workloads whose Ready pods {@code
-   * readyPods} names.
+   * readyPods} names, reading GPU utilisation from the node agents {@code agentsByNode} names (node
+   * name → the agent's address).
    *
    * @throws IOException when it cannot listen
    */
   public static ScalerServer start(
       int port,
       Duration scrapeInterval,
-      Function<WorkloadKey, List<PodAddress>> readyPods,
+      Function<WorkloadKey, List<ReadyPod>> readyPods,
+      Supplier<Map<String, PodAddress>> agentsByNode,
       PodNetwork network,
       Demand demand,
       Consumer<String> log)
       throws IOException {
+    return start(port, scrapeInterval, readyPods, agentsByNode, network, demand, STALENESS, log);
+  }
+
+  /** As above, reporting a last known value for {@code staleness} (tests shorten it). */
+  static ScalerServer start(
+      int port,
+      Duration scrapeInterval,
+      Function<WorkloadKey, List<ReadyPod>> readyPods,
+      Supplier<Map<String, PodAddress>> agentsByNode,
+      PodNetwork network,
+      Demand demand,
+      Duration staleness,
+      Consumer<String> log)
+      throws IOException {
     ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    Signals signals = new Signals(readyPods, new Scraper(network), demand, STALENESS, threads);
+    Signals signals =
+        new Signals(readyPods, agentsByNode, new Scraper(network), demand, staleness, threads);
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(port))
             .executor(threads)

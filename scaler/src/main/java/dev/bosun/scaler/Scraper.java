@@ -9,12 +9,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Executors;
 
 /**
- * Reads one pod's {@code /metrics} over HTTP, through the {@link PodNetwork}; at most {@link
- * Exposition#MAX_BODY_CHARS} bytes of body are read. Every failure is a {@link
- * Signal.PodScrape.Failed} saying why, never an exception: one bad pod never stops the loop.
+ * Reads one pod's {@code /metrics} over HTTP (a Workload pod's server or a node's agent), through
+ * the {@link PodNetwork}; at most {@link Exposition#MAX_BODY_CHARS} bytes of body are read. Every
+ * failure is a {@link Signal.PodScrape.Failed} saying why, never an exception: one bad pod never
+ * stops the loop.
  */
 final class Scraper {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
@@ -31,7 +33,8 @@ final class Scraper {
     this.network = network;
   }
 
-  Signal.PodScrape scrape(PodAddress pod) throws InterruptedException {
+  /** The series named {@code wanted} in the pod's {@code /metrics}. */
+  Signal.PodScrape scrape(PodAddress pod, Set<String> wanted) throws InterruptedException {
     String where = pod.ip() + ":" + pod.port();
     try {
       InetSocketAddress address = network.address(pod.ip(), pod.port());
@@ -53,7 +56,7 @@ final class Scraper {
         }
         byte[] bytes = body.readNBytes(Exposition.MAX_BODY_CHARS + 1);
         return new Signal.PodScrape.Read(
-            Exposition.parse(new String(bytes, StandardCharsets.UTF_8), Signal.GAUGES));
+            Exposition.parse(new String(bytes, StandardCharsets.UTF_8), wanted));
       }
     } catch (IOException e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

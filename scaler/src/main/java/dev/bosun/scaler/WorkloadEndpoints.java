@@ -24,15 +24,26 @@ public final class WorkloadEndpoints {
    * being deleted, with an IP and the condition Ready=True.
    */
   public static List<PodAddress> ready(Workload workload, List<Pod> pods) {
+    return readyPods(workload, pods).stream().map(ReadyPod::address).toList();
+  }
+
+  /** The Ready pods as {@link #ready} chooses them, with their names and nodes. */
+  public static List<ReadyPod> readyPods(Workload workload, List<Pod> pods) {
     if (!serving(workload)) return List.of();
     int port = workload.getSpec().port();
     return pods.stream()
         .filter(WorkloadEndpoints::ready)
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
-        .map(p -> new PodAddress(p.getStatus().getPodIP(), port))
+        .map(
+            p ->
+                new ReadyPod(
+                    new PodKey(p.getMetadata().getNamespace(), p.getMetadata().getName()),
+                    p.getSpec() == null ? null : p.getSpec().getNodeName(),
+                    new PodAddress(p.getStatus().getPodIP(), port)))
         .toList();
   }
 
+  /** A pod that serves: not being deleted, with an IP and the condition Ready=True. */
   static boolean ready(Pod pod) {
     if (pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null) return false;
     String ip = pod.getStatus().getPodIP();

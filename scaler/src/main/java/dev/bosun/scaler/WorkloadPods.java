@@ -82,8 +82,16 @@ public final class WorkloadPods implements WorkloadLookup, AutoCloseable {
 
   @Override
   public List<PodAddress> ready(WorkloadKey key) {
-    return WorkloadEndpoints.ready(
-        workload(key), pods.getIndexer().byIndex(BY_WORKLOAD, key.toString()));
+    return WorkloadEndpoints.ready(workload(key), podsOf(key));
+  }
+
+  /** The Ready pods with their names and nodes, for the scaler. */
+  public List<ReadyPod> readyPods(WorkloadKey key) {
+    return WorkloadEndpoints.readyPods(workload(key), podsOf(key));
+  }
+
+  private List<Pod> podsOf(WorkloadKey key) {
+    return pods.getIndexer().byIndex(BY_WORKLOAD, key.toString());
   }
 
   @Override

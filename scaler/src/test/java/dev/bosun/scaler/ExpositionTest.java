@@ -37,6 +37,40 @@ class ExpositionTest {
   }
 
   @Test
+  void readsTheNodeAgentsExpositionKeepingOnlyGpusHeldByPods() {
+    Exposition.Parsed parsed =
+        Exposition.parse(AgentExposition.BODY, Set.of("DCGM_FI_DEV_GPU_UTIL"));
+    assertThat(parsed.samples()).as("every GPU's series, and no other family").hasSize(4);
+    assertThat(parsed.samples().getFirst().labels())
+        .containsEntry("namespace", "team-a")
+        .containsEntry("pod", "chat-7d9-x2")
+        .containsEntry("modelName", "NVIDIA H100 80GB HBM3");
+    assertThat(parsed.meanByPod("DCGM_FI_DEV_GPU_UTIL"))
+        .as("the unheld GPU (99) counts for no pod")
+        .isEqualTo(Map.of(AgentExposition.X2, 45.0, AgentExposition.K4, 20.0));
+    assertThat(parsed.skippedLines()).isZero();
+  }
+
+  @Test
+  void aGpuHeldByNoPodMayCarryEmptyLabels() {
+    Exposition.Parsed parsed =
+        Exposition.parse(
+            """
+            util{gpu="0",namespace="",pod=""} 90
+            util{gpu="1",namespace="a",pod=""} 80
+            util{gpu="2",pod="p"} 70
+            util{gpu="3",namespace="a",pod="p"} NaN
+            util{gpu="4",namespace="a",pod="p"} 10
+            """,
+            Set.of("util"));
+    assertThat(parsed.samples()).hasSize(5);
+    assertThat(parsed.meanByPod("util"))
+        .as("only series with both labels, and finite values")
+        .isEqualTo(Map.of(new PodKey("a", "p"), 10.0));
+    assertThat(parsed.meanByPod("other")).isEmpty();
+  }
+
+  @Test
   void labelValuesKeepTheirEscapes() {
     Exposition.Parsed parsed =
         Exposition.parse("up{path=\"a\\\\b\",q=\"say \\\"hi\\\"\",n=\"x\\ny\"} 1\n", WANTED);

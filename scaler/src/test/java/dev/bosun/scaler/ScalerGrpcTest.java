@@ -21,6 +21,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,15 +34,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scaler as KEDA sees it: the real gRPC server on a socket, a grpc-java client speaking the
- * same wire protocol as KEDA, and JDK HTTP servers on 127.0.0.1 standing in for a Workload's pods.
+ * same wire protocol as KEDA, and JDK HTTP servers on 127.0.0.1 standing in for a Workload's pods
+ * and for a node's agent.
  */
 class ScalerGrpcTest {
   private static final WorkloadKey LLM = new WorkloadKey("team-a", "llm");
 
-  private final Map<WorkloadKey, List<PodAddress>> ready = new ConcurrentHashMap<>();
+  private final Map<WorkloadKey, List<ReadyPod>> ready = new ConcurrentHashMap<>();
+  private final Map<String, PodAddress> agents = new ConcurrentHashMap<>();
   private final Map<Integer, String> bodies = new ConcurrentHashMap<>();
   private final List<HttpServer> pods = new CopyOnWriteArrayList<>();
   private final Demand demand = new Demand(10);
@@ -51,13 +56,19 @@ class ScalerGrpcTest {
 
   @BeforeEach
   void start() throws IOException {
+    connect(PodNetwork.direct(), ScalerServer.STALENESS);
+  }
+
+  private void connect(PodNetwork network, Duration staleness) throws IOException {
     scaler =
         ScalerServer.start(
             0,
             Duration.ofMillis(100),
             key -> ready.getOrDefault(key, List.of()),
-            PodNetwork.direct(),
+            () -> Map.copyOf(agents),
+            network,
             demand,
+            staleness,
             line -> {});
     channel = NettyChannelBuilder.forAddress("127.0.0.1", scaler.port()).usePlaintext().build();
     blocking = ExternalScalerGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
@@ -65,9 +76,19 @@ class ScalerGrpcTest {
 
   @AfterEach
   void stop() throws InterruptedException {
+    disconnect();
+    pods.forEach(p -> p.stop(0));
+  }
+
+  private void disconnect() throws InterruptedException {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     scaler.close();
-    pods.forEach(p -> p.stop(0));
+  }
+
+  /** A Ready pod of the Workload served at {@code port} on 127.0.0.1. */
+  private static ReadyPod servedAt(int port) {
+    return new ReadyPod(
+        new PodKey(LLM.namespace(), "llm-" + port), "node-1", new PodAddress("127.0.0.1", port));
   }
 
   private int pod(String body) throws IOException {
@@ -127,7 +148,7 @@ class ScalerGrpcTest {
   void metricsAreSummedOverTheReadyPodsPlusHeldRequests() throws IOException {
     int a = pod("vllm:num_requests_waiting{model_name=\"m\"} 3\nvllm:kv_cache_usage_perc 0.5\n");
     int b = pod("vllm:num_requests_waiting{model_name=\"m\"} 4\nvllm:kv_cache_usage_perc 0.25\n");
-    ready.put(LLM, List.of(new PodAddress("127.0.0.1", a), new PodAddress("127.0.0.1", b)));
+    ready.put(LLM, List.of(servedAt(a), servedAt(b)));
     assertThat(metric("requestsWaiting")).isEqualTo(7);
     assertThat(metric("kvCacheUsage")).isEqualTo(75);
     Optional<Demand.Hold> hold = demand.tryHold(LLM);
@@ -138,12 +159,12 @@ class ScalerGrpcTest {
 
   @Test
   void badMetadataIsInvalidArgumentNamingTheKey() {
-    assertThatThrownBy(() -> blocking.getMetricSpec(ref("gpu", "5")))
+    assertThatThrownBy(() -> blocking.getMetricSpec(ref("cpu", "5")))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-              assertThat(e.getStatus().getDescription()).startsWith("metric: gpu is not served");
+              assertThat(e.getStatus().getDescription()).startsWith("metric: cpu is not served");
             });
     assertThatThrownBy(() -> blocking.isActive(ref("requestsWaiting", "lots")))
         .hasMessageContaining("INVALID_ARGUMENT: target:");
@@ -152,7 +173,7 @@ class ScalerGrpcTest {
   @Test
   void aMissingSignalIsAnErrorNeverZero() throws IOException {
     int down = pod(null);
-    ready.put(LLM, List.of(new PodAddress("127.0.0.1", down)));
+    ready.put(LLM, List.of(servedAt(down)));
     assertThatThrownBy(() -> metric("requestsRunning"))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
@@ -167,12 +188,61 @@ class ScalerGrpcTest {
   @Test
   void aLastKnownValueOutlivesABriefOutage() throws IOException {
     int port = pod("vllm:num_requests_running 6\n");
-    ready.put(LLM, List.of(new PodAddress("127.0.0.1", port)));
+    ready.put(LLM, List.of(servedAt(port)));
     assertThat(metric("requestsRunning")).isEqualTo(6);
     bodies.remove(port); // the pod now answers 500
     // Rounds run one after another: a second refusal served means the first round is recorded.
     await().atMost(Duration.ofSeconds(10)).until(() -> refusals.get() >= 2);
     assertThat(metric("requestsRunning")).as("within the staleness bound").isEqualTo(6);
+  }
+
+  @Test
+  void gpuIsTheSumOverPodsOfWhatTheirNodesAgentReportsThenUnavailable(@TempDir Path podNetwork)
+      throws IOException, InterruptedException {
+    // The agent is dialled as any pod is: on the local cluster, through the pod-network directory.
+    int agentPort = pod(AgentExposition.BODY);
+    Files.writeString(podNetwork.resolve("10.1.0.5_9400"), "127.0.0.1:" + agentPort + "\n");
+    agents.put(AgentExposition.NODE, new PodAddress("10.1.0.5", 9400));
+    ready.put(
+        LLM,
+        List.of(
+            new ReadyPod(
+                AgentExposition.X2, AgentExposition.NODE, new PodAddress("10.0.0.7", 8000)),
+            new ReadyPod(
+                AgentExposition.K4, AgentExposition.NODE, new PodAddress("10.0.0.8", 8000)),
+            new ReadyPod(
+                new PodKey("team-a", "chat-7d9-q8"),
+                "gpu-node-2",
+                new PodAddress("10.0.0.9", 8000))));
+    disconnect();
+    connect(PodNetwork.directory(podNetwork), Duration.ofSeconds(1));
+
+    // Awaited: a cold JVM's first scrape can outlast the 2 s scrape timeout on a loaded machine.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(metric("gpu"))
+                    .as("45 (two GPUs) + 20; no agent on gpu-node-2")
+                    .isEqualTo(65));
+    assertThat(blocking.isActive(ref("gpu", "50")).getResult()).isTrue();
+
+    bodies.remove(agentPort); // the agent now answers 500
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> metric("gpu"))
+                    .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> {
+                          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                          assertThat(e.getStatus().getDescription())
+                              .contains("the agent on gpu-node-1: ")
+                              .contains("answered 500")
+                              .endsWith("the last value is older than 1000 ms");
+                        }));
   }
 
   @Test

@@ -29,6 +29,13 @@ class ScalerRequestTest {
     assertThat(request.target()).isEqualTo(4.5);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"requestsWaiting", "requestsRunning", "kvCacheUsage", "gpu"})
+  void servesTheVllmGaugesAndGpuUtilisation(ScaleMetric metric) {
+    assertThat(ScalerRequest.parse("team-a", metadata("llm", metric.name(), "50")).metric())
+        .isEqualTo(metric);
+  }
+
   @ParameterizedTest(name = "{0} {1} {2} -> {3}")
   @CsvSource(
       nullValues = "-",
@@ -37,9 +44,9 @@ class ScalerRequestTest {
         "'',     requestsWaiting, 5,       'workload: is required'",
         "Bad_Name, requestsWaiting, 5,     'workload: ''Bad_Name'' is not a Workload name'",
         "llm,    -,               5,       'metric: is required'",
-        "llm,    queueDepth,      5,       'metric: ''queueDepth'' is not one of requestsWaiting, requestsRunning, kvCacheUsage'",
-        "llm,    gpu,             5,       'metric: gpu is not served by Bosun''s push scaler yet'",
+        "llm,    queueDepth,      5,       'metric: ''queueDepth'' is not one of gpu, requestsWaiting, requestsRunning, kvCacheUsage'",
         "llm,    cpu,             5,       'metric: cpu is not served by Bosun''s push scaler (the HPA'",
+        "llm,    memory,          5,       'metric: memory is not served by Bosun''s push scaler (the HPA'",
         "llm,    requestsRunning, -,       'target: is required'",
         "llm,    requestsRunning, abc,     'target: ''abc'' is not a decimal'",
         "llm,    requestsRunning, -1,      'target: ''-1'' is not a decimal'",

@@ -18,6 +18,9 @@ class WorkloadEndpointsTest {
             .withNamespace("ns")
             .withDeletionTimestamp(deleting ? "2026-12-01T10:00:00Z" : null)
             .endMetadata()
+            .withNewSpec()
+            .withNodeName("node-" + name)
+            .endSpec()
             .withNewStatus()
             .withPodIP(ip)
             .endStatus();
@@ -56,6 +59,19 @@ class WorkloadEndpointsTest {
             pod("f", "10.0.0.6", null, false));
     assertThat(WorkloadEndpoints.ready(workload("Inference", 8000), pods))
         .containsExactly(new PodAddress("10.0.0.1", 8000), new PodAddress("10.0.0.2", 8000));
+  }
+
+  @Test
+  void readyPodsCarryTheirNamesAndNodes() {
+    List<Pod> pods =
+        List.of(
+            pod("b", "10.0.0.2", "True", false),
+            pod("a", "10.0.0.1", "True", false),
+            pod("c", "10.0.0.3", "False", false));
+    assertThat(WorkloadEndpoints.readyPods(workload("Inference", 8000), pods))
+        .containsExactly(
+            new ReadyPod(new PodKey("ns", "a"), "node-a", new PodAddress("10.0.0.1", 8000)),
+            new ReadyPod(new PodKey("ns", "b"), "node-b", new PodAddress("10.0.0.2", 8000)));
   }
 
   @Test

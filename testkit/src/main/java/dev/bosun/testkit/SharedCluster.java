@@ -63,7 +63,7 @@ public final class SharedCluster implements AutoCloseable {
     try {
       var fleet =
           new GpuFleet(client, "test-gpu-node", GpuProduct.H100_80GB_HBM3, DEFAULT_GPUS_PER_NODE);
-      fleet.installDeviceClass();
+      fleet.installNvidiaClasses();
       fleet.addNodes(0, DEFAULT_NODES);
       // One node of MIG slices, for tiers such as gpu-s.
       var migFleet =

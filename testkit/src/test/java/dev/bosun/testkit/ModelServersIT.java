@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bosun.api.v1alpha1.Scaling;
+import dev.bosun.localcluster.GpuUtilisation;
 import dev.bosun.localcluster.LoadGenerator;
 import dev.bosun.localcluster.ModelServerPlan;
 import dev.bosun.localcluster.ModelServerSettings;
@@ -71,7 +72,9 @@ class ModelServersIT {
   @BeforeEach
   void servers(KubernetesClient client) {
     this.client = client;
-    servers = ModelServers.start(client, PodNetwork.atHome(home), SETTINGS, System.err::println);
+    servers =
+        ModelServers.start(
+            client, PodNetwork.atHome(home), SETTINGS, GpuUtilisation.NONE, System.err::println);
   }
 
   @AfterEach

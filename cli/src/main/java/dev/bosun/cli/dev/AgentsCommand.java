@@ -6,8 +6,11 @@ import dev.bosun.agent.SimulatedFleet;
 import dev.bosun.gpu.ExitCodes;
 import dev.bosun.localcluster.BackgroundProcesses;
 import dev.bosun.localcluster.LocalCluster;
+import dev.bosun.localcluster.PodEndpoint;
+import dev.bosun.localcluster.PodNetwork;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -130,6 +133,22 @@ public final class AgentsCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /** The local cluster's pod network, where the agent pods the fleet plays are reached. */
+  private static SimulatedFleet.PodNetwork podNetwork() {
+    var network = PodNetwork.atHome(LocalCluster.defaultHome());
+    return new SimulatedFleet.PodNetwork() {
+      @Override
+      public void register(String podIP, int port, InetSocketAddress local) {
+        network.register(new PodEndpoint(podIP, port), local);
+      }
+
+      @Override
+      public void remove(String podIP, int port) {
+        network.remove(new PodEndpoint(podIP, port));
+      }
+    };
+  }
+
   /** The fleet until this process is told to stop. */
   private int runFleet(Path kubeconfig, PrintWriter err) throws IOException {
     var settings =
@@ -147,6 +166,7 @@ public final class AgentsCommand implements Callable<Integer> {
               AgentMain.configFor(kubeconfig),
               agentsDir(),
               settings,
+              podNetwork(),
               Clock.systemUTC(),
               AgentMain.timestamped(err, "bosun dev agents"));
     } catch (IOException | RuntimeException e) {

@@ -147,7 +147,7 @@ public final class DevCommand {
               : "Found the local cluster already running");
       try (var client = KubeClients.forKubeconfig(started.kubeconfig())) {
         var fleet = new GpuFleet(client, "gpu-node", product, gpusPerNode);
-        fleet.installDeviceClass();
+        fleet.installNvidiaClasses();
         PROGRESS.printf(
             "Creating %d %s nodes with %d GPUs each%n", nodes, product.productName(), gpusPerNode);
         fleet.addNodes(0, nodes);

@@ -1,10 +1,15 @@
 package dev.bosun.cli.dev;
 
+import dev.bosun.agent.SimulatedNodeFiles;
 import dev.bosun.gpu.ExitCodes;
+import dev.bosun.localcluster.GpuUtilisation;
 import dev.bosun.localcluster.LocalCluster;
 import dev.bosun.localcluster.ModelServerSettings;
 import dev.bosun.localcluster.ModelServers;
 import dev.bosun.localcluster.PodNetwork;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,6 +95,7 @@ public final class ModelServersCommand implements Callable<Integer> {
                     client,
                     PodNetwork.atHome(LocalCluster.defaultHome()),
                     settings,
+                    simulatedNvml(),
                     LocalService.logTo(err)))
         : SERVICE.startInBackground(
             err,
@@ -99,5 +105,20 @@ public final class ModelServersCommand implements Callable<Integer> {
             serviceTime,
             "--max-waiting",
             Integer.toString(maxWaiting));
+  }
+
+  /** The simulated GPU nodes' NVML, which `bosun dev agents` reads. */
+  private static GpuUtilisation simulatedNvml() {
+    Path agents = AgentsCommand.agentsDir();
+    return (gpu, percent) -> {
+      // A node no agent has booted has no NVML anyone reads: nothing to write.
+      var files = SimulatedNodeFiles.find(agents, gpu.node());
+      if (files.isEmpty()) return;
+      try {
+        files.get().utilise(gpu.index(), percent);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    };
   }
 }

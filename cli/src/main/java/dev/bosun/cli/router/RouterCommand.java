@@ -106,6 +106,15 @@ public final class RouterCommand implements Callable<Integer> {
           "How often the scaler reads the Workloads' pods' /metrics; default ${DEFAULT-VALUE}.")
   Duration scrapeInterval;
 
+  @Option(
+      names = "--agent-namespace",
+      defaultValue = RouterMain.Settings.DEFAULT_AGENT_NAMESPACE,
+      paramLabel = "NAMESPACE",
+      description =
+          "The node agents' namespace, where the scaler finds each GPU node's agent for the gpu"
+              + " signal; default ${DEFAULT-VALUE}.")
+  String agentNamespace;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -123,7 +132,8 @@ public final class RouterCommand implements Callable<Integer> {
               scalerPort,
               holdMax,
               holdTimeout,
-              scrapeInterval);
+              scrapeInterval,
+              agentNamespace);
     } catch (RouterMain.InvalidSettings e) {
       spec.commandLine().getErr().println("bosun router: " + e.getMessage());
       return ExitCodes.INVALID_INPUT;
