@@ -339,6 +339,41 @@ wait_for "assistant at zero replicas" 180 \
 echo "replicas now: $(kubectl get deployment assistant -n serving -o jsonpath='{.spec.replicas}')"
 ./bosun status -n serving --kubeconfig "$KUBECONFIG" || true
 
+step "Scaling on GPU utilisation: each node's agent names the pod on each GPU, the scaler reads it"
+# gpu-m: one whole GPU a replica; its tier allows scaling on gpu at 70 % a replica. The stand-in
+# servers' busy share is their GPU's utilisation in the simulated NVML; the agents' pods (the
+# DaemonSet above) serve DCGM_FI_DEV_GPU_UTIL with the pod holding each GPU.
+kubectl apply --server-side -f - <<'YAML'
+apiVersion: bosun.dev/v1alpha1
+kind: Workload
+metadata: {name: summarizer, namespace: serving}
+spec:
+  type: Inference
+  image: registry.example.com/acme/summarizer@sha256:8a2f1c0e5b7d9e3f4a6c8b0d2e4f6a8c0b2d4e6f8a0c2e4b6d8f0a2c4e6b8d0f
+  size: gpu-m
+  port: 8000
+  replicas: {min: 1, max: 4}
+  scaleOn: {metric: gpu}
+YAML
+wait_for "summarizer's ScaledObject Ready and one replica Ready" 90 \
+  bash -c "[[ \$(\"$bin/kubectl\" get scaledobject summarizer -n serving -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' 2>/dev/null) == True && \$(\"$bin/kubectl\" get deployment summarizer -n serving -o jsonpath='{.status.readyReplicas}' 2>/dev/null) == 1 ]] && echo ok" >/dev/null
+echo "12 requests a second for 45 s: one replica (8 a second) is saturated, three are 50 % busy"
+(
+  for _ in $(seq 1 15); do
+    echo "  $(date +%T)  replicas $(kubectl get deployment summarizer -n serving -o jsonpath='{.spec.replicas}/{.status.readyReplicas}' 2>/dev/null) Ready, $(kubectl get hpa keda-hpa-summarizer -n serving -o jsonpath='GPU utilisation per replica {.status.currentMetrics[0].external.current.averageValue}' 2>/dev/null) (target 70)"
+    sleep 3
+  done
+) &
+watcher=$!
+./bosun dev load summarizer -n serving --rps 12 --duration 45s | tail -1
+wait "$watcher" || true
+replicas=$(kubectl get deployment summarizer -n serving -o jsonpath='{.spec.replicas}')
+if ((replicas < 2)); then
+  echo "FAILED: summarizer stayed at $replicas replica under load on GPU utilisation" >&2
+  exit 1
+fi
+./bosun status summarizer -n serving --kubeconfig "$KUBECONFIG" || true
+
 step "Promotion with production-readiness gates: bosun promote chat --from staging --to production"
 # examples/environments/production.yaml: load at chat's spec.slo (8 requests/s) through the router,
 # held to its p99 and error rate; malformed bodies to /v1/completions; one replica deleted under
