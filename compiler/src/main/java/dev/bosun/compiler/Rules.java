@@ -85,6 +85,11 @@ public final class Rules {
   static final String DEVICE_PLUGIN_EXCLUSIVE =
       "the device plugin allocation supports only Exclusive sharing; sharing is configured on the device plugin itself";
 
+  /** Checked here only: the CRD's rules do not relate a tier's signals to its GPU sharing. */
+  static final String GPU_ON_MIG =
+      "gpu utilisation is not reported per MIG instance: scale a MIG tier on requestsWaiting,"
+          + " requestsRunning or kvCacheUsage";
+
   private Rules() {}
 
   /** Every message that mirrors a CEL rule of the CRDs. */
@@ -275,6 +280,11 @@ public final class Rules {
         if (signal.metric() == ScaleMetric.gpu && tier.gpu() == null) {
           problems.add(
               new FieldError(path + ".signals[" + j + "].metric", "gpu needs a tier with GPUs"));
+        }
+        if (signal.metric() == ScaleMetric.gpu
+            && tier.gpu() != null
+            && tier.gpu().sharing() == GpuSharing.MIG) {
+          problems.add(new FieldError(path + ".signals[" + j + "].metric", GPU_ON_MIG));
         }
         if (signal.metric() != null
             && signal.target() != null

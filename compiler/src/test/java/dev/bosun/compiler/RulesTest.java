@@ -12,10 +12,12 @@ import dev.bosun.api.v1alpha1.MalformedInputGate;
 import dev.bosun.api.v1alpha1.PartialOutageGate;
 import dev.bosun.api.v1alpha1.PromotionGates;
 import dev.bosun.api.v1alpha1.Replicas;
+import dev.bosun.api.v1alpha1.Tier;
 import dev.bosun.api.v1alpha1.WorkloadSlo;
 import dev.bosun.api.v1alpha1.WorkloadSpecBuilder;
 import dev.bosun.api.v1alpha1.WorkloadType;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +55,32 @@ class RulesTest {
     } else if (yaml instanceof List<?> list) {
       list.forEach(item -> collectCelMessages(item, messages));
     }
+  }
+
+  @Test
+  void aMigTierCannotScaleOnGpuUtilisationWhichNvmlDoesNotReportPerInstance() {
+    assertThat(Rules.checkTier(Fixtures.DEFAULT_TIERS.find("gpu-s").orElseThrow())).isEmpty();
+    Tier mig =
+        new KubernetesSerialization()
+            .unmarshal(
+                """
+                apiVersion: bosun.dev/v1alpha1
+                kind: Tier
+                metadata: {name: mig-s}
+                spec:
+                  resources: {cpu: "4", memory: 16Gi}
+                  gpu: {count: 1, allocation: DRA, sharing: MIG, migProfile: 1g.10gb}
+                  scaling:
+                  - workloadType: Inference
+                    signals:
+                    - {metric: requestsWaiting, target: 4}
+                    - {metric: gpu, target: 70}
+                """,
+                Tier.class);
+
+    assertThat(Rules.checkTier(mig))
+        .extracting(FieldError::toString)
+        .containsExactly("spec.scaling[0].signals[1].metric: " + Rules.GPU_ON_MIG);
   }
 
   @Test
