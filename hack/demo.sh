@@ -283,6 +283,16 @@ echo "  the same PersistentVolume ($volume_after) and DNS name; the request coun
 ./bosun sandbox status "$sandbox" -n agents
 kubectl get sandboxwarmpool -n agents
 
+# report_replicas WORKLOAD SIGNAL TARGET TIMES: every 3 s, a Workload of namespace serving's replicas
+# and what its HPA (KEDA's) last read.
+report_replicas() {
+  local workload=$1 signal=$2 target=$3 times=$4
+  for _ in $(seq 1 "$times"); do
+    echo "  $(date +%T)  replicas $(kubectl get deployment "$workload" -n serving -o jsonpath='{.spec.replicas}/{.status.readyReplicas}' 2>/dev/null) Ready, $signal $(kubectl get hpa "keda-hpa-$workload" -n serving -o jsonpath='{.status.currentMetrics[0].external.current.averageValue}' 2>/dev/null) (target $target)"
+    sleep 3
+  done
+}
+
 step "Autoscaling owned by the tier: KEDA (built from its Go module) asks Bosun's push scaler, in the router"
 ./bosun dev autoscaling
 scaler=$(cat "${BOSUN_DEV_HOME:-$HOME/.bosun/dev}/scaler-address")
@@ -322,12 +332,7 @@ step "The first request to a Workload at zero: the router holds it, the scaler t
 echo "replicas now: $(kubectl get deployment assistant -n serving -o jsonpath='{.spec.replicas}')"
 
 step "A load step: 40 requests a second for 45 s (what 5 replicas serve)"
-(
-  for _ in $(seq 1 20); do
-    echo "  $(date +%T)  replicas $(kubectl get deployment assistant -n serving -o jsonpath='{.spec.replicas}/{.status.readyReplicas}' 2>/dev/null) Ready, $(kubectl get hpa keda-hpa-assistant -n serving -o jsonpath='waiting per replica {.status.currentMetrics[0].external.current.averageValue}' 2>/dev/null) (target 4)"
-    sleep 3
-  done
-) &
+report_replicas assistant "waiting per replica" 4 20 &
 watcher=$!
 ./bosun dev load assistant -n serving --rps 40 --duration 45s | awk 'NR % 10 == 1 || /^total/'
 wait "$watcher" || true
@@ -358,12 +363,7 @@ YAML
 wait_for "summarizer's ScaledObject Ready and one replica Ready" 90 \
   bash -c "[[ \$(\"$bin/kubectl\" get scaledobject summarizer -n serving -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' 2>/dev/null) == True && \$(\"$bin/kubectl\" get deployment summarizer -n serving -o jsonpath='{.status.readyReplicas}' 2>/dev/null) == 1 ]] && echo ok" >/dev/null
 echo "12 requests a second for 45 s: one replica (8 a second) is saturated, three are 50 % busy"
-(
-  for _ in $(seq 1 15); do
-    echo "  $(date +%T)  replicas $(kubectl get deployment summarizer -n serving -o jsonpath='{.spec.replicas}/{.status.readyReplicas}' 2>/dev/null) Ready, $(kubectl get hpa keda-hpa-summarizer -n serving -o jsonpath='GPU utilisation per replica {.status.currentMetrics[0].external.current.averageValue}' 2>/dev/null) (target 70)"
-    sleep 3
-  done
-) &
+report_replicas summarizer "GPU utilisation per replica" 70 15 &
 watcher=$!
 ./bosun dev load summarizer -n serving --rps 12 --duration 45s | tail -1
 wait "$watcher" || true

@@ -11,13 +11,7 @@ import dev.bosun.testkit.GpuPods;
 import dev.bosun.testkit.LocalClusterExtension;
 import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.resource.v1.DeviceRequestAllocationResult;
-import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -112,43 +106,16 @@ class GpuAttributionIT {
     }
   }
 
-  /** The GPU-utilisation series of the agent's /metrics. */
   private static List<PrometheusParser.Sample> util(NodeAgent agent) throws Exception {
-    String body =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    return PrometheusParser.parse(body).stream()
-        .filter(s -> s.name().equals("DCGM_FI_DEV_GPU_UTIL"))
-        .toList();
+    return GpuUtilSeries.at(agent.port());
   }
 
   /** The UUID of the one GPU the scheduler allocated to the pod's claim (the slice's, gpu-I). */
   private String allocatedUuid(Pod pod) {
-    String claimName = pod.getSpec().getResourceClaims().getFirst().getResourceClaimName();
-    DeviceRequestAllocationResult result =
-        client
-            .resources(ResourceClaim.class)
-            .withName(claimName)
-            .get()
-            .getStatus()
-            .getAllocation()
-            .getDevices()
-            .getResults()
-            .getFirst();
-    assertThat(result.getPool()).isEqualTo(pod.getSpec().getNodeName());
-    int index = Integer.parseInt(result.getDevice().substring("gpu-".length()));
-    return SimulatedGpuNode.uuidFor(pod.getSpec().getNodeName(), index);
+    return SimulatedGpuNode.uuidFor(pod.getSpec().getNodeName(), GpuPods.allocatedGpu(client, pod));
   }
 
   private Pod awaitRunning(String name) {
-    return await(name + " Running")
-        .atMost(SCHEDULING)
-        .until(
-            () -> client.pods().withName(name).get(),
-            p -> p != null && "Running".equals(p.getStatus().getPhase()));
+    return GpuPods.awaitRunning(client, name, SCHEDULING);
   }
 }

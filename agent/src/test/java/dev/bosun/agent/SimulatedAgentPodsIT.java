@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.localcluster.GpuProduct;
-import dev.bosun.localcluster.PodEndpoint;
-import dev.bosun.localcluster.PodNetwork;
 import dev.bosun.testkit.Crds;
 import dev.bosun.testkit.GpuPods;
 import dev.bosun.testkit.LocalClusterExtension;
@@ -14,19 +12,16 @@ import dev.bosun.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,13 +47,15 @@ class SimulatedAgentPodsIT {
   GpuFleet gpuFleet;
   List<String> nodes;
   SimulatedFleet fleet;
-  PodNetwork network;
+
+  /** The pod network as the fleet registers it: pod IP and port → the agent's loopback address. */
+  final Map<String, InetSocketAddress> served = new ConcurrentHashMap<>();
+
   Path agents;
   final List<String> log = new CopyOnWriteArrayList<>();
 
   @BeforeEach
-  void fleetWithTheAgentDaemonSet(
-      KubernetesClient client, @TempDir Path agents, @TempDir Path podNetwork) throws Exception {
+  void fleetWithTheAgentDaemonSet(KubernetesClient client, @TempDir Path agents) throws Exception {
     this.client = client;
     this.agents = agents;
     Crds.apply(client, SimulatedFleetIT.HEALTH_CRD);
@@ -73,26 +70,20 @@ class SimulatedAgentPodsIT {
     gpuFleet.awaitReady(2, Duration.ofMinutes(1));
     applyAgentManifests();
 
-    network = new PodNetwork(podNetwork);
     fleet =
         SimulatedFleet.start(
             client.getConfiguration(),
             agents,
-            new SimulatedFleet.Settings(
-                Duration.ofMillis(500),
-                Duration.ofSeconds(60),
-                2,
-                "bosun.dev/fleet=" + gpuFleet.name(),
-                Duration.ofSeconds(1)),
+            SimulatedFleetIT.quickSettings("bosun.dev/fleet=" + gpuFleet.name()),
             new SimulatedFleet.PodNetwork() {
               @Override
               public void register(String podIP, int port, InetSocketAddress local) {
-                network.register(new PodEndpoint(podIP, port), local);
+                served.put(podIP + ":" + port, local);
               }
 
               @Override
               public void remove(String podIP, int port) {
-                network.remove(new PodEndpoint(podIP, port));
+                served.remove(podIP + ":" + port);
               }
             },
             Clock.systemUTC(),
@@ -138,17 +129,17 @@ class SimulatedAgentPodsIT {
       throws Exception {
     String node = nodes.getFirst();
     GpuPods.holdingOneGpu(client, "chat", node);
-    int gpu = allocatedIndex(awaitRunning("chat"));
+    int gpu = GpuPods.allocatedGpu(client, GpuPods.awaitRunning(client, "chat", WITHIN));
     SimulatedNodeFiles.find(agents, node).orElseThrow().utilise(gpu, 73);
 
     Pod agentPod = awaitAgentPod(node);
-    var endpoint = new PodEndpoint(agentPod.getStatus().getPodIP(), FleetDiscovery.METRICS_PORT);
+    var endpoint = agentPod.getStatus().getPodIP() + ":" + FleetDiscovery.METRICS_PORT;
     await("the GPU of pod chat at 73 % on " + node + "'s agent pod")
         .atMost(WITHIN)
         .ignoreExceptions()
         .untilAsserted(
             () ->
-                assertThat(util(network.lookup(endpoint).orElseThrow()))
+                assertThat(util(served.get(endpoint)))
                     .filteredOn(s -> s.labels().containsKey("pod"))
                     .singleElement()
                     .satisfies(
@@ -160,25 +151,25 @@ class SimulatedAgentPodsIT {
                               .containsEntry("Hostname", node);
                           assertThat(s.value()).isEqualTo(73.0);
                         }));
-    assertThat(util(network.lookup(endpoint).orElseThrow()))
+    assertThat(util(served.get(endpoint)))
         .as("every GPU of the node once, the others idle and unattributed")
         .hasSize(8)
         .filteredOn(s -> !s.labels().containsKey("pod"))
         .allSatisfy(s -> assertThat(s.value()).isZero());
 
     Pod otherAgent = awaitAgentPod(nodes.get(1));
-    var other = new PodEndpoint(otherAgent.getStatus().getPodIP(), FleetDiscovery.METRICS_PORT);
+    var other = otherAgent.getStatus().getPodIP() + ":" + FleetDiscovery.METRICS_PORT;
     await("the other node's agent pod served")
         .atMost(WITHIN)
-        .until(() -> network.lookup(other).isPresent());
-    assertThat(util(network.lookup(other).orElseThrow()))
+        .until(() -> served.containsKey(other));
+    assertThat(util(served.get(other)))
         .as("the other node's agent names no pod")
         .allSatisfy(s -> assertThat(s.labels()).doesNotContainKey("pod"));
 
     deleteDaemonSet();
     await("the agent pods, once gone, no longer served at their addresses")
         .atMost(WITHIN)
-        .until(() -> network.lookup(endpoint).isEmpty() && network.lookup(other).isEmpty());
+        .until(() -> !served.containsKey(endpoint) && !served.containsKey(other));
   }
 
   private void deleteDaemonSet() {
@@ -210,40 +201,6 @@ class SimulatedAgentPodsIT {
   }
 
   private static List<PrometheusParser.Sample> util(InetSocketAddress agent) throws Exception {
-    try (var http = HttpClient.newHttpClient()) {
-      String body =
-          http.send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + agent.getPort() + "/metrics"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      return PrometheusParser.parse(body).stream()
-          .filter(s -> s.name().equals("DCGM_FI_DEV_GPU_UTIL"))
-          .toList();
-    }
-  }
-
-  private int allocatedIndex(Pod pod) {
-    String claim = pod.getSpec().getResourceClaims().getFirst().getResourceClaimName();
-    var result =
-        client
-            .resources(ResourceClaim.class)
-            .withName(claim)
-            .get()
-            .getStatus()
-            .getAllocation()
-            .getDevices()
-            .getResults()
-            .getFirst();
-    return Integer.parseInt(result.getDevice().substring("gpu-".length()));
-  }
-
-  private Pod awaitRunning(String name) {
-    return await(name + " Running")
-        .atMost(WITHIN)
-        .until(
-            () -> client.pods().withName(name).get(),
-            p -> p != null && "Running".equals(p.getStatus().getPhase()));
+    return GpuUtilSeries.at(agent.getPort());
   }
 }

@@ -58,6 +58,12 @@ class SimulatedFleetIT {
         recovery: {cleanSamples: 2, quietPeriod: 2s, flapWindow: 1s}
       """;
 
+  /** Samples every 500 ms on 4 workers, nodes looked for every second: a test's pace. */
+  static SimulatedFleet.Settings quickSettings(String nodeSelector) {
+    return new SimulatedFleet.Settings(
+        Duration.ofMillis(500), Duration.ofSeconds(60), 4, nodeSelector, Duration.ofSeconds(1));
+  }
+
   KubernetesClient client;
   GpuFleet gpuFleet;
   GpuFleet migFleet;
@@ -95,12 +101,7 @@ class SimulatedFleetIT {
         SimulatedFleet.start(
             client.getConfiguration(),
             agents,
-            new SimulatedFleet.Settings(
-                Duration.ofMillis(500),
-                Duration.ofSeconds(60),
-                4,
-                "bosun.dev/fleet in (%s,%s)".formatted(gpuFleet.name(), migFleet.name()),
-                Duration.ofSeconds(1)),
+            quickSettings("bosun.dev/fleet in (%s,%s)".formatted(gpuFleet.name(), migFleet.name())),
             null,
             Clock.systemUTC(),
             log::add);

@@ -178,8 +178,10 @@ public record SandboxPlan(
         && asked == OperatingMode.Running
         && ready
         && lifecycle.idleTimeout() != null) {
+      // A sandbox claimed from a pool was ready long before anyone had it: its use starts at
+      // the claim.
       Instant lastUse =
-          Stream.of(lastActivity, readyAt, requestedAt)
+          Stream.of(lastActivity, readyAt, requestedAt, start)
               .filter(Objects::nonNull)
               .max(Instant::compareTo)
               .orElse(now);

@@ -174,6 +174,24 @@ class SandboxPlanTest {
             READY.plus(Duration.ofHours(5)),
             new Expected(false, false, false, false, Reasons.SANDBOX_READY)),
         Arguments.of(
+            "claimed from a pool after hours ready: idles from the claim, not from ready",
+            annotated(
+                sandbox(null, idle),
+                Sandboxes.CLAIMED_AT,
+                READY.plus(Duration.ofHours(5)).toString()),
+            READY_POD,
+            READY.plus(Duration.ofHours(5)).plus(Duration.ofMinutes(4)),
+            new Expected(false, false, false, false, Reasons.SANDBOX_READY)),
+        Arguments.of(
+            "claimed from a pool and then unused for the timeout: suspend",
+            annotated(
+                sandbox(null, idle),
+                Sandboxes.CLAIMED_AT,
+                READY.plus(Duration.ofHours(5)).toString()),
+            READY_POD,
+            READY.plus(Duration.ofHours(5)).plus(Duration.ofMinutes(5)),
+            new Expected(false, true, true, false, Reasons.IDLE_TIMEOUT)),
+        Arguments.of(
             "TTL ran out, Delete: delete the sandbox",
             sandbox(null, ttl),
             READY_POD,

@@ -1,10 +1,15 @@
 package dev.bosun.testkit;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.bosun.localcluster.GpuFleet;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.resource.v1.DeviceRequestAllocationResult;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.Map;
 
 /** Pods that hold GPUs of the local cluster's KWOK nodes the DRA way, for tests. */
@@ -29,6 +34,37 @@ public final class GpuPods {
   /** The name of the claim {@link #holdingOneGpu} makes for the pod {@code pod}. */
   public static String claimOf(String pod) {
     return pod + "-gpu";
+  }
+
+  /** The pod once it runs (the scheduler allocated its claim and KWOK started it). */
+  public static Pod awaitRunning(KubernetesClient client, String name, Duration within) {
+    return await(name + " Running")
+        .atMost(within)
+        .until(
+            () -> client.pods().withName(name).get(),
+            p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+  }
+
+  /**
+   * The index of the one GPU the scheduler allocated to the pod's first claim: device {@code
+   * gpu-<index>} of the pool named after the pod's node.
+   */
+  public static int allocatedGpu(KubernetesClient client, Pod pod) {
+    String claim = pod.getSpec().getResourceClaims().getFirst().getResourceClaimName();
+    DeviceRequestAllocationResult result =
+        client
+            .resources(ResourceClaim.class)
+            .withName(claim)
+            .get()
+            .getStatus()
+            .getAllocation()
+            .getDevices()
+            .getResults()
+            .getFirst();
+    if (!pod.getSpec().getNodeName().equals(result.getPool()))
+      throw new AssertionError(
+          "claim " + claim + " allocated in pool " + result.getPool() + ", not the pod's node");
+    return Integer.parseInt(result.getDevice().substring("gpu-".length()));
   }
 
   private static Pod holdingOneGpu(
