@@ -1,6 +1,7 @@
 package dev.bosun.agent;
 
 import dev.bosun.api.v1alpha1.GpuNodeHealthSpec;
+import dev.bosun.api.v1alpha1.NodeAgents;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -38,7 +39,7 @@ public record AgentOptions(
   public static final String NODE_NAME_ENV = "NODE_NAME";
 
   /** dcgm-exporter's port, so that existing scrape configurations find the agent. */
-  public static final String DEFAULT_PORT = "9400";
+  public static final String DEFAULT_PORT = "" + NodeAgents.METRICS_PORT;
 
   public static final String DEFAULT_INTERVAL = "1s";
   public static final String DEFAULT_HEARTBEAT = "60s";

@@ -2,6 +2,7 @@ package dev.bosun.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.api.v1alpha1.GpuQuarantine;
+import dev.bosun.api.v1alpha1.NodeAgents;
 import dev.bosun.gpu.model.GpuIdentity;
 import dev.bosun.gpu.model.PciAddress;
 import java.time.Duration;
@@ -94,12 +95,8 @@ final class FleetDiscovery {
         pci.get());
   }
 
-  /** The agent's DaemonSet as {@code deploy/agent/} ships it: its namespace, pod label and port. */
-  static final String AGENT_NAMESPACE = "bosun-node";
-
-  static final String AGENT_SELECTOR = "app.kubernetes.io/name=bosun-agent";
-  static final String METRICS_PORT_NAME = "metrics";
-  static final int METRICS_PORT = 9400;
+  /** The agent DaemonSet's pods ({@link NodeAgents}). */
+  static final String AGENT_SELECTOR = NodeAgents.NAME_LABEL + "=" + NodeAgents.NAME;
 
   /** An agent pod the fleet plays: where its /metrics would listen in the pod network. */
   record AgentPod(String name, String ip, int port) {}
@@ -107,8 +104,8 @@ final class FleetDiscovery {
   /**
    * The agent pods (of the DaemonSet in {@code deploy/agent/}) on nodes the fleet plays, by node: a
    * pod scheduled there, not being deleted, with an IP; its port is the container port named
-   * {@value #METRICS_PORT_NAME}, else {@value #METRICS_PORT}. Of two pods on one node (a rollout),
-   * the first by name.
+   * {@value NodeAgents#METRICS_PORT_NAME}, else {@value NodeAgents#METRICS_PORT}. Of two pods on
+   * one node (a rollout), the first by name.
    */
   static Map<String, AgentPod> agentPods(JsonNode pods, Set<String> played) {
     Map<String, AgentPod> byNode = new TreeMap<>();
@@ -131,10 +128,10 @@ final class FleetDiscovery {
   private static int metricsPort(JsonNode containers) {
     for (JsonNode container : containers)
       for (JsonNode port : container.path("ports"))
-        if (METRICS_PORT_NAME.equals(port.path("name").asText())
+        if (NodeAgents.METRICS_PORT_NAME.equals(port.path("name").asText())
             && port.path("containerPort").canConvertToInt())
           return port.path("containerPort").asInt();
-    return METRICS_PORT;
+    return NodeAgents.METRICS_PORT;
   }
 
   /**

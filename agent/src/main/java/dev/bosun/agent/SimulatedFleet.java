@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bosun.api.v1alpha1.GpuHealthPolicySpec;
+import dev.bosun.api.v1alpha1.NodeAgents;
 import dev.bosun.gpu.classify.NodeHealth;
 import dev.bosun.gpu.classify.NodeHealthTracker;
 import dev.bosun.gpu.classify.XidClassifier;
@@ -215,7 +216,7 @@ public final class SimulatedFleet implements AutoCloseable {
         FleetDiscovery.agentPods(
             list(
                 "/api/v1/namespaces/"
-                    + FleetDiscovery.AGENT_NAMESPACE
+                    + NodeAgents.NAMESPACE
                     + "/pods?labelSelector="
                     + encode(FleetDiscovery.AGENT_SELECTOR)),
             agents.keySet());

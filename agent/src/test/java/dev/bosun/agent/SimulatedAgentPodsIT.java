@@ -3,6 +3,7 @@ package dev.bosun.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.api.v1alpha1.NodeAgents;
 import dev.bosun.localcluster.GpuFleet;
 import dev.bosun.localcluster.GpuProduct;
 import dev.bosun.testkit.Crds;
@@ -41,7 +42,6 @@ class SimulatedAgentPodsIT {
 
   static final Path AGENT = Path.of("../deploy/agent");
   static final Duration WITHIN = Duration.ofSeconds(60);
-  static final String AGENT_LABEL = "app.kubernetes.io/name";
 
   KubernetesClient client;
   GpuFleet gpuFleet;
@@ -133,7 +133,7 @@ class SimulatedAgentPodsIT {
     SimulatedNodeFiles.find(agents, node).orElseThrow().utilise(gpu, 73);
 
     Pod agentPod = awaitAgentPod(node);
-    var endpoint = agentPod.getStatus().getPodIP() + ":" + FleetDiscovery.METRICS_PORT;
+    var endpoint = agentPod.getStatus().getPodIP() + ":" + NodeAgents.METRICS_PORT;
     await("the GPU of pod chat at 73 % on " + node + "'s agent pod")
         .atMost(WITHIN)
         .ignoreExceptions()
@@ -158,7 +158,7 @@ class SimulatedAgentPodsIT {
         .allSatisfy(s -> assertThat(s.value()).isZero());
 
     Pod otherAgent = awaitAgentPod(nodes.get(1));
-    var other = otherAgent.getStatus().getPodIP() + ":" + FleetDiscovery.METRICS_PORT;
+    var other = otherAgent.getStatus().getPodIP() + ":" + NodeAgents.METRICS_PORT;
     await("the other node's agent pod served")
         .atMost(WITHIN)
         .until(() -> served.containsKey(other));
@@ -173,12 +173,7 @@ class SimulatedAgentPodsIT {
   }
 
   private void deleteDaemonSet() {
-    client
-        .apps()
-        .daemonSets()
-        .inNamespace(FleetDiscovery.AGENT_NAMESPACE)
-        .withName("bosun-agent")
-        .delete();
+    client.apps().daemonSets().inNamespace(NodeAgents.NAMESPACE).withName("bosun-agent").delete();
   }
 
   private Pod awaitAgentPod(String node) {
@@ -188,8 +183,8 @@ class SimulatedAgentPodsIT {
             () ->
                 client
                     .pods()
-                    .inNamespace(FleetDiscovery.AGENT_NAMESPACE)
-                    .withLabel(AGENT_LABEL, "bosun-agent")
+                    .inNamespace(NodeAgents.NAMESPACE)
+                    .withLabel(NodeAgents.NAME_LABEL, NodeAgents.NAME)
                     .list()
                     .getItems()
                     .stream()

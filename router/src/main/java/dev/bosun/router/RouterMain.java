@@ -1,5 +1,6 @@
 package dev.bosun.router;
 
+import dev.bosun.api.v1alpha1.NodeAgents;
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.Sandboxes;
 import dev.bosun.scaler.AgentPods;
@@ -81,7 +82,7 @@ public final class RouterMain implements AutoCloseable {
     public static final String DEFAULT_HOLD_MAX = "100";
     public static final String DEFAULT_HOLD_TIMEOUT = "60s";
     public static final String DEFAULT_SCRAPE_INTERVAL = "1s";
-    public static final String DEFAULT_AGENT_NAMESPACE = AgentPods.DEFAULT_NAMESPACE;
+    public static final String DEFAULT_AGENT_NAMESPACE = NodeAgents.NAMESPACE;
 
     static final Duration MAX_WAKE_TIMEOUT = Duration.ofMinutes(10);
     static final Duration MIN_ACTIVITY_INTERVAL = Duration.ofMillis(100);

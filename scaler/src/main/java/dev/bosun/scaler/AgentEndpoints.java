@@ -1,5 +1,6 @@
 package dev.bosun.scaler;
 
+import dev.bosun.api.v1alpha1.NodeAgents;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -13,17 +14,6 @@ import java.util.Map;
  * it ({@link AgentPods}). The agents are deploy/agent/daemonset.yaml's pods, one per GPU node.
  */
 public final class AgentEndpoints {
-  /** The agents' pods carry {@code app.kubernetes.io/name: bosun-agent}. */
-  public static final String NAME_LABEL = "app.kubernetes.io/name";
-
-  public static final String NAME = "bosun-agent";
-
-  /** The container port the agent serves {@code /metrics} on. */
-  static final String PORT_NAME = "metrics";
-
-  /** The agent's port when no container port is named {@link #PORT_NAME}: dcgm-exporter's. */
-  static final int DEFAULT_PORT = 9400;
-
   private AgentEndpoints() {}
 
   /**
@@ -54,11 +44,12 @@ public final class AgentEndpoints {
     for (Container container : pod.getSpec().getContainers()) {
       if (container.getPorts() == null) continue;
       for (ContainerPort port : container.getPorts()) {
-        if (PORT_NAME.equals(port.getName()) && port.getContainerPort() != null) {
+        if (NodeAgents.METRICS_PORT_NAME.equals(port.getName())
+            && port.getContainerPort() != null) {
           return port.getContainerPort();
         }
       }
     }
-    return DEFAULT_PORT;
+    return NodeAgents.METRICS_PORT;
   }
 }

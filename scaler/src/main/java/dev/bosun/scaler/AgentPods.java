@@ -1,5 +1,6 @@
 package dev.bosun.scaler;
 
+import dev.bosun.api.v1alpha1.NodeAgents;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -7,13 +8,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The node agents' pods in their namespace (labelled {@link AgentEndpoints#NAME_LABEL}={@link
- * AgentEndpoints#NAME}), from an informer: where the scaler reads each node's GPU utilisation.
+ * The node agents' pods in their namespace (labelled {@link NodeAgents#NAME_LABEL}={@link
+ * NodeAgents#NAME}), from an informer: where the scaler reads each node's GPU utilisation.
  */
 public final class AgentPods implements AutoCloseable {
-  /** deploy/agent's namespace. */
-  public static final String DEFAULT_NAMESPACE = "bosun-node";
-
   private final SharedIndexInformer<Pod> pods;
 
   public AgentPods(KubernetesClient client, String namespace) {
@@ -21,7 +19,7 @@ public final class AgentPods implements AutoCloseable {
         client
             .pods()
             .inNamespace(namespace)
-            .withLabel(AgentEndpoints.NAME_LABEL, AgentEndpoints.NAME)
+            .withLabel(NodeAgents.NAME_LABEL, NodeAgents.NAME)
             .runnableInformer(0);
   }
 
