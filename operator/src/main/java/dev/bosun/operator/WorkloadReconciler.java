@@ -34,7 +34,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -106,12 +106,12 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
    *     #REMEMBERED_METRIC}): it follows the Workloads, since a deleted one is forgotten at once;
    *     and each Workload's Ready and Degraded ({@link WorkloadConditionMetrics})
    */
-  public WorkloadReconciler(KubernetesClient client, MeterRegistry metrics) {
+  public WorkloadReconciler(KubernetesClient client, PrometheusMeterRegistry metrics) {
     this.client = client;
     this.children = new Children(client);
     this.gpuGate = new GpuHealthyGate(client);
     metrics.gaugeMapSize(REMEMBERED_METRIC, List.of(), lastApplies);
-    this.conditionMetrics = new WorkloadConditionMetrics(metrics);
+    this.conditionMetrics = new WorkloadConditionMetrics(metrics.getPrometheusRegistry());
   }
 
   @Override

@@ -48,6 +48,16 @@ class LeaderElectionAndMetricsIT {
           .contains("operator_sdk_events_received_total")
           .contains("operator_sdk_reconciliations_queue_size_workload")
           .contains("operator_sdk_controllers_execution_reconcile_seconds_count");
+      // Bosun's own series, made at the scrape from what the reconcile recorded.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  OperatorHttp.get(first, "/metrics")
+                      .body()
+                      .matches(
+                          "(?s).*bosun_workload_condition\\{condition=\"Ready\","
+                              + "namespace=\"[^\"]+\",workload=\"web\"\\} [01].*"));
 
       String leader = holder(client);
       first.close();

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class WorkloadConditionMetricsTest {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final WorkloadConditionMetrics metrics = new WorkloadConditionMetrics(registry);
+  private final WorkloadConditionMetrics metrics =
+      new WorkloadConditionMetrics(registry.getPrometheusRegistry());
 
   private static WorkloadStatus status(String ready, String degraded) {
     return new WorkloadStatus(
@@ -33,23 +34,33 @@ class WorkloadConditionMetricsTest {
         null);
   }
 
-  /** The sample of one of chat's conditions, as Prometheus reads it. */
-  private static String sample(String condition, int value) {
+  /** The sample of one of a Workload's conditions in staging, as Prometheus reads it. */
+  private static String sample(String workload, String condition, int value) {
     return "bosun_workload_condition{condition=\""
         + condition
-        + "\",namespace=\"staging\",workload=\"chat\"} "
-        + value;
+        + "\",namespace=\"staging\",workload=\""
+        + workload
+        + "\"} "
+        + value
+        + ".0\n";
   }
 
   @Test
   void eachConditionIsOneSeriesPerWorkloadThatFollowsTheStatusAndGoesWithIt() {
     metrics.record("staging", "chat", status("True", "False"));
-    assertThat(registry.scrape()).contains(sample("Ready", 1), sample("Degraded", 0));
+    metrics.record("staging", "search", status("False", "True"));
+    assertThat(registry.scrape())
+        .contains("# TYPE bosun_workload_condition gauge")
+        .contains(sample("chat", "Ready", 1), sample("chat", "Degraded", 0))
+        .contains(sample("search", "Ready", 0), sample("search", "Degraded", 1));
 
     metrics.record("staging", "chat", status("False", "True"));
-    assertThat(registry.scrape()).contains(sample("Ready", 0), sample("Degraded", 1));
+    assertThat(registry.scrape())
+        .contains(sample("chat", "Ready", 0), sample("chat", "Degraded", 1));
 
     metrics.forget("staging", "chat");
-    assertThat(registry.scrape()).doesNotContain("workload=\"chat\"");
+    assertThat(registry.scrape())
+        .doesNotContain("workload=\"chat\"")
+        .contains(sample("search", "Ready", 0), sample("search", "Degraded", 1));
   }
 }
