@@ -1,10 +1,8 @@
 package dev.bosun.operator;
 
-import dev.bosun.api.v1alpha1.ChildReference;
 import dev.bosun.api.v1alpha1.ConditionTypes;
 import dev.bosun.api.v1alpha1.Sandbox;
 import dev.bosun.api.v1alpha1.SandboxStatus;
-import dev.bosun.api.v1alpha1.Workload;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
@@ -33,55 +31,21 @@ import java.util.function.UnaryOperator;
 final class CachedShapes {
   private CachedShapes() {}
 
-  /** An informer store that keeps each object in the given shape. */
+  /**
+   * An informer store that keeps each object in the given shape, its repeated values shared with
+   * the other cached objects ({@link SharedValues}).
+   */
   static <R extends HasMetadata> ItemStore<R> store(UnaryOperator<R> shape) {
-    return new TransformingItemStore<>(shape);
+    return new TransformingItemStore<>(object -> SharedValues.share(shape.apply(object)));
   }
 
   /**
-   * Every field but {@code metadata.managedFields}: for Workloads, which the reconciler reads
-   * whole.
+   * Every field but {@code metadata.managedFields}: for Workloads and Sandboxes, which their
+   * reconcilers read whole.
    */
   static <R extends HasMetadata> R withoutManagedFields(R object) {
     object.getMetadata().setManagedFields(null);
     return object;
-  }
-
-  /**
-   * A Workload without its managed fields, its inventory sharing one copy of each apiVersion, kind
-   * and namespace string: thousands of Workloads list the same few, and the watch decodes each
-   * anew.
-   */
-  static Workload workload(Workload workload) {
-    withoutManagedFields(workload);
-    var status = workload.getStatus();
-    if (status != null && status.children() != null) {
-      workload.setStatus(status.withChildren(shared(status.children())));
-    }
-    return workload;
-  }
-
-  /** A Sandbox likewise: 10,000 of them list the same three kinds in the same few namespaces. */
-  static Sandbox sandbox(Sandbox sandbox) {
-    withoutManagedFields(sandbox);
-    var status = sandbox.getStatus();
-    if (status != null && status.children() != null) {
-      sandbox.setStatus(status.withChildren(shared(status.children())));
-    }
-    return sandbox;
-  }
-
-  /** An inventory whose apiVersion, kind and namespace strings are shared. */
-  private static List<ChildReference> shared(List<ChildReference> inventory) {
-    return inventory.stream()
-        .map(
-            c ->
-                new ChildReference(
-                    c.apiVersion().intern(),
-                    c.kind().intern(),
-                    c.namespace() == null ? null : c.namespace().intern(),
-                    c.name()))
-        .toList();
   }
 
   /**

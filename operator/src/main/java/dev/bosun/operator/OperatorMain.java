@@ -141,7 +141,7 @@ public final class OperatorMain implements AutoCloseable {
             });
     operator.register(
         new WorkloadReconciler(client, registry),
-        o -> o.withItemStore(CachedShapes.store(CachedShapes::workload)));
+        o -> o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields)));
     operator.register(new EnvironmentReconciler(client));
     operator.register(
         new QuarantineReconciler(
@@ -151,7 +151,7 @@ public final class OperatorMain implements AutoCloseable {
     operator.register(
         new SandboxReconciler(client),
         o ->
-            o.withItemStore(CachedShapes.store(CachedShapes::sandbox))
+            o.withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields))
                 .withOnUpdateFilter(ChildChanges::sandbox));
     operator.register(
         new SandboxTemplateReconciler(),

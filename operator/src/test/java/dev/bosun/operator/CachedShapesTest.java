@@ -15,6 +15,7 @@ import dev.bosun.api.v1alpha1.Workload;
 import dev.bosun.api.v1alpha1.WorkloadStatus;
 import dev.bosun.compiler.Labels;
 import io.fabric8.kubernetes.api.model.FieldsV1;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -22,10 +23,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,7 +75,7 @@ class CachedShapesTest {
         new WorkloadStatus(
             1L, List.of(), "cpu-s", null, 1, 0, null, null, null, null, inventory, null));
 
-    Workload cached = CachedShapes.workload(Serialization.clone(full));
+    Workload cached = throughStore(CachedShapes::withoutManagedFields, full);
 
     assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
     assertThat(cached.getSpec()).isEqualTo(full.getSpec());
@@ -92,13 +95,22 @@ class CachedShapesTest {
             1L, List.of(), null, null, null, null, null, null, null, null, null, null, null,
             inventory));
 
-    Sandbox cached = CachedShapes.sandbox(Serialization.clone(full));
+    Sandbox cached = throughStore(CachedShapes::withoutManagedFields, full);
 
     assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
     assertThat(cached.getSpec()).isEqualTo(full.getSpec());
     assertThat(cached.getStatus()).isEqualTo(full.getStatus());
     assertThat(cached.getStatus().children().getFirst().kind()).isSameAs("Service");
     assertThat(cached.getStatus().children().getFirst().namespace()).isSameAs("team");
+  }
+
+  /** What an informer with {@code CachedShapes.store(shape)} keeps of {@code full}. */
+  private static <R extends HasMetadata> R throughStore(UnaryOperator<R> shape, R full) {
+    ItemStore<R> store = CachedShapes.store(shape);
+    R decoded = Serialization.clone(full);
+    String key = store.getKey(decoded);
+    store.put(key, decoded);
+    return store.get(key);
   }
 
   @ParameterizedTest

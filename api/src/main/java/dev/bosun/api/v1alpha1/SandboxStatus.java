@@ -31,24 +31,4 @@ public record SandboxStatus(
     @JsonPropertyDescription("When things happened.") SandboxTimings timings,
     @JsonPropertyDescription(
             "The objects Bosun applied for this Sandbox; one no longer made is deleted.")
-        List<ChildReference> children) {
-
-  /** The same status with another inventory. */
-  public SandboxStatus withChildren(List<ChildReference> children) {
-    return new SandboxStatus(
-        observedGeneration,
-        conditions,
-        operatingMode,
-        service,
-        serviceFQDN,
-        podName,
-        nodeName,
-        podIP,
-        port,
-        volumeClaimName,
-        volumeName,
-        warmPool,
-        timings,
-        children);
-  }
-}
+        List<ChildReference> children) {}
