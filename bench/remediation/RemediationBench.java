@@ -28,6 +28,10 @@ import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,11 +46,15 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 static final String NAMESPACE = "remediation-bench";
 static final String WORKLOAD = "served";
 static final String GATE = "bosun.dev/gpu-healthy";
 static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
+
+/** Where run.sh starts the operator's /metrics. */
+static final int OPERATOR_HTTP_PORT = Integer.getInteger("operatorHttpPort", 18090);
 
 /** When this process first saw each step for a pod or a device, in System.nanoTime(). */
 static final Map<String, Long> gateFalse = new ConcurrentHashMap<>();
@@ -92,6 +100,7 @@ void main(String[] args) throws Exception {
     List<Long> endpoint = new ArrayList<>(), taint = new ArrayList<>();
     int timedOut = 0;
     var cpuBefore = Usage.cpuSeconds(operatorPid, agentsPid);
+    Map<String, Double> reconciledBefore = Usage.reconciliations();
     long began = System.nanoTime();
     var recovering = new HashMap<String, Long>(); // device -> when its fault was cleared
     for (int i = 0; i < faults; i++) {
@@ -124,6 +133,7 @@ void main(String[] args) throws Exception {
     }
     double seconds = (System.nanoTime() - began) / 1e9;
     var cpuAfter = Usage.cpuSeconds(operatorPid, agentsPid);
+    Map<String, Double> reconciledAfter = Usage.reconciliations();
     IO.println("faults: %d in %.0f s, %d timed out".formatted(faults, seconds, timedOut));
     IO.println(stats("fault -> agent's report        ", report));
     IO.println(stats("fault -> pod gate False        ", gate));
@@ -134,6 +144,18 @@ void main(String[] args) throws Exception {
             .formatted(
                 100 * (cpuAfter[0] - cpuBefore[0]) / seconds,
                 100 * (cpuAfter[1] - cpuBefore[1]) / seconds));
+    IO.println(
+        "operator reconciliations a fault, by primary kind: "
+            + reconciledAfter.entrySet().stream()
+                .map(
+                    e ->
+                        "%s %.1f"
+                            .formatted(
+                                e.getKey(),
+                                (e.getValue() - reconciledBefore.getOrDefault(e.getKey(), 0.0))
+                                    / faults))
+                .sorted()
+                .collect(Collectors.joining(", ")));
     IO.println(
         "heap after GC: operator %s, agents %s"
             .formatted(Usage.heapAfterGc(operatorPid), Usage.heapAfterGc(agentsPid)));
@@ -372,6 +394,29 @@ static final class Usage {
     double s = period.toMillis() / 1000.0;
     return "operator %.1f%% CPU, agents %.1f%% CPU (of one core, over %.0f s)"
         .formatted(100 * (after[0] - before[0]) / s, 100 * (after[1] - before[1]) / s, s);
+  }
+
+  /** The operator's reconciliations so far, by primary kind, from its /metrics. */
+  static Map<String, Double> reconciliations() throws Exception {
+    var request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + OPERATOR_HTTP_PORT + "/metrics"))
+            .build();
+    // JOSDK labels a controller's series with its primary's kind.
+    var controller = Pattern.compile("[{,]kind=\"([^\"]+)\"");
+    try (var http = HttpClient.newHttpClient()) {
+      return http.send(request, HttpResponse.BodyHandlers.ofString())
+          .body()
+          .lines()
+          .filter(l -> l.startsWith("operator_sdk_reconciliations_started_total{"))
+          .map(l -> Map.entry(controller.matcher(l), l))
+          .filter(e -> e.getKey().find())
+          .collect(
+              Collectors.toMap(
+                  e -> e.getKey().group(1),
+                  e ->
+                      Double.parseDouble(e.getValue().substring(e.getValue().lastIndexOf(' ') + 1)),
+                  Double::sum));
+    }
   }
 
   static String heapAfterGc(long pid) throws Exception {

@@ -5,7 +5,9 @@
 // -Dmode=claims (the default):
 //   sequential  CLAIMS claims one after the other against a warm pool: create -> the watch event
 //               that shows the claim Ready, p50 / p99 / max (claims that found the pool empty and
-//               started cold are counted apart);
+//               started cold are counted apart); with -Dsettled=true each claim waits until the
+//               pool has refilled after the one before and the operator's queues are empty, so
+//               that it is timed alone, not beside the previous claims' refills;
 //   burst       BURST claims at once against a full pool of BURST: time until all are Ready, rate;
 //   cold        COLD claims with no pool: create -> Ready, p50 / p99 / max.
 // -Dmode=heap: SANDBOXES Sandboxes (Suspended, so no pods); once the operator's reconciliation
@@ -107,15 +109,21 @@ void main() throws Exception {
 }
 
 void sequential(KubernetesClient client, int claims) throws Exception {
-  String ns = setUp(client, "sandbox-bench-seq", Math.min(claims, 50));
+  int replicas = Math.min(claims, 50);
+  String ns = setUp(client, "sandbox-bench-seq", replicas);
+  boolean settled = Boolean.getBoolean("settled");
+  int waitFor = settled ? replicas : 1;
   List<Long> warm = new ArrayList<>(), notWarm = new ArrayList<>();
   int timedOut = 0;
   for (int i = 0; i < claims; i++) {
     awaitPool(
         client,
         ns,
-        p -> p.getStatus() != null && nonNull(p.getStatus().readyReplicas()) > 0,
-        Duration.ofMillis(2));
+        p -> p.getStatus() != null && nonNull(p.getStatus().readyReplicas()) >= waitFor,
+        Duration.ofMillis(settled ? 20 : 2));
+    while (settled && queued() > 0) {
+      Thread.sleep(20);
+    }
     String name = "c-" + i;
     var seen = expect(ns, name);
     long start = System.nanoTime();
@@ -128,7 +136,11 @@ void sequential(KubernetesClient client, int claims) throws Exception {
       timedOut++;
     }
   }
-  IO.println("sequential: " + stats("warm claim -> Ready", warm));
+  IO.println(
+      "sequential%s: %s"
+          .formatted(
+              settled ? " (each after the pool refilled)" : "",
+              stats("warm claim -> Ready", warm)));
   IO.println(
       "sequential: %d found the pool empty and started cold%s, %d not Ready within %s"
           .formatted(

@@ -3,6 +3,9 @@
 #   bench/sandbox/run.sh [CLAIMS] [BURST] [COLD]   (default 500 sequential claims against a warm
 #                                                   pool, a burst of 300 against a pool of 300,
 #                                                   50 cold starts; 0 skips a phase)
+#   bench/sandbox/run.sh --settled [CLAIMS]        only the sequential claims, each once the pool
+#                                                   has refilled after the one before and the
+#                                                   operator is idle: the claim path timed alone
 #   bench/sandbox/run.sh --heap N                  the operator's heap with N Sandboxes
 #                                                   (Suspended: no pods) and its CPU while
 #                                                   nothing changes (default 10000)
@@ -16,6 +19,9 @@ source bench/lib/cluster.sh sandbox
 if [[ "${1:-}" == "--heap" ]]; then
   properties=(-Dmode=heap -Dsandboxes="${2:-10000}")
   result="$BOSUN_DEV_HOME/bench-sandbox-heap-${2:-10000}.txt"
+elif [[ "${1:-}" == "--settled" ]]; then
+  properties=(-Dmode=claims -Dsettled=true -Dclaims="${2:-500}" -Dburst=0 -Dcold=0)
+  result="$BOSUN_DEV_HOME/bench-sandbox-settled-${2:-500}.txt"
 else
   properties=(-Dmode=claims -Dclaims="${1:-500}" -Dburst="${2:-300}" -Dcold="${3:-50}")
   result="$BOSUN_DEV_HOME/bench-sandbox-${1:-500}-${2:-300}-${3:-50}.txt"

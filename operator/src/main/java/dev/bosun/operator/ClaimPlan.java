@@ -168,26 +168,27 @@ final class ClaimPlan {
 
   /** The status of a claim whose template does not exist. */
   static SandboxClaimStatus templateMissing(SandboxClaim claim, Instant now) {
-    return status(
+    return unbound(
         claim,
-        null,
-        null,
-        null,
-        null,
-        null,
-        new Conditions.Observed(
-            ConditionTypes.READY,
-            false,
-            Reasons.TEMPLATE_NOT_FOUND,
-            "spec.sandboxTemplateRef.name: no SandboxTemplate %s in namespace %s"
-                .formatted(
-                    claim.getSpec().sandboxTemplateRef().name(),
-                    claim.getMetadata().getNamespace())),
+        Reasons.TEMPLATE_NOT_FOUND,
+        "spec.sandboxTemplateRef.name: no SandboxTemplate %s in namespace %s"
+            .formatted(
+                claim.getSpec().sandboxTemplateRef().name(), claim.getMetadata().getNamespace()),
         now);
   }
 
   /** The status of a claim a sandbox of another owner keeps from starting cold. */
   static SandboxClaimStatus nameTaken(SandboxClaim claim, Instant now) {
+    return unbound(
+        claim,
+        Reasons.SANDBOX_NOT_READY,
+        "metadata.name: a Sandbox %s exists that this claim does not own, so none can start cold under its name"
+            .formatted(claim.getMetadata().getName()),
+        now);
+  }
+
+  private static SandboxClaimStatus unbound(
+      SandboxClaim claim, String reason, String message, Instant now) {
     return status(
         claim,
         null,
@@ -195,12 +196,7 @@ final class ClaimPlan {
         null,
         null,
         null,
-        new Conditions.Observed(
-            ConditionTypes.READY,
-            false,
-            Reasons.SANDBOX_NOT_READY,
-            "metadata.name: a Sandbox %s exists that this claim does not own, so none can start cold under its name"
-                .formatted(claim.getMetadata().getName())),
+        new Conditions.Observed(ConditionTypes.READY, false, reason, message),
         now);
   }
 

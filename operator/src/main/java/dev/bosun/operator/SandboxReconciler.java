@@ -31,13 +31,10 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -306,17 +303,9 @@ public final class SandboxReconciler implements Reconciler<Sandbox> {
             Serialization.asJson(
                 Map.of(
                     "metadata",
-                    Map.of("annotations", Map.of(Sandboxes.TOKEN_SHA256, sha256(token))))));
-  }
-
-  private static String sha256(String token) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+                    Map.of(
+                        "annotations",
+                        Map.of(Sandboxes.TOKEN_SHA256, Sandboxes.tokenSha256(token))))));
   }
 
   private static List<ChildReference> inventoryOf(Sandbox sandbox) {

@@ -1,5 +1,6 @@
 package dev.bosun.router;
 
+import dev.bosun.api.v1alpha1.Sandboxes;
 import dev.bosun.scaler.WorkloadKey;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
@@ -65,7 +66,7 @@ final class Access {
     return check(
         credential,
         token -> {
-          String hash = Tokens.sha256Hex(token);
+          String hash = Sandboxes.tokenSha256(token);
           if (!tokenOwners.apply(hash).isEmpty()) {
             return refused(403, "a sandbox's token is not valid for Workloads", List.of());
           }
@@ -88,7 +89,7 @@ final class Access {
   }
 
   private Decision checkToken(String token, SandboxKey sandbox) {
-    String hash = Tokens.sha256Hex(token);
+    String hash = Sandboxes.tokenSha256(token);
     List<SandboxKey> owners = tokenOwners.apply(hash);
     if (owners.contains(sandbox) && Tokens.sameHash(hash, tokenHashOf.apply(sandbox))) {
       return new Decision.Allowed();

@@ -2,8 +2,6 @@ package dev.bosun.router;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -43,17 +41,6 @@ public final class Tokens {
       return new Credential.Malformed("not a Bearer token");
     }
     return new Credential.Bearer(token);
-  }
-
-  /** The lower-case hex SHA-256 of the token's UTF-8 bytes. */
-  public static String sha256Hex(String token) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 
   /**

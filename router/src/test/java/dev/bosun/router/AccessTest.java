@@ -2,6 +2,7 @@ package dev.bosun.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.api.v1alpha1.Sandboxes;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ class AccessTest {
   private static final SandboxKey A = new SandboxKey("ns", "a");
   private static final SandboxKey B = new SandboxKey("ns", "b");
   private static final Map<SandboxKey, String> HASHES =
-      Map.of(A, Tokens.sha256Hex("token-a"), B, Tokens.sha256Hex("token-b"));
+      Map.of(A, Sandboxes.tokenSha256("token-a"), B, Sandboxes.tokenSha256("token-b"));
 
   private final AtomicLong now = new AtomicLong();
   private final List<String> reviewed = new ArrayList<>();

@@ -23,7 +23,7 @@ final class TestSandboxes {
             .withNamespace(key.namespace())
             .withName(key.name())
             .withGeneration(1L)
-            .addToAnnotations(Sandboxes.TOKEN_SHA256, Tokens.sha256Hex(token))
+            .addToAnnotations(Sandboxes.TOKEN_SHA256, Sandboxes.tokenSha256(token))
             .build());
     sandbox.setSpec(new SandboxSpec(new ObjectName("template"), mode, null, null));
     return sandbox;

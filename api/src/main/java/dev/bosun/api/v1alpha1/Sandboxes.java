@@ -1,5 +1,10 @@
 package dev.bosun.api.v1alpha1;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * How sandboxes look in the cluster, for the operator that makes them, the router that serves them
  * and the CLI: the names, labels and annotations of their objects, the platform's RuntimeClass, and
@@ -92,5 +97,18 @@ public final class Sandboxes {
   /** The stable DNS name of a sandbox: its headless Service, named after it. */
   public static String serviceFqdn(String sandbox, String namespace) {
     return sandbox + "." + namespace + ".svc.cluster.local";
+  }
+
+  /**
+   * What {@link #TOKEN_SHA256} holds for a token: the lower-case hex SHA-256 of its UTF-8 bytes.
+   */
+  public static String tokenSha256(String token) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 }

@@ -39,6 +39,16 @@ public record DriverFault(
     this(origin, sequence, uptimeMicros, pci, uuid, xid, detail, text, null);
   }
 
+  /**
+   * A GPU's fault as an NVML event reports it: no kernel sequence or timestamp, no detail.
+   *
+   * @param what the event, for the text {@code "NVML event: " + what}
+   */
+  public static DriverFault ofNvmlEvent(PciAddress pci, String uuid, int xid, String what) {
+    return new DriverFault(
+        Origin.NVML_EVENT, null, null, pci, uuid, xid, XidDetail.NONE, "NVML event: " + what);
+  }
+
   /** An NVSwitch's SXid. */
   public static DriverFault ofSwitch(
       Origin origin,

@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.bosun.gpu.kernel.DriverFault;
-import dev.bosun.gpu.kernel.XidDetail;
 import dev.bosun.gpu.model.GpuSample;
 import dev.bosun.gpu.model.NodeSnapshot;
 import dev.bosun.gpu.model.Parsed;
@@ -20,6 +19,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -329,30 +329,11 @@ public final class Nvml implements AutoCloseable {
         if ((type & EVENT_XID_CRITICAL_ERROR) != 0) {
           // eventData is the Xid; 999 means NVML did not know it.
           int xid = payload > 0 && payload < 100_000 ? (int) payload : 999;
-          return Reading.ok(
-              Optional.of(
-                  new DriverFault(
-                      DriverFault.Origin.NVML_EVENT,
-                      null,
-                      null,
-                      pci,
-                      uuid,
-                      xid,
-                      XidDetail.NONE,
-                      "NVML event: Xid " + xid)));
+          return Reading.ok(Optional.of(DriverFault.ofNvmlEvent(pci, uuid, xid, "Xid " + xid)));
         }
         if ((type & EVENT_DOUBLE_BIT_ECC) != 0) {
           return Reading.ok(
-              Optional.of(
-                  new DriverFault(
-                      DriverFault.Origin.NVML_EVENT,
-                      null,
-                      null,
-                      pci,
-                      uuid,
-                      48,
-                      XidDetail.NONE,
-                      "NVML event: double-bit ECC error")));
+              Optional.of(DriverFault.ofNvmlEvent(pci, uuid, 48, "double-bit ECC error")));
         }
         return Reading.ok(Optional.empty());
       }
@@ -439,10 +420,7 @@ public final class Nvml implements AutoCloseable {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment out = a.allocate(JAVA_INT, n);
       int st = call(function, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), dev, out);
-      if (st != 0) return Reading.failed(st);
-      long[] v = new long[n];
-      for (int i = 0; i < n; i++) v[i] = Integer.toUnsignedLong(out.getAtIndex(JAVA_INT, i));
-      return Reading.ok(v);
+      return st == 0 ? Reading.ok(unsigned(out, n)) : Reading.failed(st);
     }
   }
 
@@ -517,41 +495,33 @@ public final class Nvml implements AutoCloseable {
   }
 
   private Reading<long[]> remappedRows(MemorySegment dev) {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment out = a.allocate(JAVA_INT, 4);
-      int st =
-          call(
-              "nvmlDeviceGetRemappedRows",
-              FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
-              dev,
-              out.asSlice(0, 4),
-              out.asSlice(4, 4),
-              out.asSlice(8, 4),
-              out.asSlice(12, 4));
-      if (st != 0) return Reading.failed(st);
-      long[] v = new long[4];
-      for (int i = 0; i < 4; i++) v[i] = Integer.toUnsignedLong(out.getAtIndex(JAVA_INT, i));
-      return Reading.ok(v);
-    }
+    return unsignedIntOutParameters(dev, "nvmlDeviceGetRemappedRows", 4);
   }
 
   private Reading<long[]> migMode(MemorySegment dev) {
+    return unsignedIntOutParameters(dev, "nvmlDeviceGetMigMode", 2);
+  }
+
+  /** A function with {@code n} unsigned int out-parameters after the device, each its own. */
+  private Reading<long[]> unsignedIntOutParameters(MemorySegment dev, String function, int n) {
     try (Arena a = Arena.ofConfined()) {
-      MemorySegment out = a.allocate(JAVA_INT, 2);
-      int st =
-          call(
-              "nvmlDeviceGetMigMode",
-              FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
-              dev,
-              out.asSlice(0, 4),
-              out.asSlice(4, 4));
-      if (st != 0) return Reading.failed(st);
-      return Reading.ok(
-          new long[] {
-            Integer.toUnsignedLong(out.getAtIndex(JAVA_INT, 0)),
-            Integer.toUnsignedLong(out.getAtIndex(JAVA_INT, 1))
-          });
+      MemorySegment out = a.allocate(JAVA_INT, n);
+      MemoryLayout[] parameters = new MemoryLayout[n + 1];
+      Arrays.fill(parameters, ADDRESS);
+      Object[] arguments = new Object[n + 1];
+      arguments[0] = dev;
+      for (int i = 0; i < n; i++) {
+        arguments[i + 1] = out.asSlice(JAVA_INT.byteSize() * i, JAVA_INT.byteSize());
+      }
+      int st = call(function, FunctionDescriptor.of(JAVA_INT, parameters), arguments);
+      return st == 0 ? Reading.ok(unsigned(out, n)) : Reading.failed(st);
     }
+  }
+
+  private static long[] unsigned(MemorySegment ints, int n) {
+    long[] v = new long[n];
+    for (int i = 0; i < n; i++) v[i] = Integer.toUnsignedLong(ints.getAtIndex(JAVA_INT, i));
+    return v;
   }
 
   /**
