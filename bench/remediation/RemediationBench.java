@@ -19,6 +19,7 @@ import dev.bosun.api.v1alpha1.GpuHealthStatus;
 import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import dev.bosun.localcluster.BackgroundProcesses;
 import dev.bosun.localcluster.KubeClients;
+import dev.bosun.scaler.Exposition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -43,6 +44,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -55,6 +57,8 @@ static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
 
 /** Where run.sh starts the operator's /metrics. */
 static final int OPERATOR_HTTP_PORT = Integer.getInteger("operatorHttpPort", 18090);
+
+static final String RECONCILIATIONS = "operator_sdk_reconciliations_started_total";
 
 /** When this process first saw each step for a pod or a device, in System.nanoTime(). */
 static final Map<String, Long> gateFalse = new ConcurrentHashMap<>();
@@ -396,26 +400,21 @@ static final class Usage {
         .formatted(100 * (after[0] - before[0]) / s, 100 * (after[1] - before[1]) / s, s);
   }
 
-  /** The operator's reconciliations so far, by primary kind, from its /metrics. */
+  /**
+   * The operator's reconciliations so far, by primary kind (JOSDK labels a controller's series with
+   * it), from its /metrics, read by the scaler's bounded exposition reader.
+   */
   static Map<String, Double> reconciliations() throws Exception {
     var request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + OPERATOR_HTTP_PORT + "/metrics"))
             .build();
-    // JOSDK labels a controller's series with its primary's kind.
-    var controller = Pattern.compile("[{,]kind=\"([^\"]+)\"");
     try (var http = HttpClient.newHttpClient()) {
-      return http.send(request, HttpResponse.BodyHandlers.ofString())
-          .body()
-          .lines()
-          .filter(l -> l.startsWith("operator_sdk_reconciliations_started_total{"))
-          .map(l -> Map.entry(controller.matcher(l), l))
-          .filter(e -> e.getKey().find())
+      String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+      return Exposition.parse(body, Set.of(RECONCILIATIONS)).samples().stream()
+          .filter(s -> s.labels().containsKey("kind") && Double.isFinite(s.value()))
           .collect(
-              Collectors.toMap(
-                  e -> e.getKey().group(1),
-                  e ->
-                      Double.parseDouble(e.getValue().substring(e.getValue().lastIndexOf(' ') + 1)),
-                  Double::sum));
+              Collectors.groupingBy(
+                  s -> s.labels().get("kind"), Collectors.summingDouble(Exposition.Sample::value)));
     }
   }
 
