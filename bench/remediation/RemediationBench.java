@@ -12,6 +12,11 @@
 //   report    the agent's GpuNodeHealth calling the GPU Unhealthy (what the operator acts on)
 // and then clears the fault (a GPU reset) and leaves the GPU until it is back in service. Prints
 // p50 / p99 / max of each, and the operator's and the agents' CPU and heap.
+//
+// By default the next fault goes to another GPU as soon as every step of this one is seen, while
+// the GPUs faulted before recover (a storm of several faults a second, each with its recovery: on a
+// 2-core machine the API server is then busy all the time). With -Dsettled=true the next fault
+// waits until this GPU is back in service: each remediation is timed alone.
 
 import dev.bosun.agent.SimulatedFault;
 import dev.bosun.agent.SimulatedNodeFiles;
@@ -77,6 +82,7 @@ record Target(String pod, String node, int gpu) {
 void main(String[] args) throws Exception {
   int faults = Integer.getInteger("faults", 200);
   int pods = Integer.getInteger("pods", 32);
+  boolean settled = Boolean.getBoolean("settled");
   String devHome = System.getenv("BOSUN_DEV_HOME");
   if (devHome == null) {
     throw new IllegalStateException(
@@ -102,6 +108,7 @@ void main(String[] args) throws Exception {
 
     List<Long> report = new ArrayList<>(), gate = new ArrayList<>();
     List<Long> endpoint = new ArrayList<>(), taint = new ArrayList<>();
+    List<Long> reportToGate = new ArrayList<>(), reportToTaint = new ArrayList<>();
     int timedOut = 0;
     var cpuBefore = Usage.cpuSeconds(operatorPid, agentsPid);
     Map<String, Double> reconciledBefore = Usage.reconciliations();
@@ -131,18 +138,32 @@ void main(String[] args) throws Exception {
         endpoint.add(seen.get()[1]);
         taint.add(seen.get()[2]);
         report.add(seen.get()[3]);
+        reportToGate.add(seen.get()[0] - seen.get()[3]);
+        reportToTaint.add(seen.get()[2] - seen.get()[3]);
       }
       node.inject(target.gpu(), new SimulatedFault.Clear(), Clock.systemUTC());
       recovering.put(target.device(), System.nanoTime());
+      if (settled) {
+        awaitInService(target);
+      }
     }
     double seconds = (System.nanoTime() - began) / 1e9;
     var cpuAfter = Usage.cpuSeconds(operatorPid, agentsPid);
     Map<String, Double> reconciledAfter = Usage.reconciliations();
-    IO.println("faults: %d in %.0f s, %d timed out".formatted(faults, seconds, timedOut));
+    IO.println(
+        "faults: %d in %.0f s, %d timed out%s"
+            .formatted(
+                faults,
+                seconds,
+                timedOut,
+                settled ? ", each once the GPU before was back in service" : ", back to back"));
     IO.println(stats("fault -> agent's report        ", report));
     IO.println(stats("fault -> pod gate False        ", gate));
     IO.println(stats("fault -> endpoint not ready    ", endpoint));
     IO.println(stats("fault -> DeviceTaintRule       ", taint));
+    // The operator's part: from the report this process saw to what the operator did about it.
+    IO.println(stats("report -> pod gate False       ", reportToGate));
+    IO.println(stats("report -> DeviceTaintRule      ", reportToTaint));
     IO.println(
         "under faults: operator %.1f%% CPU, agents %.1f%% CPU (of one core)"
             .formatted(
@@ -329,6 +350,26 @@ List<Target> awaitServing(KubernetesClient client, int pods) throws InterruptedE
       "the Workload's " + pods + " pods are not all served after 3 minutes");
 }
 
+/**
+ * Whether the target's GPU serves again: gate True, endpoint ready, untainted, reported healthy.
+ */
+static boolean inService(Target t) {
+  return Boolean.TRUE.equals(gateTrue.get(t.pod()))
+      && !taintedDevices.containsKey(t.device())
+      && !reportedUnhealthy.containsKey(t.device())
+      && !endpointNotReady.containsKey(t.pod());
+}
+
+void awaitInService(Target target) throws InterruptedException {
+  long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+  while (!inService(target)) {
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException(target.device() + " not back in service within 2 minutes");
+    }
+    Thread.sleep(10);
+  }
+}
+
 /** A served pod whose GPU is back in service and has been for a while. */
 Target nextTarget(List<Target> targets, Map<String, Long> recovering) throws InterruptedException {
   long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -336,10 +377,7 @@ Target nextTarget(List<Target> targets, Map<String, Long> recovering) throws Int
   while (System.nanoTime() < deadline) {
     Collections.shuffle(shuffled);
     for (Target t : shuffled) {
-      if (Boolean.TRUE.equals(gateTrue.get(t.pod()))
-          && !taintedDevices.containsKey(t.device())
-          && !reportedUnhealthy.containsKey(t.device())
-          && !endpointNotReady.containsKey(t.pod())) {
+      if (inService(t)) {
         gateFalse.remove(t.pod());
         return t;
       }

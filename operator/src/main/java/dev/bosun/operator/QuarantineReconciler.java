@@ -27,21 +27,24 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Carries out the {@link QuarantinePlan} of the GpuHealthPolicy {@code default}: writes the GPUs'
@@ -49,6 +52,14 @@ import java.util.stream.Stream;
  * and in {@value #ACTIONS_METRIC}, and writes the policy's status. A node agent's report wakes it
  * at once (every GpuNodeHealth, rule and quarantined Node maps to the policy); it is woken by time
  * only when a release falls due.
+ *
+ * <p>A report of a new fault also starts a <em>prompt quarantine</em> at once, beside the
+ * reconciliation it wakes: the same plan over the same caches, of which only the quarantines are
+ * carried out. One policy means one reconciliation at a time, and a fault must not wait behind
+ * another GPU's release, Events and status write. Plans are made and their quarantines carried out
+ * under one lock, so the breaker's budget is never spent twice; the prompt path stands aside (and
+ * leaves the fault to the reconciliation) whenever the breaker is open or refuses anything, and
+ * until this process has reconciled once (it then holds the leader's Lease).
  */
 @ControllerConfiguration(
     name = QuarantineReconciler.NAME,
@@ -70,6 +81,7 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
           .build();
   private static final ResourceID POLICY = new ResourceID(GpuHealthPolicy.DEFAULT);
   private static final int REMEMBERED = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(QuarantineReconciler.class);
 
   private final KubernetesClient client;
   private final boolean deviceTaints;
@@ -80,16 +92,25 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
   /**
    * The names of the Events this process created or found there, the last {@value #REMEMBERED}: an
    * action planned at every reconciliation (a refusal while the breaker is open) is sent once, not
-   * once per reconciliation. Only one reconciliation runs at a time (one primary).
+   * once per reconciliation. The prompt path reports its quarantines beside the reconciliation.
    */
-  private final Map<String, Boolean> reported =
-      new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > REMEMBERED;
-        }
-      };
+  private final Map<String, Boolean> reported = Remembered.atMost(REMEMBERED);
 
+  /** Held while a plan is made and its quarantines are carried out. */
+  private final ReentrantLock planning = new ReentrantLock();
+
+  /**
+   * Whether the last reconciliation's plan left the breaker closed and refused nothing: only then
+   * may a prompt quarantine act. A plan of the prompt path never sets it: it may read a policy
+   * whose status does not show yet what the reconciliation found.
+   */
+  private volatile boolean breakerClosed;
+
+  /** Whether a prompt run waits for the lock: it will plan for the reports that come meanwhile. */
+  private final AtomicBoolean promptQueued = new AtomicBoolean();
+
+  private IndexerResourceCache<GpuHealthPolicy> policies;
+  private FaultReports<GpuHealthPolicy> healths;
   private InformerEventSource<GenericKubernetesResource, GpuHealthPolicy> rules;
   private InformerEventSource<Node, GpuHealthPolicy> nodes;
 
@@ -110,14 +131,17 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
   @Override
   public List<EventSource<?, GpuHealthPolicy>> prepareEventSources(
       EventSourceContext<GpuHealthPolicy> context) {
-    var healths =
-        new InformerEventSource<>(
+    policies = context.getPrimaryCache();
+    healths =
+        new FaultReports<>(
             InformerEventSourceConfiguration.from(GpuNodeHealth.class, GpuHealthPolicy.class)
                 .withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields))
                 .withOnUpdateFilter(QuarantineReconciler::healthChanged)
                 .withSecondaryToPrimaryMapper(h -> Set.of(POLICY))
                 .build(),
-            context);
+            context,
+            QuarantineReconciler::healthChanged,
+            node -> quarantinePromptly());
     nodes =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Node.class, GpuHealthPolicy.class)
@@ -182,39 +206,89 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
       return UpdateControl.noUpdate(); // the agents and the operator follow the default only
     }
     Instant now = Instant.now();
-    List<Quarantine> existing =
-        Stream.concat(
-                (deviceTaints
-                        ? context.getSecondaryResources(GenericKubernetesResource.class)
-                        : Set.<GenericKubernetesResource>of())
-                    .stream().flatMap(r -> QuarantineObjects.fromRule(r).stream()),
-                context.getSecondaryResources(Node.class).stream()
-                    .flatMap(n -> QuarantineObjects.fromNode(n).stream()))
-            .toList();
-    QuarantinePlan.Result plan =
-        QuarantinePlan.plan(
-            policy,
-            deviceTaints,
-            context.getSecondaryResources(GpuNodeHealth.class),
-            existing,
-            now);
     QuarantineEffect effect = QuarantinePolicy.of(policy.getSpec()).effect();
     // Taking a faulty GPU out is what the latency budget is for: every quarantine first, then the
     // releases and re-taints, and the Events last.
-    List<QuarantinePlan.Action> urgentFirst =
-        plan.actions().stream()
-            .sorted(Comparator.comparing(action -> !action.kind().quarantines()))
-            .toList();
-    urgentFirst.forEach(action -> carryOut(action, effect, now));
-    urgentFirst.forEach(this::report);
+    QuarantinePlan.Result plan;
+    List<QuarantinePlan.Action> urgent;
+    planning.lock();
+    try {
+      plan = plan(policy, now);
+      breakerClosed = plan.of(QuarantinePlan.Kind.REFUSE).isEmpty() && !tripped(plan);
+      urgent = quarantines(plan);
+      urgent.forEach(action -> carryOut(action, effect, now));
+    } finally {
+      planning.unlock();
+    }
+    List<QuarantinePlan.Action> rest =
+        plan.actions().stream().filter(action -> !action.kind().quarantines()).toList();
+    rest.forEach(action -> carryOut(action, effect, now));
+    urgent.forEach(this::report);
+    rest.forEach(this::report);
     quarantined.set(plan.status().quarantined());
-    breakerTripped.set(
-        Conditions.isTrue(plan.status().conditions(), ConditionTypes.BREAKER_TRIPPED) ? 1 : 0);
+    breakerTripped.set(tripped(plan) ? 1 : 0);
     UpdateControl<GpuHealthPolicy> control =
         StatusPatch.applyIfChanged(policy, new GpuHealthPolicy(), plan.status(), context);
     Optional<Duration> wait = plan.wakeAt().map(at -> Duration.between(now, at));
     // A millisecond past the due time, so that the plan then finds it due.
     return wait.map(w -> control.rescheduleAfter(w.plusMillis(1))).orElse(control);
+  }
+
+  /**
+   * The plan over what the caches hold now: every node's report and every quarantine held,
+   * including those this process wrote that the watch has not brought back yet (which a secondary
+   * resource lookup returns and a plain list of the informer's cache does not).
+   */
+  private QuarantinePlan.Result plan(GpuHealthPolicy policy, Instant now) {
+    List<Quarantine> existing =
+        Stream.concat(
+                deviceTaints
+                    ? rules.getSecondaryResources(policy).stream()
+                        .flatMap(r -> QuarantineObjects.fromRule(r).stream())
+                    : Stream.of(),
+                nodes.getSecondaryResources(policy).stream()
+                    .flatMap(n -> QuarantineObjects.fromNode(n).stream()))
+            .toList();
+    return QuarantinePlan.plan(
+        policy, deviceTaints, healths.getSecondaryResources(policy), existing, now);
+  }
+
+  private static List<QuarantinePlan.Action> quarantines(QuarantinePlan.Result plan) {
+    return plan.actions().stream().filter(action -> action.kind().quarantines()).toList();
+  }
+
+  private static boolean tripped(QuarantinePlan.Result plan) {
+    return Conditions.isTrue(plan.status().conditions(), ConditionTypes.BREAKER_TRIPPED);
+  }
+
+  /**
+   * Plans and carries out the quarantines that new reports ask for, and reports them; reports that
+   * come while one such run waits for the lock are planned by it. Stands aside whenever the breaker
+   * has anything to say: the reconciliation then reports the refusal and opens it.
+   */
+  private void quarantinePromptly() {
+    if (!breakerClosed || !promptQueued.compareAndSet(false, true)) {
+      return;
+    }
+    List<QuarantinePlan.Action> done = List.of();
+    planning.lock();
+    try {
+      promptQueued.set(false);
+      GpuHealthPolicy policy = policies.get(POLICY).orElse(null);
+      Instant now = Instant.now();
+      QuarantinePlan.Result plan = policy == null ? null : plan(policy, now);
+      if (breakerClosed
+          && plan != null
+          && plan.of(QuarantinePlan.Kind.REFUSE).isEmpty()
+          && !tripped(plan)) {
+        QuarantineEffect effect = QuarantinePolicy.of(policy.getSpec()).effect();
+        done = quarantines(plan);
+        done.forEach(action -> carryOut(action, effect, now));
+      }
+    } finally {
+      planning.unlock();
+    }
+    done.forEach(this::report);
   }
 
   private void carryOut(QuarantinePlan.Action action, QuarantineEffect effect, Instant now) {

@@ -37,6 +37,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -85,9 +86,15 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
 
   private InformerEventSource<Tier, Workload> tiers;
   private InformerEventSource<Environment, Workload> environments;
-  private InformerEventSource<GpuNodeHealth, Workload> gpuHealths;
+  private FaultReports<Workload> gpuHealths;
   private InformerEventSource<ResourceClaim, Workload> claims;
   private InformerEventSource<HorizontalPodAutoscaler, Workload> autoscalers;
+
+  /**
+   * Set by the first reconciliation, which runs only where the leader's Lease is held: until then a
+   * fault report closes no gate from this process.
+   */
+  private volatile boolean leading;
 
   /** Set once the API server serves KEDA's ScaledObject; asked again until it does. */
   private volatile boolean kedaServed;
@@ -193,25 +200,26 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
                 .build(),
             context);
     // A node's GPU report moves the readiness gates of the GPU pods on it (GpuHealthyGate); the
-    // agent rewrites it every heartbeat, so only changes of health pass.
+    // agent rewrites it every heartbeat, so only changes of health pass. A fault closes the gates
+    // at once, without waiting for the Workloads' reconciliations (FaultReports).
     gpuHealths =
-        new InformerEventSource<>(
+        new FaultReports<>(
             InformerEventSourceConfiguration.from(GpuNodeHealth.class, Workload.class)
                 .withItemStore(CachedShapes.store(CachedShapes::withoutManagedFields))
                 .withOnUpdateFilter(GpuGate::healthChanged)
                 .withSecondaryToPrimaryMapper(
                     (GpuNodeHealth health) ->
-                        pods.list(
-                                pod ->
-                                    ChildChanges.hasGate(pod)
-                                        && health
-                                            .getMetadata()
-                                            .getName()
-                                            .equals(pod.getSpec().getNodeName()))
+                        gatedPodsOn(pods, health.getMetadata().getName())
                             .flatMap(pod -> workloadOf(pod).stream())
                             .collect(Collectors.toSet()))
                 .build(),
-            context);
+            context,
+            GpuGate::healthChanged,
+            node -> {
+              if (leading) {
+                followGates(gatedPodsOn(pods, node).toList());
+              }
+            });
     // The GPU pods' claims, for which devices a pod holds when its node reports a fault: read from
     // this cache, not fetched then, because a faulty GPU's pods must leave their Services within
     // milliseconds. A claim's change itself wakes no Workload (its pod's change does).
@@ -227,6 +235,17 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
     return List.of(deployments, jobs, pods, autoscalers, tiers, environments, gpuHealths, claims);
   }
 
+  private static Stream<Pod> gatedPodsOn(InformerEventSource<Pod, Workload> pods, String node) {
+    return pods.list(pod -> ChildChanges.hasGate(pod) && node.equals(pod.getSpec().getNodeName()));
+  }
+
+  private void followGates(Collection<Pod> pods) {
+    gpuGate.follow(
+        pods,
+        node -> gpuHealths.get(new ResourceID(node)).orElse(null),
+        claim -> claims.get(claim).orElse(null));
+  }
+
   /** The Workload the compiler's annotation names on a pod or an autoscaler. */
   static Set<ResourceID> workloadOf(HasMetadata object) {
     String owner = object.getMetadata().getAnnotations().get(Labels.WORKLOAD_ANNOTATION);
@@ -239,6 +258,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
 
   @Override
   public UpdateControl<Workload> reconcile(Workload workload, Context<Workload> context) {
+    leading = true;
     if (context.isPrimaryResourceDeleted()) {
       lastApplies.remove(workload.getMetadata().getUid());
       conditionMetrics.forget(
@@ -286,10 +306,7 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
 
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
     if (tier != null && tier.getSpec().gpu() != null) {
-      gpuGate.follow(
-          pods,
-          node -> gpuHealths.get(new ResourceID(node)).orElse(null),
-          claim -> claims.get(claim).orElse(null));
+      followGates(pods);
     }
     WorkloadStatus status =
         WorkloadObservation.status(

@@ -40,6 +40,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -262,6 +263,16 @@ class WorkloadConditionsIT {
     report(node, index, GpuHealthStatus.Healthy);
 
     awaitGate(client, sick, "True", Reasons.GPUS_HEALTHY);
+    awaitEndpointReady(client, sick, true);
+
+    // A fault cleared at once: a fault report closes gates at once, beside the Workload's
+    // reconciliation, and whichever writes last, the gate ends as the last report says.
+    report(node, index, GpuHealthStatus.Unhealthy);
+    report(node, index, GpuHealthStatus.Healthy);
+    await(sick.getMetadata().getName() + "'s GPU gate True for 3 s")
+        .during(Duration.ofSeconds(3))
+        .atMost(ClusterWorkloads.CONVERGE)
+        .until(() -> gate(client, sick).getStatus().equals("True"));
     awaitEndpointReady(client, sick, true);
   }
 
