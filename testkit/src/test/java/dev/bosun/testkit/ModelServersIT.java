@@ -94,13 +94,27 @@ class ModelServersIT {
 
     client.apps().deployments().withName(WORKLOAD).scale(4);
     var four = awaitServed(4);
+    List<PodEndpoint> servedByFour = runningEndpoints();
     int queuedOnFour = maxWaitingDuring(four);
     assertThat(queuedOnFour).as("waiting on four replicas").isLessThan(queuedOnOne);
 
-    // Scaled back down, the servers of the pods that went go with their files.
+    // Scaled back down, the servers of the pods that went go with their files. Only this test's
+    // pods are looked at: the cluster may be one that `bosun dev up` started, serving others.
     client.apps().deployments().withName(WORKLOAD).scale(1);
     awaitServed(1);
-    await().atMost(WITHIN).until(() -> servers.network().directory().toFile().list().length == 1);
+    List<PodEndpoint> kept = runningEndpoints();
+    List<PodEndpoint> gone = servedByFour.stream().filter(e -> !kept.contains(e)).toList();
+    assertThat(gone).hasSize(3);
+    await()
+        .atMost(WITHIN)
+        .until(() -> gone.stream().allMatch(e -> servers.network().lookup(e).isEmpty()));
+    assertThat(servers.network().lookup(kept.getFirst())).isPresent();
+  }
+
+  private List<PodEndpoint> runningEndpoints() {
+    return runningPods().stream()
+        .map(pod -> new PodEndpoint(pod.getStatus().getPodIP(), PORT))
+        .toList();
   }
 
   /**
