@@ -4,10 +4,11 @@ import dev.bosun.api.v1alpha1.GpuNodeHealth;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,22 +28,24 @@ import org.slf4j.LoggerFactory;
 final class FaultReports<P extends HasMetadata> extends InformerEventSource<GpuNodeHealth, P> {
   private static final Logger LOG = LoggerFactory.getLogger(FaultReports.class);
 
-  private final BiPredicate<GpuNodeHealth, GpuNodeHealth> changed;
+  private final OnUpdateFilter<? super GpuNodeHealth> changed;
   private final Consumer<String> onFault;
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
   /**
-   * @param changed whether a report changed in what the reconciler reads (now, before)
+   * @param configuration the informer's; its update filter (what the reconciler reads of a report,
+   *     changed) decides for the prompt path too, and without one every update counts
    * @param onFault what to do about a node's report of a fault, given the node's name; runs off the
    *     informer's thread
    */
   FaultReports(
       InformerEventSourceConfiguration<GpuNodeHealth> configuration,
       EventSourceContext<P> context,
-      BiPredicate<GpuNodeHealth, GpuNodeHealth> changed,
       Consumer<String> onFault) {
     super(configuration, context);
-    this.changed = changed;
+    this.changed =
+        Objects.requireNonNullElse(
+            configuration.getInformerConfig().getOnUpdateFilter(), (now, before) -> true);
     this.onFault = onFault;
   }
 
@@ -57,7 +60,7 @@ final class FaultReports<P extends HasMetadata> extends InformerEventSource<GpuN
   @Override
   public void onUpdate(GpuNodeHealth before, GpuNodeHealth health) {
     super.onUpdate(before, health);
-    if (GpuGate.reportsFault(health) && changed.test(health, before)) {
+    if (GpuGate.reportsFault(health) && changed.accept(health, before)) {
       actOn(health);
     }
   }

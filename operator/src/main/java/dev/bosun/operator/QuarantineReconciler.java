@@ -140,7 +140,6 @@ public final class QuarantineReconciler implements Reconciler<GpuHealthPolicy> {
                 .withSecondaryToPrimaryMapper(h -> Set.of(POLICY))
                 .build(),
             context,
-            QuarantineReconciler::healthChanged,
             node -> quarantinePromptly());
     nodes =
         new InformerEventSource<>(

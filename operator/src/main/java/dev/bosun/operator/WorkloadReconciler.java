@@ -214,7 +214,6 @@ public final class WorkloadReconciler implements Reconciler<Workload> {
                             .collect(Collectors.toSet()))
                 .build(),
             context,
-            GpuGate::healthChanged,
             node -> {
               if (leading) {
                 followGates(gatedPodsOn(pods, node).toList());
