@@ -126,7 +126,12 @@ final class GpuGate {
     if (!name.matches()) {
       return Optional.empty();
     }
-    int index = Integer.parseInt(name.group(1));
+    int index;
+    try {
+      index = Integer.parseInt(name.group(1));
+    } catch (NumberFormatException pastAnyIndex) {
+      return Optional.empty(); // a device name the driver did not make: no GPU of the report
+    }
     return gpus(health).stream().filter(g -> g.index() != null && g.index() == index).findFirst();
   }
 

@@ -96,6 +96,12 @@ class GpuGateTest {
             false,
             Reasons.NODE_GPU_UNHEALTHY),
         Arguments.of(
+            "the pod's device names a GPU index past any int, and the node is unhealthy",
+            List.of("gpu-99999999999999999999", "gpu-2147483648-mig-1g10gb-0"),
+            GPU_1_FAILED,
+            false,
+            Reasons.NODE_GPU_UNHEALTHY),
+        Arguments.of(
             "the pod's GPUs are unknown and the node is healthy",
             List.of(),
             HEALTHY,
